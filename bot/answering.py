@@ -1,0 +1,300 @@
+"""Extractive answers with sentence-level citations, and the abstention decision.
+
+Each candidate sentence of the retrieved chunks gets features (question-term coverage weighted by
+IDF, expected answer type, retrieval ranks and scores…); a logistic model trained on the SQuAD 2.0
+`tune` split (see benchmarks/train_reader.py) scores them. A second logistic model, over features of
+the question and the chosen sentence, decides whether the articles answer the question at all.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+
+import numpy as np
+
+from .chunking import Chunk, Sentence
+from .retrieval import Hit
+from .text import STOPWORDS, stem, words
+
+ABSTAIN_TEXT = "I couldn't find that in the articles."
+
+_DATE = re.compile(
+    r"\b(1\d{3}|20\d{2})s?\b|\b\d{1,2}(st|nd|rd|th)?\s+century\b|\b(january|february|march|april|may|june|july|"
+    r"august|september|october|november|december)\b|\bcentur(y|ies)\b|\bBC\b|\bAD\b",
+    re.I,
+)
+_NUM = re.compile(
+    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|"
+    r"thousand|million|billion|trillion|dozen|half|percent|several)\b",
+    re.I,
+)
+_CAUSE = re.compile(r"\b(because|due to|since|so that|in order to|as a result|caused|lead to|led to|reason)\b", re.I)
+_NEG = re.compile(r"\b(not|never|no|n't|neither|nor|none|without)\b|n't\b", re.I)
+_CAP = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w’'-]+")
+
+
+def question_type(q: str) -> str:
+    ql = q.lower()
+    if re.search(r"\b(when|what year|which year|what date|what century|what decade|what time|what period)\b", ql):
+        return "date"
+    if re.search(r"\bhow (many|much|long|far|old|large|big|tall|high|often|fast|deep|wide)\b|"
+                 r"\bwhat (percentage|percent|number|amount|proportion|fraction|size|population)\b", ql):
+        return "num"
+    if re.search(r"\b(who|whom|whose)\b", ql):
+        return "person"
+    if re.search(r"\bwhere\b", ql):
+        return "place"
+    if re.search(r"\bwhy\b", ql):
+        return "why"
+    return "other"
+
+
+def _type_ok(qtype: str, text: str, qwords: set[str]) -> bool:
+    if qtype == "date":
+        return bool(_DATE.search(text))
+    if qtype == "num":
+        return bool(_NUM.search(text))
+    if qtype in {"person", "place"}:
+        return any(m.group().lower().replace("’", "'") not in qwords for m in _CAP.finditer(text))
+    if qtype == "why":
+        return bool(_CAUSE.search(text))
+    return True
+
+
+@dataclass
+class Citation:
+    n: int
+    source: str
+    section: str
+    quote: str
+    score: float
+
+    def to_dict(self) -> dict:
+        return {"n": self.n, "source": self.source, "section": self.section, "quote": self.quote,
+                "score": round(self.score, 4)}
+
+
+@dataclass
+class Answer:
+    question: str
+    text: str
+    grounded: bool
+    citations: list[Citation] = field(default_factory=list)
+    suggestions: list[str] = field(default_factory=list)
+    retrieved: list[Hit] = field(default_factory=list)
+    timings_ms: dict[str, float] = field(default_factory=dict)
+    confidence: float = 0.0
+
+    def to_dict(self, retrieved: bool = False) -> dict:
+        d = {
+            "answer": self.text,
+            "grounded": self.grounded,
+            "citations": [c.to_dict() for c in self.citations],
+            "suggestions": self.suggestions,
+            "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
+        }
+        if retrieved:
+            d["retrieved"] = [
+                {"source": h.chunk.source, "section": h.chunk.section, "score": round(h.score, 5),
+                 "text": h.chunk.text}
+                for h in self.retrieved
+            ]
+        return d
+
+
+@dataclass
+class Candidate:
+    hit_rank: int
+    hit: Hit
+    index: int  # sentence index in chunk
+    sentence: Sentence
+    features: np.ndarray
+    score: float = 0.0
+
+
+class QuestionInfo:
+    def __init__(self, question: str, idf):
+        self.text = question
+        self.words = set(words(question))
+        self.qtype = question_type(question)
+        ts = [stem(w) for w in words(question) if w not in STOPWORDS]
+        self.terms = list(dict.fromkeys(ts))
+        self.idf = {t: idf(t) for t in self.terms}
+        self.idf_sum = sum(self.idf.values()) or 1.0
+        self.bigrams = {(a, b) for a, b in zip(ts, ts[1:])}
+        self.negated = bool(_NEG.search(question))
+
+
+def _stems(text: str) -> list[str]:
+    return [stem(w) for w in words(text) if w not in STOPWORDS]
+
+
+def _coverage(q: QuestionInfo, stems: set[str]) -> float:
+    return sum(v for t, v in q.idf.items() if t in stems) / q.idf_sum
+
+
+def _max_missing(q: QuestionInfo, stems: set[str], max_idf: float) -> float:
+    miss = [v for t, v in q.idf.items() if t not in stems]
+    return max(miss) / max_idf if miss else 0.0
+
+
+SENT_FEATURES = [
+    "bias", "inv_rank", "dense", "bm25n", "cov", "cov_window", "cov_chunk", "bigrams", "type_ok",
+    "type_missing", "novel", "length", "first", "restate", "faq", "faq_sim", "neg_match",
+]
+ABSTAIN_FEATURES = [
+    "bias", "p_best", "margin", "cov_best", "cov_chunk1", "max_missing_chunk1", "max_missing_window",
+    "dense1", "dense_gap", "bm25n1", "type_missing", "neg_q", "neg_s", "n_terms", "unknown_term", "faq_sim",
+    "best_rank",
+]
+
+
+@functools.cache
+def load_weights() -> dict:
+    with resources.files("bot").joinpath("reader.json").open(encoding="utf-8") as f:
+        return json.load(f)
+
+
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, x))))
+
+
+class Reader:
+    """Scores candidate sentences and decides whether to abstain."""
+
+    def __init__(self, bm25, weights: dict | None = None):
+        self.bm25 = bm25
+        self.max_idf = math.log(1 + (bm25.n + 0.5) / 0.5)
+        w = weights or load_weights()
+        self.w = w
+        self.sw = np.array(w["sentence"]["coef"], dtype=np.float64)
+        self.smu = np.array(w["sentence"]["mean"], dtype=np.float64)
+        self.ssd = np.array(w["sentence"]["std"], dtype=np.float64)
+        self.aw = np.array(w["abstain"]["coef"], dtype=np.float64)
+        self.amu = np.array(w["abstain"]["mean"], dtype=np.float64)
+        self.asd = np.array(w["abstain"]["std"], dtype=np.float64)
+        self.threshold = float(w["abstain"]["threshold"])
+        self.faq_threshold = float(w.get("faq_threshold", 0.93))
+        self.max_sentences = int(w.get("max_sentences", 2))
+        self.second_ratio = float(w.get("second_ratio", 0.8))
+        self._stem_cache: dict[str, list[set[str]]] = {}
+
+    def question(self, text: str) -> QuestionInfo:
+        return QuestionInfo(text, self.bm25.idf)
+
+    def _sentence_stems(self, chunk: Chunk) -> list[set[str]]:
+        got = self._stem_cache.get(chunk.id)
+        if got is None:
+            lines = chunk.text.split("\n")
+            got = []
+            for s in chunk.sentences:
+                text = s.text
+                if chunk.kind == "table":  # the row key belongs to the sentence
+                    text = next((ln for ln in lines if ln.endswith(s.text)), s.text)
+                got.append(set(_stems(text)))
+            self._stem_cache[chunk.id] = got
+        return got
+
+    def candidates(self, q: QuestionInfo, hits: list[Hit], depth: int = 5) -> list[Candidate]:
+        out = []
+        for rank, h in enumerate(hits[:depth], start=1):
+            stems = self._sentence_stems(h.chunk)
+            head = set(_stems(h.chunk.section))
+            chunk_stems = set().union(*stems, head) if stems else head
+            cov_chunk = _coverage(q, chunk_stems)
+            bm25n = h.bm25 / q.idf_sum
+            for i, s in enumerate(h.chunk.sentences):
+                st = stems[i]
+                window = st | head | (stems[i - 1] if i > 0 else set()) | (stems[i + 1] if i + 1 < len(stems) else set())
+                cov = _coverage(q, st)
+                type_ok = _type_ok(q.qtype, s.text, q.words)
+                novel = len(st - set(q.terms))
+                bi = sum(1 for a, b in zip(_stems(s.text), _stems(s.text)[1:]) if (a, b) in q.bigrams)
+                f = np.array([
+                    1.0, 1.0 / rank, h.dense, bm25n, cov, _coverage(q, window), cov_chunk, min(bi, 3),
+                    float(type_ok and q.qtype != "other"), float(not type_ok),
+                    math.log1p(novel), math.log1p(len(st)), float(i == 0),
+                    len(st & set(q.terms)) / max(1, len(st)), float(h.chunk.kind == "faq"), h.faq,
+                    float(q.negated == bool(_NEG.search(s.text))),
+                ])
+                out.append(Candidate(rank, h, i, s, f))
+        if out:
+            X = (np.stack([c.features for c in out]) - self.smu) / self.ssd
+            for c, z in zip(out, X @ self.sw):
+                c.score = float(z)
+        return out
+
+    def abstain_features(self, q: QuestionInfo, hits: list[Hit], cands: list[Candidate]) -> np.ndarray:
+        best = max(cands, key=lambda c: c.score)
+        scores = sorted((c.score for c in cands), reverse=True)
+        margin = scores[0] - scores[1] if len(scores) > 1 else 5.0
+        top = hits[0]
+        stems = self._sentence_stems(top.chunk)
+        chunk1 = set().union(*stems, set(_stems(top.chunk.section)))
+        bst = self._sentence_stems(best.hit.chunk)
+        i = best.index
+        window = bst[i] | set(_stems(best.hit.chunk.section))
+        window |= bst[i - 1] if i > 0 else set()
+        window |= bst[i + 1] if i + 1 < len(bst) else set()
+        unknown = float(any(self.bm25.postings.get(t) is None for t in q.terms))
+        return np.array([
+            1.0, _sigmoid(best.score), margin, _coverage(q, bst[i]), _coverage(q, chunk1),
+            _max_missing(q, chunk1, self.max_idf), _max_missing(q, window, self.max_idf),
+            top.dense, top.dense - (hits[1].dense if len(hits) > 1 else 0.0), top.bm25 / q.idf_sum,
+            float(not _type_ok(q.qtype, best.sentence.text, q.words)), float(q.negated),
+            float(bool(_NEG.search(best.sentence.text))), math.log1p(len(q.terms)), unknown,
+            max(h.faq for h in hits), 1.0 / best.hit_rank,
+        ])
+
+    def p_unanswerable(self, feats: np.ndarray) -> float:
+        return _sigmoid(float(((feats - self.amu) / self.asd) @ self.aw))
+
+
+def _citations_and_text(picked: list[tuple[Sentence, Hit, float]]) -> tuple[str, list[Citation]]:
+    cites: list[Citation] = []
+    parts = []
+    for s, h, score in picked:
+        n = len(cites) + 1
+        cites.append(Citation(n, h.chunk.source, h.chunk.section, s.text, score))
+        parts.append(f"{s.text} [{n}]")
+    return " ".join(parts), cites
+
+
+def extractive_answer(reader: Reader, question: str, hits: list[Hit], suggestions) -> Answer:
+    """Pick 1–3 sentences that answer the question, or abstain."""
+    if not hits or not any(h.chunk.sentences for h in hits):
+        return Answer(question, ABSTAIN_TEXT, False, suggestions=suggestions(question, hits))
+    q = reader.question(question)
+    # A close match to a curated FAQ question: answer with the FAQ's own answer.
+    top = hits[0]
+    if top.chunk.kind == "faq" and top.faq >= reader.faq_threshold and top.chunk.sentences:
+        sents = top.chunk.sentences[:2]
+        text, cites = _citations_and_text([(s, top, top.faq) for s in sents])
+        return Answer(question, text, True, cites, retrieved=hits, confidence=top.faq)
+    cands = reader.candidates(q, hits)
+    if not cands:
+        return Answer(question, ABSTAIN_TEXT, False, suggestions=suggestions(question, hits), retrieved=hits)
+    feats = reader.abstain_features(q, hits, cands)
+    p_un = reader.p_unanswerable(feats)
+    if p_un >= reader.threshold:
+        return Answer(question, ABSTAIN_TEXT, False, suggestions=suggestions(question, hits), retrieved=hits,
+                      confidence=1 - p_un)
+    ranked = sorted(cands, key=lambda c: -c.score)
+    best = ranked[0]
+    picked = [best]
+    for c in ranked[1:]:
+        if len(picked) >= reader.max_sentences:
+            break
+        if _sigmoid(c.score) >= reader.second_ratio * _sigmoid(best.score) and c.sentence.text not in {
+            p.sentence.text for p in picked
+        }:
+            picked.append(c)
+    # keep source order within the same chunk so the answer reads naturally
+    picked.sort(key=lambda c: (c.hit_rank, c.index) if c.hit is best.hit else (99, c.hit_rank, c.index))
+    text, cites = _citations_and_text([(c.sentence, c.hit, _sigmoid(c.score)) for c in picked])
+    return Answer(question, text, True, cites, retrieved=hits, confidence=1 - p_un)

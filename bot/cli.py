@@ -1,0 +1,140 @@
+"""Command line: ingest | ask | eval."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from .errors import BotError
+
+
+def _settings(args):
+    from .settings import load_settings
+
+    return load_settings(corpus_dir=getattr(args, "corpus", None), index_dir=getattr(args, "index", None))
+
+
+def cmd_ingest(args) -> int:
+    from .engine import ingest
+
+    s = _settings(args)
+    rep = ingest(s, rebuild=args.rebuild, progress=sys.stderr.isatty() or args.progress)
+    for name, files in (("added", rep.added), ("updated", rep.updated), ("removed", rep.removed)):
+        for f in files:
+            print(f"  {name:8} {f}")
+    for f, why in rep.failed.items():
+        print(f"  skipped  {f}: it {why}", file=sys.stderr)
+    print(rep.summary())
+    if rep.chunks_embedded:
+        print(f"embedding: {rep.embed_seconds:.1f} s for {rep.chunks_embedded} texts "
+              f"({rep.chunks_embedded / max(rep.embed_seconds, 1e-9):.1f}/s); total {rep.seconds:.1f} s")
+    return 0
+
+
+def _print_human(a) -> None:
+    print(a.text)
+    if a.grounded:
+        print("\nSources:")
+        for c in a.citations:
+            print(f"  [{c.n}] {c.source} — {c.section}\n      “{c.quote}”")
+    elif a.suggestions:
+        print("\nThe articles can answer, for example:")
+        for s in a.suggestions:
+            print(f"  - {s}")
+
+
+def cmd_ask(args) -> int:
+    from .engine import Bot
+
+    bot = Bot.from_settings(_settings(args))
+    if args.jsonl:
+        status = 0
+        for n, line in enumerate(sys.stdin, 1):
+            if not line.strip():
+                continue
+            try:
+                req = json.loads(line)
+                if not isinstance(req, dict):
+                    raise ValueError("each line must be a JSON object like {\"question\": \"...\"}")
+                a = bot.answer(req.get("question"), req.get("history"))
+                out = a.to_dict(retrieved=args.retrieved)
+            except (BotError, ValueError) as e:
+                out = {"error": str(e), "line": n}
+                status = 1
+            print(json.dumps(out, ensure_ascii=False), flush=True)
+        return status
+    if not args.question:
+        print("error: give a question, e.g. python -m bot ask \"What security guarantees are being considered?\"",
+              file=sys.stderr)
+        return 2
+    a = bot.answer(" ".join(args.question))
+    if args.json or args.retrieved:
+        print(json.dumps(a.to_dict(retrieved=args.retrieved), ensure_ascii=False, indent=1))
+    else:
+        _print_human(a)
+    return 0
+
+
+def cmd_eval(args) -> int:
+    from .evaluation import evaluate, to_markdown, write_reports
+
+    s = _settings(args)
+    r = evaluate(Path(args.bench), s, split=args.split, limit=args.limit, articles=args.articles,
+                 progress=sys.stderr.isatty())
+    name = f"eval-{Path(args.bench).resolve().name}-{args.split}" + (f"-{args.limit}" if args.limit else "")
+    j, m = write_reports(r, Path(args.out), name)
+    print(to_markdown(r))
+    print(f"reports: {j} {m}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m bot", description="Answer questions about a folder of articles.")
+    p.add_argument("-v", "--verbose", action="store_true")
+    sub = p.add_subparsers(dest="cmd", required=True)
+
+    def where(sp):
+        sp.add_argument("--corpus", type=Path, help="corpus folder (setting BOT_CORPUS_DIR)")
+        sp.add_argument("--index", type=Path, help="index folder (setting BOT_INDEX_DIR)")
+
+    sp = sub.add_parser("ingest", help="sync the index with the corpus folder")
+    where(sp)
+    sp.add_argument("--rebuild", action="store_true", help="drop the index and build it again")
+    sp.add_argument("--progress", action="store_true", help="show a progress bar even when not on a terminal")
+    sp.set_defaults(func=cmd_ingest)
+
+    sp = sub.add_parser("ask", help="answer a question")
+    where(sp)
+    sp.add_argument("question", nargs="*")
+    sp.add_argument("--json", action="store_true", help="print the answer as JSON")
+    sp.add_argument("--jsonl", action="store_true", help="read {\"question\", \"history\"} lines from stdin")
+    sp.add_argument("--retrieved", action="store_true", help="add the ranked chunks retrieval returned")
+    sp.set_defaults(func=cmd_ask)
+
+    sp = sub.add_parser("eval", help="evaluate on a benchmark pack (corpus/, questions.jsonl, splits.json)")
+    sp.add_argument("bench", help="the pack's folder")
+    sp.add_argument("--split", default="test", help="tune | test | all (default test)")
+    sp.add_argument("--limit", type=int, help="at most N questions (a fixed sample)")
+    sp.add_argument("--articles", type=int, help="index only the first N articles of the split (quick runs)")
+    sp.add_argument("--out", default="reports", help="folder for the JSON and markdown reports")
+    sp.set_defaults(func=cmd_eval)
+    return p
+
+
+def main(argv=None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(message)s")
+    try:
+        return args.func(args)
+    except BotError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

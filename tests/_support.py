@@ -1,0 +1,121 @@
+"""Plain helpers shared by the test modules (fixtures live in conftest.py)."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+ARTICLE_NAME = "ukraine-peace-negotiations-london.txt"
+ARTICLE = CORPUS / ARTICLE_NAME
+
+# One session-wide embedding cache, reused across runs: no text is ever embedded twice.
+CACHE_DIR = Path(os.environ.get("BOT_TEST_CACHE") or ROOT / ".cache").resolve()
+
+ON_TOPIC = "What security guarantees are being considered?"
+OFF_TOPIC = "Who won the last Eurovision Song Contest?"
+
+# A tiny synthetic corpus: short paragraphs only (the embedder is slow on long ones).
+TINY = {
+    "bees.txt": (
+        "Honey Bees\n\n"
+        "Honey bees live in colonies of many thousands. A single queen lays all the eggs.\n\n"
+        "Foraging\n\n"
+        "Worker bees visit flowers to collect nectar and pollen. They share directions with a waggle dance.\n"
+    ),
+    "owls.txt": (
+        "Barn Owls\n\n"
+        "Barn owls hunt at night using their sharp hearing. They eat mostly voles and mice.\n"
+    ),
+    "birds/robins.txt": (
+        "Garden Robins\n\n"
+        "Robins sing through the winter to defend their territory.\n\n"
+        "Frequently Asked Questions\n\n"
+        "Do robins migrate in winter?\n\n"
+        "Most robins in Britain stay all year, though some fly south.\n"
+    ),
+}
+# The edited version of bees.txt: only the "Foraging" section changes.
+BEES_EDITED = TINY["bees.txt"].replace(
+    "They share directions with a waggle dance.", "They tell each other where flowers are by dancing."
+)
+
+
+def write_corpus(folder: Path, files: dict[str, str] = TINY) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        p = folder / name
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(text, encoding="utf-8")
+    return folder
+
+
+def bot_env(**extra: str | os.PathLike) -> dict[str, str]:
+    """Environment for a `python3 -m bot` subprocess: no BOT_/OPENAI_ settings leak in from outside."""
+    env = {
+        k: v for k, v in os.environ.items()
+        if not k.startswith(("BOT_", "OPENAI_"))
+    }
+    env["PYTHONPATH"] = str(ROOT) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    env["BOT_CACHE_DIR"] = str(CACHE_DIR)
+    env.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    env.update({k: str(v) for k, v in extra.items()})
+    return env
+
+
+def run_bot(args: list[str], env: dict[str, str], stdin: str | None = None, timeout: float = 120):
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args], input=stdin, capture_output=True, text=True, check=False,
+        env=env, cwd=str(ROOT), timeout=timeout,
+    )
+
+
+def chroma_collection(index_dir: Path, name: str = "chunks"):
+    """The Chroma collection itself (not the snapshot), opened the way chromadb users would."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    path = str(Path(index_dir) / "chroma")
+    try:
+        # chromadb keeps one client per path and process and refuses a second one with other settings:
+        # use the settings the bot uses (telemetry off), else the defaults.
+        client = chromadb.PersistentClient(
+            path=path, settings=ChromaSettings(anonymized_telemetry=False, allow_reset=True)
+        )
+    except ValueError:
+        client = chromadb.PersistentClient(path=path)
+    return client.get_collection(name)
+
+
+def chroma_ids(index_dir: Path, name: str = "chunks") -> tuple[int, set[str]]:
+    col = chroma_collection(index_dir, name)
+    return col.count(), set(col.get()["ids"])
+
+
+def manifest(index_dir: Path) -> dict:
+    import json
+
+    return json.loads((Path(index_dir) / "manifest.json").read_text(encoding="utf-8"))
+
+
+def manifest_ids(index_dir: Path) -> dict[str, list[str]]:
+    return {src: f["chunks"] for src, f in manifest(index_dir)["files"].items()}
+
+
+_MARK = re.compile(r"\[(\d+)\]")
+
+
+def marked_segments(text: str) -> list[tuple[str, int]]:
+    """Split an answer 'S1 [1] S2 [2]' into [(S1, 1), (S2, 2)]; text after the last marker -> n=-1."""
+    out, pos = [], 0
+    for m in _MARK.finditer(text):
+        out.append((text[pos: m.start()].strip(), int(m.group(1))))
+        pos = m.end()
+    tail = text[pos:].strip()
+    if tail:
+        out.append((tail, -1))
+    return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import asdict, dataclass, field
 from itertools import groupby
 
@@ -60,7 +61,7 @@ def _block_text(doc: Document, block: Block) -> str:
 
 
 def _make(doc: Document, kind: str, section: str, blocks: list[Block], text: str, question=None) -> Chunk:
-    heading = doc.title if section == doc.title else f"{doc.title} — {section}"
+    heading = _heading(doc, section)
     sentences = []
     for b in blocks:
         sentences.extend(_sentences(doc, b))
@@ -80,12 +81,31 @@ def _make(doc: Document, kind: str, section: str, blocks: list[Block], text: str
     )
 
 
+def _fitting_pieces(text: str, span: tuple[int, int], max_tokens: int) -> list[tuple[int, int]]:
+    """Sentences of the span; a sentence longer than max_tokens is cut at word boundaries."""
+    out = []
+    for s, e in sentence_spans(text, *span):
+        if count_tokens(text[s:e]) <= max_tokens:
+            out.append((s, e))
+            continue
+        start = s
+        last_ok = None
+        for m in re.finditer(r"\S+", text[s:e]):
+            end = s + m.end()
+            if count_tokens(text[start:end]) > max_tokens and last_ok is not None:
+                out.append((start, last_ok))
+                start = s + m.start()
+            last_ok = end
+        out.append((start, e))
+    return out
+
+
 def _split_long(doc: Document, block: Block, max_tokens: int) -> list[Block]:
     """A paragraph longer than max_tokens -> consecutive sentence windows that fit."""
     parts: list[Block] = []
     cur: list[tuple[int, int]] = []
     size = 0
-    for s, e in (sp for span in block.spans for sp in sentence_spans(doc.text, *span)):
+    for s, e in (sp for span in block.spans for sp in _fitting_pieces(doc.text, span, max_tokens)):
         n = count_tokens(doc.text[s:e])
         if cur and size + n > max_tokens:
             parts.append(Block(block.kind, block.section, cur))
@@ -97,42 +117,55 @@ def _split_long(doc: Document, block: Block, max_tokens: int) -> list[Block]:
     return parts
 
 
+def _heading(doc: Document, section: str) -> str:
+    return doc.title if section == doc.title else f"{doc.title} — {section}"
+
+
 def chunk_document(doc: Document, max_tokens: int = 400) -> list[Chunk]:
+    """Sections stay whole when they fit; otherwise one chunk per paragraph (tiny ones merged,
+    long ones split by sentence). The heading prepended to the embedded text counts towards the limit."""
     chunks: list[Chunk] = []
     for (kind, section), group in groupby(doc.blocks, key=lambda b: (b.kind, b.section)):
         blocks = list(group)
+        budget = max(20, max_tokens - count_tokens(_heading(doc, section)) - 1)
         if kind == "faq":
             for b in blocks:
-                answer = _block_text(doc, b)
-                chunks.append(_make(doc, "faq", section, [b], f"{b.question}\n{answer}", question=b.question))
+                qn = count_tokens(b.question or "") + 1
+                parts = [b] if count_tokens(_block_text(doc, b)) + qn <= budget else _split_long(doc, b, budget - qn)
+                for part in parts:
+                    answer = _block_text(doc, part)
+                    chunks.append(_make(doc, "faq", section, [part], f"{b.question}\n{answer}", question=b.question))
             continue
-        texts = [_block_text(doc, b) for b in blocks]
         sep = "\n" if kind == "row" else "\n\n"
-        whole = sep.join(texts)
-        if count_tokens(whole) <= max_tokens:
+        sep_n = 1
+        sized = [(b, count_tokens(_block_text(doc, b))) for b in blocks]
+        if sum(n for _, n in sized) + sep_n * (len(sized) - 1) <= budget:
+            whole = sep.join(_block_text(doc, b) for b in blocks)
             chunks.append(_make(doc, "table" if kind == "row" else "section", section, blocks, whole))
             continue
-        # Too big: one chunk per paragraph (tiny ones merged forward), long paragraphs split by sentence.
         units: list[list[Block]] = []
         pending: list[Block] = []
-        for b, t in zip(blocks, texts):
-            n = count_tokens(t)
-            if n > max_tokens:
+        size = 0
+        for b, n in sized:
+            if n > budget:
                 if pending:
                     units.append(pending)
-                    pending = []
-                units.extend([p] for p in _split_long(doc, b, max_tokens))
+                    pending, size = [], 0
+                units.extend([p] for p in _split_long(doc, b, budget))
                 continue
-            pending.append(b)
-            size = sum(count_tokens(_block_text(doc, x)) for x in pending)
-            if kind == "row" and size < max_tokens // 2:
-                continue
-            if size >= MIN_TOKENS:
+            if pending and size + sep_n + n > budget:
                 units.append(pending)
-                pending = []
+                pending, size = [], 0
+            pending.append(b)
+            size += n + (sep_n if len(pending) > 1 else 0)
+            target = budget // 2 if kind == "row" else MIN_TOKENS
+            if size >= target:
+                units.append(pending)
+                pending, size = [], 0
         if pending:
-            if units and sum(count_tokens(_block_text(doc, x)) for x in units[-1] + pending) <= max_tokens:
-                units[-1] = units[-1] + pending
+            last = units[-1] if units else None
+            if last is not None and sum(count_tokens(_block_text(doc, x)) + sep_n for x in last) + size <= budget:
+                units[-1] = last + pending
             else:
                 units.append(pending)
         for unit in units:

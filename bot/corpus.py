@@ -66,7 +66,8 @@ def is_boilerplate(line: str) -> bool:
 def _heading_like(line: str) -> bool:
     s = line.strip()
     n = len(s.split())
-    return 0 < n <= 14 and len(s) <= 110 and s[-1] not in ".,;:!\"”" and not s.endswith("...")
+    return (0 < n <= 14 and len(s) <= 110 and s[-1] not in ".,;:!\"”|" and not s.endswith("...")
+            and not s.startswith("|"))
 
 
 def _split_row(line: str) -> tuple[str, int] | None:
@@ -192,6 +193,7 @@ class _HTMLText(HTMLParser):
         self.skip = 0
         self.heading = 0
         self.cells: list[str] | None = None
+        self.rows: list[str] | None = None
 
     def _flush(self, prefix: str = "") -> None:
         s = " ".join("".join(self.buf).split())
@@ -207,6 +209,9 @@ class _HTMLText(HTMLParser):
         elif tag in {"h1", "h2", "h3", "h4", "h5", "h6"}:
             self._flush()
             self.heading = int(tag[1])
+        elif tag == "table":
+            self._flush()
+            self.rows = []
         elif tag == "tr":
             self._flush()
             self.cells = []
@@ -231,8 +236,13 @@ class _HTMLText(HTMLParser):
         elif tag == "tr" and self.cells is not None:
             cells = [c for c in self.cells if c]
             if cells:
-                self.out.append("| " + " | ".join(cells) + " |")
+                row = "| " + " | ".join(cells) + " |"
+                (self.rows if self.rows is not None else self.out).append(row)
             self.cells = None
+        elif tag == "table" and self.rows is not None:
+            if self.rows:
+                self.out.append("\n".join(self.rows))
+            self.rows = None
         elif tag in self.BLOCK:
             self._flush()
 

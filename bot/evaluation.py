@@ -157,7 +157,7 @@ def evaluate(bench: Path, settings: Settings, *, split: str | None = "test", lim
         pred = plain(a.text) if a.grounded else ""
         answers = q.get("answers") or []
         answerable = bool(q.get("answerable", bool(answers)))
-        golds = answers if answerable else [""]
+        golds = (answers or [""]) if answerable else [""]
         norm_pred = normalize_answer(pred)
         row = {
             "id": q["id"], "question": text, "answerable": answerable, "grounded": a.grounded,

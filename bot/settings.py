@@ -13,7 +13,7 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 class Settings(BaseSettings):
     """Configuration for the bot. Every field can be set as BOT_<NAME> in the environment."""
 
-    model_config = SettingsConfigDict(env_prefix="BOT_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="BOT_", extra="ignore", populate_by_name=True)
 
     corpus_dir: Path = Field(PROJECT_DIR / "corpus", description="Folder of articles (.txt, .md, .html).")
     index_dir: Path = Field(PROJECT_DIR / ".index", description="Folder holding the Chroma store and keyword index.")

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -136,14 +135,19 @@ def check_compatible(manifest: dict, embedder_name: str, path: Path) -> None:
         )
 
 
-def _chroma(path: Path, embeddings, name: str):
+def _client(path: Path):
     import chromadb
     from chromadb.config import Settings as ChromaSettings
-    from langchain_chroma import Chroma
 
-    client = chromadb.PersistentClient(
+    return chromadb.PersistentClient(
         path=str(path / "chroma"), settings=ChromaSettings(anonymized_telemetry=False, allow_reset=True)
     )
+
+
+def _chroma(path: Path, embeddings, name: str):
+    from langchain_chroma import Chroma
+
+    client = _client(path)
     return Chroma(
         collection_name=name,
         embedding_function=embeddings,
@@ -164,11 +168,16 @@ def sync(corpus_dir: Path, index_dir: Path, embedder, cache, *, rebuild: bool = 
     if manifest is not None and not rebuild:
         check_compatible(manifest, embedder.name, index_dir)
     if rebuild or manifest is None or manifest.get("max_tokens") != max_tokens:
-        for name in ("chroma", "manifest.json", "snapshot.json", "vectors.npy", "faq_vectors.npy"):
+        if (index_dir / "chroma").exists():
+            client = _client(index_dir)
+            for name in (COLLECTION, FAQ_COLLECTION):
+                try:
+                    client.delete_collection(name)
+                except Exception:  # noqa: BLE001 - absent collection: nothing to drop
+                    pass
+        for name in ("manifest.json", "snapshot.json", "vectors.npy", "faq_vectors.npy"):
             p = index_dir / name
-            if p.is_dir():
-                shutil.rmtree(p)
-            elif p.exists():
+            if p.exists():
                 p.unlink()
         manifest = None
     old_files: dict = (manifest or {}).get("files", {})

@@ -92,8 +92,10 @@ def main() -> None:
         all_hits = pickle.loads(hits_cache.read_bytes())
     else:
         t = time.time()
+        from tqdm import tqdm
+
         all_hits = [[(h.row, h.score, h.dense, h.bm25, h.faq) for h in retr.search(q["question"].strip(), 5)]
-                    for q in questions]
+                    for q in tqdm(questions, mininterval=10)]
         hits_cache.write_bytes(pickle.dumps(all_hits))
         print(f"retrieved {len(questions)} questions in {time.time() - t:.0f} s")
     from bot.retrieval import Hit

@@ -92,10 +92,6 @@ def test_to_dict_retrieved(on_topic):
     assert scores == sorted(scores, reverse=True)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: bot/reader.json ships placeholder abstention weights (all-zero coefficients, threshold 0.99), "
-    "so p_unanswerable is always 0.5 and the bot never abstains: off-topic questions get confident, "
-    "cited, wrong answers. Fix: train the weights (scripts/train_reader.py) and commit them"))
 def test_off_topic_question_abstains(shipped_bot):
     a = shipped_bot.answer(OFF_TOPIC)
     assert a.grounded is False
@@ -170,11 +166,6 @@ def test_follow_up_answer(shipped_bot, article_text):
     assert follow.retrieved and all(h.chunk.source == ARTICLE_NAME for h in follow.retrieved)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: bot/engine.py Bot.search_query indexes history without checking its shape: history=[[]] raises "
-    "IndexError and history=5 raises TypeError instead of BadQuestion (and `ask --jsonl` only catches "
-    "BotError/ValueError, so one such line kills the whole batch). Fix: validate history in Bot.answer "
-    "(a list of [question, answer] pairs or {role, content} dicts) and raise BadQuestion"))
 @pytest.mark.parametrize("history", [[[]], 5], ids=["empty-pair", "not-a-list"])
 def test_malformed_history_is_a_bad_question(shipped_bot, history):
     with pytest.raises(BadQuestion):

@@ -118,10 +118,6 @@ def test_ask_jsonl_bad_lines_report_errors_and_continue(runs):
     assert all("error" in d for d in lines)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: `ask --jsonl` dies with a traceback on a line whose history is malformed ([[]] -> IndexError in "
-    "bot/engine.py Bot.search_query; bot/cli.py cmd_ask catches only BotError/ValueError), so the "
-    "following lines are never answered. Fix: validate history (BadQuestion) or catch per line"))
 def test_ask_jsonl_malformed_history_does_not_stop_the_batch(runs):
     r = runs["jsonl_bad_history"]
     assert "Traceback" not in r.stderr

@@ -254,10 +254,6 @@ def test_html_drops_nav_footer_script_style(html_doc):
         assert junk not in html_doc.text
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: HTML table rows are lost: parse_html emits each <tr> as its own '| a | b |' paragraph, and "
-    "parse_text (markdown=True) takes every single-line block that looks like a heading as a section "
-    "heading, so rows become headings (and the next paragraph's section becomes '| Sihwa | ... |')"))
 def test_html_table_rows(html_doc):
     rows = [b for b in html_doc.blocks if b.kind == "row"]
     assert [b.key for b in rows] == ["MeyGen", "Sihwa"]

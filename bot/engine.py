@@ -54,7 +54,7 @@ class Bot:
         self.index = index
         self.embedder = embedder
         self.retriever = Retriever(index, embedder)
-        self.reader = reader or Reader(index.bm25)
+        self.reader = reader or Reader(index)
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None, *, build: bool = True) -> Bot:
@@ -106,9 +106,10 @@ class Bot:
         t0 = time.perf_counter()
         q = validate_question(question, self.settings.max_question_chars)
         query = self.search_query(q, history)
-        hits = self.retriever.search(query, max(self.settings.top_k, 5))
+        qvec = self.retriever.query_vector(query)
+        hits = self.retriever.search(query, max(self.settings.top_k, 5), qvec=qvec)
         t1 = time.perf_counter()
-        ans = extractive_answer(self.reader, q if query == q else query, hits, self.suggestions)
+        ans = extractive_answer(self.reader, q if query == q else query, hits, self.suggestions, qvec)
         ans.question = q
         t2 = time.perf_counter()
         ans.timings_ms = {"retrieve": (t1 - t0) * 1000, "answer": (t2 - t1) * 1000, "total": (t2 - t0) * 1000}

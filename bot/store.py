@@ -24,9 +24,10 @@ from .keyword import BM25
 
 log = logging.getLogger(__name__)
 
-FORMAT = 1
+FORMAT = 2
 COLLECTION = "chunks"
 FAQ_COLLECTION = "faq_questions"
+SENTENCE_COLLECTION = "sentences"
 
 
 @dataclass
@@ -86,13 +87,17 @@ class Index:
     """Read side: everything retrieval needs, loaded from the snapshot."""
 
     def __init__(self, path: Path, manifest: dict, chunks: list[Chunk], vectors: np.ndarray,
-                 faq_rows: np.ndarray, faq_vectors: np.ndarray, bm25: BM25):
+                 faq_rows: np.ndarray, faq_vectors: np.ndarray, bm25: BM25,
+                 sent_vectors: np.ndarray | None = None):
         self.path = path
         self.manifest = manifest
         self.chunks = chunks
         self.vectors = vectors
         self.faq_rows = faq_rows  # chunk row of each FAQ question vector
         self.faq_vectors = faq_vectors
+        # sentence vectors, chunk by chunk: chunk i owns rows sent_offsets[i] : sent_offsets[i + 1]
+        self.sent_vectors = sent_vectors
+        self.sent_offsets = np.cumsum([0] + [len(c.sentences) for c in chunks])
         self.bm25 = bm25
 
     @property
@@ -119,8 +124,9 @@ class Index:
         chunks = [Chunk.from_dict(c) for c in data["chunks"]]
         vectors = np.load(path / "vectors.npy")
         faq = np.load(path / "faq_vectors.npy")
+        sent = np.load(path / "sentence_vectors.npy")
         bm25 = BM25.from_json(data["bm25"])
-        return cls(path, manifest, chunks, vectors, np.array(data["faq_rows"], dtype=np.int32), faq, bm25)
+        return cls(path, manifest, chunks, vectors, np.array(data["faq_rows"], dtype=np.int32), faq, bm25, sent)
 
 
 def check_compatible(manifest: dict, embedder_name: str, path: Path) -> None:
@@ -165,17 +171,18 @@ def sync(corpus_dir: Path, index_dir: Path, embedder, cache, *, rebuild: bool = 
     index_dir.mkdir(parents=True, exist_ok=True)
     mpath = index_dir / "manifest.json"
     manifest = json.loads(mpath.read_text(encoding="utf-8")) if mpath.exists() else None
-    if manifest is not None and not rebuild:
+    if manifest is not None and not rebuild and manifest.get("format") == FORMAT:
         check_compatible(manifest, embedder.name, index_dir)
-    if rebuild or manifest is None or manifest.get("max_tokens") != max_tokens:
+    if (rebuild or manifest is None or manifest.get("max_tokens") != max_tokens
+            or manifest.get("format") != FORMAT):  # an older layout of ours: rebuilt (the cache keeps it cheap)
         if (index_dir / "chroma").exists():
             client = _client(index_dir)
-            for name in (COLLECTION, FAQ_COLLECTION):
+            for name in (COLLECTION, FAQ_COLLECTION, SENTENCE_COLLECTION):
                 try:
                     client.delete_collection(name)
                 except Exception:  # noqa: BLE001 - absent collection: nothing to drop
                     pass
-        for name in ("manifest.json", "snapshot.json", "vectors.npy", "faq_vectors.npy"):
+        for name in ("manifest.json", "snapshot.json", "vectors.npy", "faq_vectors.npy", "sentence_vectors.npy"):
             p = index_dir / name
             if p.exists():
                 p.unlink()
@@ -222,15 +229,19 @@ def sync(corpus_dir: Path, index_dir: Path, embedder, cache, *, rebuild: bool = 
     if progress and len(to_add) > 20:
         from tqdm import tqdm
 
-        bar = tqdm(total=len(to_add) + sum(1 for c in to_add if c.question), unit="text", desc="embedding", leave=False)
+        bar = tqdm(total=sum(1 + bool(c.question) + len(c.sentences) for c in to_add), unit="text", desc="embedding", leave=False)
     lc = _LCEmbeddings(cache, bar)
     store = _chroma(index_dir, lc, COLLECTION)
     faq_store = _chroma(index_dir, lc, FAQ_COLLECTION)
+    sent_store = _chroma(index_dir, lc, SENTENCE_COLLECTION)
     te = time.perf_counter()
     misses0 = cache.misses
     if to_delete:
         store.delete(ids=to_delete)
         faq_store.delete(ids=to_delete)
+        old_sent = sent_store.get(where={"chunk": {"$in": to_delete}}, include=[])["ids"]
+        if old_sent:
+            sent_store.delete(ids=old_sent)
     batch = 64
     for i in range(0, len(to_add), batch):
         part = to_add[i: i + batch]
@@ -250,13 +261,18 @@ def sync(corpus_dir: Path, index_dir: Path, embedder, cache, *, rebuild: bool = 
             metadatas=[{"chunk": c.id, "source": c.source} for c in faqs],
             ids=[c.id for c in faqs],
         )
+    sents = [(f"{c.id}:{i}", sentence_embed_text(c, i), c.id) for c in to_add for i in range(len(c.sentences))]
+    for i in range(0, len(sents), 256):
+        part = sents[i: i + 256]
+        sent_store.add_texts(texts=[t for _, t, _ in part], metadatas=[{"chunk": c} for *_, c in part],
+                             ids=[s for s, _, _ in part])
     if bar is not None:
         bar.close()
     report.embed_seconds = time.perf_counter() - te
     report.chunks_embedded = cache.misses - misses0
     report.chunks_removed = len(to_delete)
 
-    _write_snapshot(index_dir, store, faq_store, [s for f in new_files.values() for s in f["chunks"]])
+    _write_snapshot(index_dir, store, faq_store, sent_store, [s for f in new_files.values() for s in f["chunks"]])
     report.chunks_total = len(keep_ids)
     version = hashlib.sha1(
         json.dumps(sorted((k, v["sha256"]) for k, v in new_files.items())).encode()
@@ -269,7 +285,15 @@ def sync(corpus_dir: Path, index_dir: Path, embedder, cache, *, rebuild: bool = 
     return report
 
 
-def _write_snapshot(index_dir: Path, store, faq_store, order: list[str]) -> None:
+def sentence_embed_text(chunk: Chunk, i: int) -> str:
+    """What is embedded for sentence i: the sentence, or for a table row its 'key: detail' line."""
+    s = chunk.sentences[i].text
+    if chunk.kind == "table":
+        return next((ln for ln in chunk.text.split("\n") if ln.endswith(s)), s)
+    return s
+
+
+def _write_snapshot(index_dir: Path, store, faq_store, sent_store, order: list[str]) -> None:
     """Export the Chroma collections (the store of record) to the fast read-only snapshot."""
     got = store.get(include=["embeddings", "metadatas"])
     by_id = {i: (m, e) for i, m, e in zip(got["ids"], got["metadatas"], got["embeddings"])}
@@ -285,6 +309,13 @@ def _write_snapshot(index_dir: Path, store, faq_store, order: list[str]) -> None
     pairs.sort(key=lambda p: p[0])
     faq_rows = [r for r, _ in pairs]
     faq_vectors = np.array([e for _, e in pairs], dtype=np.float32).reshape(len(pairs), dim)
+    sgot = sent_store.get(include=["embeddings"])
+    svec = dict(zip(sgot["ids"], sgot["embeddings"]))
+    sids = [f"{c['id']}:{i}" for c in chunks for i in range(len(c["sentences"]))]
+    if any(s not in svec for s in sids):
+        raise RuntimeError("Chroma is missing sentence vectors; run `python -m bot ingest --rebuild`.")
+    sent_vectors = np.array([svec[s] for s in sids], dtype=np.float32).reshape(len(sids), dim)
+    _write_npy(index_dir / "sentence_vectors.npy", sent_vectors)
     bm25 = BM25.build([c["embed_text"] for c in chunks])
     _write_npy(index_dir / "vectors.npy", vectors)
     _write_npy(index_dir / "faq_vectors.npy", faq_vectors)

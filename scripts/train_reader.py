@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import pickle
 import sys
 import time
 from pathlib import Path
@@ -87,30 +86,30 @@ def main() -> None:
     index = Index.load(Path(args.index), emb.name)
     retr = Retriever(index, emb)
     questions, _ = load_pack(Path(args.bench), "tune")
-    hits_cache = Path(args.index) / "tune_hits.pkl"
-    if hits_cache.exists():
-        all_hits = pickle.loads(hits_cache.read_bytes())
+    qcache = ROOT / ".cache" / "tune_query_vectors.npy"
+    texts = [q["question"].strip() for q in questions]
+    if qcache.exists() and len(np.load(qcache)) == len(texts):
+        qvecs = np.load(qcache)
     else:
-        t = time.time()
         from tqdm import tqdm
 
-        all_hits = [[(h.row, h.score, h.dense, h.bm25, h.faq) for h in retr.search(q["question"].strip(), 5)]
-                    for q in tqdm(questions, mininterval=10)]
-        hits_cache.write_bytes(pickle.dumps(all_hits))
-        print(f"retrieved {len(questions)} questions in {time.time() - t:.0f} s")
-    from bot.retrieval import Hit
+        qvecs = np.stack([emb.embed_query_np(t) for t in tqdm(texts, mininterval=10)])
+        np.save(qcache, qvecs)
+    t = time.time()
+    all_hits = [retr.search(text, 5, qvec=qv) for text, qv in zip(texts, qvecs)]
+    print(f"retrieved {len(texts)} questions in {time.time() - t:.0f} s")
 
     def hits_of(i):
-        return [Hit(r, index.chunks[r], s, d, b, f) for r, s, d, b, f in all_hits[i]]
+        return all_hits[i]
 
-    reader = Reader(index.bm25, dummy_weights(len(SENT_FEATURES), len(ABSTAIN_FEATURES)))
+    reader = Reader(index, dummy_weights(len(SENT_FEATURES), len(ABSTAIN_FEATURES)))
     # 1. sentence model, on answerable questions
     X, Y, G = [], [], []
     for i, q in enumerate(questions):
         if not q["answerable"]:
             continue
         golds = [normalize_answer(a) for a in q["answers"] if normalize_answer(a)]
-        cands = reader.candidates(reader.question(q["question"].strip()), hits_of(i))
+        cands = reader.candidates(reader.question(q["question"].strip()), hits_of(i), qvecs[i])
         ys = [float(any(g in normalize_answer(c.sentence.text) for g in golds)) for c in cands]
         if not any(ys):
             continue
@@ -123,14 +122,14 @@ def main() -> None:
     print("sentence model:", dict(zip(SENT_FEATURES, np.round(w, 3))))
     weights = dummy_weights(len(SENT_FEATURES), len(ABSTAIN_FEATURES))
     weights["sentence"] = {"coef": w.tolist(), "mean": mu.tolist(), "std": sd.tolist()}
-    reader = Reader(index.bm25, weights)
+    reader = Reader(index, weights)
 
     # 2. abstention model, on all tune questions
     A, L, contains = [], [], []
     for i, q in enumerate(questions):
         qi = reader.question(q["question"].strip())
         hs = hits_of(i)
-        cands = reader.candidates(qi, hs)
+        cands = reader.candidates(qi, hs, qvecs[i])
         if not cands:
             continue
         A.append(reader.abstain_features(qi, hs, cands))
@@ -139,12 +138,24 @@ def main() -> None:
         golds = [normalize_answer(a) for a in q["answers"] if normalize_answer(a)]
         contains.append(q["answerable"] and any(g in normalize_answer(best.sentence.text) for g in golds))
     A, L = np.array(A), np.array(L)
+    np.savez(ROOT / ".cache" / "tune_abstain_features.npz", A=A, L=L, contains=np.array(contains))
     aw, amu, asd = fit_logistic(A, L)
     p = 1 / (1 + np.exp(-(((A - amu) / asd) @ aw)))
-    thr = float(np.quantile(p[L == 0], 1 - args.max_fpr))
+    # the final decision also answers when the chosen sentence fully supports the question
+    # (Reader.fully_supported); pick the lowest threshold that keeps answerable abstention at max_fpr
+    full = np.array([Reader.fully_supported(a) for a in A])
+    thr = 1.0
+    for t_ in np.unique(np.round(p, 4))[::-1]:
+        if np.mean((p[L == 0] >= t_) & ~full[L == 0]) > args.max_fpr:
+            break
+        thr = float(t_)
+    for fpr in (0.06, 0.08, 0.09, 0.10):
+        t_ = float(np.quantile(p[L == 0], 1 - fpr))
+        print(f"  at {fpr:.2f} answerable abstention: {np.mean(p[L == 1] >= t_):.3f} of unanswerable abstain")
     print("abstain model:", dict(zip(ABSTAIN_FEATURES, np.round(aw, 3))))
-    print(f"tune: threshold {thr:.3f}; abstain on unanswerable {np.mean(p[L == 1] >= thr):.3f}, "
-          f"on answerable {np.mean(p[L == 0] >= thr):.3f}; best sentence contains gold "
+    ab = (p >= thr) & ~full
+    print(f"tune: threshold {thr:.3f}; abstain on unanswerable {np.mean(ab[L == 1]):.3f}, "
+          f"on answerable {np.mean(ab[L == 0]):.3f}; best sentence contains gold "
           f"{np.mean(np.array(contains)[L == 0]):.3f}")
     weights["abstain"] = {"coef": aw.tolist(), "mean": amu.tolist(), "std": asd.tolist(), "threshold": thr}
     old = json.loads(Path(args.out).read_text()) if Path(args.out).exists() else {}

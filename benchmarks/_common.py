@@ -1,0 +1,158 @@
+"""Shared helpers for the benchmark scripts: paths, machine load, percentiles, tables, JSON output."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import json
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # so `python3 benchmarks/x.py` works without PYTHONPATH
+    sys.path.insert(0, str(ROOT))
+
+DEFAULT_BENCH = Path(os.environ.get("BOT_BENCH_PACK", "/work/shared/bench/squad2-dev"))
+SHIPPED_CORPUS = ROOT / "corpus"
+SHIPPED_QUESTIONS = ROOT / "eval" / "articles" / "questions.jsonl"
+CACHE_DIR = ROOT / ".cache"  # holds embeddings.sqlite: re-using it means nothing is embedded twice
+BENCH_DIR = CACHE_DIR / "bench"  # indexes owned by these scripts
+SHIPPED_INDEX = BENCH_DIR / "index-shipped"
+
+
+def machine() -> dict:
+    """Machine load now: 1/5/15-minute load averages and the CPU count."""
+    la = os.getloadavg()
+    return {
+        "time": _dt.datetime.now().isoformat(timespec="seconds"),
+        "loadavg": [round(x, 2) for x in la],
+        "nproc": os.cpu_count(),
+    }
+
+
+def machine_line(label: str, m: dict) -> str:
+    la = m["loadavg"]
+    return f"machine at {label}: load avg {la[0]:.2f} / {la[1]:.2f} / {la[2]:.2f} (1/5/15 min), nproc {m['nproc']}"
+
+
+def header(title: str) -> dict:
+    m = machine()
+    print(f"== {title}")
+    print(f"   python {platform.python_version()} on {platform.machine()}, {m['time']}")
+    omp = {k: os.environ[k] for k in ("OMP_NUM_THREADS", "OMP_WAIT_POLICY", "GOMP_SPINCOUNT") if k in os.environ}
+    print("   " + machine_line("start", m) + (f"; {omp}" if omp else ""))
+    m["omp_env"] = omp
+    if m["loadavg"][0] > 0.75 * (m["nproc"] or 1):
+        print("   WARNING: the machine is already busy; timings will be inflated and noisy.")
+    return m
+
+
+def stats_ms(xs_seconds) -> dict:
+    """n, p50, p95, min, max, mean in milliseconds (input in seconds)."""
+    xs = np.asarray(list(xs_seconds), dtype=np.float64) * 1000.0
+    if not len(xs):
+        return {"n": 0, "p50": None, "p95": None, "min": None, "max": None, "mean": None}
+    return {
+        "n": len(xs),
+        "p50": round(float(np.percentile(xs, 50)), 3),
+        "p95": round(float(np.percentile(xs, 95)), 3),
+        "min": round(float(xs.min()), 3),
+        "max": round(float(xs.max()), 3),
+        "mean": round(float(xs.mean()), 3),
+    }
+
+
+def table(rows: list[list], headers: list[str]) -> str:
+    """A plain aligned text table; numbers right-aligned."""
+    def fmt(v):
+        if v is None:
+            return "-"
+        if isinstance(v, float):
+            return f"{v:,.2f}" if abs(v) < 1e5 else f"{v:,.0f}"
+        return str(v)
+
+    cells = [[fmt(v) for v in r] for r in rows]
+    widths = [max(len(h), *(len(r[i]) for r in cells)) if cells else len(h) for i, h in enumerate(headers)]
+    num = [all(isinstance(r[i], (int, float)) or r[i] is None for r in rows) for i in range(len(headers))]
+
+    def line(vals):
+        return "  ".join(v.rjust(w) if n else v.ljust(w) for v, w, n in zip(vals, widths, num))
+
+    out = [line(headers), line(["-" * w for w in widths])]
+    out += [line(r) for r in cells]
+    return "\n".join(out)
+
+
+def write_json(path: str | Path | None, obj: dict) -> None:
+    if not path:
+        return
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    p.write_text(json.dumps(obj, indent=1, ensure_ascii=False, default=str), encoding="utf-8")
+    print(f"JSON written to {p}")
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    return [json.loads(x) for x in Path(path).read_text(encoding="utf-8").splitlines() if x.strip()]
+
+
+def hash_order(items, key):
+    """A fixed pseudo-random order (by SHA-1 of the key), the same on every run."""
+    return sorted(items, key=lambda x: hashlib.sha1(str(key(x)).encode()).hexdigest())
+
+
+def squad_corpus(bench: Path, articles: int | None, split: str = "test") -> tuple[Path, Path, list[str] | None]:
+    """(corpus dir, index dir, chosen articles) for the squad pack, laid out like bot.evaluation does it.
+
+    articles=None or 0: the full corpus with the harness's index dir <cache>/eval/<pack>/index.
+    articles=N: the first N (sorted) articles of `split`, via bot.evaluation._subset_corpus, with
+    index dir <cache>/eval/<pack>/index-<subset dir name> (the same place `python -m bot eval --articles N` uses).
+    """
+    from bot.evaluation import _subset_corpus, load_pack
+
+    cache = CACHE_DIR / "eval" / bench.resolve().name
+    if not articles:
+        return bench / "corpus", cache / "index", None
+    _, split_articles = load_pack(bench, split)
+    chosen = sorted(split_articles or [p.stem for p in (bench / "corpus").glob("*.txt")])[:articles]
+    corpus = _subset_corpus(bench, chosen, cache)
+    return corpus, cache / f"index-{corpus.name}", chosen
+
+
+def other_embedders() -> list[str]:
+    """Other processes that look like they are embedding (to warn: two embedding jobs on 2 cores skew numbers)."""
+    out = []
+    me = os.getpid()
+    for d in Path("/proc").iterdir():
+        if not d.name.isdigit() or int(d.name) in (me, os.getppid()):
+            continue
+        try:
+            cmd = (d / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()
+        except OSError:
+            continue
+        if ("bot ingest" in cmd or "bot eval" in cmd or "t_ingest" in cmd) and "benchmarks/" not in cmd:
+            out.append(f"{d.name}: {cmd[:120]}")
+    return out
+
+
+def warn_other_embedders() -> None:
+    others = other_embedders()
+    if others:
+        print("   WARNING: other embedding/eval processes are running; numbers will be skewed:")
+        for o in others:
+            print("     " + o)
+
+
+class Timer:
+    def __enter__(self):
+        self.t0 = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc):
+        self.s = time.perf_counter() - self.t0
+        return False

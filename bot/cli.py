@@ -28,9 +28,9 @@ def cmd_ingest(args) -> int:
     for f, why in rep.failed.items():
         print(f"  skipped  {f}: it {why}", file=sys.stderr)
     print(rep.summary())
-    if rep.chunks_embedded:
-        print(f"embedding: {rep.embed_seconds:.1f} s for {rep.chunks_embedded} texts "
-              f"({rep.chunks_embedded / max(rep.embed_seconds, 1e-9):.1f}/s); total {rep.seconds:.1f} s")
+    if rep.texts_embedded:
+        print(f"embedding: {rep.embed_seconds:.1f} s for {rep.texts_embedded} texts (chunks, FAQ questions, sentences) "
+              f"({rep.texts_embedded / max(rep.embed_seconds, 1e-9):.1f}/s); total {rep.seconds:.1f} s")
     return 0
 
 

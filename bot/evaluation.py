@@ -188,7 +188,7 @@ def summarize(rows, bench, split, limit, articles, rep, ingest_s, index_dir, bot
         "bench": str(bench), "split": split, "limit": limit, "articles": articles,
         "questions": len(rows), "answerable": len(ans), "unanswerable": len(una),
         "index": {"dir": str(index_dir), "chunks": len(bot.index.chunks), "embedder": bot.index.embedder,
-                  "ingest_seconds": round(ingest_s, 2), "embedded_now": rep.chunks_embedded},
+                  "ingest_seconds": round(ingest_s, 2), "embedded_now": rep.texts_embedded},
         "retrieval": {
             "recall@1": mean([r["rank"] is not None and r["rank"] <= 1 for r in ans]),
             "recall@3": mean([r["rank"] is not None and r["rank"] <= 3 for r in ans]),

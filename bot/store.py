@@ -37,7 +37,7 @@ class SyncReport:
     removed: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)
-    chunks_embedded: int = 0
+    texts_embedded: int = 0
     chunks_removed: int = 0
     chunks_total: int = 0
     seconds: float = 0.0
@@ -46,8 +46,8 @@ class SyncReport:
     def summary(self) -> str:
         s = (
             f"added {len(self.added)}, updated {len(self.updated)}, removed {len(self.removed)}, "
-            f"skipped {len(self.skipped)} unchanged file(s); embedded {self.chunks_embedded} chunk(s), "
-            f"removed {self.chunks_removed}; {self.chunks_total} chunks in the index ({self.seconds:.1f} s)"
+            f"skipped {len(self.skipped)} unchanged file(s); embedded {self.texts_embedded} new text(s), "
+            f"removed {self.chunks_removed} chunk(s); {self.chunks_total} chunks in the index ({self.seconds:.1f} s)"
         )
         if self.failed:
             s += f"; {len(self.failed)} file(s) could not be read"
@@ -269,7 +269,7 @@ def sync(corpus_dir: Path, index_dir: Path, embedder, cache, *, rebuild: bool = 
     if bar is not None:
         bar.close()
     report.embed_seconds = time.perf_counter() - te
-    report.chunks_embedded = cache.misses - misses0
+    report.texts_embedded = cache.misses - misses0
     report.chunks_removed = len(to_delete)
 
     _write_snapshot(index_dir, store, faq_store, sent_store, [s for f in new_files.values() for s in f["chunks"]])

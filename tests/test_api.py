@@ -105,7 +105,7 @@ def forced_abstention(shipped_bot):
     """The same bot whose reader always judges the question unanswerable (threshold 0)."""
     w = copy.deepcopy(load_weights())
     w["abstain"]["threshold"] = 0.0
-    b = Bot(shipped_bot.settings, shipped_bot.index, shipped_bot.embedder, reader=Reader(shipped_bot.index.bm25, w))
+    b = Bot(shipped_bot.settings, shipped_bot.index, shipped_bot.embedder, reader=Reader(shipped_bot.index, w))
     return b.answer(OFF_TOPIC)
 
 

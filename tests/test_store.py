@@ -36,6 +36,12 @@ def all_ids(by_source: dict) -> set[str]:
     return {i for ids in by_source.values() for i in ids}
 
 
+def sentence_texts(chunks):
+    from bot.store import sentence_embed_text
+
+    return [sentence_embed_text(c, i) for c in chunks for i in range(len(c.sentences))]
+
+
 def test_first_ingest_adds_every_file(tiny, embed_calls):
     report = ingest(tiny)
     assert sorted(report.added) == sorted(TINY)
@@ -57,6 +63,7 @@ def test_first_ingest_adds_every_file(tiny, embed_calls):
 
     # every chunk text and FAQ question went to the embedder (through the cache), nothing else
     expected_texts = [c.embed_text for cs in want.values() for c in cs] + [c.question for c in faq]
+    expected_texts += sentence_texts([c for cs in want.values() for c in cs])
     assert sorted(embed_calls) == sorted(expected_texts)
 
 
@@ -90,7 +97,7 @@ def test_resync_unchanged_embeds_nothing(tiny, embed_calls):
     report = ingest(tiny)
     assert sorted(report.skipped) == sorted(TINY)
     assert report.added == report.updated == report.removed == []
-    assert report.chunks_embedded == 0 and report.chunks_removed == 0
+    assert report.texts_embedded == 0 and report.chunks_removed == 0
     assert embed_calls == []  # not even a cache lookup
     assert manifest_ids(tiny.index_dir) == before_manifest
     assert chroma_ids(tiny.index_dir) == before_chroma
@@ -115,7 +122,10 @@ def test_edit_reembeds_only_the_changed_chunk(tiny, embed_calls):
 
     edited = {c.id: c for c in expected_chunks(tiny)["bees.txt"]}[new["bees.txt"][1]]
     assert "dancing" in edited.text
-    assert embed_calls == [edited.embed_text]  # exactly one text went to the embedder
+    # only the edited chunk and its sentences went to the embedder (sentences already seen come from the cache,
+    # but are still asked for)
+    assert embed_calls[0] == edited.embed_text
+    assert sorted(embed_calls[1:]) == sorted(sentence_texts([edited]))
     assert report.chunks_removed == 1
 
     count, ids = chroma_ids(tiny.index_dir)
@@ -197,8 +207,9 @@ def test_new_index_of_same_corpus_embeds_nothing_new(tiny, embed_calls, tmp_path
     again = tiny.model_copy(update={"index_dir": tmp_path / "index-2"})
     report = ingest(again)
     assert sorted(report.added) == sorted(TINY)
-    assert len(embed_calls) == report.chunks_total + 1  # every text asked for...
-    assert report.chunks_embedded == 0  # ...and every one served by the cache
+    n_sent = len(sentence_texts([c for cs in expected_chunks(tiny).values() for c in cs]))
+    assert len(embed_calls) == report.chunks_total + 1 + n_sent  # every text asked for...
+    assert report.texts_embedded == 0  # ...and every one served by the cache
     assert chroma_ids(again.index_dir)[1] == all_ids(manifest_ids(tiny.index_dir))
 
 
@@ -214,7 +225,7 @@ def test_rebuild_recreates_the_index_from_cache(tiny):
     assert r.returncode == 0, r.stderr
     for name in TINY:
         assert f"added    {name}" in r.stdout
-    assert "embedded 0 chunk(s)" in r.stdout
+    assert "embedded 0 new text(s)" in r.stdout
     assert "skipped 0 unchanged" in r.stdout
 
     assert manifest_ids(tiny.index_dir) == ids
@@ -235,6 +246,7 @@ def test_rebuild_in_the_same_process(tiny, embed_calls):
     report = ingest(tiny, rebuild=True)
     assert sorted(report.added) == sorted(TINY)
     n = len(all_ids(ids))
-    assert report.chunks_embedded == 0 and len(embed_calls) == n + 1  # chunks + the FAQ question
+    n_sent = len(sentence_texts([c for cs in expected_chunks(tiny).values() for c in cs]))
+    assert report.texts_embedded == 0 and len(embed_calls) == n + 1 + n_sent  # chunks, FAQ question, sentences
     assert manifest_ids(tiny.index_dir) == ids
     assert chroma_ids(tiny.index_dir) == (n, all_ids(ids))

@@ -69,6 +69,7 @@ def stats_ms(xs_seconds) -> dict:
 
 def table(rows: list[list], headers: list[str]) -> str:
     """A plain aligned text table; numbers right-aligned."""
+
     def fmt(v):
         if v is None:
             return "-"

@@ -55,7 +55,9 @@ def child_env(corpus: Path, index_dir: Path) -> dict:
 
 def ensure_index(name: str, env: dict) -> dict:
     t0 = time.perf_counter()
-    p = subprocess.run([sys.executable, "-m", "bot", "ingest"], env=env, cwd=C.ROOT, capture_output=True, text=True, check=False)
+    p = subprocess.run(
+        [sys.executable, "-m", "bot", "ingest"], env=env, cwd=C.ROOT, capture_output=True, text=True, check=False
+    )
     dt = time.perf_counter() - t0
     if p.returncode != 0:
         raise SystemExit(f"[{name}] `python -m bot ingest` failed ({p.returncode}):\n{p.stderr}")
@@ -70,8 +72,14 @@ def run_once(question: str, env: dict, use_time: bool) -> tuple[float, float, in
     with tempfile.NamedTemporaryFile("r", suffix=".txt") as f:
         if use_time:
             t = time.perf_counter()
-            p = subprocess.run([TIME_BIN, "-f", "%e %M", "-o", f.name, *cmd], env=env, cwd=C.ROOT,
-                               capture_output=True, text=True, check=False)
+            p = subprocess.run(
+                [TIME_BIN, "-f", "%e %M", "-o", f.name, *cmd],
+                env=env,
+                cwd=C.ROOT,
+                capture_output=True,
+                text=True,
+                check=False,
+            )
             wall = time.perf_counter() - t
             parts = Path(f.name).read_text().split()
             rss_mb = float(parts[-1]) / 1024.0
@@ -101,12 +109,21 @@ def bench_corpus(name: str, question: str, env: dict, runs: int, use_time: bool)
     import numpy as np
 
     return {
-        "question": question, "runs": runs,
+        "question": question,
+        "runs": runs,
         "first_run_untimed": {"wall_s": round(first_wall, 3), "rss_mb": round(first_rss, 1)},
-        "wall_s": {"p50": round(float(np.median(walls)), 3), "min": round(min(walls), 3),
-                   "max": round(max(walls), 3), "all": [round(x, 3) for x in walls]},
-        "rss_mb": {"p50": round(float(np.median(rsss)), 1), "min": round(min(rsss), 1),
-                   "max": round(max(rsss), 1), "all": [round(x, 1) for x in rsss]},
+        "wall_s": {
+            "p50": round(float(np.median(walls)), 3),
+            "min": round(min(walls), 3),
+            "max": round(max(walls), 3),
+            "all": [round(x, 3) for x in walls],
+        },
+        "rss_mb": {
+            "p50": round(float(np.median(rsss)), 1),
+            "min": round(min(rsss), 1),
+            "max": round(max(rsss), 1),
+            "all": [round(x, 1) for x in rsss],
+        },
     }
 
 
@@ -115,21 +132,38 @@ _IMPORT_LINE = re.compile(r"^import time:\s+(\d+)\s+\|\s+(\d+)\s+\|(\s*)(\S+)\s*
 
 def import_times(question: str, env: dict, top: int) -> dict:
     t = time.perf_counter()
-    p = subprocess.run([sys.executable, "-X", "importtime", "-m", "bot", "ask", question], env=env, cwd=C.ROOT,
-                       capture_output=True, text=True, check=False)
+    p = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "bot", "ask", question],
+        env=env,
+        cwd=C.ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     wall = time.perf_counter() - t
     mods = []
     for ln in p.stderr.splitlines():
         m = _IMPORT_LINE.match(ln)
         if m:
             self_us, cum_us, indent, name = int(m[1]), int(m[2]), m[3], m[4]
-            mods.append({"module": name, "self_ms": self_us / 1000, "cumulative_ms": cum_us / 1000,
-                         "depth": max(len(indent) - 1, 0) // 2})
+            mods.append(
+                {
+                    "module": name,
+                    "self_ms": self_us / 1000,
+                    "cumulative_ms": cum_us / 1000,
+                    "depth": max(len(indent) - 1, 0) // 2,
+                }
+            )
     total = sum(m["cumulative_ms"] for m in mods if m["depth"] == 0)
     by_cum = sorted(mods, key=lambda m: -m["cumulative_ms"])[:top]
     by_self = sorted(mods, key=lambda m: -m["self_ms"])[:top]
-    return {"wall_s_with_importtime": round(wall, 3), "modules": len(mods), "total_import_ms": round(total, 1),
-            "top_cumulative": by_cum, "top_self": by_self}
+    return {
+        "wall_s_with_importtime": round(wall, 3),
+        "modules": len(mods),
+        "total_import_ms": round(total, 1),
+        "top_cumulative": by_cum,
+        "top_self": by_self,
+    }
 
 
 _PHASES = r"""
@@ -166,8 +200,9 @@ def phases(question: str, env: dict, runs: int) -> dict:
     got = []
     for _ in range(runs):
         t = time.perf_counter()
-        p = subprocess.run([sys.executable, "-c", _PHASES, question], env=env, cwd=C.ROOT, capture_output=True,
-                           text=True, check=False)
+        p = subprocess.run(
+            [sys.executable, "-c", _PHASES, question], env=env, cwd=C.ROOT, capture_output=True, text=True, check=False
+        )
         wall = time.perf_counter() - t
         if p.returncode != 0:
             return {"error": p.stderr.strip()[-300:]}
@@ -192,13 +227,21 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--runs", type=int, default=7, help="timed runs per corpus (default 7; plus 1 untimed first run)")
     ap.add_argument("--bench", type=Path, default=C.DEFAULT_BENCH, help="squad2 pack folder")
-    ap.add_argument("--squad-articles", type=int, default=0,
-                    help="use the first N test-split articles (default 0 = all 35, the eval harness index)")
+    ap.add_argument(
+        "--squad-articles",
+        type=int,
+        default=0,
+        help="use the first N test-split articles (default 0 = all 35, the eval harness index)",
+    )
     ap.add_argument("--squad-question", help="question for the squad2 runs (default: a fixed answerable test question)")
     ap.add_argument("--only", choices=["shipped", "squad2"], help="run one corpus only")
     ap.add_argument("--top", type=int, default=10, help="modules to list from -X importtime (default 10)")
-    ap.add_argument("--phase-runs", type=int, default=3,
-                    help="fresh-process runs for the in-process phase breakdown (default 3; 0 = skip)")
+    ap.add_argument(
+        "--phase-runs",
+        type=int,
+        default=3,
+        help="fresh-process runs for the in-process phase breakdown (default 3; 0 = skip)",
+    )
     ap.add_argument("--no-importtime", action="store_true", help="skip the -X importtime breakdown")
     ap.add_argument("--json", metavar="PATH", help="also write the results as JSON")
     args = ap.parse_args(argv)
@@ -207,8 +250,12 @@ def main(argv=None) -> int:
     C.warn_other_embedders()
     use_time = Path(TIME_BIN).exists() and shutil.which(TIME_BIN) is not None
     print(f"   peak RSS via {'/usr/bin/time -f %M' if use_time else 'python wrapper + getrusage(RUSAGE_CHILDREN)'}")
-    results = {"machine_start": start, "args": vars(args),
-               "targets": {"wall_s_p50": TARGET_WALL_S, "rss_mb_max": TARGET_RSS_MB}, "corpora": {}}
+    results = {
+        "machine_start": start,
+        "args": vars(args),
+        "targets": {"wall_s_p50": TARGET_WALL_S, "rss_mb_max": TARGET_RSS_MB},
+        "corpora": {},
+    }
     plan = []
     if args.only in (None, "shipped"):
         plan.append(("shipped", C.SHIPPED_CORPUS, C.SHIPPED_INDEX, SHIPPED_Q))
@@ -227,14 +274,29 @@ def main(argv=None) -> int:
         r["corpus_dir"], r["index_dir"] = str(corpus), str(index_dir)
         results["corpora"][name] = r
         ok = r["wall_s"]["p50"] <= TARGET_WALL_S and r["rss_mb"]["max"] <= TARGET_RSS_MB
-        rows.append([name, r["runs"], r["wall_s"]["p50"], r["wall_s"]["min"], r["wall_s"]["max"],
-                     r["first_run_untimed"]["wall_s"], r["rss_mb"]["p50"], r["rss_mb"]["max"],
-                     "MET" if ok else "NOT MET"])
+        rows.append(
+            [
+                name,
+                r["runs"],
+                r["wall_s"]["p50"],
+                r["wall_s"]["min"],
+                r["wall_s"]["max"],
+                r["first_run_untimed"]["wall_s"],
+                r["rss_mb"]["p50"],
+                r["rss_mb"]["max"],
+                "MET" if ok else "NOT MET",
+            ]
+        )
     print()
-    print(C.table(rows, ["corpus", "runs", "wall p50 s", "min s", "max s", "1st run s", "RSS p50 MB",
-                         "RSS max MB", "verdict"]))
-    print(f"   TARGETS: cold wall p50 <= {TARGET_WALL_S:.0f} s, peak RSS <= {TARGET_RSS_MB:.0f} MB "
-          "(1st run = untimed page-cache warm-up, not in p50/min/max)")
+    print(
+        C.table(
+            rows, ["corpus", "runs", "wall p50 s", "min s", "max s", "1st run s", "RSS p50 MB", "RSS max MB", "verdict"]
+        )
+    )
+    print(
+        f"   TARGETS: cold wall p50 <= {TARGET_WALL_S:.0f} s, peak RSS <= {TARGET_RSS_MB:.0f} MB "
+        "(1st run = untimed page-cache warm-up, not in p50/min/max)"
+    )
     for name, r in results["corpora"].items():
         print(f"   [{name}] all walls (s): {r['wall_s']['all']}")
 
@@ -245,22 +307,34 @@ def main(argv=None) -> int:
         if "error" in ph:
             print(f"\n-- [{name}] phase breakdown failed: {ph['error']}")
             continue
-        print(f"\n-- [{name}] where a cold start goes: median of {args.phase_runs} fresh processes doing what "
-              f"`bot ask` does (wall {ph['_wall']:.2f} s)")
+        print(
+            f"\n-- [{name}] where a cold start goes: median of {args.phase_runs} fresh processes doing what "
+            f"`bot ask` does (wall {ph['_wall']:.2f} s)"
+        )
         print(C.table([[k, v] for k, v in ph.items() if not k.startswith("_")], ["phase", "seconds"]))
 
     if not args.no_importtime and plan:
         name, corpus, index_dir, q = plan[0]
         it = import_times(q, child_env(corpus, index_dir), args.top)
         results["importtime"] = {"corpus": name, **it}
-        print(f"\n-- python -X importtime -m bot ask ... ({name}): {it['modules']} modules, "
-              f"total import {it['total_import_ms']:.0f} ms (sum of top-level cumulative), "
-              f"wall with importtime {it['wall_s_with_importtime']:.2f} s")
-        print(C.table([[m["module"], m["depth"], m["cumulative_ms"], m["self_ms"]] for m in it["top_cumulative"]],
-                      [f"top {args.top} by cumulative", "depth", "cumulative ms", "self ms"]))
+        print(
+            f"\n-- python -X importtime -m bot ask ... ({name}): {it['modules']} modules, "
+            f"total import {it['total_import_ms']:.0f} ms (sum of top-level cumulative), "
+            f"wall with importtime {it['wall_s_with_importtime']:.2f} s"
+        )
+        print(
+            C.table(
+                [[m["module"], m["depth"], m["cumulative_ms"], m["self_ms"]] for m in it["top_cumulative"]],
+                [f"top {args.top} by cumulative", "depth", "cumulative ms", "self ms"],
+            )
+        )
         print()
-        print(C.table([[m["module"], m["depth"], m["self_ms"], m["cumulative_ms"]] for m in it["top_self"]],
-                      [f"top {args.top} by self", "depth", "self ms", "cumulative ms"]))
+        print(
+            C.table(
+                [[m["module"], m["depth"], m["self_ms"], m["cumulative_ms"]] for m in it["top_self"]],
+                [f"top {args.top} by self", "depth", "self ms", "cumulative ms"],
+            )
+        )
 
     end = C.machine()
     results["machine_end"] = end

@@ -64,10 +64,17 @@ def sentence_texts(chunks: list[dict]) -> list[str]:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--bench", type=Path, default=C.DEFAULT_BENCH, help="squad2 pack folder")
-    ap.add_argument("--squad-articles", type=int, default=3,
-                    help="squad2 articles (first N by name, 0..35) added to the shipped corpus (default 3)")
-    ap.add_argument("--cold-import", action="store_true",
-                    help="leave the chromadb/langchain_chroma import inside the first ingest (as `bot ingest` pays it)")
+    ap.add_argument(
+        "--squad-articles",
+        type=int,
+        default=3,
+        help="squad2 articles (first N by name, 0..35) added to the shipped corpus (default 3)",
+    )
+    ap.add_argument(
+        "--cold-import",
+        action="store_true",
+        help="leave the chromadb/langchain_chroma import inside the first ingest (as `bot ingest` pays it)",
+    )
     ap.add_argument("--keep", action="store_true", help="keep the temp folder (corpus, index, cache)")
     ap.add_argument("--json", metavar="PATH", help="also write the results as JSON")
     args = ap.parse_args(argv)
@@ -94,6 +101,7 @@ def main(argv=None) -> int:
             t = time.perf_counter()
             import chromadb  # noqa: F401
             import langchain_chroma  # noqa: F401
+
             import_s = time.perf_counter() - t
 
         t = time.perf_counter()
@@ -123,7 +131,7 @@ def main(argv=None) -> int:
         t, c = time.perf_counter(), time.process_time()
         for group in groups:
             for i in range(0, len(group), BATCH):
-                emb.embed_documents_np(group[i: i + BATCH])
+                emb.embed_documents_np(group[i : i + BATCH])
         pure_s, pure_cpu = time.perf_counter() - t, time.process_time() - c
 
         t = time.perf_counter()
@@ -141,10 +149,20 @@ def main(argv=None) -> int:
     embed_phase_overhead = (rep.embed_seconds - pure_s) / pure_s if pure_s else None
     cpu_overhead = (ingest_cpu - pure_cpu) / pure_cpu if pure_cpu else None
     rows = [
-        ["ingest, whole sync (SyncReport.seconds)", n_ing, rep.seconds, n_ing / rep.seconds if rep.seconds else None,
-         ingest_cpu],
-        ["  embed phase (SyncReport.embed_seconds)", n_ing, rep.embed_seconds,
-         n_ing / rep.embed_seconds if rep.embed_seconds else None, None],
+        [
+            "ingest, whole sync (SyncReport.seconds)",
+            n_ing,
+            rep.seconds,
+            n_ing / rep.seconds if rep.seconds else None,
+            ingest_cpu,
+        ],
+        [
+            "  embed phase (SyncReport.embed_seconds)",
+            n_ing,
+            rep.embed_seconds,
+            n_ing / rep.embed_seconds if rep.embed_seconds else None,
+            None,
+        ],
         ["  rest: parse, chunk, snapshot, manifest", None, rep.seconds - rep.embed_seconds, None, None],
         ["chromadb + langchain_chroma import (before ingest)", None, import_s, None, None],
         ["pure embed_documents_np, batch 64", n_pure, pure_s, n_pure / pure_s if pure_s else None, pure_cpu],
@@ -152,39 +170,68 @@ def main(argv=None) -> int:
     ]
     print()
     print(C.table(rows, ["phase", "texts", "seconds", "texts/s", "CPU s (all threads)"]))
-    print(f"   texts = {len(snap['chunks'])} chunks + {len(faq_texts)} FAQ questions + {len(sent_texts)} sentences "
-          f"({n_pure} distinct); model load {load_s:.2f} s "
-          f"(not in any row); ingest() wall incl. call overhead {ingest_wall:.2f} s, second {second_wall:.2f} s")
-    print(f"   overhead (ingest s - pure embed s) / pure embed s = {overhead:+.1%}   "
-          f"[embed phase alone: {embed_phase_overhead:+.1%}]")
-    print(f"   same by process CPU time (less sensitive to other load, but counts OpenMP spin-waiting): "
-          f"{cpu_overhead:+.1%}")
+    print(
+        f"   texts = {len(snap['chunks'])} chunks + {len(faq_texts)} FAQ questions + {len(sent_texts)} sentences "
+        f"({n_pure} distinct); model load {load_s:.2f} s "
+        f"(not in any row); ingest() wall incl. call overhead {ingest_wall:.2f} s, second {second_wall:.2f} s"
+    )
+    print(
+        f"   overhead (ingest s - pure embed s) / pure embed s = {overhead:+.1%}   "
+        f"[embed phase alone: {embed_phase_overhead:+.1%}]"
+    )
+    print(
+        f"   same by process CPU time (less sensitive to other load, but counts OpenMP spin-waiting): "
+        f"{cpu_overhead:+.1%}"
+    )
     if import_s is not None:
         print(f"   overhead incl. the one-off chromadb import: {(rep.seconds + import_s - pure_s) / pure_s:+.1%}")
-    print(f"   TARGET overhead < {TARGET_OVERHEAD:.0%}: {'MET' if overhead < TARGET_OVERHEAD else 'NOT MET'}; "
-          f"second ingest embedded {rep2.texts_embedded} (expected 0): "
-          f"{'OK' if rep2.texts_embedded == 0 else 'UNEXPECTED'}")
+    print(
+        f"   TARGET overhead < {TARGET_OVERHEAD:.0%}: {'MET' if overhead < TARGET_OVERHEAD else 'NOT MET'}; "
+        f"second ingest embedded {rep2.texts_embedded} (expected 0): "
+        f"{'OK' if rep2.texts_embedded == 0 else 'UNEXPECTED'}"
+    )
 
     end = C.machine()
     print("   " + C.machine_line("start", start))
     print("   " + C.machine_line("end", end))
-    C.write_json(args.json, {
-        "machine_start": start, "machine_end": end, "args": vars(args), "files": files,
-        "chunks": len(snap["chunks"]), "faq_questions": len(faq_texts), "sentences": len(sent_texts), "model_load_seconds": round(load_s, 3),
-        "chromadb_import_seconds": round(import_s, 3) if import_s is not None else "inside first ingest",
-        "ingest": {"seconds": round(rep.seconds, 3), "embed_seconds": round(rep.embed_seconds, 3),
-                   "texts_embedded": n_ing, "texts_per_s": round(n_ing / rep.seconds, 2) if rep.seconds else None,
-                   "wall_seconds": round(ingest_wall, 3), "cpu_seconds": round(ingest_cpu, 3)},
-        "pure_embed": {"seconds": round(pure_s, 3), "texts": n_pure, "batch": BATCH,
-                       "texts_per_s": round(n_pure / pure_s, 2) if pure_s else None,
-                       "cpu_seconds": round(pure_cpu, 3)},
-        "cpu_overhead": round(cpu_overhead, 4) if cpu_overhead is not None else None,
-        "overhead": round(overhead, 4) if overhead is not None else None,
-        "embed_phase_overhead": round(embed_phase_overhead, 4) if embed_phase_overhead is not None else None,
-        "target_overhead": TARGET_OVERHEAD,
-        "second_ingest": {"seconds": round(rep2.seconds, 3), "texts_embedded": rep2.texts_embedded,
-                          "skipped_files": len(rep2.skipped)},
-    })
+    C.write_json(
+        args.json,
+        {
+            "machine_start": start,
+            "machine_end": end,
+            "args": vars(args),
+            "files": files,
+            "chunks": len(snap["chunks"]),
+            "faq_questions": len(faq_texts),
+            "sentences": len(sent_texts),
+            "model_load_seconds": round(load_s, 3),
+            "chromadb_import_seconds": round(import_s, 3) if import_s is not None else "inside first ingest",
+            "ingest": {
+                "seconds": round(rep.seconds, 3),
+                "embed_seconds": round(rep.embed_seconds, 3),
+                "texts_embedded": n_ing,
+                "texts_per_s": round(n_ing / rep.seconds, 2) if rep.seconds else None,
+                "wall_seconds": round(ingest_wall, 3),
+                "cpu_seconds": round(ingest_cpu, 3),
+            },
+            "pure_embed": {
+                "seconds": round(pure_s, 3),
+                "texts": n_pure,
+                "batch": BATCH,
+                "texts_per_s": round(n_pure / pure_s, 2) if pure_s else None,
+                "cpu_seconds": round(pure_cpu, 3),
+            },
+            "cpu_overhead": round(cpu_overhead, 4) if cpu_overhead is not None else None,
+            "overhead": round(overhead, 4) if overhead is not None else None,
+            "embed_phase_overhead": round(embed_phase_overhead, 4) if embed_phase_overhead is not None else None,
+            "target_overhead": TARGET_OVERHEAD,
+            "second_ingest": {
+                "seconds": round(rep2.seconds, 3),
+                "texts_embedded": rep2.texts_embedded,
+                "skipped_files": len(rep2.skipped),
+            },
+        },
+    )
     return 0
 
 

@@ -77,10 +77,15 @@ def open_bot(name: str, corpus: Path, index_dir: Path, rebuild: bool):
     t0 = time.perf_counter()
     bot = Bot.from_settings(s, build=False)
     load_s = time.perf_counter() - t0
-    return bot, {"ingest_seconds": round(ingest_s, 3), "embedded_now": rep.texts_embedded,
-                 "bot_load_seconds": round(load_s, 3), "chunks": len(bot.index.chunks),
-                 "faq_questions": len(bot.index.faq_vectors), "index_dir": str(index_dir),
-                 "corpus_dir": str(corpus)}
+    return bot, {
+        "ingest_seconds": round(ingest_s, 3),
+        "embedded_now": rep.texts_embedded,
+        "bot_load_seconds": round(load_s, 3),
+        "chunks": len(bot.index.chunks),
+        "faq_questions": len(bot.index.faq_vectors),
+        "index_dir": str(index_dir),
+        "corpus_dir": str(corpus),
+    }
 
 
 def measure(bot, questions: list[str], cycles: int, warmup: int) -> dict:
@@ -165,29 +170,46 @@ ROWS = [
 
 def report(name: str, meta: dict, res: dict, n_questions: int, cycles: int) -> None:
     print()
-    print(f"-- {name}: {meta['chunks']} chunks ({meta['faq_questions']} FAQ questions), {n_questions} distinct questions, "
-          f"repeat passes: {cycles}")
-    print(f"   index build/sync {meta['ingest_seconds']:.2f} s (embedded now: {meta['embedded_now']}), "
-          f"Bot load {meta['bot_load_seconds']:.2f} s")
-    rows = [[label, res[k]["n"], res[k]["p50"], res[k]["p95"], res[k]["min"], res[k]["max"], res[k]["mean"]]
-            for label, k in ROWS]
+    print(
+        f"-- {name}: {meta['chunks']} chunks ({meta['faq_questions']} FAQ questions), {n_questions} distinct questions, "
+        f"repeat passes: {cycles}"
+    )
+    print(
+        f"   index build/sync {meta['ingest_seconds']:.2f} s (embedded now: {meta['embedded_now']}), "
+        f"Bot load {meta['bot_load_seconds']:.2f} s"
+    )
+    rows = [
+        [label, res[k]["n"], res[k]["p50"], res[k]["p95"], res[k]["min"], res[k]["max"], res[k]["mean"]]
+        for label, k in ROWS
+    ]
     print(C.table(rows, ["measure (ms; cache cleared unless noted)", "n", "p50", "p95", "min", "max", "mean"]))
-    print(f"   ratio answer/retrieval (p50/p50): {res['ratio_answer_over_retrieval_p50']}x; "
-          f"answers grounded: {res['grounded_rate']:.0%}; LRU misses during repeat passes: {res['repeat_lru_misses']}")
+    print(
+        f"   ratio answer/retrieval (p50/p50): {res['ratio_answer_over_retrieval_p50']}x; "
+        f"answers grounded: {res['grounded_rate']:.0%}; LRU misses during repeat passes: {res['repeat_lru_misses']}"
+    )
     tgt = TARGET_MS[name]
     p50 = res["answer"]["p50"]
-    print(f"   TARGET warm answer p50 <= {tgt:.0f} ms: measured p50 {p50:.2f} ms -> "
-          f"{'MET' if p50 <= tgt else 'NOT MET'}")
+    print(
+        f"   TARGET warm answer p50 <= {tgt:.0f} ms: measured p50 {p50:.2f} ms -> {'MET' if p50 <= tgt else 'NOT MET'}"
+    )
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--bench", type=Path, default=C.DEFAULT_BENCH, help="squad2 pack folder")
-    ap.add_argument("--squad-articles", type=int, default=0,
-                    help="index only the first N test-split articles (default 0 = all 35, the eval harness index)")
+    ap.add_argument(
+        "--squad-articles",
+        type=int,
+        default=0,
+        help="index only the first N test-split articles (default 0 = all 35, the eval harness index)",
+    )
     ap.add_argument("--questions", type=int, default=300, help="distinct squad test-split questions (default 300)")
-    ap.add_argument("--cycles", type=int, default=None,
-                    help="repeat passes with the query vector cached (default 5 shipped, 1 squad2)")
+    ap.add_argument(
+        "--cycles",
+        type=int,
+        default=None,
+        help="repeat passes with the query vector cached (default 5 shipped, 1 squad2)",
+    )
     ap.add_argument("--warmup", type=int, default=5, help="warm-up questions (not measured; max 5)")
     ap.add_argument("--only", choices=["shipped", "squad2"], help="run one corpus only")
     ap.add_argument("--rebuild", action="store_true", help="rebuild the indexes (embedding cache still used)")
@@ -205,9 +227,20 @@ def main(argv=None) -> int:
         res = measure(bot, qs, cycles, args.warmup)
         report("shipped", meta, res, len(qs), cycles)
         results["corpora"]["shipped"] = {"meta": meta, "questions": len(qs), "cycles": cycles, **res}
-        summary.append(["shipped", meta["chunks"], len(qs), res["embed"]["p50"], res["retrieval"]["p50"],
-                        res["answer"]["p50"], res["answer"]["p95"], res["answer_repeat_cached_query"]["p50"],
-                        TARGET_MS["shipped"], "MET" if res["answer"]["p50"] <= TARGET_MS["shipped"] else "NOT MET"])
+        summary.append(
+            [
+                "shipped",
+                meta["chunks"],
+                len(qs),
+                res["embed"]["p50"],
+                res["retrieval"]["p50"],
+                res["answer"]["p50"],
+                res["answer"]["p95"],
+                res["answer_repeat_cached_query"]["p50"],
+                TARGET_MS["shipped"],
+                "MET" if res["answer"]["p50"] <= TARGET_MS["shipped"] else "NOT MET",
+            ]
+        )
         del bot
         gc.collect()
     if args.only in (None, "squad2"):
@@ -219,17 +252,48 @@ def main(argv=None) -> int:
         cycles = 1 if args.cycles is None else args.cycles
         res = measure(bot, qs, cycles, args.warmup)
         report("squad2", meta, res, len(qs), cycles)
-        results["corpora"]["squad2"] = {"meta": meta, "articles": chosen or "all", "questions": len(qs),
-                                        "cycles": cycles, **res}
-        summary.append(["squad2", meta["chunks"], len(qs), res["embed"]["p50"], res["retrieval"]["p50"],
-                        res["answer"]["p50"], res["answer"]["p95"], res["answer_repeat_cached_query"]["p50"],
-                        TARGET_MS["squad2"], "MET" if res["answer"]["p50"] <= TARGET_MS["squad2"] else "NOT MET"])
+        results["corpora"]["squad2"] = {
+            "meta": meta,
+            "articles": chosen or "all",
+            "questions": len(qs),
+            "cycles": cycles,
+            **res,
+        }
+        summary.append(
+            [
+                "squad2",
+                meta["chunks"],
+                len(qs),
+                res["embed"]["p50"],
+                res["retrieval"]["p50"],
+                res["answer"]["p50"],
+                res["answer"]["p95"],
+                res["answer_repeat_cached_query"]["p50"],
+                TARGET_MS["squad2"],
+                "MET" if res["answer"]["p50"] <= TARGET_MS["squad2"] else "NOT MET",
+            ]
+        )
 
     end = C.machine()
     results["machine_end"] = end
     print("\n== summary (ms)")
-    print(C.table(summary, ["corpus", "chunks", "questions", "embed p50", "retrieval p50", "answer p50",
-                            "answer p95", "repeat p50", "target p50", "verdict"]))
+    print(
+        C.table(
+            summary,
+            [
+                "corpus",
+                "chunks",
+                "questions",
+                "embed p50",
+                "retrieval p50",
+                "answer p50",
+                "answer p95",
+                "repeat p50",
+                "target p50",
+                "verdict",
+            ],
+        )
+    )
     print("   " + C.machine_line("start", start))
     print("   " + C.machine_line("end", end))
     C.write_json(args.json, results)

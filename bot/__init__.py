@@ -1,8 +1,8 @@
 """Answer questions about a folder of articles, citing the sentences the answer came from.
 
-    from bot import answer
-    a = answer("What security guarantees are being considered?")
-    print(a.text, a.grounded, a.citations)
+from bot import answer
+a = answer("What security guarantees are being considered?")
+print(a.text, a.grounded, a.citations)
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 _default_bot = None
 
 
-def answer(question: str, history=None) -> "Answer":
+def answer(question: str, history=None) -> Answer:
     """Answer from the default corpus and index (settings from the environment); models load once."""
     global _default_bot
     if _default_bot is None:
@@ -54,4 +54,4 @@ def __getattr__(name):
     raise AttributeError(name)
 
 
-__all__ = ["answer", "Bot", "Answer", "Citation", "load_settings", "BotError", "BadQuestion"]
+__all__ = ["Answer", "BadQuestion", "Bot", "BotError", "Citation", "answer", "load_settings"]

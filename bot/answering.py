@@ -26,15 +26,17 @@ ABSTAIN_TEXT = "I couldn't find that in the articles."
 _DATE = re.compile(
     r"\b(1\d{3}|20\d{2})s?\b|\b\d{1,2}(st|nd|rd|th)?\s+century\b|\b(january|february|march|april|may|june|july|"
     r"august|september|october|november|december)\b|\bcentur(y|ies)\b|\bBC\b|\bAD\b",
-    re.I,
+    re.IGNORECASE,
 )
 _NUM = re.compile(
     r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|"
     r"thousand|million|billion|trillion|dozen|half|percent|several)\b",
-    re.I,
+    re.IGNORECASE,
 )
-_CAUSE = re.compile(r"\b(because|due to|since|so that|in order to|as a result|caused|lead to|led to|reason)\b", re.I)
-_NEG = re.compile(r"\b(not|never|no|n't|neither|nor|none|without)\b|n't\b", re.I)
+_CAUSE = re.compile(
+    r"\b(because|due to|since|so that|in order to|as a result|caused|lead to|led to|reason)\b", re.IGNORECASE
+)
+_NEG = re.compile(r"\b(not|never|no|n't|neither|nor|none|without)\b|n't\b", re.IGNORECASE)
 _CAP = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w’'-]+")
 
 
@@ -42,8 +44,11 @@ def question_type(q: str) -> str:
     ql = q.lower()
     if re.search(r"\b(when|what year|which year|what date|what century|what decade|what time|what period)\b", ql):
         return "date"
-    if re.search(r"\bhow (many|much|long|far|old|large|big|tall|high|often|fast|deep|wide)\b|"
-                 r"\bwhat (percentage|percent|number|amount|proportion|fraction|size|population)\b", ql):
+    if re.search(
+        r"\bhow (many|much|long|far|old|large|big|tall|high|often|fast|deep|wide)\b|"
+        r"\bwhat (percentage|percent|number|amount|proportion|fraction|size|population)\b",
+        ql,
+    ):
         return "num"
     if re.search(r"\b(who|whom|whose)\b", ql):
         return "person"
@@ -89,8 +94,12 @@ class _SentInfo:
         for pair in zip(st, st[1:]):
             bigrams[pair] = bigrams.get(pair, 0) + 1
         return cls(
-            stems=set(_stems(match_text)), bigrams=bigrams, date=bool(_DATE.search(text)),
-            num=bool(_NUM.search(text)), cause=bool(_CAUSE.search(text)), neg=bool(_NEG.search(text)),
+            stems=set(_stems(match_text)),
+            bigrams=bigrams,
+            date=bool(_DATE.search(text)),
+            num=bool(_NUM.search(text)),
+            cause=bool(_CAUSE.search(text)),
+            neg=bool(_NEG.search(text)),
             caps=[m.group().lower().replace("’", "'") for m in _CAP.finditer(text)],
         )
 
@@ -104,8 +113,13 @@ class Citation:
     score: float
 
     def to_dict(self) -> dict:
-        return {"n": self.n, "source": self.source, "section": self.section, "quote": self.quote,
-                "score": round(self.score, 4)}
+        return {
+            "n": self.n,
+            "source": self.source,
+            "section": self.section,
+            "quote": self.quote,
+            "score": round(self.score, 4),
+        }
 
 
 @dataclass
@@ -129,8 +143,7 @@ class Answer:
         }
         if retrieved:
             d["retrieved"] = [
-                {"source": h.chunk.source, "section": h.chunk.section, "score": round(h.score, 5),
-                 "text": h.chunk.text}
+                {"source": h.chunk.source, "section": h.chunk.section, "score": round(h.score, 5), "text": h.chunk.text}
                 for h in self.retrieved
             ]
         return d
@@ -174,23 +187,64 @@ def _max_missing(q: QuestionInfo, stems: set[str], max_idf: float) -> float:
 
 
 SENT_FEATURES = [
-    "bias", "inv_rank", "dense", "bm25n", "cov", "cov_window", "cov_chunk", "bigrams", "type_ok",
-    "type_missing", "novel", "length", "first", "restate", "faq", "faq_sim", "neg_match",
-    "sdense", "sdense_gap", "sdense_window",
+    "bias",
+    "inv_rank",
+    "dense",
+    "bm25n",
+    "cov",
+    "cov_window",
+    "cov_chunk",
+    "bigrams",
+    "type_ok",
+    "type_missing",
+    "novel",
+    "length",
+    "first",
+    "restate",
+    "faq",
+    "faq_sim",
+    "neg_match",
+    "sdense",
+    "sdense_gap",
+    "sdense_window",
 ]
 ABSTAIN_FEATURES = [
-    "bias", "p_best", "margin", "cov_best", "cov_chunk1", "max_missing_chunk1", "max_missing_window",
-    "dense1", "dense_gap", "bm25n1", "type_missing", "neg_q", "neg_s", "n_terms", "unknown_term", "faq_sim",
-    "best_rank", "sdense_best", "sdense_max", "missing_idf_window", "num_missing", "entity_missing",
-    "score_best", "n_missing_window", "cov_x_missing", "neg_mismatch", "qualifier_missing", "n_missing_chunk1",
+    "bias",
+    "p_best",
+    "margin",
+    "cov_best",
+    "cov_chunk1",
+    "max_missing_chunk1",
+    "max_missing_window",
+    "dense1",
+    "dense_gap",
+    "bm25n1",
+    "type_missing",
+    "neg_q",
+    "neg_s",
+    "n_terms",
+    "unknown_term",
+    "faq_sim",
+    "best_rank",
+    "sdense_best",
+    "sdense_max",
+    "missing_idf_window",
+    "num_missing",
+    "entity_missing",
+    "score_best",
+    "n_missing_window",
+    "cov_x_missing",
+    "neg_mismatch",
+    "qualifier_missing",
+    "n_missing_chunk1",
 ]
 _QUALIFIER = re.compile(
     r"\b(first|last|second|third|only|largest|smallest|biggest|most|least|highest|lowest|oldest|newest|earliest|"
     r"latest|best|worst|main|major|minor|final|initial|original|never|always|before|after|until|except|besides)\b",
-    re.I,
+    re.IGNORECASE,
 )
 # words about the question itself ("mentioned in the article"), not about its subject
-_META = frozenset("article articles mentioned mention passage text according".split())
+_META = frozenset(["article", "articles", "mentioned", "mention", "passage", "text", "according"])
 _QNUM = re.compile(r"\b\d[\d,.]*\b")
 
 
@@ -251,7 +305,7 @@ class Reader:
         ix = self.index
         for rank, h in enumerate(hits[:depth], start=1):
             off = int(ix.sent_offsets[h.row])
-            sd = ix.sent_vectors[off: off + len(h.chunk.sentences)] @ qvec
+            sd = ix.sent_vectors[off : off + len(h.chunk.sentences)] @ qvec
             sd_max = float(sd.max()) if len(sd) else 0.0
             infos, head = self._infos(h.chunk)
             stems = [x.stems for x in infos]
@@ -261,21 +315,38 @@ class Reader:
             bm25n = h.bm25 / q.idf_sum
             for i, s in enumerate(h.chunk.sentences):
                 st = stems[i]
-                window = st | head | (stems[i - 1] if i > 0 else set()) | (stems[i + 1] if i + 1 < len(stems) else set())
+                window = (
+                    st | head | (stems[i - 1] if i > 0 else set()) | (stems[i + 1] if i + 1 < len(stems) else set())
+                )
                 cov = _coverage(q, st)
                 info = infos[i]
                 type_ok = _type_ok_info(q.qtype, info, q.words)
                 novel = len(st - qterms)
                 bi = sum(n for pair, n in info.bigrams.items() if pair in q.bigrams)
-                f = np.array([
-                    1.0, 1.0 / rank, h.dense, bm25n, cov, _coverage(q, window), cov_chunk, min(bi, 3),
-                    float(type_ok and q.qtype != "other"), float(not type_ok),
-                    math.log1p(novel), math.log1p(len(st)), float(i == 0),
-                    len(st & qterms) / max(1, len(st)), float(h.chunk.kind == "faq"), h.faq,
-                    float(q.negated == info.neg),
-                    float(sd[i]), float(sd[i]) - sd_max,
-                    float(max(sd[max(0, i - 1): i + 2])),
-                ])
+                f = np.array(
+                    [
+                        1.0,
+                        1.0 / rank,
+                        h.dense,
+                        bm25n,
+                        cov,
+                        _coverage(q, window),
+                        cov_chunk,
+                        min(bi, 3),
+                        float(type_ok and q.qtype != "other"),
+                        float(not type_ok),
+                        math.log1p(novel),
+                        math.log1p(len(st)),
+                        float(i == 0),
+                        len(st & qterms) / max(1, len(st)),
+                        float(h.chunk.kind == "faq"),
+                        h.faq,
+                        float(q.negated == info.neg),
+                        float(sd[i]),
+                        float(sd[i]) - sd_max,
+                        float(max(sd[max(0, i - 1) : i + 2])),
+                    ]
+                )
                 out.append(Candidate(rank, h, i, s, f))
         if out:
             X = (np.stack([c.features for c in out]) - self.smu) / self.ssd
@@ -307,24 +378,42 @@ class Reader:
         entity_missing = float(any(w not in chunk_text for w in caps))
         missing_idf = sum(v for t, v in q.idf.items() if t not in window) / self.max_idf
         n_missing = float(sum(1 for t in q.terms if t not in window))
-        win_text = " ".join(
-            s.text.lower() for s in best.hit.chunk.sentences[max(0, i - 1): i + 2]
-        )
+        win_text = " ".join(s.text.lower() for s in best.hit.chunk.sentences[max(0, i - 1) : i + 2])
         qualifier_missing = float(any(m.group().lower() not in win_text for m in _QUALIFIER.finditer(q.text)))
         sd_best = best.features[SENT_FEATURES.index("sdense")]
         sd_max = max(c.features[SENT_FEATURES.index("sdense")] for c in cands)
-        return np.array([
-            1.0, best.prob, margin, _coverage(q, bst[i]), _coverage(q, chunk1),
-            _max_missing(q, chunk1, self.max_idf), _max_missing(q, window, self.max_idf),
-            top.dense, top.dense - (hits[1].dense if len(hits) > 1 else 0.0), top.bm25 / q.idf_sum,
-            float(not _type_ok(q.qtype, best.sentence.text, q.words)), float(q.negated),
-            float(bool(_NEG.search(best.sentence.text))), math.log1p(len(q.terms)), unknown,
-            max(h.faq for h in hits), 1.0 / best.hit_rank,
-            sd_best, sd_max, missing_idf, num_missing, entity_missing, best.score,
-            n_missing, _coverage(q, bst[i]) * _max_missing(q, window, self.max_idf),
-            float(q.negated != bool(_NEG.search(best.sentence.text))), qualifier_missing,
-            float(sum(1 for t in q.terms if t not in chunk1)),
-        ])
+        return np.array(
+            [
+                1.0,
+                best.prob,
+                margin,
+                _coverage(q, bst[i]),
+                _coverage(q, chunk1),
+                _max_missing(q, chunk1, self.max_idf),
+                _max_missing(q, window, self.max_idf),
+                top.dense,
+                top.dense - (hits[1].dense if len(hits) > 1 else 0.0),
+                top.bm25 / q.idf_sum,
+                float(not _type_ok(q.qtype, best.sentence.text, q.words)),
+                float(q.negated),
+                float(bool(_NEG.search(best.sentence.text))),
+                math.log1p(len(q.terms)),
+                unknown,
+                max(h.faq for h in hits),
+                1.0 / best.hit_rank,
+                sd_best,
+                sd_max,
+                missing_idf,
+                num_missing,
+                entity_missing,
+                best.score,
+                n_missing,
+                _coverage(q, bst[i]) * _max_missing(q, window, self.max_idf),
+                float(q.negated != bool(_NEG.search(best.sentence.text))),
+                qualifier_missing,
+                float(sum(1 for t in q.terms if t not in chunk1)),
+            ]
+        )
 
     def p_unanswerable(self, feats: np.ndarray) -> float:
         return _sigmoid(float(((feats - self.amu) / self.asd) @ self.aw))
@@ -334,8 +423,12 @@ class Reader:
         """Every question term is in the chosen sentence or its neighbours, the expected answer type is
         there, and no negation or qualifier of the question is missing: answer even when the model doubts."""
         f = dict(zip(ABSTAIN_FEATURES, feats))
-        return (f["max_missing_window"] == 0 and f["type_missing"] == 0 and f["neg_mismatch"] == 0
-                and f["qualifier_missing"] == 0)
+        return (
+            f["max_missing_window"] == 0
+            and f["type_missing"] == 0
+            and f["neg_mismatch"] == 0
+            and f["qualifier_missing"] == 0
+        )
 
     def should_abstain(self, feats: np.ndarray) -> tuple[bool, float]:
         p = self.p_unanswerable(feats)
@@ -369,17 +462,16 @@ def extractive_answer(reader: Reader, question: str, hits: list[Hit], suggestion
     feats = reader.abstain_features(q, hits, cands)
     abstain, p_un = reader.should_abstain(feats)
     if abstain:
-        return Answer(question, ABSTAIN_TEXT, False, suggestions=suggestions(question, hits), retrieved=hits,
-                      confidence=1 - p_un)
+        return Answer(
+            question, ABSTAIN_TEXT, False, suggestions=suggestions(question, hits), retrieved=hits, confidence=1 - p_un
+        )
     ranked = sorted(cands, key=lambda c: -c.score)
     best = ranked[0]
     picked = [best]
     for c in ranked[1:]:
         if len(picked) >= reader.max_sentences:
             break
-        if c.prob >= reader.second_ratio * best.prob and c.sentence.text not in {
-            p.sentence.text for p in picked
-        }:
+        if c.prob >= reader.second_ratio * best.prob and c.sentence.text not in {p.sentence.text for p in picked}:
             picked.append(c)
     # keep source order within the same chunk so the answer reads naturally
     picked.sort(key=lambda c: (c.hit_rank, c.index) if c.hit is best.hit else (99, c.hit_rank, c.index))

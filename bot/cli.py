@@ -29,8 +29,10 @@ def cmd_ingest(args) -> int:
         print(f"  skipped  {f}: it {why}", file=sys.stderr)
     print(rep.summary())
     if rep.texts_embedded:
-        print(f"embedding: {rep.embed_seconds:.1f} s for {rep.texts_embedded} texts (chunks, FAQ questions, sentences) "
-              f"({rep.texts_embedded / max(rep.embed_seconds, 1e-9):.1f}/s); total {rep.seconds:.1f} s")
+        print(
+            f"embedding: {rep.embed_seconds:.1f} s for {rep.texts_embedded} texts (chunks, FAQ questions, sentences) "
+            f"({rep.texts_embedded / max(rep.embed_seconds, 1e-9):.1f}/s); total {rep.seconds:.1f} s"
+        )
     return 0
 
 
@@ -58,7 +60,7 @@ def cmd_ask(args) -> int:
             try:
                 req = json.loads(line)
                 if not isinstance(req, dict):
-                    raise ValueError("each line must be a JSON object like {\"question\": \"...\"}")
+                    raise ValueError('each line must be a JSON object like {"question": "..."}')
                 a = bot.answer(req.get("question"), req.get("history"))
                 out = a.to_dict(retrieved=args.retrieved)
             except (BotError, ValueError) as e:
@@ -67,8 +69,10 @@ def cmd_ask(args) -> int:
             print(json.dumps(out, ensure_ascii=False), flush=True)
         return status
     if not args.question:
-        print("error: give a question, e.g. python -m bot ask \"What security guarantees are being considered?\"",
-              file=sys.stderr)
+        print(
+            'error: give a question, e.g. python -m bot ask "What security guarantees are being considered?"',
+            file=sys.stderr,
+        )
         return 2
     a = bot.answer(" ".join(args.question))
     if args.json or args.retrieved:
@@ -82,8 +86,9 @@ def cmd_eval(args) -> int:
     from .evaluation import evaluate, to_markdown, write_reports
 
     s = _settings(args)
-    r = evaluate(Path(args.bench), s, split=args.split, limit=args.limit, articles=args.articles,
-                 progress=sys.stderr.isatty())
+    r = evaluate(
+        Path(args.bench), s, split=args.split, limit=args.limit, articles=args.articles, progress=sys.stderr.isatty()
+    )
     name = f"eval-{Path(args.bench).resolve().name}-{args.split}" + (f"-{args.limit}" if args.limit else "")
     j, m = write_reports(r, Path(args.out), name)
     print(to_markdown(r))
@@ -110,7 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
     where(sp)
     sp.add_argument("question", nargs="*")
     sp.add_argument("--json", action="store_true", help="print the answer as JSON")
-    sp.add_argument("--jsonl", action="store_true", help="read {\"question\", \"history\"} lines from stdin")
+    sp.add_argument("--jsonl", action="store_true", help='read {"question", "history"} lines from stdin')
     sp.add_argument("--retrieved", action="store_true", help="add the ranked chunks retrieval returned")
     sp.set_defaults(func=cmd_ask)
 

@@ -36,7 +36,7 @@ BOILERPLATE = [
         r"^(facebook|twitter|linkedin|pinterest|whatsapp|email|print)(\s*[|/·,]\s*\w+)*$",
     )
 ]
-FAQ_HEADING = re.compile(r"^(frequently asked questions|faqs?|questions and answers|q\s*&\s*a)\b", re.I)
+FAQ_HEADING = re.compile(r"^(frequently asked questions|faqs?|questions and answers|q\s*&\s*a)\b", re.IGNORECASE)
 _SMALL = {"a", "an", "and", "as", "at", "by", "for", "from", "in", "of", "on", "or", "the", "to", "with", "vs"}
 
 
@@ -66,8 +66,7 @@ def is_boilerplate(line: str) -> bool:
 def _heading_like(line: str) -> bool:
     s = line.strip()
     n = len(s.split())
-    return (0 < n <= 14 and len(s) <= 110 and s[-1] not in ".,;:!\"”|" and not s.endswith("...")
-            and not s.startswith("|"))
+    return 0 < n <= 14 and len(s) <= 110 and s[-1] not in '.,;:!"”|' and not s.endswith("...") and not s.startswith("|")
 
 
 def _split_row(line: str) -> tuple[str, int] | None:
@@ -122,7 +121,7 @@ def parse_text(source: str, text: str, sha: str, markdown: bool = False) -> Docu
         lines = [(s, e) for s, e in lines if not is_boilerplate(text[s:e])]
         if not lines:
             continue
-        first = text[lines[0][0]: lines[0][1]]
+        first = text[lines[0][0] : lines[0][1]]
         md_heading = markdown and first.startswith("#")
         if len(lines) == 1 and (md_heading or (_heading_like(first) and not first.endswith("?"))):
             s, e = lines[0]

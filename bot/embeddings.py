@@ -123,7 +123,7 @@ class CachedEmbedder:
         keys = [self._key(t) for t in texts]
         found: dict[str, np.ndarray] = {}
         for i in range(0, len(keys), 500):
-            part = keys[i: i + 500]
+            part = keys[i : i + 500]
             q = f"SELECT key, v FROM vec WHERE key IN ({','.join('?' * len(part))})"
             for k, v in self._db.execute(q, part):
                 found[k] = np.frombuffer(v, dtype=np.float32)

@@ -19,7 +19,7 @@ from .text import STOPWORDS, words
 
 log = logging.getLogger(__name__)
 
-_ANAPHORA = re.compile(r"\b(they|them|their|it|its|he|she|his|her|this|that|these|those|there)\b", re.I)
+_ANAPHORA = re.compile(r"\b(they|them|their|it|its|he|she|his|her|this|that|these|those|there)\b", re.IGNORECASE)
 
 
 def ingest(settings: Settings, *, rebuild: bool = False, progress: bool = False, embedder=None) -> SyncReport:
@@ -27,8 +27,15 @@ def ingest(settings: Settings, *, rebuild: bool = False, progress: bool = False,
     embedder = embedder or make_embeddings(settings)
     cache = CachedEmbedder(embedder, Path(settings.cache_dir) / "embeddings.sqlite")
     try:
-        return sync(settings.corpus_dir, settings.index_dir, embedder, cache, rebuild=rebuild,
-                    max_tokens=settings.chunk_tokens, progress=progress)
+        return sync(
+            settings.corpus_dir,
+            settings.index_dir,
+            embedder,
+            cache,
+            rebuild=rebuild,
+            max_tokens=settings.chunk_tokens,
+            progress=progress,
+        )
     finally:
         cache.close()
 
@@ -83,8 +90,10 @@ class Bot:
                     raise BadQuestion("each history message needs text in 'content'.")
                 if turn.get("role") == "user":
                     return turn.get("content", "")
-            elif isinstance(turn, (list, tuple)) and len(turn) == 2 and all(
-                x is None or isinstance(x, str) for x in turn
+            elif (
+                isinstance(turn, (list, tuple))
+                and len(turn) == 2
+                and all(x is None or isinstance(x, str) for x in turn)
             ):
                 if turn[0]:
                     return turn[0]
@@ -139,4 +148,4 @@ class Bot:
         return qs[:n]
 
 
-__all__ = ["Bot", "ingest", "validate_question", "ABSTAIN_TEXT"]
+__all__ = ["ABSTAIN_TEXT", "Bot", "ingest", "validate_question"]

@@ -51,7 +51,7 @@ def plain(answer_text: str) -> str:
 
 def _paragraph_ranges(text: str) -> list[tuple[int, int]]:
     out, pos = [], 0
-    body = text[:-1] if text.endswith("\n") else text
+    body = text.removesuffix("\n")
     for p in body.split("\n\n"):
         out.append((pos, pos + len(p)))
         pos += len(p) + 2
@@ -60,8 +60,11 @@ def _paragraph_ranges(text: str) -> list[tuple[int, int]]:
 
 def load_pack(bench: Path, split: str | None):
     bench = Path(bench)
-    questions = [json.loads(line) for line in (bench / "questions.jsonl").read_text(encoding="utf-8").splitlines()
-                 if line.strip()]
+    questions = [
+        json.loads(line)
+        for line in (bench / "questions.jsonl").read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
     articles = None
     sp = bench / "splits.json"
     if split and split != "all" and sp.exists():
@@ -123,8 +126,15 @@ class Gold:
         return False
 
 
-def evaluate(bench: Path, settings: Settings, *, split: str | None = "test", limit: int | None = None,
-             articles: int | None = None, progress: bool = False) -> dict:
+def evaluate(
+    bench: Path,
+    settings: Settings,
+    *,
+    split: str | None = "test",
+    limit: int | None = None,
+    articles: int | None = None,
+    progress: bool = False,
+) -> dict:
     bench = Path(bench)
     questions, split_articles = load_pack(bench, split)
     corpus = bench / "corpus" if (bench / "corpus").is_dir() else Path(settings.corpus_dir)
@@ -160,14 +170,26 @@ def evaluate(bench: Path, settings: Settings, *, split: str | None = "test", lim
         golds = (answers or [""]) if answerable else [""]
         norm_pred = normalize_answer(pred)
         row = {
-            "id": q["id"], "question": text, "answerable": answerable, "grounded": a.grounded,
-            "rank": rank, "answer": a.text, "ms": a.timings_ms["total"],
+            "id": q["id"],
+            "question": text,
+            "answerable": answerable,
+            "grounded": a.grounded,
+            "rank": rank,
+            "answer": a.text,
+            "ms": a.timings_ms["total"],
             "contains": answerable and a.grounded and any(normalize_answer(g) in norm_pred for g in answers if g),
             "em": max(float(normalize_answer(pred) == normalize_answer(g)) for g in golds),
             "f1": max(f1_score(pred, g) for g in golds),
-            "cited_gold": answerable and a.grounded and any(
-                any(gold.matches(q, h.chunk) for h in a.retrieved if h.chunk.source == c.source
-                    and c.quote in h.chunk.text) for c in a.citations),
+            "cited_gold": answerable
+            and a.grounded
+            and any(
+                any(
+                    gold.matches(q, h.chunk)
+                    for h in a.retrieved
+                    if h.chunk.source == c.source and c.quote in h.chunk.text
+                )
+                for c in a.citations
+            ),
             "bad_quotes": [c.quote for c in a.citations if c.quote not in gold.text(c.source)],
             "boilerplate": [c.quote for c in a.citations if is_boilerplate(c.quote)],
         }
@@ -185,10 +207,20 @@ def summarize(rows, bench, split, limit, articles, rep, ingest_s, index_dir, bot
 
     ms = [r["ms"] for r in rows]
     return {
-        "bench": str(bench), "split": split, "limit": limit, "articles": articles,
-        "questions": len(rows), "answerable": len(ans), "unanswerable": len(una),
-        "index": {"dir": str(index_dir), "chunks": len(bot.index.chunks), "embedder": bot.index.embedder,
-                  "ingest_seconds": round(ingest_s, 2), "embedded_now": rep.texts_embedded},
+        "bench": str(bench),
+        "split": split,
+        "limit": limit,
+        "articles": articles,
+        "questions": len(rows),
+        "answerable": len(ans),
+        "unanswerable": len(una),
+        "index": {
+            "dir": str(index_dir),
+            "chunks": len(bot.index.chunks),
+            "embedder": bot.index.embedder,
+            "ingest_seconds": round(ingest_s, 2),
+            "embedded_now": rep.texts_embedded,
+        },
         "retrieval": {
             "recall@1": mean([r["rank"] is not None and r["rank"] <= 1 for r in ans]),
             "recall@3": mean([r["rank"] is not None and r["rank"] <= 3 for r in ans]),
@@ -208,8 +240,10 @@ def summarize(rows, bench, split, limit, articles, rep, ingest_s, index_dir, bot
             "precision": mean([not r["answerable"] for r in abst]),
             "rate_answerable": mean([not r["grounded"] for r in ans]),
         },
-        "latency_ms": {"p50": round(float(np.percentile(ms, 50)), 2) if ms else None,
-                       "p95": round(float(np.percentile(ms, 95)), 2) if ms else None},
+        "latency_ms": {
+            "p50": round(float(np.percentile(ms, 50)), 2) if ms else None,
+            "p95": round(float(np.percentile(ms, 95)), 2) if ms else None,
+        },
         "rows": rows,
     }
 
@@ -222,7 +256,8 @@ def to_markdown(r: dict) -> str:
         f"Index: {r['index']['chunks']} chunks, embedder `{r['index']['embedder']}`.",
         f"Questions: {r['answerable']} answerable, {r['unanswerable']} unanswerable.",
         "",
-        "| metric | value |", "| --- | --- |",
+        "| metric | value |",
+        "| --- | --- |",
         *(f"| retrieval {k} (answerable) | {v} |" for k, v in ret.items()),
         f"| answer contains a gold answer (answerable) | {a['contains_gold']} |",
         f"| answer cites the gold passage (answerable) | {a['cited_gold_passage']} |",
@@ -245,4 +280,4 @@ def write_reports(r: dict, out_dir: Path, name: str) -> tuple[Path, Path]:
     return j, m
 
 
-__all__ = ["evaluate", "write_reports", "to_markdown", "normalize_answer", "f1_score", "Index"]
+__all__ = ["Index", "evaluate", "f1_score", "normalize_answer", "to_markdown", "write_reports"]

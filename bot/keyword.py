@@ -11,8 +11,14 @@ from .text import terms
 
 
 class BM25:
-    def __init__(self, n: int, dl: np.ndarray, postings: dict[str, tuple[np.ndarray, np.ndarray]],
-                 k1: float = 1.5, b: float = 0.75):
+    def __init__(
+        self,
+        n: int,
+        dl: np.ndarray,
+        postings: dict[str, tuple[np.ndarray, np.ndarray]],
+        k1: float = 1.5,
+        b: float = 0.75,
+    ):
         self.n = n
         self.dl = dl.astype(np.float32)
         self.avgdl = float(dl.mean()) if n else 1.0

@@ -57,6 +57,5 @@ class Retriever:
                 fused[row] += 1.0 / (RRF_K + r + 1)
         top = np.argsort(-fused, kind="stable")[:k]
         return [
-            Hit(int(r), ix.chunks[r], float(fused[r]), float(dense[r]), float(bm[r]), float(faq_sim[r]))
-            for r in top
+            Hit(int(r), ix.chunks[r], float(fused[r]), float(dense[r]), float(bm[r]), float(faq_sim[r])) for r in top
         ]

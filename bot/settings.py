@@ -28,9 +28,7 @@ class Settings(BaseSettings):
     openai_api_key: str | None = Field(
         None, validation_alias=AliasChoices("OPENAI_API_KEY", "BOT_OPENAI_API_KEY"), repr=False
     )
-    openai_base_url: str | None = Field(
-        None, validation_alias=AliasChoices("OPENAI_BASE_URL", "BOT_OPENAI_BASE_URL")
-    )
+    openai_base_url: str | None = Field(None, validation_alias=AliasChoices("OPENAI_BASE_URL", "BOT_OPENAI_BASE_URL"))
     chunk_tokens: int = Field(400, ge=50, le=4000, description="Largest chunk, in cl100k tokens.")
     top_k: int = Field(5, ge=1, le=50, description="Chunks returned by retrieval.")
     max_question_chars: int = Field(2000, ge=10, description="Longest question accepted.")

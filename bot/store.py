@@ -86,9 +86,17 @@ class _LCEmbeddings:
 class Index:
     """Read side: everything retrieval needs, loaded from the snapshot."""
 
-    def __init__(self, path: Path, manifest: dict, chunks: list[Chunk], vectors: np.ndarray,
-                 faq_rows: np.ndarray, faq_vectors: np.ndarray, bm25: BM25,
-                 sent_vectors: np.ndarray | None = None):
+    def __init__(
+        self,
+        path: Path,
+        manifest: dict,
+        chunks: list[Chunk],
+        vectors: np.ndarray,
+        faq_rows: np.ndarray,
+        faq_vectors: np.ndarray,
+        bm25: BM25,
+        sent_vectors: np.ndarray | None = None,
+    ):
         self.path = path
         self.manifest = manifest
         self.chunks = chunks
@@ -162,8 +170,16 @@ def _chroma(path: Path, embeddings, name: str):
     )
 
 
-def sync(corpus_dir: Path, index_dir: Path, embedder, cache, *, rebuild: bool = False,
-         max_tokens: int = 400, progress: bool = False) -> SyncReport:
+def sync(
+    corpus_dir: Path,
+    index_dir: Path,
+    embedder,
+    cache,
+    *,
+    rebuild: bool = False,
+    max_tokens: int = 400,
+    progress: bool = False,
+) -> SyncReport:
     """Bring the index in index_dir in line with corpus_dir. Returns what changed."""
     t0 = time.perf_counter()
     corpus_dir, index_dir = Path(corpus_dir), Path(index_dir)
@@ -173,8 +189,9 @@ def sync(corpus_dir: Path, index_dir: Path, embedder, cache, *, rebuild: bool = 
     manifest = json.loads(mpath.read_text(encoding="utf-8")) if mpath.exists() else None
     if manifest is not None and not rebuild and manifest.get("format") == FORMAT:
         check_compatible(manifest, embedder.name, index_dir)
-    if (rebuild or manifest is None or manifest.get("max_tokens") != max_tokens
-            or manifest.get("format") != FORMAT):  # an older layout of ours: rebuilt (the cache keeps it cheap)
+    if (
+        rebuild or manifest is None or manifest.get("max_tokens") != max_tokens or manifest.get("format") != FORMAT
+    ):  # an older layout of ours: rebuilt (the cache keeps it cheap)
         if (index_dir / "chroma").exists():
             client = _client(index_dir)
             for name in (COLLECTION, FAQ_COLLECTION, SENTENCE_COLLECTION):
@@ -229,7 +246,12 @@ def sync(corpus_dir: Path, index_dir: Path, embedder, cache, *, rebuild: bool = 
     if progress and len(to_add) > 20:
         from tqdm import tqdm
 
-        bar = tqdm(total=sum(1 + bool(c.question) + len(c.sentences) for c in to_add), unit="text", desc="embedding", leave=False)
+        bar = tqdm(
+            total=sum(1 + bool(c.question) + len(c.sentences) for c in to_add),
+            unit="text",
+            desc="embedding",
+            leave=False,
+        )
     lc = _LCEmbeddings(cache, bar)
     store = _chroma(index_dir, lc, COLLECTION)
     faq_store = _chroma(index_dir, lc, FAQ_COLLECTION)
@@ -244,12 +266,17 @@ def sync(corpus_dir: Path, index_dir: Path, embedder, cache, *, rebuild: bool = 
             sent_store.delete(ids=old_sent)
     batch = 64
     for i in range(0, len(to_add), batch):
-        part = to_add[i: i + batch]
+        part = to_add[i : i + batch]
         store.add_texts(
             texts=[c.embed_text for c in part],
             metadatas=[
-                {"source": c.source, "section": c.section, "title": c.title, "kind": c.kind,
-                 "record": json.dumps(c.to_dict(), ensure_ascii=False)}
+                {
+                    "source": c.source,
+                    "section": c.section,
+                    "title": c.title,
+                    "kind": c.kind,
+                    "record": json.dumps(c.to_dict(), ensure_ascii=False),
+                }
                 for c in part
             ],
             ids=[c.id for c in part],
@@ -263,9 +290,10 @@ def sync(corpus_dir: Path, index_dir: Path, embedder, cache, *, rebuild: bool = 
         )
     sents = [(f"{c.id}:{i}", sentence_embed_text(c, i), c.id) for c in to_add for i in range(len(c.sentences))]
     for i in range(0, len(sents), 256):
-        part = sents[i: i + 256]
-        sent_store.add_texts(texts=[t for _, t, _ in part], metadatas=[{"chunk": c} for *_, c in part],
-                             ids=[s for s, _, _ in part])
+        part = sents[i : i + 256]
+        sent_store.add_texts(
+            texts=[t for _, t, _ in part], metadatas=[{"chunk": c} for *_, c in part], ids=[s for s, _, _ in part]
+        )
     if bar is not None:
         bar.close()
     report.embed_seconds = time.perf_counter() - te
@@ -274,13 +302,19 @@ def sync(corpus_dir: Path, index_dir: Path, embedder, cache, *, rebuild: bool = 
 
     _write_snapshot(index_dir, store, faq_store, sent_store, [s for f in new_files.values() for s in f["chunks"]])
     report.chunks_total = len(keep_ids)
-    version = hashlib.sha1(
-        json.dumps(sorted((k, v["sha256"]) for k, v in new_files.items())).encode()
-    ).hexdigest()[:12]
-    _write_json(mpath, {
-        "format": FORMAT, "embedder": embedder.name, "max_tokens": max_tokens, "version": version,
-        "corpus_dir": str(corpus_dir), "files": new_files, "chunks": report.chunks_total,
-    })
+    version = hashlib.sha1(json.dumps(sorted((k, v["sha256"]) for k, v in new_files.items())).encode()).hexdigest()[:12]
+    _write_json(
+        mpath,
+        {
+            "format": FORMAT,
+            "embedder": embedder.name,
+            "max_tokens": max_tokens,
+            "version": version,
+            "corpus_dir": str(corpus_dir),
+            "files": new_files,
+            "chunks": report.chunks_total,
+        },
+    )
     report.seconds = time.perf_counter() - t0
     return report
 

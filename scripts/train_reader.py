@@ -22,16 +22,16 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.answering import ABSTAIN_FEATURES, SENT_FEATURES, Reader  # noqa: E402
-from bot.embeddings import make_embeddings  # noqa: E402
-from bot.evaluation import load_pack, normalize_answer  # noqa: E402
-from bot.retrieval import Retriever  # noqa: E402
-from bot.settings import load_settings  # noqa: E402
-from bot.store import Index  # noqa: E402
+from bot.answering import ABSTAIN_FEATURES, SENT_FEATURES, Reader
+from bot.embeddings import make_embeddings
+from bot.evaluation import load_pack, normalize_answer
+from bot.retrieval import Retriever
+from bot.settings import load_settings
+from bot.store import Index
 
 
 def dummy_weights(n_s: int, n_a: int) -> dict:
-    z = lambda n: {"coef": [0.0] * n, "mean": [0.0] * n, "std": [1.0] * n}  # noqa: E731
+    z = lambda n: {"coef": [0.0] * n, "mean": [0.0] * n, "std": [1.0] * n}
     return {"sentence": z(n_s), "abstain": {**z(n_a), "threshold": 0.5}}
 
 
@@ -154,9 +154,11 @@ def main() -> None:
         print(f"  at {fpr:.2f} answerable abstention: {np.mean(p[L == 1] >= t_):.3f} of unanswerable abstain")
     print("abstain model:", dict(zip(ABSTAIN_FEATURES, np.round(aw, 3))))
     ab = (p >= thr) & ~full
-    print(f"tune: threshold {thr:.3f}; abstain on unanswerable {np.mean(ab[L == 1]):.3f}, "
-          f"on answerable {np.mean(ab[L == 0]):.3f}; best sentence contains gold "
-          f"{np.mean(np.array(contains)[L == 0]):.3f}")
+    print(
+        f"tune: threshold {thr:.3f}; abstain on unanswerable {np.mean(ab[L == 1]):.3f}, "
+        f"on answerable {np.mean(ab[L == 0]):.3f}; best sentence contains gold "
+        f"{np.mean(np.array(contains)[L == 0]):.3f}"
+    )
     weights["abstain"] = {"coef": aw.tolist(), "mean": amu.tolist(), "std": asd.tolist(), "threshold": thr}
     old = json.loads(Path(args.out).read_text()) if Path(args.out).exists() else {}
     for k in ("faq_threshold", "max_sentences", "second_ratio"):

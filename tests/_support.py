@@ -27,10 +27,7 @@ TINY = {
         "Foraging\n\n"
         "Worker bees visit flowers to collect nectar and pollen. They share directions with a waggle dance.\n"
     ),
-    "owls.txt": (
-        "Barn Owls\n\n"
-        "Barn owls hunt at night using their sharp hearing. They eat mostly voles and mice.\n"
-    ),
+    "owls.txt": ("Barn Owls\n\nBarn owls hunt at night using their sharp hearing. They eat mostly voles and mice.\n"),
     "birds/robins.txt": (
         "Garden Robins\n\n"
         "Robins sing through the winter to defend their territory.\n\n"
@@ -56,10 +53,7 @@ def write_corpus(folder: Path, files: dict[str, str] = TINY) -> Path:
 
 def bot_env(**extra: str | os.PathLike) -> dict[str, str]:
     """Environment for a `python3 -m bot` subprocess: no BOT_/OPENAI_ settings leak in from outside."""
-    env = {
-        k: v for k, v in os.environ.items()
-        if not k.startswith(("BOT_", "OPENAI_"))
-    }
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "OPENAI_"))}
     env["PYTHONPATH"] = str(ROOT) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     env["BOT_CACHE_DIR"] = str(CACHE_DIR)
     env.setdefault("OMP_WAIT_POLICY", "PASSIVE")
@@ -69,8 +63,14 @@ def bot_env(**extra: str | os.PathLike) -> dict[str, str]:
 
 def run_bot(args: list[str], env: dict[str, str], stdin: str | None = None, timeout: float = 120):
     return subprocess.run(
-        [sys.executable, "-m", "bot", *args], input=stdin, capture_output=True, text=True, check=False,
-        env=env, cwd=str(ROOT), timeout=timeout,
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+        cwd=str(ROOT),
+        timeout=timeout,
     )
 
 
@@ -113,7 +113,7 @@ def marked_segments(text: str) -> list[tuple[str, int]]:
     """Split an answer 'S1 [1] S2 [2]' into [(S1, 1), (S2, 2)]; text after the last marker -> n=-1."""
     out, pos = [], 0
     for m in _MARK.finditer(text):
-        out.append((text[pos: m.start()].strip(), int(m.group(1))))
+        out.append((text[pos : m.start()].strip(), int(m.group(1))))
         pos = m.end()
     tail = text[pos:].strip()
     if tail:

@@ -152,8 +152,10 @@ def test_follow_up_question_folds_in_the_previous_one(shipped_bot):
     q = shipped_bot.search_query("What will they discuss?", history)
     assert "Which leaders will Zelensky meet?" in q and q.startswith("What will they discuss?")
     # a self-contained question is searched as is
-    assert shipped_bot.search_query("What security guarantees are being considered?", history) == \
-        "What security guarantees are being considered?"
+    assert (
+        shipped_bot.search_query("What security guarantees are being considered?", history)
+        == "What security guarantees are being considered?"
+    )
     assert shipped_bot.search_query("What will they discuss?", None) == "What will they discuss?"
 
 

@@ -21,9 +21,10 @@ SENTENCES = [
     "Children race paper boats under the middle arch every summer.",
     "An old toll house at the eastern end is now a small museum.",
 ]
-PARAGRAPHS = [" ".join(SENTENCES[i: i + 2]) for i in range(0, len(SENTENCES), 2)]
+PARAGRAPHS = [" ".join(SENTENCES[i : i + 2]) for i in range(0, len(SENTENCES), 2)]
 LONG_TEXT = (
-    f"{TITLE}\n\n{SECTION}\n\n" + "\n\n".join(PARAGRAPHS)
+    f"{TITLE}\n\n{SECTION}\n\n"
+    + "\n\n".join(PARAGRAPHS)
     + "\n\nVisiting Hours\n\nThe museum opens at ten on weekdays.\n"
 )
 
@@ -57,13 +58,15 @@ def test_every_chunk_within_token_limit():
 
 
 def test_short_paragraph_merge_stays_within_default_limit():
-    filler = ("Engineers inspected the northern span of the bridge and recorded the width of every crack "
-              "in the old stone. ")
+    filler = (
+        "Engineers inspected the northern span of the bridge and recorded the width of every crack in the old stone. "
+    )
     long = (filler * 19).strip()
-    short = ("The survey began early on a cold Monday morning in March, led by the county engineer and two "
-             "assistants from the university.")
-    text = (f"Bridge Survey Report\n\nInspection Findings\n\n{short}\n\n{long}\n\n"
-            f"{short.replace('Monday', 'Tuesday')}\n")
+    short = (
+        "The survey began early on a cold Monday morning in March, led by the county engineer and two "
+        "assistants from the university."
+    )
+    text = f"Bridge Survey Report\n\nInspection Findings\n\n{short}\n\n{long}\n\n{short.replace('Monday', 'Tuesday')}\n"
     chunks = chunk_document(doc_of(text, "survey.txt"), max_tokens=400)
     assert len(chunks) >= 2
     for c in chunks:
@@ -89,8 +92,9 @@ def test_heading_counts_towards_the_limit():
 
 
 def test_long_paragraph_is_split_by_sentences_within_limit():
-    sentence = ("Engineers inspected the northern span of the bridge and recorded the width of every crack "
-                "in the old stone.")
+    sentence = (
+        "Engineers inspected the northern span of the bridge and recorded the width of every crack in the old stone."
+    )
     para = " ".join(f"{sentence[:-1]} number {i}." for i in range(30))
     assert count_tokens(para) > 400
     doc = doc_of(f"Bridge Survey Report\n\nInspection Findings\n\n{para}\n")
@@ -151,7 +155,7 @@ def test_table_chunk_has_one_key_detail_line_per_row(article_doc):
     (table,) = [c for c in chunk_document(article_doc) if c.kind == "table"]
     assert table.section == "Key Points"
     lines = table.text.split("\n")
-    assert lines == [f"{b.key}: {article_doc.text[b.spans[0][0]: b.spans[0][1]]}" for b in rows]
+    assert lines == [f"{b.key}: {article_doc.text[b.spans[0][0] : b.spans[0][1]]}" for b in rows]
     assert lines[1] == "US Involvement: The US has been pushing for concessions from Ukraine in ongoing peace talks."
 
 
@@ -184,8 +188,14 @@ def test_ids_are_the_same_in_another_process(article_doc):
         "from bot.corpus import read_document; from bot.chunking import chunk_document;"
         "p = Path(sys.argv[2]); print(json.dumps([c.id for c in chunk_document(read_document(p, p.parent))]))"
     )
-    r = subprocess.run([sys.executable, "-c", code, str(ROOT), str(ARTICLE)], capture_output=True, text=True,
-                       timeout=60, check=False, env={"PYTHONHASHSEED": "12345", "PATH": "/usr/bin:/bin"})
+    r = subprocess.run(
+        [sys.executable, "-c", code, str(ROOT), str(ARTICLE)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={"PYTHONHASHSEED": "12345", "PATH": "/usr/bin:/bin"},
+    )
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout) == [c.id for c in chunk_document(article_doc)]
 
@@ -204,9 +214,9 @@ def test_sentences_are_verbatim(which, article_doc):
     n = 0
     for c in chunks:
         assert c.sentences
-        assert doc.text[c.start: c.end].startswith(c.sentences[0].text)
+        assert doc.text[c.start : c.end].startswith(c.sentences[0].text)
         for s in c.sentences:
-            assert s.text == doc.text[s.start: s.end]
+            assert s.text == doc.text[s.start : s.end]
             assert s.text in c.text
             assert c.start <= s.start < s.end <= c.end
             n += 1
@@ -216,7 +226,8 @@ def test_sentences_are_verbatim(which, article_doc):
 def test_sentence_spans_do_not_split_abbreviations():
     text = "The U.S. envoy met Mr. Smith in London. Talks resumed on Monday."
     assert [text[s:e] for s, e in sentence_spans(text)] == [
-        "The U.S. envoy met Mr. Smith in London.", "Talks resumed on Monday."
+        "The U.S. envoy met Mr. Smith in London.",
+        "Talks resumed on Monday.",
     ]
 
 

@@ -24,20 +24,31 @@ def env(shipped_settings):
 def runs(env, tmp_path_factory):
     """Every read-only command, started together (each process loads Python and the model: ~2 s)."""
     new_index = tmp_path_factory.mktemp("cli") / "new-index"
-    jsonl = "\n".join([
-        json.dumps({"question": ON_TOPIC}),
-        json.dumps({"question": "What will they discuss?", "history": FOLLOW_UP_HISTORY}),
-    ]) + "\n"
+    jsonl = (
+        "\n".join(
+            [
+                json.dumps({"question": ON_TOPIC}),
+                json.dumps({"question": "What will they discuss?", "history": FOLLOW_UP_HISTORY}),
+            ]
+        )
+        + "\n"
+    )
     commands = {
         "human": (["ask", ON_TOPIC], None),
         "json": (["ask", "--json", ON_TOPIC], None),
         "retrieved": (["ask", "--retrieved", ON_TOPIC], None),
         "jsonl": (["ask", "--jsonl"], jsonl),
         "jsonl_bad": (["ask", "--jsonl"], json.dumps({"question": "  "}) + "\n[1, 2]\n"),
-        "jsonl_bad_history": (["ask", "--jsonl"], "\n".join([
-            json.dumps({"question": "What will they discuss?", "history": [[]]}),
-            json.dumps({"question": ON_TOPIC}),
-        ]) + "\n"),
+        "jsonl_bad_history": (
+            ["ask", "--jsonl"],
+            "\n".join(
+                [
+                    json.dumps({"question": "What will they discuss?", "history": [[]]}),
+                    json.dumps({"question": ON_TOPIC}),
+                ]
+            )
+            + "\n",
+        ),
         "empty": (["ask", ""], None),
         "no_question": (["ask"], None),
         "no_corpus": (["ask", "--corpus", "/nonexistent-corpus-folder", "--index", str(new_index), ON_TOPIC], None),

@@ -79,12 +79,17 @@ def test_faq_blocks(article_doc, article_text):
     assert len(faqs) == 10
     questions = [b.question for b in faqs]
     assert len(set(questions)) == 10
-    assert "What security guarantees are being considered for Ukraine in the context of the peace negotiations?" \
+    assert (
+        "What security guarantees are being considered for Ukraine in the context of the peace negotiations?"
         in questions
-    assert questions[0] == ("What key topics will be discussed in the Ukraine peace negotiations during "
-                            "Zelensky’s London meeting with European leaders?")
-    assert questions[-1] == ("How does the ongoing Russia-Ukraine conflict affect international relations, "
-                             "particularly in Europe?")
+    )
+    assert questions[0] == (
+        "What key topics will be discussed in the Ukraine peace negotiations during "
+        "Zelensky’s London meeting with European leaders?"
+    )
+    assert questions[-1] == (
+        "How does the ongoing Russia-Ukraine conflict affect international relations, particularly in Europe?"
+    )
     for b in faqs:
         assert b.section == "Frequently Asked Questions"
         assert b.question.endswith("?")
@@ -102,7 +107,7 @@ def test_key_points_table_rows(article_doc, article_text):
     lines = article_text.splitlines()
     for b in rows:
         assert b.section == "Key Points"
-        (s, e), = b.spans
+        ((s, e),) = b.spans
         detail = article_doc.text[s:e]
         assert detail.startswith(KEY_POINTS[b.key])
         assert not detail.startswith(b.key)
@@ -190,14 +195,17 @@ def test_markdown_pipe_table_becomes_rows(md_doc):
     rows = [b for b in md_doc.blocks if b.kind == "row"]
     assert [b.key for b in rows] == ["Panel", "Inverter"]  # header and separator are not rows
     assert [span_texts(md_doc, b) for b in rows] == [
-        ["Two hundred dollars per square metre"], ["Nine hundred dollars per house"]
+        ["Two hundred dollars per square metre"],
+        ["Nine hundred dollars per house"],
     ]
     assert all(b.section == "Costs" for b in rows)
 
 
 def test_markdown_faq(tmp_path):
-    text = ("# Robins\n\nRobins sing.\n\n## FAQ\n\n### Do robins migrate?\n\nMost stay all year.\n\n"
-            "**Do robins eat worms?**\n\nYes, they eat worms.\n")
+    text = (
+        "# Robins\n\nRobins sing.\n\n## FAQ\n\n### Do robins migrate?\n\nMost stay all year.\n\n"
+        "**Do robins eat worms?**\n\nYes, they eat worms.\n"
+    )
     (tmp_path / "robins.md").write_text(text, encoding="utf-8")
     doc = read_document(tmp_path / "robins.md", tmp_path)
     faqs = [b for b in doc.blocks if b.kind == "faq"]
@@ -249,8 +257,7 @@ def test_html_keeps_headings_paragraphs_and_list_items(html_doc):
 
 
 def test_html_drops_nav_footer_script_style(html_doc):
-    for junk in ("About us menu", "Home", "secret script text", "color: red", "Copyright footer",
-                 "Page title in head"):
+    for junk in ("About us menu", "Home", "secret script text", "color: red", "Copyright footer", "Page title in head"):
         assert junk not in html_doc.text
 
 
@@ -258,7 +265,8 @@ def test_html_table_rows(html_doc):
     rows = [b for b in html_doc.blocks if b.kind == "row"]
     assert [b.key for b in rows] == ["MeyGen", "Sihwa"]
     assert [span_texts(html_doc, b) for b in rows] == [
-        ["Six megawatts in Scotland"], ["Two hundred fifty megawatts in Korea"]
+        ["Six megawatts in Scotland"],
+        ["Two hundred fifty megawatts in Korea"],
     ]
     (after,) = [b for b in html_doc.blocks if "national grid" in span_texts(html_doc, b)[0]]
     assert after.section == "Sites"
@@ -293,9 +301,7 @@ def test_utf8_bom_and_crlf(tmp_path):
     p.write_bytes("\ufeffGarden Birds\r\n\r\nRobins sing through the winter.\r\nThey defend territories.\r\n".encode())
     doc = read_document(p, tmp_path)
     assert doc.title == "Garden Birds"
-    assert [span_texts(doc, b) for b in doc.blocks] == [
-        ["Robins sing through the winter.", "They defend territories."]
-    ]
+    assert [span_texts(doc, b) for b in doc.blocks] == [["Robins sing through the winter.", "They defend territories."]]
 
 
 def test_list_files_missing_folder(tmp_path):
@@ -307,8 +313,17 @@ def test_list_files_missing_folder(tmp_path):
 
 
 def test_list_files_recursive_hidden_and_suffixes(tmp_path):
-    for name in ["a.txt", "sub/b.md", "sub/deeper/c.html", "sub/D.HTM", ".hidden.txt", ".git/e.txt",
-                 "sub/.secret/f.md", "notes.pdf", "data.json"]:
+    for name in [
+        "a.txt",
+        "sub/b.md",
+        "sub/deeper/c.html",
+        "sub/D.HTM",
+        ".hidden.txt",
+        ".git/e.txt",
+        "sub/.secret/f.md",
+        "notes.pdf",
+        "data.json",
+    ]:
         p = tmp_path / name
         p.parent.mkdir(parents=True, exist_ok=True)
         p.write_text("Title\n\nText.\n", encoding="utf-8")

@@ -57,7 +57,10 @@ def server():
     env = dict(os.environ, OMP_WAIT_POLICY=os.environ.get("OMP_WAIT_POLICY", "PASSIVE"))
     proc = subprocess.Popen(
         [*cmd, "--host", "127.0.0.1", "--port", str(port), "--default-type", "passage"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -93,8 +96,13 @@ def openai_index(server, tmp_path_factory, cache_dir):
     mp.setenv("BOT_OPENAI_BASE_URL", server["base_url"])
     mp.setenv("BOT_OPENAI_API_KEY", "test")
     try:
-        settings = load_settings(corpus_dir=corpus, index_dir=root / "index", cache_dir=cache_dir,
-                                 embedder="openai", openai_embedding_model=server["model"])
+        settings = load_settings(
+            corpus_dir=corpus,
+            index_dir=root / "index",
+            cache_dir=cache_dir,
+            embedder="openai",
+            openai_embedding_model=server["model"],
+        )
         assert settings.openai_base_url == server["base_url"]
         report = ingest(settings)
         yield settings, report

@@ -13,7 +13,7 @@ import pytest
 
 HERE = Path(__file__).resolve().parent
 
-SAMPLE = '''
+SAMPLE = """
 import pytest
 
 @pytest.mark.slow
@@ -22,7 +22,7 @@ def test_slow_one():
 
 def test_fast_one():
     pass
-'''
+"""
 
 
 @pytest.fixture
@@ -42,7 +42,12 @@ def outcome(project: Path, args: list[str], run_slow_env: str | None) -> dict[st
         env["BOT_RUN_SLOW"] = run_slow_env
     r = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider", *args],
-        cwd=project, env=env, capture_output=True, text=True, timeout=120, check=False,
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert r.returncode == 0, r.stdout + r.stderr
     counts = {k: int(n) for n, k in re.findall(r"(\d+) (passed|skipped|failed)", r.stdout)}

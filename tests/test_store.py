@@ -25,8 +25,7 @@ def tiny(tmp_path, cache_dir):
 def expected_chunks(settings) -> dict:
     """source -> chunks, computed straight from the files."""
     out = {}
-    for name in sorted(p.relative_to(settings.corpus_dir).as_posix()
-                       for p in settings.corpus_dir.rglob("*.txt")):
+    for name in sorted(p.relative_to(settings.corpus_dir).as_posix() for p in settings.corpus_dir.rglob("*.txt")):
         doc = read_document(settings.corpus_dir / name, settings.corpus_dir)
         out[name] = chunk_document(doc, settings.chunk_tokens)
     return out
@@ -220,8 +219,9 @@ def test_rebuild_recreates_the_index_from_cache(tiny):
     (tiny.index_dir / "snapshot.json").write_text("garbage", encoding="utf-8")
     (tiny.index_dir / "vectors.npy").unlink()
 
-    r = run_bot(["ingest", "--rebuild", "--corpus", str(tiny.corpus_dir), "--index", str(tiny.index_dir)],
-                env=bot_env())
+    r = run_bot(
+        ["ingest", "--rebuild", "--corpus", str(tiny.corpus_dir), "--index", str(tiny.index_dir)], env=bot_env()
+    )
     assert r.returncode == 0, r.stderr
     for name in TINY:
         assert f"added    {name}" in r.stdout

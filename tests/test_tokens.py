@@ -52,8 +52,14 @@ PROBE = textwrap.dedent(
 def probe(mode: str, cache_dir) -> dict:
     env = bot_env(TIKTOKEN_CACHE_DIR=cache_dir)
     env.pop("DATA_GYM_CACHE_DIR", None)
-    r = subprocess.run([sys.executable, "-c", PROBE, mode, str(ROOT), SAMPLE], capture_output=True, text=True,
-                       env=env, timeout=120, check=False)
+    r = subprocess.run(
+        [sys.executable, "-c", PROBE, mode, str(ROOT), SAMPLE],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
     assert r.returncode == 0, r.stderr
     return json.loads(r.stdout.strip().splitlines()[-1])
 

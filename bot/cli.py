@@ -50,8 +50,15 @@ def _print_human(a) -> None:
 
 def cmd_ask(args) -> int:
     from .engine import Bot
+    from .store import Index
 
-    bot = Bot.from_settings(_settings(args))
+    settings = _settings(args)
+    if not Index.exists(settings.index_dir):
+        print(
+            f"No index in {settings.index_dir} yet: building it from {settings.corpus_dir} (first use)…",
+            file=sys.stderr,
+        )
+    bot = Bot.from_settings(settings)
     if args.jsonl:
         status = 0
         for n, line in enumerate(sys.stdin, 1):

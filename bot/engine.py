@@ -16,6 +16,7 @@ from .retrieval import Hit, Retriever
 from .settings import Settings, load_settings
 from .store import Index, SyncReport, sync
 from .text import STOPWORDS, words
+from .tokens import enable_offline_cl100k
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +25,7 @@ _ANAPHORA = re.compile(r"\b(they|them|their|it|its|he|she|his|her|this|that|thes
 
 def ingest(settings: Settings, *, rebuild: bool = False, progress: bool = False, embedder=None) -> SyncReport:
     """Sync the index with the corpus folder."""
+    enable_offline_cl100k()
     embedder = embedder or make_embeddings(settings)
     cache = CachedEmbedder(embedder, Path(settings.cache_dir) / "embeddings.sqlite")
     try:
@@ -118,7 +120,9 @@ class Bot:
         qvec = self.retriever.query_vector(query)
         hits = self.retriever.search(query, max(self.settings.top_k, 5), qvec=qvec)
         t1 = time.perf_counter()
-        ans = extractive_answer(self.reader, q if query == q else query, hits, self.suggestions, qvec)
+        # retrieval leans on the previous turn; the sentence must answer this question itself
+        reader_vec = qvec if query == q else self.retriever.query_vector(q)
+        ans = extractive_answer(self.reader, q, hits, self.suggestions, reader_vec)
         ans.question = q
         t2 = time.perf_counter()
         ans.timings_ms = {"retrieve": (t1 - t0) * 1000, "answer": (t2 - t1) * 1000, "total": (t2 - t0) * 1000}

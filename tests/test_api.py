@@ -196,3 +196,14 @@ def test_package_exports():
     assert bot_pkg.Answer.__name__ == "Answer"
     with pytest.raises(AttributeError):
         bot_pkg.no_such_name  # noqa: B018
+
+
+def test_follow_up_uses_the_history(shipped_bot):
+    first = "Which leaders will Zelensky meet?"
+    alone = shipped_bot.answer("What do they want from the US?")
+    follow = shipped_bot.answer("What do they want from the US?", history=[[first, "…"]])
+    assert follow.grounded
+    quotes = " ".join(c.quote for c in follow.citations)
+    assert "US" in quotes and "leaders" in quotes.lower()
+    # the history changed what was searched: the leaders' London talks, not any US sentence
+    assert [c.quote for c in follow.citations] != [c.quote for c in alone.citations] or not alone.grounded

@@ -180,7 +180,26 @@ def sync(
     max_tokens: int = 400,
     progress: bool = False,
 ) -> SyncReport:
-    """Bring the index in index_dir in line with corpus_dir. Returns what changed."""
+    """Bring the index in index_dir in line with corpus_dir, one writer at a time. Returns what changed."""
+    import fcntl
+
+    list_files(Path(corpus_dir))  # a missing corpus is an error before anything is created
+    Path(index_dir).mkdir(parents=True, exist_ok=True)
+    with open(Path(index_dir) / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # a second `ingest` waits instead of corrupting Chroma
+        return _sync(corpus_dir, index_dir, embedder, cache, rebuild=rebuild, max_tokens=max_tokens, progress=progress)
+
+
+def _sync(
+    corpus_dir: Path,
+    index_dir: Path,
+    embedder,
+    cache,
+    *,
+    rebuild: bool = False,
+    max_tokens: int = 400,
+    progress: bool = False,
+) -> SyncReport:
     t0 = time.perf_counter()
     corpus_dir, index_dir = Path(corpus_dir), Path(index_dir)
     files = list_files(corpus_dir)  # raises CorpusNotFound

@@ -250,3 +250,22 @@ def test_rebuild_in_the_same_process(tiny, embed_calls):
     assert report.texts_embedded == 0 and len(embed_calls) == n + 1 + n_sent  # chunks, FAQ question, sentences
     assert manifest_ids(tiny.index_dir) == ids
     assert chroma_ids(tiny.index_dir) == (n, all_ids(ids))
+
+
+def test_two_ingests_at_once_leave_one_consistent_index(tiny):
+    """Chroma's on-disk client is not safe for concurrent writers: `ingest` takes a lock on the index."""
+    import subprocess
+    import sys
+
+    env = bot_env()
+    args = [sys.executable, "-m", "bot", "ingest", "--corpus", str(tiny.corpus_dir), "--index", str(tiny.index_dir)]
+    procs = [
+        subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)
+    ]
+    outs = [p.communicate(timeout=180) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], [e for _, e in outs]
+    # one of them built the index; the other waited and found nothing left to do
+    assert sorted("skipped 3 unchanged" in o for o, _ in outs) == [False, True], [o for o, _ in outs]
+    want = {src: [c.id for c in cs] for src, cs in expected_chunks(tiny).items()}
+    assert manifest_ids(tiny.index_dir) == want
+    assert chroma_ids(tiny.index_dir) == (len(all_ids(want)), all_ids(want))

@@ -8,7 +8,9 @@ answering loads in milliseconds without importing chromadb.
 
 from __future__ import annotations
 
+import hashlib
 import json
+from contextlib import contextmanager
 import logging
 import os
 import time
@@ -170,6 +172,17 @@ def _chroma(path: Path, embeddings, name: str):
     )
 
 
+@contextmanager
+def _index_lock(index_dir: Path):
+    """Chroma's on-disk client is not safe for concurrent writers: a second `ingest` waits here."""
+    import fcntl
+
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with open(index_dir / ".lock", "w") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        yield
+
+
 def sync(
     corpus_dir: Path,
     index_dir: Path,
@@ -181,161 +194,145 @@ def sync(
     progress: bool = False,
 ) -> SyncReport:
     """Bring the index in index_dir in line with corpus_dir, one writer at a time. Returns what changed."""
-    import fcntl
-
     list_files(Path(corpus_dir))  # a missing corpus is an error before anything is created
-    Path(index_dir).mkdir(parents=True, exist_ok=True)
-    with open(Path(index_dir) / ".lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # a second `ingest` waits instead of corrupting Chroma
-        return _sync(corpus_dir, index_dir, embedder, cache, rebuild=rebuild, max_tokens=max_tokens, progress=progress)
+    with _index_lock(Path(index_dir)):
+        t0 = time.perf_counter()
+        corpus_dir, index_dir = Path(corpus_dir), Path(index_dir)
+        files = list_files(corpus_dir)  # raises CorpusNotFound
+        index_dir.mkdir(parents=True, exist_ok=True)
+        mpath = index_dir / "manifest.json"
+        manifest = json.loads(mpath.read_text(encoding="utf-8")) if mpath.exists() else None
+        if manifest is not None and not rebuild and manifest.get("format") == FORMAT:
+            check_compatible(manifest, embedder.name, index_dir)
+        if (
+            rebuild or manifest is None or manifest.get("max_tokens") != max_tokens or manifest.get("format") != FORMAT
+        ):  # an older layout of ours: rebuilt (the cache keeps it cheap)
+            if (index_dir / "chroma").exists():
+                client = _client(index_dir)
+                for name in (COLLECTION, FAQ_COLLECTION, SENTENCE_COLLECTION):
+                    try:
+                        client.delete_collection(name)
+                    except Exception:  # noqa: BLE001 - absent collection: nothing to drop
+                        pass
+            for name in ("manifest.json", "snapshot.json", "vectors.npy", "faq_vectors.npy", "sentence_vectors.npy"):
+                p = index_dir / name
+                if p.exists():
+                    p.unlink()
+            manifest = None
+        old_files: dict = (manifest or {}).get("files", {})
+        report = SyncReport()
 
+        new_files: dict[str, dict] = {}
+        new_chunks: dict[str, Chunk] = {}
 
-def _sync(
-    corpus_dir: Path,
-    index_dir: Path,
-    embedder,
-    cache,
-    *,
-    rebuild: bool = False,
-    max_tokens: int = 400,
-    progress: bool = False,
-) -> SyncReport:
-    t0 = time.perf_counter()
-    corpus_dir, index_dir = Path(corpus_dir), Path(index_dir)
-    files = list_files(corpus_dir)  # raises CorpusNotFound
-    index_dir.mkdir(parents=True, exist_ok=True)
-    mpath = index_dir / "manifest.json"
-    manifest = json.loads(mpath.read_text(encoding="utf-8")) if mpath.exists() else None
-    if manifest is not None and not rebuild and manifest.get("format") == FORMAT:
-        check_compatible(manifest, embedder.name, index_dir)
-    if (
-        rebuild or manifest is None or manifest.get("max_tokens") != max_tokens or manifest.get("format") != FORMAT
-    ):  # an older layout of ours: rebuilt (the cache keeps it cheap)
-        if (index_dir / "chroma").exists():
-            client = _client(index_dir)
-            for name in (COLLECTION, FAQ_COLLECTION, SENTENCE_COLLECTION):
-                try:
-                    client.delete_collection(name)
-                except Exception:  # noqa: BLE001 - absent collection: nothing to drop
-                    pass
-        for name in ("manifest.json", "snapshot.json", "vectors.npy", "faq_vectors.npy", "sentence_vectors.npy"):
-            p = index_dir / name
-            if p.exists():
-                p.unlink()
-        manifest = None
-    old_files: dict = (manifest or {}).get("files", {})
-    report = SyncReport()
+        for path in files:
+            source = path.relative_to(corpus_dir).as_posix()
+            try:
+                raw_sha = hashlib.sha256(path.read_bytes()).hexdigest()
+            except OSError as e:
+                report.failed[source] = str(e)
+                log.warning("skipped %s: %s", source, e)
+                continue
+            prev = old_files.get(source)
+            if prev and prev["sha256"] == raw_sha and manifest is not None:
+                new_files[source] = prev
+                report.skipped.append(source)
+                continue
+            try:
+                doc = read_document(path, corpus_dir)
+            except (ValueError, OSError) as e:
+                report.failed[source] = str(e)
+                log.warning("skipped %s: it %s", source, e)
+                continue
+            chunks = chunk_document(doc, max_tokens)
+            new_files[source] = {"sha256": doc.sha256, "chunks": [c.id for c in chunks]}
+            for c in chunks:
+                new_chunks[c.id] = c
+            (report.updated if prev else report.added).append(source)
+        report.removed = sorted(set(old_files) - set(new_files))
 
-    new_files: dict[str, dict] = {}
-    new_chunks: dict[str, Chunk] = {}
-    import hashlib
+        old_ids = {i for f in old_files.values() for i in f["chunks"]}
+        keep_ids = {i for f in new_files.values() for i in f["chunks"]}
+        to_add = [c for i, c in new_chunks.items() if i not in old_ids]
+        to_delete = sorted(old_ids - keep_ids)
 
-    for path in files:
-        source = path.relative_to(corpus_dir).as_posix()
-        try:
-            raw_sha = hashlib.sha256(path.read_bytes()).hexdigest()
-        except OSError as e:
-            report.failed[source] = str(e)
-            log.warning("skipped %s: %s", source, e)
-            continue
-        prev = old_files.get(source)
-        if prev and prev["sha256"] == raw_sha and manifest is not None:
-            new_files[source] = prev
-            report.skipped.append(source)
-            continue
-        try:
-            doc = read_document(path, corpus_dir)
-        except (ValueError, OSError) as e:
-            report.failed[source] = str(e)
-            log.warning("skipped %s: it %s", source, e)
-            continue
-        chunks = chunk_document(doc, max_tokens)
-        new_files[source] = {"sha256": doc.sha256, "chunks": [c.id for c in chunks]}
-        for c in chunks:
-            new_chunks[c.id] = c
-        (report.updated if prev else report.added).append(source)
-    report.removed = sorted(set(old_files) - set(new_files))
+        bar = None
+        if progress and len(to_add) > 20:
+            from tqdm import tqdm
 
-    old_ids = {i for f in old_files.values() for i in f["chunks"]}
-    keep_ids = {i for f in new_files.values() for i in f["chunks"]}
-    to_add = [c for i, c in new_chunks.items() if i not in old_ids]
-    to_delete = sorted(old_ids - keep_ids)
+            bar = tqdm(
+                total=sum(1 + bool(c.question) + len(c.sentences) for c in to_add),
+                unit="text",
+                desc="embedding",
+                leave=False,
+            )
+        lc = _LCEmbeddings(cache, bar)
+        store = _chroma(index_dir, lc, COLLECTION)
+        faq_store = _chroma(index_dir, lc, FAQ_COLLECTION)
+        sent_store = _chroma(index_dir, lc, SENTENCE_COLLECTION)
+        te = time.perf_counter()
+        misses0 = cache.misses
+        if to_delete:
+            store.delete(ids=to_delete)
+            faq_store.delete(ids=to_delete)
+            old_sent = sent_store.get(where={"chunk": {"$in": to_delete}}, include=[])["ids"]
+            if old_sent:
+                sent_store.delete(ids=old_sent)
+        batch = 64
+        for i in range(0, len(to_add), batch):
+            part = to_add[i : i + batch]
+            store.add_texts(
+                texts=[c.embed_text for c in part],
+                metadatas=[
+                    {
+                        "source": c.source,
+                        "section": c.section,
+                        "title": c.title,
+                        "kind": c.kind,
+                        "record": json.dumps(c.to_dict(), ensure_ascii=False),
+                    }
+                    for c in part
+                ],
+                ids=[c.id for c in part],
+            )
+        faqs = [c for c in to_add if c.question]
+        if faqs:
+            faq_store.add_texts(
+                texts=[c.question for c in faqs],
+                metadatas=[{"chunk": c.id, "source": c.source} for c in faqs],
+                ids=[c.id for c in faqs],
+            )
+        sents = [(f"{c.id}:{i}", sentence_embed_text(c, i), c.id) for c in to_add for i in range(len(c.sentences))]
+        for i in range(0, len(sents), 256):
+            part = sents[i : i + 256]
+            sent_store.add_texts(
+                texts=[t for _, t, _ in part], metadatas=[{"chunk": c} for *_, c in part], ids=[s for s, _, _ in part]
+            )
+        if bar is not None:
+            bar.close()
+        report.embed_seconds = time.perf_counter() - te
+        report.texts_embedded = cache.misses - misses0
+        report.chunks_removed = len(to_delete)
 
-    bar = None
-    if progress and len(to_add) > 20:
-        from tqdm import tqdm
-
-        bar = tqdm(
-            total=sum(1 + bool(c.question) + len(c.sentences) for c in to_add),
-            unit="text",
-            desc="embedding",
-            leave=False,
+        _write_snapshot(index_dir, store, faq_store, sent_store, [s for f in new_files.values() for s in f["chunks"]])
+        report.chunks_total = len(keep_ids)
+        version = hashlib.sha1(json.dumps(sorted((k, v["sha256"]) for k, v in new_files.items())).encode()).hexdigest()[
+            :12
+        ]
+        _write_json(
+            mpath,
+            {
+                "format": FORMAT,
+                "embedder": embedder.name,
+                "max_tokens": max_tokens,
+                "version": version,
+                "corpus_dir": str(corpus_dir),
+                "files": new_files,
+                "chunks": report.chunks_total,
+            },
         )
-    lc = _LCEmbeddings(cache, bar)
-    store = _chroma(index_dir, lc, COLLECTION)
-    faq_store = _chroma(index_dir, lc, FAQ_COLLECTION)
-    sent_store = _chroma(index_dir, lc, SENTENCE_COLLECTION)
-    te = time.perf_counter()
-    misses0 = cache.misses
-    if to_delete:
-        store.delete(ids=to_delete)
-        faq_store.delete(ids=to_delete)
-        old_sent = sent_store.get(where={"chunk": {"$in": to_delete}}, include=[])["ids"]
-        if old_sent:
-            sent_store.delete(ids=old_sent)
-    batch = 64
-    for i in range(0, len(to_add), batch):
-        part = to_add[i : i + batch]
-        store.add_texts(
-            texts=[c.embed_text for c in part],
-            metadatas=[
-                {
-                    "source": c.source,
-                    "section": c.section,
-                    "title": c.title,
-                    "kind": c.kind,
-                    "record": json.dumps(c.to_dict(), ensure_ascii=False),
-                }
-                for c in part
-            ],
-            ids=[c.id for c in part],
-        )
-    faqs = [c for c in to_add if c.question]
-    if faqs:
-        faq_store.add_texts(
-            texts=[c.question for c in faqs],
-            metadatas=[{"chunk": c.id, "source": c.source} for c in faqs],
-            ids=[c.id for c in faqs],
-        )
-    sents = [(f"{c.id}:{i}", sentence_embed_text(c, i), c.id) for c in to_add for i in range(len(c.sentences))]
-    for i in range(0, len(sents), 256):
-        part = sents[i : i + 256]
-        sent_store.add_texts(
-            texts=[t for _, t, _ in part], metadatas=[{"chunk": c} for *_, c in part], ids=[s for s, _, _ in part]
-        )
-    if bar is not None:
-        bar.close()
-    report.embed_seconds = time.perf_counter() - te
-    report.texts_embedded = cache.misses - misses0
-    report.chunks_removed = len(to_delete)
-
-    _write_snapshot(index_dir, store, faq_store, sent_store, [s for f in new_files.values() for s in f["chunks"]])
-    report.chunks_total = len(keep_ids)
-    version = hashlib.sha1(json.dumps(sorted((k, v["sha256"]) for k, v in new_files.items())).encode()).hexdigest()[:12]
-    _write_json(
-        mpath,
-        {
-            "format": FORMAT,
-            "embedder": embedder.name,
-            "max_tokens": max_tokens,
-            "version": version,
-            "corpus_dir": str(corpus_dir),
-            "files": new_files,
-            "chunks": report.chunks_total,
-        },
-    )
-    report.seconds = time.perf_counter() - t0
-    return report
+        report.seconds = time.perf_counter() - t0
+        return report
 
 
 def sentence_embed_text(chunk: Chunk, i: int) -> str:

@@ -103,6 +103,13 @@ def cmd_eval(args) -> int:
     return 0
 
 
+def cmd_serve(args) -> int:
+    from .server import serve
+
+    serve(_settings(args), host=args.host, port=args.port)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m bot", description="Answer questions about a folder of articles.")
     p.add_argument("-v", "--verbose", action="store_true")
@@ -133,6 +140,11 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--articles", type=int, help="index only the first N articles of the split (quick runs)")
     sp.add_argument("--out", default="reports", help="folder for the JSON and markdown reports")
     sp.set_defaults(func=cmd_eval)
+    sp = sub.add_parser("serve", help="run the web app: JSON API and the embeddable widget")
+    where(sp)
+    sp.add_argument("--host", help="address to listen on (setting BOT_HOST, default 127.0.0.1)")
+    sp.add_argument("--port", type=int, help="port (setting BOT_PORT, default 7860)")
+    sp.set_defaults(func=cmd_serve)
     return p
 
 

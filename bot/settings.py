@@ -33,6 +33,17 @@ class Settings(BaseSettings):
     top_k: int = Field(5, ge=1, le=50, description="Chunks returned by retrieval.")
     max_question_chars: int = Field(2000, ge=10, description="Longest question accepted.")
     embed_batch: int = Field(32, ge=1, description="Texts per embedding call during ingest.")
+    data_dir: Path = Field(PROJECT_DIR / ".data", description="Feedback database and other server state.")
+    host: str = Field("127.0.0.1", description="Address the web server listens on.")
+    port: int = Field(7860, ge=0, le=65535, description="Port the web server listens on.")
+    allowed_origins: list[str] = Field(
+        default_factory=list,
+        description="Other sites allowed to call the API and embed the widget (exact origins, e.g. "
+        "'https://example.org'); the server's own origin and http://localhost / 127.0.0.1 on any port are always "
+        "allowed. Set as a JSON list: BOT_ALLOWED_ORIGINS='[\"https://example.org\"]'.",
+    )
+    rate_limit: int = Field(30, ge=1, description="Questions one client may ask per rate window.")
+    rate_window_s: float = Field(60.0, gt=0, description="Rate-limit window, in seconds.")
 
 
 def load_settings(**overrides) -> Settings:

@@ -1,0 +1,177 @@
+"""Load on the JSON API over loopback: N concurrent clients for T seconds, then memory over many questions.
+
+    python3 benchmarks/api_load.py [--clients 20] [--seconds 30] [--questions 1000] [--json PATH]
+
+Starts the real server (`python -m bot serve`) on a free 127.0.0.1 port with the shipped corpus, the
+rate limit raised out of the way (BOT_RATE_LIMIT=10^9; it is per client and every thread here is one
+client IP), and distinct questions (our own set, then squad2 questions) so the query-embedding cache
+does not make repeats free. Prints: single-client latency and throughput; with N clients: errors,
+latency p50/p95 and throughput; then the server's RSS every 100 questions over --questions questions.
+Only loopback is contacted; every loop is bounded in count and time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import httpx
+
+from _common import CACHE_DIR, DEFAULT_BENCH, ROOT, SHIPPED_CORPUS, SHIPPED_INDEX, header, machine, machine_line
+from _common import stats_ms
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def questions(n: int) -> list[str]:
+    own = [json.loads(x)["question"] for x in (ROOT / "eval" / "articles" / "questions.jsonl").read_text().splitlines()]
+    squad = [json.loads(x)["question"].strip() for x in (DEFAULT_BENCH / "questions.jsonl").read_text().splitlines()]
+    out = list(dict.fromkeys(own + squad))
+    return out[:n]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--clients", type=int, default=20)
+    ap.add_argument("--seconds", type=float, default=30.0)
+    ap.add_argument("--single-seconds", type=float, default=10.0)
+    ap.add_argument("--questions", type=int, default=1000, help="questions for the memory run")
+    ap.add_argument("--json", metavar="PATH")
+    args = ap.parse_args()
+    start = header(f"API load: {args.clients} clients x {args.seconds:.0f} s, then RSS over {args.questions} questions")
+
+    port = free_port()
+    env = {
+        **os.environ,
+        "BOT_CORPUS_DIR": str(SHIPPED_CORPUS),
+        "BOT_INDEX_DIR": str(SHIPPED_INDEX),
+        "BOT_CACHE_DIR": str(CACHE_DIR),
+        "BOT_RATE_LIMIT": str(10**9),
+        "BOT_DATA_DIR": str(CACHE_DIR / "bench-data"),
+    }
+    env.pop("PYTHONPATH", None)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot", "serve", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                if httpx.get(f"{url}/api/health", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"server did not start: {proc.stderr.read()[-2000:]}")
+            time.sleep(0.2)
+        pool = questions(200_000)
+        lock = threading.Lock()
+        cursor = [0]
+
+        def next_q() -> str:
+            with lock:
+                q = pool[cursor[0] % len(pool)]
+                cursor[0] += 1
+                return q
+
+        def run(clients: int, seconds: float) -> dict:
+            lat, errors, stop = [], [], time.monotonic() + seconds
+
+            def worker():
+                with httpx.Client(timeout=30) as c:
+                    while time.monotonic() < stop:
+                        t = time.perf_counter()
+                        try:
+                            r = c.post(f"{url}/api/ask", json={"question": next_q()})
+                            ok = r.status_code == 200 and "answer" in r.json()
+                        except httpx.HTTPError as e:
+                            ok, r = False, e
+                        with lock:
+                            (lat.append(time.perf_counter() - t) if ok else errors.append(str(r)[:200]))
+
+            t0 = time.perf_counter()
+            ts = [threading.Thread(target=worker) for _ in range(clients)]
+            for t in ts:
+                t.start()
+            for t in ts:
+                t.join()
+            wall = time.perf_counter() - t0
+            return {
+                "clients": clients,
+                "requests": len(lat),
+                "errors": len(errors),
+                "error_samples": errors[:5],
+                "throughput_rps": round(len(lat) / wall, 2),
+                "latency_ms": stats_ms(lat),
+            }
+
+        run(1, 2)  # warm-up
+        single = run(1, args.single_seconds)
+        many = run(args.clients, args.seconds)
+        print(f"\n{'run':<22} {'requests':>8} {'errors':>6} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8}")
+        for name, r in (("1 client", single), (f"{args.clients} clients", many)):
+            print(
+                f"{name:<22} {r['requests']:>8} {r['errors']:>6} {r['throughput_rps']:>7} "
+                f"{r['latency_ms']['p50']:>8.1f} {r['latency_ms']['p95']:>8.1f}"
+            )
+        print(
+            f"   throughput ratio {args.clients} clients / 1 client: "
+            f"{many['throughput_rps'] / max(single['throughput_rps'], 1e-9):.2f}x (2 cores)"
+        )
+        print(f"   TARGET zero errors with {args.clients} clients: {'MET' if many['errors'] == 0 else 'NOT MET'}")
+
+        samples = [(0, rss_mb(proc.pid))]
+        with httpx.Client(timeout=30) as c:
+            for i in range(1, args.questions + 1):
+                r = c.post(f"{url}/api/ask", json={"question": next_q()})
+                if r.status_code != 200:
+                    print("   error during memory run:", r.status_code, r.text[:200])
+                if i % 100 == 0:
+                    samples.append((i, rss_mb(proc.pid)))
+        print("\nserver RSS (MB) after N more questions: " + ", ".join(f"{n}: {m:.0f}" for n, m in samples))
+        last = samples[-1][1]
+        growth = samples[-1][1] - samples[len(samples) // 2][1]
+        print(
+            f"   RSS at the end {last:.0f} MB; growth over the second half {growth:+.1f} MB; "
+            f"TARGET <= 700 MB and not growing: {'MET' if last <= 700 and growth < 20 else 'CHECK'}"
+        )
+        end = machine()
+        print("   " + machine_line("start", start))
+        print("   " + machine_line("end", end))
+        if args.json:
+            Path(args.json).write_text(
+                json.dumps(
+                    {"start": start, "end": end, "single": single, "many": many, "rss_samples": samples}, indent=1
+                )
+            )
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+if __name__ == "__main__":
+    main()

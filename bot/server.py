@@ -146,7 +146,8 @@ the articles don't cover it.</p>
 </body></html>"""
 
 
-def create_app(bot: Bot) -> FastAPI:
+def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
+    """The FastAPI app; with_chat also mounts the Gradio chat at /chat (importing gradio takes seconds)."""
     settings = bot.settings
     app = FastAPI(
         title="articlebot",
@@ -269,6 +270,12 @@ def create_app(bot: Bot) -> FastAPI:
     async def index():
         return HTMLResponse(INDEX_HTML)
 
+    if with_chat:
+        import gradio as gr
+
+        from .webchat import build_chat
+
+        app = gr.mount_gradio_app(app, build_chat(bot, feedback), path="/chat", footer_links=["api"])
     return app
 
 
@@ -276,7 +283,7 @@ def serve(settings, host: str | None = None, port: int | None = None) -> None:
     import uvicorn
 
     bot = Bot.from_settings(settings)
-    app = create_app(bot)
+    app = create_app(bot, with_chat=True)
     uvicorn.run(
         app,
         host=host or settings.host,

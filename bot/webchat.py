@@ -1,0 +1,141 @@
+"""The web chat: Gradio Blocks over the Bot, mounted in the FastAPI app at /chat.
+
+Thin by design: it adapts `Bot.answer` to chat events and renders the Answer. Gradio's chatbot renders
+HTML, so everything that came from a question or an article is HTML-escaped first: it shows as text.
+"""
+
+# no `from __future__ import annotations` here: Gradio finds gr.SelectData / gr.LikeData parameters by
+# their (evaluated) annotations.
+import html
+import logging
+import os
+import re
+from collections import OrderedDict
+
+from .engine import Bot
+from .errors import BotError
+
+log = logging.getLogger(__name__)
+
+for _k, _v in {"GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_DISABLE_TELEMETRY": "1", "HF_HUB_OFFLINE": "1"}.items():
+    os.environ.setdefault(_k, _v)
+
+
+def esc(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+def sources_text(answer) -> str:
+    return "\n\n".join(f"[{c.n}] {c.source} — {c.section}\n“{c.quote}”" for c in answer.citations)
+
+
+def _pieces(text: str) -> list[str]:
+    words = re.findall(r"\S+\s*", text)
+    out, shown = [], ""
+    for i in range(0, len(words), 4):
+        shown += "".join(words[i : i + 4])
+        out.append(shown)
+    return out or [text]
+
+
+def build_chat(bot: Bot, feedback=None):
+    import gradio as gr
+
+    recent: OrderedDict[str, dict] = OrderedDict()  # shown answer -> what feedback stores with it
+
+    def add_user(message: str, messages: list, pairs: list):
+        message = message or ""
+        return "", [*messages, {"role": "user", "content": esc(message)}], message
+
+    def respond(raw: str, messages: list, pairs: list):
+        try:
+            a = bot.answer(raw, pairs)
+        except BotError as e:
+            yield [*messages, {"role": "assistant", "content": esc(str(e))}], pairs
+            return
+        for shown in _pieces(a.text):
+            yield [*messages, {"role": "assistant", "content": esc(shown)}], pairs
+        recent[esc(a.text)] = {"question": raw, "answer": a.text, "citations": [c.to_dict() for c in a.citations]}
+        while len(recent) > 500:
+            recent.popitem(last=False)
+        pairs = [*pairs, [raw, a.text]]
+        if a.grounded:
+            final = [
+                {"role": "assistant", "content": esc(a.text)},
+                {
+                    "role": "assistant",
+                    "content": esc(sources_text(a)),
+                    "metadata": {"title": f"Sources ({len(a.citations)})", "status": "done"},
+                },
+            ]
+        else:
+            final = [
+                {
+                    "role": "assistant",
+                    "content": esc(a.text + "\n\nThe articles can answer, for example:"),
+                    "options": [{"value": s, "label": esc(s)} for s in a.suggestions],
+                }
+            ]
+        yield [*messages, *final], pairs
+
+    def picked(evt: gr.SelectData, messages: list, pairs: list):
+        value = evt.value["value"] if isinstance(evt.value, dict) else evt.value
+        value = value.get("text", "") if isinstance(value, dict) else str(value)
+        return [*messages, {"role": "user", "content": esc(value)}], value
+
+    def on_like(evt: gr.LikeData):
+        value = evt.value[0] if isinstance(evt.value, list) and evt.value else evt.value
+        info = recent.get(value if isinstance(value, str) else "", {})
+        if feedback is None or not info:
+            return
+        from .server import FeedbackIn
+
+        feedback.add(
+            FeedbackIn(
+                question=info["question"],
+                answer=info["answer"],
+                citations=info["citations"],
+                rating="up" if evt.liked else "down",
+            )
+        )
+
+    def chat(message: str) -> dict:
+        """Answer one question; returns the same object as POST /api/ask."""
+        try:
+            return bot.answer(message).to_dict()
+        except BotError as e:
+            return {"error": str(e)}
+
+    with gr.Blocks(title="Ask the articles", analytics_enabled=False) as demo:
+        gr.Markdown(
+            "## Ask the articles\nEvery answer cites the sentences it came from, or says plainly that "
+            "the articles don't cover it."
+        )
+        chatbot = gr.Chatbot(
+            render_markdown=False,
+            sanitize_html=True,
+            feedback_options=("Like", "Dislike"),
+            placeholder="Ask about the articles, or pick a question below.",
+            examples=[{"text": q} for q in bot.starter_questions(4)] or None,
+            height=540,
+            label="Answers from the articles",
+        )
+        box = gr.Textbox(
+            placeholder="Ask a question…",
+            show_label=False,
+            submit_btn=True,
+            max_length=bot.settings.max_question_chars,
+            autofocus=True,
+        )
+        pairs = gr.State([])
+        raw = gr.State("")
+        box.submit(add_user, [box, chatbot, pairs], [box, chatbot, raw], queue=False, api_visibility="private").then(
+            respond, [raw, chatbot, pairs], [chatbot, pairs], api_visibility="private"
+        )
+        for event in (chatbot.option_select, chatbot.example_select):
+            event(picked, [chatbot, pairs], [chatbot, raw], queue=False, api_visibility="private").then(
+                respond, [raw, chatbot, pairs], [chatbot, pairs], api_visibility="private"
+            )
+        chatbot.like(on_like, None, None, api_visibility="private")
+        gr.api(chat, api_name="chat")
+    return demo

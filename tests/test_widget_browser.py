@@ -1,0 +1,454 @@
+"""The embeddable chat widget (bot/static/widget.js) in a real headless Chromium, against the real server.
+
+The server is `python3 -m bot serve` in a subprocess; the widget is embedded with one script tag in a
+third-party page served from another origin, with hostile CSS. Every browser context runs behind a network
+guard that aborts and records any request leaving the machine; the record must stay empty.
+Screenshots go to reports/screenshots/.
+
+Needs Chromium (`apt-get install -y chromium`) and Playwright (`pip install playwright`, never
+`playwright install`); skipped with the reason when they are missing, unless BOT_TEST_REQUIRE_BROWSER=1.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+
+import pytest
+from _support import ARTICLE, OFF_TOPIC, ON_TOPIC
+from browser_support import (
+    SCREENSHOTS,
+    STREAM_PROBE,
+    BotServer,
+    HostPage,
+    NetworkGuard,
+    browser_missing,
+    host_page_html,
+    http_json,
+    launch_chromium,
+)
+
+_MISSING = browser_missing()
+if _MISSING and os.environ.get("BOT_TEST_REQUIRE_BROWSER", "").strip() == "1":
+    raise RuntimeError(f"browser tests required (BOT_TEST_REQUIRE_BROWSER=1) but {_MISSING}")
+pytestmark = pytest.mark.skipif(bool(_MISSING), reason=f"browser tests: {_MISSING}")
+
+if not _MISSING:
+    from playwright.sync_api import expect
+
+W = "articlebot-widget"  # the widget's host element; Playwright's CSS locators pierce its open shadow root
+TITLE = "Ask our newsroom"
+COLOR = "#0b6e4f"
+STARTERS = ["Which leaders will Zelensky meet?", "What security guarantees are being considered?"]
+ABSTAIN = "I couldn't find that in the articles."
+RED = "rgb(255, 0, 0)"
+
+
+# ------------------------------------------------------------------------------------------------ fixtures
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    srv = BotServer(tmp_path_factory.mktemp("widget-server"), BOT_RATE_LIMIT="1000").start()
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture(scope="module")
+def host(server, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("host-page")
+    html = host_page_html(server.url + "/widget.js", title=TITLE, color=COLOR, starters=STARTERS)
+    (folder / "index.html").write_text(html, encoding="utf-8")
+    page = HostPage(folder).start()
+    yield page
+    page.stop()
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = launch_chromium(p)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def guard():
+    return NetworkGuard()
+
+
+@pytest.fixture
+def open_page(chromium, host, guard):
+    """open_page(**context_options) -> a page of the host site with the widget loaded (not opened)."""
+    contexts, errors = [], []
+
+    def make(url: str | None = None, **options):
+        options.setdefault("viewport", {"width": 1280, "height": 800})
+        ctx = chromium.new_context(**options)
+        guard.install(ctx)
+        contexts.append(ctx)
+        page = ctx.new_page()
+        page.set_default_timeout(20_000)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(url or host.url + "/index.html")
+        expect(page.locator(f"{W} .bubble")).to_be_visible()
+        return page
+
+    yield make
+    for ctx in contexts:
+        ctx.close()
+    assert guard.blocked == [], f"requests left the machine: {guard.blocked}"
+    assert errors == [], f"JavaScript errors in the page: {errors}"
+
+
+# ------------------------------------------------------------------------------------------------ helpers
+def open_widget(page):
+    page.locator(f"{W} .bubble").click()
+    expect(page.locator(f"{W} .panel")).to_be_visible()
+    expect(page.locator(f"{W} textarea")).to_be_focused()
+
+
+def ask(page, question: str) -> None:
+    box = page.locator(f"{W} textarea")
+    box.fill(question)
+    box.press("Enter")
+
+
+def wait_answer(page, n: int):
+    """The n-th bot message, once finished (answer, abstention or error)."""
+    done = page.locator(f"{W} .msg.bot:not([aria-busy])")
+    expect(done).to_have_count(n, timeout=30_000)
+    return done.nth(n - 1)
+
+
+def api_answer(server, question: str, history=None) -> dict:
+    status, body = http_json(
+        server.url + "/api/ask", {"question": question, **({"history": history} if history else {})}
+    )
+    assert status == 200, body
+    return body
+
+
+def norm(s: str) -> str:
+    return " ".join(s.split())
+
+
+def shot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / name))
+
+
+def stream_posts(page) -> list[dict]:
+    """Bodies of the POSTs to /api/ask/stream, recorded as the page sends them."""
+    bodies: list[dict] = []
+    page.on(
+        "request",
+        lambda r: bodies.append(r.post_data_json) if r.method == "POST" and r.url.endswith("/api/ask/stream") else None,
+    )
+    return bodies
+
+
+# ------------------------------------------------------------------------------------------------ tests
+def test_streamed_answer_with_sources_and_hostile_host_css(open_page, server):
+    page = open_page()
+    # the script tag's options: title, accent colour, starters
+    open_widget(page)
+    expect(page.locator(f"{W} .title")).to_contain_text(TITLE)
+    assert page.locator(f"{W} .head").evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(11, 110, 79)"
+    expect(page.locator(f"{W} .starters .chip")).to_have_text(STARTERS)
+
+    page.evaluate(STREAM_PROBE)
+    types: list[str] = []
+    page.on(
+        "response", lambda r: types.append(r.headers.get("content-type", "")) if r.url.endswith("/ask/stream") else None
+    )
+    ask(page, ON_TOPIC)
+    bot = wait_answer(page, 1)
+    want = api_answer(server, ON_TOPIC)
+    assert want["grounded"] and want["citations"]
+
+    # streamed: the text arrived as several delta events before the final rendering
+    assert any(t.startswith("text/event-stream") for t in types), types
+    assert page.evaluate("window.__streamSeen") is True
+    assert page.evaluate("window.__deltas") >= 2
+
+    answer = bot.locator(".answer")
+    expect(answer).to_contain_text("[1]")
+    assert norm(answer.inner_text()) == norm(want["answer"])
+    expect(answer.locator(".cite").first).to_have_text("[1]")
+
+    # numbered sources: file and section shown, the verbatim quote inside a <details>
+    items = bot.locator(".sources li")
+    expect(items).to_have_count(len(want["citations"]))
+    article = norm(ARTICLE.read_text(encoding="utf-8-sig"))
+    for i, c in enumerate(want["citations"]):
+        item = items.nth(i)
+        expect(item.locator(".src-n")).to_have_text(str(c["n"]))
+        expect(item.locator(".src-file")).to_have_text(c["source"])
+        expect(item.locator(".src-sec")).to_have_text(c["section"])
+        quote = item.locator("details > blockquote")
+        expect(quote).to_be_hidden()
+        item.locator("summary").click()
+        expect(quote).to_be_visible()
+        expect(quote).to_have_text(c["quote"])
+        assert norm(c["quote"]) in article
+    assert "ukraine-peace-negotiations-london.txt" in bot.inner_text()
+
+    # the host page's CSS does not reach in ...
+    expect(page.locator(f"{W} .bubble")).to_be_visible()  # despite `button { display: none }`
+    style = answer.locator("p").first.evaluate(
+        "e => { const s = getComputedStyle(e); return [s.color, s.fontSize, s.fontFamily] }"
+    )
+    assert style[0] != RED and style[1] == "14px" and "DejaVu Serif" not in style[2], style
+    assert page.locator(f"{W} .send").evaluate("e => getComputedStyle(e).display") == "flex"
+    assert page.locator(f"{W} textarea").evaluate("e => getComputedStyle(e).fontSize") == "14px"
+    # ... and the widget's CSS does not leak out (the host has elements named like the widget's parts)
+    assert page.locator("#host-panel").evaluate("e => getComputedStyle(e).position") == "static"
+    assert page.locator("#host-button").evaluate("e => getComputedStyle(e).display") == "none"
+    assert page.locator("#host-text").evaluate("e => getComputedStyle(e).color") == RED
+
+    # screenshot: the question, the answer and the first quote open
+    for i in range(1, items.count()):
+        items.nth(i).locator("summary").click()
+    page.locator(f"{W} .log").evaluate("l => { l.scrollTop = l.querySelector('.msg.user').offsetTop - 8 }")
+    shot(page, "widget-answer.png")
+
+
+def test_abstention_offers_suggestions_that_ask(open_page):
+    page = open_page()
+    open_widget(page)
+    ask(page, OFF_TOPIC)
+    bot = wait_answer(page, 1)
+    expect(bot).to_have_class(re.compile(r"\babstain\b"))
+    expect(bot).to_contain_text(ABSTAIN)
+    expect(bot.locator(".sources")).to_have_count(0)
+    chips = bot.locator(".suggestions .chip")
+    expect(chips.first).to_be_visible()
+    assert 1 <= chips.count() <= 5
+    shot(page, "widget-abstention.png")
+
+    first = chips.first.inner_text()
+    chips.first.click()
+    second = wait_answer(page, 2)
+    expect(page.locator(f"{W} .msg.user .bub").last).to_have_text(first)
+    expect(second).not_to_have_class(re.compile(r"\babstain\b"))
+    expect(second.locator(".sources li").first).to_be_visible()
+    expect(second.locator(".answer")).to_contain_text("[1]")
+
+
+def test_follow_up_sends_history(open_page, server):
+    page = open_page()
+    bodies = stream_posts(page)
+    open_widget(page)
+    q1, q2 = "Which leaders will Zelensky meet?", "What do they want from the US?"
+    ask(page, q1)
+    wait_answer(page, 1)
+    ask(page, q2)
+    second = wait_answer(page, 2)
+    a1 = api_answer(server, q1)["answer"]
+    assert len(bodies) == 2, bodies
+    assert bodies[0]["question"] == q1 and not bodies[0].get("history")
+    assert bodies[1] == {"question": q2, "history": [[q1, a1]]}
+    # with the history the follow-up is answered from the articles
+    want = api_answer(server, q2, [[q1, a1]])
+    assert want["grounded"]
+    assert norm(second.locator(".answer").inner_text()) == norm(want["answer"])
+    expect(second.locator(".sources li").first).to_be_visible()
+
+
+INJECTION = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>'
+
+
+def test_html_in_questions_and_answers_stays_text(open_page, server):
+    page = open_page()
+    open_widget(page)
+    ask(page, INJECTION)
+    wait_answer(page, 1)
+    expect(page.locator(f"{W} .msg.user .bub")).to_have_text(INJECTION)
+
+    # every string of an answer is hostile here: the answer text, deltas, source, section, quote, suggestion
+    evil_answer = (
+        'Look <img src=x onerror="window.__pwned=3"> and [x](javascript:window.__pwned=4) '
+        "<script>window.__pwned=5</script> here. [1]"
+    )
+    grounded = {
+        "answer": evil_answer,
+        "grounded": True,
+        "citations": [
+            {
+                "n": 1,
+                "source": '<img src=x onerror="window.__pwned=6">.txt',
+                "section": "<b>bold</b> <a href='javascript:window.__pwned=7'>link</a>",
+                "quote": "<script>window.__pwned=8</script><iframe src=javascript:window.__pwned=9>",
+                "score": 0.5,
+            }
+        ],
+        "suggestions": [],
+        "timings_ms": {},
+    }
+    abstain = {
+        "answer": ABSTAIN,
+        "grounded": False,
+        "citations": [],
+        "suggestions": ['<img src=x onerror="window.__pwned=10">What now?'],
+        "timings_ms": {},
+    }
+    mocked = iter([grounded, abstain])
+
+    def hostile(route):
+        if route.request.method != "POST":  # the CORS preflight goes to the real server
+            route.continue_()
+            return
+        real = route.fetch()  # keep the real response's headers (CORS, event-stream)
+        d = next(mocked)
+        body = "".join(
+            f"event: delta\ndata: {json.dumps({'text': piece})}\n\n" for piece in re.findall(r"\S+\s*", d["answer"])
+        )
+        route.fulfill(response=real, body=body + f"event: done\ndata: {json.dumps(d)}\n\n")
+
+    page.route(server.url + "/api/ask/stream", hostile)
+    ask(page, "first mocked question")
+    bot = wait_answer(page, 2)
+    expect(bot.locator(".answer")).to_have_text(evil_answer)
+    expect(bot.locator(".src-file")).to_have_text(grounded["citations"][0]["source"])
+    expect(bot.locator(".src-sec")).to_have_text(grounded["citations"][0]["section"])
+    bot.locator("summary").click()
+    expect(bot.locator("blockquote")).to_have_text(grounded["citations"][0]["quote"])
+    ask(page, "second mocked question")
+    bot = wait_answer(page, 3)
+    expect(bot.locator(".chip")).to_have_text(abstain["suggestions"][0])
+
+    inside = page.locator(W).evaluate(
+        "h => h.shadowRoot.querySelectorAll('img, script, a, b, iframe, [onerror], [href]').length"
+    )
+    assert inside == 0
+    assert page.evaluate("document.querySelectorAll('img, iframe').length") == 0
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+
+
+def test_question_over_2000_characters(open_page, server):
+    page = open_page(permissions=["clipboard-read", "clipboard-write"])
+    bodies = stream_posts(page)
+    open_widget(page)
+    box = page.locator(f"{W} textarea")
+    notice = page.locator(f"{W} .notice .note")
+    assert box.get_attribute("maxlength") == "2000"
+
+    # pasting 2,001 characters keeps 2,000 and says so
+    page.evaluate("t => navigator.clipboard.writeText(t)", "x" * 2001)
+    box.focus()
+    page.keyboard.press("Control+V")
+    expect(notice).to_contain_text("2,001")
+    expect(notice).to_contain_text("2,000")
+    assert len(box.input_value()) == 2000
+
+    # a longer value that got in anyway (set by script) is refused without a request
+    box.evaluate("(e, t) => { e.value = t; e.dispatchEvent(new Event('input')) }", "y" * 2001)
+    box.press("Enter")
+    expect(notice).to_have_text("Your question is 2,001 characters long; the limit is 2,000. Please shorten it.")
+    expect(page.locator(f"{W} .msg.user")).to_have_count(0)
+    assert bodies == []
+
+    # and if one reaches the server, its message is shown
+    def too_long(route):
+        if route.request.method == "POST":
+            route.continue_(post_data=json.dumps({"question": "z" * 2001}))
+        else:
+            route.continue_()
+
+    page.route(server.url + "/api/ask/stream", too_long)
+    box.fill("short question")
+    box.press("Enter")
+    bot = wait_answer(page, 1)
+    expect(bot).to_have_class(re.compile(r"\berror\b"))
+    expect(bot.get_by_role("alert")).to_contain_text("2,001 characters long; the limit is 2,000")
+
+
+def test_feedback_thumbs_up(open_page):
+    page = open_page()
+    open_widget(page)
+    ask(page, ON_TOPIC)
+    bot = wait_answer(page, 1)
+    up = bot.get_by_role("button", name="Helpful (thumbs up)")
+    with page.expect_response(lambda r: r.url.endswith("/api/feedback") and r.request.method == "POST") as info:
+        up.click()
+    resp = info.value
+    assert resp.status == 200 and resp.json()["ok"] is True and isinstance(resp.json()["id"], int)
+    sent = resp.request.post_data_json
+    assert sent["rating"] == "up" and sent["question"] == ON_TOPIC
+    assert sent["answer"] and "[1]" in sent["answer"] and sent["citations"][0]["quote"]
+    expect(bot.locator(".fb")).to_contain_text("Thanks for your feedback!")
+    expect(up).to_be_disabled()
+    expect(up).to_have_attribute("aria-pressed", "true")
+
+
+def test_mobile_viewport_panel_fits(open_page):
+    page = open_page(viewport={"width": 375, "height": 700}, is_mobile=True, has_touch=True, device_scale_factor=2)
+    open_widget(page)
+    ask(page, ON_TOPIC)
+    bot = wait_answer(page, 1)
+    bot.locator("summary").first.click()
+    for sel in (".panel", ".head", ".log", "textarea", ".send"):
+        box = page.locator(f"{W} {sel}").first.bounding_box()
+        assert box, sel
+        assert box["x"] >= 0 and box["y"] >= 0, (sel, box)
+        assert box["x"] + box["width"] <= 375.5 and box["y"] + box["height"] <= 700.5, (sel, box)
+    for sel in (".msg.bot", ".sources", "blockquote"):  # in the scrolling log: only the width must fit
+        box = page.locator(f"{W} {sel}").first.bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= 375.5, (sel, box)
+    # nothing overflows sideways inside the panel
+    assert page.locator(f"{W} .log").evaluate("e => e.scrollWidth <= e.clientWidth")
+    shot(page, "widget-mobile.png")
+    # the close button in the header closes it (the bubble is under the full-screen panel)
+    page.get_by_role("button", name="Close chat").click()
+    expect(page.locator(f"{W} .panel")).to_be_hidden()
+    expect(page.locator(f"{W} .bubble")).to_be_visible()
+
+
+def test_rate_limit_and_network_errors_are_explained(open_page, server):
+    page = open_page()
+    open_widget(page)
+
+    def limited(route):
+        if route.request.method != "POST":
+            route.continue_()
+            return
+        real = route.fetch()
+        headers = {**real.headers, "content-type": "application/json", "retry-after": "7"}
+        body = json.dumps({"error": "Too many questions from you; try again in 7 s."})
+        route.fulfill(response=real, status=429, headers=headers, body=body)
+
+    page.route(server.url + "/api/ask/stream", limited)
+    ask(page, ON_TOPIC)
+    bot = wait_answer(page, 1)
+    expect(bot.get_by_role("alert")).to_contain_text("Too many questions")
+    expect(bot.get_by_role("alert")).to_contain_text("7 s")
+    page.unroute(server.url + "/api/ask/stream")
+
+    page.route(server.url + "/api/ask/stream", lambda route: route.abort("connectionrefused"))
+    ask(page, ON_TOPIC)
+    bot = wait_answer(page, 2)
+    expect(bot.get_by_role("alert")).to_contain_text("Couldn't reach the answer service")
+    shot(page, "widget-errors.png")
+    page.unroute(server.url + "/api/ask/stream")
+
+    # "Try again" asks the same question once the service is back
+    bot.get_by_role("button", name="Try again").click()
+    answer = wait_answer(page, 2)
+    expect(answer.locator(".sources li").first).to_be_visible()
+    expect(page.locator(f"{W} .msg.user")).to_have_count(2)
+
+    # keyboard: Escape closes the panel and gives focus back to the bubble
+    page.keyboard.press("Escape")
+    expect(page.locator(f"{W} .panel")).to_be_hidden()
+    expect(page.locator(f"{W} .bubble")).to_be_focused()
+    expect(page.locator(f"{W} .bubble")).to_have_attribute("aria-expanded", "false")
+
+
+def test_servers_own_page_opens_the_widget(open_page, server):
+    page = open_page(server.url + "/")  # same origin, data-open="true"
+    expect(page.locator(f"{W} .panel")).to_be_visible()
+    ask(page, ON_TOPIC)
+    bot = wait_answer(page, 1)
+    expect(bot.locator(".sources li").first).to_be_visible()

@@ -272,8 +272,21 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
 
     if with_chat:
         import gradio as gr
+        from fastapi import Response
+        from fastapi.staticfiles import StaticFiles
 
         from .webchat import build_chat
+
+        # The <gradio-app> web component: Gradio's bundle name carries a hash, so /gradio.js is a stable
+        # module that imports it; the component also fetches its CSS from the root /assets/.
+        frontend = Path(gr.__file__).resolve().parent / "templates" / "frontend"
+        bundle = re.search(r"assets/(index-[\w-]+\.js)", (frontend / "gradio.js").read_text()).group(1)
+        loader = f'import(new URL("/assets/{bundle}", import.meta.url).href);\n'
+        app.mount("/assets", StaticFiles(directory=frontend / "assets"), name="gradio-assets")
+
+        @app.get("/gradio.js", include_in_schema=False)
+        async def gradio_js():
+            return Response(loader, media_type="application/javascript", headers={"Cache-Control": "no-cache"})
 
         app = gr.mount_gradio_app(app, build_chat(bot, feedback), path="/chat", footer_links=["api"])
     return app

@@ -729,8 +729,9 @@
         var wait = resp.headers.get("Retry-After");
         return {
           text:
+            msg ||
             "Too many questions in a short time. " +
-            (msg || (wait ? "Please wait " + wait + " s and try again." : "Please wait a moment and try again.")),
+              (wait ? "Please wait " + wait + " s and try again." : "Please wait a moment and try again."),
           retry: true,
         };
       }

@@ -160,6 +160,7 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
         allow_origin_regex=LOCAL_ORIGINS,
         allow_methods=["GET", "POST"],
         allow_headers=["*"],
+        expose_headers=["Retry-After"],
         max_age=600,
     )
     limiter = RateLimiter(settings.rate_limit, settings.rate_window_s)

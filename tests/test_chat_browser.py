@@ -1,0 +1,166 @@
+"""The web chat (Gradio, at /chat) in a real headless Chromium, against the real server.
+
+Same conventions as test_widget_browser.py: `python3 -m bot serve` in a subprocess, a network guard on
+every browser context (its record must stay empty), screenshots in reports/screenshots/.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+
+import pytest
+from _support import OFF_TOPIC, ON_TOPIC
+from browser_support import SCREENSHOTS, BotServer, HostPage, NetworkGuard, browser_missing, http_json, launch_chromium
+
+_MISSING = browser_missing()
+if _MISSING and os.environ.get("BOT_TEST_REQUIRE_BROWSER", "").strip() == "1":
+    raise RuntimeError(f"browser tests required (BOT_TEST_REQUIRE_BROWSER=1) but {_MISSING}")
+pytestmark = pytest.mark.skipif(bool(_MISSING), reason=f"browser tests: {_MISSING}")
+
+if not _MISSING:
+    from playwright.sync_api import expect
+
+ABSTAIN = "I couldn't find that in the articles."
+INJECTION = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script> [x](javascript:alert(1))'
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    srv = BotServer(tmp_path_factory.mktemp("chat-server"), BOT_RATE_LIMIT="1000").start()
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = launch_chromium(p)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def chat(chromium, server):
+    ctx = chromium.new_context(viewport={"width": 1100, "height": 900})
+    guard = NetworkGuard().install(ctx)
+    page = ctx.new_page()
+    page.goto(server.url + "/chat/")
+    yield page
+    ctx.close()
+    assert guard.blocked == [], f"the page tried to leave the machine: {guard.blocked}"
+
+
+def ask(page, question: str) -> None:
+    box = page.get_by_role("textbox").first
+    box.fill(question)
+    box.press("Enter")
+
+
+def test_answer_streams_with_sources_and_quotes(chat, server):
+    want = http_json(server.url + "/api/ask", {"question": ON_TOPIC})[1]
+    ask(chat, ON_TOPIC)
+    bot = chat.locator('[data-testid="bot"]').first
+    expect(bot).to_contain_text(want["citations"][0]["quote"][:60], timeout=30_000)
+    sources = chat.get_by_text(f"Sources ({len(want['citations'])})")
+    expect(sources).to_be_visible(timeout=30_000)
+    sources.click()
+    for c in want["citations"]:
+        expect(chat.get_by_text(f"[{c['n']}] {c['source']} — {c['section']}")).to_be_visible()
+        expect(chat.get_by_text(f"“{c['quote']}”")).to_be_visible()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    chat.screenshot(path=str(SCREENSHOTS / "chat-answer.png"))
+
+
+def test_abstention_with_clickable_suggestions(chat):
+    ask(chat, OFF_TOPIC)
+    expect(chat.get_by_text(ABSTAIN)).to_be_visible(timeout=30_000)
+    buttons = chat.get_by_role("button", name="What are the potential outcomes")
+    expect(buttons.first).to_be_visible()
+    chat.screenshot(path=str(SCREENSHOTS / "chat-abstention.png"))
+    buttons.first.click()
+    expect(chat.get_by_text("Sources (")).to_be_visible(timeout=30_000)
+
+
+def test_follow_up_uses_the_history(chat, server):
+    first, follow = "Which leaders will Zelensky meet?", "What do they want from the US?"
+    want = http_json(server.url + "/api/ask", {"question": follow, "history": [[first, "…"]]})[1]
+    alone = http_json(server.url + "/api/ask", {"question": follow})[1]
+    # the history matters here: alone, the question is answered differently (or not at all)
+    assert want["grounded"] and [c["quote"] for c in want["citations"]] != [c["quote"] for c in alone["citations"]]
+    ask(chat, first)
+    expect(chat.get_by_text("Sources (")).to_be_visible(timeout=30_000)
+    ask(chat, follow)
+    expect(chat.locator('[data-testid="bot"]').filter(has_text=want["citations"][0]["quote"][:50])).to_have_count(
+        1, timeout=30_000
+    )
+
+
+def test_html_injection_is_shown_as_text(chat):
+    ask(chat, INJECTION)
+    expect(chat.locator('[data-testid="user"]').first).to_contain_text(INJECTION, timeout=30_000)
+    expect(chat.get_by_text(ABSTAIN)).to_be_visible(timeout=30_000)
+    assert chat.evaluate("window.__pwned") is None
+    assert chat.locator('[data-testid="user"] img').count() == 0
+
+
+def test_like_is_stored_with_question_and_citations(chat, server):
+    ask(chat, ON_TOPIC)
+    expect(chat.get_by_text("Sources (")).to_be_visible(timeout=30_000)
+    chat.get_by_role("button", name="Like").last.click()
+    db = server.workdir / "data" / "feedback.sqlite"
+    for _ in range(50):
+        rows = sqlite3.connect(db).execute("SELECT question, rating, citations FROM feedback").fetchall()
+        if rows:
+            break
+        chat.wait_for_timeout(100)
+    assert rows and rows[-1][0] == ON_TOPIC and rows[-1][1] == "up" and "quote" in rows[-1][2]
+
+
+def test_gradio_client_chat_endpoint(server):
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    from gradio_client import Client
+
+    c = Client(server.url + "/chat/", verbose=False)
+    try:
+        out = c.predict(message=ON_TOPIC, api_name="/chat")
+    finally:
+        c.close()
+    assert out["grounded"] is True and out["citations"][0]["quote"]
+
+
+EMBED_PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>Partner site</title>
+<script type="module" src="{srv}/gradio.js"></script></head>
+<body><h1>Partner site</h1>
+<gradio-app id="wc" src="{srv}/chat/"></gradio-app>
+<iframe id="frame" src="{srv}/chat/" width="900" height="700"></iframe>
+</body></html>"""
+
+
+def test_web_component_and_iframe_answer_from_another_origin(chromium, server, tmp_path):
+    (tmp_path / "index.html").write_text(EMBED_PAGE.format(srv=server.url), encoding="utf-8")
+    host = HostPage(tmp_path).start()
+    assert host.url.split(":")[-1] != server.url.split(":")[-1]  # another origin
+    ctx = chromium.new_context(viewport={"width": 1000, "height": 1800})
+    guard = NetworkGuard().install(ctx)
+    try:
+        page = ctx.new_page()
+        page.goto(host.url + "/index.html")
+        wc = page.locator("#wc")
+        box = wc.get_by_role("textbox").first
+        box.fill("Who is the German chancellor?")
+        box.press("Enter")
+        expect(wc.locator('[data-testid="bot"]').first).to_contain_text("Friedrich Merz", timeout=30_000)
+        expect(wc.get_by_text("Sources (1)")).to_be_visible(timeout=30_000)
+        frame = page.frame_locator("#frame")
+        fbox = frame.get_by_role("textbox").first
+        fbox.fill(OFF_TOPIC)
+        fbox.press("Enter")
+        expect(frame.get_by_text(ABSTAIN)).to_be_visible(timeout=30_000)
+        page.screenshot(path=str(SCREENSHOTS / "chat-embeds.png"), full_page=True)
+    finally:
+        ctx.close()
+        host.stop()
+    assert guard.blocked == [], f"the page tried to leave the machine: {guard.blocked}"

@@ -289,7 +289,7 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
         async def gradio_js():
             return Response(loader, media_type="application/javascript", headers={"Cache-Control": "no-cache"})
 
-        app = gr.mount_gradio_app(app, build_chat(bot, feedback), path="/chat", footer_links=["api"])
+        app = gr.mount_gradio_app(app, build_chat(bot, feedback), path="/chat", footer_links=["api"], show_error=False)
     return app
 
 

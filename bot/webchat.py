@@ -53,6 +53,11 @@ def build_chat(bot: Bot, feedback=None):
         except BotError as e:
             yield [*messages, {"role": "assistant", "content": esc(str(e))}], pairs
             return
+        except Exception:  # noqa: BLE001 - the edge: log it, tell the reader plainly, no stack trace
+            log.exception("error answering in the chat")
+            msg = "Something went wrong on our side. It has been logged; please try again."
+            yield [*messages, {"role": "assistant", "content": msg}], pairs
+            return
         for shown in _pieces(a.text):
             yield [*messages, {"role": "assistant", "content": esc(shown)}], pairs
         recent[esc(a.text)] = {"question": raw, "answer": a.text, "citations": [c.to_dict() for c in a.citations]}

@@ -104,6 +104,15 @@ class _SentInfo:
         )
 
 
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+!|~&])")
+_MARKER_SPLIT = re.compile(r"(\[\d+\])|[^\[]+|\[")
+
+
+def md_escape(text: str) -> str:
+    """Backslash-escape everything markdown or HTML could act on; `&` becomes &amp;."""
+    return _MD_SPECIAL.sub(lambda m: "&amp;" if m.group(1) == "&" else "\\" + m.group(1), text)
+
+
 @dataclass
 class Citation:
     n: int
@@ -133,9 +142,15 @@ class Answer:
     timings_ms: dict[str, float] = field(default_factory=dict)
     confidence: float = 0.0
 
+    @property
+    def markdown(self) -> str:
+        """The answer for a markdown renderer: article text escaped (no HTML, no links), [n] markers kept."""
+        return _MARKER_SPLIT.sub(lambda m: m.group(0) if m.group(1) else md_escape(m.group(0)), self.text)
+
     def to_dict(self, retrieved: bool = False) -> dict:
         d = {
             "answer": self.text,
+            "answer_markdown": self.markdown,
             "grounded": self.grounded,
             "citations": [c.to_dict() for c in self.citations],
             "suggestions": self.suggestions,

@@ -48,7 +48,10 @@ class CitationOut(BaseModel):
 
 
 class AnswerOut(BaseModel):
-    answer: str = Field(description="Markdown with [n] citation markers; article text, to be shown as text.")
+    answer: str = Field(description="The answer with [n] citation markers, as plain text: show it as text.")
+    answer_markdown: str = Field(
+        description="The same, for a markdown renderer: article text escaped (no HTML, no links); [n] kept."
+    )
     grounded: bool = Field(description="False when the articles don't answer the question.")
     citations: list[CitationOut]
     suggestions: list[str] = Field(description="Questions the articles can answer (given when not grounded).")

@@ -207,3 +207,16 @@ def test_follow_up_uses_the_history(shipped_bot):
     assert "US" in quotes and "leaders" in quotes.lower()
     # the history changed what was searched: the leaders' London talks, not any US sentence
     assert [c.quote for c in follow.citations] != [c.quote for c in alone.citations] or not alone.grounded
+
+
+def test_answer_markdown_renders_article_text_as_text():
+    from markdown_it import MarkdownIt
+
+    from bot.answering import Answer
+
+    hostile = '<img src=x onerror="alert(1)"><script>alert(2)</script> [x](javascript:alert(3)) & *bold* `code`'
+    a = Answer("q", f"{hostile} [1] Second sentence. [2]", True)
+    out = MarkdownIt("commonmark").render(a.markdown)
+    assert "<img" not in out and "<script" not in out and "<a " not in out and "<em>" not in out
+    assert "&lt;img" in out and "[1]" in out and "[2]" in out  # shown as text, markers kept
+    assert a.to_dict()["answer_markdown"] == a.markdown and a.to_dict()["answer"] == a.text

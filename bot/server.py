@@ -24,7 +24,7 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Streamin
 from pydantic import BaseModel, Field
 
 from . import __version__
-from .engine import Bot
+from .engine import Bot, validate_question
 from .errors import BotError
 
 log = logging.getLogger(__name__)
@@ -228,6 +228,11 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
     async def ask_stream(req: AskRequest, request: Request):
         if (r := limited(request)) is not None:
             return r
+        try:  # a bad question is a plain 400, before any stream starts
+            validate_question(req.question, settings.max_question_chars)
+            Bot.last_user_turn(req.history)
+        except BotError as e:
+            return JSONResponse({"error": str(e)}, status_code=400)
 
         async def events():
             try:

@@ -125,13 +125,8 @@ def build_chat(bot: Bot, feedback=None):
             height=540,
             label="Answers from the articles",
         )
-        box = gr.Textbox(
-            placeholder="Ask a question…",
-            show_label=False,
-            submit_btn=True,
-            max_length=bot.settings.max_question_chars,
-            autofocus=True,
-        )
+        # no max_length: a pasted question would be cut silently; the engine's message states the limit
+        box = gr.Textbox(placeholder="Ask a question…", show_label=False, submit_btn=True, autofocus=True)
         pairs = gr.State([])
         raw = gr.State("")
         box.submit(add_user, [box, chatbot, pairs], [box, chatbot, raw], queue=False, api_visibility="private").then(

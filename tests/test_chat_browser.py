@@ -164,3 +164,10 @@ def test_web_component_and_iframe_answer_from_another_origin(chromium, server, t
         ctx.close()
         host.stop()
     assert guard.blocked == [], f"the page tried to leave the machine: {guard.blocked}"
+
+
+def test_too_long_question_gets_a_clear_message(chat):
+    ask(chat, "x" * 2001)
+    expect(chat.locator('[data-testid="bot"]').last).to_contain_text(
+        "2,001 characters long; the limit is 2,000", timeout=30_000
+    )

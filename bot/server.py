@@ -280,6 +280,9 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
         return HTMLResponse(INDEX_HTML)
 
     if with_chat:
+        from .webchat import quiet_gradio
+
+        quiet_gradio()  # before gradio is imported: no analytics, no hub lookups
         import gradio as gr
         from fastapi import Response
         from fastapi.staticfiles import StaticFiles

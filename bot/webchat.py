@@ -17,8 +17,14 @@ from .errors import BotError
 
 log = logging.getLogger(__name__)
 
-for _k, _v in {"GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_DISABLE_TELEMETRY": "1", "HF_HUB_OFFLINE": "1"}.items():
-    os.environ.setdefault(_k, _v)
+
+def quiet_gradio() -> None:
+    """Gradio and huggingface_hub phone home unless told not to; call before importing gradio."""
+    for k, v in {"GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_DISABLE_TELEMETRY": "1", "HF_HUB_OFFLINE": "1"}.items():
+        os.environ.setdefault(k, v)
+
+
+quiet_gradio()
 
 
 def esc(text: str) -> str:

@@ -59,13 +59,25 @@ def ask(page, question: str) -> None:
     box.press("Enter")
 
 
+STREAM_COUNT = """() => {
+  window.__lengths = new Set();
+  new MutationObserver(() => {
+    const bots = document.querySelectorAll('[data-testid="bot"]');
+    if (bots.length) window.__lengths.add(bots[0].textContent.length);
+  }).observe(document.body, {subtree: true, childList: true, characterData: true});
+}"""
+
+
 def test_answer_streams_with_sources_and_quotes(chat, server):
     want = http_json(server.url + "/api/ask", {"question": ON_TOPIC})[1]
+    chat.evaluate(STREAM_COUNT)
     ask(chat, ON_TOPIC)
     bot = chat.locator('[data-testid="bot"]').first
     expect(bot).to_contain_text(want["citations"][0]["quote"][:60], timeout=30_000)
     sources = chat.get_by_text(f"Sources ({len(want['citations'])})")
     expect(sources).to_be_visible(timeout=30_000)
+    # the text arrived in pieces: the answer was seen at several lengths before it was whole
+    assert chat.evaluate("window.__lengths.size") >= 3
     sources.click()
     for c in want["citations"]:
         expect(chat.get_by_text(f"[{c['n']}] {c['source']} — {c['section']}")).to_be_visible()

@@ -141,6 +141,9 @@ class Answer:
     retrieved: list[Hit] = field(default_factory=list)
     timings_ms: dict[str, float] = field(default_factory=dict)
     confidence: float = 0.0
+    unsupported: list[str] = field(default_factory=list)  # generated sentences no passage supports
+    note: str | None = None  # e.g. "the language model could not be reached"
+    checks: dict[str, int] = field(default_factory=dict)
 
     @property
     def markdown(self) -> str:
@@ -154,8 +157,11 @@ class Answer:
             "grounded": self.grounded,
             "citations": [c.to_dict() for c in self.citations],
             "suggestions": self.suggestions,
+            "unsupported": self.unsupported,
             "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
         }
+        if self.note:
+            d["note"] = self.note
         if retrieved:
             d["retrieved"] = [
                 {"source": h.chunk.source, "section": h.chunk.section, "score": round(h.score, 5), "text": h.chunk.text}

@@ -64,6 +64,11 @@ class Bot:
         self.embedder = embedder
         self.retriever = Retriever(index, embedder)
         self.reader = reader or Reader(index)
+        self.llm = None
+        if settings.openai_api_key or settings.openai_base_url:
+            from .llm import LLMAnswerer
+
+            self.llm = LLMAnswerer(settings)
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None, *, build: bool = True) -> Bot:
@@ -123,6 +128,8 @@ class Bot:
         # retrieval leans on the previous turn; the sentence must answer this question itself
         reader_vec = qvec if query == q else self.retriever.query_vector(q)
         ans = extractive_answer(self.reader, q, hits, self.suggestions, reader_vec)
+        if self.llm is not None:
+            ans = self.llm.answer(q, hits, ans, self.suggestions)
         ans.question = q
         t2 = time.perf_counter()
         ans.timings_ms = {"retrieve": (t1 - t0) * 1000, "answer": (t2 - t1) * 1000, "total": (t2 - t0) * 1000}

@@ -55,6 +55,10 @@ class AnswerOut(BaseModel):
     grounded: bool = Field(description="False when the articles don't answer the question.")
     citations: list[CitationOut]
     suggestions: list[str] = Field(description="Questions the articles can answer (given when not grounded).")
+    unsupported: list[str] = Field(
+        default_factory=list, description="Generated sentences no passage supports (shown without a citation)."
+    )
+    note: str | None = Field(None, description="Why the answer is quoted rather than written (model unreachable).")
     timings_ms: dict[str, float]
 
 

@@ -71,7 +71,16 @@ def test_ask_returns_what_the_python_api_returns(live):
     r = httpx.post(f"{live.url}/api/ask", json={"question": q}, timeout=30)
     assert r.status_code == 200
     d = r.json()
-    assert set(d) == {"answer", "answer_markdown", "grounded", "citations", "suggestions", "timings_ms"}
+    assert set(d) == {
+        "answer",
+        "answer_markdown",
+        "grounded",
+        "citations",
+        "suggestions",
+        "unsupported",
+        "note",
+        "timings_ms",
+    }
     want = live.bot.answer(q).to_dict()
     assert (d["answer"], d["grounded"], d["citations"]) == (want["answer"], want["grounded"], want["citations"])
     assert d["grounded"] and d["citations"] and set(d["citations"][0]) == {"n", "source", "section", "quote", "score"}

@@ -1,0 +1,145 @@
+"""Generative answers through LangChain's ChatOpenAI (OpenAI or any OpenAI-compatible server),
+with every [n] citation checked against the passage it names.
+
+The abstention gate runs first: when the extractive engine finds no support, the model is not called.
+After generation each sentence is checked: a wrong number is re-pointed to the passage that supports
+the sentence, or the sentence is listed as unsupported and shown without a citation. Quotes are always
+verbatim sentences of the passages. Any fault of the model or the network falls back to the extractive
+answer, with a short note.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from .answering import ABSTAIN_TEXT, Answer, Citation
+from .prompts import render
+from .retrieval import Hit
+from .text import STOPWORDS, sentence_spans, stem, words
+
+log = logging.getLogger(__name__)
+
+REFUSAL = re.compile(r"not in the articles", re.I)
+_MARK = re.compile(r"\s*\[(\d+)\]")
+SUPPORT = 0.5  # share of a sentence's content words that one passage sentence must contain
+
+
+def _stems(text: str) -> set[str]:
+    return {stem(w) for w in words(text) if w not in STOPWORDS}
+
+
+def passages_text(hits: list[Hit]) -> str:
+    return "\n\n".join(f"[{i}] ({h.chunk.section})\n{h.chunk.text}" for i, h in enumerate(hits, 1))
+
+
+def best_support(sentence: str, hit: Hit) -> tuple[float, str]:
+    """How well one passage supports a sentence (0..1), and the passage sentence that does."""
+    want = _stems(sentence)
+    if not want:
+        return 0.0, ""
+    best, quote = 0.0, ""
+    ss = hit.chunk.sentences
+    for i, s in enumerate(ss):
+        for j in (i, i + 1):  # a claim may span two adjacent sentences
+            if j >= len(ss):
+                continue
+            have = _stems(" ".join(x.text for x in ss[i : j + 1]))
+            score = len(want & have) / len(want)
+            if score > best + 1e-9:
+                best, quote = score, s.text if j == i else None
+                if quote is None:  # two sentences: quote both, verbatim each; keep the first as the quote
+                    quote = ss[i].text
+    return best, quote
+
+
+def verify(text: str, hits: list[Hit]) -> tuple[str, list[Citation], list[str], dict]:
+    """Check every [n]: returns the renumbered text, citations, unsupported sentences and counts."""
+    out, cites, unsupported = [], [], []
+    by_quote: dict[tuple[str, str], int] = {}
+    stats = {"out_of_range": 0, "repointed": 0, "unsupported": 0}
+    body = text.strip()
+    for s, e in sentence_spans(body):
+        raw = body[s:e]
+        nums = [int(n) for n in _MARK.findall(raw)]
+        clean = _MARK.sub("", raw).strip()
+        if not clean:
+            continue
+        stats["out_of_range"] += sum(1 for n in nums if not 1 <= n <= len(hits))
+        scored = [(best_support(clean, h), i) for i, h in enumerate(hits)]
+        cited = [((sc, q), i) for (sc, q), i in scored if i + 1 in nums]
+        pick = max(cited, default=None, key=lambda t: t[0][0])
+        if pick is None or pick[0][0] < SUPPORT:
+            alt = max(scored, default=None, key=lambda t: t[0][0])
+            if alt is not None and alt[0][0] >= SUPPORT:
+                stats["repointed"] += 1 if nums else 0
+                pick = alt
+            else:
+                pick = None
+        if pick is None:
+            stats["unsupported"] += 1
+            unsupported.append(clean)
+            out.append(clean)
+            continue
+        (score, quote), i = pick
+        h = hits[i]
+        key = (h.chunk.source, quote)
+        if key not in by_quote:
+            by_quote[key] = len(cites) + 1
+            cites.append(Citation(by_quote[key], h.chunk.source, h.chunk.section, quote, score))
+        out.append(f"{clean} [{by_quote[key]}]")
+    return " ".join(out), cites, unsupported, stats
+
+
+class LLMAnswerer:
+    """LCEL: messages from the prompt files -> ChatOpenAI -> text; then citations are verified."""
+
+    def __init__(self, settings):
+        from langchain_core.output_parsers import StrOutputParser
+        from langchain_core.runnables import RunnableLambda
+        from langchain_openai import ChatOpenAI
+
+        self.settings = settings
+        self.model = ChatOpenAI(
+            model=settings.llm_model,
+            api_key=settings.openai_api_key or "not-needed",
+            base_url=settings.openai_base_url,
+            timeout=settings.llm_timeout_s,
+            max_retries=settings.llm_retries,
+            temperature=0,
+            max_tokens=settings.llm_max_tokens,
+        )
+        self.chain = RunnableLambda(self._messages) | self.model | StrOutputParser()
+
+    @staticmethod
+    def _messages(inp: dict) -> list:
+        from langchain_core.messages import HumanMessage, SystemMessage
+
+        return [
+            SystemMessage(render("system")),
+            HumanMessage(render("answer", passages=passages_text(inp["hits"]), question=inp["question"])),
+        ]
+
+    def answer(self, question: str, hits: list[Hit], extractive: Answer, suggestions) -> Answer:
+        if not extractive.grounded:  # the gate: no support, no tokens spent
+            return extractive
+        passages = hits[: self.settings.llm_passages]
+        try:
+            text = self.chain.invoke({"question": question, "hits": passages})
+        except Exception as e:  # noqa: BLE001 - any model or network fault: fall back, say so
+            log.warning("LLM failed (%s): answering extractively", type(e).__name__)
+            extractive.note = "The language model could not be reached; this answer is quoted from the articles."
+            return extractive
+        if not isinstance(text, str) or not text.strip():
+            extractive.note = "The language model gave an empty answer; this answer is quoted from the articles."
+            return extractive
+        if REFUSAL.search(text):
+            return Answer(question, ABSTAIN_TEXT, False, suggestions=suggestions(question, hits), retrieved=hits)
+        body, cites, unsupported, stats = verify(text, passages)
+        if not cites:
+            extractive.note = "The model's answer could not be checked against the articles; quoting them instead."
+            return extractive
+        a = Answer(question, body, True, cites, retrieved=hits, confidence=extractive.confidence)
+        a.unsupported = unsupported
+        a.checks = stats
+        return a

@@ -1,0 +1,87 @@
+"""Generative answers: the real openai SDK and langchain-openai against a local OpenAI-protocol server."""
+
+from __future__ import annotations
+
+import pytest
+from _support import OFF_TOPIC, ON_TOPIC
+from openai_fake import FakeOpenAI
+
+from bot.answering import ABSTAIN_TEXT
+from bot.engine import Bot
+from bot.prompts import NAMES, PromptError, render, variables
+
+
+@pytest.fixture
+def fake():
+    f = FakeOpenAI()
+    yield f
+    f.close()
+
+
+def llm_bot(shipped_bot, fake, **kw) -> Bot:
+    s = shipped_bot.settings.model_copy(
+        update={"openai_base_url": fake.url, "openai_api_key": "test-key", "llm_retries": 0, "llm_timeout_s": 5, **kw}
+    )
+    return Bot(s, shipped_bot.index, shipped_bot.embedder, shipped_bot.reader)
+
+
+def test_every_prompt_renders_and_a_missing_variable_is_an_error():
+    for name in NAMES:
+        text = render(name, **{v: f"<{v}>" for v in variables(name)})
+        assert all(f"<{v}>" in text for v in variables(name)) and "$" not in text
+    with pytest.raises(PromptError):
+        render("answer", question="q")
+
+
+def test_correct_citation_is_kept_with_a_verbatim_quote(shipped_bot, fake, article_text):
+    fake.script.append(
+        {
+            "content": "Security guarantees for Ukraine are being actively discussed among European "
+            "leaders and the US [1]."
+        }
+    )
+    b = llm_bot(shipped_bot, fake)
+    a = b.answer(ON_TOPIC)
+    assert a.grounded and a.unsupported == [] and len(fake.chat_requests()) == 1
+    assert a.text.endswith("[1]") and a.citations[0].n == 1
+    assert a.citations[0].quote in article_text and "security guarantees" in a.citations[0].quote.lower()
+    sent = fake.chat_requests()[0]["body"]["messages"]
+    assert sent[0]["role"] == "system" and ON_TOPIC in sent[-1]["content"] and "[1]" in sent[-1]["content"]
+
+
+def test_out_of_range_and_wrong_citations_are_repointed_or_removed(shipped_bot, fake, article_text):
+    fake.script.append(
+        {
+            "content": "Security guarantees for Ukraine are being actively discussed among European "
+            "leaders and the US [9]. The moon is made of green cheese [1]."
+        }
+    )
+    a = llm_bot(shipped_bot, fake).answer(ON_TOPIC)
+    assert a.checks["out_of_range"] == 1
+    assert a.unsupported == ["The moon is made of green cheese."]
+    assert "cheese. [" not in a.text and "cheese." in a.text  # shown, but not as cited
+    assert [c.n for c in a.citations] == [1] and a.citations[0].quote in article_text
+    assert "[9]" not in a.text
+
+
+def test_refusal_becomes_an_abstention(shipped_bot, fake):
+    fake.script.append({"content": "NOT IN THE ARTICLES"})
+    a = llm_bot(shipped_bot, fake).answer(ON_TOPIC)
+    assert a.grounded is False and a.text == ABSTAIN_TEXT and a.suggestions
+
+
+def test_the_gate_spends_no_tokens_on_off_topic_questions(shipped_bot, fake):
+    a = llm_bot(shipped_bot, fake).answer(OFF_TOPIC)
+    assert a.grounded is False and fake.chat_requests() == []
+
+
+@pytest.mark.parametrize(
+    "step", [{"status": 500}, {"status": 429}, {"raw": "{not json"}, {"sleep": 3, "content": "late"}]
+)
+def test_faults_fall_back_to_the_extractive_answer(shipped_bot, fake, step):
+    fake.script.extend([step, step])
+    b = llm_bot(shipped_bot, fake, llm_timeout_s=1, llm_retries=1)
+    a = b.answer(ON_TOPIC)
+    want = shipped_bot.answer(ON_TOPIC)
+    assert a.grounded and a.text == want.text and a.note  # the quoted answer, with a short note
+    assert 1 <= len(fake.chat_requests()) <= 2  # retries are bounded

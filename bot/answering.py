@@ -144,6 +144,7 @@ class Answer:
     unsupported: list[str] = field(default_factory=list)  # generated sentences no passage supports
     note: str | None = None  # e.g. "the language model could not be reached"
     checks: dict[str, int] = field(default_factory=dict)
+    tokens: dict[str, int] = field(default_factory=dict)  # prompt / completion tokens when a model wrote it
 
     @property
     def markdown(self) -> str:
@@ -162,6 +163,8 @@ class Answer:
         }
         if self.note:
             d["note"] = self.note
+        if self.tokens:
+            d["tokens"] = self.tokens
         if retrieved:
             d["retrieved"] = [
                 {"source": h.chunk.source, "section": h.chunk.section, "score": round(h.score, 5), "text": h.chunk.text}

@@ -65,7 +65,7 @@ class Bot:
         self.retriever = Retriever(index, embedder)
         self.reader = reader or Reader(index)
         self.llm = None
-        if settings.openai_api_key or settings.openai_base_url:
+        if settings.llm == "on" or (settings.llm == "auto" and (settings.openai_api_key or settings.openai_base_url)):
             from .llm import LLMAnswerer
 
             self.llm = LLMAnswerer(settings)
@@ -121,7 +121,12 @@ class Bot:
     def answer(self, question: str, history=None) -> Answer:
         t0 = time.perf_counter()
         q = validate_question(question, self.settings.max_question_chars)
-        query = self.search_query(q, history)
+        if self.llm is not None and (hit := self.llm.cached(q, history, self.index.version)) is not None:
+            hit.question = q
+            hit.timings_ms = {"retrieve": 0.0, "answer": 0.0, "total": (time.perf_counter() - t0) * 1000}
+            return hit
+        query = self.llm.condense(q, history) if self.llm is not None else None
+        query = query or self.search_query(q, history)
         qvec = self.retriever.query_vector(query)
         hits = self.retriever.search(query, max(self.settings.top_k, 5), qvec=qvec)
         t1 = time.perf_counter()
@@ -129,7 +134,7 @@ class Bot:
         reader_vec = qvec if query == q else self.retriever.query_vector(q)
         ans = extractive_answer(self.reader, q, hits, self.suggestions, reader_vec)
         if self.llm is not None:
-            ans = self.llm.answer(q, hits, ans, self.suggestions)
+            ans = self.llm.answer(q, hits, ans, self.suggestions, history=history, version=self.index.version)
         ans.question = q
         t2 = time.perf_counter()
         ans.timings_ms = {"retrieve": (t1 - t0) * 1000, "answer": (t2 - t1) * 1000, "total": (t2 - t0) * 1000}

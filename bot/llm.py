@@ -10,8 +10,11 @@ answer, with a short note.
 
 from __future__ import annotations
 
+import copy
+import json
 import logging
 import re
+from collections import OrderedDict
 
 from .answering import ABSTAIN_TEXT, Answer, Citation
 from .prompts import render
@@ -109,7 +112,9 @@ class LLMAnswerer:
             temperature=0,
             max_tokens=settings.llm_max_tokens,
         )
-        self.chain = RunnableLambda(self._messages) | self.model | StrOutputParser()
+        self.chain = RunnableLambda(self._messages) | self.model  # -> AIMessage (text + token usage)
+        self._parse = StrOutputParser()
+        self._cache: OrderedDict[str, Answer] = OrderedDict()
 
     @staticmethod
     def _messages(inp: dict) -> list:
@@ -120,12 +125,61 @@ class LLMAnswerer:
             HumanMessage(render("answer", passages=passages_text(inp["hits"]), question=inp["question"])),
         ]
 
-    def answer(self, question: str, hits: list[Hit], extractive: Answer, suggestions) -> Answer:
+    def budget(self, hits: list[Hit]) -> list[Hit]:
+        """The passages that fit the token budget (at least one), best first."""
+        from .tokens import count_tokens
+
+        out, used = [], 0
+        for h in hits[: self.settings.llm_passages]:
+            n = count_tokens(h.chunk.text) + 12
+            if out and used + n > self.settings.llm_context_tokens:
+                break
+            out.append(h)
+            used += n
+        return out
+
+    def condense(self, question: str, history) -> str | None:
+        """A follow-up rewritten into a standalone question by the model (None: use the offline rule)."""
+        from .engine import Bot
+
+        prev = Bot.last_user_turn(history)
+        if not prev:
+            return None
+        turns = "\n".join(f"User: {u}" for u, *_ in (history or []) if isinstance(u, str))[-2000:]
+        try:
+            from langchain_core.messages import HumanMessage
+
+            msg = self.model.invoke(
+                [HumanMessage(render("condense", history=turns or f"User: {prev}", question=question))]
+            )
+            text = self._parse.invoke(msg).strip()
+        except Exception as e:  # noqa: BLE001 - the offline rule takes over
+            log.warning("condensing failed (%s)", type(e).__name__)
+            return None
+        return text if 0 < len(text) <= 500 else None
+
+    def _key(self, question: str, history, version: str) -> str:
+        norm = " ".join(question.lower().split())
+        return json.dumps([norm, history or [], version, self.settings.llm_model, self.settings.openai_base_url])
+
+    def cached(self, question: str, history, version: str) -> Answer | None:
+        """A model answer given before to the same normalised question, history, corpus and model."""
+        key = self._key(question, history, version)
+        if key not in self._cache:
+            return None
+        self._cache.move_to_end(key)
+        return copy.deepcopy(self._cache[key])
+
+    def answer(
+        self, question: str, hits: list[Hit], extractive: Answer, suggestions, history=None, version: str = ""
+    ) -> Answer:
         if not extractive.grounded:  # the gate: no support, no tokens spent
             return extractive
-        passages = hits[: self.settings.llm_passages]
+        key = self._key(question, history, version)
+        passages = self.budget(hits)
         try:
-            text = self.chain.invoke({"question": question, "hits": passages})
+            msg = self.chain.invoke({"question": question, "hits": passages})
+            text = self._parse.invoke(msg)
         except Exception as e:  # noqa: BLE001 - any model or network fault: fall back, say so
             log.warning("LLM failed (%s): answering extractively", type(e).__name__)
             extractive.note = "The language model could not be reached; this answer is quoted from the articles."
@@ -142,4 +196,10 @@ class LLMAnswerer:
         a = Answer(question, body, True, cites, retrieved=hits, confidence=extractive.confidence)
         a.unsupported = unsupported
         a.checks = stats
+        usage = getattr(msg, "usage_metadata", None) or {}
+        a.tokens = {"prompt": usage.get("input_tokens", 0), "completion": usage.get("output_tokens", 0)}
+        if self.settings.llm_cache_size:
+            self._cache[key] = copy.deepcopy(a)
+            while len(self._cache) > self.settings.llm_cache_size:
+                self._cache.popitem(last=False)
         return a

@@ -33,6 +33,13 @@ class Settings(BaseSettings):
     top_k: int = Field(5, ge=1, le=50, description="Chunks returned by retrieval.")
     max_question_chars: int = Field(2000, ge=10, description="Longest question accepted.")
     embed_batch: int = Field(32, ge=1, description="Texts per embedding call during ingest.")
+    llm: str = Field(
+        "auto",
+        description="'auto': write answers with the chat model when OPENAI_API_KEY or OPENAI_BASE_URL is set; "
+        "'off': always quote (extractive); 'on': require the model.",
+    )
+    llm_context_tokens: int = Field(3000, ge=200, description="Most prompt tokens of passages given to the model.")
+    llm_cache_size: int = Field(512, ge=0, description="Answers remembered (question, history, corpus, model).")
     llm_model: str = Field("gpt-4o-mini", description="Chat model used when OPENAI_API_KEY or OPENAI_BASE_URL is set.")
     llm_timeout_s: float = Field(30.0, gt=0, description="Seconds to wait for the chat model.")
     llm_retries: int = Field(2, ge=0, le=5, description="Retries (with backoff) on 429/5xx/timeouts.")

@@ -85,3 +85,44 @@ def test_faults_fall_back_to_the_extractive_answer(shipped_bot, fake, step):
     want = shipped_bot.answer(ON_TOPIC)
     assert a.grounded and a.text == want.text and a.note  # the quoted answer, with a short note
     assert 1 <= len(fake.chat_requests()) <= 2  # retries are bounded
+
+
+GOOD = "Security guarantees for Ukraine are being actively discussed among European leaders and the US [1]."
+
+
+def test_answers_are_cached_until_the_corpus_changes(shipped_bot, fake):
+    fake.script.extend([{"content": GOOD}, {"content": GOOD}])
+    b = llm_bot(shipped_bot, fake)
+    first = b.answer(ON_TOPIC)
+    again = b.answer("  what SECURITY guarantees are being considered? ")  # same question, normalised
+    assert len(fake.chat_requests()) == 1 and again.text == first.text
+    assert first.tokens == {"prompt": 100, "completion": 20}
+    b.index.manifest["version"], old = "changed", b.index.manifest["version"]
+    try:
+        b.answer(ON_TOPIC)
+        assert len(fake.chat_requests()) == 2  # a new corpus version is a cache miss
+    finally:
+        b.index.manifest["version"] = old
+
+
+def test_follow_up_is_rewritten_by_the_model(shipped_bot, fake):
+    fake.script.extend(
+        [{"content": "What do European leaders want from the US in the peace talks?"}, {"content": GOOD}]
+    )
+    b = llm_bot(shipped_bot, fake)
+    b.answer("What do they want from the US?", history=[["Which leaders will Zelensky meet?", "…"]])
+    condense, answer = fake.chat_requests()
+    assert "Which leaders will Zelensky meet?" in condense["body"]["messages"][-1]["content"]
+    assert "What do they want from the US?" in answer["body"]["messages"][-1]["content"]
+
+
+def test_passages_are_trimmed_to_the_token_budget(shipped_bot, fake):
+    fake.script.append({"content": GOOD})
+    llm_bot(shipped_bot, fake, llm_context_tokens=200).answer(ON_TOPIC)
+    prompt = fake.chat_requests()[0]["body"]["messages"][-1]["content"]
+    assert "[1]" in prompt and "[2]" not in prompt
+
+
+def test_llm_off_never_calls_the_model(shipped_bot, fake):
+    a = llm_bot(shipped_bot, fake, llm="off").answer(ON_TOPIC)
+    assert a.grounded and fake.chat_requests() == []

@@ -119,12 +119,22 @@ class Bot:
         return question
 
     def answer(self, question: str, history=None) -> Answer:
+        """The answer, whole."""
+        for ev in self.answer_stream(question, history, stream=False):
+            if isinstance(ev, Answer):
+                return ev
+        raise AssertionError("answer_stream ended without an answer")
+
+    def answer_stream(self, question: str, history=None, stream: bool = True):
+        """Yields text as a model writes it (str; none for quoted answers), then the final Answer.
+        The final Answer's text is the one to show: citations are resolved only then."""
         t0 = time.perf_counter()
         q = validate_question(question, self.settings.max_question_chars)
         if self.llm is not None and (hit := self.llm.cached(q, history, self.index.version)) is not None:
             hit.question = q
             hit.timings_ms = {"retrieve": 0.0, "answer": 0.0, "total": (time.perf_counter() - t0) * 1000}
-            return hit
+            yield hit
+            return
         query = self.llm.condense(q, history) if self.llm is not None else None
         query = query or self.search_query(q, history)
         qvec = self.retriever.query_vector(query)
@@ -134,11 +144,15 @@ class Bot:
         reader_vec = qvec if query == q else self.retriever.query_vector(q)
         ans = extractive_answer(self.reader, q, hits, self.suggestions, reader_vec)
         if self.llm is not None:
-            ans = self.llm.answer(q, hits, ans, self.suggestions, history=history, version=self.index.version)
+            for ev in self.llm.answer_stream(q, hits, ans, self.suggestions, history, self.index.version, stream):
+                if isinstance(ev, Answer):
+                    ans = ev
+                else:
+                    yield ev
         ans.question = q
         t2 = time.perf_counter()
         ans.timings_ms = {"retrieve": (t1 - t0) * 1000, "answer": (t2 - t1) * 1000, "total": (t2 - t0) * 1000}
-        return ans
+        yield ans
 
     def suggestions(self, question: str, hits: list[Hit], n: int = 3) -> list[str]:
         """Questions the articles can answer, nearest first: FAQ questions, else section topics."""

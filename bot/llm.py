@@ -111,6 +111,7 @@ class LLMAnswerer:
             max_retries=settings.llm_retries,
             temperature=0,
             max_tokens=settings.llm_max_tokens,
+            stream_usage=True,
         )
         self.chain = RunnableLambda(self._messages) | self.model  # -> AIMessage (text + token usage)
         self._parse = StrOutputParser()
@@ -173,33 +174,72 @@ class LLMAnswerer:
     def answer(
         self, question: str, hits: list[Hit], extractive: Answer, suggestions, history=None, version: str = ""
     ) -> Answer:
+        """The whole answer at once."""
+        for ev in self.answer_stream(question, hits, extractive, suggestions, history, version, stream=False):
+            if isinstance(ev, Answer):
+                return ev
+        return extractive
+
+    def answer_stream(
+        self,
+        question: str,
+        hits: list[Hit],
+        extractive: Answer,
+        suggestions,
+        history=None,
+        version: str = "",
+        stream: bool = True,
+    ):
+        """Yields the model's text as it arrives (str), then the checked Answer. A fault at any point, a
+        dropped stream included, ends with the quoted answer and a note; the UI replaces what it showed."""
         if not extractive.grounded:  # the gate: no support, no tokens spent
-            return extractive
-        key = self._key(question, history, version)
+            yield extractive
+            return
         passages = self.budget(hits)
+        inp = {"question": question, "hits": passages}
+        parts: list[str] = []
+        usage: dict = {}
         try:
-            msg = self.chain.invoke({"question": question, "hits": passages})
-            text = self._parse.invoke(msg)
+            if stream:
+                finished = False
+                for chunk in self.chain.stream(inp):
+                    usage = getattr(chunk, "usage_metadata", None) or usage
+                    finished = finished or bool((getattr(chunk, "response_metadata", None) or {}).get("finish_reason"))
+                    piece = chunk.content if isinstance(chunk.content, str) else ""
+                    if piece:
+                        parts.append(piece)
+                        yield piece
+                if not finished:  # the connection closed before the model said it was done
+                    raise ConnectionError("the model's stream ended without finishing")
+            else:
+                msg = self.chain.invoke(inp)
+                usage = getattr(msg, "usage_metadata", None) or {}
+                parts.append(self._parse.invoke(msg))
         except Exception as e:  # noqa: BLE001 - any model or network fault: fall back, say so
             log.warning("LLM failed (%s): answering extractively", type(e).__name__)
             extractive.note = "The language model could not be reached; this answer is quoted from the articles."
-            return extractive
-        if not isinstance(text, str) or not text.strip():
+            yield extractive
+            return
+        text = "".join(parts)
+        if not text.strip():
             extractive.note = "The language model gave an empty answer; this answer is quoted from the articles."
-            return extractive
+            yield extractive
+            return
         if REFUSAL.search(text):
-            return Answer(question, ABSTAIN_TEXT, False, suggestions=suggestions(question, hits), retrieved=hits)
+            yield Answer(question, ABSTAIN_TEXT, False, suggestions=suggestions(question, hits), retrieved=hits)
+            return
         body, cites, unsupported, stats = verify(text, passages)
         if not cites:
             extractive.note = "The model's answer could not be checked against the articles; quoting them instead."
-            return extractive
+            yield extractive
+            return
         a = Answer(question, body, True, cites, retrieved=hits, confidence=extractive.confidence)
         a.unsupported = unsupported
         a.checks = stats
-        usage = getattr(msg, "usage_metadata", None) or {}
         a.tokens = {"prompt": usage.get("input_tokens", 0), "completion": usage.get("output_tokens", 0)}
         if self.settings.llm_cache_size:
+            key = self._key(question, history, version)
             self._cache[key] = copy.deepcopy(a)
             while len(self._cache) > self.settings.llm_cache_size:
                 self._cache.popitem(last=False)
-        return a
+        yield a

@@ -239,8 +239,16 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
             return JSONResponse({"error": str(e)}, status_code=400)
 
         async def events():
-            try:
-                a = await asyncio.to_thread(bot.answer, req.question, req.history)
+            from starlette.concurrency import iterate_in_threadpool
+
+            streamed, a = False, None
+            try:  # a model's text is forwarded as it arrives; the final answer (checked citations) comes last
+                async for ev in iterate_in_threadpool(bot.answer_stream(req.question, req.history)):
+                    if isinstance(ev, str):
+                        streamed = True
+                        yield _sse("delta", {"text": ev})
+                    else:
+                        a = ev
             except BotError as e:
                 yield _sse("error", {"error": str(e)})
                 return
@@ -248,8 +256,9 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
                 log.exception("error answering in a stream")
                 yield _sse("error", {"error": "Something went wrong on our side. It has been logged."})
                 return
-            for piece in _pieces(a.text):
-                yield _sse("delta", {"text": piece})
+            if not streamed:  # a quoted answer is ready at once: send it in pieces all the same
+                for piece in _pieces(a.text):
+                    yield _sse("delta", {"text": piece})
             yield _sse("done", a.to_dict())
 
         return StreamingResponse(

@@ -55,7 +55,13 @@ def build_chat(bot: Bot, feedback=None):
 
     def respond(raw: str, messages: list, pairs: list):
         try:
-            a = bot.answer(raw, pairs)
+            shown, a = "", None
+            for ev in bot.answer_stream(raw, pairs):  # a model's words as they arrive, then the checked answer
+                if isinstance(ev, str):
+                    shown += ev
+                    yield [*messages, {"role": "assistant", "content": esc(shown)}], pairs
+                else:
+                    a = ev
         except BotError as e:
             yield [*messages, {"role": "assistant", "content": esc(str(e))}], pairs
             return
@@ -64,8 +70,9 @@ def build_chat(bot: Bot, feedback=None):
             msg = "Something went wrong on our side. It has been logged; please try again."
             yield [*messages, {"role": "assistant", "content": msg}], pairs
             return
-        for shown in _pieces(a.text):
-            yield [*messages, {"role": "assistant", "content": esc(shown)}], pairs
+        if not shown:
+            for piece in _pieces(a.text):
+                yield [*messages, {"role": "assistant", "content": esc(piece)}], pairs
         recent[esc(a.text)] = {"question": raw, "answer": a.text, "citations": [c.to_dict() for c in a.citations]}
         while len(recent) > 500:
             recent.popitem(last=False)

@@ -47,6 +47,9 @@ class FakeOpenAI:
                     self.end_headers()
                     self.wfile.write(step["raw"].encode())
                     return
+                if body.get("stream"):
+                    self._stream(step, body)
+                    return
                 reply = {
                     "id": "chatcmpl-test",
                     "object": "chat.completion",
@@ -67,6 +70,40 @@ class FakeOpenAI:
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)
+
+            def _stream(self, step, body):
+                """Server-sent chunks, a few words each; {"cut": n} drops the connection after n chunks."""
+                import re
+
+                self.send_response(200)
+                self.send_header("Content-Type", "text/event-stream")
+                self.end_headers()
+                pieces = re.findall(r"\S+\s*", step["content"])
+                for i, piece in enumerate(pieces):
+                    if "cut" in step and i == step["cut"]:
+                        self.wfile.flush()
+                        self.connection.shutdown(2)  # the stream dies in the middle
+                        return
+                    chunk = {
+                        "id": "c",
+                        "object": "chat.completion.chunk",
+                        "created": 0,
+                        "model": body.get("model"),
+                        "choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": None}],
+                    }
+                    self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
+                    self.wfile.flush()
+                    time.sleep(step.get("gap", 0))
+                end = {
+                    "id": "c",
+                    "object": "chat.completion.chunk",
+                    "created": 0,
+                    "model": body.get("model"),
+                    "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}],
+                    "usage": {"prompt_tokens": 100, "completion_tokens": 20, "total_tokens": 120},
+                }
+                self.wfile.write(f"data: {json.dumps(end)}\n\ndata: [DONE]\n\n".encode())
+                self.wfile.flush()
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True

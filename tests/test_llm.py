@@ -126,3 +126,35 @@ def test_passages_are_trimmed_to_the_token_budget(shipped_bot, fake):
 def test_llm_off_never_calls_the_model(shipped_bot, fake):
     a = llm_bot(shipped_bot, fake, llm="off").answer(ON_TOPIC)
     assert a.grounded and fake.chat_requests() == []
+
+
+def test_stream_forwards_the_model_text_then_the_checked_answer(shipped_bot, fake, article_text):
+    fake.script.append({"content": GOOD.replace("[1]", "[3]")})  # a wrong number, fixed at the end
+    events = list(llm_bot(shipped_bot, fake).answer_stream(ON_TOPIC))
+    *deltas, final = events
+    assert len(deltas) > 3 and all(isinstance(d, str) for d in deltas)
+    assert "".join(deltas) == GOOD.replace("[1]", "[3]")  # forwarded as it arrived
+    assert fake.chat_requests()[0]["body"]["stream"] is True
+    assert final.grounded and final.text.endswith("[1]") and final.citations[0].quote in article_text
+
+
+def test_a_stream_cut_in_the_middle_falls_back(shipped_bot, fake):
+    fake.script.append({"content": GOOD, "cut": 3})
+    *deltas, final = list(llm_bot(shipped_bot, fake).answer_stream(ON_TOPIC))
+    assert final.grounded and final.note and final.text == shipped_bot.answer(ON_TOPIC).text
+    assert len(deltas) <= 3
+
+
+def test_api_stream_sends_model_tokens_over_http(shipped_bot, fake, tmp_path):
+    import httpx
+    from test_server import LiveServer, _events
+
+    from bot.server import create_app
+
+    b = llm_bot(shipped_bot, fake, data_dir=tmp_path)
+    fake.script.append({"content": GOOD})
+    with LiveServer(create_app(b)) as srv:
+        with httpx.stream("POST", f"{srv.url}/api/ask/stream", json={"question": ON_TOPIC}, timeout=30) as r:
+            ev = _events("".join(r.iter_text()))
+    deltas = [d["text"] for k, d in ev if k == "delta"]
+    assert "".join(deltas) == GOOD and ev[-1][0] == "done" and ev[-1][1]["citations"][0]["n"] == 1

@@ -205,6 +205,7 @@ def test_server_error_shows_no_stack_trace(shipped_bot, tmp_path, monkeypatch, c
         raise RuntimeError("secret internal detail")
 
     monkeypatch.setattr(b, "answer", boom)
+    monkeypatch.setattr(b, "answer_stream", boom)
     with LiveServer(create_app(b)) as srv:
         r = httpx.post(f"{srv.url}/api/ask", json={"question": "What is NATO's role?"})
         assert r.status_code == 500

@@ -37,7 +37,12 @@ def cmd_ingest(args) -> int:
 
 
 def _print_human(a) -> None:
-    print(a.text)
+    if a.text:
+        print(a.text)
+    if a.note:
+        print(f"({a.note})")
+    for s in a.unsupported:
+        print(f"  not supported by the articles: {s}")
     if a.grounded:
         print("\nSources:")
         for c in a.citations:
@@ -81,11 +86,25 @@ def cmd_ask(args) -> int:
             file=sys.stderr,
         )
         return 2
-    a = bot.answer(" ".join(args.question))
+    question = " ".join(args.question)
     if args.json or args.retrieved:
+        a = bot.answer(question)
         print(json.dumps(a.to_dict(retrieved=args.retrieved), ensure_ascii=False, indent=1))
-    else:
-        _print_human(a)
+        return 0
+    streamed = ""
+    for ev in bot.answer_stream(question):  # a model's words appear as they arrive
+        if isinstance(ev, str):
+            streamed += ev
+            print(ev, end="", flush=True)
+        else:
+            a = ev
+    if streamed:
+        print("\n")
+        if a.text == streamed:
+            a.text = ""
+        else:
+            print("Checked against the articles:")
+    _print_human(a)
     return 0
 
 

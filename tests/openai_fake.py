@@ -15,6 +15,8 @@ class FakeOpenAI:
     def __init__(self):
         self.script: list[dict] = []  # each request takes the next: {"content"}, {"status"}, {"sleep", ...}
         self.requests: list[dict] = []
+        self.default = {"content": "NOT IN THE ARTICLES"}  # the reply when the script is empty
+        self.timings: list[dict] = []  # per request: perf_counter at arrival, first chunk and end
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -28,9 +30,12 @@ class FakeOpenAI:
                     pass
 
             def do_POST(self):
+                t = {"arrived": time.perf_counter()}
+                fake.timings.append(t)
                 body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
                 fake.requests.append({"path": self.path, "body": body})
-                step = fake.script.pop(0) if fake.script else {"content": "NOT IN THE ARTICLES"}
+                step = fake.script.pop(0) if fake.script else fake.default
+                self.t = t
                 if "sleep" in step:
                     time.sleep(step["sleep"])
                 if "status" in step:
@@ -70,6 +75,7 @@ class FakeOpenAI:
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)
+                self.t["end"] = time.perf_counter()
 
             def _stream(self, step, body):
                 """Server-sent chunks, a few words each; {"cut": n} drops the connection after n chunks."""
@@ -93,6 +99,7 @@ class FakeOpenAI:
                     }
                     self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
                     self.wfile.flush()
+                    self.t.setdefault("first_chunk", time.perf_counter())
                     time.sleep(step.get("gap", 0))
                 end = {
                     "id": "c",
@@ -104,6 +111,7 @@ class FakeOpenAI:
                 }
                 self.wfile.write(f"data: {json.dumps(end)}\n\ndata: [DONE]\n\n".encode())
                 self.wfile.flush()
+                self.t["end"] = time.perf_counter()
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True

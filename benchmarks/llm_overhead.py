@@ -1,0 +1,125 @@
+"""What the LLM chain adds on top of the model's own time, and how fast the model's first token reaches a
+client of /api/ask/stream (issue 4 targets: overhead ≤ 50 ms p50; first token forwarded ≤ 100 ms after it
+arrives).
+
+    python3 benchmarks/llm_overhead.py [--questions 24] [--json PATH]
+
+The model is a local server speaking OpenAI's chat-completions protocol (tests/openai_fake.py) that answers
+at once with a correctly cited sentence, so the real openai SDK and langchain-openai run and the model's own
+time is what that server spends (its handler time, measured on its side). Overhead per question = wall time
+of Bot.answer - the model's time; it includes retrieval, the extractive gate, prompt rendering, the HTTP
+client and citation checking. The answer cache is off. Everything stays on loopback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import threading
+import time
+from pathlib import Path
+
+import httpx
+
+from _common import CACHE_DIR, ROOT, SHIPPED_CORPUS, SHIPPED_INDEX, header, machine, machine_line, stats_ms
+
+sys.path.insert(0, str(ROOT / "tests"))
+from openai_fake import FakeOpenAI  # noqa: E402
+
+REPLY = "Security guarantees for Ukraine are being actively discussed among European leaders and the US [1]."
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--questions", type=int, default=24)
+    ap.add_argument("--json", metavar="PATH")
+    args = ap.parse_args()
+    start = header("LLM chain overhead and first-token forwarding (fake OpenAI-protocol model on loopback)")
+    from bot.engine import Bot, ingest
+    from bot.server import create_app
+    from bot.settings import load_settings
+
+    fake = FakeOpenAI()
+    fake.default = {"content": REPLY, "gap": 0.05}
+    s = load_settings(
+        corpus_dir=SHIPPED_CORPUS,
+        index_dir=SHIPPED_INDEX,
+        cache_dir=CACHE_DIR,
+        openai_base_url=fake.url,
+        openai_api_key="bench",
+        llm_cache_size=0,
+        llm_retries=0,
+        rate_limit=10**9,
+        data_dir=CACHE_DIR / "bench-data",
+    )
+    ingest(s)
+    bot = Bot.from_settings(s, build=False)
+    qs = [json.loads(x) for x in (ROOT / "eval/articles/questions.jsonl").read_text().splitlines()]
+    qs = [q["question"] for q in qs if q["answerable"]][: args.questions]
+
+    fake.default = {"content": REPLY}
+    bot.answer(qs[0])  # warm-up
+    over, model, grounded_by_model = [], [], 0
+    for q in qs:
+        n0 = len(fake.timings)
+        bot.embedder.embed_query_np.cache_clear()
+        t = time.perf_counter()
+        bot.answer(q)
+        wall = time.perf_counter() - t
+        spent = sum(x.get("end", x["arrived"]) - x["arrived"] for x in fake.timings[n0:])
+        if len(fake.timings) > n0:
+            grounded_by_model += 1
+            over.append(wall - spent)
+            model.append(spent)
+    o = stats_ms(over)
+    print(f"\nquestions answered by the model: {grounded_by_model} of {len(qs)} (the rest abstained at the gate)")
+    print(
+        f"chain overhead on top of the model: p50 {o['p50']:.1f} ms, p95 {o['p95']:.1f} ms "
+        f"(model's own time p50 {stats_ms(model)['p50']:.2f} ms)"
+    )
+    print(f"   TARGET overhead p50 <= 50 ms: {'MET' if o['p50'] <= 50 else 'NOT MET'}")
+
+    # first token: the model streams a chunk every 50 ms; compare when its first chunk left the model server
+    # with when the first delta reached an SSE client of /api/ask/stream (same process, same clock)
+    fake.default = {"content": REPLY, "gap": 0.05}
+    import socket
+
+    import uvicorn
+
+    with socket.socket() as so:
+        so.bind(("127.0.0.1", 0))
+        port = so.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(bot), host="127.0.0.1", port=port, log_level="warning"))
+    threading.Thread(target=server.run, daemon=True).start()
+    while not server.started:
+        time.sleep(0.05)
+    lags = []
+    for q in qs:
+        n0 = len(fake.timings)
+        bot.embedder.embed_query_np.cache_clear()
+        first = None
+        with httpx.stream("POST", f"http://127.0.0.1:{port}/api/ask/stream", json={"question": q}, timeout=30) as r:
+            for line in r.iter_lines():
+                if line.startswith("event: delta") and first is None:
+                    first = time.perf_counter()
+        sent = [x["first_chunk"] for x in fake.timings[n0:] if "first_chunk" in x]
+        if sent and first is not None:
+            lags.append(first - sent[0])
+    server.should_exit = True
+    fake.close()
+    lg = stats_ms(lags)
+    print(
+        f"first model token -> first delta at the SSE client: p50 {lg['p50']:.1f} ms, p95 {lg['p95']:.1f} ms "
+        f"(n={lg['n']})"
+    )
+    print(f"   TARGET p50 <= 100 ms: {'MET' if lg['n'] and lg['p50'] <= 100 else 'NOT MET'}")
+    end = machine()
+    print("   " + machine_line("start", start))
+    print("   " + machine_line("end", end))
+    if args.json:
+        Path(args.json).write_text(json.dumps({"overhead_ms": o, "first_token_lag_ms": lg, "start": start, "end": end}))
+
+
+if __name__ == "__main__":
+    main()

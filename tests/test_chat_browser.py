@@ -183,3 +183,31 @@ def test_too_long_question_gets_a_clear_message(chat):
     expect(chat.locator('[data-testid="bot"]').last).to_contain_text(
         "2,001 characters long; the limit is 2,000", timeout=30_000
     )
+
+
+def test_chat_streams_a_models_words_then_the_checked_answer(chromium, tmp_path):
+    """With a model configured (a local OpenAI-protocol server), its words appear as they arrive."""
+    from openai_fake import FakeOpenAI
+
+    fake = FakeOpenAI()
+    reply = "Security guarantees for Ukraine are being actively discussed among European leaders and the US [4]."
+    fake.default = {"content": reply, "gap": 0.15}
+    srv = BotServer(tmp_path, BOT_RATE_LIMIT="1000", OPENAI_BASE_URL=fake.url, OPENAI_API_KEY="test").start()
+    ctx = chromium.new_context(viewport={"width": 1100, "height": 900})
+    guard = NetworkGuard().install(ctx)
+    try:
+        page = ctx.new_page()
+        page.goto(srv.url + "/chat/")
+        page.evaluate(STREAM_COUNT)
+        ask(page, ON_TOPIC)
+        bot = page.locator('[data-testid="bot"]').first
+        expect(bot).to_contain_text("[4]", timeout=30_000)  # the model's raw words, streamed in
+        expect(page.get_by_text("Sources (1)")).to_be_visible(timeout=30_000)
+        expect(bot).to_contain_text("the US. [1]")  # then the checked answer, renumbered
+        assert page.evaluate("window.__lengths.size") >= 4
+        assert any(r["body"].get("stream") for r in fake.chat_requests())
+    finally:
+        ctx.close()
+        srv.stop()
+        fake.close()
+    assert guard.blocked == []

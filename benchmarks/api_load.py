@@ -14,24 +14,24 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import socket
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
 
 import httpx
 
-from _common import CACHE_DIR, DEFAULT_BENCH, ROOT, SHIPPED_CORPUS, SHIPPED_INDEX, header, machine, machine_line
+from _common import (
+    CACHE_DIR,
+    DEFAULT_BENCH,
+    ROOT,
+    SHIPPED_CORPUS,
+    SHIPPED_INDEX,
+    bot_server,
+    header,
+    machine,
+    machine_line,
+)
 from _common import stats_ms
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def rss_mb(pid: int) -> float:
@@ -58,36 +58,14 @@ def main() -> None:
     args = ap.parse_args()
     start = header(f"API load: {args.clients} clients x {args.seconds:.0f} s, then RSS over {args.questions} questions")
 
-    port = free_port()
     env = {
-        **os.environ,
         "BOT_CORPUS_DIR": str(SHIPPED_CORPUS),
         "BOT_INDEX_DIR": str(SHIPPED_INDEX),
         "BOT_CACHE_DIR": str(CACHE_DIR),
         "BOT_RATE_LIMIT": str(10**9),
         "BOT_DATA_DIR": str(CACHE_DIR / "bench-data"),
     }
-    env.pop("PYTHONPATH", None)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "bot", "serve", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if httpx.get(f"{url}/api/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit(f"server did not start: {proc.stderr.read()[-2000:]}")
-            time.sleep(0.2)
+    with bot_server(env) as (url, proc):
         pool = questions(200_000)
         lock = threading.Lock()
         cursor = [0]
@@ -168,9 +146,6 @@ def main() -> None:
                     {"start": start, "end": end, "single": single, "many": many, "rss_samples": samples}, indent=1
                 )
             )
-    finally:
-        proc.terminate()
-        proc.wait(10)
 
 
 if __name__ == "__main__":

@@ -12,27 +12,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import socket
-import subprocess
 import sys
-import time
 from pathlib import Path
 
-import httpx
 
-from _common import CACHE_DIR, ROOT, SHIPPED_CORPUS, SHIPPED_INDEX, header, machine, machine_line, stats_ms
+from _common import CACHE_DIR, ROOT, SHIPPED_CORPUS, SHIPPED_INDEX, bot_server, header, machine, machine_line, stats_ms
 
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+sys.path.insert(0, str(ROOT / "tests"))
+from browser_support import CHROMIUM_ARGS as ARGS  # noqa: E402  (one list of Chromium flags)
+
 
 OBSERVE = """([selector, root]) => {
   window.__first = null;
@@ -49,12 +37,6 @@ OBSERVE = """([selector, root]) => {
 }"""
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--questions", type=int, default=20)
@@ -63,35 +45,15 @@ def main() -> None:
     start = header("Enter -> first answer text visible, headless Chromium, shipped corpus")
     qs = [json.loads(x)["question"] for x in (ROOT / "eval/articles/questions.jsonl").read_text().splitlines()]
     qs = qs[: args.questions]
-    port = free_port()
     env = {
-        **os.environ,
         "BOT_CORPUS_DIR": str(SHIPPED_CORPUS),
         "BOT_INDEX_DIR": str(SHIPPED_INDEX),
         "BOT_CACHE_DIR": str(CACHE_DIR),
         "BOT_RATE_LIMIT": "100000",
         "BOT_DATA_DIR": str(CACHE_DIR / "bench-data"),
     }
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "bot", "serve", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
     results = {}
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if httpx.get(url + "/api/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline or proc.poll() is not None:
-                raise SystemExit("server did not start")
-            time.sleep(0.2)
+    with bot_server(env) as (url, proc):
         from playwright.sync_api import sync_playwright
 
         with sync_playwright() as p:
@@ -116,9 +78,6 @@ def main() -> None:
                 results[name] = stats_ms(times[1:])
                 page.close()
             b.close()
-    finally:
-        proc.terminate()
-        proc.wait(10)
     print(f"\n{'page':<16} {'n':>3} {'p50 ms':>8} {'p95 ms':>8} {'min':>7} {'max':>7}")
     for name, s in results.items():
         print(f"{name:<16} {s['n']:>3} {s['p50']:>8.1f} {s['p95']:>8.1f} {s['min']:>7.1f} {s['max']:>7.1f}")

@@ -25,6 +25,7 @@ from pydantic import BaseModel, Field
 
 from . import __version__
 from .engine import Bot, validate_question
+from .text import pieces
 from .errors import BotError
 
 log = logging.getLogger(__name__)
@@ -131,12 +132,6 @@ def _client(request: Request) -> str:
 
 def _sse(event: str, data) -> bytes:
     return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n".encode()
-
-
-def _pieces(text: str) -> list[str]:
-    """The answer text in small pieces (a few words each), for streaming."""
-    words = re.findall(r"\S+\s*", text)
-    return ["".join(words[i : i + 4]) for i in range(0, len(words), 4)] or [text]
 
 
 INDEX_HTML = """<!doctype html>
@@ -257,7 +252,7 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
                 yield _sse("error", {"error": "Something went wrong on our side. It has been logged."})
                 return
             if not streamed:  # a quoted answer is ready at once: send it in pieces all the same
-                for piece in _pieces(a.text):
+                for piece in pieces(a.text):
                     yield _sse("delta", {"text": piece})
             yield _sse("done", a.to_dict())
 

@@ -301,5 +301,11 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
     return out
 
 
+def pieces(text: str, words_per_piece: int = 4) -> list[str]:
+    """Text in small consecutive pieces (a few words each), for streaming a ready answer."""
+    ws = re.findall(r"\S+\s*", text)
+    return ["".join(ws[i : i + words_per_piece]) for i in range(0, len(ws), words_per_piece)] or [text]
+
+
 def normalize_question(q: str) -> str:
     return " ".join(q.split())

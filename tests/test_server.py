@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import socket
 import sqlite3
 import threading
 import time
 
 import httpx
 import pytest
+from browser_support import free_port
 import uvicorn
 
 from bot.engine import Bot
@@ -18,15 +18,9 @@ from bot.server import create_app
 LONG = "x" * 2001
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class LiveServer:
     def __init__(self, app):
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         cfg = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", timeout_graceful_shutdown=1)
         self.server = uvicorn.Server(cfg)

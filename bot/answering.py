@@ -145,6 +145,7 @@ class Answer:
     note: str | None = None  # e.g. "the language model could not be reached"
     checks: dict[str, int] = field(default_factory=dict)
     tokens: dict[str, int] = field(default_factory=dict)  # prompt / completion tokens when a model wrote it
+    standalone_question: str | None = None  # a follow-up as searched and answered ("they" resolved)
 
     @property
     def markdown(self) -> str:
@@ -165,6 +166,8 @@ class Answer:
             d["note"] = self.note
         if self.tokens:
             d["tokens"] = self.tokens
+        if self.standalone_question:
+            d["standalone_question"] = self.standalone_question
         if retrieved:
             d["retrieved"] = [
                 {"source": h.chunk.source, "section": h.chunk.section, "score": round(h.score, 5), "text": h.chunk.text}

@@ -12,6 +12,7 @@ import numpy as np
 from .answering import ABSTAIN_TEXT, Answer, Reader, extractive_answer
 from .embeddings import CachedEmbedder, make_embeddings
 from .errors import BadQuestion
+from .followup import rewrite
 from .retrieval import Hit, Retriever
 from .settings import Settings, load_settings
 from .store import Index, SyncReport, sync
@@ -66,9 +67,22 @@ class Bot:
         self.reader = reader or Reader(index)
         self.llm = None
         if settings.llm == "on" or (settings.llm == "auto" and (settings.openai_api_key or settings.openai_base_url)):
-            from .llm import LLMAnswerer
+            from .llm import LLMAnswerer, support_rule
 
             self.llm = LLMAnswerer(settings)
+            if len(index.sent_vectors) and getattr(embedder, "name", "") == support_rule()["embedder"]:
+                self.llm.similarity = self.similarity
+                self.llm.prefetch = embedder.embed_query_np
+
+    def similarity(self, sentence: str, hit: Hit) -> tuple[float, str]:
+        """The best cosine of a written sentence against one passage's sentences, and that sentence."""
+        n = len(hit.chunk.sentences)
+        if not n:
+            return 0.0, ""
+        off = int(self.index.sent_offsets[hit.row])
+        sims = self.index.sent_vectors[off : off + n] @ self.embedder.embed_query_np(sentence)
+        k = int(np.argmax(sims))
+        return float(sims[k]), hit.chunk.sentences[k].text
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None, *, build: bool = True) -> Bot:
@@ -109,14 +123,17 @@ class Bot:
         return ""
 
     def search_query(self, question: str, history) -> str:
-        """Follow-ups: fold the previous question into the search when this one leans on it."""
+        """The standalone question, offline: pronouns resolved against the previous question ("they" ->
+        "the leaders"); when the rule cannot resolve what this one leans on ("Why?", "and there?"), the
+        previous question is folded in."""
         prev = self.last_user_turn(history)
         if not prev:
             return question
-        content = [w for w in words(question) if w not in STOPWORDS]
-        if prev and (_ANAPHORA.search(question) or len(content) <= 2):
-            return f"{question} ({prev})"
-        return question
+        resolved = rewrite(question, prev)
+        content = [w for w in words(resolved) if w not in STOPWORDS]
+        if _ANAPHORA.search(resolved) or len(content) <= 2:
+            return f"{resolved} ({prev})"
+        return resolved
 
     def answer(self, question: str, history=None) -> Answer:
         """The answer, whole."""
@@ -136,20 +153,21 @@ class Bot:
             yield hit
             return
         query = self.llm.condense(q, history) if self.llm is not None else None
-        query = query or self.search_query(q, history)
+        query = query or self.search_query(q, history)  # the standalone question
         qvec = self.retriever.query_vector(query)
         hits = self.retriever.search(query, max(self.settings.top_k, 5), qvec=qvec)
         t1 = time.perf_counter()
-        # retrieval leans on the previous turn; the sentence must answer this question itself
-        reader_vec = qvec if query == q else self.retriever.query_vector(q)
-        ans = extractive_answer(self.reader, q, hits, self.suggestions, reader_vec)
+        ans = extractive_answer(self.reader, query, hits, self.suggestions, qvec)
         if self.llm is not None:
-            for ev in self.llm.answer_stream(q, hits, ans, self.suggestions, history, self.index.version, stream):
+            for ev in self.llm.answer_stream(
+                q, hits, ans, self.suggestions, history, self.index.version, stream, query
+            ):
                 if isinstance(ev, Answer):
                     ans = ev
                 else:
                     yield ev
         ans.question = q
+        ans.standalone_question = query if query != q else None
         t2 = time.perf_counter()
         ans.timings_ms = {"retrieve": (t1 - t0) * 1000, "answer": (t2 - t1) * 1000, "total": (t2 - t0) * 1000}
         yield ans

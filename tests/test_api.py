@@ -147,16 +147,46 @@ def test_question_length_limit_boundary():
     assert validate_question("  What   is\nNATO? ", 2000) == "What is NATO?"
 
 
-def test_follow_up_question_folds_in_the_previous_one(shipped_bot):
+def test_follow_up_pronouns_are_resolved_offline(shipped_bot):
     history = [["Which leaders will Zelensky meet?", "Leaders of France, Germany and the UK."]]
-    q = shipped_bot.search_query("What will they discuss?", history)
-    assert "Which leaders will Zelensky meet?" in q and q.startswith("What will they discuss?")
+    assert shipped_bot.search_query("What do they want from the US?", history) == "What do the leaders want from the US?"
     # a self-contained question is searched as is
     assert (
         shipped_bot.search_query("What security guarantees are being considered?", history)
         == "What security guarantees are being considered?"
     )
     assert shipped_bot.search_query("What will they discuss?", None) == "What will they discuss?"
+
+
+def test_follow_up_with_nothing_to_resolve_folds_in_the_previous_question(shipped_bot):
+    history = [["Does Russia oppose Ukraine joining NATO?", "…"]]
+    q = shipped_bot.search_query("Why?", history)
+    assert q.startswith("Why?") and "Does Russia oppose Ukraine joining NATO?" in q
+    a = shipped_bot.answer("Why?", history)
+    assert a.standalone_question == q and a.to_dict()["standalone_question"] == q
+    assert a.grounded and any("NATO" in c.section for c in a.citations)
+
+
+@pytest.mark.parametrize(
+    "previous, question, standalone",
+    [
+        ("Which leaders will Zelensky meet?", "What will they discuss?", "What will the leaders discuss?"),
+        ("What is the Multinational Force Ukraine?", "What would it do?", "What would the Multinational Force Ukraine do?"),
+        ("How is the US influencing the talks?", "What does it want from Ukraine?", "What does the US want from Ukraine?"),
+        ("Does Russia oppose Ukraine joining NATO?", "Why does it oppose that?", "Why does Russia oppose that?"),
+        ("What did Trump say about Zelensky?", "Why was he disappointed?", "Why was Trump disappointed?"),
+        ("What did Trump say about Zelensky?", "What is his view of the plan?", "What is Trump's view of the plan?"),
+        ("What security guarantees are being considered?", "Who would provide them?", "Who would provide the security guarantees?"),
+        ("Will Macron and Merz attend?", "What do they want?", "What do Macron and Merz want?"),
+        ("Tell me about the London meeting", "When is it?", "When is the London meeting?"),
+        ("What is NATO's role?", "What does it offer Ukraine?", "What does NATO offer Ukraine?"),
+        ("hello", "what is it?", "what is it?"),  # nothing to point at: unchanged
+    ],
+)
+def test_offline_follow_up_rule(previous, question, standalone):
+    from bot.followup import rewrite
+
+    assert rewrite(question, previous) == standalone
 
 
 def test_follow_up_answer(shipped_bot, article_text):

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import time
+
 import pytest
-from _support import OFF_TOPIC, ON_TOPIC
+from _support import OFF_TOPIC, ON_TOPIC, ROOT
 from openai_fake import FakeOpenAI
 
 from bot.answering import ABSTAIN_TEXT
@@ -110,10 +113,14 @@ def test_follow_up_is_rewritten_by_the_model(shipped_bot, fake):
         [{"content": "What do European leaders want from the US in the peace talks?"}, {"content": GOOD}]
     )
     b = llm_bot(shipped_bot, fake)
-    b.answer("What do they want from the US?", history=[["Which leaders will Zelensky meet?", "…"]])
+    a = b.answer("What do they want from the US?", history=[["Which leaders will Zelensky meet?", "…"]])
     condense, answer = fake.chat_requests()
     assert "Which leaders will Zelensky meet?" in condense["body"]["messages"][-1]["content"]
-    assert "What do they want from the US?" in answer["body"]["messages"][-1]["content"]
+    assert "What do they want from the US?" in condense["body"]["messages"][-1]["content"]
+    # the answering model gets the standalone question, not the bare "they"
+    assert "What do European leaders want from the US in the peace talks?" in answer["body"]["messages"][-1]["content"]
+    assert a.question == "What do they want from the US?"
+    assert a.to_dict()["standalone_question"] == "What do European leaders want from the US in the peace talks?"
 
 
 def test_passages_are_trimmed_to_the_token_budget(shipped_bot, fake):
@@ -158,3 +165,87 @@ def test_api_stream_sends_model_tokens_over_http(shipped_bot, fake, tmp_path):
             ev = _events("".join(r.iter_text()))
     deltas = [d["text"] for k, d in ev if k == "delta"]
     assert "".join(deltas) == GOOD and ev[-1][0] == "done" and ev[-1][1]["citations"][0]["n"] == 1
+
+
+def test_the_citation_check_uses_embeddings_with_the_packaged_embedder(shipped_bot, fake):
+    b = llm_bot(shipped_bot, fake)
+    assert b.llm.similarity is not None and b.llm.prefetch is not None
+
+
+def test_a_number_the_passage_does_not_have_is_unsupported(shipped_bot, fake):
+    fake.script.append(
+        {
+            "content": "Security guarantees for Ukraine are being actively discussed among European "
+            "leaders and the US [1]. The US peace plan for Ukraine has 28 points [1]."
+        }
+    )
+    a = llm_bot(shipped_bot, fake).answer(ON_TOPIC)
+    assert len(fake.chat_requests()) == 1
+    assert a.unsupported == ["The US peace plan for Ukraine has 28 points."]
+    assert "28 points. [" not in a.text and len(a.citations) == 1
+    # every word in the passage but the number: still not supported
+    from bot.llm import best_support, supports
+
+    row = next(h for h in shipped_bot.retrieve("Which leaders will Zelensky meet?", 5) if h.chunk.section == "Key Points")
+    claim = "President Zelensky will meet with 12 European leaders to discuss peace negotiations."
+    assert best_support(claim, row)[0] >= 0.8 and supports(claim, row, shipped_bot.similarity)[0] is False
+    assert supports(claim.replace("12 ", ""), row, shipped_bot.similarity)[0] is True
+
+
+def test_a_paraphrase_is_checked_by_embedding_similarity(shipped_bot, fake, article_text):
+    """Word overlap alone (0.43 here) would list this sentence as unsupported; with the sentence's embedding
+    against the passage's sentences it is accepted, and quoted verbatim from the Key Points row."""
+    from bot.llm import best_support, supports
+
+    claim = "Trump voiced frustration that Zelensky had not read the proposed agreement."
+    b = llm_bot(shipped_bot, fake)
+    row = next(h for h in b.retrieve("What did Trump say about Zelensky?", 5) if h.chunk.section == "Key Points")
+    assert 0.3 <= best_support(claim, row)[0] < 0.5
+    assert supports(claim, row)[0] is False  # overlap alone
+    assert supports(claim, row, b.similarity)[0] is True  # overlap and embedding
+    fake.script.append({"content": claim + " [1]"})
+    a = b.answer("What did Trump say about Zelensky?")
+    assert a.unsupported == [] and len(a.citations) == 1
+    assert a.citations[0].quote in article_text and "Trump" in a.citations[0].quote
+
+
+def test_sentences_are_embedded_while_the_model_writes(shipped_bot, fake):
+    """A paraphrased sentence that needs its embedding for the check is embedded during the stream, once."""
+    claim = "Trump voiced frustration that Zelensky had not read the proposed agreement."
+    reply = f"{claim} [1] Security guarantees for Ukraine are being actively discussed among European leaders and the US [2]."
+    fake.script.append({"content": reply, "gap": 0.02})
+    b = llm_bot(shipped_bot, fake)
+    calls = []
+    inner = b.llm.prefetch
+    b.llm.prefetch = lambda text: calls.append((text, time.perf_counter())) or inner(text)
+    b.embedder.embed_query_np.cache_clear()
+    done_at = None
+    for ev in b.answer_stream("What did Trump say about Zelensky and about security guarantees?"):
+        if not isinstance(ev, str):
+            done_at = time.perf_counter()
+            final = ev
+    assert [c for c, _ in calls] == [claim]  # the close second sentence needs no embedding
+    stream_end = fake.timings[-1]["end"]
+    assert calls[0][1] < stream_end < done_at  # started before the model had finished
+    assert final.unsupported == [] and len(final.citations) == 2
+
+
+def test_labelled_claims_about_the_shipped_article(shipped_bot):
+    """eval/claims/shipped.jsonl: 25 claims the article supports (in other words) and 25 it does not. Each is
+    checked against every passage of the article, as a model's sentence would be against its passages."""
+    from bot.llm import supports
+    from bot.retrieval import Hit
+
+    rows = [json.loads(x) for x in (ROOT / "eval/claims/shipped.jsonl").read_text().splitlines() if x.strip()]
+    hits = [Hit(i, c, 0, 0, 0, 0) for i, c in enumerate(shipped_bot.index.chunks)]
+    b_sim = shipped_bot.similarity
+    result = {}
+    for mode, sim in (("overlap", None), ("combined", b_sim)):
+        acc = [any(supports(r["claim"], h, sim)[0] for h in hits) for r in rows]
+        result[mode] = (
+            sum(a for a, r in zip(acc, rows) if r["supported"]),
+            sum(a for a, r in zip(acc, rows) if not r["supported"]),
+        )
+    kept, wrong = result["combined"]
+    assert kept >= 23 and wrong <= 2, result
+    assert kept >= result["overlap"][0] and wrong <= result["overlap"][1], result

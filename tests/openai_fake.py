@@ -17,6 +17,8 @@ class FakeOpenAI:
         self.requests: list[dict] = []
         self.default = {"content": "NOT IN THE ARTICLES"}  # the reply when the script is empty
         self.timings: list[dict] = []  # per request: perf_counter at arrival, first chunk and end
+        # (streamed replies also get "first_chunk_wall" and "end_wall": time.time(), comparable with a browser's
+        # Date.now() / 1000 on the same machine)
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -78,12 +80,17 @@ class FakeOpenAI:
                 self.t["end"] = time.perf_counter()
 
             def _stream(self, step, body):
-                """Server-sent chunks, a few words each; {"cut": n} drops the connection after n chunks."""
+                """Server-sent chunks, a few words each; {"cut": n} drops the connection after n chunks;
+                {"gap": s} waits s seconds after each chunk; {"first_delay": s} waits s seconds between the
+                response headers and the first chunk (the model's time to first token)."""
                 import re
 
                 self.send_response(200)
                 self.send_header("Content-Type", "text/event-stream")
                 self.end_headers()
+                if step.get("first_delay"):
+                    self.wfile.flush()
+                    time.sleep(step["first_delay"])
                 pieces = re.findall(r"\S+\s*", step["content"])
                 for i, piece in enumerate(pieces):
                     if "cut" in step and i == step["cut"]:
@@ -100,6 +107,7 @@ class FakeOpenAI:
                     self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
                     self.wfile.flush()
                     self.t.setdefault("first_chunk", time.perf_counter())
+                    self.t.setdefault("first_chunk_wall", time.time())
                     time.sleep(step.get("gap", 0))
                 end = {
                     "id": "c",
@@ -112,6 +120,7 @@ class FakeOpenAI:
                 self.wfile.write(f"data: {json.dumps(end)}\n\ndata: [DONE]\n\n".encode())
                 self.wfile.flush()
                 self.t["end"] = time.perf_counter()
+                self.t["end_wall"] = time.time()
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True

@@ -452,3 +452,105 @@ def test_servers_own_page_opens_the_widget(open_page, server):
     ask(page, ON_TOPIC)
     bot = wait_answer(page, 1)
     expect(bot.locator(".sources li").first).to_be_visible()
+
+
+# Every state of the last bot message's bubble, from inside the widget's open shadow root: the time (the page's
+# wall clock, ms), its text, whether the turn is still busy and whether it holds the streaming paragraph.
+BUBBLE_HISTORY = """
+() => {
+  const root = document.querySelector('articlebot-widget').shadowRoot;
+  window.__bubble = [];
+  const seen = () => {
+    const msgs = root.querySelectorAll('.msg.bot');
+    if (!msgs.length) return;
+    const m = msgs[msgs.length - 1], b = m.querySelector('.bub');
+    const text = b ? b.textContent : '';
+    const last = window.__bubble[window.__bubble.length - 1];
+    const busy = m.hasAttribute('aria-busy'), streaming = !!m.querySelector('.stream');
+    if (!last || last.text !== text || last.busy !== busy)
+      window.__bubble.push({t: Date.now(), text, busy, streaming});
+  };
+  new MutationObserver(seen).observe(root, {subtree: true, childList: true, characterData: true, attributes: true});
+}
+"""
+
+
+def test_widget_streams_a_models_words_then_the_checked_answer(chromium, tmp_path):
+    """With a model configured (a local OpenAI-protocol server), the widget on another origin shows the model's
+    raw words while they stream in, then replaces them with the checked answer (citations renumbered) and its
+    sources."""
+    from openai_fake import FakeOpenAI
+
+    fake = FakeOpenAI()
+    # supported by the article's "Security guarantees ... discussed" passage; [4] is the model's raw numbering
+    reply = "Security guarantees for Ukraine are being actively discussed among European leaders and the US [4]."
+    fake.default = {"content": reply, "gap": 0.15}
+    srv = BotServer(
+        tmp_path / "server", BOT_RATE_LIMIT="1000", BOT_LLM="on", OPENAI_BASE_URL=fake.url, OPENAI_API_KEY="test"
+    )
+    folder = tmp_path / "host"
+    folder.mkdir()
+    host = None
+    ctx = None
+    guard, errors = NetworkGuard(), []
+    try:
+        srv.start()
+        html = host_page_html(srv.url + "/widget.js", title=TITLE, color=COLOR, starters=STARTERS)
+        (folder / "index.html").write_text(html, encoding="utf-8")
+        host = HostPage(folder).start()
+        assert host.url != srv.url  # another origin
+        ctx = chromium.new_context(viewport={"width": 1280, "height": 800})
+        guard.install(ctx)
+        page = ctx.new_page()
+        page.set_default_timeout(20_000)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(host.url + "/index.html")
+        open_widget(page)
+        page.evaluate(BUBBLE_HISTORY)
+        ask(page, ON_TOPIC)
+        bot = wait_answer(page, 1)
+        states = page.evaluate("window.__bubble")
+
+        # the model was asked once, to stream
+        assert [r["body"].get("stream") for r in fake.chat_requests()] == [True], fake.chat_requests()
+        # the `done` answer: a streamed fetch's body cannot be read back from Playwright, so ask the server
+        # again; the LLM answer cache (keyed by the question) gives the very answer of the stream, no new call
+        final = api_answer(srv, ON_TOPIC)
+        assert len(fake.chat_requests()) == 1, "the second ask was not answered from the cache"
+        assert final["grounded"] is True and len(final["citations"]) == 1, final
+        assert "[1]" in final["answer"] and "[4]" not in final["answer"], final["answer"]
+
+        # (a) while the stream was running the bubble showed the model's raw words, growing: partial states
+        # that are proper prefixes of the reply, seen before the model had written its last word
+        partial = [s for s in states if s["busy"] and s["streaming"] and s["text"].strip()]
+        assert partial, states
+        growing = [s for s in partial if norm(reply).startswith(norm(s["text"])) and norm(s["text"]) != norm(reply)]
+        assert len({len(s["text"]) for s in growing}) >= 3, states
+        end_wall = fake.timings[-1]["end_wall"]
+        assert growing[0]["t"] / 1000 < end_wall, (growing[0], end_wall)
+        assert any("[4]" in s["text"] for s in partial), states  # the raw, unchecked citation was shown as it came
+
+        # (b) then the checked answer replaced it: renumbered citation, its source, no raw text left
+        answer = bot.locator(".answer")
+        assert norm(answer.inner_text()) == norm(final["answer"])
+        expect(answer.locator(".cite")).to_have_text(["[1]"])
+        assert "[4]" not in bot.inner_text()
+        expect(bot.locator(".stream")).to_have_count(0)
+        items = bot.locator(".sources li")
+        expect(items).to_have_count(1)
+        c = final["citations"][0]
+        expect(items.first.locator(".src-n")).to_have_text("1")
+        expect(items.first.locator(".src-file")).to_have_text(c["source"])
+        assert c["source"] == ARTICLE.name
+        assert norm(c["quote"]) in norm(ARTICLE.read_text(encoding="utf-8-sig"))
+        assert not states[-1]["busy"] and norm(states[-1]["text"]).startswith(norm(final["answer"]))
+        shot(page, "widget-llm-answer.png")
+    finally:
+        if ctx is not None:
+            ctx.close()
+        if host is not None:
+            host.stop()
+        srv.stop()
+        fake.close()
+    assert guard.blocked == [], f"requests left the machine: {guard.blocked}"
+    assert errors == [], f"JavaScript errors in the page: {errors}"

@@ -54,6 +54,21 @@ class _Done:
 _DONE = _Done()
 
 
+# context windows of OpenAI chat models (tokens), longest prefix first
+WINDOWS = (
+    ("gpt-4.1", 1_047_576),
+    ("gpt-4o", 128_000),
+    ("gpt-4-turbo", 128_000),
+    ("gpt-4-32k", 32_768),
+    ("gpt-4", 8_192),
+    ("gpt-3.5-turbo", 16_385),
+    ("o1", 200_000),
+    ("o3", 200_000),
+    ("o4", 200_000),
+    ("gpt-5", 400_000),
+)
+
+
 def _numbers(text: str) -> set[str]:
     return {n.replace(",", "") for n in _NUMBER.findall(text)}
 
@@ -184,14 +199,28 @@ class LLMAnswerer:
             HumanMessage(render("answer", passages=passages_text(inp["hits"]), question=inp["question"])),
         ]
 
-    def budget(self, hits: list[Hit]) -> list[Hit]:
-        """The passages that fit the token budget (at least one), best first."""
+    def window(self) -> int:
+        """The model's context window in tokens: the setting, else known OpenAI models, else 8192."""
+        if self.settings.llm_window_tokens:
+            return self.settings.llm_window_tokens
+        m = self.settings.llm_model.lower()
+        for prefix, n in WINDOWS:
+            if m.startswith(prefix):
+                return n
+        return 8192
+
+    def budget(self, hits: list[Hit], question: str = "") -> list[Hit]:
+        """The passages that fit (at least one), best first: at most llm_context_tokens of them, and no more
+        than the model's window leaves after the prompt's own words, the question and the answer's room."""
         from .tokens import count_tokens
 
+        fixed = count_tokens(render("system")) + count_tokens(render("answer", passages="", question=question))
+        room = self.window() - fixed - self.settings.llm_max_tokens - 50  # 50: message framing
+        limit = min(self.settings.llm_context_tokens, room)
         out, used = [], 0
         for h in hits[: self.settings.llm_passages]:
             n = count_tokens(h.chunk.text) + 12
-            if out and used + n > self.settings.llm_context_tokens:
+            if out and used + n > limit:
                 break
             out.append(h)
             used += n
@@ -275,7 +304,7 @@ class LLMAnswerer:
         if not extractive.grounded:  # the gate: no support, no tokens spent
             yield extractive
             return
-        passages = self.budget(hits)
+        passages = self.budget(hits, standalone or question)
         inp = {"question": standalone or question, "hits": passages}  # the model sees the resolved follow-up
         parts: list[str] = []
         pending: dict[str, object] = {}  # written sentence -> its embedding, computed while the model writes

@@ -39,6 +39,11 @@ class Settings(BaseSettings):
         "'off': always quote (extractive); 'on': require the model.",
     )
     llm_context_tokens: int = Field(3000, ge=200, description="Most prompt tokens of passages given to the model.")
+    llm_window_tokens: int | None = Field(
+        None,
+        ge=512,
+        description="The chat model's context window, in tokens; unset: known for OpenAI's models, else 8192.",
+    )
     llm_cache_size: int = Field(512, ge=0, description="Answers remembered (question, history, corpus, model).")
     llm_model: str = Field("gpt-4o-mini", description="Chat model used when OPENAI_API_KEY or OPENAI_BASE_URL is set.")
     llm_timeout_s: float = Field(30.0, gt=0, description="Seconds to wait for the chat model.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 
 import pytest
@@ -128,6 +129,22 @@ def test_passages_are_trimmed_to_the_token_budget(shipped_bot, fake):
     llm_bot(shipped_bot, fake, llm_context_tokens=200).answer(ON_TOPIC)
     prompt = fake.chat_requests()[0]["body"]["messages"][-1]["content"]
     assert "[1]" in prompt and "[2]" not in prompt
+
+
+def test_passages_fit_the_model_window(shipped_bot, fake):
+    from bot.tokens import count_tokens
+
+    fake.script.extend([{"content": GOOD}, {"content": GOOD}])
+    llm_bot(shipped_bot, fake).answer(ON_TOPIC)
+    b = llm_bot(shipped_bot, fake, llm_window_tokens=800, llm_max_tokens=300)
+    b.answer(ON_TOPIC)
+    wide, narrow = (r["body"]["messages"] for r in fake.chat_requests())
+    n_passages = lambda msgs: len(re.findall(r"^\[\d+\] \(", msgs[-1]["content"], re.M))  # noqa: E731
+    assert n_passages(wide) == 4 and 1 <= n_passages(narrow) < 4
+    assert sum(count_tokens(m["content"]) for m in narrow) + 300 <= 800
+    assert b.llm.window() == 800
+    assert llm_bot(shipped_bot, fake).llm.window() == 128_000  # gpt-4o-mini
+    assert llm_bot(shipped_bot, fake, llm_model="llama3.2").llm.window() == 8192  # unknown: a safe default
 
 
 def test_llm_off_never_calls_the_model(shipped_bot, fake):

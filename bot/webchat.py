@@ -32,7 +32,12 @@ def esc(text: str) -> str:
 
 
 def sources_text(answer) -> str:
-    return "\n\n".join(f"[{c.n}] {c.source} — {c.section}\n“{c.quote}”" for c in answer.citations)
+    parts = [f"[{c.n}] {c.source} — {c.section}\n“{c.quote}”" for c in answer.citations]
+    if answer.unsupported:
+        parts.append("Not found in the articles (shown without a source):\n" + "\n".join(answer.unsupported))
+    if answer.standalone_question:
+        parts.append(f"Understood as: {answer.standalone_question}")
+    return "\n\n".join(parts)
 
 
 def build_chat(bot: Bot, feedback=None):
@@ -65,13 +70,14 @@ def build_chat(bot: Bot, feedback=None):
             for piece in pieces(a.text):
                 shown += piece
                 yield [*messages, {"role": "assistant", "content": esc(shown)}], pairs
-        recent[esc(a.text)] = {"question": raw, "answer": a.text, "citations": [c.to_dict() for c in a.citations]}
+        body = esc(a.text + (f"\n\n({a.note})" if a.note else ""))
+        recent[body] = {"question": raw, "answer": a.text, "citations": [c.to_dict() for c in a.citations]}
         while len(recent) > 500:
             recent.popitem(last=False)
         pairs = [*pairs, [raw, a.text]]
         if a.grounded:
             final = [
-                {"role": "assistant", "content": esc(a.text)},
+                {"role": "assistant", "content": body},
                 {
                     "role": "assistant",
                     "content": esc(sources_text(a)),

@@ -179,6 +179,9 @@
     ".notice{margin:0 2px;font-size:12px;color:#616e7c;display:flex;justify-content:space-between;gap:8px;}",
     ".notice.has{margin-top:6px;}",
     ".notice .warn{color:#b42318;font-weight:600;}",
+    ".aside{margin-top:8px;font-size:12px;line-height:1.45;color:#52606d;}",
+    ".aside-h{font-weight:600;}",
+    ".unsupported .aside-t{color:#8a4b00;}",
     ".count{margin-left:auto;white-space:nowrap;}",
     ".count.over{color:#b42318;font-weight:600;}",
     ".vh{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;}",
@@ -596,6 +599,19 @@
             b.appendChild(st);
           }
           if (grounded && cites.length) b.appendChild(sources(cites));
+          // what the reader should know: sentences no passage supports, a model that could not be used,
+          // and how a follow-up was understood (all text, never HTML)
+          var unsupported = Array.isArray(a.unsupported) ? a.unsupported.filter(isStr) : [];
+          if (grounded && unsupported.length) {
+            var un = el("div", "aside unsupported");
+            un.appendChild(el("div", "aside-h", "Not found in the articles (shown without a source):"));
+            unsupported.forEach(function (u) { un.appendChild(el("div", "aside-t", u)); });
+            b.appendChild(un);
+          }
+          if (isStr(a.note) && a.note) b.appendChild(el("div", "aside note-line", a.note));
+          if (isStr(a.standalone_question) && a.standalone_question) {
+            b.appendChild(el("div", "aside searched", "Understood as: " + a.standalone_question));
+          }
           if (!grounded && sugg.length) b.appendChild(chips(sugg, "The articles can answer, for example:", "suggestions"));
           m.appendChild(feedback(question, text, cites));
           history.push([question, text]);

@@ -43,6 +43,8 @@ def _print_human(a) -> None:
         print(f"({a.note})")
     for s in a.unsupported:
         print(f"  not supported by the articles: {s}")
+    if a.standalone_question:
+        print(f"(understood as: {a.standalone_question})")
     if a.grounded:
         print("\nSources:")
         for c in a.citations:

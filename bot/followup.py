@@ -129,10 +129,22 @@ def referent(pronoun: str, previous: str) -> str | None:
     return None
 
 
+_BARE_WH = re.compile(r"^\s*(?:and\s+|but\s+)?(why|how|when|where)(?:\s+(?:so|not|exactly))?\s*\?*\s*$", re.IGNORECASE)
+_AUX_START = re.compile(
+    r"^\s*(does|do|did|is|are|was|were|will|would|can|could|should|has|have|had)\b\s+(.+?)\s*\?*\s*$",
+    re.IGNORECASE,
+)
+
+
 def rewrite(question: str, previous: str) -> str:
-    """The question with its pronouns resolved against the previous question; unchanged when unsure."""
+    """The question with its pronouns resolved against the previous question; unchanged when unsure.
+    A bare "Why?" after a yes/no question asks why of that question: "Does Russia oppose Ukraine joining
+    NATO?" then "Why?" -> "Why does Russia oppose Ukraine joining NATO?"."""
     if not previous:
         return question
+    wh, yn = _BARE_WH.match(question), _AUX_START.match(previous)
+    if wh and yn:
+        return f"{wh.group(1).capitalize()} {yn.group(1).lower()} {yn.group(2)}?"
     cache: dict[str, str | None] = {}
 
     def sub(m: re.Match) -> str:

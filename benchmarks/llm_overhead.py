@@ -91,7 +91,9 @@ def main() -> None:
                 model.append(spent)
         o = stats_ms(over)
         results[label] = o
-        print(f"\nreply: {label}; questions answered by the model: {grounded_by_model} of {len(qs)} (the rest abstained at the gate)")
+        print(
+            f"\nreply: {label}; questions answered by the model: {grounded_by_model} of {len(qs)} (the rest abstained at the gate)"
+        )
         print(
             f"chain overhead on top of the model: p50 {o['p50']:.1f} ms, p95 {o['p95']:.1f} ms "
             f"(model's own time p50 {stats_ms(model)['p50']:.2f} ms)"
@@ -137,7 +139,9 @@ def main() -> None:
     print("   " + machine_line("start", start))
     print("   " + machine_line("end", end))
     if args.json:
-        Path(args.json).write_text(json.dumps({"overhead_ms": results, "first_token_lag_ms": lg, "start": start, "end": end}))
+        Path(args.json).write_text(
+            json.dumps({"overhead_ms": results, "first_token_lag_ms": lg, "start": start, "end": end})
+        )
 
 
 if __name__ == "__main__":

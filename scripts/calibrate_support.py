@@ -7,10 +7,13 @@ model would write, "<question without ?>: <answer>" (SQuAD questions are crowd p
 paragraph, so the claim's wording differs from the source the way a model's does). The claim is paired
 with each of its top-4 retrieved passages, which is what the model is shown: the pair is supported when the
 passage is the gold paragraph and holds a sentence with the answer; it is not when the passage is another
-paragraph without the answer (a wrong [n]). Features: word overlap (the share of the claim's content stems found in the
-passage's best sentence or sentence pair) and embedding cosine (claim as a query against the passage's
-stored sentence vectors, best sentence). Prints the word-overlap-only rule against the combined rule at
-the same share of supported pairs kept, and writes the rule it picks to --out (bot/support.json).
+paragraph without the answer (a wrong [n]).
+
+Features: word overlap (the share of the claim's content stems found in the passage's best sentence or
+sentence pair; with --idf each stem weighted by its IDF in the index, to compare) and embedding cosine (the
+claim as a query against the passage's stored sentence vectors, best sentence). Prints the overlap-only rule
+against the combined rule at the same share of supported pairs kept, and writes the rule it picks to --out
+(bot/support.json). The pairs are kept in .cache/support_pairs2.npy; --reuse refits from them.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.embeddings import make_embeddings
 from bot.evaluation import Gold, load_pack
-from bot.llm import best_support
+from bot.llm import _best_match
 from bot.retrieval import Retriever
 from bot.settings import load_settings
 from bot.store import Index
@@ -51,7 +54,10 @@ def main() -> None:
     ap.add_argument("--index", default=str(ROOT / ".cache" / "eval" / "squad2-dev" / "index"))
     ap.add_argument("--n", type=int, default=1500)
     ap.add_argument("--out", default=str(ROOT / "bot" / "support.json"))
-    ap.add_argument("--reuse", action="store_true", help="reuse the pairs of the last run (.cache/support_pairs.npy)")
+    ap.add_argument(
+        "--idf", action="store_true", help="weight words by rarity (IDF), to compare; the bot counts them alike"
+    )
+    ap.add_argument("--reuse", action="store_true", help="refit from the pairs of the last run")
     args = ap.parse_args()
 
     settings = load_settings()
@@ -65,14 +71,15 @@ def main() -> None:
     qs = qs[: args.n]
 
     rows = []  # overlap, cosine, label
-    cache = ROOT / ".cache" / "support_pairs.npy"
+    cache = ROOT / ".cache" / "support_pairs2.npy"
     for i, q in enumerate([] if args.reuse and cache.exists() else qs):
         hits = retr.search(q["question"], 4)
         claim = claim_of(q)
         cv = emb.embed_query_np(claim)
         ans = q["answers"][0]
         for h in hits:
-            ov = best_support(claim, h)[0]
+            ov = _best_match(claim, h)[0]
+            ov_idf = _best_match(claim, h, index.bm25.idf)[0]
             off = int(index.sent_offsets[h.row])
             n = len(h.chunk.sentences)
             cos = float((index.sent_vectors[off : off + n] @ cv).max()) if n else 0.0
@@ -82,7 +89,7 @@ def main() -> None:
                 # gold but this part lacks the answer, or another passage that also holds the answer
                 # (it may well support the claim): no clean label
                 continue
-            rows.append((ov, cos, 1 if is_gold else 0))
+            rows.append((ov, cos, 1 if is_gold else 0, ov_idf))
         if (i + 1) % 250 == 0:
             print(f"{i + 1}/{len(qs)} claims", flush=True)
     if rows:
@@ -91,10 +98,14 @@ def main() -> None:
     else:
         X = np.load(cache)
     ov, cos, y = X[:, 0], X[:, 1], X[:, 2].astype(int)
+    if args.idf:
+        ov = X[:, 3]  # rare words count more
     print(f"\n{len(y)} claim-passage pairs: {int(y.sum())} supported, {int((1 - y).sum())} not")
     for name, v in (("overlap", ov), ("cosine", cos)):
-        print(f"{name:8s} supported p10/p50/p90 {np.percentile(v[y == 1], [10, 50, 90]).round(3)}"
-              f"   not p10/p50/p90 {np.percentile(v[y == 0], [10, 50, 90]).round(3)}")
+        print(
+            f"{name:8s} supported p10/p50/p90 {np.percentile(v[y == 1], [10, 50, 90]).round(3)}"
+            f"   not p10/p50/p90 {np.percentile(v[y == 0], [10, 50, 90]).round(3)}"
+        )
 
     base = ov >= 0.5
     tpr0, fpr0 = rates(base, y)
@@ -119,19 +130,26 @@ def main() -> None:
         _, _, w, th = fit(a)
         tpr_o, fpr_o = rates(base[b], y[b])
         tpr, fpr = rates(ov[b] + w * (cos[b] - CENTER) >= th, y[b])
-        print(f"fit on {name} half, measured on the other: overlap alone kept {tpr_o:.3f} / wrong {fpr_o:.3f};"
-              f" combined kept {tpr:.3f} / wrong {fpr:.3f}")
+        print(
+            f"fit on {name} half, measured on the other: overlap alone kept {tpr_o:.3f} / wrong {fpr_o:.3f};"
+            f" combined kept {tpr:.3f} / wrong {fpr:.3f}"
+        )
     tpr, fpr, w, th = fit(np.ones(len(y), dtype=bool))
-    print(f"combined, all pairs (overlap + {w:.2f} * (cosine - {CENTER}) >= {th:.3f}): "
-          f"supported kept {tpr:.3f}, wrong passage accepted {fpr:.3f}")
+    print(
+        f"combined, all pairs (overlap + {w:.2f} * (cosine - {CENTER}) >= {th:.3f}): "
+        f"supported kept {tpr:.3f}, wrong passage accepted {fpr:.3f}"
+    )
     # Where overlap alone already gives the rule's answer on every pair, the cosine (an embedding of the
     # written sentence, ~15-40 ms) is skipped: the widest such band, at 0.05 steps.
     lin = ov + w * (cos - CENTER) >= th
     accept = min(a for a in np.arange(0.5, 1.051, 0.05) if lin[ov >= a].all())
     reject = max(r for r in np.arange(0.0, 0.51, 0.05) if not lin[ov < r].any())
-    print(f"overlap alone decides at >= {accept:.2f} (supported) and < {reject:.2f} (not); "
-          f"pairs that need the cosine: {((ov >= reject) & (ov < accept)).mean():.3f}")
+    print(
+        f"overlap alone decides at >= {accept:.2f} (supported) and < {reject:.2f} (not); "
+        f"pairs that need the cosine: {((ov >= reject) & (ov < accept)).mean():.3f}"
+    )
     out = {
+        "overlap": "idf" if args.idf else "plain",
         "accept": round(float(accept), 2),
         "reject": round(float(reject), 2),
         "weight": round(w, 3),

@@ -150,7 +150,9 @@ def test_question_length_limit_boundary():
 
 def test_follow_up_pronouns_are_resolved_offline(shipped_bot):
     history = [["Which leaders will Zelensky meet?", "Leaders of France, Germany and the UK."]]
-    assert shipped_bot.search_query("What do they want from the US?", history) == "What do the leaders want from the US?"
+    assert (
+        shipped_bot.search_query("What do they want from the US?", history) == "What do the leaders want from the US?"
+    )
     # a self-contained question is searched as is
     assert (
         shipped_bot.search_query("What security guarantees are being considered?", history)
@@ -172,12 +174,24 @@ def test_follow_up_with_nothing_to_resolve_folds_in_the_previous_question(shippe
     "previous, question, standalone",
     [
         ("Which leaders will Zelensky meet?", "What will they discuss?", "What will the leaders discuss?"),
-        ("What is the Multinational Force Ukraine?", "What would it do?", "What would the Multinational Force Ukraine do?"),
-        ("How is the US influencing the talks?", "What does it want from Ukraine?", "What does the US want from Ukraine?"),
+        (
+            "What is the Multinational Force Ukraine?",
+            "What would it do?",
+            "What would the Multinational Force Ukraine do?",
+        ),
+        (
+            "How is the US influencing the talks?",
+            "What does it want from Ukraine?",
+            "What does the US want from Ukraine?",
+        ),
         ("Does Russia oppose Ukraine joining NATO?", "Why does it oppose that?", "Why does Russia oppose that?"),
         ("What did Trump say about Zelensky?", "Why was he disappointed?", "Why was Trump disappointed?"),
         ("What did Trump say about Zelensky?", "What is his view of the plan?", "What is Trump's view of the plan?"),
-        ("What security guarantees are being considered?", "Who would provide them?", "Who would provide the security guarantees?"),
+        (
+            "What security guarantees are being considered?",
+            "Who would provide them?",
+            "Who would provide the security guarantees?",
+        ),
         ("Will Macron and Merz attend?", "What do they want?", "What do Macron and Merz want?"),
         ("Tell me about the London meeting", "When is it?", "When is the London meeting?"),
         ("What is NATO's role?", "What does it offer Ukraine?", "What does NATO offer Ukraine?"),

@@ -189,7 +189,7 @@ def test_the_citation_check_uses_embeddings_with_the_packaged_embedder(shipped_b
     assert b.llm.similarity is not None and b.llm.prefetch is not None
 
 
-def test_a_number_the_passage_does_not_have_is_unsupported(shipped_bot, fake):
+def test_a_number_or_a_denial_the_passage_does_not_have_is_unsupported(shipped_bot, fake):
     fake.script.append(
         {
             "content": "Security guarantees for Ukraine are being actively discussed among European "
@@ -203,10 +203,15 @@ def test_a_number_the_passage_does_not_have_is_unsupported(shipped_bot, fake):
     # every word in the passage but the number: still not supported
     from bot.llm import best_support, supports
 
-    row = next(h for h in shipped_bot.retrieve("Which leaders will Zelensky meet?", 5) if h.chunk.section == "Key Points")
+    row = next(
+        h for h in shipped_bot.retrieve("Which leaders will Zelensky meet?", 5) if h.chunk.section == "Key Points"
+    )
     claim = "President Zelensky will meet with 12 European leaders to discuss peace negotiations."
     assert best_support(claim, row)[0] >= 0.8 and supports(claim, row, shipped_bot.similarity)[0] is False
     assert supports(claim.replace("12 ", ""), row, shipped_bot.similarity)[0] is True
+    # nor is a sentence that the passage's own words deny
+    denied = "President Zelensky will not meet with European leaders to discuss peace negotiations."
+    assert supports(denied, row, shipped_bot.similarity)[0] is False
 
 
 def test_a_paraphrase_is_checked_by_embedding_similarity(shipped_bot, fake, article_text):
@@ -214,7 +219,7 @@ def test_a_paraphrase_is_checked_by_embedding_similarity(shipped_bot, fake, arti
     against the passage's sentences it is accepted, and quoted verbatim from the Key Points row."""
     from bot.llm import best_support, supports
 
-    claim = "Trump voiced frustration that Zelensky had not read the proposed agreement."
+    claim = "Trump voiced frustration over Zelensky’s grasp of the proposed agreement."
     b = llm_bot(shipped_bot, fake)
     row = next(h for h in b.retrieve("What did Trump say about Zelensky?", 5) if h.chunk.section == "Key Points")
     assert 0.3 <= best_support(claim, row)[0] < 0.5
@@ -228,7 +233,7 @@ def test_a_paraphrase_is_checked_by_embedding_similarity(shipped_bot, fake, arti
 
 def test_sentences_are_embedded_while_the_model_writes(shipped_bot, fake):
     """A paraphrased sentence that needs its embedding for the check is embedded during the stream, once."""
-    claim = "Trump voiced frustration that Zelensky had not read the proposed agreement."
+    claim = "Trump voiced frustration over Zelensky’s grasp of the proposed agreement."
     reply = f"{claim} [1] Security guarantees for Ukraine are being actively discussed among European leaders and the US [2]."
     fake.script.append({"content": reply, "gap": 0.02})
     b = llm_bot(shipped_bot, fake)

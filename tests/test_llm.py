@@ -271,3 +271,16 @@ def test_labelled_claims_about_the_shipped_article(shipped_bot):
     kept, wrong = result["combined"]
     assert kept >= 23 and wrong <= 2, result
     assert kept >= result["overlap"][0] and wrong <= result["overlap"][1], result
+
+
+def test_an_answer_in_another_language_than_the_articles_falls_back_to_quotes(shipped_bot, fake, article_text):
+    """Word overlap cannot check a French sentence against English passages, and cross-language cosines
+    separate supported from unsupported sentences too thinly to trust: such an answer is not shown as
+    cited; the reader gets the quoted answer and a note saying so."""
+    fake.script.append(
+        {"content": "Zelensky rencontrera à Londres les dirigeants de la France, de l'Allemagne et du Royaume-Uni [1]."}
+    )
+    a = llm_bot(shipped_bot, fake).answer("Quels dirigeants Zelensky va-t-il rencontrer à Londres ?")
+    assert len(fake.chat_requests()) == 1
+    assert a.grounded and a.citations and a.note and "quoting" in a.note
+    assert all(c.quote in article_text for c in a.citations) and "rencontrera" not in a.text

@@ -7,6 +7,7 @@ every browser context (its record must stay empty), screenshots in reports/scree
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 
 import pytest
@@ -215,3 +216,178 @@ def test_chat_streams_a_models_words_then_the_checked_answer(chromium, tmp_path)
         srv.stop()
         fake.close()
     assert guard.blocked == []
+
+
+# ------------------------------------------------------------------------------------ what a reader should know
+# With a model configured (a local OpenAI-protocol server whose replies each test scripts): sentences no passage
+# supports go into the "Sources (n)" message, a quoted fallback's note follows the answer in parentheses, and a
+# follow-up's standalone question ("Understood as: …") goes into the "Sources (n)" message too. All as text.
+UNSUPPORTED_REPLY = (
+    "Security guarantees for Ukraine are being actively discussed among European leaders and the US [1]. "
+    "The moon is made of green cheese [2]."
+)
+CHEESE = "The moon is made of green cheese."
+UNSUPPORTED_HEAD = "Not found in the articles (shown without a source):"
+NOT_REACHED = "The language model could not be reached; this answer is quoted from the articles."
+FIRST, FOLLOW = "Which leaders will Zelensky meet?", "What do they want from the US?"
+FALLBACK_Q = "Who is the German chancellor?"  # asked only in the fallback test: never in the model's answer cache
+
+
+def norm(s: str) -> str:
+    return " ".join(s.split())
+
+
+@pytest.fixture(scope="module")
+def llm_module(tmp_path_factory):
+    """(fake, server): the bot's server with a model, a FakeOpenAI whose script each test sets."""
+    from openai_fake import FakeOpenAI
+
+    fake = FakeOpenAI()
+    srv = BotServer(
+        tmp_path_factory.mktemp("chat-llm-server"),
+        BOT_RATE_LIMIT="1000",
+        BOT_LLM="on",
+        BOT_LLM_RETRIES="0",  # a scripted 500 falls back at once, no backoff
+        OPENAI_BASE_URL=fake.url,
+        OPENAI_API_KEY="test",
+    )
+    try:
+        srv.start()
+        yield fake, srv
+    finally:
+        srv.stop()
+        fake.close()
+
+
+@pytest.fixture
+def llm(llm_module):
+    """A fresh script per test (the server's answer cache is keyed by question and history: each test asks its
+    own questions)."""
+    fake, _ = llm_module
+    fake.script, fake.default = [], {"content": "NOT IN THE ARTICLES"}
+    fake.requests.clear()
+    fake.timings.clear()
+    yield llm_module
+    fake.script, fake.default = [], {"content": "NOT IN THE ARTICLES"}
+
+
+@pytest.fixture
+def llm_chat(chromium, llm):
+    """The chat page of the model server, behind a network guard."""
+    _, srv = llm
+    ctx = chromium.new_context(viewport={"width": 1100, "height": 900})
+    guard = NetworkGuard().install(ctx)
+    page = ctx.new_page()
+    page.goto(srv.url + "/chat/")
+    yield page
+    ctx.close()
+    assert guard.blocked == [], f"the page tried to leave the machine: {guard.blocked}"
+
+
+def stream_answer(server, question: str, history=None) -> dict:
+    """The answer object of the `done` event of /api/ask/stream, read over HTTP."""
+    import json
+    import urllib.request
+
+    body = {"question": question, **({"history": history} if history else {})}
+    req = urllib.request.Request(
+        server.url + "/api/ask/stream", data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(req, timeout=60) as r:
+        text = r.read().decode("utf-8")
+    for block in text.split("\n\n"):
+        lines = block.split("\n")
+        if lines[0] == "event: done":
+            return json.loads("".join(ln[len("data: ") :] for ln in lines[1:] if ln.startswith("data: ")))
+    raise AssertionError(f"no done event in the stream: {text[-2000:]}")
+
+
+def sources_messages(page):
+    return page.locator('[data-testid="bot"]').filter(has_text="Sources (")
+
+
+def test_chat_lists_sentences_no_passage_supports_in_the_sources(llm_chat, llm):
+    fake, srv = llm
+    fake.script = [{"content": UNSUPPORTED_REPLY}]
+    ask(llm_chat, ON_TOPIC)
+    sources = sources_messages(llm_chat)
+    expect(sources).to_have_count(1, timeout=30_000)
+    expect(sources.first).to_contain_text("Sources (1)")
+    final = http_json(srv.url + "/api/ask", {"question": ON_TOPIC})[1]  # from the server's cache, no model call
+    assert len(fake.chat_requests()) == 1, "the second ask was not answered from the cache"
+    assert final["grounded"] is True and final["unsupported"] == [CHEESE] and len(final["citations"]) == 1, final
+
+    # the answer: the cited sentence with [1], the invented one with no citation after it
+    bots = llm_chat.locator('[data-testid="bot"]')
+    expect(bots).to_have_count(2)
+    answer = norm(bots.first.inner_text())
+    assert answer == norm(final["answer"]), answer
+    assert answer.endswith(CHEESE) and not re.search(r"cheese\.\s*\[\d+\]", answer), answer
+    assert "[2]" not in answer and answer.count("[1]") == 1
+
+    # the Sources message, opened: the citation, then the invented sentence under its heading, as text
+    sources.first.get_by_text("Sources (1)").click()
+    c = final["citations"][0]
+    expect(llm_chat.get_by_text(f"[1] {c['source']} — {c['section']}")).to_be_visible()
+    expect(llm_chat.get_by_text(f"“{c['quote']}”")).to_be_visible()
+    expect(sources.first).to_contain_text(UNSUPPORTED_HEAD + "\n" + CHEESE, use_inner_text=True)
+    shown = sources.first.inner_text()
+    cited, _, rest = shown.partition(UNSUPPORTED_HEAD)
+    assert "cheese" not in cited, shown  # in no citation or quote
+    assert norm(rest) == CHEESE, shown  # nothing else: no "Understood as" for a first question
+    assert "Understood as" not in shown and "(" + NOT_REACHED + ")" not in bots.first.inner_text()
+    assert sources.first.locator("img, a, script").count() == 0
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    llm_chat.wait_for_timeout(1000)  # the opening animation, for the screenshot
+    llm_chat.screenshot(path=str(SCREENSHOTS / "chat-unsupported.png"))
+
+
+def test_chat_quotes_the_articles_with_a_note_when_the_model_fails(llm_chat, llm):
+    fake, srv = llm
+    fake.default = {"status": 500}
+    ask(llm_chat, FALLBACK_Q)
+    sources = sources_messages(llm_chat)
+    expect(sources).to_have_count(1, timeout=30_000)
+    assert len(fake.chat_requests()) == 1  # tried once, BOT_LLM_RETRIES=0
+    want = http_json(srv.url + "/api/ask", {"question": FALLBACK_Q})[1]  # a fallback is not cached: fails alike
+    assert want["grounded"] is True and want["citations"] and want["note"] == NOT_REACHED, want
+
+    answer = llm_chat.locator('[data-testid="bot"]').first
+    expect(answer).to_contain_text(f"({NOT_REACHED})")
+    assert norm(answer.inner_text()) == norm(f"{want['answer']} ({NOT_REACHED})")
+    expect(sources.first).to_contain_text(f"Sources ({len(want['citations'])})")
+    sources.first.get_by_text("Sources (").click()
+    for c in want["citations"]:
+        expect(llm_chat.get_by_text(f"[{c['n']}] {c['source']} — {c['section']}")).to_be_visible()
+        expect(llm_chat.get_by_text(f"“{c['quote']}”")).to_be_visible()
+        assert c["quote"] in want["answer"]  # quoted verbatim
+    assert UNSUPPORTED_HEAD not in sources.first.inner_text()
+    llm_chat.wait_for_timeout(1000)  # the opening animation, for the screenshot
+    llm_chat.screenshot(path=str(SCREENSHOTS / "chat-fallback-note.png"))
+
+
+def test_chat_shows_how_a_follow_up_was_understood(chat, server):
+    """Without a model (the offline rule): the follow-up's standalone question from the answer object is shown as
+    "Understood as: …" in its Sources message; the first answer's Sources message has none."""
+    a1 = http_json(server.url + "/api/ask", {"question": FIRST})[1]["answer"]
+    want = stream_answer(server, FOLLOW, [[FIRST, a1]])  # the history the chat keeps: [question, answer text]
+    assert want["grounded"] and want["standalone_question"] == "What do the leaders want from the US?", want
+    ask(chat, FIRST)
+    sources = sources_messages(chat)
+    expect(sources).to_have_count(1, timeout=30_000)
+    ask(chat, FOLLOW)
+    expect(sources).to_have_count(2, timeout=30_000)
+    second = sources.nth(1)
+    expect(chat.locator('[data-testid="bot"]').filter(has_text=want["citations"][0]["quote"][:50])).to_have_count(1)
+    second.get_by_text("Sources (").click()
+    line = "Understood as: " + want["standalone_question"]
+    expect(second).to_contain_text(line, use_inner_text=True)
+    expect(second.get_by_text(line)).to_be_visible()  # the opened Sources message, as text
+    assert norm(second.inner_text()).endswith(line)
+    sources.first.get_by_text("Sources (").click()
+    expect(sources.first.get_by_text(a1.split(" [")[0][:50])).to_be_visible()  # opened
+    assert "Understood as" not in sources.first.inner_text()
+    expect(second.get_by_text(line)).to_be_visible()  # both opened
+    chat.wait_for_timeout(1000)  # the opening animation, for the screenshot
+    second.get_by_text(line).scroll_into_view_if_needed()
+    chat.screenshot(path=str(SCREENSHOTS / "chat-understood-as.png"))

@@ -554,3 +554,226 @@ def test_widget_streams_a_models_words_then_the_checked_answer(chromium, tmp_pat
         fake.close()
     assert guard.blocked == [], f"requests left the machine: {guard.blocked}"
     assert errors == [], f"JavaScript errors in the page: {errors}"
+
+
+# ------------------------------------------------------------------------------------ what a reader should know
+# With a model configured (a local OpenAI-protocol server whose replies each test scripts), the widget shows, as
+# text, the sentences no passage supports, the note of a quoted fallback, and how a follow-up was understood.
+UNSUPPORTED_REPLY = (
+    "Security guarantees for Ukraine are being actively discussed among European leaders and the US [1]. "
+    "The moon is made of green cheese [2]."
+)
+CHEESE = "The moon is made of green cheese."
+UNSUPPORTED_HEAD = "Not found in the articles (shown without a source):"
+NOT_REACHED = "The language model could not be reached; this answer is quoted from the articles."
+FIRST, FOLLOW = "Which leaders will Zelensky meet?", "What do they want from the US?"
+FALLBACK_Q = "Who is the German chancellor?"  # asked only in the fallback test: never in the model's answer cache
+
+
+class LLMServer:
+    """The bot's server with a model (a FakeOpenAI) and a host page on another origin that embeds its widget."""
+
+    def __init__(self, fake, server, host):
+        self.fake, self.server, self.host = fake, server, host
+        self.url = server.url
+        self.page_url = host.url + "/index.html"
+
+
+@pytest.fixture(scope="module")
+def llm_module(tmp_path_factory):
+    from openai_fake import FakeOpenAI
+
+    fake = FakeOpenAI()
+    srv = BotServer(
+        tmp_path_factory.mktemp("widget-llm-server"),
+        BOT_RATE_LIMIT="1000",
+        BOT_LLM="on",
+        BOT_LLM_RETRIES="0",  # a scripted 500 falls back at once, no backoff
+        OPENAI_BASE_URL=fake.url,
+        OPENAI_API_KEY="test",
+    )
+    host = None
+    try:
+        srv.start()
+        folder = tmp_path_factory.mktemp("widget-llm-host")
+        html = host_page_html(srv.url + "/widget.js", title=TITLE, color=COLOR, starters=STARTERS)
+        (folder / "index.html").write_text(html, encoding="utf-8")
+        host = HostPage(folder).start()
+        assert host.url != srv.url  # another origin
+        yield LLMServer(fake, srv, host)
+    finally:
+        if host is not None:
+            host.stop()
+        srv.stop()
+        fake.close()
+
+
+@pytest.fixture
+def llm(llm_module):
+    """The module's model server with a fresh script: each test sets fake.script / fake.default itself.
+    (The server's answer cache is keyed by question and history: each test asks its own questions.)"""
+    fake = llm_module.fake
+    fake.script, fake.default = [], {"content": "NOT IN THE ARTICLES"}
+    fake.requests.clear()
+    fake.timings.clear()
+    yield llm_module
+    fake.script, fake.default = [], {"content": "NOT IN THE ARTICLES"}
+
+
+def stream_answer(server, question: str, history=None) -> dict:
+    """The answer object of the `done` event of /api/ask/stream (what the widget renders), read over HTTP."""
+    import urllib.request
+
+    body = {"question": question, **({"history": history} if history else {})}
+    req = urllib.request.Request(
+        server.url + "/api/ask/stream", data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(req, timeout=60) as r:
+        assert r.status == 200 and r.headers.get("content-type", "").startswith("text/event-stream")
+        text = r.read().decode("utf-8")
+    for block in text.split("\n\n"):
+        lines = block.split("\n")
+        if lines[0] == "event: done":
+            return json.loads("".join(ln[len("data: ") :] for ln in lines[1:] if ln.startswith("data: ")))
+    raise AssertionError(f"no done event in the stream: {text[-2000:]}")
+
+
+def test_widget_lists_sentences_no_passage_supports(open_page, llm):
+    """The model writes one supported and one invented sentence: the first keeps its citation and source, the
+    second is shown without one and listed, as text, under "Not found in the articles"."""
+    llm.fake.script = [{"content": UNSUPPORTED_REPLY}]
+    page = open_page(llm.page_url)
+    open_widget(page)
+    ask(page, ON_TOPIC)
+    bot = wait_answer(page, 1)
+    assert [r["body"].get("stream") for r in llm.fake.chat_requests()] == [True]
+    final = api_answer(llm.server, ON_TOPIC)  # the model's answer, from the server's cache: no new model call
+    assert len(llm.fake.chat_requests()) == 1, "the second ask was not answered from the cache"
+    assert final["grounded"] is True and final["unsupported"] == [CHEESE], final
+    assert len(final["citations"]) == 1 and final.get("note") is None and not final.get("standalone_question"), final
+
+    # the answer: the supported sentence with its citation, then the invented one with none after it
+    answer = bot.locator(".answer")
+    text = norm(answer.inner_text())
+    assert text == norm(final["answer"])
+    assert text.endswith(CHEESE), text
+    assert not re.search(r"cheese\.\s*\[\d+\]", text), text
+    assert "[2]" not in bot.inner_text()  # the model's number for the invented sentence is gone
+    expect(answer.locator(".cite")).to_have_text(["[1]"])
+    expect(answer.locator(".cite", has_text="cheese")).to_have_count(0)
+    # the cited sentence's source
+    items = bot.locator(".sources li")
+    expect(items).to_have_count(1)
+    c = final["citations"][0]
+    expect(items.first.locator(".src-n")).to_have_text("1")
+    expect(items.first.locator(".src-file")).to_have_text(c["source"])
+    expect(items.first.locator(".src-sec")).to_have_text(c["section"])
+    expect(items.first.locator("details > blockquote")).to_have_text(c["quote"])
+    assert "actively discussed among European leaders and the US" in c["quote"]
+    assert "cheese" not in bot.locator(".sources").inner_text()  # the invented sentence is in no source
+
+    # the block: a heading, then the sentence, as text, outside the sources list and not as a citation
+    block = bot.locator(".aside.unsupported")
+    expect(block).to_be_visible()
+    expect(block.locator(".aside-h")).to_have_text(UNSUPPORTED_HEAD)
+    expect(block.locator(".aside-t")).to_have_text([CHEESE])
+    assert block.evaluate("e => !e.closest('.sources') && !e.querySelector('.cite, a, details, img')")
+    expect(bot.locator(".sources .aside")).to_have_count(0)
+    # below the sources list, in the same bubble
+    assert block.evaluate("e => !!(e.compareDocumentPosition(e.parentNode.querySelector(':scope > .sources')) & 2)")
+    # nothing else to tell: no note, no "Understood as"
+    expect(bot.locator(".note-line")).to_have_count(0)
+    expect(bot.locator(".searched")).to_have_count(0)
+
+    # screenshot: the question, the answer, its source (quote open) and the block
+    items.first.locator("summary").click()
+    page.locator(f"{W} .log").evaluate("l => { l.scrollTop = l.querySelector('.msg.user').offsetTop - 8 }")
+    expect(block).to_be_in_viewport()
+    shot(page, "widget-unsupported.png")
+
+
+def test_widget_quotes_the_articles_with_a_note_when_the_model_fails(open_page, llm):
+    """The model answers HTTP 500 (no retries): the widget shows the quoted answer, its sources and the note."""
+    llm.fake.default = {"status": 500}
+    page = open_page(llm.page_url)
+    open_widget(page)
+    ask(page, FALLBACK_Q)
+    bot = wait_answer(page, 1)
+    assert len(llm.fake.chat_requests()) == 1  # tried once, BOT_LLM_RETRIES=0
+    want = api_answer(llm.server, FALLBACK_Q)  # a fallback is not cached: fails alike
+    assert len(llm.fake.chat_requests()) == 2
+    assert want["grounded"] is True and want["citations"] and want["note"] == NOT_REACHED, want
+    assert want["unsupported"] == []
+
+    expect(bot).not_to_have_class(re.compile(r"\b(abstain|error)\b"))
+    answer = bot.locator(".answer")
+    assert norm(answer.inner_text()) == norm(want["answer"])
+    expect(answer.locator(".cite").first).to_have_text("[1]")
+    items = bot.locator(".sources li")
+    expect(items).to_have_count(len(want["citations"]))
+    article = norm(ARTICLE.read_text(encoding="utf-8-sig"))
+    for i, c in enumerate(want["citations"]):
+        expect(items.nth(i).locator(".src-file")).to_have_text(c["source"])
+        expect(items.nth(i).locator("details > blockquote")).to_have_text(c["quote"])
+        assert norm(c["quote"]) in article and norm(c["quote"]) in norm(want["answer"])  # quoted, verbatim
+    expect(bot.locator(".note-line")).to_have_text(NOT_REACHED)
+    expect(bot.locator(".note-line")).to_be_visible()
+    expect(bot.locator(".unsupported")).to_have_count(0)
+    expect(bot.locator(".searched")).to_have_count(0)
+    page.locator(f"{W} .log").evaluate("l => { l.scrollTop = l.querySelector('.msg.user').offsetTop - 8 }")
+    shot(page, "widget-fallback-note.png")
+
+
+def test_widget_shows_how_a_follow_up_was_understood(open_page, server):
+    """Without a model (the offline rule): "they" in the follow-up is resolved against the first question, and the
+    widget shows the standalone question of the answer object ("Understood as: …"); the first answer has none."""
+    page = open_page()
+    bodies = stream_posts(page)
+    open_widget(page)
+    ask(page, FIRST)
+    first = wait_answer(page, 1)
+    ask(page, FOLLOW)
+    second = wait_answer(page, 2)
+    assert len(bodies) == 2 and bodies[1]["question"] == FOLLOW and bodies[1]["history"][0][0] == FIRST, bodies
+    # the same request over HTTP: the answer object the widget rendered
+    want = stream_answer(server, FOLLOW, bodies[1]["history"])
+    assert want["standalone_question"] == "What do the leaders want from the US?", want
+    assert "standalone_question" not in stream_answer(server, FIRST)
+
+    line = second.locator(".aside.searched")
+    expect(line).to_have_text("Understood as: " + want["standalone_question"])
+    expect(line).to_be_visible()
+    expect(second.locator(".aside")).to_have_count(1)  # no note, nothing unsupported (a quoted answer)
+    assert norm(second.locator(".answer").inner_text()) == norm(want["answer"])
+    expect(first.locator(".aside")).to_have_count(0)
+    shot(page, "widget-understood-as.png")
+
+
+def test_widget_shows_the_models_reading_of_a_follow_up(open_page, llm):
+    """With a model, the follow-up is condensed by a model call; its reply is the "Understood as" line, and the
+    model writes the answer to that standalone question."""
+    standalone = "What do European leaders want from the US?"
+    llm.fake.script = [
+        {"content": "Zelensky will meet European leaders in London [1]."},  # the first answer
+        {"content": standalone},  # condense (not streamed)
+        {"content": "European leaders want security guarantees from the US [1]."},  # the follow-up's answer
+    ]
+    page = open_page(llm.page_url)
+    bodies = stream_posts(page)
+    open_widget(page)
+    ask(page, FIRST)
+    first = wait_answer(page, 1)
+    ask(page, FOLLOW)
+    second = wait_answer(page, 2)
+    reqs = llm.fake.chat_requests()
+    assert [bool(r["body"].get("stream")) for r in reqs] == [True, False, True], reqs
+    condense = reqs[1]["body"]["messages"][-1]["content"]
+    assert f"User: {FIRST}" in condense and f"Last question: {FOLLOW}" in condense, condense
+    assert standalone in reqs[2]["body"]["messages"][-1]["content"]  # the model answers the standalone question
+    (q, a), *rest = bodies[1]["history"]
+    assert q == FIRST and norm(a) == norm(first.locator(".answer").inner_text()) and not rest, bodies
+
+    expect(second.locator(".aside.searched")).to_have_text("Understood as: " + standalone)
+    expect(second.locator(".sources li").first).to_be_visible()
+    expect(second.locator(".answer")).to_contain_text("European leaders want security guarantees from the US.")
+    expect(first.locator(".aside")).to_have_count(0)

@@ -394,6 +394,7 @@ class LLMAnswerer:
         a.unsupported = unsupported
         a.checks = stats
         a.tokens = {"prompt": usage.get("input_tokens", 0), "completion": usage.get("output_tokens", 0)}
+        a.standalone_question = standalone if standalone and standalone != question else None  # kept in the cache
         if self.settings.llm_cache_size:
             key = self._key(question, history, version)
             self._cache[key] = copy.deepcopy(a)

@@ -60,6 +60,12 @@ class AnswerOut(BaseModel):
         default_factory=list, description="Generated sentences no passage supports (shown without a citation)."
     )
     note: str | None = Field(None, description="Why the answer is quoted rather than written (model unreachable).")
+    standalone_question: str | None = Field(
+        None, description="How a follow-up was understood: the standalone question searched and answered."
+    )
+    tokens: dict[str, int] | None = Field(
+        None, description="Prompt and completion tokens, when a language model wrote the answer."
+    )
     timings_ms: dict[str, float]
 
 

@@ -122,6 +122,10 @@ def test_follow_up_is_rewritten_by_the_model(shipped_bot, fake):
     assert "What do European leaders want from the US in the peace talks?" in answer["body"]["messages"][-1]["content"]
     assert a.question == "What do they want from the US?"
     assert a.to_dict()["standalone_question"] == "What do European leaders want from the US in the peace talks?"
+    # asked again: the cached answer, and still how the follow-up was understood
+    again = b.answer("What do they want from the US?", history=[["Which leaders will Zelensky meet?", "…"]])
+    assert len(fake.chat_requests()) == 2 and again.text == a.text
+    assert again.standalone_question == a.standalone_question
 
 
 def test_passages_are_trimmed_to_the_token_budget(shipped_bot, fake):

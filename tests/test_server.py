@@ -73,8 +73,11 @@ def test_ask_returns_what_the_python_api_returns(live):
         "suggestions",
         "unsupported",
         "note",
+        "standalone_question",
+        "tokens",
         "timings_ms",
     }
+    assert d["note"] is None and d["standalone_question"] is None and d["tokens"] is None  # stable keys
     want = live.bot.answer(q).to_dict()
     assert (d["answer"], d["grounded"], d["citations"]) == (want["answer"], want["grounded"], want["citations"])
     assert d["grounded"] and d["citations"] and set(d["citations"][0]) == {"n", "source", "section", "quote", "score"}
@@ -91,6 +94,7 @@ def test_history_is_passed_to_the_engine(live):
     d = httpx.post(f"{live.url}/api/ask", json=body).json()
     want = live.bot.answer(body["question"], body["history"]).to_dict()
     assert d["answer"] == want["answer"]
+    assert d["standalone_question"] == want["standalone_question"] == "What do the leaders want from the US?"
 
 
 def test_stream_sends_deltas_then_the_answer(live):

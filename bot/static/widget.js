@@ -181,6 +181,7 @@
     ".notice .warn{color:#b42318;font-weight:600;}",
     ".aside{margin-top:8px;font-size:12px;line-height:1.45;color:#52606d;}",
     ".aside-h{font-weight:600;}",
+    ".aside.unsupported{border-top:1px dashed #e4e7eb;padding-top:6px;}",
     ".unsupported .aside-t{color:#8a4b00;}",
     ".count{margin-left:auto;white-space:nowrap;}",
     ".count.over{color:#b42318;font-weight:600;}",

@@ -5,8 +5,12 @@ arrives).
     python3 benchmarks/llm_overhead.py [--questions 24] [--json PATH]
 
 The model is a local server speaking OpenAI's chat-completions protocol (tests/openai_fake.py) that answers
-at once with a correctly cited sentence, so the real openai SDK and langchain-openai run and the model's own
-time is what that server spends (its handler time, measured on its side). Overhead per question = wall time
+at once, so the real openai SDK and langchain-openai run and the model's own time is what that server spends
+(its handler time, measured on its side). Replies are written from the passages the model is given:
+  1. a sentence of passage 1, cited [1] (word overlap settles the check: no embedding);
+  2. a paraphrase from eval/claims/shipped.jsonl, then a sentence of passage 2 (the paraphrase needs its
+     embedding for the check); the questions are "Is it true that <claim>?";
+  3. the same as 2, streamed at 50 words/s (the paraphrase is embedded while the model still writes). Overhead per question = wall time
 of Bot.answer - the model's time; it includes retrieval, the extractive gate, prompt rendering, the HTTP
 client and citation checking. The answer cache is off. Everything stays on loopback.
 """
@@ -28,12 +32,6 @@ sys.path.insert(0, str(ROOT / "tests"))
 from openai_fake import FakeOpenAI  # noqa: E402
 
 REPLY = "Security guarantees for Ukraine are being actively discussed among European leaders and the US [1]."
-# what a model more often writes: several sentences in its own words (each is embedded for the check)
-PARAPHRASED = (
-    "Security guarantees for Ukraine are being discussed by European leaders and the US [1]. "
-    "They are meant to make sure any peace deal stops further Russian aggression [1]. "
-    "The Multinational Force Ukraine, a coalition of willing nations, could provide military support [2]."
-)
 
 
 def main() -> None:
@@ -64,17 +62,37 @@ def main() -> None:
     qs = [json.loads(x) for x in (ROOT / "eval/articles/questions.jsonl").read_text().splitlines()]
     qs = [q["question"] for q in qs if q["answerable"]][: args.questions]
 
+    claims = [
+        json.loads(x)["claim"]
+        for x in (ROOT / "eval/claims/shipped.jsonl").read_text().splitlines()
+        if x.strip() and json.loads(x)["supported"]
+    ][: args.questions]
+
+    def passages_for(q: str):
+        """The passages the model will be given for q (the same retrieval and budget the bot runs)."""
+        return bot.llm.budget(bot.retriever.search(q, max(bot.settings.top_k, 5)), q)
+
+    def close_case(q: str) -> tuple[str, str]:
+        ps = passages_for(q)
+        return q, f"{ps[0].chunk.sentences[0].text} [1]"
+
+    def paraphrase_case(claim: str) -> tuple[str, str]:
+        q = f"Is it true that {claim[0].lower()}{claim[1:].rstrip('.')}?"
+        ps = passages_for(q)
+        return q, f"{claim} [1] {ps[1].chunk.sentences[0].text} [2]"
+
     results = {}
     runs = (
-        ("one close sentence", REPLY, False),
-        ("three paraphrased sentences", PARAPHRASED, False),
-        ("three paraphrased sentences, streamed at 50 words/s", PARAPHRASED, True),
+        ("one sentence close to passage 1", [close_case(q) for q in qs], False),
+        ("a paraphrase, then a close sentence", [paraphrase_case(c) for c in claims], False),
+        ("the same, streamed at 50 words/s", [paraphrase_case(c) for c in claims], True),
     )
-    for label, reply, streamed in runs:
-        fake.default = {"content": reply, "gap": 0.02} if streamed else {"content": reply}
-        bot.answer(qs[0])  # warm-up
-        over, model, grounded_by_model = [], [], 0
-        for q in qs:
+    for label, cases, streamed in runs:
+        fake.default = {"content": cases[0][1]}
+        bot.answer(cases[0][0])  # warm-up
+        over, model, pre, grounded_by_model = [], [], [], 0
+        for q, reply in cases:
+            fake.script.append({"content": reply, "gap": 0.02} if streamed else {"content": reply})
             n0 = len(fake.timings)
             bot.embedder.embed_query_np.cache_clear()  # the question and the written sentences are embedded anew
             t = time.perf_counter()
@@ -84,6 +102,10 @@ def main() -> None:
             else:
                 bot.answer(q)
             wall = time.perf_counter() - t
+            fake.script.clear()
+            if fake.timings[n0:]:
+                pre.append(fake.timings[n0]["arrived"] - t)
+            time.sleep(0.01)  # the model server notes its end just after its last write: let it
             spent = sum(x.get("end", x["arrived"]) - x["arrived"] for x in fake.timings[n0:])
             if len(fake.timings) > n0:
                 grounded_by_model += 1
@@ -91,15 +113,14 @@ def main() -> None:
                 model.append(spent)
         o = stats_ms(over)
         results[label] = o
-        print(
-            f"\nreply: {label}; questions answered by the model: {grounded_by_model} of {len(qs)} (the rest abstained at the gate)"
-        )
+        print(f"\nreply: {label}; answered by the model: {grounded_by_model} of {len(cases)} (the rest abstained)")
         print(
             f"chain overhead on top of the model: p50 {o['p50']:.1f} ms, p95 {o['p95']:.1f} ms "
-            f"(model's own time p50 {stats_ms(model)['p50']:.2f} ms)"
+            f"(model's own time p50 {stats_ms(model)['p50']:.2f} ms; before the model's request p50 "
+            f"{stats_ms(pre)['p50']:.1f} ms)"
         )
         print(f"   TARGET overhead p50 <= 50 ms: {'MET' if o['p50'] <= 50 else 'NOT MET'}")
-    o = results["one close sentence"]
+    o = results["one sentence close to passage 1"]
 
     # first token: the model streams a chunk every 50 ms; compare when its first chunk left the model server
     # with when the first delta reached an SSE client of /api/ask/stream (same process, same clock)

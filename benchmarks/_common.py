@@ -207,3 +207,24 @@ def bot_server(env: dict, timeout: float = 120):
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+def scripted_model_bot(model_url: str):
+    """A Bot on the shipped corpus that writes answers with the model at model_url (a scripted
+    OpenAI-protocol server): answer cache and retries off, no rate limit."""
+    from bot.engine import Bot, ingest
+    from bot.settings import load_settings
+
+    s = load_settings(
+        corpus_dir=SHIPPED_CORPUS,
+        index_dir=SHIPPED_INDEX,
+        cache_dir=CACHE_DIR,
+        openai_base_url=model_url,
+        openai_api_key="bench",
+        llm_cache_size=0,
+        llm_retries=0,
+        rate_limit=10**9,
+        data_dir=CACHE_DIR / "bench-data",
+    )
+    ingest(s)
+    return Bot.from_settings(s, build=False)

@@ -21,7 +21,7 @@ import re
 import sys
 from pathlib import Path
 
-from _common import CACHE_DIR, ROOT, SHIPPED_CORPUS, SHIPPED_INDEX, header, machine, machine_line
+from _common import ROOT, SHIPPED_CORPUS, header, machine, machine_line, scripted_model_bot
 
 sys.path.insert(0, str(ROOT / "tests"))
 from openai_fake import FakeOpenAI  # noqa: E402
@@ -43,21 +43,9 @@ def main() -> None:
     ap.add_argument("--json", metavar="PATH")
     args = ap.parse_args()
     start = header("Citation check against a scripted model (local OpenAI-protocol server)")
-    from bot.engine import Bot, ingest
-    from bot.settings import load_settings
 
     fake = FakeOpenAI()
-    s = load_settings(
-        corpus_dir=SHIPPED_CORPUS,
-        index_dir=SHIPPED_INDEX,
-        cache_dir=CACHE_DIR,
-        openai_base_url=fake.url,
-        openai_api_key="bench",
-        llm_cache_size=0,
-        llm_retries=0,
-    )
-    ingest(s)
-    bot = Bot.from_settings(s, build=False)
+    bot = scripted_model_bot(fake.url)
     source_text = {p.name: p.read_bytes().decode("utf-8-sig") for p in SHIPPED_CORPUS.rglob("*") if p.is_file()}
     qs = [json.loads(x) for x in (ROOT / "eval/articles/questions.jsonl").read_text().splitlines() if x.strip()]
     qs = [q["question"] for q in qs if q["answerable"]]

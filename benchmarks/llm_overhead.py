@@ -26,7 +26,7 @@ from pathlib import Path
 
 import httpx
 
-from _common import CACHE_DIR, ROOT, SHIPPED_CORPUS, SHIPPED_INDEX, header, machine, machine_line, stats_ms
+from _common import ROOT, header, machine, machine_line, scripted_model_bot, stats_ms
 
 sys.path.insert(0, str(ROOT / "tests"))
 from openai_fake import FakeOpenAI  # noqa: E402
@@ -40,25 +40,11 @@ def main() -> None:
     ap.add_argument("--json", metavar="PATH")
     args = ap.parse_args()
     start = header("LLM chain overhead and first-token forwarding (fake OpenAI-protocol model on loopback)")
-    from bot.engine import Bot, ingest
     from bot.server import create_app
-    from bot.settings import load_settings
 
     fake = FakeOpenAI()
     fake.default = {"content": REPLY, "gap": 0.05}
-    s = load_settings(
-        corpus_dir=SHIPPED_CORPUS,
-        index_dir=SHIPPED_INDEX,
-        cache_dir=CACHE_DIR,
-        openai_base_url=fake.url,
-        openai_api_key="bench",
-        llm_cache_size=0,
-        llm_retries=0,
-        rate_limit=10**9,
-        data_dir=CACHE_DIR / "bench-data",
-    )
-    ingest(s)
-    bot = Bot.from_settings(s, build=False)
+    bot = scripted_model_bot(fake.url)
     qs = [json.loads(x) for x in (ROOT / "eval/articles/questions.jsonl").read_text().splitlines()]
     qs = [q["question"] for q in qs if q["answerable"]][: args.questions]
 

@@ -288,3 +288,17 @@ def test_an_answer_in_another_language_than_the_articles_falls_back_to_quotes(sh
     assert len(fake.chat_requests()) == 1
     assert a.grounded and a.citations and a.note and "quoting" in a.note
     assert all(c.quote in article_text for c in a.citations) and "rencontrera" not in a.text
+
+
+def test_a_sentence_another_given_passage_denies_is_not_cited(shipped_bot):
+    """ "Ukraine formally joined NATO" shares most words with several passages, and one of them says
+    "without formally integrating it into the alliance": it is not shown as cited to any of them."""
+    from bot.llm import supports, verify
+    from bot.retrieval import Hit
+
+    chunks = shipped_bot.index.chunks
+    hits = [Hit(i, c, 0, 0, 0, 0) for i, c in enumerate(chunks)]
+    claim = "Ukraine formally joined NATO at the London meeting."
+    assert any(supports(claim, h, shipped_bot.similarity)[0] for h in hits)  # topic words alone would pass
+    text, cites, unsupported, _ = verify(claim + " [1]", hits, shipped_bot.similarity)
+    assert unsupported == [claim] and cites == [] and "[" not in text

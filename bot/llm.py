@@ -44,8 +44,11 @@ def support_rule() -> dict:
     return json.loads(RULE_FILE.read_text())
 
 
-def _stems(text: str) -> set[str]:
-    return {stem(w) for w in words(text) if w not in STOPWORDS}
+@functools.lru_cache(maxsize=8192)
+def _stems(text: str) -> frozenset[str]:
+    """Content-word stems; cached, since the check compares each written sentence with the same passage
+    sentences several times (cited passages, every passage, denials)."""
+    return frozenset(stem(w) for w in words(text) if w not in STOPWORDS)
 
 
 class _Done:

@@ -226,3 +226,44 @@ STREAM_PROBE = """
   }).observe(root, {childList: true, subtree: true});
 }
 """
+
+
+def norm(s: str) -> str:
+    """Whitespace collapsed, to compare text as a reader sees it."""
+    return " ".join(s.split())
+
+
+def model_server(workdir: Path, model_url: str) -> BotServer:
+    """The web server (not started yet) writing answers with the model at model_url: a scripted
+    OpenAI-protocol server (tests/openai_fake.py). Retries off, so a scripted 500 falls back at once."""
+    return BotServer(
+        workdir,
+        BOT_RATE_LIMIT="1000",
+        BOT_LLM="on",
+        BOT_LLM_RETRIES="0",
+        OPENAI_BASE_URL=model_url,
+        OPENAI_API_KEY="test",
+    )
+
+
+def reset_script(fake) -> None:
+    """An empty script for the scripted model, which then refuses; its request log cleared."""
+    fake.script, fake.default = [], {"content": "NOT IN THE ARTICLES"}
+    fake.requests.clear()
+    fake.timings.clear()
+
+
+def stream_answer(server, question: str, history=None) -> dict:
+    """The answer object of the `done` event of /api/ask/stream (what the pages render), read over HTTP."""
+    body = {"question": question, **({"history": history} if history else {})}
+    req = urllib.request.Request(
+        server.url + "/api/ask/stream", data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(req, timeout=60) as r:
+        assert r.status == 200 and r.headers.get("content-type", "").startswith("text/event-stream")
+        text = r.read().decode("utf-8")
+    for block in text.split("\n\n"):
+        lines = block.split("\n")
+        if lines[0] == "event: done":
+            return json.loads("".join(ln[len("data: ") :] for ln in lines[1:] if ln.startswith("data: ")))
+    raise AssertionError(f"no done event in the stream: {text[-2000:]}")

@@ -117,3 +117,15 @@ def embed_calls(monkeypatch):
 
     monkeypatch.setattr(CachedEmbedder, "embed", spy)
     return calls
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """Debian's Chromium through Playwright, one per test module (browser tests only)."""
+    from browser_support import launch_chromium
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = launch_chromium(p)
+        yield browser
+        browser.close()

@@ -12,7 +12,18 @@ import sqlite3
 
 import pytest
 from _support import OFF_TOPIC, ON_TOPIC
-from browser_support import SCREENSHOTS, BotServer, HostPage, NetworkGuard, browser_missing, http_json, launch_chromium
+from browser_support import (
+    SCREENSHOTS,
+    BotServer,
+    HostPage,
+    NetworkGuard,
+    browser_missing,
+    http_json,
+    model_server,
+    norm,
+    reset_script,
+    stream_answer,
+)
 
 _MISSING = browser_missing()
 if _MISSING and os.environ.get("BOT_TEST_REQUIRE_BROWSER", "").strip() == "1":
@@ -31,16 +42,6 @@ def server(tmp_path_factory):
     srv = BotServer(tmp_path_factory.mktemp("chat-server"), BOT_RATE_LIMIT="1000").start()
     yield srv
     srv.stop()
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = launch_chromium(p)
-        yield b
-        b.close()
 
 
 @pytest.fixture
@@ -193,7 +194,7 @@ def test_chat_streams_a_models_words_then_the_checked_answer(chromium, tmp_path)
     fake = FakeOpenAI()
     reply = "Security guarantees for Ukraine are being actively discussed among European leaders and the US [4]."
     fake.default = {"content": reply, "gap": 0.15}
-    srv = BotServer(tmp_path, BOT_RATE_LIMIT="1000", OPENAI_BASE_URL=fake.url, OPENAI_API_KEY="test").start()
+    srv = model_server(tmp_path, fake.url).start()
     ctx = chromium.new_context(viewport={"width": 1100, "height": 900})
     guard = NetworkGuard().install(ctx)
     try:
@@ -233,24 +234,13 @@ FIRST, FOLLOW = "Which leaders will Zelensky meet?", "What do they want from the
 FALLBACK_Q = "Who is the German chancellor?"  # asked only in the fallback test: never in the model's answer cache
 
 
-def norm(s: str) -> str:
-    return " ".join(s.split())
-
-
 @pytest.fixture(scope="module")
 def llm_module(tmp_path_factory):
     """(fake, server): the bot's server with a model, a FakeOpenAI whose script each test sets."""
     from openai_fake import FakeOpenAI
 
     fake = FakeOpenAI()
-    srv = BotServer(
-        tmp_path_factory.mktemp("chat-llm-server"),
-        BOT_RATE_LIMIT="1000",
-        BOT_LLM="on",
-        BOT_LLM_RETRIES="0",  # a scripted 500 falls back at once, no backoff
-        OPENAI_BASE_URL=fake.url,
-        OPENAI_API_KEY="test",
-    )
+    srv = model_server(tmp_path_factory.mktemp("chat-llm-server"), fake.url)
     try:
         srv.start()
         yield fake, srv
@@ -264,11 +254,9 @@ def llm(llm_module):
     """A fresh script per test (the server's answer cache is keyed by question and history: each test asks its
     own questions)."""
     fake, _ = llm_module
-    fake.script, fake.default = [], {"content": "NOT IN THE ARTICLES"}
-    fake.requests.clear()
-    fake.timings.clear()
+    reset_script(fake)
     yield llm_module
-    fake.script, fake.default = [], {"content": "NOT IN THE ARTICLES"}
+    reset_script(fake)
 
 
 @pytest.fixture
@@ -282,24 +270,6 @@ def llm_chat(chromium, llm):
     yield page
     ctx.close()
     assert guard.blocked == [], f"the page tried to leave the machine: {guard.blocked}"
-
-
-def stream_answer(server, question: str, history=None) -> dict:
-    """The answer object of the `done` event of /api/ask/stream, read over HTTP."""
-    import json
-    import urllib.request
-
-    body = {"question": question, **({"history": history} if history else {})}
-    req = urllib.request.Request(
-        server.url + "/api/ask/stream", data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
-    )
-    with urllib.request.urlopen(req, timeout=60) as r:
-        text = r.read().decode("utf-8")
-    for block in text.split("\n\n"):
-        lines = block.split("\n")
-        if lines[0] == "event: done":
-            return json.loads("".join(ln[len("data: ") :] for ln in lines[1:] if ln.startswith("data: ")))
-    raise AssertionError(f"no done event in the stream: {text[-2000:]}")
 
 
 def sources_messages(page):

@@ -26,7 +26,10 @@ from browser_support import (
     browser_missing,
     host_page_html,
     http_json,
-    launch_chromium,
+    model_server,
+    norm,
+    reset_script,
+    stream_answer,
 )
 
 _MISSING = browser_missing()
@@ -61,16 +64,6 @@ def host(server, tmp_path_factory):
     page = HostPage(folder).start()
     yield page
     page.stop()
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = launch_chromium(p)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -128,10 +121,6 @@ def api_answer(server, question: str, history=None) -> dict:
     )
     assert status == 200, body
     return body
-
-
-def norm(s: str) -> str:
-    return " ".join(s.split())
 
 
 def shot(page, name: str) -> None:
@@ -485,9 +474,7 @@ def test_widget_streams_a_models_words_then_the_checked_answer(chromium, tmp_pat
     # supported by the article's "Security guarantees ... discussed" passage; [4] is the model's raw numbering
     reply = "Security guarantees for Ukraine are being actively discussed among European leaders and the US [4]."
     fake.default = {"content": reply, "gap": 0.15}
-    srv = BotServer(
-        tmp_path / "server", BOT_RATE_LIMIT="1000", BOT_LLM="on", OPENAI_BASE_URL=fake.url, OPENAI_API_KEY="test"
-    )
+    srv = model_server(tmp_path / "server", fake.url)
     folder = tmp_path / "host"
     folder.mkdir()
     host = None
@@ -584,14 +571,7 @@ def llm_module(tmp_path_factory):
     from openai_fake import FakeOpenAI
 
     fake = FakeOpenAI()
-    srv = BotServer(
-        tmp_path_factory.mktemp("widget-llm-server"),
-        BOT_RATE_LIMIT="1000",
-        BOT_LLM="on",
-        BOT_LLM_RETRIES="0",  # a scripted 500 falls back at once, no backoff
-        OPENAI_BASE_URL=fake.url,
-        OPENAI_API_KEY="test",
-    )
+    srv = model_server(tmp_path_factory.mktemp("widget-llm-server"), fake.url)
     host = None
     try:
         srv.start()
@@ -613,29 +593,9 @@ def llm(llm_module):
     """The module's model server with a fresh script: each test sets fake.script / fake.default itself.
     (The server's answer cache is keyed by question and history: each test asks its own questions.)"""
     fake = llm_module.fake
-    fake.script, fake.default = [], {"content": "NOT IN THE ARTICLES"}
-    fake.requests.clear()
-    fake.timings.clear()
+    reset_script(fake)
     yield llm_module
-    fake.script, fake.default = [], {"content": "NOT IN THE ARTICLES"}
-
-
-def stream_answer(server, question: str, history=None) -> dict:
-    """The answer object of the `done` event of /api/ask/stream (what the widget renders), read over HTTP."""
-    import urllib.request
-
-    body = {"question": question, **({"history": history} if history else {})}
-    req = urllib.request.Request(
-        server.url + "/api/ask/stream", data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
-    )
-    with urllib.request.urlopen(req, timeout=60) as r:
-        assert r.status == 200 and r.headers.get("content-type", "").startswith("text/event-stream")
-        text = r.read().decode("utf-8")
-    for block in text.split("\n\n"):
-        lines = block.split("\n")
-        if lines[0] == "event: done":
-            return json.loads("".join(ln[len("data: ") :] for ln in lines[1:] if ln.startswith("data: ")))
-    raise AssertionError(f"no done event in the stream: {text[-2000:]}")
+    reset_script(fake)
 
 
 def test_widget_lists_sentences_no_passage_supports(open_page, llm):

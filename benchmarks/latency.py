@@ -194,6 +194,23 @@ def report(name: str, meta: dict, res: dict, n_questions: int, cycles: int) -> N
     )
 
 
+def summary_row(name: str, meta: dict, res: dict, n_questions: int) -> list:
+    """One row of the closing summary table."""
+    p50 = res["answer"]["p50"]
+    return [
+        name,
+        meta["chunks"],
+        n_questions,
+        res["embed"]["p50"],
+        res["retrieval"]["p50"],
+        p50,
+        res["answer"]["p95"],
+        res["answer_repeat_cached_query"]["p50"],
+        TARGET_MS[name],
+        "MET" if p50 <= TARGET_MS[name] else "NOT MET",
+    ]
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--bench", type=Path, default=C.DEFAULT_BENCH, help="squad2 pack folder")
@@ -227,20 +244,7 @@ def main(argv=None) -> int:
         res = measure(bot, qs, cycles, args.warmup)
         report("shipped", meta, res, len(qs), cycles)
         results["corpora"]["shipped"] = {"meta": meta, "questions": len(qs), "cycles": cycles, **res}
-        summary.append(
-            [
-                "shipped",
-                meta["chunks"],
-                len(qs),
-                res["embed"]["p50"],
-                res["retrieval"]["p50"],
-                res["answer"]["p50"],
-                res["answer"]["p95"],
-                res["answer_repeat_cached_query"]["p50"],
-                TARGET_MS["shipped"],
-                "MET" if res["answer"]["p50"] <= TARGET_MS["shipped"] else "NOT MET",
-            ]
-        )
+        summary.append(summary_row("shipped", meta, res, len(qs)))
         del bot
         gc.collect()
     if args.only in (None, "squad2"):
@@ -259,20 +263,7 @@ def main(argv=None) -> int:
             "cycles": cycles,
             **res,
         }
-        summary.append(
-            [
-                "squad2",
-                meta["chunks"],
-                len(qs),
-                res["embed"]["p50"],
-                res["retrieval"]["p50"],
-                res["answer"]["p50"],
-                res["answer"]["p95"],
-                res["answer_repeat_cached_query"]["p50"],
-                TARGET_MS["squad2"],
-                "MET" if res["answer"]["p50"] <= TARGET_MS["squad2"] else "NOT MET",
-            ]
-        )
+        summary.append(summary_row("squad2", meta, res, len(qs)))
 
     end = C.machine()
     results["machine_end"] = end

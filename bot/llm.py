@@ -51,6 +51,14 @@ def _stems(text: str) -> frozenset[str]:
     return frozenset(stem(w) for w in words(text) if w not in STOPWORDS)
 
 
+@functools.lru_cache(maxsize=4096)
+def _count(text: str) -> int:
+    """Tokens of a passage or of the system prompt: the same texts come back question after question."""
+    from .tokens import count_tokens
+
+    return count_tokens(text)
+
+
 class _Done:
     def result(self):
         return None
@@ -121,10 +129,10 @@ def _negated_stems(text: str) -> set[str]:
     return out
 
 
-def contradicted(sentence: str, hits: list[Hit]) -> bool:
-    """Some passage holds most of the sentence's words and denies what it asserts."""
-    for h in hits:
-        ov, _, matched = _best_match(sentence, h)
+def contradicted(sentence: str, hits: list[Hit], matches: list[tuple[float, str, str]] | None = None) -> bool:
+    """Some passage holds most of the sentence's words and denies what it asserts (`matches`: the
+    sentence's _best_match against each hit, when the caller has them)."""
+    for ov, _, matched in matches or [_best_match(sentence, h) for h in hits]:
         if ov >= SUPPORT and polarity_clash(sentence, matched):
             return True
     return False
@@ -141,7 +149,9 @@ def polarity_clash(sentence: str, matched: str) -> bool:
     return bool(_negated_stems(sentence) & _stems(matched))
 
 
-def supports(sentence: str, hit: Hit, similarity: Similarity | None = None) -> tuple[bool, float, str]:
+def supports(
+    sentence: str, hit: Hit, similarity: Similarity | None = None, match: tuple[float, str, str] | None = None
+) -> tuple[bool, float, str]:
     """Does the passage support the sentence? Returns (supported, word overlap, the verbatim quote that does).
 
     Two signals: word overlap (the share of the sentence's content words found in one passage sentence, or
@@ -159,7 +169,7 @@ def supports(sentence: str, hit: Hit, similarity: Similarity | None = None) -> t
     (Weighting words by rarity did better on SQuAD claims but kept only 18 of 25 paraphrases of the shipped
     article, eval/claims/shipped.jsonl, against 24: a model's paraphrase changes exactly the rare words.)
     """
-    ov, quote, matched = _best_match(sentence, hit)
+    ov, quote, matched = match or _best_match(sentence, hit)  # `match`: computed by the caller already
     if not _numbers(sentence) <= _numbers(hit.chunk.text):  # "28 points" needs a 28 in the passage
         return False, ov, quote
     if polarity_clash(sentence, matched):
@@ -193,9 +203,10 @@ def verify(
         cited_rows = [n - 1 for n in dict.fromkeys(nums) if 1 <= n <= len(hits)]
         # 1. words alone settle it when a passage holds nearly all of the sentence's words (no embedding):
         #    a cited one, else the one that holds them (the model's number was wrong or missing)
-        by_words = [(supports(clean, h), i) for i, h in enumerate(hits)]
+        matches = [_best_match(clean, h) for h in hits]  # word overlap with each passage, computed once
+        by_words = [(supports(clean, h, match=m), i) for i, (h, m) in enumerate(zip(hits, matches))]
         ok = [c for c in by_words if c[0][0] and c[0][1] >= accept]
-        if contradicted(clean, hits):  # a passage the model was given denies it: cite none
+        if contradicted(clean, hits, matches):  # a passage the model was given denies it: cite none
             stats["unsupported"] += 1
             unsupported.append(clean)
             out.append(clean)
@@ -207,9 +218,9 @@ def verify(
         )
         # 2. otherwise both signals: the cited passages first, then any passage
         if not ok:
-            ok = [c for c in ((supports(clean, hits[i], similarity), i) for i in cited_rows) if c[0][0]]
+            ok = [c for c in ((supports(clean, hits[i], similarity, matches[i]), i) for i in cited_rows) if c[0][0]]
         if not ok:
-            ok = [c for c in ((supports(clean, h, similarity), i) for i, h in enumerate(hits)) if c[0][0]]
+            ok = [c for c in ((supports(clean, h, similarity, matches[i]), i) for i, h in enumerate(hits)) if c[0][0]]
         if ok and nums and not any(c[1] in cited_rows for c in ok):
             stats["repointed"] += 1
         if not ok:
@@ -277,12 +288,12 @@ class LLMAnswerer:
         than the model's window leaves after the prompt's own words, the question and the answer's room."""
         from .tokens import count_tokens
 
-        fixed = count_tokens(render("system")) + count_tokens(render("answer", passages="", question=question))
+        fixed = _count(render("system")) + count_tokens(render("answer", passages="", question=question))
         room = self.window() - fixed - self.settings.llm_max_tokens - 50  # 50: message framing
         limit = min(self.settings.llm_context_tokens, room)
         out, used = [], 0
         for h in hits[: self.settings.llm_passages]:
-            n = count_tokens(h.chunk.text) + 12
+            n = _count(h.chunk.text) + 12
             if out and used + n > limit:
                 break
             out.append(h)

@@ -246,6 +246,8 @@ class LLMAnswerer:
         from langchain_core.runnables import RunnableLambda
         from langchain_openai import ChatOpenAI
 
+        from .transport import model_http_client
+
         self.settings = settings
         self.model = ChatOpenAI(
             model=settings.llm_model,
@@ -256,6 +258,7 @@ class LLMAnswerer:
             temperature=0,
             max_tokens=settings.llm_max_tokens,
             stream_usage=True,
+            http_client=model_http_client(),  # keeps the connection to the model server between questions
         )
         self.chain = RunnableLambda(self._messages) | self.model  # -> AIMessage (text + token usage)
         self._parse = StrOutputParser()

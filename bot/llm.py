@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 REFUSAL = re.compile(r"not in the articles", re.I)
 _MARK = re.compile(r"\s*\[(\d+)\]")
 _NEG = re.compile(r"\b(?:not|never|no|neither|nor|none|without)\b|n't\b", re.IGNORECASE)
+_ENDED = re.compile(r"""[.!?]["'”’)\]]*(?:\s*\[\d+\])*\s*$""")  # text that ends a sentence, maybe cited after
 _NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?")
 EXACT = 0.95  # overlap at which a passage says the sentence (nearly) word for word
 SUPPORT = 0.5  # share of a sentence's content words one passage sentence must hold (word overlap alone)
@@ -329,7 +330,11 @@ class LLMAnswerer:
         if self.prefetch is None or self.similarity is None:
             return
         spans = sentence_spans(text)
-        for s, e in spans[:-1]:  # the last sentence may still grow
+        if spans and not _ENDED.search(text):
+            spans = spans[:-1]  # the last sentence is still being written
+        # (one that ends in . ! or ? is embedded already: it is usually the answer's last, and the model's next
+        # words are its finish; when the model goes on, that embedding is wasted on the check's own thread)
+        for s, e in spans:
             raw = text[s:e]
             clean = _MARK.sub("", raw).strip()
             if not clean or clean in pending:
@@ -387,23 +392,21 @@ class LLMAnswerer:
         pending: dict[str, object] = {}  # written sentence -> its embedding, computed while the model writes
         usage: dict = {}
         try:
-            if stream:
-                finished = False
-                for chunk in self.chain.stream(inp):
-                    usage = getattr(chunk, "usage_metadata", None) or usage
-                    finished = finished or bool((getattr(chunk, "response_metadata", None) or {}).get("finish_reason"))
-                    piece = chunk.content if isinstance(chunk.content, str) else ""
-                    if piece:
-                        parts.append(piece)
+            # The model is always asked to stream, also when the caller wants the whole answer at once: the
+            # sentences that need an embedding for the check are embedded while the model still writes.
+            finished = False
+            for chunk in self.chain.stream(inp):
+                usage = getattr(chunk, "usage_metadata", None) or usage
+                finished = finished or bool((getattr(chunk, "response_metadata", None) or {}).get("finish_reason"))
+                piece = chunk.content if isinstance(chunk.content, str) else ""
+                if piece:
+                    parts.append(piece)
+                    if stream:
                         yield piece
-                        if any(c.isspace() for c in piece):
-                            self._prefetch_written("".join(parts), passages, pending)
-                if not finished:  # the connection closed before the model said it was done
-                    raise ConnectionError("the model's stream ended without finishing")
-            else:
-                msg = self.chain.invoke(inp)
-                usage = getattr(msg, "usage_metadata", None) or {}
-                parts.append(self._parse.invoke(msg))
+                    if any(c.isspace() or c in ".!?" for c in piece):
+                        self._prefetch_written("".join(parts), passages, pending)
+            if not finished:  # the connection closed before the model said it was done
+                raise ConnectionError("the model's stream ended without finishing")
         except Exception as e:  # noqa: BLE001 - any model or network fault: fall back, say so
             log.warning("LLM failed (%s): answering extractively", type(e).__name__)
             extractive.note = "The language model could not be reached; this answer is quoted from the articles."

@@ -235,22 +235,32 @@ def test_a_paraphrase_is_checked_by_embedding_similarity(shipped_bot, fake, arti
     assert a.citations[0].quote in article_text and "Trump" in a.citations[0].quote
 
 
-def test_sentences_are_embedded_while_the_model_writes(shipped_bot, fake):
-    """A paraphrased sentence that needs its embedding for the check is embedded during the stream, once."""
+@pytest.mark.parametrize("whole", [False, True], ids=["streamed", "whole-answer"])
+@pytest.mark.parametrize("paraphrase_last", [False, True], ids=["paraphrase-first", "paraphrase-last"])
+def test_sentences_are_embedded_while_the_model_writes(shipped_bot, fake, whole, paraphrase_last):
+    """A paraphrased sentence that needs its embedding for the check is embedded during the stream, once: also
+    when it is the last sentence (as soon as its full stop arrives), and also for a caller that wants the whole
+    answer at once (the model is asked to stream all the same)."""
     claim = "Trump voiced frustration over Zelensky’s grasp of the proposed agreement."
-    reply = f"{claim} [1] Security guarantees for Ukraine are being actively discussed among European leaders and the US [2]."
+    close = "Security guarantees for Ukraine are being actively discussed among European leaders and the US."
+    reply = f"{close[:-1]} [2]. {claim} [1]" if paraphrase_last else f"{claim} [1] {close[:-1]} [2]."
     fake.script.append({"content": reply, "gap": 0.02})
     b = llm_bot(shipped_bot, fake)
     calls = []
     inner = b.llm.prefetch
     b.llm.prefetch = lambda text: calls.append((text, time.perf_counter())) or inner(text)
     b.embedder.embed_query_np.cache_clear()
-    done_at = None
-    for ev in b.answer_stream("What did Trump say about Zelensky and about security guarantees?"):
-        if not isinstance(ev, str):
-            done_at = time.perf_counter()
-            final = ev
-    assert [c for c, _ in calls] == [claim]  # the close second sentence needs no embedding
+    question = "What did Trump say about Zelensky and about security guarantees?"
+    if whole:
+        final = b.answer(question)
+        done_at = time.perf_counter()
+    else:
+        for ev in b.answer_stream(question):
+            if not isinstance(ev, str):
+                done_at = time.perf_counter()
+                final = ev
+    assert fake.chat_requests()[-1]["body"]["stream"] is True
+    assert [c for c, _ in calls] == [claim]  # the close sentence needs no embedding
     stream_end = fake.timings[-1]["end"]
     assert calls[0][1] < stream_end < done_at  # started before the model had finished
     assert final.unsupported == [] and len(final.citations) == 2

@@ -228,3 +228,36 @@ def scripted_model_bot(model_url: str):
     )
     ingest(s)
     return Bot.from_settings(s, build=False)
+
+
+class ModelServerProcess:
+    """tests/openai_fake.py run in its own process, as a real model server is: its work then does not wait for
+    this process's GIL (in-process, a fast stream's model time absorbed the client's chunk handling). Both
+    processes read the same monotonic clock (time.perf_counter on Linux), so timings compare."""
+
+    def __init__(self):
+        import subprocess
+
+        self._proc = subprocess.Popen(
+            [sys.executable, str(ROOT / "tests" / "openai_fake.py")], stdout=subprocess.PIPE, text=True
+        )
+        self.url = self._proc.stdout.readline().strip()
+        self._root = self.url.rsplit("/v1", 1)[0]
+        import httpx
+
+        self._http = httpx.Client(timeout=10)
+
+    def add(self, *steps: dict) -> None:
+        self._http.post(f"{self._root}/_control/script", json=list(steps)).raise_for_status()
+
+    def set_default(self, step: dict) -> None:
+        self._http.post(f"{self._root}/_control/default", json=step).raise_for_status()
+
+    def state(self) -> dict:
+        """{"timings": [...], "connections": n, "requests": n}"""
+        return self._http.get(f"{self._root}/_control/state").json()
+
+    def close(self) -> None:
+        self._http.close()
+        self._proc.terminate()
+        self._proc.wait(timeout=10)

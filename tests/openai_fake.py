@@ -56,7 +56,25 @@ class FakeOpenAI:
                 self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
                 self.wfile.flush()
 
+            def do_GET(self):
+                if self.path == "/_control/state":  # for a driver in another process (benchmarks)
+                    state = {"timings": fake.timings, "connections": fake.connections, "requests": len(fake.requests)}
+                    self._send(200, json.dumps(state).encode())
+                else:
+                    self._send(404, b"{}")
+
+            def _control(self, body) -> None:
+                """POST /_control/script (a list of steps to append), /_control/default (a step)."""
+                if self.path == "/_control/script":
+                    fake.script.extend(body)
+                elif self.path == "/_control/default":
+                    fake.default = body
+                self._send(200, b"{}")
+
             def do_POST(self):
+                if self.path.startswith("/_control/"):
+                    self._control(json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0)))))
+                    return
                 t = {"arrived": self.arrived}
                 fake.timings.append(t)
                 body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
@@ -155,3 +173,9 @@ class FakeOpenAI:
     def close(self):
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+if __name__ == "__main__":  # a model server in its own process: prints its URL, serves until killed
+    server = FakeOpenAI()
+    print(server.url, flush=True)
+    threading.Event().wait()

@@ -18,7 +18,7 @@ Replies are written from the passages the model is given:
     sentence of another passage before or after it.
 Questions: those of eval/articles/questions.jsonl (median 18 tokens), each paired with a paraphrase one of its
 passages supports; and "Is it true that <paraphrase>?" (median 28 tokens: its own embedding costs more).
-The model answers at once, or writes 50 words/s (a chunk per word). The caller takes the whole answer
+The model answers at once, or writes 50 or 200 words/s (a chunk per word). The caller takes the whole answer
 (Bot.answer) or the stream (Bot.answer_stream). The bot always asks the model to stream, so while it writes,
 the sentences the check will embed are embedded; with a model that answers at once nothing can hide there,
 and the openai SDK's handling of each chunk (about 0.3 ms) shows in the overhead too.
@@ -114,6 +114,7 @@ def main() -> None:
         ("paraphrase first, at once, whole", ours, para, None, False),
         ("close, 50 words/s, whole", ours, close, 0.02, False),
         ("paraphrase first, 50 words/s, whole", ours, para, 0.02, False),
+        ("paraphrase first, 200 words/s, whole", ours, para, 0.005, False),
         ("paraphrase first, 50 words/s, streamed", ours, para, 0.02, True),
         ("paraphrase last, 50 words/s, streamed", ours, para_last, 0.02, True),
         ("paraphrase first, at once, whole", long_q, long_cases, None, False),
@@ -177,9 +178,9 @@ def main() -> None:
         " that a given passage supports only through its embedding, plus a close sentence of another passage;"
         " whole: Bot.answer; streamed: Bot.answer_stream; times in ms)"
     )
-    real = [r for r in rows if "50 words/s" in r[1]]
+    real = [r for r in rows if "words/s" in r[1]]
     print(
-        "   TARGET overhead p50 <= 50 ms, with the model writing at 50 words/s: "
+        "   TARGET overhead p50 <= 50 ms, with a model that writes (50 or 200 words/s): "
         f"{'MET' if all(r[-1] == 'yes' for r in real) else 'NOT MET'} in {sum(r[-1] == 'yes' for r in real)} of "
         f"{len(real)} cases; with a model that answers at once: {sum(r[-1] == 'yes' for r in rows if r not in real)}"
         f" of {len(rows) - len(real)}"

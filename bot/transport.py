@@ -12,14 +12,12 @@ keeps the stream open after [DONE] only holds that background read, until the cl
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+import threading
 
 import httpx2
 
 _DONE = b"data: [DONE]"
 _MAX_TAIL_CHUNKS = 64  # what may follow [DONE]: the terminating chunk, maybe a blank line or a comment
-
-_drainer = ThreadPoolExecutor(2, thread_name_prefix="bot-http-drain")
 
 
 class _DrainAfterDone(httpx2.SyncByteStream):
@@ -41,7 +39,8 @@ class _DrainAfterDone(httpx2.SyncByteStream):
     def close(self) -> None:
         it, self._it = self._it, None
         if it is not None and not self._exhausted and self._tail.rstrip().endswith(_DONE):
-            _drainer.submit(self._drain, it)
+            # a daemon thread: a process that exits (the CLI, after one answer) never waits for it
+            threading.Thread(target=self._drain, args=(it,), name="bot-http-drain", daemon=True).start()
         else:
             self._inner.close()
 

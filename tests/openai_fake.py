@@ -90,6 +90,15 @@ class FakeOpenAI:
                 if "raw" in step:  # malformed
                     self._send(200, step["raw"].encode())
                     return
+                if "sse" in step:  # a stream with this body, as it is (malformed events, an error event...)
+                    self.send_response(200)
+                    self.send_header("Content-Type", "text/event-stream")
+                    self.send_header("Transfer-Encoding", "chunked")
+                    self.end_headers()
+                    self._chunk(step["sse"].encode())
+                    self.t["end"] = time.perf_counter()
+                    self._chunk(b"")
+                    return
                 if body.get("stream"):
                     self._stream(step, body)
                     return

@@ -80,7 +80,17 @@ def test_the_gate_spends_no_tokens_on_off_topic_questions(shipped_bot, fake):
 
 
 @pytest.mark.parametrize(
-    "step", [{"status": 500}, {"status": 429}, {"raw": "{not json"}, {"sleep": 3, "content": "late"}]
+    "step",
+    [
+        {"status": 500},
+        {"status": 429},
+        {"raw": "{not json"},
+        {"sleep": 3, "content": "late"},
+        {"sse": "data: {not json\n\n"},  # the bot always asks for a stream: malformed events
+        {"sse": 'data: {"id": "c", "object": "chat.completion.chunk", "choices": []}\n\ndata: [DONE]\n\n'},
+        {"sse": 'data: {"error": {"message": "overloaded", "type": "server_error"}}\n\n'},
+    ],
+    ids=["500", "429", "not-json", "timeout", "sse-not-json", "sse-no-content", "sse-error-event"],
 )
 def test_faults_fall_back_to_the_extractive_answer(shipped_bot, fake, step):
     fake.script.extend([step, step])

@@ -15,6 +15,7 @@ import functools
 import json
 import logging
 import re
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
@@ -395,7 +396,11 @@ class LLMAnswerer:
             # The model is always asked to stream, also when the caller wants the whole answer at once: the
             # sentences that need an embedding for the check are embedded while the model still writes.
             finished = False
+            deadline = None  # once the model writes, its whole answer gets llm_timeout_s (a read gets as much)
             for chunk in self.chain.stream(inp):
+                deadline = deadline or time.perf_counter() + self.settings.llm_timeout_s
+                if time.perf_counter() > deadline:  # a model that trickles its words: stop waiting
+                    raise TimeoutError(f"the model's answer took more than {self.settings.llm_timeout_s:g} s")
                 usage = getattr(chunk, "usage_metadata", None) or usage
                 finished = finished or bool((getattr(chunk, "response_metadata", None) or {}).get("finish_reason"))
                 piece = chunk.content if isinstance(chunk.content, str) else ""
@@ -409,7 +414,12 @@ class LLMAnswerer:
                 raise ConnectionError("the model's stream ended without finishing")
         except Exception as e:  # noqa: BLE001 - any model or network fault: fall back, say so
             log.warning("LLM failed (%s): answering extractively", type(e).__name__)
-            extractive.note = "The language model could not be reached; this answer is quoted from the articles."
+            slow = isinstance(e, TimeoutError) or "Timeout" in type(e).__name__  # ours, or openai's APITimeoutError
+            extractive.note = (
+                "The language model took too long; this answer is quoted from the articles."
+                if slow
+                else "The language model could not be reached; this answer is quoted from the articles."
+            )
             yield extractive
             return
         text = "".join(parts)

@@ -101,6 +101,20 @@ def test_faults_fall_back_to_the_extractive_answer(shipped_bot, fake, step):
     assert 1 <= len(fake.chat_requests()) <= 2  # retries are bounded
 
 
+def test_a_model_that_trickles_its_words_is_cut_off_after_the_timeout(shipped_bot, fake):
+    """Each word comes in time for the read timeout, but the whole answer would take 7 s: after 1 s of
+    writing the bot stops waiting and quotes the articles, saying why."""
+    words = " ".join(["Security guarantees for Ukraine are being discussed [1]."] * 4)
+    fake.script.append({"content": words, "gap": 0.25})  # 28 words, one every 0.25 s
+    b = llm_bot(shipped_bot, fake, llm_timeout_s=1)
+    t = time.perf_counter()
+    a = b.answer(ON_TOPIC)
+    took = time.perf_counter() - t
+    assert a.grounded and a.text == shipped_bot.answer(ON_TOPIC).text
+    assert a.note == "The language model took too long; this answer is quoted from the articles."
+    assert took < 3.0, took  # not the 7 s the model would have taken
+
+
 GOOD = "Security guarantees for Ukraine are being actively discussed among European leaders and the US [1]."
 
 

@@ -396,11 +396,11 @@ class LLMAnswerer:
             # The model is always asked to stream, also when the caller wants the whole answer at once: the
             # sentences that need an embedding for the check are embedded while the model still writes.
             finished = False
-            deadline = None  # once the model writes, its whole answer gets llm_timeout_s (a read gets as much)
+            deadline = None  # once the model writes, it has llm_answer_timeout_s to finish (each read: llm_timeout_s)
             for chunk in self.chain.stream(inp):
-                deadline = deadline or time.perf_counter() + self.settings.llm_timeout_s
+                deadline = deadline or time.perf_counter() + self.settings.llm_answer_timeout_s
                 if time.perf_counter() > deadline:  # a model that trickles its words: stop waiting
-                    raise TimeoutError(f"the model's answer took more than {self.settings.llm_timeout_s:g} s")
+                    raise TimeoutError(f"the model's answer took more than {self.settings.llm_answer_timeout_s:g} s")
                 usage = getattr(chunk, "usage_metadata", None) or usage
                 finished = finished or bool((getattr(chunk, "response_metadata", None) or {}).get("finish_reason"))
                 piece = chunk.content if isinstance(chunk.content, str) else ""

@@ -46,8 +46,9 @@ class Settings(BaseSettings):
     )
     llm_cache_size: int = Field(512, ge=0, description="Answers remembered (question, history, corpus, model).")
     llm_model: str = Field("gpt-4o-mini", description="Chat model used when OPENAI_API_KEY or OPENAI_BASE_URL is set.")
-    llm_timeout_s: float = Field(
-        30.0, gt=0, description="Seconds the chat model gets to start answering, and then to finish."
+    llm_timeout_s: float = Field(30.0, gt=0, description="Seconds to wait for the chat model (each read).")
+    llm_answer_timeout_s: float = Field(
+        120.0, gt=0, description="Seconds the chat model gets to finish its answer once it has started writing."
     )
     llm_retries: int = Field(2, ge=0, le=5, description="Retries (with backoff) on 429/5xx/timeouts.")
     llm_max_tokens: int = Field(400, ge=16, description="Most tokens the model may write.")

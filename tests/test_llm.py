@@ -106,7 +106,7 @@ def test_a_model_that_trickles_its_words_is_cut_off_after_the_timeout(shipped_bo
     writing the bot stops waiting and quotes the articles, saying why."""
     words = " ".join(["Security guarantees for Ukraine are being discussed [1]."] * 4)
     fake.script.append({"content": words, "gap": 0.25})  # 28 words, one every 0.25 s
-    b = llm_bot(shipped_bot, fake, llm_timeout_s=1)
+    b = llm_bot(shipped_bot, fake, llm_answer_timeout_s=1)
     t = time.perf_counter()
     a = b.answer(ON_TOPIC)
     took = time.perf_counter() - t

@@ -144,7 +144,7 @@ class Answer:
     unsupported: list[str] = field(default_factory=list)  # generated sentences no passage supports
     note: str | None = None  # e.g. "the language model could not be reached"
     checks: dict[str, int] = field(default_factory=dict)
-    tokens: dict[str, int] = field(default_factory=dict)  # prompt / completion tokens when a model wrote it
+    tokens: dict[str, int | bool] = field(default_factory=dict)  # prompt / completion tokens, "estimated"
     standalone_question: str | None = None  # a follow-up as searched and answered ("they" resolved)
 
     @property

@@ -440,7 +440,15 @@ class LLMAnswerer:
         a = Answer(question, body, True, cites, retrieved=hits, confidence=extractive.confidence)
         a.unsupported = unsupported
         a.checks = stats
-        a.tokens = {"prompt": usage.get("input_tokens", 0), "completion": usage.get("output_tokens", 0)}
+        if usage:
+            a.tokens = {"prompt": usage.get("input_tokens", 0), "completion": usage.get("output_tokens", 0)}
+            a.tokens["estimated"] = False
+        else:  # the server sent no usage with its stream (some ignore stream_options): count with tiktoken
+            from .tokens import count_tokens
+
+            sent = self._messages(inp)
+            prompt = sum(_count(m.content) + 4 for m in sent) + 3  # 4 per message, 3 for the reply: OpenAI's framing
+            a.tokens = {"prompt": prompt, "completion": count_tokens(text), "estimated": True}
         a.standalone_question = standalone if standalone and standalone != question else None  # kept in the cache
         if self.settings.llm_cache_size:
             key = self._key(question, history, version)

@@ -63,8 +63,10 @@ class AnswerOut(BaseModel):
     standalone_question: str | None = Field(
         None, description="How a follow-up was understood: the standalone question searched and answered."
     )
-    tokens: dict[str, int] | None = Field(
-        None, description="Prompt and completion tokens, when a language model wrote the answer."
+    tokens: dict[str, int | bool] | None = Field(
+        None,
+        description="Prompt and completion tokens, when a language model wrote the answer; `estimated` is true "
+        "when the model's server did not report them and they were counted here (tiktoken's cl100k_base).",
     )
     timings_ms: dict[str, float]
 

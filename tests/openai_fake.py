@@ -158,6 +158,8 @@ class FakeOpenAI:
                     "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}],
                     "usage": {"prompt_tokens": 100, "completion_tokens": 20, "total_tokens": 120},
                 }
+                if step.get("no_usage"):  # {"no_usage": true}: a server that ignores stream_options.include_usage
+                    del end["usage"]
                 # stamped as the last bytes go out (not after): a client may finish before this thread runs again
                 self.t["end"] = time.perf_counter()
                 self.t["end_wall"] = time.time()

@@ -115,6 +115,18 @@ def test_a_model_that_trickles_its_words_is_cut_off_after_the_timeout(shipped_bo
     assert took < 3.0, took  # not the 7 s the model would have taken
 
 
+def test_tokens_are_counted_when_the_server_does_not_report_them(shipped_bot, fake):
+    from bot.tokens import count_tokens
+
+    fake.script.append({"content": GOOD, "no_usage": True})
+    a = llm_bot(shipped_bot, fake).answer(ON_TOPIC)
+    assert a.grounded and a.citations and a.tokens["estimated"] is True
+    assert a.tokens["completion"] == count_tokens(GOOD)
+    sent = fake.chat_requests()[0]["body"]["messages"]
+    words = sum(count_tokens(m["content"]) for m in sent)
+    assert words < a.tokens["prompt"] <= words + 20  # the messages' tokens and a little framing
+
+
 GOOD = "Security guarantees for Ukraine are being actively discussed among European leaders and the US [1]."
 
 
@@ -124,7 +136,7 @@ def test_answers_are_cached_until_the_corpus_changes(shipped_bot, fake):
     first = b.answer(ON_TOPIC)
     again = b.answer("  what SECURITY guarantees are being considered? ")  # same question, normalised
     assert len(fake.chat_requests()) == 1 and again.text == first.text
-    assert first.tokens == {"prompt": 100, "completion": 20}
+    assert first.tokens == {"prompt": 100, "completion": 20, "estimated": False}  # as the server reported them
     b.index.manifest["version"], old = "changed", b.index.manifest["version"]
     try:
         b.answer(ON_TOPIC)

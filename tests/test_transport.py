@@ -56,3 +56,21 @@ def test_a_plain_json_reply_keeps_the_connection_too(shipped_bot, fake):
     for _ in range(3):
         b.llm.model.invoke("hi")  # not streamed, as when condensing a follow-up
     assert fake.connections == 1
+
+
+def test_concurrent_answers_share_a_few_connections(shipped_bot, fake):
+    """As from the web server's threads: 6 threads, 4 streamed answers each, all checked and cited; the
+    connections are reused (each thread has at most one in use and one whose end is still being read)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    b = llm_bot(shipped_bot, fake, llm_cache_size=0)
+    fake.default = {"content": REPLY, "gap": 0.005}
+
+    def ask(_):
+        *_, final = list(b.answer_stream(ON_TOPIC))
+        return bool(final.grounded and final.citations and final.note is None)
+
+    with ThreadPoolExecutor(6) as pool:
+        results = list(pool.map(ask, range(24)))
+    assert all(results) and len(fake.chat_requests()) == 24
+    assert fake.connections <= 12  # without reuse: 24

@@ -31,6 +31,8 @@ REFUSAL = re.compile(r"not in the articles", re.I)
 _MARK = re.compile(r"\s*\[(\d+)\]")
 _NEG = re.compile(r"\b(?:not|never|no|neither|nor|none|without)\b|n't\b", re.IGNORECASE)
 _ENDED = re.compile(r"""[.!?]["'”’)\]]*(?:\s*\[\d+\])*\s*$""")  # text that ends a sentence, maybe cited after
+_LIST_MARK = re.compile(r"^(?:\(?\d{1,2}[.)]|[-*•–])\s*")  # "1." "2)" "(3)" "-" at the start of a line
+_WORD = re.compile(r"[^\W\d_]{2,}")  # a word of two letters or more
 _NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?")
 EXACT = 0.95  # overlap at which a passage says the sentence (nearly) word for word
 SUPPORT = 0.5  # share of a sentence's content words one passage sentence must hold (word overlap alone)
@@ -186,6 +188,26 @@ def supports(
     return ok, ov, quote if ov >= SUPPORT or not cquote else cquote
 
 
+def sentences(text: str, hits: list[Hit]) -> list[tuple[str, str, list[int]]]:
+    """The model's sentences, line by line: (as shown without its [n], the claim to check, the [n] numbers).
+    The claim drops a list marker ("1.", "-") and an echo of a passage's section name ("(Frequently Asked
+    Questions)"); it is "" when nothing is left to check, as for a list number alone on its line."""
+    sections = {h.chunk.section for h in hits if h.chunk.section}
+    out = []
+    for line in text.split("\n"):
+        for s, e in sentence_spans(line):
+            raw = line[s:e]
+            shown = _MARK.sub("", raw).strip()
+            if not shown:
+                continue
+            claim = _LIST_MARK.sub("", shown)
+            for sec in sections:
+                claim = claim.replace(f"({sec})", "")
+            claim = claim.strip()
+            out.append((shown, claim if _WORD.search(claim) else "", [int(n) for n in _MARK.findall(raw)]))
+    return out
+
+
 def verify(
     text: str, hits: list[Hit], similarity: Similarity | None = None
 ) -> tuple[str, list[Citation], list[str], dict]:
@@ -194,14 +216,11 @@ def verify(
     accept = support_rule()["accept"] if similarity is not None else SUPPORT
     by_quote: dict[tuple[str, str], int] = {}
     stats = {"out_of_range": 0, "repointed": 0, "unsupported": 0}
-    body = text.strip()
-    for s, e in sentence_spans(body):
-        raw = body[s:e]
-        nums = [int(n) for n in _MARK.findall(raw)]
-        clean = _MARK.sub("", raw).strip()
-        if not clean:
-            continue
+    for shown, clean, nums in sentences(text.strip(), hits):
         stats["out_of_range"] += sum(1 for n in nums if not 1 <= n <= len(hits))
+        if not clean:  # a list number or a section name alone: nothing to check, nothing to cite
+            out.append(shown)
+            continue
         cited_rows = [n - 1 for n in dict.fromkeys(nums) if 1 <= n <= len(hits)]
         # 1. words alone settle it when a passage holds nearly all of the sentence's words (no embedding):
         #    a cited one, else the one that holds them (the model's number was wrong or missing)
@@ -211,7 +230,7 @@ def verify(
         if contradicted(clean, hits, matches):  # a passage the model was given denies it: cite none
             stats["unsupported"] += 1
             unsupported.append(clean)
-            out.append(clean)
+            out.append(shown)
             continue
         exact = [c for c in ok if c[0][1] >= EXACT]
         # a passage that says it (nearly) word for word beats a cited one that only shares most words
@@ -228,7 +247,7 @@ def verify(
         if not ok:
             stats["unsupported"] += 1
             unsupported.append(clean)
-            out.append(clean)
+            out.append(shown)
             continue
         (_, score, quote), i = max(ok, key=lambda c: c[0][1])
         h = hits[i]
@@ -236,7 +255,7 @@ def verify(
         if key not in by_quote:
             by_quote[key] = len(cites) + 1
             cites.append(Citation(by_quote[key], h.chunk.source, h.chunk.section, quote, score))
-        out.append(f"{clean} [{by_quote[key]}]")
+        out.append(f"{shown} [{by_quote[key]}]")
     return " ".join(out), cites, unsupported, stats
 
 
@@ -330,14 +349,12 @@ class LLMAnswerer:
         (no passage holds nearly all its words), so the check waits at most for the last sentence's."""
         if self.prefetch is None or self.similarity is None:
             return
-        spans = sentence_spans(text)
-        if spans and not _ENDED.search(text):
-            spans = spans[:-1]  # the last sentence is still being written
+        written = sentences(text, passages)
+        if written and not _ENDED.search(text):
+            written = written[:-1]  # the last sentence is still being written
         # (one that ends in . ! or ? is embedded already: it is usually the answer's last, and the model's next
         # words are its finish; when the model goes on, that embedding is wasted on the check's own thread)
-        for s, e in spans:
-            raw = text[s:e]
-            clean = _MARK.sub("", raw).strip()
+        for _, clean, _ in written:
             if not clean or clean in pending:
                 continue
             accept = support_rule()["accept"]

@@ -101,6 +101,22 @@ def test_faults_fall_back_to_the_extractive_answer(shipped_bot, fake, step):
     assert 1 <= len(fake.chat_requests()) <= 2  # retries are bounded
 
 
+def test_list_numbers_and_echoed_section_names_are_not_claims(shipped_bot, fake, article_text):
+    """A small real model (benchmarks/real_model.py) answers in lists and echoes the passages' section names;
+    those are neither cited nor reported as unsupported sentences. The list's sentences are checked as usual."""
+    fake.script.append(
+        {
+            "content": "1. (Frequently Asked Questions)\n"
+            "2. Security guarantees for Ukraine are being actively discussed among European leaders and the US [1].\n"
+            "3. The moon is made of green cheese [1]."
+        }
+    )
+    a = llm_bot(shipped_bot, fake).answer(ON_TOPIC)
+    assert a.unsupported == ["The moon is made of green cheese."]
+    assert len(a.citations) == 1 and a.citations[0].quote in article_text
+    assert a.text.startswith("1. (Frequently Asked Questions) 2. Security guarantees") and "[1]" in a.text
+
+
 def test_a_model_that_trickles_its_words_is_cut_off_after_the_timeout(shipped_bot, fake):
     """Each word comes in time for the read timeout, but the whole answer would take 7 s: after 1 s of
     writing the bot stops waiting and quotes the articles, saying why."""

@@ -105,14 +105,16 @@ def _best_match(sentence: str, hit: Hit, idf: Callable[[str], float] | None = No
     total = sum(weight.values()) or 1.0
     best, quote, matched = 0.0, "", ""
     ss = hit.chunk.sentences
+    single = [sum(weight[w] for w in want & _stems(s.text)) / total for s in ss]
     for i, s in enumerate(ss):
-        for j in (i, i + 1):  # a claim may span two adjacent sentences
-            if j >= len(ss):
-                continue
-            text = " ".join(x.text for x in ss[i : j + 1])
+        if single[i] > best + 1e-9:
+            best, quote, matched = single[i], s.text, s.text
+        if i + 1 < len(ss):  # a claim may span two adjacent sentences
+            text = f"{s.text} {ss[i + 1].text}"
             score = sum(weight[w] for w in want & _stems(text)) / total
-            if score > best + 1e-9:  # two sentences: the first is the quote (each is verbatim)
-                best, quote, matched = score, s.text, text
+            if score > best + 1e-9:  # the quote is the one of the two that holds more of the claim (verbatim)
+                best, matched = score, text
+                quote = s.text if single[i] >= single[i + 1] else ss[i + 1].text
     return best, quote, matched
 
 

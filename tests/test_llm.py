@@ -101,6 +101,24 @@ def test_faults_fall_back_to_the_extractive_answer(shipped_bot, fake, step):
     assert 1 <= len(fake.chat_requests()) <= 2  # retries are bounded
 
 
+def test_a_claim_matched_across_two_sentences_quotes_the_one_that_holds_it():
+    """Found with a real small model: "... is German Chancellor Friedrich Merz" was quoted with the sentence
+    before Merz's, because the two together matched best and the first of them was quoted."""
+    from bot.chunking import Chunk, Sentence
+    from bot.llm import best_support
+    from bot.retrieval import Hit
+
+    a = "Leaders met in London on Monday to discuss the talks."
+    b = "German Chancellor Friedrich Merz attended the meeting."
+    sents = [Sentence(0, len(a), a), Sentence(len(a) + 1, len(a) + 1 + len(b), b)]
+    chunk = Chunk("c", "f.txt", "T", "Sec", "section", f"{a} {b}", f"{a} {b}", 0, len(a) + 1 + len(b), sents)
+    score, quote = best_support(
+        "German Chancellor Friedrich Merz attended the London meeting.", Hit(0, chunk, 0, 0, 0, 0)
+    )
+    assert score == 1.0 and quote == b
+    assert best_support("Leaders met in London on Monday, with Merz.", Hit(0, chunk, 0, 0, 0, 0))[1] == a
+
+
 def test_list_numbers_and_echoed_section_names_are_not_claims(shipped_bot, fake, article_text):
     """A small real model (benchmarks/real_model.py) answers in lists and echoes the passages' section names;
     those are neither cited nor reported as unsupported sentences. The list's sentences are checked as usual."""

@@ -28,6 +28,8 @@ from pathlib import Path
 
 from _common import ROOT, SHIPPED_CORPUS, header, machine, machine_line, scripted_model_bot, stats_ms, write_json
 
+from bot.llm import sentences, verify  # after _common: it puts the repository on sys.path
+
 GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
 
 
@@ -79,14 +81,27 @@ def main() -> None:
         calls: list[tuple[float, float]] = []  # (asked to stream, last chunk) per model call
         chain = bot.llm.chain
 
+        written: list[tuple[str, list]] = []  # (the model's own text, the passages it was given) per call
+
         class Timed:
             def stream(self, inp):
                 t = time.perf_counter()
-                last = t
+                last, text = t, ""
                 for chunk in chain.stream(inp):
                     last = time.perf_counter()
+                    text += chunk.content if isinstance(chunk.content, str) else ""
                     yield chunk
                 calls.append((t, last))
+                written.append((text, inp["hits"]))
+
+        def each_sentence(text: str, passages) -> list[dict]:
+            """The check's verdict on each sentence the model wrote, alone (for reading them one by one)."""
+            out = []
+            for _, claim, nums in sentences(text, passages):
+                if claim:
+                    _, cites, _, _ = verify(claim + "".join(f" [{n}]" for n in nums), passages, bot.llm.similarity)
+                    out.append({"sentence": claim, "model_cited": nums, "quote": cites[0].quote if cites else None})
+            return out
 
         bot.llm.chain = Timed()
         rows, over, model_s, first_word = [], [], [], []
@@ -123,7 +138,11 @@ def main() -> None:
                 model_s.append(spent)
             if first is not None:
                 first_word.append(first)
-            rows.append({"question": q, "answer": a.to_dict(), "wall_s": round(wall, 3)})
+            row = {"question": q, "answer": a.to_dict(), "wall_s": round(wall, 3)}
+            if new:
+                row["model_text"] = written[-1][0]
+                row["sentences"] = each_sentence(*written[-1])
+            rows.append(row)
             print(f"- {q}\n  {a.text[:300]}" + (f"\n  unsupported: {a.unsupported}" if a.unsupported else ""))
         o, m, f = stats_ms(over), stats_ms(model_s), stats_ms(first_word)
         print(f"\nquestions: {len(qs)}; {outcome}")

@@ -194,7 +194,7 @@ def sentences(text: str, hits: list[Hit]) -> list[tuple[str, str, list[int]]]:
     """The model's sentences, line by line: (as shown without its [n], the claim to check, the [n] numbers).
     The claim drops a list marker ("1.", "-") and an echo of a passage's section name ("(Frequently Asked
     Questions)"); it is "" when nothing is left to check: a list number alone on its line, a short heading
-    that ends in a colon."""
+    that ends in a colon, a heading in parentheses."""
     sections = {h.chunk.section for h in hits if h.chunk.section}
     out = []
     for line in text.split("\n"):
@@ -208,6 +208,8 @@ def sentences(text: str, hits: list[Hit]) -> list[tuple[str, str, list[int]]]:
                 claim = claim.replace(f"({sec})", "")
             claim = claim.strip()
             if claim.endswith(":") and len(claim.split()) <= 4:  # a heading ("Zelensky's Position:"), not a claim
+                claim = ""
+            if claim.startswith("(") and claim.endswith(")") and claim.count("(") == 1:  # "(The London Meeting)"
                 claim = ""
             out.append((shown, claim if _WORD.search(claim) else "", [int(n) for n in _MARK.findall(raw)]))
     return out

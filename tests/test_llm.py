@@ -127,7 +127,8 @@ def test_list_numbers_and_echoed_section_names_are_not_claims(shipped_bot, fake,
             "content": "1. (Frequently Asked Questions)\n"
             "2. Security guarantees for Ukraine are being actively discussed among European leaders and the US [1].\n"
             "3. The moon is made of green cheese [1].\n"
-            "Zelensky's Position:"
+            "Zelensky's Position:\n"
+            "(Leyeltsi's Meeting with European Leaders)"
         }
     )
     a = llm_bot(shipped_bot, fake).answer(ON_TOPIC)

@@ -267,3 +267,15 @@ def stream_answer(server, question: str, history=None) -> dict:
         if lines[0] == "event: done":
             return json.loads("".join(ln[len("data: ") :] for ln in lines[1:] if ln.startswith("data: ")))
     raise AssertionError(f"no done event in the stream: {text[-2000:]}")
+
+
+# With a model configured, both browser suites script these replies and check these texts (chat and widget).
+UNSUPPORTED_REPLY = (
+    "Security guarantees for Ukraine are being actively discussed among European leaders and the US [1]. "
+    "The moon is made of green cheese [2]."
+)
+CHEESE = "The moon is made of green cheese."
+UNSUPPORTED_HEAD = "Not found in the articles (shown without a source):"
+NOT_REACHED = "The language model could not be reached; this answer is quoted from the articles."
+FIRST, FOLLOW = "Which leaders will Zelensky meet?", "What do they want from the US?"
+FALLBACK_Q = "Who is the German chancellor?"  # asked only in the fallback test: never in the model's answer cache

@@ -13,7 +13,14 @@ import sqlite3
 import pytest
 from _support import OFF_TOPIC, ON_TOPIC
 from browser_support import (
+    CHEESE,
+    FALLBACK_Q,
+    FIRST,
+    FOLLOW,
+    NOT_REACHED,
     SCREENSHOTS,
+    UNSUPPORTED_HEAD,
+    UNSUPPORTED_REPLY,
     BotServer,
     HostPage,
     NetworkGuard,
@@ -223,15 +230,6 @@ def test_chat_streams_a_models_words_then_the_checked_answer(chromium, tmp_path)
 # With a model configured (a local OpenAI-protocol server whose replies each test scripts): sentences no passage
 # supports go into the "Sources (n)" message, a quoted fallback's note follows the answer in parentheses, and a
 # follow-up's standalone question ("Understood as: …") goes into the "Sources (n)" message too. All as text.
-UNSUPPORTED_REPLY = (
-    "Security guarantees for Ukraine are being actively discussed among European leaders and the US [1]. "
-    "The moon is made of green cheese [2]."
-)
-CHEESE = "The moon is made of green cheese."
-UNSUPPORTED_HEAD = "Not found in the articles (shown without a source):"
-NOT_REACHED = "The language model could not be reached; this answer is quoted from the articles."
-FIRST, FOLLOW = "Which leaders will Zelensky meet?", "What do they want from the US?"
-FALLBACK_Q = "Who is the German chancellor?"  # asked only in the fallback test: never in the model's answer cache
 
 
 @pytest.fixture(scope="module")

@@ -18,8 +18,15 @@ import re
 import pytest
 from _support import ARTICLE, OFF_TOPIC, ON_TOPIC
 from browser_support import (
+    CHEESE,
+    FALLBACK_Q,
+    FIRST,
+    FOLLOW,
+    NOT_REACHED,
     SCREENSHOTS,
     STREAM_PROBE,
+    UNSUPPORTED_HEAD,
+    UNSUPPORTED_REPLY,
     BotServer,
     HostPage,
     NetworkGuard,
@@ -546,15 +553,6 @@ def test_widget_streams_a_models_words_then_the_checked_answer(chromium, tmp_pat
 # ------------------------------------------------------------------------------------ what a reader should know
 # With a model configured (a local OpenAI-protocol server whose replies each test scripts), the widget shows, as
 # text, the sentences no passage supports, the note of a quoted fallback, and how a follow-up was understood.
-UNSUPPORTED_REPLY = (
-    "Security guarantees for Ukraine are being actively discussed among European leaders and the US [1]. "
-    "The moon is made of green cheese [2]."
-)
-CHEESE = "The moon is made of green cheese."
-UNSUPPORTED_HEAD = "Not found in the articles (shown without a source):"
-NOT_REACHED = "The language model could not be reached; this answer is quoted from the articles."
-FIRST, FOLLOW = "Which leaders will Zelensky meet?", "What do they want from the US?"
-FALLBACK_Q = "Who is the German chancellor?"  # asked only in the fallback test: never in the model's answer cache
 
 
 class LLMServer:

@@ -438,7 +438,9 @@ class LLMAnswerer:
                 raise ConnectionError("the model's stream ended without finishing")
         except Exception as e:  # noqa: BLE001 - any model or network fault: fall back, say so
             log.warning("LLM failed (%s): answering extractively", type(e).__name__)
-            slow = isinstance(e, TimeoutError) or "Timeout" in type(e).__name__  # ours, or openai's APITimeoutError
+            from openai import APITimeoutError
+
+            slow = isinstance(e, (TimeoutError, APITimeoutError))  # ours (the whole answer), or a read's
             extractive.note = (
                 "The language model took too long; this answer is quoted from the articles."
                 if slow
@@ -465,13 +467,12 @@ class LLMAnswerer:
         a.unsupported = unsupported
         a.checks = stats
         if usage:
-            a.tokens = {"prompt": usage.get("input_tokens", 0), "completion": usage.get("output_tokens", 0)}
-            a.tokens["estimated"] = False
+            a.tokens = {"prompt": usage["input_tokens"], "completion": usage["output_tokens"], "estimated": False}
         else:  # the server sent no usage with its stream (some ignore stream_options): count with tiktoken
             from .tokens import count_tokens
 
-            sent = self._messages(inp)
-            prompt = sum(_count(m.content) + 4 for m in sent) + 3  # 4 per message, 3 for the reply: OpenAI's framing
+            system, human = self._messages(inp)
+            prompt = _count(system.content) + count_tokens(human.content) + 2 * 4 + 3  # OpenAI's message framing
             a.tokens = {"prompt": prompt, "completion": count_tokens(text), "estimated": True}
         a.standalone_question = standalone if standalone and standalone != question else None  # kept in the cache
         if self.settings.llm_cache_size:

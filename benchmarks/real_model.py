@@ -26,7 +26,17 @@ import subprocess
 import time
 from pathlib import Path
 
-from _common import ROOT, SHIPPED_CORPUS, header, machine, machine_line, scripted_model_bot, stats_ms, write_json
+from _common import (
+    ROOT,
+    SHIPPED_CORPUS,
+    free_port,
+    header,
+    machine,
+    machine_line,
+    scripted_model_bot,
+    stats_ms,
+    write_json,
+)
 
 from bot.llm import sentences, verify  # after _common: it puts the repository on sys.path
 
@@ -40,12 +50,6 @@ def gguf_path(server_python: str) -> str:
         f"print(os.path.join(list(s.submodule_search_locations)[0], {GGUF!r}))"
     )
     return subprocess.run([server_python, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def main() -> None:

@@ -74,19 +74,19 @@ def main() -> None:
 
     def passages_for(q: str):
         """The passages the model will be given for q (the same retrieval and budget the bot runs)."""
-        return bot.llm.budget(bot.retriever.search(q, max(bot.settings.top_k, 5)), q)
+        return bot.llm.budget(bot.retriever.search(q, bot.settings.top_k), q)
 
     def close_case(q: str) -> tuple[str, str]:
         ps = passages_for(q)
         return q, f"{ps[0].chunk.sentences[0].text} [1]"
 
-    from bot.llm import _best_match, support_rule, supports
+    from bot.citations import best_match, support_rule, supports
 
     rule = support_rule()
 
     def needs_embedding(claim: str, hit) -> bool:
         """The passage supports the claim, and only the embedding can tell (overlap in the uncertain band)."""
-        ov = _best_match(claim, hit)[0]
+        ov = best_match(claim, hit)[0]
         return rule["reject"] <= ov < rule["accept"] and supports(claim, hit, bot.similarity)[0]
 
     def reply_with(claim: str, ps, last: bool = False) -> str | None:

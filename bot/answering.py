@@ -19,7 +19,7 @@ import numpy as np
 
 from .chunking import Chunk, Sentence
 from .retrieval import Hit
-from .text import STOPWORDS, stem, words
+from .text import MARKER, NEGATION, STOPWORDS, content_stems, stem, terms, words
 
 ABSTAIN_TEXT = "I couldn't find that in the articles."
 
@@ -36,7 +36,6 @@ _NUM = re.compile(
 _CAUSE = re.compile(
     r"\b(because|due to|since|so that|in order to|as a result|caused|lead to|led to|reason)\b", re.IGNORECASE
 )
-_NEG = re.compile(r"\b(not|never|no|n't|neither|nor|none|without)\b|n't\b", re.IGNORECASE)
 _CAP = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w’'-]+")
 
 
@@ -89,23 +88,23 @@ class _SentInfo:
 
     @classmethod
     def of(cls, text: str, match_text: str) -> _SentInfo:
-        st = _stems(text)
+        st = terms(text)
         bigrams: dict[tuple[str, str], int] = {}
         for pair in zip(st, st[1:]):
             bigrams[pair] = bigrams.get(pair, 0) + 1
         return cls(
-            stems=set(_stems(match_text)),
+            stems=set(content_stems(match_text)),
             bigrams=bigrams,
             date=bool(_DATE.search(text)),
             num=bool(_NUM.search(text)),
             cause=bool(_CAUSE.search(text)),
-            neg=bool(_NEG.search(text)),
+            neg=bool(NEGATION.search(text)),
             caps=[m.group().lower().replace("’", "'") for m in _CAP.finditer(text)],
         )
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+!|~&])")
-_MARKER_SPLIT = re.compile(r"(\[\d+\])|[^\[]+|\[")
+_MARKER_SPLIT = re.compile("(" + MARKER.pattern + r")|[^\[]+|\[")  # markers, and the text between them
 
 
 def md_escape(text: str) -> str:
@@ -182,7 +181,8 @@ class Candidate:
     hit: Hit
     index: int  # sentence index in chunk
     sentence: Sentence
-    features: np.ndarray
+    features: dict[str, float]  # by name (SENT_FEATURES)
+    x: np.ndarray  # the same, in the order the sentence model was fitted with
     score: float = 0.0
     prob: float = 0.0
 
@@ -197,11 +197,7 @@ class QuestionInfo:
         self.idf = {t: idf(t) for t in self.terms}
         self.idf_sum = sum(self.idf.values()) or 1.0
         self.bigrams = {(a, b) for a, b in zip(ts, ts[1:])}
-        self.negated = bool(_NEG.search(question))
-
-
-def _stems(text: str) -> list[str]:
-    return [stem(w) for w in words(text) if w not in STOPWORDS]
+        self.negated = bool(NEGATION.search(question))
 
 
 def _coverage(q: QuestionInfo, stems: set[str]) -> float:
@@ -275,6 +271,24 @@ _META = frozenset(["article", "articles", "mentioned", "mention", "passage", "te
 _QNUM = re.compile(r"\b\d[\d,.]*\b")
 
 
+class FeatureOrder:
+    """Turns a features-by-name dict into the vector a fitted model expects, in the order it was fitted with
+    (the names stored beside its weights). A stored name this code does not compute is an error at load time,
+    so a renamed or reordered feature can never be scored with another feature's weight."""
+
+    def __init__(self, model: str, stored: list[str], computed: list[str]):
+        unknown = [n for n in stored if n not in computed]
+        if unknown:
+            raise ValueError(
+                f"bot/reader.json's {model} model was fitted with features this code does not compute: "
+                f"{', '.join(unknown)}. Refit it with `python scripts/train_reader.py`."
+            )
+        self.names = list(stored)
+
+    def vector(self, features: dict[str, float]) -> np.ndarray:
+        return np.array([features[n] for n in self.names], dtype=np.float64)
+
+
 @functools.cache
 def load_weights() -> dict:
     with resources.files("bot").joinpath("reader.json").open(encoding="utf-8") as f:
@@ -295,6 +309,9 @@ class Reader:
         self.max_idf = math.log(1 + (bm25.n + 0.5) / 0.5)
         w = weights or load_weights()
         self.w = w
+        names = w.get("features", {})
+        self.sent_model = FeatureOrder("sentence", names.get("sentence", SENT_FEATURES), SENT_FEATURES)
+        self.abstain_model = FeatureOrder("abstain", names.get("abstain", ABSTAIN_FEATURES), ABSTAIN_FEATURES)
         self.sw = np.array(w["sentence"]["coef"], dtype=np.float64)
         self.smu = np.array(w["sentence"]["mean"], dtype=np.float64)
         self.ssd = np.array(w["sentence"]["std"], dtype=np.float64)
@@ -302,7 +319,7 @@ class Reader:
         self.amu = np.array(w["abstain"]["mean"], dtype=np.float64)
         self.asd = np.array(w["abstain"]["std"], dtype=np.float64)
         self.threshold = float(w["abstain"]["threshold"])
-        self.faq_threshold = float(w.get("faq_threshold", 0.93))
+        self.faq_threshold = float(w["faq_threshold"])  # reader.json decides, nothing else
         self.max_sentences = int(w.get("max_sentences", 2))
         self.second_ratio = float(w.get("second_ratio", 0.8))
         self._stem_cache: dict[str, list[set[str]]] = {}
@@ -320,7 +337,7 @@ class Reader:
                 if chunk.kind == "table":  # the row key belongs to the sentence
                     text = next((ln for ln in lines if ln.endswith(s.text)), s.text)
                 infos.append(_SentInfo.of(s.text, text))
-            got = (infos, set(_stems(chunk.section)))
+            got = (infos, set(content_stems(chunk.section)))
             self._stem_cache[chunk.id] = got
         return got
 
@@ -350,33 +367,31 @@ class Reader:
                 type_ok = _type_ok_info(q.qtype, info, q.words)
                 novel = len(st - qterms)
                 bi = sum(n for pair, n in info.bigrams.items() if pair in q.bigrams)
-                f = np.array(
-                    [
-                        1.0,
-                        1.0 / rank,
-                        h.dense,
-                        bm25n,
-                        cov,
-                        _coverage(q, window),
-                        cov_chunk,
-                        min(bi, 3),
-                        float(type_ok and q.qtype != "other"),
-                        float(not type_ok),
-                        math.log1p(novel),
-                        math.log1p(len(st)),
-                        float(i == 0),
-                        len(st & qterms) / max(1, len(st)),
-                        float(h.chunk.kind == "faq"),
-                        h.faq,
-                        float(q.negated == info.neg),
-                        float(sd[i]),
-                        float(sd[i]) - sd_max,
-                        float(max(sd[max(0, i - 1) : i + 2])),
-                    ]
-                )
-                out.append(Candidate(rank, h, i, s, f))
+                f = {
+                    "bias": 1.0,
+                    "inv_rank": 1.0 / rank,
+                    "dense": h.dense,
+                    "bm25n": bm25n,
+                    "cov": cov,
+                    "cov_window": _coverage(q, window),
+                    "cov_chunk": cov_chunk,
+                    "bigrams": min(bi, 3),
+                    "type_ok": float(type_ok and q.qtype != "other"),
+                    "type_missing": float(not type_ok),
+                    "novel": math.log1p(novel),
+                    "length": math.log1p(len(st)),
+                    "first": float(i == 0),
+                    "restate": len(st & qterms) / max(1, len(st)),
+                    "faq": float(h.chunk.kind == "faq"),
+                    "faq_sim": h.faq,
+                    "neg_match": float(q.negated == info.neg),
+                    "sdense": float(sd[i]),
+                    "sdense_gap": float(sd[i]) - sd_max,
+                    "sdense_window": float(max(sd[max(0, i - 1) : i + 2])),
+                }
+                out.append(Candidate(rank, h, i, s, f, self.sent_model.vector(f)))
         if out:
-            X = (np.stack([c.features for c in out]) - self.smu) / self.ssd
+            X = (np.stack([c.x for c in out]) - self.smu) / self.ssd
             z = X @ self.sw
             p = np.exp(z - z.max())
             p /= p.sum()
@@ -385,16 +400,17 @@ class Reader:
                 c.prob = float(pi)
         return out
 
-    def abstain_features(self, q: QuestionInfo, hits: list[Hit], cands: list[Candidate]) -> np.ndarray:
+    def abstain_features(self, q: QuestionInfo, hits: list[Hit], cands: list[Candidate]) -> dict[str, float]:
+        """The question-level features of the abstention model, by name."""
         best = max(cands, key=lambda c: c.score)
         scores = sorted((c.score for c in cands), reverse=True)
         margin = scores[0] - scores[1] if len(scores) > 1 else 5.0
         top = hits[0]
         stems = self._sentence_stems(top.chunk)
-        chunk1 = set().union(*stems, set(_stems(top.chunk.section)))
+        chunk1 = set().union(*stems, set(content_stems(top.chunk.section)))
         bst = self._sentence_stems(best.hit.chunk)
         i = best.index
-        window = bst[i] | set(_stems(best.hit.chunk.section))
+        window = bst[i] | set(content_stems(best.hit.chunk.section))
         window |= bst[i - 1] if i > 0 else set()
         window |= bst[i + 1] if i + 1 < len(bst) else set()
         unknown = float(any(self.bm25.postings.get(t) is None for t in q.terms))
@@ -407,49 +423,46 @@ class Reader:
         n_missing = float(sum(1 for t in q.terms if t not in window))
         win_text = " ".join(s.text.lower() for s in best.hit.chunk.sentences[max(0, i - 1) : i + 2])
         qualifier_missing = float(any(m.group().lower() not in win_text for m in _QUALIFIER.finditer(q.text)))
-        sd_best = best.features[SENT_FEATURES.index("sdense")]
-        sd_max = max(c.features[SENT_FEATURES.index("sdense")] for c in cands)
-        return np.array(
-            [
-                1.0,
-                best.prob,
-                margin,
-                _coverage(q, bst[i]),
-                _coverage(q, chunk1),
-                _max_missing(q, chunk1, self.max_idf),
-                _max_missing(q, window, self.max_idf),
-                top.dense,
-                top.dense - (hits[1].dense if len(hits) > 1 else 0.0),
-                top.bm25 / q.idf_sum,
-                float(not _type_ok(q.qtype, best.sentence.text, q.words)),
-                float(q.negated),
-                float(bool(_NEG.search(best.sentence.text))),
-                math.log1p(len(q.terms)),
-                unknown,
-                max(h.faq for h in hits),
-                1.0 / best.hit_rank,
-                sd_best,
-                sd_max,
-                missing_idf,
-                num_missing,
-                entity_missing,
-                best.score,
-                n_missing,
-                _coverage(q, bst[i]) * _max_missing(q, window, self.max_idf),
-                float(q.negated != bool(_NEG.search(best.sentence.text))),
-                qualifier_missing,
-                float(sum(1 for t in q.terms if t not in chunk1)),
-            ]
-        )
+        sd_best = best.features["sdense"]
+        sd_max = max(c.features["sdense"] for c in cands)
+        return {
+            "bias": 1.0,
+            "p_best": best.prob,
+            "margin": margin,
+            "cov_best": _coverage(q, bst[i]),
+            "cov_chunk1": _coverage(q, chunk1),
+            "max_missing_chunk1": _max_missing(q, chunk1, self.max_idf),
+            "max_missing_window": _max_missing(q, window, self.max_idf),
+            "dense1": top.dense,
+            "dense_gap": top.dense - (hits[1].dense if len(hits) > 1 else 0.0),
+            "bm25n1": top.bm25 / q.idf_sum,
+            "type_missing": float(not _type_ok(q.qtype, best.sentence.text, q.words)),
+            "neg_q": float(q.negated),
+            "neg_s": float(bool(NEGATION.search(best.sentence.text))),
+            "n_terms": math.log1p(len(q.terms)),
+            "unknown_term": unknown,
+            "faq_sim": max(h.faq for h in hits),
+            "best_rank": 1.0 / best.hit_rank,
+            "sdense_best": sd_best,
+            "sdense_max": sd_max,
+            "missing_idf_window": missing_idf,
+            "num_missing": num_missing,
+            "entity_missing": entity_missing,
+            "score_best": best.score,
+            "n_missing_window": n_missing,
+            "cov_x_missing": _coverage(q, bst[i]) * _max_missing(q, window, self.max_idf),
+            "neg_mismatch": float(q.negated != bool(NEGATION.search(best.sentence.text))),
+            "qualifier_missing": qualifier_missing,
+            "n_missing_chunk1": float(sum(1 for t in q.terms if t not in chunk1)),
+        }
 
-    def p_unanswerable(self, feats: np.ndarray) -> float:
-        return _sigmoid(float(((feats - self.amu) / self.asd) @ self.aw))
+    def p_unanswerable(self, feats: dict[str, float]) -> float:
+        return _sigmoid(float(((self.abstain_model.vector(feats) - self.amu) / self.asd) @ self.aw))
 
     @staticmethod
-    def fully_supported(feats: np.ndarray) -> bool:
+    def fully_supported(f: dict[str, float]) -> bool:
         """Every question term is in the chosen sentence or its neighbours, the expected answer type is
         there, and no negation or qualifier of the question is missing: answer even when the model doubts."""
-        f = dict(zip(ABSTAIN_FEATURES, feats))
         return (
             f["max_missing_window"] == 0
             and f["type_missing"] == 0
@@ -457,7 +470,7 @@ class Reader:
             and f["qualifier_missing"] == 0
         )
 
-    def should_abstain(self, feats: np.ndarray) -> tuple[bool, float]:
+    def should_abstain(self, feats: dict[str, float]) -> tuple[bool, float]:
         p = self.p_unanswerable(feats)
         return p >= self.threshold and not self.fully_supported(feats), p
 

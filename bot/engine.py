@@ -12,7 +12,7 @@ import numpy as np
 from .answering import ABSTAIN_TEXT, Answer, Reader, extractive_answer
 from .embeddings import CachedEmbedder, make_embeddings
 from .errors import BadQuestion
-from .followup import rewrite
+from .followup import last_user_turn, rewrite
 from .retrieval import Hit, Retriever
 from .settings import Settings, load_settings
 from .store import Index, SyncReport, sync
@@ -67,7 +67,8 @@ class Bot:
         self.reader = reader or Reader(index)
         self.llm = None
         if settings.llm == "on" or (settings.llm == "auto" and (settings.openai_api_key or settings.openai_base_url)):
-            from .llm import LLMAnswerer, support_rule
+            from .citations import support_rule
+            from .llm import LLMAnswerer
 
             self.llm = LLMAnswerer(settings)
             if len(index.sent_vectors) and getattr(embedder, "name", "") == support_rule()["embedder"]:
@@ -98,35 +99,11 @@ class Bot:
         q = validate_question(question, self.settings.max_question_chars)
         return self.retriever.search(q, k or self.settings.top_k)
 
-    @staticmethod
-    def last_user_turn(history) -> str:
-        """The previous user question from [[user, bot], ...] or [{"role", "content"}, ...] history."""
-        if history is None:
-            return ""
-        if not isinstance(history, (list, tuple)):
-            raise BadQuestion("history must be a list of [question, answer] pairs (or role/content messages).")
-        for turn in reversed(history):
-            if isinstance(turn, dict):
-                if not isinstance(turn.get("content", ""), str):
-                    raise BadQuestion("each history message needs text in 'content'.")
-                if turn.get("role") == "user":
-                    return turn.get("content", "")
-            elif (
-                isinstance(turn, (list, tuple))
-                and len(turn) == 2
-                and all(x is None or isinstance(x, str) for x in turn)
-            ):
-                if turn[0]:
-                    return turn[0]
-            else:
-                raise BadQuestion("history must be a list of [question, answer] pairs (or role/content messages).")
-        return ""
-
     def search_query(self, question: str, history) -> str:
         """The standalone question, offline: pronouns resolved against the previous question ("they" ->
         "the leaders"); when the rule cannot resolve what this one leans on ("Why?", "and there?"), the
         previous question is folded in."""
-        prev = self.last_user_turn(history)
+        prev = last_user_turn(history)
         if not prev:
             return question
         resolved = rewrite(question, prev)
@@ -155,7 +132,7 @@ class Bot:
         query = self.llm.condense(q, history) if self.llm is not None else None
         query = query or self.search_query(q, history)  # the standalone question
         qvec = self.retriever.query_vector(query)
-        hits = self.retriever.search(query, max(self.settings.top_k, 5), qvec=qvec)
+        hits = self.retriever.search(query, self.settings.top_k, qvec=qvec)
         t1 = time.perf_counter()
         ans = extractive_answer(self.reader, query, hits, self.suggestions, qvec)
         if self.llm is not None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from .errors import BadQuestion
 from .text import STOPWORDS
 
 _TOKEN = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ0-9][\w’'\-]*")
@@ -165,4 +166,24 @@ def rewrite(question: str, previous: str) -> str:
     return _PRONOUN.sub(sub, question)
 
 
-__all__ = ["referent", "rewrite"]
+def last_user_turn(history) -> str:
+    """The previous user question from [[user, bot], ...] or [{"role", "content"}, ...] history."""
+    if history is None:
+        return ""
+    if not isinstance(history, (list, tuple)):
+        raise BadQuestion("history must be a list of [question, answer] pairs (or role/content messages).")
+    for turn in reversed(history):
+        if isinstance(turn, dict):
+            if not isinstance(turn.get("content", ""), str):
+                raise BadQuestion("each history message needs text in 'content'.")
+            if turn.get("role") == "user":
+                return turn.get("content", "")
+        elif isinstance(turn, (list, tuple)) and len(turn) == 2 and all(x is None or isinstance(x, str) for x in turn):
+            if turn[0]:
+                return turn[0]
+        else:
+            raise BadQuestion("history must be a list of [question, answer] pairs (or role/content messages).")
+    return ""
+
+
+__all__ = ["last_user_turn", "referent", "rewrite"]

@@ -25,6 +25,7 @@ from pydantic import BaseModel, Field
 
 from . import __version__
 from .engine import Bot, validate_question
+from .followup import last_user_turn
 from .text import pieces
 from .errors import BotError
 
@@ -237,7 +238,7 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
             return r
         try:  # a bad question is a plain 400, before any stream starts
             validate_question(req.question, settings.max_question_chars)
-            Bot.last_user_turn(req.history)
+            last_user_turn(req.history)
         except BotError as e:
             return JSONResponse({"error": str(e)}, status_code=400)
 

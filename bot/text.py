@@ -1,4 +1,4 @@
-"""Pure text helpers: sentence spans, word tokens, stems, stopwords."""
+"""Pure text helpers, one home for each: sentence spans, word tokens, stems, stopwords, negation, [n] markers."""
 
 from __future__ import annotations
 
@@ -268,8 +268,28 @@ def stem(word: str) -> str:
 
 
 def terms(text: str) -> list[str]:
-    """Stemmed content terms for keyword search (stopwords removed)."""
+    """Stemmed content terms for keyword search (stopwords removed), in order, repeats kept."""
     return [stem(w) for w in words(text) if w not in STOPWORDS]
+
+
+@functools.lru_cache(maxsize=16384)
+def content_stems(text: str) -> frozenset[str]:
+    """The set of content-word stems of a text; cached (the same passage sentences are compared again and
+    again: by the reader, the citation check, and the abstention features)."""
+    return frozenset(terms(text))
+
+
+# A negation: "not", "never", "no", "neither", "nor", "none", "without", and any "n't".
+NEGATION = re.compile(r"\b(?:not|never|no|neither|nor|none|without)\b|n't\b", re.IGNORECASE)
+
+# A citation marker "[3]" (group 1: the number), with the space before it when stripped.
+MARKER = re.compile(r"\[(\d+)\]")
+_MARKER_WITH_SPACE = re.compile(r"\s*\[\d+\]")
+
+
+def strip_markers(text: str) -> str:
+    """The text without its [n] citation markers."""
+    return _MARKER_WITH_SPACE.sub("", text).strip()
 
 
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:

@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.embeddings import make_embeddings
 from bot.evaluation import Gold, load_pack
-from bot.llm import _best_match
+from bot.citations import best_match
 from bot.retrieval import Retriever
 from bot.settings import load_settings
 from bot.store import Index
@@ -78,8 +78,8 @@ def main() -> None:
         cv = emb.embed_query_np(claim)
         ans = q["answers"][0]
         for h in hits:
-            ov = _best_match(claim, h)[0]
-            ov_idf = _best_match(claim, h, index.bm25.idf)[0]
+            ov = best_match(claim, h)[0]
+            ov_idf = best_match(claim, h, index.bm25.idf)[0]
             off = int(index.sent_offsets[h.row])
             n = len(h.chunk.sentences)
             cos = float((index.sent_vectors[off : off + n] @ cv).max()) if n else 0.0

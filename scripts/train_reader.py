@@ -32,7 +32,7 @@ from bot.store import Index
 
 def dummy_weights(n_s: int, n_a: int) -> dict:
     z = lambda n: {"coef": [0.0] * n, "mean": [0.0] * n, "std": [1.0] * n}
-    return {"sentence": z(n_s), "abstain": {**z(n_a), "threshold": 0.5}}
+    return {"sentence": z(n_s), "abstain": {**z(n_a), "threshold": 0.5}, "faq_threshold": 1.0}
 
 
 def fit_listwise(X, y, groups, l2=1e-3, iters=600, lr=0.05):
@@ -114,7 +114,7 @@ def main() -> None:
         if not any(ys):
             continue
         for c, yv in zip(cands, ys):
-            X.append(c.features)
+            X.append(c.x)
             Y.append(yv)
             G.append(i)
     X, Y, G = np.array(X), np.array(Y), np.array(G)
@@ -125,14 +125,16 @@ def main() -> None:
     reader = Reader(index, weights)
 
     # 2. abstention model, on all tune questions
-    A, L, contains = [], [], []
+    A, L, contains, full_rows = [], [], [], []
     for i, q in enumerate(questions):
         qi = reader.question(q["question"].strip())
         hs = hits_of(i)
         cands = reader.candidates(qi, hs, qvecs[i])
         if not cands:
             continue
-        A.append(reader.abstain_features(qi, hs, cands))
+        feats = reader.abstain_features(qi, hs, cands)
+        A.append([feats[n] for n in ABSTAIN_FEATURES])
+        full_rows.append(Reader.fully_supported(feats))
         L.append(0.0 if q["answerable"] else 1.0)
         best = max(cands, key=lambda c: c.score)
         golds = [normalize_answer(a) for a in q["answers"] if normalize_answer(a)]
@@ -143,7 +145,7 @@ def main() -> None:
     p = 1 / (1 + np.exp(-(((A - amu) / asd) @ aw)))
     # the final decision also answers when the chosen sentence fully supports the question
     # (Reader.fully_supported); pick the lowest threshold that keeps answerable abstention at max_fpr
-    full = np.array([Reader.fully_supported(a) for a in A])
+    full = np.array(full_rows)
     thr = 1.0
     for t_ in np.unique(np.round(p, 4))[::-1]:
         if np.mean((p[L == 0] >= t_) & ~full[L == 0]) > args.max_fpr:

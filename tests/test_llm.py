@@ -107,7 +107,7 @@ def test_a_claim_matched_across_two_sentences_quotes_the_one_that_holds_it():
     """Found with a real small model: "... is German Chancellor Friedrich Merz" was quoted with the sentence
     before Merz's, because the two together matched best and the first of them was quoted."""
     from bot.chunking import Chunk, Sentence
-    from bot.llm import best_support
+    from bot.citations import best_support
     from bot.retrieval import Hit
 
     a = "Leaders met in London on Monday to discuss the talks."
@@ -279,7 +279,7 @@ def test_a_number_or_a_denial_the_passage_does_not_have_is_unsupported(shipped_b
     assert a.unsupported == ["The US peace plan for Ukraine has 28 points."]
     assert "28 points. [" not in a.text and len(a.citations) == 1
     # every word in the passage but the number: still not supported
-    from bot.llm import best_support, supports
+    from bot.citations import best_support, supports
 
     row = next(
         h for h in shipped_bot.retrieve("Which leaders will Zelensky meet?", 5) if h.chunk.section == "Key Points"
@@ -295,7 +295,7 @@ def test_a_number_or_a_denial_the_passage_does_not_have_is_unsupported(shipped_b
 def test_a_paraphrase_is_checked_by_embedding_similarity(shipped_bot, fake, article_text):
     """Word overlap alone (0.43 here) would list this sentence as unsupported; with the sentence's embedding
     against the passage's sentences it is accepted, and quoted verbatim from the Key Points row."""
-    from bot.llm import best_support, supports
+    from bot.citations import best_support, supports
 
     claim = "Trump voiced frustration over Zelensky’s grasp of the proposed agreement."
     b = llm_bot(shipped_bot, fake)
@@ -343,7 +343,7 @@ def test_sentences_are_embedded_while_the_model_writes(shipped_bot, fake, whole,
 def test_labelled_claims_about_the_shipped_article(shipped_bot):
     """eval/claims/shipped.jsonl: 25 claims the article supports (in other words) and 25 it does not. Each is
     checked against every passage of the article, as a model's sentence would be against its passages."""
-    from bot.llm import supports
+    from bot.citations import supports
     from bot.retrieval import Hit
 
     rows = [json.loads(x) for x in (ROOT / "eval/claims/shipped.jsonl").read_text().splitlines() if x.strip()]
@@ -377,7 +377,7 @@ def test_an_answer_in_another_language_than_the_articles_falls_back_to_quotes(sh
 def test_a_sentence_another_given_passage_denies_is_not_cited(shipped_bot):
     """ "Ukraine formally joined NATO" shares most words with several passages, and one of them says
     "without formally integrating it into the alliance": it is not shown as cited to any of them."""
-    from bot.llm import supports, verify
+    from bot.citations import supports, verify
     from bot.retrieval import Hit
 
     chunks = shipped_bot.index.chunks

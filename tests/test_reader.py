@@ -1,0 +1,79 @@
+"""The reader's fitted models are applied by feature name, and its settings have one source."""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+import pytest
+
+from bot.answering import Reader, load_weights
+from bot.engine import Bot
+
+
+def _permuted(weights: dict, model: str, order: list[int]) -> dict:
+    """The same fitted model with its features stored in another order (names, weights and scaling alike)."""
+    w = copy.deepcopy(weights)
+    w["features"][model] = [w["features"][model][i] for i in order]
+    for key in ("coef", "mean", "std"):
+        w[model][key] = [w[model][key][i] for i in order]
+    return w
+
+
+def test_a_reordered_reader_json_scores_exactly_the_same(shipped_bot):
+    q = "Which leaders will Zelensky meet in London?"
+    qvec = shipped_bot.retriever.query_vector(q)
+    hits = shipped_bot.retriever.search(q, 5, qvec=qvec)
+    base = load_weights()
+    rng = np.random.default_rng(7)
+    order_s = list(rng.permutation(len(base["features"]["sentence"])))
+    order_a = list(rng.permutation(len(base["features"]["abstain"])))
+    moved = _permuted(_permuted(base, "sentence", order_s), "abstain", order_a)
+    assert moved["features"]["sentence"] != base["features"]["sentence"]
+    r0, r1 = Reader(shipped_bot.index, base), Reader(shipped_bot.index, moved)
+    c0 = r0.candidates(r0.question(q), hits, qvec)
+    c1 = r1.candidates(r1.question(q), hits, qvec)
+    assert [c.score for c in c0] == pytest.approx([c.score for c in c1])
+    f0 = r0.abstain_features(r0.question(q), hits, c0)
+    assert r0.p_unanswerable(f0) == pytest.approx(r1.p_unanswerable(r1.abstain_features(r1.question(q), hits, c1)))
+    # and the scores differ when the weights are shuffled without their names: the order matters
+    wrong = copy.deepcopy(base)
+    wrong["sentence"]["coef"] = [base["sentence"]["coef"][i] for i in order_s]
+    c2 = Reader(shipped_bot.index, wrong).candidates(r0.question(q), hits, qvec)
+    assert [c.score for c in c2] != pytest.approx([c.score for c in c0])
+
+
+def test_a_feature_name_the_code_does_not_compute_is_refused_at_load(shipped_bot):
+    w = copy.deepcopy(load_weights())
+    w["features"]["abstain"][3] = "renamed_feature"
+    with pytest.raises(ValueError, match="renamed_feature.*train_reader"):
+        Reader(shipped_bot.index, w)
+
+
+def test_the_faq_threshold_comes_from_reader_json_only(shipped_bot):
+    w = copy.deepcopy(load_weights())
+    assert Reader(shipped_bot.index, w).faq_threshold == w["faq_threshold"]
+    del w["faq_threshold"]
+    with pytest.raises(KeyError):
+        Reader(shipped_bot.index, w)
+
+
+@pytest.mark.parametrize("top_k", [2, 3, 8])
+def test_bot_top_k_is_the_number_of_passages_retrieved(shipped_bot, top_k):
+    s = shipped_bot.settings.model_copy(update={"top_k": top_k})
+    b = Bot(s, shipped_bot.index, shipped_bot.embedder, shipped_bot.reader)
+    a = b.answer("What is NATO's role in supporting Ukraine?")
+    assert len(a.retrieved) == min(top_k, len(shipped_bot.index.chunks))
+
+
+def test_the_answer_modules_do_not_import_the_engine():
+    """The engine composes them; none of them reaches back into it, not even inside a function."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent / "bot"
+    for name in ("llm", "citations", "answering", "retrieval", "followup", "text", "store", "corpus", "chunking"):
+        tree = ast.parse((root / f"{name}.py").read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom):
+                assert node.module not in {"engine", "bot.engine"}, f"bot/{name}.py imports the engine"

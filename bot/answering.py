@@ -19,6 +19,7 @@ import numpy as np
 
 from .chunking import Chunk, Sentence
 from .retrieval import Hit
+from .lang import stopwords
 from .text import MARKER, NEGATION, STOPWORDS, content_stems, stem, terms, words
 
 ABSTAIN_TEXT = "I couldn't find that in the articles."
@@ -87,13 +88,13 @@ class _SentInfo:
     caps: list[str]
 
     @classmethod
-    def of(cls, text: str, match_text: str) -> _SentInfo:
-        st = terms(text)
+    def of(cls, text: str, match_text: str, lang: str = "en") -> _SentInfo:
+        st = terms(text, lang)
         bigrams: dict[tuple[str, str], int] = {}
         for pair in zip(st, st[1:]):
             bigrams[pair] = bigrams.get(pair, 0) + 1
         return cls(
-            stems=set(content_stems(match_text)),
+            stems=set(content_stems(match_text, lang)),
             bigrams=bigrams,
             date=bool(_DATE.search(text)),
             num=bool(_NUM.search(text)),
@@ -188,11 +189,13 @@ class Candidate:
 
 
 class QuestionInfo:
-    def __init__(self, question: str, idf):
+    def __init__(self, question: str, idf, lang: str = "en"):
         self.text = question
+        self.lang = lang
         self.words = set(words(question))
         self.qtype = question_type(question)
-        ts = [stem(w) for w in words(question) if w not in STOPWORDS and w not in _META]
+        sw = stopwords(lang)
+        ts = [stem(w, lang) for w in words(question) if w not in sw and w not in _META]
         self.terms = list(dict.fromkeys(ts))
         self.idf = {t: idf(t) for t in self.terms}
         self.idf_sum = sum(self.idf.values()) or 1.0
@@ -325,7 +328,7 @@ class Reader:
         self._stem_cache: dict[str, list[set[str]]] = {}
 
     def question(self, text: str) -> QuestionInfo:
-        return QuestionInfo(text, self.bm25.idf)
+        return QuestionInfo(text, self.bm25.idf, self.index.query_lang(text))
 
     def _infos(self, chunk: Chunk) -> tuple[list[_SentInfo], set[str]]:
         got = self._stem_cache.get(chunk.id)
@@ -336,8 +339,8 @@ class Reader:
                 text = s.text
                 if chunk.kind == "table":  # the row key belongs to the sentence
                     text = next((ln for ln in lines if ln.endswith(s.text)), s.text)
-                infos.append(_SentInfo.of(s.text, text))
-            got = (infos, set(content_stems(chunk.section)))
+                infos.append(_SentInfo.of(s.text, text, chunk.lang))
+            got = (infos, set(content_stems(chunk.section, chunk.lang)))
             self._stem_cache[chunk.id] = got
         return got
 
@@ -407,10 +410,10 @@ class Reader:
         margin = scores[0] - scores[1] if len(scores) > 1 else 5.0
         top = hits[0]
         stems = self._sentence_stems(top.chunk)
-        chunk1 = set().union(*stems, set(content_stems(top.chunk.section)))
+        chunk1 = set().union(*stems, set(content_stems(top.chunk.section, top.chunk.lang)))
         bst = self._sentence_stems(best.hit.chunk)
         i = best.index
-        window = bst[i] | set(content_stems(best.hit.chunk.section))
+        window = bst[i] | set(content_stems(best.hit.chunk.section, best.hit.chunk.lang))
         window |= bst[i - 1] if i > 0 else set()
         window |= bst[i + 1] if i + 1 < len(bst) else set()
         unknown = float(any(self.bm25.postings.get(t) is None for t in q.terms))

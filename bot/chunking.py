@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from itertools import groupby
 
 from .corpus import Block, Document
@@ -19,6 +19,9 @@ class Sentence:
     start: int
     end: int
     text: str  # verbatim: Document.text[start:end]
+    block: int = 0  # the paragraph or list item it belongs to (numbered within the chunk)
+    gap: str = ""  # the text between the previous sentence of its block and this one (verbatim; "" for the first)
+    item: bool = False  # it is part of a list item
 
 
 @dataclass
@@ -34,6 +37,9 @@ class Chunk:
     end: int
     sentences: list[Sentence] = field(default_factory=list)
     question: str | None = None
+    entry: str | None = None  # FAQ entry id, "<source>#<n>": the parts of one long answer share it
+    anchor: str | None = None  # the page's own id for the entry or section, where it has one
+    lang: str = "en"  # the document's language (bot/lang.py)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -44,12 +50,24 @@ class Chunk:
         d["sentences"] = [Sentence(**s) for s in d["sentences"]]
         return cls(**d)
 
+    def blocks(self) -> list[tuple[str, list[Sentence]]]:
+        """The chunk's paragraphs and list items in order: (verbatim text, its sentences)."""
+        out: list[tuple[str, list[Sentence]]] = []
+        for s in self.sentences:
+            if out and out[-1][1][-1].block == s.block:
+                out[-1] = (out[-1][0] + s.gap + s.text, [*out[-1][1], s])
+            else:
+                out.append((s.text, [s]))
+        return out
 
-def _sentences(doc: Document, block: Block) -> list[Sentence]:
+
+def _sentences(doc: Document, block: Block, n: int = 0) -> list[Sentence]:
+    """The block's sentences, all numbered `n` (their block within the chunk), with the verbatim gaps between."""
     out = []
     for s, e in block.spans:
-        for a, b in sentence_spans(doc.text, s, e):
-            out.append(Sentence(a, b, doc.text[a:b]))
+        for a, b in sentence_spans(doc.text, s, e, doc.lang):
+            gap = doc.text[out[-1].end : a] if out else ""
+            out.append(Sentence(a, b, doc.text[a:b], n, gap, block.item))
     return out
 
 
@@ -57,15 +75,18 @@ def _block_text(doc: Document, block: Block) -> str:
     body = " ".join(doc.text[s:e] for s, e in block.spans)
     if block.kind == "row":
         return f"{block.key}: {body}"
+    if block.item:
+        return f"- {body}"
     return body
 
 
 def _make(doc: Document, kind: str, section: str, blocks: list[Block], text: str, question=None) -> Chunk:
     heading = _heading(doc, section)
     sentences = []
-    for b in blocks:
-        sentences.extend(_sentences(doc, b))
+    for n, b in enumerate(blocks):
+        sentences.extend(_sentences(doc, b, n))
     spans = [sp for b in blocks for sp in b.spans]
+    first = blocks[0]
     return Chunk(
         id="",
         source=doc.source,
@@ -78,13 +99,16 @@ def _make(doc: Document, kind: str, section: str, blocks: list[Block], text: str
         end=max(e for _, e in spans),
         sentences=sentences,
         question=question,
+        entry=f"{doc.source}#{first.entry}" if first.entry is not None else None,
+        anchor=first.anchor,
+        lang=doc.lang,
     )
 
 
-def _fitting_pieces(text: str, span: tuple[int, int], max_tokens: int) -> list[tuple[int, int]]:
+def _fitting_pieces(text: str, span: tuple[int, int], max_tokens: int, lang: str = "en") -> list[tuple[int, int]]:
     """Sentences of the span; a sentence longer than max_tokens is cut at word boundaries."""
     out = []
-    for s, e in sentence_spans(text, *span):
+    for s, e in sentence_spans(text, *span, lang):
         if count_tokens(text[s:e]) <= max_tokens:
             out.append((s, e))
             continue
@@ -105,15 +129,35 @@ def _split_long(doc: Document, block: Block, max_tokens: int) -> list[Block]:
     parts: list[Block] = []
     cur: list[tuple[int, int]] = []
     size = 0
-    for s, e in (sp for span in block.spans for sp in _fitting_pieces(doc.text, span, max_tokens)):
+    for s, e in (sp for span in block.spans for sp in _fitting_pieces(doc.text, span, max_tokens, doc.lang)):
         n = count_tokens(doc.text[s:e])
         if cur and size + n > max_tokens:
-            parts.append(Block(block.kind, block.section, cur))
+            parts.append(replace(block, spans=cur))
             cur, size = [], 0
         cur.append((s, e))
         size += n
     if cur:
         parts.append(Block(block.kind, block.section, cur))
+    return parts
+
+
+def _pack(doc: Document, blocks: list[Block], budget: int) -> list[list[Block]]:
+    """Consecutive blocks in groups of at most `budget` tokens (one line each); a longer block is split."""
+    parts: list[list[Block]] = []
+    cur: list[Block] = []
+    size = 0
+    for b in blocks:
+        n = count_tokens(_block_text(doc, b))
+        pieces = [b] if n <= budget else _split_long(doc, b, budget)
+        for p in pieces:
+            m = n if p is b else count_tokens(_block_text(doc, p))
+            if cur and size + 1 + m > budget:
+                parts.append(cur)
+                cur, size = [], 0
+            cur.append(p)
+            size += m + (1 if len(cur) > 1 else 0)
+    if cur:
+        parts.append(cur)
     return parts
 
 
@@ -125,16 +169,15 @@ def chunk_document(doc: Document, max_tokens: int = 400) -> list[Chunk]:
     """Sections stay whole when they fit; otherwise one chunk per paragraph (tiny ones merged,
     long ones split by sentence). The heading prepended to the embedded text counts towards the limit."""
     chunks: list[Chunk] = []
-    for (kind, section), group in groupby(doc.blocks, key=lambda b: (b.kind, b.section)):
+    for (kind, section, _), group in groupby(doc.blocks, key=lambda b: (b.kind, b.section, b.entry)):
         blocks = list(group)
         budget = max(20, max_tokens - count_tokens(_heading(doc, section)) - 1)
-        if kind == "faq":
-            for b in blocks:
-                qn = count_tokens(b.question or "") + 1
-                parts = [b] if count_tokens(_block_text(doc, b)) + qn <= budget else _split_long(doc, b, budget - qn)
-                for part in parts:
-                    answer = _block_text(doc, part)
-                    chunks.append(_make(doc, "faq", section, [part], f"{b.question}\n{answer}", question=b.question))
+        if kind == "faq":  # one FAQ entry: whole when it fits, else in parts that each carry its question
+            q = blocks[0].question or ""
+            room = max(20, budget - count_tokens(q) - 1)
+            for part in _pack(doc, blocks, room):
+                text = q + "\n" + "\n".join(_block_text(doc, b) for b in part)
+                chunks.append(_make(doc, "faq", section, part, text, question=q))
             continue
         sep = "\n" if kind == "row" else "\n\n"
         sep_n = 1

@@ -10,10 +10,10 @@ import hashlib
 import logging
 import re
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 
 from .errors import CorpusNotFound
+from .lang import is_question
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +34,13 @@ BOILERPLATE = [
         r"^(copyright|©)\s.*",
         r"^post navigation$",
         r"^(facebook|twitter|linkedin|pinterest|whatsapp|email|print)(\s*[|/·,]\s*\w+)*$",
+        r"^share (this|on|via)\b.{0,60}$",
+        r"^(print|email|e-mail) this (page|article)$",
+        r"^(back to top|top of page|on this page|table of contents|contents)$",
+        r"^(we|this (web)?site|our (web)?site) uses? cookies\b.*",
+        r"^(accept|reject|decline|manage|allow)( all)?( cookies)?$",
+        r"^cookie (settings|preferences|policy|notice)$",
+        r"^(was this (page|answer|article) (helpful|useful)\??|yes\s*/?\s*no)$",
     )
 ]
 FAQ_HEADING = re.compile(r"^(frequently asked questions|faqs?|questions and answers|q\s*&\s*a)\b", re.IGNORECASE)
@@ -47,6 +54,9 @@ class Block:
     spans: list[tuple[int, int]]  # citable text, as offsets into Document.text
     question: str | None = None  # FAQ question
     key: str | None = None  # table row key
+    entry: int | None = None  # FAQ entry number in the document (the blocks of one answer share it)
+    anchor: str | None = None  # the page's id for the entry ("#how-does-it-spread"), where it has one
+    item: bool = False  # a list item
 
 
 @dataclass
@@ -56,6 +66,7 @@ class Document:
     text: str  # decoded source text (for HTML: the extracted text)
     sha256: str
     blocks: list[Block] = field(default_factory=list)
+    lang: str = "en"  # language code (bot/lang.py), detected per document
 
 
 def is_boilerplate(line: str) -> bool:
@@ -110,68 +121,300 @@ def _paragraph_blocks(text: str) -> list[list[tuple[int, int]]]:
     return blocks
 
 
-def parse_text(source: str, text: str, sha: str, markdown: bool = False) -> Document:
-    """Recover title, sections, FAQ pairs and tables from a plain-text (or markdown) article."""
-    title = None
-    section = ""
-    doc = Document(source=source, title="", text=text, sha256=sha)
-    in_faq = False
-    pending_q: str | None = None
+@dataclass
+class Piece:
+    """One step of a document in reading order, before sections and FAQ entries are assembled."""
+
+    kind: str  # "heading" | "text" | "row" | "question" (a bold or "Q:" question) | "entry" | "end" (of an entry)
+    spans: list[tuple[int, int]] = field(default_factory=list)
+    level: int = 2  # headings: 1-6
+    label: str | None = None  # a heading's text when it is not its span's text ("Key Points" of a table)
+    anchor: str | None = None
+    item: bool = False  # a list item
+    key: str | None = None  # rows: the first cell
+    line: tuple[int, int] | None = None  # rows: the whole "key: detail" line
+    strict: bool = False  # headings: a question only when it ends with "?" (plain-text heading lines)
+
+
+_Q_PREFIX = re.compile(
+    r"^\s*(?:(?:Q|F|P)\s*[:.)]|(?:Question|Frage|Pregunta|Domanda|Pergunta|Vraag)\s*:)\s*(?=\S)", re.IGNORECASE
+)
+_A_PREFIX = re.compile(
+    r"^\s*(?:(?:A|R)\s*[:.)]|(?:Answer|Antwort|Réponse|Respuesta|Risposta|Resposta|Antwoord)\s*:)\s*(?=\S)",
+    re.IGNORECASE,
+)
+_LIST_ITEM = re.compile(r"\s*(?:[-*+]\s+|\d+[.)]\s+)")
+_MD_ANCHOR = re.compile(r"\s*\{#([\w:.-]+)\}\s*$")  # pandoc / kramdown heading id: "## Title {#title}"
+
+
+def slug(heading: str) -> str:
+    """The anchor GitHub and most Markdown renderers give a heading: lower case, punctuation dropped, spaces -> -."""
+    s = re.sub(r"[^\w\- ]", "", heading.strip().lower())
+    return re.sub(r" ", "-", s)
+
+
+def _text_pieces(text: str, markdown: bool, lang: str) -> list[Piece]:
+    """Plain text or Markdown -> pieces: headings, paragraphs (list markers dropped), tables, questions."""
+    out: list[Piece] = []
     for lines in _paragraph_blocks(text):
         lines = [(s, e) for s, e in lines if not is_boilerplate(text[s:e])]
         if not lines:
             continue
         first = text[lines[0][0] : lines[0][1]]
-        md_heading = markdown and first.startswith("#")
+        md_heading = markdown and re.match(r"#{1,6}\s", first) is not None
         if len(lines) == 1 and (md_heading or (_heading_like(first) and not first.endswith("?"))):
             s, e = lines[0]
-            if markdown:
-                s += len(first) - len(first.lstrip("#"))
-                while s < e and text[s].isspace():
+            level, anchor = 2, None
+            if md_heading:
+                level = len(first) - len(first.lstrip("#"))
+                s += level
+                m = _MD_ANCHOR.search(text, s, e)
+                if m:
+                    anchor, e = m.group(1), m.start()
+                while s < e and (text[s].isspace() or text[s] == "*"):
                     s += 1
-            heading = text[s:e].strip().strip("*").strip()
-            if in_faq and heading.endswith("?"):
-                pending_q = heading
-                continue
-            if title is None and not doc.blocks:
-                title = heading
-                section = heading
-                continue
-            section = heading
-            in_faq = bool(FAQ_HEADING.match(heading))
-            pending_q = None
-            continue
-        if len(lines) == 1 and first.rstrip().endswith("?") and len(first) < 300 and in_faq:
-            pending_q = first.strip().strip("*").strip()
+                while e > s and (text[e - 1].isspace() or text[e - 1] in "*#"):
+                    e -= 1
+                anchor = anchor or slug(text[s:e])
+            out.append(Piece("heading", [(s, e)], level=level, anchor=anchor, strict=not markdown))
             continue
         if len(lines) >= 3 and _heading_like(first) and len(first.split()) <= 6:
             rows = [(s, e, _split_row(text[s:e])) for s, e in lines[1:]]
             if sum(r is not None for *_, r in rows) >= max(2, len(rows) - 1):
-                table = first.strip()
-                section = table.split("  ")[0]
-                head = table.split()
-                if len(head) >= 2:  # "Key Points Details" -> section "Key Points"
-                    section = " ".join(head[:-1])
-                in_faq = False
+                head = first.strip().split()
+                label = " ".join(head[:-1]) if len(head) >= 2 else first.strip()  # "Key Points Details"
+                out.append(Piece("heading", [lines[0]], label=label, strict=True))
                 for s, e, r in rows:
                     if r is None:
-                        doc.blocks.append(Block("paragraph", section, [(s, e)]))
+                        out.append(Piece("text", [(s, e)]))
                     else:
                         key, off = r
-                        doc.blocks.append(Block("row", section, [(s + off, e)], key=key))
+                        out.append(Piece("row", [(s + off, e)], key=key, line=(s, e)))
                 continue
+        if markdown and all(text[s:e].startswith("|") for s, e in lines):
+            out.extend(_pipe_rows(text, lines))
+            continue
+        if markdown and _LIST_ITEM.match(first):  # a list: each item its own piece (continuation lines join it)
+            items: list[list[tuple[int, int]]] = []
+            for s, e in lines:
+                if _LIST_ITEM.match(text[s:e]) or not items:
+                    items.append([])
+                items[-1].append(_strip_md(text, s, e))
+            out.extend(Piece("text", it, item=True) for it in items)
+            continue
         if markdown:
             lines = [_strip_md(text, s, e) for s, e in lines]
-        if pending_q is not None:
-            doc.blocks.append(Block("faq", section, lines, question=pending_q))
-            pending_q = None
+        out.extend(_question_split(text, lines, markdown, lang, False))
+    return out
+
+
+def _pipe_rows(text: str, lines: list[tuple[int, int]]) -> list[Piece]:
+    """A Markdown pipe table: its header and separator lines skipped, one row piece per line."""
+    out, header = [], None
+    for s, e in lines:
+        cells = [c.strip() for c in text[s:e].strip().strip("|").split("|")]
+        if all(set(c) <= set("-: ") for c in cells):
             continue
-        doc.blocks.append(Block("paragraph", section, lines))
-    doc.title = title or Path(source).stem.replace("_", " ").replace("-", " ")
+        if header is None and len(lines) > 1:
+            header = cells
+            continue
+        if len(cells) >= 2 and cells[1]:
+            first = text.index(cells[1], s)
+            last = text.rindex(cells[-1], s, e) + len(cells[-1])
+            out.append(Piece("row", [(first, last)], key=cells[0], line=(s, e)))
+    return out
+
+
+def _question_split(text: str, lines: list[tuple[int, int]], markdown: bool, lang: str, item: bool) -> list[Piece]:
+    """A paragraph, or a question and its answer when it opens with "**Question?**" or "Q:" (and "A:")."""
+    s, e = lines[0]
+    first = text[s:e]
+    m = re.match(r"(\*\*|__)(.+?)\1\s*", first) if markdown else None
+    if m and is_question(m.group(2), lang):
+        q = (s + m.start(2), s + m.end(2))
+        rest = [(s + m.end(), e)] if s + m.end() < e else []
+        return [Piece("question", [q]), *_answer_pieces(text, rest + lines[1:], item)]
+    m = _Q_PREFIX.match(first)
+    if m and (first.rstrip().endswith("?") or ":" in m.group(0)):
+        return [Piece("question", [(s + m.end(), e)]), *_answer_pieces(text, lines[1:], item)]
+    return _answer_pieces(text, lines, item)
+
+
+def _answer_pieces(text: str, lines: list[tuple[int, int]], item: bool) -> list[Piece]:
+    """Text lines as one paragraph piece; an "A:" prefix is not part of the answer's text."""
+    if not lines:
+        return []
+    s, e = lines[0]
+    m = _A_PREFIX.match(text[s:e])
+    if m and s + m.end() < e:
+        lines = [(s + m.end(), e), *lines[1:]]
+    return [Piece("text", lines, item=item)]
+
+
+def _html_pieces(raw: str) -> tuple[str, list[Piece], str, str | None, set[str]]:
+    """An HTML page -> (its text, as the bot quotes it; pieces; title; declared language; JSON-LD questions).
+    The text is the page's visible text, one line per paragraph or list item, blank lines between blocks."""
+    from .pages import parse_page
+
+    page = parse_page(raw)
+    parts: list[str] = []
+    pos = 0
+    pieces: list[Piece] = []
+
+    def add_lines(lines: list[str]) -> list[tuple[int, int]]:
+        """Append a block (its lines, one per line; a blank line before it) and return the lines' spans."""
+        nonlocal pos
+        spans = []
+        if parts:
+            parts.append("\n\n")
+            pos += 2
+        for i, ln in enumerate(lines):
+            if i:
+                parts.append("\n")
+                pos += 1
+            parts.append(ln)
+            spans.append((pos, pos + len(ln)))
+            pos += len(ln)
+        return spans
+
+    def add(line: str) -> tuple[int, int]:
+        return add_lines([line])[0]
+
+    def unit(u, in_entry: bool) -> None:
+        lines = [ln for ln in u.lines if not is_boilerplate(ln)]
+        if u.kind == "heading" and lines:
+            pieces.append(Piece("heading", [add(lines[0])], level=u.level, anchor=u.anchor))
+        elif u.kind == "row" and lines:
+            line = f"{u.key}: {lines[0]}"
+            s, e = add(line)
+            pieces.append(Piece("row", [(e - len(lines[0]), e)], key=u.key, line=(s, e)))
+        elif u.kind == "text" and lines:
+            if u.bold and not in_entry and lines[0].startswith(u.bold) and is_question(u.bold, lang):
+                pieces.append(Piece("question", [add(u.bold)], anchor=u.anchor))
+                rest = lines[0][len(u.bold) :].strip()
+                lines = ([rest] if rest else []) + lines[1:]
+                if not lines:
+                    return
+            pieces.append(Piece("text", add_lines(lines), item=u.item))
+        elif u.kind == "entry":
+            pieces.append(Piece("entry", [add(u.question)], anchor=u.anchor))
+            for a in u.answer:
+                unit(a, True)
+            pieces.append(Piece("end"))
+
+    from .lang import detect as detect_lang
+    from .lang import normalize
+
+    lang = normalize(page.lang) or detect_lang(" ".join(ln for u in page.units for ln in u.lines[:1])[:20_000])
+    for u in page.units:
+        unit(u, False)
+    text = "".join(parts) + "\n"
+    return text, pieces, page.title, lang, page.ld_questions
+
+
+def assemble(
+    source: str, text: str, sha: str, pieces: list[Piece], lang: str, title: str = "", ld_questions=frozenset()
+) -> Document:
+    """Pieces -> a Document: the title, the section of every block, and FAQ entries. An entry is a question
+    (a heading phrased as a question, a structured FAQ item, a bold or "Q:" question, a question line in an FAQ
+    section) with the blocks that follow it, up to the next heading of its level or above, or the next question.
+    A structured entry (accordion, <details>, <dl>, JSON-LD, microdata) holds exactly its own answer."""
+    from .pages import norm_question
+
+    doc = Document(source=source, title="", text=text, sha256=sha, lang=lang)
+    title_text = None
+    section = ""
+    in_faq = False
+    entry: dict | None = None  # question, level, anchor, n, structured, blocks
+    n_entries = 0
+
+    def close() -> None:
+        nonlocal entry
+        if entry is not None and not entry["blocks"] and not entry["structured"]:
+            # a question with nothing under it: keep its words as a paragraph
+            doc.blocks.append(Block("paragraph", section, [entry["span"]]))
+        entry = None
+
+    def start(span, level: int, anchor: str | None, structured: bool = False) -> None:
+        nonlocal entry, n_entries
+        close()
+        n_entries += 1
+        q = text[span[0] : span[1]].strip().strip("*").strip()
+        entry = {"q": q, "level": level, "anchor": anchor, "n": n_entries, "structured": structured, "blocks": []}
+        entry["span"] = span
+
+    def add_to_entry(spans, item: bool = False) -> None:
+        b = Block("faq", section, spans, question=entry["q"], entry=entry["n"], anchor=entry["anchor"], item=item)
+        entry["blocks"].append(b)
+        doc.blocks.append(b)
+
+    for p in pieces:
+        if p.kind == "end":
+            if entry is not None and entry["structured"]:
+                close()
+            continue
+        if p.kind == "entry":
+            start(p.spans[0], 0, p.anchor, structured=True)
+            continue
+        ptext = text[p.spans[0][0] : p.spans[0][1]] if p.spans else ""
+        if p.kind == "heading":
+            label = p.label if p.label is not None else ptext.strip().strip("*").strip()
+            if entry is not None and entry["structured"]:
+                add_to_entry(p.spans)
+                continue
+            asks = p.label is None and (ptext.rstrip().endswith("?") if p.strict else is_question(label, lang))
+            asks = asks or norm_question(label) in ld_questions
+            if title_text is None and not doc.blocks and entry is None and not asks:
+                title_text = label
+                section = label
+                continue
+            if in_faq and ptext.rstrip().endswith("?") or asks:
+                start(p.spans[0], p.level, p.anchor)
+                continue
+            if entry is not None and p.level > entry["level"]:
+                add_to_entry(p.spans)  # a sub-heading inside an answer ("Protection measures for everyone")
+                continue
+            close()
+            section = label
+            in_faq = bool(FAQ_HEADING.match(label))
+            continue
+        if p.kind == "question":
+            if entry is not None and entry["structured"]:
+                add_to_entry(p.spans)
+            else:
+                start(p.spans[0], 99, p.anchor)
+            continue
+        if p.kind == "row":
+            if entry is not None:
+                add_to_entry([p.line or p.spans[0]])
+            else:
+                doc.blocks.append(Block("row", section, p.spans, key=p.key))
+            continue
+        # text
+        one_line = len(p.spans) == 1 and len(ptext) < 300
+        question_line = one_line and ptext.rstrip().endswith("?") and (in_faq or len(ptext.split()) <= 25)
+        if entry is not None and entry["structured"]:
+            add_to_entry(p.spans, p.item)
+        elif (question_line and not p.item) or (one_line and norm_question(ptext) in ld_questions):
+            start(p.spans[0], 99, p.anchor)
+        elif entry is not None:
+            add_to_entry(p.spans, p.item)
+        else:
+            doc.blocks.append(Block("paragraph", section, p.spans, item=p.item))
+    close()
+    doc.title = title_text or title or Path(source).stem.replace("_", " ").replace("-", " ")
     for b in doc.blocks:
         if not b.section:
             b.section = doc.title
     return doc
+
+
+def parse_text(source: str, text: str, sha: str, markdown: bool = False, lang: str | None = None) -> Document:
+    """Recover title, sections, FAQ entries and tables from a plain-text (or Markdown) article."""
+    from .lang import detect as detect_lang
+
+    lang = lang or detect_lang(text[:20_000])
+    return assemble(source, text, sha, _text_pieces(text, markdown, lang), lang)
 
 
 def _strip_md(text: str, s: int, e: int) -> tuple[int, int]:
@@ -179,123 +422,16 @@ def _strip_md(text: str, s: int, e: int) -> tuple[int, int]:
     return (s + m.end(), e) if m and m.end() < e - s else (s, e)
 
 
-class _HTMLText(HTMLParser):
-    """Collects headings, paragraphs, list items and table rows as lines of text."""
-
-    SKIP = {"nav", "footer", "script", "style", "noscript", "template", "svg", "form", "aside", "head"}
-    BLOCK = {"p", "li", "dd", "dt", "blockquote", "pre", "figcaption", "caption", "div", "section", "article"}
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.out: list[str] = []
-        self.buf: list[str] = []
-        self.skip = 0
-        self.heading = 0
-        self.cells: list[str] | None = None
-        self.rows: list[str] | None = None
-
-    def _flush(self, prefix: str = "") -> None:
-        s = " ".join("".join(self.buf).split())
-        self.buf = []
-        if s:
-            self.out.append(prefix + s)
-
-    def handle_starttag(self, tag, attrs):
-        if tag in self.SKIP:
-            self.skip += 1
-        elif self.skip:
-            return
-        elif tag in {"h1", "h2", "h3", "h4", "h5", "h6"}:
-            self._flush()
-            self.heading = int(tag[1])
-        elif tag == "table":
-            self._flush()
-            self.rows = []
-        elif tag == "tr":
-            self._flush()
-            self.cells = []
-        elif tag in {"td", "th"} and self.cells is not None:
-            self.buf = []
-        elif tag == "br":
-            self.buf.append(" ")
-        elif tag in self.BLOCK:
-            self._flush()
-
-    def handle_endtag(self, tag):
-        if tag in self.SKIP:
-            self.skip = max(0, self.skip - 1)
-        elif self.skip:
-            return
-        elif tag in {"h1", "h2", "h3", "h4", "h5", "h6"}:
-            self._flush("#" * (self.heading or 1) + " ")
-            self.heading = 0
-        elif tag in {"td", "th"} and self.cells is not None:
-            self.cells.append(" ".join("".join(self.buf).split()))
-            self.buf = []
-        elif tag == "tr" and self.cells is not None:
-            cells = [c for c in self.cells if c]
-            if cells:
-                row = "| " + " | ".join(cells) + " |"
-                (self.rows if self.rows is not None else self.out).append(row)
-            self.cells = None
-        elif tag == "table" and self.rows is not None:
-            if self.rows:
-                self.out.append("\n".join(self.rows))
-            self.rows = None
-        elif tag in self.BLOCK:
-            self._flush()
-
-    def handle_data(self, data):
-        if not self.skip:
-            self.buf.append(data)
-
-
 def parse_html(source: str, raw: str, sha: str) -> Document:
-    p = _HTMLText()
-    p.feed(raw)
-    p.close()
-    p._flush()
-    text = "\n\n".join(p.out) + "\n"
-    return parse_markdown(source, text, sha)
+    """An HTML page: its visible text, headings as sections, and FAQ entries in every common layout."""
+    text, pieces, title, lang, ld = _html_pieces(raw)
+    return assemble(source, text, sha, pieces, lang or "en", title, ld)
 
 
 def parse_markdown(source: str, text: str, sha: str) -> Document:
-    """Markdown: '#' headings, lists, and pipe tables (one 'key: detail' row each)."""
-    doc = parse_text(source, text, sha, markdown=True)
-    blocks = []
-    for b in doc.blocks:
-        s, e = b.spans[0]
-        line = text[s:e]
-        if len(b.spans) == 1 and line.startswith("|") and line.endswith("|"):
-            cells = [c.strip() for c in line.strip("|").split("|")]
-            if all(set(c) <= set("-: ") for c in cells):
-                continue
-            if len(cells) >= 2:
-                first = text.index(cells[1], s) if cells[1] else s
-                blocks.append(Block("row", b.section, [(first, e - 1)], key=cells[0]))
-                continue
-        blocks.append(b)
-    # pipe tables arrive as one block of many lines: split them into rows
-    out = []
-    for b in blocks:
-        lines = [text[s:e] for s, e in b.spans]
-        if len(lines) > 1 and all(ln.startswith("|") for ln in lines):
-            header = None
-            for s, e in b.spans:
-                cells = [c.strip() for c in text[s:e].strip().strip("|").split("|")]
-                if all(set(c) <= set("-: ") for c in cells):
-                    continue
-                if header is None:
-                    header = cells
-                    continue
-                if len(cells) >= 2 and cells[1]:
-                    first = text.index(cells[1], s)
-                    last = text.rindex(cells[-1], s, e) + len(cells[-1])
-                    out.append(Block("row", b.section, [(first, last)], key=cells[0]))
-            continue
-        out.append(b)
-    doc.blocks = out
-    return doc
+    """Markdown: '#' headings (with their anchors), lists, pipe tables (one 'key: detail' row each), and FAQ
+    entries: question headings, **bold questions**, "Q:"/"A:" lines."""
+    return parse_text(source, text, sha, markdown=True)
 
 
 def read_document(path: Path, root: Path) -> Document:

@@ -27,8 +27,10 @@ class BM25:
         self._norm = (k1 * (1 - b + b * self.dl / max(self.avgdl, 1e-9))).astype(np.float32)
 
     @classmethod
-    def build(cls, texts: list[str]) -> BM25:
-        docs = [Counter(terms(t)) for t in texts]
+    def build(cls, texts: list[str], langs: list[str] | None = None) -> BM25:
+        """Index the texts, each stemmed with its own language's stemmer and stop words (default English)."""
+        langs = langs or ["en"] * len(texts)
+        docs = [Counter(terms(t, lang)) for t, lang in zip(texts, langs)]
         post: dict[str, tuple[list[int], list[int]]] = {}
         for i, d in enumerate(docs):
             for t, tf in d.items():

@@ -39,7 +39,7 @@ class Retriever:
             return []
         q = self.query_vector(question) if qvec is None else qvec
         dense = ix.vectors @ q
-        bm = ix.bm25.scores(terms(question))
+        bm = ix.bm25.scores(terms(question, ix.query_lang(question)))
         faq = ix.faq_vectors @ q if len(ix.faq_vectors) else np.zeros(0, dtype=np.float32)
         faq_sim = np.zeros(len(ix.chunks), dtype=np.float32)
         if len(faq):

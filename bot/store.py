@@ -26,7 +26,7 @@ from .keyword import BM25
 
 log = logging.getLogger(__name__)
 
-FORMAT = 2
+FORMAT = 3  # 3: FAQ entries (entry, anchor), languages, sentence blocks
 COLLECTION = "chunks"
 FAQ_COLLECTION = "faq_questions"
 SENTENCE_COLLECTION = "sentences"
@@ -109,6 +109,23 @@ class Index:
         self.sent_vectors = sent_vectors
         self.sent_offsets = np.cumsum([0] + [len(c.sentences) for c in chunks])
         self.bm25 = bm25
+        # FAQ entries: id -> the rows of its chunks, in order (a long answer is split into several parts)
+        self.entries: dict[str, list[int]] = {}
+        for row, c in enumerate(chunks):
+            if c.entry:
+                self.entries.setdefault(c.entry, []).append(row)
+        counts: dict[str, int] = {}
+        for c in chunks:
+            counts[c.lang] = counts.get(c.lang, 0) + 1
+        self.langs = sorted(counts, key=lambda k: -counts[k]) or ["en"]  # most chunks first
+
+    def query_lang(self, question: str) -> str:
+        """The language a question is in, among the index's own (the index's main language when unsure)."""
+        if len(self.langs) == 1:
+            return self.langs[0]
+        from .lang import detect
+
+        return detect(question, self.langs, default=self.langs[0])
 
     @property
     def embedder(self) -> str:
@@ -366,7 +383,7 @@ def _write_snapshot(index_dir: Path, store, faq_store, sent_store, order: list[s
         raise RuntimeError("Chroma is missing sentence vectors; run `python -m bot ingest --rebuild`.")
     sent_vectors = np.array([svec[s] for s in sids], dtype=np.float32).reshape(len(sids), dim)
     _write_npy(index_dir / "sentence_vectors.npy", sent_vectors)
-    bm25 = BM25.build([c["embed_text"] for c in chunks])
+    bm25 = BM25.build([c["embed_text"] for c in chunks], [c.get("lang", "en") for c in chunks])
     _write_npy(index_dir / "vectors.npy", vectors)
     _write_npy(index_dir / "faq_vectors.npy", faq_vectors)
     _write_json(index_dir / "snapshot.json", {"chunks": chunks, "faq_rows": faq_rows, "bm25": bm25.to_json()})

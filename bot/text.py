@@ -5,201 +5,12 @@ from __future__ import annotations
 import functools
 import re
 
-STOPWORDS = frozenset(
-    [
-        "a",
-        "about",
-        "above",
-        "after",
-        "again",
-        "against",
-        "all",
-        "am",
-        "an",
-        "and",
-        "any",
-        "are",
-        "aren't",
-        "as",
-        "at",
-        "be",
-        "because",
-        "been",
-        "before",
-        "being",
-        "below",
-        "between",
-        "both",
-        "but",
-        "by",
-        "can",
-        "can't",
-        "cannot",
-        "could",
-        "couldn't",
-        "did",
-        "didn't",
-        "do",
-        "does",
-        "doesn't",
-        "doing",
-        "don't",
-        "down",
-        "during",
-        "each",
-        "few",
-        "for",
-        "from",
-        "further",
-        "had",
-        "hadn't",
-        "has",
-        "hasn't",
-        "have",
-        "haven't",
-        "having",
-        "he",
-        "he'd",
-        "he'll",
-        "he's",
-        "her",
-        "here",
-        "here's",
-        "hers",
-        "herself",
-        "him",
-        "himself",
-        "his",
-        "how",
-        "how's",
-        "i",
-        "i'd",
-        "i'll",
-        "i'm",
-        "i've",
-        "if",
-        "in",
-        "into",
-        "is",
-        "isn't",
-        "it",
-        "it's",
-        "its",
-        "itself",
-        "let's",
-        "me",
-        "more",
-        "most",
-        "mustn't",
-        "my",
-        "myself",
-        "no",
-        "nor",
-        "not",
-        "of",
-        "off",
-        "on",
-        "once",
-        "only",
-        "or",
-        "other",
-        "ought",
-        "our",
-        "ours",
-        "ourselves",
-        "out",
-        "over",
-        "own",
-        "same",
-        "shan't",
-        "she",
-        "she'd",
-        "she'll",
-        "she's",
-        "should",
-        "shouldn't",
-        "so",
-        "some",
-        "such",
-        "than",
-        "that",
-        "that's",
-        "the",
-        "their",
-        "theirs",
-        "them",
-        "themselves",
-        "then",
-        "there",
-        "there's",
-        "these",
-        "they",
-        "they'd",
-        "they'll",
-        "they're",
-        "they've",
-        "this",
-        "those",
-        "through",
-        "to",
-        "too",
-        "under",
-        "until",
-        "up",
-        "very",
-        "was",
-        "wasn't",
-        "we",
-        "we'd",
-        "we'll",
-        "we're",
-        "we've",
-        "were",
-        "weren't",
-        "what",
-        "what's",
-        "when",
-        "when's",
-        "where",
-        "where's",
-        "which",
-        "while",
-        "who",
-        "who's",
-        "whom",
-        "why",
-        "why's",
-        "with",
-        "won't",
-        "would",
-        "wouldn't",
-        "you",
-        "you'd",
-        "you'll",
-        "you're",
-        "you've",
-        "your",
-        "yours",
-        "yourself",
-        "yourselves",
-        "also",
-        "s",
-        "t",
-        "d",
-        "ll",
-        "m",
-        "o",
-        "re",
-        "ve",
-        "y",
-        "will",
-        "shall",
-        "may",
-        "might",
-        "must",
-        "just",
-    ]
-)
+from .lang import ABBREVIATIONS as _LANG_ABBREV
+from .lang import DEFAULT
+from .lang import STOPWORDS as _LANG_STOPWORDS
+from .lang import stem as _lang_stem
+
+STOPWORDS = _LANG_STOPWORDS["en"]  # English: the default language
 
 _WORD = re.compile(r"\w+(?:[’']\w+)*", re.UNICODE)
 _ABBREV = frozenset(
@@ -246,7 +57,7 @@ _ABBREV = frozenset(
         "dec",
     ]
 )
-_BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*\s+")
+_BOUNDARY = re.compile(r"[.!?…]+[\"'”’»)\]]*\s+")
 
 
 def words(text: str) -> list[str]:
@@ -254,33 +65,32 @@ def words(text: str) -> list[str]:
     return [w.replace("’", "'") for w in _WORD.findall(text.lower())]
 
 
-@functools.cache
-def _stemmer():
-    import Stemmer
-
-    return Stemmer.Stemmer("english")
+def stem(word: str, lang: str = DEFAULT) -> str:
+    """The Snowball stem of a lower-cased word in the given language (English drops a possessive 's)."""
+    return _lang_stem(word, lang)
 
 
-@functools.lru_cache(maxsize=200_000)
-def stem(word: str) -> str:
-    word = word.removesuffix("'s")
-    return _stemmer().stemWord(word)
-
-
-def terms(text: str) -> list[str]:
-    """Stemmed content terms for keyword search (stopwords removed), in order, repeats kept."""
-    return [stem(w) for w in words(text) if w not in STOPWORDS]
+def terms(text: str, lang: str = DEFAULT) -> list[str]:
+    """Stemmed content terms for keyword search (the language's stop words removed), in order, repeats kept."""
+    sw = _LANG_STOPWORDS.get(lang, STOPWORDS)
+    return [_lang_stem(w, lang) for w in words(text) if w not in sw]
 
 
 @functools.lru_cache(maxsize=16384)
-def content_stems(text: str) -> frozenset[str]:
+def content_stems(text: str, lang: str = DEFAULT) -> frozenset[str]:
     """The set of content-word stems of a text; cached (the same passage sentences are compared again and
     again: by the reader, the citation check, and the abstention features)."""
-    return frozenset(terms(text))
+    return frozenset(terms(text, lang))
 
 
-# A negation: "not", "never", "no", "neither", "nor", "none", "without", and any "n't".
-NEGATION = re.compile(r"\b(?:not|never|no|neither|nor|none|without)\b|n't\b", re.IGNORECASE)
+# A negation: "not", "never", "no", "neither", "nor", "none", "without", and any "n't"; and the same in the
+# other languages of bot/lang.py ("nicht", "kein", "ne … pas", "sin", "nunca", …).
+NEGATION = re.compile(
+    r"\b(?:not|never|no|neither|nor|none|without|nicht|kein|keine|keinen|keinem|keiner|nie|niemals|ohne|weder|"
+    r"ne|pas|jamais|aucun|aucune|sans|ni|nunca|jamás|ningún|ninguna|ninguno|sin|tampoco|non|mai|nessun|nessuna|"
+    r"senza|não|nunca|nenhum|nenhuma|sem|niet|geen|nooit|zonder)\b|n't\b",
+    re.IGNORECASE,
+)
 
 # A citation marker "[3]" (group 1: the number), with the space before it when stripped.
 MARKER = re.compile(r"\[(\d+)\]")
@@ -292,21 +102,27 @@ def strip_markers(text: str) -> str:
     return _MARKER_WITH_SPACE.sub("", text).strip()
 
 
-def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
-    """Split text[start:end] into sentences; return (start, end) offsets into `text`, whitespace trimmed."""
+def sentence_spans(text: str, start: int = 0, end: int | None = None, lang: str = DEFAULT) -> list[tuple[int, int]]:
+    """Split text[start:end] into sentences; return (start, end) offsets into `text`, whitespace trimmed.
+    Abbreviations of the language ("z.B.", "p.ex.", "Sra.") and, in German and Dutch, ordinal numbers
+    ("am 3. März") do not end a sentence."""
     end = len(text) if end is None else end
+    abbrev = _ABBREV | _LANG_ABBREV.get(lang, frozenset())
     spans: list[tuple[int, int]] = []
     cut = start
     for m in _BOUNDARY.finditer(text, start, end):
         nxt = text[m.end() : m.end() + 1]
-        if not nxt or not (nxt.isupper() or nxt.isdigit() or nxt in "\"'“‘(["):
+        if not nxt or not (nxt.isupper() or nxt.isdigit() or nxt in "\"'“‘([¿¡«„"):
             continue
         before = text[cut : m.start()].split()
-        last = before[-1].lower().strip("(\"'“") if before else ""
-        if text[m.start()] == "." and (last in _ABBREV or (len(last) == 1 and last.isalpha())):
+        last = before[-1].lower().strip("(\"'“«„¿¡") if before else ""
+        if text[m.start()] == "." and (last in abbrev or (len(last) == 1 and last.isalpha())):
             continue
         if text[m.start()] == "." and re.fullmatch(r"(?:[a-z]\.)+[a-z]", last):
             continue  # U.S. / e.g.
+        ordinal = lang in ("de", "nl") and last.isdigit() and len(last) <= 2 and m.end() - m.start() <= 2
+        if text[m.start()] == "." and ordinal:
+            continue  # "am 3. März": an ordinal, not the end of a sentence
         spans.append((cut, m.end()))
         cut = m.end()
     spans.append((cut, end))

@@ -180,15 +180,25 @@ def md_doc(tmp_path):
 
 def test_markdown_headings(md_doc):
     assert md_doc.title == "Solar Power Basics"
-    assert [b.section for b in md_doc.blocks] == ["Solar Power Basics", "How Panels Work", "Costs", "Costs"]
+    assert [b.section for b in md_doc.blocks] == [
+        "Solar Power Basics",
+        "How Panels Work",
+        "How Panels Work",
+        "Costs",
+        "Costs",
+    ]
     texts = [t for b in md_doc.blocks for t in span_texts(md_doc, b)]
     assert not any(t.startswith("#") for t in texts)
     assert "Leave a Comment" not in texts
 
 
-def test_markdown_list_items_lose_their_bullets(md_doc):
-    (lst,) = [b for b in md_doc.blocks if b.section == "How Panels Work"]
-    assert span_texts(md_doc, lst) == ["Photovoltaic cells absorb photons.", "Electrons flow as a current."]
+def test_markdown_list_items_lose_their_bullets_and_are_blocks_of_their_own(md_doc):
+    items = [b for b in md_doc.blocks if b.section == "How Panels Work"]
+    assert [span_texts(md_doc, b) for b in items] == [
+        ["Photovoltaic cells absorb photons."],
+        ["Electrons flow as a current."],
+    ]
+    assert all(b.item for b in items)
 
 
 def test_markdown_pipe_table_becomes_rows(md_doc):

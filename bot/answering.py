@@ -120,6 +120,8 @@ class Citation:
     section: str
     quote: str
     score: float
+    question: str | None = None  # the FAQ entry the quote belongs to
+    anchor: str | None = None  # the page's id for that entry or section ("source#anchor" opens it)
 
     def to_dict(self) -> dict:
         return {
@@ -128,6 +130,8 @@ class Citation:
             "section": self.section,
             "quote": self.quote,
             "score": round(self.score, 4),
+            "question": self.question,  # None unless the quote is from an FAQ entry
+            "anchor": self.anchor,  # None unless the page has an id there
         }
 
 
@@ -146,6 +150,7 @@ class Answer:
     checks: dict[str, int] = field(default_factory=dict)
     tokens: dict[str, int | bool] = field(default_factory=dict)  # prompt / completion tokens, "estimated"
     standalone_question: str | None = None  # a follow-up as searched and answered ("they" resolved)
+    entry: dict | None = None  # the FAQ entry answered from: question, source, anchor, whole (all of it shown)
 
     @property
     def markdown(self) -> str:
@@ -168,6 +173,8 @@ class Answer:
             d["tokens"] = self.tokens
         if self.standalone_question:
             d["standalone_question"] = self.standalone_question
+        if self.entry:
+            d["entry"] = self.entry
         if retrieved:
             d["retrieved"] = [
                 {"source": h.chunk.source, "section": h.chunk.section, "score": round(h.score, 5), "text": h.chunk.text}
@@ -483,9 +490,38 @@ def _citations_and_text(picked: list[tuple[Sentence, Hit, float]]) -> tuple[str,
     parts = []
     for s, h, score in picked:
         n = len(cites) + 1
-        cites.append(Citation(n, h.chunk.source, h.chunk.section, s.text, score))
+        c = h.chunk
+        cites.append(Citation(n, c.source, c.section, s.text, score, c.question, c.anchor))
         parts.append(f"{s.text} [{n}]")
     return " ".join(parts), cites
+
+
+def entry_answer(question: str, match, index, qvec: np.ndarray, hits: list[Hit], whole_words: int) -> Answer:
+    """The matched FAQ entry's own answer: each paragraph and list item on its line, cited verbatim. Past
+    `whole_words` words, its most relevant sentences in order, then where to read the rest."""
+    from .faq import select
+
+    entry = match.entry
+    pieces, whole = select(entry, index, qvec, whole_words)
+    cites: list[Citation] = []
+    lines = []
+    for p in pieces:  # one line per paragraph or list item, each sentence cited
+        parts = []
+        for sent in p.sentences:
+            n = len(cites) + 1
+            c = p.chunk
+            cites.append(Citation(n, c.source, c.section, sent.text, match.p, entry.question, entry.anchor))
+            parts.append(f"{sent.text} [{n}]")
+        lines.append(("- " if p.item else "") + " ".join(parts))
+    if not whole:
+        lines.append(f"(Part of the answer to “{entry.question}”: the rest is in {entry.link}.)")
+    found = {h.row for h in hits}  # what retrieval ranked, then any part of the entry it did not
+    retrieved = hits + [
+        Hit(r, index.chunks[r], 0.0, 0.0, 0.0, match.features["question"]) for r in entry.rows if r not in found
+    ]
+    a = Answer(question, "\n".join(lines), True, cites, retrieved=retrieved, confidence=match.p)
+    a.entry = {"question": entry.question, "source": entry.source, "anchor": entry.anchor, "whole": whole}
+    return a
 
 
 def extractive_answer(reader: Reader, question: str, hits: list[Hit], suggestions, qvec: np.ndarray) -> Answer:

@@ -40,6 +40,7 @@ class Chunk:
     entry: str | None = None  # FAQ entry id, "<source>#<n>": the parts of one long answer share it
     anchor: str | None = None  # the page's own id for the entry or section, where it has one
     lang: str = "en"  # the document's language (bot/lang.py)
+    lead: str | None = None  # FAQ chunks: the entry's question and the first words of its answer (embedded)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -214,8 +215,27 @@ def chunk_document(doc: Document, max_tokens: int = 400) -> list[Chunk]:
         for unit in units:
             text = sep.join(_block_text(doc, b) for b in unit)
             chunks.append(_make(doc, "table" if kind == "row" else "part", section, unit, text))
+    _assign_leads(chunks)
     _assign_ids(chunks)
     return chunks
+
+
+LEAD_WORDS = 40  # how much of an answer the entry's "lead" embedding sees (bot/faq.json was fitted with it)
+
+
+def lead_text(question: str, sentences: list[Sentence]) -> str:
+    """An entry as its question and the opening words of its answer: what users' paraphrases match best
+    (scripts/fit_faq.py compares it with the question alone and the whole entry)."""
+    words = " ".join(s.text for s in sentences).split()[:LEAD_WORDS]
+    return f"{question}\n{' '.join(words)}"
+
+
+def _assign_leads(chunks: list[Chunk]) -> None:
+    first: dict[str, Chunk] = {}
+    for c in chunks:
+        if c.entry:
+            head = first.setdefault(c.entry, c)
+            c.lead = lead_text(c.question or "", head.sentences)
 
 
 def _assign_ids(chunks: list[Chunk]) -> None:

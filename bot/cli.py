@@ -110,10 +110,40 @@ def cmd_ask(args) -> int:
     return 0
 
 
+def _bench(args) -> Path:
+    if args.pack:
+        import os
+
+        from .settings import PROJECT_DIR
+
+        root = Path(os.environ.get("BOT_BENCH_ROOT", PROJECT_DIR.parent / "shared" / "bench"))
+        return root / args.pack
+    if not args.bench:
+        raise BotError("give the pack's folder, or --pack NAME (a folder of ../shared/bench or $BOT_BENCH_ROOT)")
+    return Path(args.bench)
+
+
 def cmd_eval(args) -> int:
     from .evaluation import evaluate, to_markdown, write_reports
+    from .faqeval import evaluate_faq, is_faq_pack
 
     s = _settings(args)
+    bench = _bench(args)
+    if not (bench / "questions.jsonl").exists():
+        raise BotError(f"No benchmark pack at {bench} (it needs questions.jsonl and corpus/).")
+    if is_faq_pack(bench):
+        from . import faqeval
+
+        r = evaluate_faq(bench, s, limit=args.limit)
+        out = Path(args.out)
+        out.mkdir(parents=True, exist_ok=True)
+        j = out / f"eval-{bench.resolve().name}.json"
+        j.write_text(json.dumps(r, indent=1, ensure_ascii=False), encoding="utf-8")
+        (out / f"eval-{bench.resolve().name}.md").write_text(faqeval.to_markdown(r), encoding="utf-8")
+        print(faqeval.to_markdown(r))
+        print(f"reports: {j}")
+        return 0
+    args.bench = str(bench)
     r = evaluate(
         Path(args.bench), s, split=args.split, limit=args.limit, articles=args.articles, progress=sys.stderr.isatty()
     )
@@ -155,7 +185,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.set_defaults(func=cmd_ask)
 
     sp = sub.add_parser("eval", help="evaluate on a benchmark pack (corpus/, questions.jsonl, splits.json)")
-    sp.add_argument("bench", help="the pack's folder")
+    sp.add_argument("bench", nargs="?", help="the pack's folder (a SQuAD-style or an FAQ pack)")
+    sp.add_argument("--pack", help="a pack by name: ../shared/bench/NAME (or $BOT_BENCH_ROOT/NAME)")
     sp.add_argument("--split", default="test", help="tune | test | all (default test)")
     sp.add_argument("--limit", type=int, help="at most N questions (a fixed sample)")
     sp.add_argument("--articles", type=int, help="index only the first N articles of the split (quick runs)")

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .answering import ABSTAIN_TEXT, Answer, Reader, extractive_answer
+from .answering import ABSTAIN_TEXT, Answer, Reader, entry_answer, extractive_answer
+from .faq import EntryMatcher
 from .embeddings import CachedEmbedder, make_embeddings
 from .errors import BadQuestion
 from .followup import last_user_turn, rewrite
@@ -65,6 +66,7 @@ class Bot:
         self.embedder = embedder
         self.retriever = Retriever(index, embedder)
         self.reader = reader or Reader(index)
+        self.matcher = EntryMatcher(index)
         self.llm = None
         if settings.llm == "on" or (settings.llm == "auto" and (settings.openai_api_key or settings.openai_base_url)):
             from .citations import support_rule
@@ -134,7 +136,7 @@ class Bot:
         qvec = self.retriever.query_vector(query)
         hits = self.retriever.search(query, self.settings.top_k, qvec=qvec)
         t1 = time.perf_counter()
-        ans = extractive_answer(self.reader, query, hits, self.suggestions, qvec)
+        ans = self.quote(query, hits, qvec)
         if self.llm is not None:
             for ev in self.llm.answer_stream(
                 q, hits, ans, self.suggestions, history, self.index.version, stream, query
@@ -148,6 +150,14 @@ class Bot:
         t2 = time.perf_counter()
         ans.timings_ms = {"retrieve": (t1 - t0) * 1000, "answer": (t2 - t1) * 1000, "total": (t2 - t0) * 1000}
         yield ans
+
+    def quote(self, query: str, hits: list[Hit], qvec) -> Answer:
+        """The answer quoted from the articles: the FAQ entry the question means, else the sentences that
+        answer it, else an abstention."""
+        m = self.matcher.match(qvec)
+        if m is not None and m.p >= self.matcher.threshold:
+            return entry_answer(query, m, self.index, qvec, hits, self.matcher.whole_words)
+        return extractive_answer(self.reader, query, hits, self.suggestions, qvec)
 
     def suggestions(self, question: str, hits: list[Hit], n: int = 3) -> list[str]:
         """Questions the articles can answer, nearest first: FAQ questions, else section topics."""

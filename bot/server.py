@@ -47,6 +47,8 @@ class CitationOut(BaseModel):
     section: str
     quote: str = Field(description="Verbatim text of the source that supports the sentence marked [n].")
     score: float
+    question: str | None = Field(None, description="The FAQ entry the quote belongs to, when it is from one.")
+    anchor: str | None = Field(None, description="The page's id for that entry: `source#anchor` opens it.")
 
 
 class AnswerOut(BaseModel):
@@ -63,6 +65,11 @@ class AnswerOut(BaseModel):
     note: str | None = Field(None, description="Why the answer is quoted rather than written (model unreachable).")
     standalone_question: str | None = Field(
         None, description="How a follow-up was understood: the standalone question searched and answered."
+    )
+    entry: dict | None = Field(
+        None,
+        description="The FAQ entry the answer is: its question, source, anchor, and `whole` (false: the answer "
+        "gives its most relevant sentences, and the rest is at source#anchor).",
     )
     tokens: dict[str, int | bool] | None = Field(
         None,

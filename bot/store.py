@@ -26,9 +26,10 @@ from .keyword import BM25
 
 log = logging.getLogger(__name__)
 
-FORMAT = 3  # 3: FAQ entries (entry, anchor), languages, sentence blocks
+FORMAT = 4  # 4: FAQ entries (entry, anchor, lead vectors), languages, sentence blocks
 COLLECTION = "chunks"
 FAQ_COLLECTION = "faq_questions"
+LEAD_COLLECTION = "faq_leads"  # each FAQ chunk's entry lead: its question and the opening of its answer
 SENTENCE_COLLECTION = "sentences"
 
 
@@ -98,6 +99,7 @@ class Index:
         faq_vectors: np.ndarray,
         bm25: BM25,
         sent_vectors: np.ndarray | None = None,
+        lead_vectors: np.ndarray | None = None,
     ):
         self.path = path
         self.manifest = manifest
@@ -105,6 +107,7 @@ class Index:
         self.vectors = vectors
         self.faq_rows = faq_rows  # chunk row of each FAQ question vector
         self.faq_vectors = faq_vectors
+        self.lead_vectors = faq_vectors if lead_vectors is None else lead_vectors  # aligned with faq_rows
         # sentence vectors, chunk by chunk: chunk i owns rows sent_offsets[i] : sent_offsets[i + 1]
         self.sent_vectors = sent_vectors
         self.sent_offsets = np.cumsum([0] + [len(c.sentences) for c in chunks])
@@ -152,8 +155,10 @@ class Index:
         vectors = np.load(path / "vectors.npy")
         faq = np.load(path / "faq_vectors.npy")
         sent = np.load(path / "sentence_vectors.npy")
+        lead = np.load(path / "lead_vectors.npy")
         bm25 = BM25.from_json(data["bm25"])
-        return cls(path, manifest, chunks, vectors, np.array(data["faq_rows"], dtype=np.int32), faq, bm25, sent)
+        rows = np.array(data["faq_rows"], dtype=np.int32)
+        return cls(path, manifest, chunks, vectors, rows, faq, bm25, sent, lead)
 
 
 def check_compatible(manifest: dict, embedder_name: str, path: Path) -> None:
@@ -226,12 +231,19 @@ def sync(
         ):  # an older layout of ours: rebuilt (the cache keeps it cheap)
             if (index_dir / "chroma").exists():
                 client = _client(index_dir)
-                for name in (COLLECTION, FAQ_COLLECTION, SENTENCE_COLLECTION):
+                for name in (COLLECTION, FAQ_COLLECTION, SENTENCE_COLLECTION, LEAD_COLLECTION):
                     try:
                         client.delete_collection(name)
                     except Exception:  # noqa: BLE001 - absent collection: nothing to drop
                         pass
-            for name in ("manifest.json", "snapshot.json", "vectors.npy", "faq_vectors.npy", "sentence_vectors.npy"):
+            for name in (
+                "manifest.json",
+                "snapshot.json",
+                "vectors.npy",
+                "faq_vectors.npy",
+                "sentence_vectors.npy",
+                "lead_vectors.npy",
+            ):
                 p = index_dir / name
                 if p.exists():
                     p.unlink()
@@ -278,7 +290,7 @@ def sync(
             from tqdm import tqdm
 
             bar = tqdm(
-                total=sum(1 + bool(c.question) + len(c.sentences) for c in to_add),
+                total=sum(1 + 2 * bool(c.question) + len(c.sentences) for c in to_add),
                 unit="text",
                 desc="embedding",
                 leave=False,
@@ -286,12 +298,14 @@ def sync(
         lc = _LCEmbeddings(cache, bar)
         store = _chroma(index_dir, lc, COLLECTION)
         faq_store = _chroma(index_dir, lc, FAQ_COLLECTION)
+        lead_store = _chroma(index_dir, lc, LEAD_COLLECTION)
         sent_store = _chroma(index_dir, lc, SENTENCE_COLLECTION)
         te = time.perf_counter()
         misses0 = cache.misses
         if to_delete:
             store.delete(ids=to_delete)
             faq_store.delete(ids=to_delete)
+            lead_store.delete(ids=to_delete)
             old_sent = sent_store.get(where={"chunk": {"$in": to_delete}}, include=[])["ids"]
             if old_sent:
                 sent_store.delete(ids=old_sent)
@@ -319,6 +333,11 @@ def sync(
                 metadatas=[{"chunk": c.id, "source": c.source} for c in faqs],
                 ids=[c.id for c in faqs],
             )
+            lead_store.add_texts(
+                texts=[c.lead or c.question for c in faqs],
+                metadatas=[{"chunk": c.id, "source": c.source} for c in faqs],
+                ids=[c.id for c in faqs],
+            )
         sents = [(f"{c.id}:{i}", sentence_embed_text(c, i), c.id) for c in to_add for i in range(len(c.sentences))]
         for i in range(0, len(sents), 256):
             part = sents[i : i + 256]
@@ -331,7 +350,8 @@ def sync(
         report.texts_embedded = cache.misses - misses0
         report.chunks_removed = len(to_delete)
 
-        _write_snapshot(index_dir, store, faq_store, sent_store, [s for f in new_files.values() for s in f["chunks"]])
+        order = [s for f in new_files.values() for s in f["chunks"]]
+        _write_snapshot(index_dir, store, faq_store, sent_store, lead_store, order)
         report.chunks_total = len(keep_ids)
         version = hashlib.sha1(json.dumps(sorted((k, v["sha256"]) for k, v in new_files.items())).encode()).hexdigest()[
             :12
@@ -360,7 +380,7 @@ def sentence_embed_text(chunk: Chunk, i: int) -> str:
     return s
 
 
-def _write_snapshot(index_dir: Path, store, faq_store, sent_store, order: list[str]) -> None:
+def _write_snapshot(index_dir: Path, store, faq_store, sent_store, lead_store, order: list[str]) -> None:
     """Export the Chroma collections (the store of record) to the fast read-only snapshot."""
     got = store.get(include=["embeddings", "metadatas"])
     by_id = {i: (m, e) for i, m, e in zip(got["ids"], got["metadatas"], got["embeddings"])}
@@ -376,6 +396,13 @@ def _write_snapshot(index_dir: Path, store, faq_store, sent_store, order: list[s
     pairs.sort(key=lambda p: p[0])
     faq_rows = [r for r, _ in pairs]
     faq_vectors = np.array([e for _, e in pairs], dtype=np.float32).reshape(len(pairs), dim)
+    lgot = lead_store.get(include=["embeddings"])
+    lvec = dict(zip(lgot["ids"], lgot["embeddings"]))
+    faq_ids = [order[r] for r in faq_rows]
+    if any(i not in lvec for i in faq_ids):
+        raise RuntimeError("Chroma is missing FAQ lead vectors; run `python -m bot ingest --rebuild`.")
+    lead_vectors = np.array([lvec[i] for i in faq_ids], dtype=np.float32).reshape(len(faq_ids), dim)
+    _write_npy(index_dir / "lead_vectors.npy", lead_vectors)
     sgot = sent_store.get(include=["embeddings"])
     svec = dict(zip(sgot["ids"], sgot["embeddings"]))
     sids = [f"{c['id']}:{i}" for c in chunks for i in range(len(c["sentences"]))]

@@ -74,13 +74,27 @@ def test_ask_returns_what_the_python_api_returns(live):
         "unsupported",
         "note",
         "standalone_question",
+        "entry",
         "tokens",
         "timings_ms",
     }
     assert d["note"] is None and d["standalone_question"] is None and d["tokens"] is None  # stable keys
     want = live.bot.answer(q).to_dict()
     assert (d["answer"], d["grounded"], d["citations"]) == (want["answer"], want["grounded"], want["citations"])
-    assert d["grounded"] and d["citations"] and set(d["citations"][0]) == {"n", "source", "section", "quote", "score"}
+    assert (
+        d["grounded"]
+        and d["citations"]
+        and set(d["citations"][0])
+        == {
+            "n",
+            "source",
+            "section",
+            "quote",
+            "score",
+            "question",
+            "anchor",
+        }
+    )
 
 
 def test_ask_abstains_with_suggestions(live):

@@ -60,8 +60,12 @@ def test_first_ingest_adds_every_file(tiny, embed_calls):
     assert [c.question for c in faq] == ["Do robins migrate in winter?"]
     assert chroma_ids(tiny.index_dir, "faq_questions") == (1, {faq[0].id})
 
-    # every chunk text and FAQ question went to the embedder (through the cache), nothing else
+    assert chroma_ids(tiny.index_dir, "faq_leads") == (1, {faq[0].id})
+    assert faq[0].lead == "Do robins migrate in winter?\nMost robins in Britain stay all year, though some fly south."
+
+    # every chunk text, FAQ question and FAQ lead went to the embedder (through the cache), nothing else
     expected_texts = [c.embed_text for cs in want.values() for c in cs] + [c.question for c in faq]
+    expected_texts += [c.lead for c in faq]
     expected_texts += sentence_texts([c for cs in want.values() for c in cs])
     assert sorted(embed_calls) == sorted(expected_texts)
 
@@ -207,7 +211,7 @@ def test_new_index_of_same_corpus_embeds_nothing_new(tiny, embed_calls, tmp_path
     report = ingest(again)
     assert sorted(report.added) == sorted(TINY)
     n_sent = len(sentence_texts([c for cs in expected_chunks(tiny).values() for c in cs]))
-    assert len(embed_calls) == report.chunks_total + 1 + n_sent  # every text asked for...
+    assert len(embed_calls) == report.chunks_total + 2 + n_sent  # every text asked for (FAQ question and lead)...
     assert report.texts_embedded == 0  # ...and every one served by the cache
     assert chroma_ids(again.index_dir)[1] == all_ids(manifest_ids(tiny.index_dir))
 
@@ -247,7 +251,8 @@ def test_rebuild_in_the_same_process(tiny, embed_calls):
     assert sorted(report.added) == sorted(TINY)
     n = len(all_ids(ids))
     n_sent = len(sentence_texts([c for cs in expected_chunks(tiny).values() for c in cs]))
-    assert report.texts_embedded == 0 and len(embed_calls) == n + 1 + n_sent  # chunks, FAQ question, sentences
+    # chunks, the FAQ question and its lead, sentences
+    assert report.texts_embedded == 0 and len(embed_calls) == n + 2 + n_sent
     assert manifest_ids(tiny.index_dir) == ids
     assert chroma_ids(tiny.index_dir) == (n, all_ids(ids))
 

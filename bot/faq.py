@@ -1,0 +1,185 @@
+"""FAQ entries: find the entry a user's question means, and answer with that entry's own answer.
+
+An entry is scored by two cosines of the question's embedding: with the entry's question, and with its "lead"
+(the question and the first words of its answer, bot/chunking.lead_text). The weights and the decision to
+answer with the best entry (a small logistic model over the best score, its margin over the next entry that
+asks something else, and the question cosine) come from bot/faq.json, fitted by scripts/fit_faq.py on the
+tune paraphrases of covid-faq-en (grouped by entry) with off-topic and leave-the-entry-out negatives.
+
+The answer is the entry's answer, every paragraph and list item cited verbatim: whole up to WHOLE_WORDS words;
+beyond that its most relevant sentences in order, with the entry's question and anchor so the reader can open
+the rest.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+import re
+from dataclasses import dataclass
+from importlib import resources
+
+import numpy as np
+
+from .chunking import Chunk, Sentence
+
+
+@dataclass
+class Entry:
+    id: str  # "<source>#<n>"
+    question: str
+    source: str
+    section: str
+    anchor: str | None
+    rows: list[int]  # chunk rows of its parts, in order
+
+    @property
+    def link(self) -> str:
+        """Where the entry is: the file, and its anchor when the page has one."""
+        return f"{self.source}#{self.anchor}" if self.anchor else self.source
+
+
+@dataclass
+class Match:
+    entry: Entry
+    score: float
+    p: float  # probability that this is the entry the user means (the decision model)
+    features: dict[str, float]
+    runner_up: Entry | None
+
+
+@functools.cache
+def load_params() -> dict:
+    with resources.files("bot").joinpath("faq.json").open(encoding="utf-8") as f:
+        return json.load(f)
+
+
+def _norm_q(q: str) -> str:
+    return " ".join(re.findall(r"\w+", q.lower()))
+
+
+class EntryMatcher:
+    """Scores every FAQ entry of an index against a question vector."""
+
+    FEATURES = ("score", "margin", "question")
+
+    def __init__(self, index, params: dict | None = None):
+        self.index = index
+        p = params or load_params()
+        self.params = p
+        self.w_question = float(p["score"]["question"])
+        self.w_lead = float(p["score"]["lead"])
+        d = p["decision"]
+        stored = list(d["features"])
+        unknown = [n for n in stored if n not in self.FEATURES]
+        if unknown:
+            raise ValueError(f"bot/faq.json names features this code does not compute: {unknown}; refit it")
+        self.decision_names = stored
+        self.decision_coef = np.array(d["coef"], dtype=np.float64)
+        self.decision_bias = float(d["bias"])
+        self.threshold = float(d["threshold"])
+        self.whole_words = int(p["whole_words"])
+        faq_of_row = {int(r): i for i, r in enumerate(index.faq_rows)}
+        self.entries: list[Entry] = []
+        idx = []
+        for eid, rows in index.entries.items():
+            c = index.chunks[rows[0]]
+            if rows[0] not in faq_of_row:
+                continue
+            self.entries.append(Entry(eid, c.question or "", c.source, c.section, c.anchor, rows))
+            idx.append(faq_of_row[rows[0]])
+        dim = index.faq_vectors.shape[1] if len(index.faq_vectors) else 0
+        self.qv = index.faq_vectors[idx] if idx else np.zeros((0, dim), dtype=np.float32)
+        self.lv = index.lead_vectors[idx] if idx else np.zeros((0, dim), dtype=np.float32)
+        self._norm = [_norm_q(e.question) for e in self.entries]
+        self.by_row = {r: i for i, e in enumerate(self.entries) for r in e.rows}
+
+    def scores(self, qvec: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(combined score, question cosine) of every entry."""
+        qq = self.qv @ qvec
+        return self.w_question * qq + self.w_lead * (self.lv @ qvec), qq
+
+    def match(self, qvec: np.ndarray) -> Match | None:
+        if not self.entries:
+            return None
+        s, qq = self.scores(qvec)
+        order = np.argsort(-s)
+        top = int(order[0])
+        # the runner-up asks something else (the same question on two pages is not a rival)
+        rival = next((int(i) for i in order[1:] if self._norm[int(i)] != self._norm[top]), None)
+        margin = float(s[top] - s[rival]) if rival is not None else 1.0
+        f = {"score": float(s[top]), "margin": margin, "question": float(qq[top])}
+        z = self.decision_bias + float(self.decision_coef @ np.array([f[n] for n in self.decision_names]))
+        p = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+        return Match(self.entries[top], float(s[top]), p, f, self.entries[rival] if rival is not None else None)
+
+
+@dataclass
+class Piece:
+    """A run of consecutive sentences of one paragraph or list item, as it will be quoted."""
+
+    text: str  # verbatim
+    item: bool
+    chunk: Chunk
+    words: int
+    sentences: list[Sentence]
+
+
+def _pieces(chunk: Chunk, keep: set[int] | None = None, offset: int = 0) -> list[Piece]:
+    """The chunk's blocks as pieces; with `keep` (sentence numbers, counted from `offset`), only the kept
+    sentences, a block's consecutive kept sentences joined verbatim."""
+    out: list[Piece] = []
+    n = offset
+    for _, sents in chunk.blocks():
+        run: list[Sentence] = []
+        for s in sents:
+            if keep is None or n in keep:
+                run.append(s)
+            elif run:
+                out.append(_piece(run, chunk))
+                run = []
+            n += 1
+        if run:
+            out.append(_piece(run, chunk))
+    return out
+
+
+def _piece(run: list[Sentence], chunk: Chunk) -> Piece:
+    text = run[0].text + "".join(s.gap + s.text for s in run[1:])
+    return Piece(text, run[0].item, chunk, len(text.split()), run)
+
+
+def select(entry: Entry, index, qvec: np.ndarray, whole_words: int) -> tuple[list[Piece], bool]:
+    """The pieces of the entry's answer to show, and whether that is the whole answer."""
+    chunks = [index.chunks[r] for r in entry.rows]
+    whole = [p for c in chunks for p in _pieces(c)]
+    if sum(p.words for p in whole) <= whole_words:
+        return whole, True
+    # the most relevant sentences, in order, within the whole-answer budget; the opening sentence always (it
+    # usually states the answer the rest explains)
+    sims, lengths = [], []
+    for r, c in zip(entry.rows, chunks):
+        off = int(index.sent_offsets[r])
+        sims.extend((index.sent_vectors[off : off + len(c.sentences)] @ qvec).tolist())
+        lengths.extend(len(s.text.split()) for s in c.sentences)
+    keep = {0}
+    budget = whole_words - lengths[0]
+    for i in np.argsort(-np.array(sims)):
+        i = int(i)
+        if i in keep:
+            continue
+        if lengths[i] > budget:
+            continue
+        keep.add(i)
+        budget -= lengths[i]
+        if budget < 8:
+            break
+    out, offset = [], 0
+    for c in chunks:
+        out.extend(_pieces(c, keep, offset))
+        offset += len(c.sentences)
+    return out, False
+
+
+__all__ = ["Entry", "EntryMatcher", "Match", "load_params", "select"]

@@ -8,6 +8,7 @@ the question and the chosen sentence, decides whether the articles answer the qu
 
 from __future__ import annotations
 
+import difflib
 import functools
 import json
 import math
@@ -17,46 +18,23 @@ from importlib import resources
 
 import numpy as np
 
+from . import qtypes
 from .chunking import Chunk, Sentence
-from .retrieval import Hit
+from .lang import STOPWORDS as _LANG_STOPWORDS
 from .lang import stopwords
+from .retrieval import Hit
 from .text import MARKER, NEGATION, STOPWORDS, content_stems, stem, terms, words
 
 ABSTAIN_TEXT = "I couldn't find that in the articles."
 
-_DATE = re.compile(
-    r"\b(1\d{3}|20\d{2})s?\b|\b\d{1,2}(st|nd|rd|th)?\s+century\b|\b(january|february|march|april|may|june|july|"
-    r"august|september|october|november|december)\b|\bcentur(y|ies)\b|\bBC\b|\bAD\b",
-    re.IGNORECASE,
-)
-_NUM = re.compile(
-    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|"
-    r"thousand|million|billion|trillion|dozen|half|percent|several)\b",
-    re.IGNORECASE,
-)
-_CAUSE = re.compile(
-    r"\b(because|due to|since|so that|in order to|as a result|caused|lead to|led to|reason)\b", re.IGNORECASE
-)
-_CAP = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w’'-]+")
+# the kind of answer a question expects (bot/qtypes.py); "quote", "overview" and "describe" are answered by
+# rules of their own, so to the fitted sentence model they are questions of no particular type
+_FITTED_TYPES = frozenset(["date", "num", "person", "place", "why"])
+_ALL_STOPWORDS = frozenset().union(*_LANG_STOPWORDS.values())
 
 
 def question_type(q: str) -> str:
-    ql = q.lower()
-    if re.search(r"\b(when|what year|which year|what date|what century|what decade|what time|what period)\b", ql):
-        return "date"
-    if re.search(
-        r"\bhow (many|much|long|far|old|large|big|tall|high|often|fast|deep|wide)\b|"
-        r"\bwhat (percentage|percent|number|amount|proportion|fraction|size|population)\b",
-        ql,
-    ):
-        return "num"
-    if re.search(r"\b(who|whom|whose)\b", ql):
-        return "person"
-    if re.search(r"\bwhere\b", ql):
-        return "place"
-    if re.search(r"\bwhy\b", ql):
-        return "why"
-    return "other"
+    return qtypes.question_type(q)
 
 
 def _type_ok(qtype: str, text: str, qwords: set[str]) -> bool:
@@ -96,11 +74,11 @@ class _SentInfo:
         return cls(
             stems=set(content_stems(match_text, lang)),
             bigrams=bigrams,
-            date=bool(_DATE.search(text)),
-            num=bool(_NUM.search(text)),
-            cause=bool(_CAUSE.search(text)),
+            date=bool(qtypes.DATE.search(text)),
+            num=bool(qtypes.NUM.search(text)),
+            cause=bool(qtypes.CAUSE.search(text)),
             neg=bool(NEGATION.search(text)),
-            caps=[m.group().lower().replace("’", "'") for m in _CAP.finditer(text)],
+            caps=qtypes.names(text),
         )
 
 
@@ -240,6 +218,7 @@ SENT_FEATURES = [
     "sdense",
     "sdense_gap",
     "sdense_window",
+    "names_new",
 ]
 ABSTAIN_FEATURES = [
     "bias",
@@ -270,6 +249,9 @@ ABSTAIN_FEATURES = [
     "neg_mismatch",
     "qualifier_missing",
     "n_missing_chunk1",
+    "type_missing_window",
+    "unknown_names",
+    "quote_missing",
 ]
 _QUALIFIER = re.compile(
     r"\b(first|last|second|third|only|largest|smallest|biggest|most|least|highest|lowest|oldest|newest|earliest|"
@@ -329,10 +311,41 @@ class Reader:
         self.amu = np.array(w["abstain"]["mean"], dtype=np.float64)
         self.asd = np.array(w["abstain"]["std"], dtype=np.float64)
         self.threshold = float(w["abstain"]["threshold"])
-        self.faq_threshold = float(w["faq_threshold"])  # reader.json decides, nothing else
         self.max_sentences = int(w.get("max_sentences", 2))
         self.second_ratio = float(w.get("second_ratio", 0.8))
         self._stem_cache: dict[str, list[set[str]]] = {}
+        self._vocab_by_prefix: dict[str, list[str]] | None = None
+
+    def unknown_names(self, query: str, lang: str) -> list[str]:
+        """Capitalised words of the question (not its first word, not a short acronym such as "USA", which the
+        articles may spell out) that no article contains, not even spelt a little differently. German
+        capitalises every noun, so German questions are not checked; nor is a question in a language the
+        articles are not in ("Londres" is London)."""
+        from .lang import detect
+
+        if lang == "de" or detect(query, default=lang) not in self.index.langs:
+            return []
+        out = []
+        toks = re.findall(r"[\w’'-]+", query)
+        for i, tok in enumerate(toks):
+            if i == 0 or not tok[:1].isupper() or len(tok) < 3 or (tok.isupper() and len(tok) <= 4):
+                continue
+            parts = [w for w in words(tok) if w not in _ALL_STOPWORDS and not w.isdigit()]
+            if parts and not all(self.known(w) for w in parts):
+                out.append(tok)
+        return out
+
+    def known(self, word: str) -> bool:
+        """The word, or a close spelling of it, is in the index."""
+        postings = self.bm25.postings
+        if word in postings or any(stem(word, lang) in postings for lang in self.index.langs):
+            return True
+        if self._vocab_by_prefix is None:
+            self._vocab_by_prefix = {}
+            for t in postings:
+                self._vocab_by_prefix.setdefault(t[:3], []).append(t)
+        near = self._vocab_by_prefix.get(word[:3], [])
+        return any(difflib.SequenceMatcher(None, word, t).ratio() >= 0.8 for t in near if abs(len(t) - len(word)) <= 3)
 
     def question(self, text: str) -> QuestionInfo:
         return QuestionInfo(text, self.bm25.idf, self.index.query_lang(text))
@@ -375,6 +388,7 @@ class Reader:
                 cov = _coverage(q, st)
                 info = infos[i]
                 type_ok = _type_ok_info(q.qtype, info, q.words)
+                new_names = sum(1 for c in set(info.caps) if c not in q.words)
                 novel = len(st - qterms)
                 bi = sum(n for pair, n in info.bigrams.items() if pair in q.bigrams)
                 f = {
@@ -386,7 +400,7 @@ class Reader:
                     "cov_window": _coverage(q, window),
                     "cov_chunk": cov_chunk,
                     "bigrams": min(bi, 3),
-                    "type_ok": float(type_ok and q.qtype != "other"),
+                    "type_ok": float(type_ok and q.qtype in _FITTED_TYPES),
                     "type_missing": float(not type_ok),
                     "novel": math.log1p(novel),
                     "length": math.log1p(len(st)),
@@ -398,6 +412,9 @@ class Reader:
                     "sdense": float(sd[i]),
                     "sdense_gap": float(sd[i]) - sd_max,
                     "sdense_window": float(max(sd[max(0, i - 1) : i + 2])),
+                    # who/where questions: how many names the sentence has that the question doesn't
+                    "names_new": math.log1p(new_names) if q.qtype in ("person", "place") else 0.0,
+                    "_names": float(new_names),  # not a model feature: the count, for _with_names
                 }
                 out.append(Candidate(rank, h, i, s, f, self.sent_model.vector(f)))
         if out:
@@ -464,6 +481,19 @@ class Reader:
             "neg_mismatch": float(q.negated != bool(NEGATION.search(best.sentence.text))),
             "qualifier_missing": qualifier_missing,
             "n_missing_chunk1": float(sum(1 for t in q.terms if t not in chunk1)),
+            # the kind of answer asked for (a date, number, name, reason) is in neither the sentence nor its
+            # neighbours; a name the articles never mention; a statement asked for that no passage gives
+            "type_missing_window": float(
+                q.qtype in _FITTED_TYPES
+                and not any(
+                    qtypes.evidence(q.qtype, s.text, q.words) for s in best.hit.chunk.sentences[max(0, i - 1) : i + 2]
+                )
+            ),
+            "unknown_names": float(len(self.unknown_names(q.text, q.lang))),
+            "quote_missing": float(
+                q.qtype == "quote"
+                and not any(qtypes.said_by(c.sentence.text, qtypes.speaker(q.text) or "") for c in cands)
+            ),
         }
 
     def p_unanswerable(self, feats: dict[str, float]) -> float:
@@ -524,17 +554,67 @@ def entry_answer(question: str, match, index, qvec: np.ndarray, hits: list[Hit],
     return a
 
 
+ANAPHOR = re.compile(
+    r"^(this|these|that|those|it|its|they|their|he|she|his|her|such|however|but|hence|thus|therefore|also|"
+    r"additionally|furthermore|moreover|meanwhile|as a result|in addition|dies|diese|dieser|er|sie|es|jedoch|"
+    r"außerdem|cela|ceci|il|elle|ils|elles|cependant|esto|esta|este|ellos|ellas|sin embargo|además)\b",
+    re.IGNORECASE,
+)
+MAX_SENTENCES = 3
+
+
+def _with_neighbours(q: QuestionInfo, best: Candidate, picked: list[Candidate], cands: list[Candidate]):
+    """When the answer spans neighbouring sentences, give them too (at most MAX_SENTENCES in all): the sentence
+    before one that leans on it ("This…", "However…"), the neighbour that holds the kind of answer the question
+    expects (a name, a number, a date, a reason) when the chosen sentence doesn't, the next sentence when it
+    goes on about the same thing ("They…", "These…"), and a neighbour rated at least 0.35 of the chosen one."""
+    same = {c.index: c for c in cands if c.hit is best.hit}
+    out = list(picked)
+    have = {(c.hit.row, c.index) for c in out}
+
+    def add(c: Candidate | None) -> None:
+        if c is not None and len(out) < MAX_SENTENCES and (c.hit.row, c.index) not in have:
+            out.append(c)
+            have.add((c.hit.row, c.index))
+
+    before, after = same.get(best.index - 1), same.get(best.index + 1)
+    if before is not None and ANAPHOR.match(best.sentence.text):
+        add(before)
+    if q.qtype in _FITTED_TYPES and not best.features["type_ok"]:
+        for nb in (after, before):
+            if nb is not None and nb.features["type_ok"]:
+                add(nb)
+                break
+    if after is not None and ANAPHOR.match(after.sentence.text) and after.prob >= 0.25 * best.prob:
+        add(after)
+    for nb in (after, before):  # a neighbour the model rates almost as highly carries the rest of the answer
+        if nb is not None and nb.prob >= 0.35 * best.prob:
+            add(nb)
+    return out
+
+
+def _with_names(q: QuestionInfo, best: Candidate, picked: list[Candidate], cands: list[Candidate]):
+    """A who / which-leaders question whose chosen sentence names little: add the likely sentence that names
+    the most (three names more than the chosen one, at least a twentieth of its probability)."""
+    if q.qtype not in ("person", "place") or len(picked) >= MAX_SENTENCES:
+        return picked
+    have = {(c.hit.row, c.index) for c in picked}
+    most = max(c.features["_names"] for c in picked)
+    rich = [
+        c
+        for c in cands
+        if (c.hit.row, c.index) not in have and c.prob >= 0.05 * best.prob and c.features["_names"] >= most + 3
+    ]
+    if rich:
+        picked = [*picked, max(rich, key=lambda c: (c.features["_names"], c.prob))]
+    return picked
+
+
 def extractive_answer(reader: Reader, question: str, hits: list[Hit], suggestions, qvec: np.ndarray) -> Answer:
     """Pick 1–3 sentences that answer the question, or abstain."""
     if not hits or not any(h.chunk.sentences for h in hits):
         return Answer(question, ABSTAIN_TEXT, False, suggestions=suggestions(question, hits))
     q = reader.question(question)
-    # A close match to a curated FAQ question: answer with the FAQ's own answer.
-    top = hits[0]
-    if top.chunk.kind == "faq" and top.faq >= reader.faq_threshold and top.chunk.sentences:
-        sents = top.chunk.sentences[:2]
-        text, cites = _citations_and_text([(s, top, top.faq) for s in sents])
-        return Answer(question, text, True, cites, retrieved=hits, confidence=top.faq)
     cands = reader.candidates(q, hits, qvec)
     if not cands:
         return Answer(question, ABSTAIN_TEXT, False, suggestions=suggestions(question, hits), retrieved=hits)
@@ -552,6 +632,8 @@ def extractive_answer(reader: Reader, question: str, hits: list[Hit], suggestion
             break
         if c.prob >= reader.second_ratio * best.prob and c.sentence.text not in {p.sentence.text for p in picked}:
             picked.append(c)
+    picked = _with_neighbours(q, best, picked, cands)
+    picked = _with_names(q, best, picked, cands)
     # keep source order within the same chunk so the answer reads naturally
     picked.sort(key=lambda c: (c.hit_rank, c.index) if c.hit is best.hit else (99, c.hit_rank, c.index))
     text, cites = _citations_and_text([(c.sentence, c.hit, c.prob) for c in picked])

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .answering import ABSTAIN_TEXT, Answer, Reader, entry_answer, extractive_answer
+from .answering import ABSTAIN_TEXT, Answer, Reader
+from .compose import Composer
 from .faq import EntryMatcher
 from .embeddings import CachedEmbedder, make_embeddings
 from .errors import BadQuestion
@@ -67,6 +68,7 @@ class Bot:
         self.retriever = Retriever(index, embedder)
         self.reader = reader or Reader(index)
         self.matcher = EntryMatcher(index)
+        self.composer = Composer(index, self.reader, self.matcher, self.suggestions)
         self.llm = None
         if settings.llm == "on" or (settings.llm == "auto" and (settings.openai_api_key or settings.openai_base_url)):
             from .citations import support_rule
@@ -152,12 +154,9 @@ class Bot:
         yield ans
 
     def quote(self, query: str, hits: list[Hit], qvec) -> Answer:
-        """The answer quoted from the articles: the FAQ entry the question means, else the sentences that
-        answer it, else an abstention."""
-        m = self.matcher.match(qvec)
-        if m is not None and m.p >= self.matcher.threshold:
-            return entry_answer(query, m, self.index, qvec, hits, self.matcher.whole_words)
-        return extractive_answer(self.reader, query, hits, self.suggestions, qvec)
+        """The answer quoted from the articles (bot/compose.py): the FAQ entry the question means, the summary,
+        the sentences that answer it, or an abstention."""
+        return self.composer.answer(query, hits, qvec)
 
     def suggestions(self, question: str, hits: list[Hit], n: int = 3) -> list[str]:
         """Questions the articles can answer, nearest first: FAQ questions, else section topics."""

@@ -195,6 +195,7 @@ def score(bot: Bot, questions: list[dict]) -> dict:
                 "share": share if a.grounded else 0.0,
                 "share_bare": share_bare if a.grounded else 0.0,
                 "answer": a.text,
+                "quotes": [{"source": c.source, "quote": c.quote} for c in a.citations],
                 "ms": ms,
             }
         )

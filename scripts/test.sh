@@ -10,4 +10,5 @@ if ! command -v chromium >/dev/null 2>&1; then
 fi
 python3 -m pip install -q --disable-pip-version-check -e '.[test]'
 export BOT_TEST_REQUIRE_BROWSER=1   # a missing browser is a failure here, not a skip
+export BOT_TEST_REQUIRE_BENCH=1     # so is a missing benchmark pack (../shared/bench)
 exec python3 -m pytest "$@"

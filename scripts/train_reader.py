@@ -32,7 +32,7 @@ from bot.store import Index
 
 def dummy_weights(n_s: int, n_a: int) -> dict:
     z = lambda n: {"coef": [0.0] * n, "mean": [0.0] * n, "std": [1.0] * n}
-    return {"sentence": z(n_s), "abstain": {**z(n_a), "threshold": 0.5}, "faq_threshold": 1.0}
+    return {"sentence": z(n_s), "abstain": {**z(n_a), "threshold": 0.5}}
 
 
 def fit_listwise(X, y, groups, l2=1e-3, iters=600, lr=0.05):
@@ -163,7 +163,7 @@ def main() -> None:
     )
     weights["abstain"] = {"coef": aw.tolist(), "mean": amu.tolist(), "std": asd.tolist(), "threshold": thr}
     old = json.loads(Path(args.out).read_text()) if Path(args.out).exists() else {}
-    for k in ("faq_threshold", "max_sentences", "second_ratio"):
+    for k in ("max_sentences", "second_ratio"):
         if k in old:
             weights[k] = old[k]
     weights["features"] = {"sentence": SENT_FEATURES, "abstain": ABSTAIN_FEATURES}

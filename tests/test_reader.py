@@ -50,12 +50,13 @@ def test_a_feature_name_the_code_does_not_compute_is_refused_at_load(shipped_bot
         Reader(shipped_bot.index, w)
 
 
-def test_the_faq_threshold_comes_from_reader_json_only(shipped_bot):
-    w = copy.deepcopy(load_weights())
-    assert Reader(shipped_bot.index, w).faq_threshold == w["faq_threshold"]
-    del w["faq_threshold"]
-    with pytest.raises(KeyError):
-        Reader(shipped_bot.index, w)
+def test_the_faq_decision_has_one_source(shipped_bot):
+    """bot/faq.json decides when a question means an FAQ entry; the reader has no FAQ threshold of its own."""
+    from bot.faq import load_params
+
+    assert "faq_threshold" not in load_weights()
+    assert not hasattr(shipped_bot.reader, "faq_threshold")
+    assert shipped_bot.matcher.threshold == load_params()["decision"]["threshold"]
 
 
 @pytest.mark.parametrize("top_k", [2, 3, 8])

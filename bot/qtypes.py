@@ -1,0 +1,234 @@
+"""What kind of answer a question expects, and whether a sentence holds one. English, German, French, Spanish.
+
+Types: "date" (when), "num" (how many / how much / how long), "person" (who, and "which leaders / countries /
+companies…"), "place" (where), "why", "quote" (what did X say), "overview" (summarise the article), "describe"
+(how does the article describe X), "other". No tagger ships offline: the cues are words and patterns, and a
+sentence's evidence is a date, a number, a name (a capitalised word the question doesn't have), a reason word,
+or the speaker with a verb of saying.
+"""
+
+from __future__ import annotations
+
+import re
+
+_I = re.IGNORECASE
+# A question word asks only where a question word can stand: at the start, after a comma, after a preposition
+# or "and"/"but" ("In 1989, who…", "by whom", "and why"), or at the very end ("…ended when?"). Elsewhere "who",
+# "when", "where" and "why" join clauses: "somebody who died", "a mask when I travel", "the reason why".
+_ASK = r"(?:^|[,;:(]\s*|\b(?:and|but|or|so|by|to|for|with|of|from|about|against|among|since|until|in|at|on)\s+)"
+_END = r"\s*\?*\s*$"
+
+_DATE_Q = re.compile(
+    rf"{_ASK}when\b|\bwhen{_END}|"
+    r"\b(what year|which year|what date|what century|what decade|what time|what period|what day|which day|"
+    r"what month|since when|how long ago|wann|seit wann|bis wann|ab wann|in welchem jahr|an welchem tag|"
+    r"welches datum|quand|en quelle année|quelle date|quel jour|depuis quand|jusqu'à quand|à partir de quand|"
+    r"cuándo|en qué año|qué fecha|qué día|desde cuándo|hasta cuándo)\b",
+    _I,
+)
+_NUM_Q = re.compile(
+    r"\bhow (many|much|long|far|old|large|big|tall|high|often|fast|deep|wide)\b|"
+    r"\bwhat (percentage|percent|number|amount|proportion|fraction|size|population)\b|"
+    r"\bwie (viele|viel|lange|oft|alt|hoch|weit|groß|gross|teuer|schnell)\b|\bwieviele?\b|"
+    r"\bcombien\b|\bquel(le)? (pourcentage|nombre|quantité|montant|prix|âge|durée)\b|\bà quelle fréquence\b|"
+    r"\bcuánt[oa]s?\b|\bqué (porcentaje|número|cantidad|precio|edad)\b|\bcon qué frecuencia\b",
+    _I,
+)
+_ENTITY_NOUN = (
+    r"(leaders?|countr(?:y|ies)|nations?|compan(?:y|ies)|organi[sz]ations?|agenc(?:y|ies)|people|persons?|"
+    r"presidents?|ministers?|members?|governments?|part(?:y|ies)|teams?|firms?|brands?|allies|officials?|"
+    r"politicians?|authors?|scientists?|universit(?:y|ies)|banks?|institutions?|manufacturers?|airlines?|"
+    r"länder|land|staaten|staat|firmen|unternehmen|personen|politiker|minister|mitglieder|organisationen|"
+    r"behörden|parteien|pays|entreprises?|organisations?|personnes?|dirigeants?|ministres?|membres?|partis?|"
+    r"países|país|empresas?|organizaciones|organización|personas?|líderes|líder|ministros?|miembros?|partidos?)"
+)
+_AUX = r"(?:do|does|did|is|are|was|were|can|could|should|will|would|have|has|had|may|might|must|shall)"
+_PERSON_Q = re.compile(
+    rf"{_ASK}(?:who|whom|whose)\b|\b(?:who|whom){_END}|"
+    r"\b(wer|wen|wem|wessen|quién|quiénes)\b|^(qui|à qui|par qui|avec qui|de qui)\b|"
+    r"\bqui (est|sont|a|ont)\b|"
+    rf"\b(which|what|welche[rsnm]?|quel(?:le)?s?|qué|cuál(?:es)?)\s+(?:(?!{_AUX}\b)\w+\s+)?{_ENTITY_NOUN}\b",
+    _I,
+)
+_PLACE_Q = re.compile(
+    rf"{_ASK}where\b|\bwhere{_END}|\b(which|what) (country|city|town|place|region|continent|location)\b|"
+    r"\b(wo|woher|wohin)\b|\boù\b|\b(dónde|adónde)\b",
+    _I,
+)
+_WHY_Q = re.compile(
+    rf"{_ASK}why\b|\bwhy{_END}|\bfor what reason\b|\bwhat is the reason\b|\bhow come\b|"
+    r"\b(warum|wieso|weshalb|weswegen)\b|\baus welchem grund\b|\bpourquoi\b|\bpour quelle raison\b|"
+    r"\bpor qué\b|\bporqué\b|\bpara qué\b",
+    _I,
+)
+_SAY = (
+    r"(say|said|state|stated|announce|announced|tell|told|respond|responded|reply|replied|claim|claimed|comment|"
+    r"commented|declare|declared|think|thought|write|wrote|tweet|tweeted|mention|mentioned|react|reacted)"
+)
+_QUOTE_Q = [
+    re.compile(rf"\bwhat (?:did|does|do|has|have|had|will|would|is|was) (?P<who>.+?) (?:\w+ )?{_SAY}\b", _I),
+    re.compile(rf"\bhow (?:did|does|do|has|have|will|would) (?P<who>.+?) {_SAY}\b", _I),
+    re.compile(r"\bwhat (?:was|is|were|are) (?P<who>.+?)['’]s? (?:response|reaction|statement|reply|comment|view)", _I),
+    re.compile(rf"\b(?:did|has|have) (?P<who>.+?) (?:ever )?{_SAY}\b", _I),
+    re.compile(
+        r"\bwas (?:hat|haben|sagte|sagten|sagt|meinte|erklärte|antwortete) (?P<who>.+?)"
+        r"(?: (?:dazu|zu|über|gesagt|geantwortet|erklärt|gemeint|geäußert)\b|\?|$)",
+        _I,
+    ),
+    re.compile(r"\bqu['’](?:a|ont) (?:dit|déclaré|répondu|affirmé) (?P<who>.+?)(?: (?:sur|à propos|de)\b|\?|$)", _I),
+    re.compile(
+        r"\bqué (?:dijo|dijeron|ha dicho|han dicho|declaró|respondió|afirmó) (?P<who>.+?)"
+        r"(?: (?:sobre|de|acerca)\b|\?|$)",
+        _I,
+    ),
+]  # fmt: skip
+_OVERVIEW_Q = re.compile(
+    r"\b(summari[sz]e|summary|sum up|overview|tl;?dr|gist|in a nutshell|main points|key points|key takeaways|"
+    r"what (?:is|are) (?:this|the|these) (?:article|page|text|document|site|articles|pages)s? about|"
+    r"what (?:does|do) (?:this|the|these) (?:article|page|text|articles|pages) (?:say|cover)|"
+    r"zusammenfass\w*|fasse\b.*\bzusammen|worum geht es|überblick|"
+    r"résum\w*|de quoi parle|aperçu|resum\w*|de qué trata|de qué habla)\b",
+    _I,
+)
+_DESCRIBE_Q = [
+    re.compile(
+        r"\bhow (?:does|do|did|is|are) (?:the|this|these) (?:article|text|page|author|writer)s? "
+        r"(?:describe|characteri[sz]e|portray|present|depict|call|see)s? (?P<what>.+?)\s*\??$",
+        _I,
+    ),
+    re.compile(r"\bhow (?:is|are|was|were) (?P<what>.+?) (?:described|characteri[sz]ed|portrayed|depicted)\b", _I),
+    re.compile(r"^\s*(?:please\s+)?describe (?P<what>.+?)\s*[.?]?$", _I),
+    re.compile(r"\bwie (?:beschreibt|schildert|nennt) (?:der artikel|der text|die seite) (?P<what>.+?)\s*\??$", _I),
+    re.compile(
+        r"\bcomment (?:l['’]article|le texte|la page) (?:décrit|présente)(?:-t-il|-t-elle)? (?P<what>.+?)\s*\??$", _I
+    ),
+    re.compile(r"\bcómo (?:describe|presenta) (?:el artículo|el texto|la página) (?:a )?(?P<what>.+?)\s*\??$", _I),
+]  # fmt: skip
+
+DATE = re.compile(
+    r"\b(1\d{3}|20\d{2})s?\b|\b\d{1,2}(st|nd|rd|th)?\s+[Cc]entury\b|\b[Cc]entur(y|ies)\b|\bBC\b|\bAD\b|"
+    r"\b\d{1,2}\.\d{1,2}\.(\d{2}|\d{4})\b|\b\d{4}-\d{2}-\d{2}\b|"
+    # month and day names as names (capitalised): "may" and "march" are verbs, "august" an adjective
+    r"\b(January|February|March|April|May|June|July|August|September|October|November|December|Januar|Februar|"
+    r"März|Mai|Juni|Juli|Oktober|Dezember|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Montag|"
+    r"Dienstag|Mittwoch|Donnerstag|Freitag|Samstag|Sonntag)\b|"
+    r"\b([Tt]oday|[Yy]esterday|[Tt]omorrow|[Hh]eute|[Gg]estern|[Mm]orgen)\b|"
+    r"(?i:\b(janvier|février|mars|avril|juin|juillet|août|septembre|octobre|novembre|décembre|enero|febrero|"
+    r"marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre|lundi|mardi|mercredi|jeudi|"
+    r"vendredi|samedi|dimanche|lunes|martes|miércoles|jueves|viernes|sábado|domingo|aujourd'hui|hier|demain|"
+    r"hoy|ayer|mañana)\b)"
+)
+NUM = re.compile(
+    r"(?<![\w-])\d[\d,.]*(?![\w-])|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|"
+    r"thousand|million|billion|trillion|dozen|half|percent|several|ein|eine|zwei|drei|vier|fünf|sechs|sieben|"
+    r"acht|neun|zehn|zwölf|zwanzig|hundert|tausend|millionen?|milliarden?|hälfte|prozent|un|une|deux|trois|"
+    r"quatre|cinq|sept|huit|neuf|dix|vingt|cent|mille|moitié|pourcent|uno|una|dos|tres|cuatro|cinco|seis|siete|"
+    r"ocho|nueve|diez|veinte|cien|mil|millones|mitad|por ciento)\b",
+    _I,
+)
+CAUSE = re.compile(
+    r"\b(because|due to|since|so that|in order to|as a result|caused|lead to|led to|leads to|reason|therefore|"
+    r"hence|thus|weil|denn|deshalb|daher|deswegen|aufgrund|wegen|damit|sodass|grund|parce que|car|en raison de|"
+    r"à cause de|grâce à|afin de|pour que|c'est pourquoi|raison|porque|debido a|ya que|por eso|a causa de|"
+    r"gracias a|para que|por lo tanto|razón)\b",
+    _I,
+)
+SAYING = re.compile(
+    r"\b(said|says|say|stated|states|told|tells|announced|announces|remarked|remarks|expressed|expresses|claimed|"
+    r"claims|warned|warns|insisted|argued|noted|added|declared|responded|replied|commented|comments|wrote|"
+    r"tweeted|criticized|criticised|praised|statement|according to|sagte|sagt|erklärte|betonte|meinte|laut|"
+    r"zufolge|äußerte|a déclaré|a dit|selon|a affirmé|a souligné|dijo|declaró|afirmó|según|señaló)\b|[\"“”«»„]",
+    _I,
+)
+_CALENDAR_Q = re.compile(
+    r"\b(what|which|in what|on what) (year|date|day|month|century|decade)\b|\bwhat time\b|"
+    r"\b(in welchem jahr|an welchem tag|welches datum|um wie viel uhr|en quelle année|quelle date|quel jour|"
+    r"à quelle heure|en qué año|qué fecha|qué día|a qué hora)\b",
+    _I,
+)
+_CAP = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-ZÀ-ÖØ-Þ][\w’'-]+")
+SPECIFIC = frozenset(["date", "num", "person", "place", "quote"])
+
+
+def question_type(q: str) -> str:
+    """The kind of answer the question expects."""
+    if _OVERVIEW_Q.search(q):
+        return "overview"
+    if described(q):
+        return "describe"
+    if speaker(q):
+        return "quote"
+    if _DATE_Q.search(q):
+        return "date"
+    if _NUM_Q.search(q):
+        return "num"
+    if _PERSON_Q.search(q):
+        return "person"
+    if _PLACE_Q.search(q):
+        return "place"
+    if _WHY_Q.search(q):
+        return "why"
+    return "other"
+
+
+def asks_calendar(q: str) -> bool:
+    """A date question that wants a calendar date or year ("In what year…", "On what date…"), not an event."""
+    return bool(_CALENDAR_Q.search(q))
+
+
+def speaker(q: str) -> str | None:
+    """Whose statement the question asks for: "What did Putin say about…?" -> "Putin"."""
+    for rx in _QUOTE_Q:
+        m = rx.search(q)
+        if m:
+            who = m.group("who").strip()
+            words = who.split()
+            if 0 < len(words) <= 6 and any(w[:1].isupper() for w in words):
+                return who
+    return None
+
+
+def described(q: str) -> str | None:
+    """What the question asks the articles to describe: "How does the article describe NATO?" -> "NATO"."""
+    for rx in _DESCRIBE_Q:
+        m = rx.search(q)
+        if m:
+            what = m.group("what").strip().rstrip("?.!").strip()
+            if 0 < len(what.split()) <= 8:
+                return what
+    return None
+
+
+def names(text: str) -> list[str]:
+    """Capitalised words that don't open a sentence (lower-cased, apostrophes folded)."""
+    return [m.group().lower().replace("’", "'") for m in _CAP.finditer(text)]
+
+
+def evidence(qtype: str, text: str, qwords: set[str], who: str | None = None) -> bool:
+    """Does the sentence hold the kind of answer the question expects, one the question doesn't hold itself
+    ("2019" is no answer to "When did coronavirus disease 2019 start?")? True for kinds with no evidence."""
+    if qtype == "date":
+        return any(m.group().lower() not in qwords for m in DATE.finditer(text))
+    if qtype == "num":
+        return any(m.group().lower().rstrip(".,") not in qwords for m in NUM.finditer(text))
+    if qtype in ("person", "place"):
+        return any(c not in qwords for c in names(text))
+    if qtype == "why":
+        return bool(CAUSE.search(text))
+    if qtype == "quote":
+        return said_by(text, who or "")
+    return True
+
+
+def said_by(text: str, who: str) -> bool:
+    """The sentence gives a statement by `who`: it names them (a capitalised word of theirs, matched with its
+    case, so "WHO" is not "who") and has a verb of saying or quotation marks."""
+    names_of = {w for w in re.findall(r"[\w’'-]+", who) if w[:1].isupper() and len(w) > 2}
+    found = set()
+    for w in re.findall(r"[\w’'-]+", text):
+        found.add(w)
+        found.add(re.sub(r"[’']s$", "", w))
+    return bool(names_of & found) and bool(SAYING.search(text))
+
+
+__all__ = ["SPECIFIC", "asks_calendar", "described", "evidence", "names", "question_type", "said_by", "speaker"]

@@ -218,7 +218,6 @@ SENT_FEATURES = [
     "sdense",
     "sdense_gap",
     "sdense_window",
-    "names_new",
 ]
 ABSTAIN_FEATURES = [
     "bias",
@@ -249,9 +248,6 @@ ABSTAIN_FEATURES = [
     "neg_mismatch",
     "qualifier_missing",
     "n_missing_chunk1",
-    "type_missing_window",
-    "unknown_names",
-    "quote_missing",
 ]
 _QUALIFIER = re.compile(
     r"\b(first|last|second|third|only|largest|smallest|biggest|most|least|highest|lowest|oldest|newest|earliest|"
@@ -412,9 +408,7 @@ class Reader:
                     "sdense": float(sd[i]),
                     "sdense_gap": float(sd[i]) - sd_max,
                     "sdense_window": float(max(sd[max(0, i - 1) : i + 2])),
-                    # who/where questions: how many names the sentence has that the question doesn't
-                    "names_new": math.log1p(new_names) if q.qtype in ("person", "place") else 0.0,
-                    "_names": float(new_names),  # not a model feature: the count, for _with_names
+                    "_names": float(new_names),  # not a model feature: names the question doesn't have
                 }
                 out.append(Candidate(rank, h, i, s, f, self.sent_model.vector(f)))
         if out:
@@ -481,19 +475,6 @@ class Reader:
             "neg_mismatch": float(q.negated != bool(NEGATION.search(best.sentence.text))),
             "qualifier_missing": qualifier_missing,
             "n_missing_chunk1": float(sum(1 for t in q.terms if t not in chunk1)),
-            # the kind of answer asked for (a date, number, name, reason) is in neither the sentence nor its
-            # neighbours; a name the articles never mention; a statement asked for that no passage gives
-            "type_missing_window": float(
-                q.qtype in _FITTED_TYPES
-                and not any(
-                    qtypes.evidence(q.qtype, s.text, q.words) for s in best.hit.chunk.sentences[max(0, i - 1) : i + 2]
-                )
-            ),
-            "unknown_names": float(len(self.unknown_names(q.text, q.lang))),
-            "quote_missing": float(
-                q.qtype == "quote"
-                and not any(qtypes.said_by(c.sentence.text, qtypes.speaker(q.text) or "") for c in cands)
-            ),
         }
 
     def p_unanswerable(self, feats: dict[str, float]) -> float:
@@ -534,7 +515,8 @@ def entry_answer(question: str, match, index, qvec: np.ndarray, hits: list[Hit],
     entry = match.entry
     pieces, whole = select(entry, index, qvec, whole_words)
     cites: list[Citation] = []
-    lines = []
+    blocks: list[str] = []  # paragraphs, and runs of list items, separated by blank lines
+    prev_item = False
     for p in pieces:  # one line per paragraph or list item, each sentence cited
         parts = []
         for sent in p.sentences:
@@ -542,15 +524,26 @@ def entry_answer(question: str, match, index, qvec: np.ndarray, hits: list[Hit],
             c = p.chunk
             cites.append(Citation(n, c.source, c.section, sent.text, match.p, entry.question, entry.anchor))
             parts.append(f"{sent.text} [{n}]")
-        lines.append(("- " if p.item else "") + " ".join(parts))
+        line = ("- " if p.item else "") + " ".join(parts)
+        if p.item and prev_item:
+            blocks[-1] += "\n" + line
+        else:
+            blocks.append(line)
+        prev_item = p.item
     if not whole:
-        lines.append(f"(Part of the answer to “{entry.question}”: the rest is in {entry.link}.)")
+        blocks.append(f"(Part of the answer to “{entry.question}”: the rest is in {entry.link}.)")
     found = {h.row for h in hits}  # what retrieval ranked, then any part of the entry it did not
     retrieved = hits + [
         Hit(r, index.chunks[r], 0.0, 0.0, 0.0, match.features["question"]) for r in entry.rows if r not in found
     ]
-    a = Answer(question, "\n".join(lines), True, cites, retrieved=retrieved, confidence=match.p)
-    a.entry = {"question": entry.question, "source": entry.source, "anchor": entry.anchor, "whole": whole}
+    a = Answer(question, "\n\n".join(blocks), True, cites, retrieved=retrieved, confidence=match.p)
+    a.entry = {
+        "id": entry.id,
+        "question": entry.question,
+        "source": entry.source,
+        "anchor": entry.anchor,
+        "whole": whole,
+    }
     return a
 
 

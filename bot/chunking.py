@@ -220,6 +220,21 @@ def chunk_document(doc: Document, max_tokens: int = 400) -> list[Chunk]:
     return chunks
 
 
+def merge_parts(parts: list[Chunk]) -> Chunk:
+    """The parts of one long FAQ entry as one chunk: its question once, then every part's answer in order."""
+    first = parts[0]
+    if len(parts) == 1:
+        return first
+    sentences, lines, base = [], [first.question or ""], 0
+    for p in parts:
+        for s in p.sentences:
+            sentences.append(Sentence(s.start, s.end, s.text, s.block + base, s.gap, s.item))
+        base = (sentences[-1].block + 1) if sentences else base
+        lines.append(p.text.split("\n", 1)[1] if "\n" in p.text else p.text)
+    text = "\n".join(lines)
+    return replace(first, text=text, embed_text=text, end=parts[-1].end, sentences=sentences)
+
+
 LEAD_WORDS = 40  # how much of an answer the entry's "lead" embedding sees (bot/faq.json was fitted with it)
 
 

@@ -206,7 +206,8 @@ def verify(
         key = (h.chunk.source, quote)
         if key not in by_quote:
             by_quote[key] = len(cites) + 1
-            cites.append(Citation(by_quote[key], h.chunk.source, h.chunk.section, quote, score))
+            c = h.chunk
+            cites.append(Citation(by_quote[key], c.source, c.section, quote, score, c.question, c.anchor))
         out.append(f"{shown} [{by_quote[key]}]")
     return " ".join(out), cites, unsupported, stats
 

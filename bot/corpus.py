@@ -302,14 +302,29 @@ def _html_pieces(raw: str) -> tuple[str, list[Piece], str, str | None, set[str]]
                 unit(a, True)
             pieces.append(Piece("end"))
 
-    from .lang import detect as detect_lang
-    from .lang import normalize
-
-    lang = normalize(page.lang) or detect_lang(" ".join(ln for u in page.units for ln in u.lines[:1])[:20_000])
+    lang = page_language(page)
     for u in page.units:
         unit(u, False)
     text = "".join(parts) + "\n"
     return text, pieces, page.title, lang, page.ld_questions
+
+
+def page_language(page) -> str:
+    """The page's language: its lang attribute, unless its own words clearly say otherwise (templates often
+    declare lang="en" on pages of another language)."""
+    from .lang import detect, normalize, scores
+
+    words_ = " ".join(ln for u in page.units for ln in u.lines[:1] + (u.answer[0].lines[:1] if u.answer else []))
+    words_ = (words_ + " " + " ".join(q.question or "" for q in page.units if q.kind == "entry"))[:20_000]
+    declared = normalize(page.lang)
+    found = detect(words_)
+    if declared is None:
+        return found
+    if found != declared and len(words_.split()) >= 100:
+        sc = scores(words_)
+        if sc[found] > 2 * sc.get(declared, 0.0) + 0.02:
+            return found
+    return declared
 
 
 def assemble(

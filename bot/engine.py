@@ -11,6 +11,7 @@ import numpy as np
 
 from .answering import ABSTAIN_TEXT, Answer, Reader
 from .compose import Composer
+from .chunking import merge_parts
 from .faq import EntryMatcher
 from .embeddings import CachedEmbedder, make_embeddings
 from .errors import BadQuestion
@@ -84,8 +85,10 @@ class Bot:
         n = len(hit.chunk.sentences)
         if not n:
             return 0.0, ""
-        off = int(self.index.sent_offsets[hit.row])
-        sims = self.index.sent_vectors[off : off + n] @ self.embedder.embed_query_np(sentence)
+        ix = self.index
+        rows = hit.rows or [hit.row]  # a whole FAQ entry: the sentence vectors of all its parts
+        vecs = np.concatenate([ix.sent_vectors[int(ix.sent_offsets[r]) : int(ix.sent_offsets[r + 1])] for r in rows])
+        sims = vecs @ self.embedder.embed_query_np(sentence)
         k = int(np.argmax(sims))
         return float(sims[k]), hit.chunk.sentences[k].text
 
@@ -141,7 +144,7 @@ class Bot:
         ans = self.quote(query, hits, qvec)
         if self.llm is not None:
             for ev in self.llm.answer_stream(
-                q, hits, ans, self.suggestions, history, self.index.version, stream, query
+                q, self.passages(hits, ans), ans, self.suggestions, history, self.index.version, stream, query
             ):
                 if isinstance(ev, Answer):
                     ans = ev
@@ -152,6 +155,31 @@ class Bot:
         t2 = time.perf_counter()
         ans.timings_ms = {"retrieve": (t1 - t0) * 1000, "answer": (t2 - t1) * 1000, "total": (t2 - t0) * 1000}
         yield ans
+
+    def passages(self, hits: list[Hit], quoted: Answer) -> list[Hit]:
+        """What a language model reads: the retrieved passages, with each FAQ entry whole (a long entry's parts
+        merged into one passage), and the entry the question was matched to first."""
+        ix = self.index
+        order = list(hits)
+        if quoted.entry:
+            first = [h for h in quoted.retrieved if h.chunk.entry == quoted.entry["id"]]
+            order = first[:1] + [h for h in order if h.chunk.entry != quoted.entry["id"]]
+        out, seen = [], set()
+        for h in order:
+            e = h.chunk.entry
+            if e is None:
+                out.append(h)
+                continue
+            if e in seen:
+                continue
+            seen.add(e)
+            rows = ix.entries.get(e, [h.row])
+            if len(rows) == 1:
+                out.append(h)
+                continue
+            merged = merge_parts([ix.chunks[r] for r in rows])
+            out.append(Hit(rows[0], merged, h.score, h.dense, h.bm25, h.faq, rows=rows))
+        return out
 
     def quote(self, query: str, hits: list[Hit], qvec) -> Answer:
         """The answer quoted from the articles (bot/compose.py): the FAQ entry the question means, the summary,

@@ -22,6 +22,7 @@ class Hit:
     dense: float  # cosine of question and chunk
     bm25: float
     faq: float  # cosine of question and the chunk's FAQ question (0 when not an FAQ chunk)
+    rows: list[int] | None = None  # a whole FAQ entry made of several chunks: their rows, in order
 
 
 class Retriever:
@@ -29,6 +30,10 @@ class Retriever:
         self.index = index
         self.embedder = embedder
         self._faq_of_row = {int(r): i for i, r in enumerate(index.faq_rows)}
+        from .faq import load_params
+
+        w = load_params()["score"]
+        self._w_question, self._w_lead = float(w["question"]), float(w["lead"])
 
     def query_vector(self, question: str) -> np.ndarray:
         return self.embedder.embed_query_np(question)
@@ -43,7 +48,8 @@ class Retriever:
         faq = ix.faq_vectors @ q if len(ix.faq_vectors) else np.zeros(0, dtype=np.float32)
         faq_sim = np.zeros(len(ix.chunks), dtype=np.float32)
         if len(faq):
-            faq_sim[ix.faq_rows] = faq
+            # an FAQ chunk is found through its entry's question and its lead as well (bot/faq.py's score)
+            faq_sim[ix.faq_rows] = np.maximum(faq, self._w_question * faq + self._w_lead * (ix.lead_vectors @ q))
         # An FAQ chunk is also found through its question: its dense score is the better of the two.
         dense_rank = np.maximum(dense, faq_sim)
         # A chunk is also as relevant as its best sentence (measured on the squad2 tune split:

@@ -386,3 +386,45 @@ def test_a_sentence_another_given_passage_denies_is_not_cited(shipped_bot):
     assert any(supports(claim, h, shipped_bot.similarity)[0] for h in hits)  # topic words alone would pass
     text, cites, unsupported, _ = verify(claim + " [1]", hits, shipped_bot.similarity)
     assert unsupported == [claim] and cites == [] and "[" not in text
+
+
+LONG_FAQ = (
+    "# Warranty\n\n"
+    "## What does the warranty cover? {#cover}\n\n"
+    + "\n\n".join(
+        f"Clause {i}: the warranty covers part number {i} of the machine against defects in material and "
+        f"workmanship for two years after the date of purchase."
+        for i in range(1, 9)
+    )
+    + "\n\n## How do I register my product?\n\nRegister it online within 30 days of purchase.\n"
+)
+
+
+@pytest.fixture(scope="module")
+def long_entry_bot(tmp_path_factory, cache_dir):
+    from bot.engine import ingest
+    from bot.settings import load_settings
+
+    root = tmp_path_factory.mktemp("long-faq")
+    (root / "corpus").mkdir()
+    (root / "corpus" / "warranty.md").write_text(LONG_FAQ, encoding="utf-8")
+    s = load_settings(corpus_dir=root / "corpus", index_dir=root / "index", cache_dir=cache_dir, chunk_tokens=120)
+    ingest(s)
+    b = Bot.from_settings(s, build=False)
+    assert len(b.index.entries["warranty.md#1"]) >= 3  # the entry is split into parts
+    return b
+
+
+def test_a_long_faq_entry_reaches_the_model_whole_and_its_citations_name_the_entry(long_entry_bot, fake):
+    fake.script.append(
+        {"content": "The warranty covers part number 8 of the machine for two years after the date of purchase [1]."}
+    )
+    b = llm_bot(long_entry_bot, fake)
+    a = b.answer("Which parts are covered by the warranty?")
+    prompt = fake.chat_requests()[0]["body"]["messages"][-1]["content"]
+    first = prompt.split("[2]")[0]
+    assert first.count("What does the warranty cover?") == 1  # one passage, its question once
+    assert all(f"Clause {i}:" in first for i in range(1, 9))  # every part of the entry, in that passage
+    assert a.grounded and a.citations and a.unsupported == []
+    c = a.citations[0]
+    assert "part number 8" in c.quote and c.question == "What does the warranty cover?" and c.anchor == "cover"

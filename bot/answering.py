@@ -507,35 +507,52 @@ def _citations_and_text(picked: list[tuple[Sentence, Hit, float]]) -> tuple[str,
     return " ".join(parts), cites
 
 
-def entry_answer(question: str, match, index, qvec: np.ndarray, hits: list[Hit], whole_words: int) -> Answer:
+def entry_answer(
+    question: str, match, index, qvec: np.ndarray, hits: list[Hit], whole_words: int, also_words: int = 60
+) -> Answer:
     """The matched FAQ entry's own answer: each paragraph and list item on its line, cited verbatim. Past
-    `whole_words` words, its most relevant sentences in order, then where to read the rest."""
+    `whole_words` words, its most relevant sentences in order, then where to read the rest. Entries of other
+    pages that answer the same question about as well (match.also) follow, each its opening `also_words` words
+    under the page's title and the entry's question."""
     from .faq import select
 
     entry = match.entry
-    pieces, whole = select(entry, index, qvec, whole_words)
     cites: list[Citation] = []
     blocks: list[str] = []  # paragraphs, and runs of list items, separated by blank lines
-    prev_item = False
-    for p in pieces:  # one line per paragraph or list item, each sentence cited
-        parts = []
-        for sent in p.sentences:
-            n = len(cites) + 1
-            c = p.chunk
-            cites.append(Citation(n, c.source, c.section, sent.text, match.p, entry.question, entry.anchor))
-            parts.append(f"{sent.text} [{n}]")
-        line = ("- " if p.item else "") + " ".join(parts)
-        if p.item and prev_item:
-            blocks[-1] += "\n" + line
-        else:
-            blocks.append(line)
-        prev_item = p.item
+
+    def add(e, p_entry: float, words: int) -> bool:
+        pieces, whole = select(e, index, qvec, words)
+        prev_item = False
+        for p in pieces:  # one line per paragraph or list item, each sentence cited
+            parts = []
+            for sent in p.sentences:
+                n = len(cites) + 1
+                c = p.chunk
+                cites.append(Citation(n, c.source, c.section, sent.text, p_entry, e.question, e.anchor))
+                parts.append(f"{sent.text} [{n}]")
+            line = ("- " if p.item else "") + " ".join(parts)
+            if p.item and prev_item:
+                blocks[-1] += "\n" + line
+            else:
+                blocks.append(line)
+            prev_item = p.item
+        return whole
+
+    whole = add(entry, match.p, whole_words)
     if not whole:
         blocks.append(f"(Part of the answer to “{entry.question}”: the rest is in {entry.link}.)")
-    found = {h.row for h in hits}  # what retrieval ranked, then any part of the entry it did not
-    retrieved = hits + [
-        Hit(r, index.chunks[r], 0.0, 0.0, 0.0, match.features["question"]) for r in entry.rows if r not in found
-    ]
+    also = []
+    for e, p_also in getattr(match, "also", []):
+        # another page answers (nearly) the same question: its opening, and where the rest is
+        title = index.chunks[e.rows[0]].title or e.source
+        blocks.append(f"Also on {title}, “{e.question}”:")
+        w = add(e, p_also, also_words)
+        if not w:
+            blocks.append(f"(The rest is in {e.link}.)")
+        also.append({"id": e.id, "question": e.question, "source": e.source, "anchor": e.anchor, "whole": w})
+    rows = entry.rows + [r for e, _ in getattr(match, "also", []) for r in e.rows]
+    found = {h.row for h in hits}  # what retrieval ranked, then any part of the entries it did not
+    retrieved = hits + [Hit(r, index.chunks[r], 0.0, 0.0, 0.0, match.features["question"]) for r in rows if r not in found]
     a = Answer(question, "\n\n".join(blocks), True, cites, retrieved=retrieved, confidence=match.p)
     a.entry = {
         "id": entry.id,
@@ -544,6 +561,8 @@ def entry_answer(question: str, match, index, qvec: np.ndarray, hits: list[Hit],
         "anchor": entry.anchor,
         "whole": whole,
     }
+    if also:
+        a.entry["also"] = also
     return a
 
 

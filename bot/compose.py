@@ -55,8 +55,10 @@ class Composer:
                 return a
         m = self.matcher.match(qvec)
         fits = m is not None and self.entry_fits(q, m.entry)
+        if m is not None:
+            m.also = [(e, p) for e, p in m.also if self.entry_fits(q, e)]
         if fits and m.p >= self.matcher.threshold:
-            return entry_answer(query, m, self.index, qvec, hits, self.matcher.whole_words)
+            return entry_answer(query, m, self.index, qvec, hits, self.matcher.whole_words, self.matcher.also_words)
         if q.qtype == "describe":
             a = self.describe(query, qtypes.described(query) or "", hits, qvec)
             if a is not None:
@@ -68,7 +70,9 @@ class Composer:
             # the reader's sentence is in the entry the matcher ranks first: two signals agree on the entry, so
             # its whole answer is given (the matcher alone was not sure enough; its cosines run lower in some
             # languages than in the English it was fitted on)
-            return entry_answer(query, m, self.index, qvec, a.retrieved, self.matcher.whole_words)
+            return entry_answer(
+                query, m, self.index, qvec, a.retrieved, self.matcher.whole_words, self.matcher.also_words
+            )
         return a
 
     def _in_entry(self, a: Answer, entry) -> bool:

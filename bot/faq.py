@@ -17,7 +17,7 @@ import functools
 import json
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 
 import numpy as np
@@ -47,6 +47,9 @@ class Match:
     p: float  # probability that this is the entry the user means (the decision model)
     features: dict[str, float]
     runner_up: Entry | None
+    # entries of other pages that answer (nearly) the same question about as well: several agencies often
+    # answer one question, and nothing in the question says which page the user means
+    also: list[tuple[Entry, float]] = field(default_factory=list)
 
 
 @functools.cache
@@ -80,6 +83,10 @@ class EntryMatcher:
         self.decision_bias = float(d["bias"])
         self.threshold = float(d["threshold"])
         self.whole_words = int(p["whole_words"])
+        also = p.get("also", {})
+        self.also_margin = float(also.get("margin", 0.0))
+        self.also_max = int(also.get("max", 0))
+        self.also_words = int(also.get("words", 60))
         faq_of_row = {int(r): i for i, r in enumerate(index.faq_rows)}
         self.entries: list[Entry] = []
         idx = []
@@ -93,6 +100,7 @@ class EntryMatcher:
         self.qv = index.faq_vectors[idx] if idx else np.zeros((0, dim), dtype=np.float32)
         self.lv = index.lead_vectors[idx] if idx else np.zeros((0, dim), dtype=np.float32)
         self._norm = [_norm_q(e.question) for e in self.entries]
+        self._text = [" ".join(index.chunks[r].text for r in e.rows) for e in self.entries]
         self.by_row = {r: i for i, e in enumerate(self.entries) for r in e.rows}
 
     def scores(self, qvec: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -110,9 +118,27 @@ class EntryMatcher:
         rival = next((int(i) for i in order[1:] if self._norm[int(i)] != self._norm[top]), None)
         margin = float(s[top] - s[rival]) if rival is not None else 1.0
         f = {"score": float(s[top]), "margin": margin, "question": float(qq[top])}
+        p = self._p(f)
+        also: list[tuple[Entry, float]] = []
+        pages, texts = {self.entries[top].source}, {self._text[top]}
+        for i in order[1:]:
+            i = int(i)
+            if len(also) >= self.also_max or s[top] - s[i] > self.also_margin:
+                break
+            e = self.entries[i]
+            if e.source in pages or self._text[i] in texts:
+                continue  # one entry per page; the same answer copied on two pages is given once
+            pi = self._p({"score": float(s[i]), "margin": 0.0, "question": float(qq[i])})
+            if pi < self.threshold:
+                continue
+            also.append((e, pi))
+            pages.add(e.source)
+            texts.add(self._text[i])
+        return Match(self.entries[top], float(s[top]), p, f, self.entries[rival] if rival is not None else None, also)
+
+    def _p(self, f: dict[str, float]) -> float:
         z = self.decision_bias + float(self.decision_coef @ np.array([f[n] for n in self.decision_names]))
-        p = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
-        return Match(self.entries[top], float(s[top]), p, f, self.entries[rival] if rival is not None else None)
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
 @dataclass

@@ -69,7 +69,8 @@ class AnswerOut(BaseModel):
     entry: dict | None = Field(
         None,
         description="The FAQ entry the answer is: its question, source, anchor, and `whole` (false: the answer "
-        "gives its most relevant sentences, and the rest is at source#anchor).",
+        "gives its most relevant sentences, and the rest is at source#anchor); `also`: another page's entry for "
+        "the same question, given after it, in the same shape.",
     )
     tokens: dict[str, int | bool] | None = Field(
         None,

@@ -42,10 +42,10 @@ def cdc():
 def test_the_paraphrased_entry_is_cited_and_given_on_the_cdc_pages(cdc):
     x = cdc["runs"]["cdc"]
     assert x["questions"] == 76 and x["entries"] >= 80
-    # measured: 0.868 (0.921 with the pack's markup spaces ignored); share 0.70 (0.83)
-    assert x["entry_cited"] >= 0.84, to_markdown(cdc)
-    assert x["entry_cited_bare"] >= 0.89, to_markdown(cdc)
-    assert x["share_given_bare"] >= 0.78, to_markdown(cdc)
+    # measured: 0.895 (0.947 with the pack's markup spaces ignored); share 0.71 (0.85)
+    assert x["entry_cited"] >= 0.86, to_markdown(cdc)
+    assert x["entry_cited_bare"] >= 0.92, to_markdown(cdc)
+    assert x["share_given_bare"] >= 0.80, to_markdown(cdc)
     assert x["nearest_question"] <= x["entry_cited_bare"]  # better than the plain nearest-question match
 
 
@@ -80,6 +80,47 @@ def test_a_page_rendered_in_another_layout_keeps_every_entry():
 def test_all_nine_pages_where_other_agencies_compete():
     r = evaluate_faq(_pack(), load_settings(cache_dir=CACHE), sites=("all",), layouts=())
     x = r["runs"]["all"]
-    # measured 0.737 (0.776 with markup spaces ignored); the target of 0.82 is not met (README)
-    assert x["entry_cited_bare"] >= 0.74, to_markdown(r)
+    # measured 0.816 (0.855 with markup spaces ignored): another page's entry for the same question is given
+    # too when the matcher can't tell the two apart (bot/faq.json "also")
+    assert x["entry_cited_bare"] >= 0.82, to_markdown(r)
     assert x["entry_cited_bare"] >= x["nearest_question"], to_markdown(r)
+
+
+@pytest.fixture(scope="module")
+def two_sites_bot(tmp_path_factory, cache_dir):
+    from bot.engine import Bot, ingest
+
+    root = tmp_path_factory.mktemp("two-sites")
+    (root / "corpus").mkdir()
+    (root / "corpus" / "city-library.md").write_text(
+        "# City library help\n\n## How do I renew a book?\n\nLog in to your account and press Renew next to the "
+        "book. Each book can be renewed three times.\n\n## Is there wifi in the library?\n\nYes. The network is "
+        "called Library-Guest and needs no password.\n",
+        encoding="utf-8",
+    )
+    (root / "corpus" / "university-library.md").write_text(
+        "# University library FAQ\n\n## How can I renew a book?\n\nBooks are renewed automatically for students "
+        "unless someone has reserved them. Staff renew at the loans desk.\n\n## Where can I print?\n\nPrinters "
+        "are on the second floor next to the group rooms.\n",
+        encoding="utf-8",
+    )
+    s = load_settings(corpus_dir=root / "corpus", index_dir=root / "index", cache_dir=cache_dir)
+    ingest(s)
+    return Bot.from_settings(s, build=False)
+
+
+def test_when_two_pages_answer_the_same_question_both_answers_are_given(two_sites_bot):
+    a = two_sites_bot.answer("How do I renew my book?")
+    assert a.grounded and a.entry is not None
+    pages = {a.entry["source"]} | {x["source"] for x in a.entry.get("also", [])}
+    assert pages == {"city-library.md", "university-library.md"}, a.text
+    assert "three times" in a.text and "renewed automatically" in a.text
+    other = a.entry["also"][0]
+    assert f"“{other['question']}”" in a.text  # under the other entry's question, and its page named
+    assert any(c.source == other["source"] and c.question == other["question"] for c in a.citations)
+
+
+def test_a_question_only_one_page_answers_gets_that_page_alone(two_sites_bot):
+    a = two_sites_bot.answer("Is there wifi?")
+    assert a.grounded and a.entry["source"] == "city-library.md"
+    assert "also" not in a.entry and all(c.source == "city-library.md" for c in a.citations), a.text

@@ -3,8 +3,9 @@
     python3 benchmarks/api_load.py [--clients 20] [--seconds 30] [--questions 1000] [--json PATH]
 
 Starts the real server (`python -m bot serve`) on a free 127.0.0.1 port with the shipped corpus, the
-rate limit raised out of the way (BOT_RATE_LIMIT=10^9; it is per client and every thread here is one
-client IP), and distinct questions (our own set, then squad2 questions) so the query-embedding cache
+rate limits raised out of the way (BOT_RATE_LIMIT, BOT_POST_LIMIT = 10^9), this script as a trusted proxy
+(BOT_TRUSTED_PROXIES) and each thread its own client address in X-Forwarded-For (one question in flight per
+client is the server's rule), and distinct questions (our own set, then squad2 questions) so the query-embedding cache
 does not make repeats free. Prints: single-client latency and throughput; with N clients: errors,
 latency p50/p95 and throughput; then the server's RSS every 100 questions over --questions questions.
 Only loopback is contacted; every loop is bounded in count and time.
@@ -63,6 +64,8 @@ def main() -> None:
         "BOT_INDEX_DIR": str(SHIPPED_INDEX),
         "BOT_CACHE_DIR": str(CACHE_DIR),
         "BOT_RATE_LIMIT": str(10**9),
+        "BOT_POST_LIMIT": str(10**9),
+        "BOT_TRUSTED_PROXIES": '["127.0.0.1"]',
         "BOT_DATA_DIR": str(CACHE_DIR / "bench-data"),
     }
     with bot_server(env) as (url, proc):
@@ -79,8 +82,8 @@ def main() -> None:
         def run(clients: int, seconds: float) -> dict:
             lat, errors, stop = [], [], time.monotonic() + seconds
 
-            def worker():
-                with httpx.Client(timeout=30) as c:
+            def worker(i):
+                with httpx.Client(timeout=30, headers={"X-Forwarded-For": f"10.{i // 250}.{i % 250}.1"}) as c:
                     while time.monotonic() < stop:
                         t = time.perf_counter()
                         try:
@@ -92,7 +95,7 @@ def main() -> None:
                             (lat.append(time.perf_counter() - t) if ok else errors.append(str(r)[:200]))
 
             t0 = time.perf_counter()
-            ts = [threading.Thread(target=worker) for _ in range(clients)]
+            ts = [threading.Thread(target=worker, args=(i,)) for i in range(clients)]
             for t in ts:
                 t.start()
             for t in ts:

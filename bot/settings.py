@@ -64,6 +64,32 @@ class Settings(BaseSettings):
     )
     rate_limit: int = Field(30, ge=1, description="Questions one client may ask per rate window.")
     rate_window_s: float = Field(60.0, gt=0, description="Rate-limit window, in seconds.")
+    post_limit: int = Field(
+        300, ge=1, description="POST requests of any kind (chat events included) one client may send per window."
+    )
+    feedback_limit: int = Field(30, ge=1, description="👍/👎 one client may send per rate window.")
+    feedback_max_rows: int = Field(100_000, ge=1, description="Feedback rows kept; past that the oldest are dropped.")
+    max_body_bytes: int = Field(
+        262_144, ge=1024, description="Largest request body, in bytes (refused before it is read past this)."
+    )
+    queue_target_s: float = Field(
+        1.5,
+        gt=0,
+        description="Questions beyond what can be answered within this many seconds at the recent pace get 503 "
+        "and Retry-After at once, instead of a place in an unbounded queue.",
+    )
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description="Addresses or networks of your reverse proxies, whose X-Forwarded-For is believed (e.g. "
+        "'[\"127.0.0.1\", \"10.0.0.0/8\"]'). Default none: the client is the TCP peer.",
+    )
+    embed_query_tokens: int = Field(
+        128,
+        ge=16,
+        le=512,
+        description="Most tokens of a question the embedder reads (the beginning and the end of a longer one); "
+        "keyword search reads it all.",
+    )
 
 
 def load_settings(**overrides) -> Settings:

@@ -9,6 +9,7 @@ HTML, so everything that came from a question or an article is HTML-escaped firs
 import html
 import logging
 import os
+import time
 from collections import OrderedDict
 
 from .engine import Bot
@@ -40,8 +41,12 @@ def sources_text(answer) -> str:
     return "\n\n".join(parts)
 
 
-def build_chat(bot: Bot, feedback=None):
+def build_chat(bot: Bot, feedback=None, inflight=None):
+    """The Blocks. `inflight` (bot/guard.InFlight) is shared with the JSON API: one question in flight per
+    client, and a busy server says so at once. (Rate limits and body caps for these routes: bot/guard.py.)"""
     import gradio as gr
+
+    from .guard import BUSY_CLIENT, BUSY_SERVER
 
     recent: OrderedDict[str, dict] = OrderedDict()  # shown answer -> what feedback stores with it
 
@@ -49,7 +54,20 @@ def build_chat(bot: Bot, feedback=None):
         message = message or ""
         return "", [*messages, {"role": "user", "content": esc(message)}], message
 
-    def respond(raw: str, messages: list, pairs: list):
+    def respond(raw: str, messages: list, pairs: list, request: gr.Request):
+        client = request.client.host if request is not None and request.client else "unknown"
+        refused = inflight.enter(client) if inflight is not None else None
+        if refused is not None:
+            msg = BUSY_CLIENT if refused == "client" else BUSY_SERVER
+            yield [*messages, {"role": "assistant", "content": esc(msg)}], pairs
+            return
+        t0 = time.perf_counter()
+        try:
+            yield from _respond(raw, messages, pairs)
+        finally:
+            inflight is not None and inflight.leave(client, time.perf_counter() - t0)
+
+    def _respond(raw: str, messages: list, pairs: list):
         try:
             shown, a = "", None
             for ev in bot.answer_stream(raw, pairs):  # a model's words as they arrive, then the checked answer
@@ -115,12 +133,19 @@ def build_chat(bot: Bot, feedback=None):
             )
         )
 
-    def chat(message: str) -> dict:
+    def chat(message: str, request: gr.Request) -> dict:
         """Answer one question; returns the same object as POST /api/ask."""
+        client = request.client.host if request is not None and request.client else "unknown"
+        refused = inflight.enter(client) if inflight is not None else None
+        if refused is not None:
+            return {"error": BUSY_CLIENT if refused == "client" else BUSY_SERVER}
+        t0 = time.perf_counter()
         try:
             return bot.answer(message).to_dict()
         except BotError as e:
             return {"error": str(e)}
+        finally:
+            inflight is not None and inflight.leave(client, time.perf_counter() - t0)
 
     with gr.Blocks(title="Ask the articles", analytics_enabled=False) as demo:
         gr.Markdown(
@@ -141,12 +166,12 @@ def build_chat(bot: Bot, feedback=None):
         pairs = gr.State([])
         raw = gr.State("")
         box.submit(add_user, [box, chatbot, pairs], [box, chatbot, raw], queue=False, api_visibility="private").then(
-            respond, [raw, chatbot, pairs], [chatbot, pairs], api_visibility="private"
+            respond, [raw, chatbot, pairs], [chatbot, pairs], api_visibility="private", concurrency_limit=16
         )
         for event in (chatbot.option_select, chatbot.example_select):
             event(picked, [chatbot, pairs], [chatbot, raw], queue=False, api_visibility="private").then(
-                respond, [raw, chatbot, pairs], [chatbot, pairs], api_visibility="private"
+                respond, [raw, chatbot, pairs], [chatbot, pairs], api_visibility="private", concurrency_limit=16
             )
         chatbot.like(on_like, None, None, api_visibility="private")
-        gr.api(chat, api_name="chat")
+        gr.api(chat, api_name="chat", concurrency_limit=16)
     return demo

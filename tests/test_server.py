@@ -8,12 +8,12 @@ import threading
 import time
 
 import httpx
+import uvicorn
 import pytest
 from browser_support import free_port
-import uvicorn
 
 from bot.engine import Bot
-from bot.server import create_app
+from bot.server import create_app, uvicorn_config
 
 LONG = "x" * 2001
 
@@ -22,7 +22,7 @@ class LiveServer:
     def __init__(self, app):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        cfg = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", timeout_graceful_shutdown=1)
+        cfg = uvicorn_config(app, "127.0.0.1", self.port, log_level="warning", timeout_graceful_shutdown=1)
         self.server = uvicorn.Server(cfg)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 

@@ -1,0 +1,339 @@
+"""Issue 10's load and abuse table, re-run against the real server on loopback, with today's outcome per row.
+
+    python3 benchmarks/abuse.py [--clients 200] [--seconds 20] [--json PATH]
+
+Starts `python -m bot serve` twice on free 127.0.0.1 ports with the shipped corpus: once as configured by
+default (for the X-Forwarded-For row), once with this script as a trusted proxy (BOT_TRUSTED_PROXIES), so that
+it can pose as many clients by X-Forwarded-For. Every loop is bounded in count and time; only loopback is
+contacted. Rows:
+
+ 1. 8 questions of 2,000 random CJK characters from one client (and from 8 clients), then one normal question
+    from another: the normal question's time, against the same question alone (median of 5 rounds);
+ 2. a 50 MB upload to the chat's Gradio upload route;
+ 3. 1,000 feedback posts of 80 KB; and 300 small ones from one client;
+ 4. 100 calls to the chat's API (/chat/gradio_api/call/chat) while /api/ask answers 429;
+ 5. made-up X-Forwarded-For values, server as configured by default;
+ 6. the rate limiter after 30,000 distinct clients: time per check and memory (in process);
+ 7. a lone surrogate in the question;
+ 8. (a new index in a running server: not part of this step; printed as such);
+ 9. a 100 MB body: status, time to the answer, server RSS before and after;
+10. who may frame /chat/;
+11. 200 concurrent clients (one asyncio process, raw HTTP/1.1 keep-alive, little CPU), unique questions:
+    status counts, connection errors, p50/p95 of the answers, throughput.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import statistics
+import threading
+import time
+import tracemalloc
+from pathlib import Path
+
+import httpx
+
+from _common import CACHE_DIR, DEFAULT_BENCH, ROOT, SHIPPED_CORPUS, SHIPPED_INDEX, bot_server, header, machine, machine_line
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def cjk(n: int, rng: random.Random) -> str:
+    return "".join(chr(rng.randint(0x4E00, 0x9FFF)) for _ in range(n))
+
+
+def pool_of_questions() -> list[str]:
+    own = [json.loads(x)["question"] for x in (ROOT / "eval" / "articles" / "questions.jsonl").read_text().splitlines()]
+    squad = []
+    if (DEFAULT_BENCH / "questions.jsonl").exists():
+        squad = [json.loads(x)["question"].strip() for x in (DEFAULT_BENCH / "questions.jsonl").read_text().splitlines()]
+    return list(dict.fromkeys(own + squad))
+
+
+def as_client(ip: str) -> dict:
+    return {"X-Forwarded-For": ip}
+
+
+def row1(url: str, rng: random.Random) -> dict:
+    normal = [
+        "Who will Zelensky meet in London?",
+        "What security guarantees are being considered?",
+        "What is NATO's role?",
+        "Which European leaders are involved?",
+        "What does the US want?",
+    ]
+    alone, attacked, attacked8, outcomes = [], [], [], []
+    with httpx.Client(timeout=120) as c:
+        for i, q in enumerate(normal):
+            t = time.perf_counter()
+            c.post(f"{url}/api/ask", json={"question": q + " (alone)"}, headers=as_client(f"10.1.0.{i}"))
+            alone.append(time.perf_counter() - t)
+    for many_ips, out in ((False, attacked), (True, attacked8)):
+        for i, q in enumerate(normal):
+            codes = []
+
+            def attack(k, i=i, codes=codes):
+                ip = f"10.{66 + many_ips}.{i}.{k if many_ips else 0}"
+                r = httpx.post(f"{url}/api/ask", json={"question": cjk(2000, rng)}, headers=as_client(ip), timeout=120)
+                codes.append(r.status_code)
+
+            ts = [threading.Thread(target=attack, args=(k,)) for k in range(8)]
+            for t in ts:
+                t.start()
+            time.sleep(0.05)
+            t0 = time.perf_counter()
+            httpx.post(f"{url}/api/ask", json={"question": f"{q} ({'8 ips' if many_ips else 'one ip'})"},
+                       headers=as_client(f"10.2.{int(many_ips)}.{i}"), timeout=120)  # fmt: skip
+            out.append(time.perf_counter() - t0)
+            for t in ts:
+                t.join()
+            outcomes.append({"attackers": 8 if many_ips else 1, "codes": sorted(codes)})
+    a, b, b8 = (statistics.median(x) * 1000 for x in (alone, attacked, attacked8))
+    return {
+        "normal_alone_ms": round(a, 1),
+        "normal_during_attack_one_client_ms": round(b, 1),
+        "normal_during_attack_8_clients_ms": round(b8, 1),
+        "added_ms_one_client": round(b - a, 1),
+        "added_ms_8_clients": round(b8 - a, 1),
+        "attack_status_codes": outcomes[:2] + outcomes[5:7],
+    }
+
+
+def row2(url: str, proc) -> dict:
+    before = rss_mb(proc.pid)
+    big = b"\0" * (50 * 1024 * 1024)
+    t = time.perf_counter()
+    try:
+        r = httpx.post(f"{url}/chat/gradio_api/upload", files={"files": ("big.bin", big)}, timeout=60)
+        status, body = r.status_code, r.text[:120]
+    except httpx.HTTPError as e:  # the server may close the connection once it has refused
+        status, body = "closed", str(e)[:120]
+    small = httpx.post(f"{url}/chat/gradio_api/upload", files={"files": ("a.txt", b"hello")}, timeout=30)
+    return {"status_50mb": status, "body": body, "ms": round((time.perf_counter() - t) * 1000, 1),
+            "status_small_file": small.status_code, "rss_mb_before_after": [round(before), round(rss_mb(proc.pid))]}  # fmt: skip
+
+
+def row3(url: str, data_dir: Path) -> dict:
+    fb = {"question": "q", "answer": "a", "rating": "up", "citations": [{"n": 1, "quote": "x" * 80_000}]}
+    codes: dict = {}
+    t = time.perf_counter()
+    with httpx.Client(timeout=30, headers=as_client("10.3.0.1")) as c:
+        for _ in range(1000):
+            s = c.post(f"{url}/api/feedback", json=fb).status_code
+            codes[s] = codes.get(s, 0) + 1
+    big_s = time.perf_counter() - t
+    small = {"question": "q", "answer": "a", "rating": "down"}
+    codes_small: dict = {}
+    with httpx.Client(timeout=30, headers=as_client("10.3.0.2")) as c:
+        for _ in range(300):
+            s = c.post(f"{url}/api/feedback", json=small).status_code
+            codes_small[s] = codes_small.get(s, 0) + 1
+    db = data_dir / "feedback.sqlite"
+    return {"codes_80kb": codes, "seconds_80kb": round(big_s, 2), "codes_small_one_client": codes_small,
+            "feedback_db_kb": round(db.stat().st_size / 1024, 1) if db.exists() else 0}  # fmt: skip
+
+
+def row4(url: str) -> dict:
+    h = as_client("10.4.0.1")
+    with httpx.Client(timeout=60, headers=h) as c:
+        ask = [c.post(f"{url}/api/ask", json={"question": f"What is NATO's role? {i}"}).status_code for i in range(31)]
+        calls: dict = {}
+        for i in range(100):
+            s = c.post(f"{url}/chat/gradio_api/call/chat", json={"data": [f"What is NATO? {i}"]}).status_code
+            calls[s] = calls.get(s, 0) + 1
+    return {"api_ask_last_status": ask[-1], "chat_api_calls": calls}
+
+
+def row5(url: str) -> dict:
+    codes: dict = {}
+    with httpx.Client(timeout=60) as c:
+        for i in range(35):
+            r = c.post(f"{url}/api/ask", json={"question": f"Who is meeting in London? {i}"},
+                       headers={"X-Forwarded-For": f"198.51.100.{i}"})  # fmt: skip
+            codes[r.status_code] = codes.get(r.status_code, 0) + 1
+    return {"35_questions_with_made_up_xff": codes}
+
+
+def row6() -> dict:
+    from bot.guard import RateLimiter
+
+    lim = RateLimiter(30, 60.0)
+    t0 = 1000.0
+
+    def median_check_us(n=2000, base=0.0):
+        xs = []
+        for i in range(n):
+            t = time.perf_counter()
+            lim.check(f"probe{i % 10}", now=t0 + base + i * 1e-4)
+            xs.append(time.perf_counter() - t)
+        return statistics.median(xs) * 1e6
+
+    before = median_check_us()
+    tracemalloc.start()
+    m0 = tracemalloc.get_traced_memory()[0]
+    for i in range(30_000):
+        lim.check(f"203.0.{i // 250}.{i % 250}", now=t0 + 1 + i * 1e-3)
+    m1 = tracemalloc.get_traced_memory()[0]
+    during = median_check_us(base=31)
+    later = median_check_us(base=200)  # a window after the 30,000 went idle
+    m2 = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    return {"check_us_median_before": round(before, 2), "with_30000_clients": round(during, 2),
+            "a_window_later": round(later, 2), "clients_remembered_later": len(lim),
+            "memory_kb_30000_clients": round((m1 - m0) / 1024), "memory_kb_a_window_later": round((m2 - m0) / 1024)}  # fmt: skip
+
+
+def row7(url: str) -> dict:
+    r = httpx.post(f"{url}/api/ask", content=b'{"question": "What is NATO \\ud800 role?"}',
+                   headers={"Content-Type": "application/json", **as_client("10.7.0.1")})  # fmt: skip
+    return {"status": r.status_code, "body": r.text[:160]}
+
+
+def row9(url: str, proc) -> dict:
+    import socket
+
+    port = int(url.rsplit(":", 1)[1])
+    before = rss_mb(proc.pid)
+    t = time.perf_counter()
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as s:
+        s.sendall(b"POST /api/ask HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 104857600\r\n\r\n")
+        first = s.recv(4096)
+        took = time.perf_counter() - t
+    # and a chunked 100 MB body with no Content-Length
+    big = b'{"question": "' + b"x" * (100 * 1024 * 1024) + b'"}'
+    t2 = time.perf_counter()
+    try:
+        chunked = httpx.post(url + "/api/ask", content=iter([big[i : i + (1 << 20)] for i in range(0, len(big), 1 << 20)]),
+                             headers={"Content-Type": "application/json"}, timeout=60).status_code  # fmt: skip
+    except httpx.HTTPError as e:
+        chunked = f"closed ({type(e).__name__})"
+    return {"status_declared_100mb": first.split(b"\r\n", 1)[0].decode(), "ms_to_answer": round(took * 1000, 1),
+            "status_chunked_100mb": chunked, "chunked_ms": round((time.perf_counter() - t2) * 1000, 1),
+            "rss_mb_before_after": [round(before), round(rss_mb(proc.pid))]}  # fmt: skip
+
+
+def row10(url: str) -> dict:
+    r = httpx.get(url + "/chat/")
+    return {"content-security-policy": r.headers.get("content-security-policy")}
+
+
+async def _client(url: str, ip: str, questions, stop: float, out: dict) -> None:
+    host, port = url.split("//")[1].split(":")
+    reader = writer = None
+    while time.monotonic() < stop:
+        q = questions()
+        body = json.dumps({"question": q}).encode()
+        req = (f"POST /api/ask HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nX-Forwarded-For: {ip}\r\n"
+               f"Content-Length: {len(body)}\r\n\r\n").encode() + body  # fmt: skip
+        t = time.perf_counter()
+        try:
+            if writer is None:
+                reader, writer = await asyncio.open_connection(host, int(port))
+            writer.write(req)
+            await writer.drain()
+            status_line = await asyncio.wait_for(reader.readline(), 60)
+            status = int(status_line.split()[1])
+            length, retry = 0, None
+            while True:
+                line = await reader.readline()
+                if line in (b"\r\n", b""):
+                    break
+                k, _, v = line.decode("latin-1").partition(":")
+                if k.lower() == "content-length":
+                    length = int(v)
+                elif k.lower() == "retry-after":
+                    retry = float(v)
+            await reader.readexactly(length)
+        except (OSError, asyncio.IncompleteReadError, asyncio.TimeoutError, ValueError, IndexError) as e:
+            out["conn_errors"].append(type(e).__name__)
+            writer = None
+            await asyncio.sleep(0.1)
+            continue
+        took = time.perf_counter() - t
+        out["codes"][status] = out["codes"].get(status, 0) + 1
+        if status == 200:
+            out["ok"].append(took)
+        else:
+            out["refused"].append(took)
+            await asyncio.sleep(min(retry or 1.0, 2.0))  # a polite client waits as told (at most 2 s here)
+    if writer is not None:
+        writer.close()
+
+
+def row11(url: str, clients: int, seconds: float) -> dict:
+    pool = pool_of_questions()
+    cursor = [0]
+
+    def next_q():
+        cursor[0] += 1
+        return pool[cursor[0] % len(pool)] + ("" if cursor[0] < len(pool) else f" {cursor[0]}")
+
+    out = {"codes": {}, "ok": [], "refused": [], "conn_errors": []}
+
+    async def main():
+        stop = time.monotonic() + seconds
+        await asyncio.gather(*[_client(url, f"10.11.{i // 250}.{i % 250}", next_q, stop, out) for i in range(clients)])
+
+    t0 = time.perf_counter()
+    asyncio.run(main())
+    wall = time.perf_counter() - t0
+    ok = sorted(out["ok"])
+
+    def pct(p):
+        return round(ok[min(len(ok) - 1, int(p * len(ok)))] * 1000, 1) if ok else None
+
+    return {"clients": clients, "seconds": round(wall, 1), "status_counts": out["codes"],
+            "connection_errors": len(out["conn_errors"]), "answered_per_s": round(len(ok) / wall, 1),
+            "answer_p50_ms": pct(0.5), "answer_p95_ms": pct(0.95),
+            "refusal_p50_ms": round(statistics.median(out["refused"]) * 1000, 1) if out["refused"] else None}  # fmt: skip
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--clients", type=int, default=200)
+    ap.add_argument("--seconds", type=float, default=20.0)
+    ap.add_argument("--json", metavar="PATH")
+    args = ap.parse_args()
+    start = header("abuse and load probe (issue 10's table)")
+    rng = random.Random(0)
+    data = CACHE_DIR / "bench-abuse-data"
+    data.mkdir(parents=True, exist_ok=True)
+    (data / "feedback.sqlite").unlink(missing_ok=True)
+    base = {"BOT_CORPUS_DIR": str(SHIPPED_CORPUS), "BOT_INDEX_DIR": str(SHIPPED_INDEX), "BOT_CACHE_DIR": str(CACHE_DIR),
+            "BOT_DATA_DIR": str(data)}  # fmt: skip
+    res = {}
+    with bot_server(base) as (url, proc):
+        res["5 made-up X-Forwarded-For (default settings)"] = row5(url)
+    with bot_server({**base, "BOT_TRUSTED_PROXIES": '["127.0.0.1"]'}) as (url, proc):
+        for name, fn in (
+            ("1 long questions stall others", lambda: row1(url, rng)),
+            ("2 Gradio upload", lambda: row2(url, proc)),
+            ("3 feedback flood", lambda: row3(url, data)),
+            ("4 chat API past the limit", lambda: row4(url)),
+            ("7 lone surrogate", lambda: row7(url)),
+            ("9 100 MB body", lambda: row9(url, proc)),
+            ("10 framing", lambda: row10(url)),
+            (f"11 load: {args.clients} clients", lambda: row11(url, args.clients, args.seconds)),
+        ):
+            res[name] = fn()
+            print(f"-- {name}: {json.dumps(res[name], ensure_ascii=False)}", flush=True)
+    res["6 limiter after 30,000 clients (in process)"] = row6()
+    print(f"-- 6 limiter: {json.dumps(res['6 limiter after 30,000 clients (in process)'])}")
+    res["8 new index in a running server"] = "not in this step: a running server keeps its index until restarted"
+    end = machine()
+    print("   " + machine_line("start", start))
+    print("   " + machine_line("end", end))
+    if args.json:
+        Path(args.json).write_text(json.dumps({"machine": [start, end], "rows": res}, indent=1))
+
+
+if __name__ == "__main__":
+    main()

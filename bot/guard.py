@@ -1,0 +1,375 @@
+"""What stands between a hostile client and the work: per-client limits, body caps, load shedding, one error shape.
+
+`Guard` is a plain ASGI middleware around the whole app (the JSON API and the mounted Gradio chat alike):
+
+- the client is the TCP peer, or, only when that peer is a trusted proxy (BOT_TRUSTED_PROXIES, default none),
+  the nearest untrusted address in X-Forwarded-For; downstream code (FastAPI, Gradio) sees that address;
+- a request body is read at most up to BOT_MAX_BODY_BYTES (a larger Content-Length is refused before a byte is
+  read) and must be valid Unicode (a lone UTF-16 surrogate such as "\\ud800" is a 400);
+- every POST counts against the client's request budget; questions (the API's ask routes, the chat's answer
+  events, its `chat` API) against the question budget, shared by every surface; feedback (the API's and the
+  chat's 👍/👎) against the feedback budget;
+- the chat takes no files, so Gradio's upload route is refused;
+- every 4xx, ours or the frameworks', has the shape {"error": "..."};
+- every response says which sites may frame it (Content-Security-Policy: frame-ancestors, from
+  BOT_ALLOWED_ORIGINS).
+
+`RateLimiter` is a sliding window per client that forgets idle clients in amortised O(1); `InFlight` lets each
+client have one question in flight and sheds load (503 + Retry-After) once the queue is longer than the latency
+target allows.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import re
+import threading
+import time
+from collections import OrderedDict, deque
+from collections.abc import Callable
+
+SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+BODY_METHODS = {"POST", "PUT", "PATCH"}
+
+
+class RateLimiter:
+    """At most `limit` events per client in any `window` seconds (a sliding window, in memory).
+
+    Clients are kept in the order of their last counted event, so the idle ones are at the front: each check
+    first drops the clients idle for a whole window (amortised O(1): each client is dropped once per visit).
+    At most `max_clients` are remembered; past that the longest idle is forgotten first."""
+
+    def __init__(self, limit: int, window: float, max_clients: int = 200_000):
+        self.limit, self.window, self.max_clients = limit, window, max_clients
+        self._hits: OrderedDict[str, deque[float]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._hits)
+
+    def check(self, client: str, now: float | None = None) -> float:
+        """0 when allowed (and counted); otherwise the seconds to wait."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            hits = self._hits
+            while hits:
+                first = next(iter(hits.values()))
+                if first and first[-1] > now - self.window and len(hits) <= self.max_clients:
+                    break
+                hits.popitem(last=False)
+            q = hits.get(client)
+            if q is None:
+                q = hits[client] = deque()
+            while q and q[0] <= now - self.window:
+                q.popleft()
+            if len(q) >= self.limit:
+                return max(0.001, q[0] + self.window - now)
+            q.append(now)
+            hits.move_to_end(client)
+            return 0.0
+
+
+class InFlight:
+    """Questions being answered. One per client; and no more in all than can be answered within `target_s`
+    at the recent pace (an exponential average of answer times), so that a burst is told to come back
+    (503 + Retry-After) at once instead of waiting in a queue without bound."""
+
+    def __init__(
+        self, target_s: float = 1.5, floor: int = 4, ceiling: int = 256, per_client: int = 1, pace_s: float = 0.05
+    ):
+        self.target_s, self.floor, self.ceiling, self.per_client = target_s, floor, ceiling, per_client
+        self._by_client: dict[str, int] = {}
+        self._total = 0
+        self.pace_s = pace_s  # seconds a question takes, recently (exponential average)
+        self._lock = threading.Lock()
+
+    @property
+    def capacity(self) -> int:
+        return int(max(self.floor, min(self.ceiling, self.target_s / max(self.pace_s, 1e-4))))
+
+    @property
+    def total(self) -> int:
+        return self._total
+
+    def enter(self, client: str) -> str | None:
+        """None when admitted (call leave() after); else "client" (it has one in flight) or "full"."""
+        with self._lock:
+            if self._by_client.get(client, 0) >= self.per_client:
+                return "client"
+            if self._total >= self.capacity:
+                return "full"
+            self._by_client[client] = self._by_client.get(client, 0) + 1
+            self._total += 1
+            return None
+
+    def leave(self, client: str, seconds: float | None = None) -> None:
+        with self._lock:
+            n = self._by_client.get(client, 0) - 1
+            if n > 0:
+                self._by_client[client] = n
+            else:
+                self._by_client.pop(client, None)
+            self._total = max(0, self._total - 1)
+            if seconds is not None:
+                self.pace_s = 0.9 * self.pace_s + 0.1 * seconds
+
+    def retry_after(self) -> int:
+        return max(1, round(self._total * self.pace_s))
+
+
+BUSY_CLIENT = "You already have a question being answered; ask the next one when it is done."
+BUSY_SERVER = "The server is busy; please ask again in a moment."
+
+
+def parse_networks(items) -> list:
+    nets = []
+    for x in items or []:
+        try:
+            nets.append(ipaddress.ip_network(str(x).strip(), strict=False))
+        except ValueError as e:
+            raise ValueError(f"BOT_TRUSTED_PROXIES: {x!r} is not an IP address or network ({e})") from None
+    return nets
+
+
+def _in(addr: str, nets) -> bool:
+    try:
+        ip = ipaddress.ip_address(addr)
+    except ValueError:
+        return False
+    return any(ip in n for n in nets)
+
+
+def client_address(peer: str | None, forwarded_for: str | None, trusted) -> str:
+    """The client: the peer itself unless it is a trusted proxy; then, reading X-Forwarded-For from the right
+    (each proxy appends the address it saw), the first address that is not a trusted proxy."""
+    peer = peer or "unknown"
+    if not trusted or not forwarded_for or not _in(peer, trusted):
+        return peer
+    chain = [a.strip() for a in forwarded_for.split(",") if a.strip()]
+    for addr in reversed(chain):
+        if not _in(addr, trusted):
+            try:
+                return str(ipaddress.ip_address(addr))
+            except ValueError:
+                return peer  # a made-up value from the client side: not an address; count it as the proxy's
+    return chain[0] if chain else peer
+
+
+def _lone_surrogate(value) -> bool:
+    if isinstance(value, str):
+        return any("\ud800" <= ch <= "\udfff" for ch in value)
+    if isinstance(value, dict):
+        return any(_lone_surrogate(k) or _lone_surrogate(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_lone_surrogate(v) for v in value)
+    return False
+
+
+def has_lone_surrogate(text: str) -> bool:
+    return _lone_surrogate(text)
+
+
+async def send_error(send, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+    body = json.dumps({"error": message}, ensure_ascii=False).encode()
+    h = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    h += [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]
+    await send({"type": "http.response.start", "status": status, "headers": h})
+    await send({"type": "http.response.body", "body": body})
+
+
+class Guard:
+    """The ASGI middleware (see the module's docstring). `classify(path, body)` names what a POST is:
+    "question", "feedback", "upload", "bad" (refused with a 400) or None (other work)."""
+
+    def __init__(
+        self,
+        app,
+        *,
+        trusted,
+        max_body: int,
+        posts: RateLimiter,
+        questions: RateLimiter,
+        feedback: RateLimiter,
+        classify: Callable[[str, bytes], str | None],
+        frame_ancestors: str,
+    ):
+        self.app = app
+        self.trusted = trusted
+        self.max_body = max_body
+        self.posts, self.questions, self.feedback = posts, questions, feedback
+        self.classify = classify
+        self.csp = f"frame-ancestors {frame_ancestors}".encode()
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+        peer = scope.get("client")
+        client = client_address(peer[0] if peer else None, headers.get("x-forwarded-for"), self.trusted)
+        scope = dict(scope)
+        scope["client"] = (client, peer[1] if peer else 0)
+        method = scope.get("method", "GET")
+        send = self._headers_and_errors(send)
+
+        if method in BODY_METHODS:
+            if (wait := self.posts.check(client)) > 0:
+                return await _too_many(send, "Too many requests from you", wait)
+            length = headers.get("content-length")
+            if length is not None and (not length.isdigit() or int(length) > self.max_body):
+                return await send_error(send, 413, self._too_large())
+            body, more = await _read(receive, self.max_body)
+            if body is None:
+                return await send_error(send, 413, self._too_large())
+            if more == "disconnect":
+                return
+            if SURROGATE_ESCAPE.search(body) and _json_has_lone_surrogate(body):
+                return await send_error(
+                    send, 400, "The request has invalid text (a lone UTF-16 surrogate such as \\ud800); send valid Unicode."
+                )
+            kind = self.classify(scope.get("path", ""), body)
+            if kind == "bad":
+                return await send_error(send, 400, "Invalid request: not an event of this chat.")
+            if kind == "upload":
+                return await send_error(send, 403, "This chat takes no files: uploads are off.")
+            if kind == "question" and (wait := self.questions.check(client)) > 0:
+                return await _too_many(send, "Too many questions from you", wait)
+            if kind == "feedback" and (wait := self.feedback.check(client)) > 0:
+                return await _too_many(send, "Too much feedback from you", wait)
+            receive = _replay(body, receive)
+        return await self.app(scope, receive, send)
+
+    def _too_large(self) -> str:
+        return f"The request body is over {self.max_body:,} bytes; send a shorter question or history."
+
+    def _headers_and_errors(self, send):
+        """Adds the framing policy and nosniff to every response, and rewrites a framework's 4xx JSON
+        ({"detail": ...}) into {"error": ...}."""
+        csp = self.csp
+        state = {"rewrite": False, "start": None, "chunks": []}
+
+        async def wrapped(message):
+            if message["type"] == "http.response.start":
+                hdrs = [(k, v) for k, v in message.get("headers", [])]
+                names = {k.lower() for k, _ in hdrs}
+                if b"content-security-policy" not in names:
+                    hdrs.append((b"content-security-policy", csp))
+                if b"x-content-type-options" not in names:
+                    hdrs.append((b"x-content-type-options", b"nosniff"))
+                if b"referrer-policy" not in names:
+                    hdrs.append((b"referrer-policy", b"no-referrer"))
+                message = {**message, "headers": hdrs}
+                ctype = next((v for k, v in hdrs if k.lower() == b"content-type"), b"")
+                if 400 <= message["status"] < 500 and ctype.startswith(b"application/json"):
+                    state["rewrite"], state["start"] = True, message
+                    return
+                return await send(message)
+            if message["type"] == "http.response.body" and state["rewrite"]:
+                state["chunks"].append(message.get("body", b""))
+                if message.get("more_body"):
+                    return
+                raw = b"".join(state["chunks"])
+                body = _error_shape(raw)
+                start = state["start"]
+                hdrs = [(k, v) for k, v in start["headers"] if k.lower() != b"content-length"]
+                hdrs.append((b"content-length", str(len(body)).encode()))
+                await send({**start, "headers": hdrs})
+                return await send({"type": "http.response.body", "body": body})
+            return await send(message)
+
+        return wrapped
+
+
+def _error_shape(raw: bytes) -> bytes:
+    try:
+        d = json.loads(raw)
+    except ValueError:
+        return raw
+    if isinstance(d, dict) and set(d) == {"error"}:
+        return raw
+    msg = d.get("error") or d.get("detail") if isinstance(d, dict) else None
+    if isinstance(msg, list):  # pydantic's list of problems
+        first = msg[0] if msg else {}
+        where = ".".join(str(x) for x in first.get("loc", ()) if x != "body") if isinstance(first, dict) else ""
+        msg = f"Invalid request: {where or 'body'}: {first.get('msg', 'malformed') if isinstance(first, dict) else first}."
+    if not msg:
+        msg = "Invalid request."
+    return json.dumps({"error": str(msg)}, ensure_ascii=False).encode()
+
+
+def _json_has_lone_surrogate(body: bytes) -> bool:
+    try:
+        return _lone_surrogate(json.loads(body))
+    except ValueError:
+        return False
+
+
+async def _too_many(send, what: str, wait: float) -> None:
+    await send_error(send, 429, f"{what}; try again in {max(1, round(wait))} s.", {"Retry-After": str(max(1, round(wait)))})
+
+
+async def _read(receive, cap: int):
+    """The whole body, or (None, _) once it passes `cap` bytes."""
+    parts, size = [], 0
+    while True:
+        m = await receive()
+        if m["type"] == "http.disconnect":
+            return b"".join(parts), "disconnect"
+        chunk = m.get("body", b"")
+        size += len(chunk)
+        if size > cap:
+            return None, None
+        parts.append(chunk)
+        if not m.get("more_body"):
+            return b"".join(parts), None
+
+
+def _replay(body: bytes, receive):
+    sent = False
+
+    async def replay():
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
+
+
+def gradio_classifier(
+    prefix: str, question_fns: set[int], feedback_fns: set[int], api_questions: set[str], known_fns: set[int] | None = None
+):
+    """classify() for the app: the API's routes, and the Gradio chat mounted at `prefix`. A chat event that is
+    not one of `known_fns` (or a body that is not a JSON object) is "bad": Gradio would answer it with a 500."""
+    api = prefix.rstrip("/") + "/gradio_api/"
+    named = re.compile(r"(?:call/v2|call|run|api)/([^/]+)/?$")
+
+    def classify(path: str, body: bytes) -> str | None:
+        if path in ("/api/ask", "/api/ask/stream"):
+            return "question"
+        if path == "/api/feedback":
+            return "feedback"
+        if not path.startswith(api):
+            return None
+        rest = path[len(api) :]
+        if rest.startswith("upload"):
+            return "upload"
+        if rest.rstrip("/") == "queue/join":
+            try:
+                fn = json.loads(body).get("fn_index")
+            except (ValueError, AttributeError):
+                return "bad"
+            if known_fns is not None and (not isinstance(fn, int) or fn not in known_fns):
+                return "bad"
+            if fn in question_fns:
+                return "question"
+            if fn in feedback_fns:
+                return "feedback"
+            return None
+        m = named.match(rest)
+        if m and m.group(1) in api_questions:
+            return "question"
+        return None
+
+    return classify

@@ -36,7 +36,17 @@ from pathlib import Path
 
 import httpx
 
-from _common import CACHE_DIR, DEFAULT_BENCH, ROOT, SHIPPED_CORPUS, SHIPPED_INDEX, bot_server, header, machine, machine_line
+from _common import (
+    CACHE_DIR,
+    DEFAULT_BENCH,
+    ROOT,
+    SHIPPED_CORPUS,
+    SHIPPED_INDEX,
+    bot_server,
+    header,
+    machine,
+    machine_line,
+)
 
 
 def rss_mb(pid: int) -> float:
@@ -54,7 +64,9 @@ def pool_of_questions() -> list[str]:
     own = [json.loads(x)["question"] for x in (ROOT / "eval" / "articles" / "questions.jsonl").read_text().splitlines()]
     squad = []
     if (DEFAULT_BENCH / "questions.jsonl").exists():
-        squad = [json.loads(x)["question"].strip() for x in (DEFAULT_BENCH / "questions.jsonl").read_text().splitlines()]
+        squad = [
+            json.loads(x)["question"].strip() for x in (DEFAULT_BENCH / "questions.jsonl").read_text().splitlines()
+        ]
     return list(dict.fromkeys(own + squad))
 
 
@@ -80,7 +92,7 @@ def row1(url: str, rng: random.Random) -> dict:
         for i, q in enumerate(normal):
             codes = []
 
-            def attack(k, i=i, codes=codes):
+            def attack(k, i=i, codes=codes, many_ips=many_ips):
                 ip = f"10.{66 + many_ips}.{i}.{k if many_ips else 0}"
                 r = httpx.post(f"{url}/api/ask", json={"question": cjk(2000, rng)}, headers=as_client(ip), timeout=120)
                 codes.append(r.status_code)
@@ -204,7 +216,9 @@ def row9(url: str, proc) -> dict:
     before = rss_mb(proc.pid)
     t = time.perf_counter()
     with socket.create_connection(("127.0.0.1", port), timeout=30) as s:
-        s.sendall(b"POST /api/ask HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 104857600\r\n\r\n")
+        s.sendall(
+            b"POST /api/ask HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 104857600\r\n\r\n"
+        )
         first = s.recv(4096)
         took = time.perf_counter() - t
     # and a chunked 100 MB body with no Content-Length
@@ -252,7 +266,7 @@ async def _client(url: str, ip: str, questions, stop: float, out: dict) -> None:
                 elif k.lower() == "retry-after":
                     retry = float(v)
             await reader.readexactly(length)
-        except (OSError, asyncio.IncompleteReadError, asyncio.TimeoutError, ValueError, IndexError) as e:
+        except (TimeoutError, OSError, asyncio.IncompleteReadError, ValueError, IndexError) as e:
             out["conn_errors"].append(type(e).__name__)
             writer = None
             await asyncio.sleep(0.1)

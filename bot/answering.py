@@ -552,7 +552,9 @@ def entry_answer(
         also.append({"id": e.id, "question": e.question, "source": e.source, "anchor": e.anchor, "whole": w})
     rows = entry.rows + [r for e, _ in getattr(match, "also", []) for r in e.rows]
     found = {h.row for h in hits}  # what retrieval ranked, then any part of the entries it did not
-    retrieved = hits + [Hit(r, index.chunks[r], 0.0, 0.0, 0.0, match.features["question"]) for r in rows if r not in found]
+    retrieved = hits + [
+        Hit(r, index.chunks[r], 0.0, 0.0, 0.0, match.features["question"]) for r in rows if r not in found
+    ]
     a = Answer(question, "\n\n".join(blocks), True, cites, retrieved=retrieved, confidence=match.p)
     a.entry = {
         "id": entry.id,

@@ -165,8 +165,11 @@ class Bot:
         order = list(hits)
         if quoted.entry:  # the matched entry first, then other pages' entries for the same question
             ids = [quoted.entry["id"]] + [x["id"] for x in quoted.entry.get("also", [])]
-            first = [next(h for h in quoted.retrieved if h.chunk.entry == i) for i in ids
-                     if any(h.chunk.entry == i for h in quoted.retrieved)]
+            first = [
+                next(h for h in quoted.retrieved if h.chunk.entry == i)
+                for i in ids
+                if any(h.chunk.entry == i for h in quoted.retrieved)
+            ]
             order = first + [h for h in order if h.chunk.entry not in ids]
         out, seen = [], set()
         for h in order:

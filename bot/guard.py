@@ -72,8 +72,9 @@ class RateLimiter:
 
 class InFlight:
     """Questions being answered. One per client; and no more in all than can be answered within `target_s`
-    at the recent pace (an exponential average of answer times), so that a burst is told to come back
-    (503 + Retry-After) at once instead of waiting in a queue without bound."""
+    at the recent pace (seconds per question: an exponential average of answer time divided by the questions
+    in flight meanwhile), so that a burst is told to come back (503 + Retry-After) at once instead of waiting
+    in a queue without bound."""
 
     def __init__(
         self, target_s: float = 1.5, floor: int = 4, ceiling: int = 256, per_client: int = 1, pace_s: float = 0.05
@@ -104,15 +105,17 @@ class InFlight:
             return None
 
     def leave(self, client: str, seconds: float | None = None) -> None:
+        """`seconds`: how long the question took. Shared by the questions in flight meanwhile (the embedder
+        answers one at a time), it gives the pace: seconds per question, whatever the concurrency."""
         with self._lock:
             n = self._by_client.get(client, 0) - 1
             if n > 0:
                 self._by_client[client] = n
             else:
                 self._by_client.pop(client, None)
-            self._total = max(0, self._total - 1)
             if seconds is not None:
-                self.pace_s = 0.9 * self.pace_s + 0.1 * seconds
+                self.pace_s = 0.9 * self.pace_s + 0.1 * seconds / max(1, self._total)
+            self._total = max(0, self._total - 1)
 
     def retry_after(self) -> int:
         return max(1, round(self._total * self.pace_s))
@@ -225,7 +228,9 @@ class Guard:
                 return
             if SURROGATE_ESCAPE.search(body) and _json_has_lone_surrogate(body):
                 return await send_error(
-                    send, 400, "The request has invalid text (a lone UTF-16 surrogate such as \\ud800); send valid Unicode."
+                    send,
+                    400,
+                    "The request has invalid text (a lone UTF-16 surrogate such as \\ud800); send valid Unicode.",
                 )
             kind = self.classify(scope.get("path", ""), body)
             if kind == "bad":
@@ -291,7 +296,8 @@ def _error_shape(raw: bytes) -> bytes:
     if isinstance(msg, list):  # pydantic's list of problems
         first = msg[0] if msg else {}
         where = ".".join(str(x) for x in first.get("loc", ()) if x != "body") if isinstance(first, dict) else ""
-        msg = f"Invalid request: {where or 'body'}: {first.get('msg', 'malformed') if isinstance(first, dict) else first}."
+        what = first.get("msg", "malformed") if isinstance(first, dict) else first
+        msg = f"Invalid request: {where or 'body'}: {what}."
     if not msg:
         msg = "Invalid request."
     return json.dumps({"error": str(msg)}, ensure_ascii=False).encode()
@@ -305,7 +311,9 @@ def _json_has_lone_surrogate(body: bytes) -> bool:
 
 
 async def _too_many(send, what: str, wait: float) -> None:
-    await send_error(send, 429, f"{what}; try again in {max(1, round(wait))} s.", {"Retry-After": str(max(1, round(wait)))})
+    await send_error(
+        send, 429, f"{what}; try again in {max(1, round(wait))} s.", {"Retry-After": str(max(1, round(wait)))}
+    )
 
 
 async def _read(receive, cap: int):
@@ -338,7 +346,11 @@ def _replay(body: bytes, receive):
 
 
 def gradio_classifier(
-    prefix: str, question_fns: set[int], feedback_fns: set[int], api_questions: set[str], known_fns: set[int] | None = None
+    prefix: str,
+    question_fns: set[int],
+    feedback_fns: set[int],
+    api_questions: set[str],
+    known_fns: set[int] | None = None,
 ):
     """classify() for the app: the API's routes, and the Gradio chat mounted at `prefix`. A chat event that is
     not one of `known_fns` (or a body that is not a JSON object) is "bad": Gradio would answer it with a 500."""

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from .answering import ABSTAIN_TEXT, Answer
 from .citations import Similarity, sentences, support_rule, supports, verify
 from .followup import last_user_turn
-from .prompts import render
+from .prompts import render, use_folder
 from .retrieval import Hit
 
 log = logging.getLogger(__name__)
@@ -78,6 +78,7 @@ class LLMAnswerer:
         from .transport import model_http_client
 
         self.settings = settings
+        use_folder(settings.prompts_dir)
         self.model = ChatOpenAI(
             model=settings.llm_model,
             api_key=settings.openai_api_key or "not-needed",
@@ -213,12 +214,13 @@ class LLMAnswerer:
         if not extractive.grounded:  # the gate: no support, no tokens spent
             yield extractive
             return
-        passages = self.budget(hits, standalone or question)
-        inp = {"question": standalone or question, "hits": passages}  # the model sees the resolved follow-up
         parts: list[str] = []
         pending: dict[str, object] = {}  # written sentence -> its embedding, computed while the model writes
         usage: dict = {}
+        passages: list[Hit] = []
         try:
+            passages = self.budget(hits, standalone or question)  # a missing or broken prompt falls back too
+            inp = {"question": standalone or question, "hits": passages}  # the model sees the resolved follow-up
             # The model is always asked to stream, also when the caller wants the whole answer at once: the
             # sentences that need an embedding for the check are embedded while the model still writes.
             finished = False

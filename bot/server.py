@@ -27,6 +27,7 @@ from .engine import Bot, validate_question
 from .followup import last_user_turn
 from .text import pieces
 from .errors import BotError
+from .live import LiveBot
 from .guard import BUSY_CLIENT, BUSY_SERVER, Guard, InFlight, RateLimiter, gradio_classifier, parse_networks
 
 log = logging.getLogger(__name__)
@@ -166,6 +167,7 @@ the articles don't cover it.</p>
 def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
     """The FastAPI app; with_chat also mounts the Gradio chat at /chat (importing gradio takes seconds)."""
     settings = bot.settings
+    live = LiveBot(bot, settings.index_poll_s)  # a new index version (an ingest from any process) is swapped in
     app = FastAPI(
         title="articlebot",
         version=__version__,
@@ -174,9 +176,10 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
     questions = RateLimiter(settings.rate_limit, settings.rate_window_s)
     posts = RateLimiter(settings.post_limit, settings.rate_window_s)
     feedback_limit = RateLimiter(settings.feedback_limit, settings.rate_window_s)
-    inflight = InFlight(settings.queue_target_s)
+    inflight = InFlight(settings.queue_target_s, floor=settings.queue_min)
     feedback = FeedbackStore(Path(settings.data_dir) / "feedback.sqlite", settings.feedback_max_rows)
     app.state.bot, app.state.limiter, app.state.feedback, app.state.inflight = bot, questions, feedback, inflight
+    app.state.live = live.start()
     classify_chat = {"fn": gradio_classifier("/chat", set(), set(), set())}  # the chat's events, once built
     origins = " ".join(["'self'", *settings.allowed_origins, "http://localhost:*", "http://127.0.0.1:*"])
     # inside CORS (added after it, so outside in the stack is CORS): a 429 from the guard carries CORS headers
@@ -234,7 +237,7 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
             return refused
         t0 = time.perf_counter()
         try:
-            a = await asyncio.to_thread(bot.answer, req.question, req.history)
+            a = await asyncio.to_thread(live.bot.answer, req.question, req.history)
         except BotError as e:
             return JSONResponse({"error": str(e)}, status_code=400)
         finally:
@@ -263,13 +266,15 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
         if refused is not None:
             return refused
 
+        current = live.bot  # the whole answer from one index, also when a new one is swapped in meanwhile
+
         async def events():
             from starlette.concurrency import iterate_in_threadpool
 
             streamed, a = False, None
             t0 = time.perf_counter()
             try:  # a model's text is forwarded as it arrives; the final answer (checked citations) comes last
-                async for ev in iterate_in_threadpool(bot.answer_stream(req.question, req.history)):
+                async for ev in iterate_in_threadpool(current.answer_stream(req.question, req.history)):
                     if isinstance(ev, str):
                         streamed = True
                         yield _sse("delta", {"text": ev})
@@ -299,7 +304,7 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
 
     @app.get("/api/health", summary="Corpus size, chunk count, embedder, version")
     async def health() -> dict:
-        ix = bot.index
+        ix = live.bot.index
         return {
             "status": "ok",
             "version": __version__,
@@ -341,7 +346,7 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
         async def gradio_js():
             return Response(loader, media_type="application/javascript", headers={"Cache-Control": "no-cache"})
 
-        demo = build_chat(bot, feedback, inflight)
+        demo = build_chat(live, feedback, inflight)
         fns = {"respond": set(), "chat": set(), "on_like": set()}
         for fid, fn in demo.fns.items():
             if fn.name in fns:

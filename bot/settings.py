@@ -53,6 +53,10 @@ class Settings(BaseSettings):
     llm_retries: int = Field(2, ge=0, le=5, description="Retries (with backoff) on 429/5xx/timeouts.")
     llm_max_tokens: int = Field(400, ge=16, description="Most tokens the model may write.")
     llm_passages: int = Field(4, ge=1, le=10, description="Passages given to the model.")
+    prompts_dir: Path | None = Field(
+        None,
+        description="A folder of your own prompts (system.txt, answer.txt, condense.txt); unset: the packaged ones.",
+    )
     data_dir: Path = Field(PROJECT_DIR / ".data", description="Feedback database and other server state.")
     host: str = Field("127.0.0.1", description="Address the web server listens on.")
     port: int = Field(7860, ge=0, le=65535, description="Port the web server listens on.")
@@ -78,10 +82,16 @@ class Settings(BaseSettings):
         description="Questions beyond what can be answered within this many seconds at the recent pace get 503 "
         "and Retry-After at once, instead of a place in an unbounded queue.",
     )
+    index_poll_s: float = Field(
+        2.0, ge=0, description="How often a running server checks for a new index version (0: never)."
+    )
+    queue_min: int = Field(
+        32, ge=1, description="Questions in flight that are always admitted, whatever the recent pace."
+    )
     trusted_proxies: list[str] = Field(
         default_factory=list,
         description="Addresses or networks of your reverse proxies, whose X-Forwarded-For is believed (e.g. "
-        "'[\"127.0.0.1\", \"10.0.0.0/8\"]'). Default none: the client is the TCP peer.",
+        '\'["127.0.0.1", "10.0.0.0/8"]\'). Default none: the client is the TCP peer.',
     )
     embed_query_tokens: int = Field(
         128,

@@ -158,6 +158,19 @@ class Index:
         lead = np.load(path / "lead_vectors.npy")
         bm25 = BM25.from_json(data["bm25"])
         rows = np.array(data["faq_rows"], dtype=np.int32)
+        n_sent = sum(len(c.sentences) for c in chunks)
+        if (
+            len(vectors) != len(chunks)
+            or len(sent) != n_sent
+            or len(faq) != len(rows)
+            or len(lead) != len(rows)
+            or manifest.get("chunks", len(chunks)) != len(chunks)
+        ):
+            raise IndexMismatch(
+                f"The index in {path} is inconsistent (its files disagree: {len(chunks)} chunks, {len(vectors)} "
+                f"vectors, manifest {manifest.get('chunks')}); an ingest may be writing it. If this persists, run "
+                "`python -m bot ingest --rebuild`."
+            )
         return cls(path, manifest, chunks, vectors, rows, faq, bm25, sent, lead)
 
 

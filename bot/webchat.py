@@ -41,10 +41,19 @@ def sources_text(answer) -> str:
     return "\n\n".join(parts)
 
 
-def build_chat(bot: Bot, feedback=None, inflight=None):
+class _Fixed:
+    def __init__(self, bot):
+        self.bot = bot
+
+
+def build_chat(live, feedback=None, inflight=None):
     """The Blocks. `inflight` (bot/guard.InFlight) is shared with the JSON API: one question in flight per
-    client, and a busy server says so at once. (Rate limits and body caps for these routes: bot/guard.py.)"""
+    client, and a busy server says so at once. (Rate limits and body caps for these routes: bot/guard.py.)
+    `live` is a bot/live.LiveBot (or a Bot): each answer is given by the index current when it was asked."""
     import gradio as gr
+
+    if isinstance(live, Bot):
+        live = _Fixed(live)
 
     from .guard import BUSY_CLIENT, BUSY_SERVER
 
@@ -70,7 +79,7 @@ def build_chat(bot: Bot, feedback=None, inflight=None):
     def _respond(raw: str, messages: list, pairs: list):
         try:
             shown, a = "", None
-            for ev in bot.answer_stream(raw, pairs):  # a model's words as they arrive, then the checked answer
+            for ev in live.bot.answer_stream(raw, pairs):  # a model's words as they arrive, then the checked answer
                 if isinstance(ev, str):
                     shown += ev
                     yield [*messages, {"role": "assistant", "content": esc(shown)}], pairs
@@ -141,7 +150,7 @@ def build_chat(bot: Bot, feedback=None, inflight=None):
             return {"error": BUSY_CLIENT if refused == "client" else BUSY_SERVER}
         t0 = time.perf_counter()
         try:
-            return bot.answer(message).to_dict()
+            return live.bot.answer(message).to_dict()
         except BotError as e:
             return {"error": str(e)}
         finally:
@@ -157,7 +166,7 @@ def build_chat(bot: Bot, feedback=None, inflight=None):
             sanitize_html=True,
             feedback_options=("Like", "Dislike"),
             placeholder="Ask about the articles, or pick a question below.",
-            examples=[{"text": q} for q in bot.starter_questions(4)] or None,
+            examples=[{"text": q} for q in live.bot.starter_questions(4)] or None,
             height=540,
             label="Answers from the articles",
         )

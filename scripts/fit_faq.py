@@ -257,10 +257,15 @@ def main() -> None:
                 table.setdefault((n, d), []).append((right, len(shown) > 1))
     best_d, best_v = 0.0, -1.0
     for d in grid:
-        v = np.mean([np.mean([r for r, _ in table[(n, d)]]) - ALSO_COST * np.mean([x for _, x in table[(n, d)]])
-                     for n in corpora])
+        v = np.mean(
+            [
+                np.mean([r for r, _ in table[(n, d)]]) - ALSO_COST * np.mean([x for _, x in table[(n, d)]])
+                for n in corpora
+            ]
+        )
         cells = ", ".join(
-            f"{n} right {np.mean([r for r, _ in table[(n, d)]]):.3f} with another page {np.mean([x for _, x in table[(n, d)]]):.2f}"
+            f"{n} right {np.mean([r for r, _ in table[(n, d)]]):.3f} "
+            f"with another page {np.mean([x for _, x in table[(n, d)]]):.2f}"
             for n in corpora
         )
         print(f"  also margin {d:.3f}: {cells}; objective {v:.4f}")

@@ -119,3 +119,9 @@ def marked_segments(text: str) -> list[tuple[str, int]]:
     if tail:
         out.append((tail, -1))
     return out
+
+
+def bench_required() -> bool:
+    """A missing benchmark pack fails the run instead of skipping: in CI (CI=true, as CI services set it) and
+    under scripts/test.sh (BOT_TEST_REQUIRE_BENCH=1)."""
+    return os.environ.get("BOT_TEST_REQUIRE_BENCH") == "1" or os.environ.get("CI", "").strip().lower() in ("true", "1")

@@ -211,7 +211,9 @@ def test_follow_up_answer(shipped_bot, article_text):
     a = shipped_bot.answer("Which leaders will Zelensky meet?")
     follow = shipped_bot.answer("What will they discuss?", [["Which leaders will Zelensky meet?", a.text]])
     assert follow.question == "What will they discuss?"
-    assert follow.grounded == bool(follow.citations)
+    assert follow.grounded is True and follow.citations  # answered, not declined
+    assert "leaders" in (follow.standalone_question or "").lower()  # "they": the leaders of the first question
+    assert any("Macron" in c.quote or "European leaders" in c.quote for c in follow.citations), follow.text
     assert all(c.quote in article_text for c in follow.citations)
     assert follow.retrieved and all(h.chunk.source == ARTICLE_NAME for h in follow.retrieved)
 

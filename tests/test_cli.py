@@ -118,7 +118,10 @@ def test_ask_jsonl(runs):
     check_schema(first)
     check_schema(second)
     assert first["grounded"] is True
-    assert second["grounded"] == bool(second["citations"])
+    # the follow-up is answered, from the history: "they" are the leaders, and the answer names them
+    assert second["grounded"] is True and second["citations"], second
+    assert second["standalone_question"] and "leaders" in second["standalone_question"].lower(), second
+    assert all(f"{c['quote']} [{c['n']}]" in second["answer"] for c in second["citations"])
 
 
 def test_ask_jsonl_bad_lines_report_errors_and_continue(runs):

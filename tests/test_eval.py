@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import pytest
+from _support import bench_required
 
 from bot.evaluation import evaluate, write_reports
 from bot.settings import load_settings
@@ -67,7 +68,7 @@ def test_own_questions_in_other_languages_find_the_right_section(own):
 def _squad(**kw):
     if not (SQUAD / "questions.jsonl").exists():
         msg = f"squad2-dev pack not found at {SQUAD} (set BOT_BENCH_DIR)"
-        if os.environ.get("BOT_TEST_REQUIRE_BENCH") == "1":
+        if bench_required():
             pytest.fail(msg)  # CI: the main quality gate must run
         pytest.skip(msg)
     return evaluate(SQUAD, load_settings(cache_dir=CACHE), split="test", **kw)

@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import pytest
+from _support import bench_required
 
 from bot.corpus import read_document
 from bot.faqeval import LAYOUTS, evaluate_faq, render_layout, to_markdown
@@ -25,7 +26,7 @@ REPORTS = ROOT / "reports"
 def _pack():
     if not (PACK / "questions.jsonl").exists():
         msg = f"covid-faq-en pack not found at {PACK} (set BOT_FAQ_BENCH_DIR)"
-        if os.environ.get("BOT_TEST_REQUIRE_BENCH") == "1":
+        if bench_required():
             pytest.fail(msg)
         pytest.skip(msg)
     return PACK

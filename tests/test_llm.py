@@ -428,3 +428,59 @@ def test_a_long_faq_entry_reaches_the_model_whole_and_its_citations_name_the_ent
     assert a.grounded and a.citations and a.unsupported == []
     c = a.citations[0]
     assert "part number 8" in c.quote and c.question == "What does the warranty cover?" and c.anchor == "cover"
+
+
+def test_the_prompts_ship_inside_the_wheel(tmp_path):
+    """A non-editable install has them: they are package data (bot/prompts/), and the wheel holds them."""
+    import subprocess
+    import sys
+    import zipfile
+
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(tmp_path),
+            str(ROOT),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert r.returncode == 0, r.stderr[-2000:]
+    wheel = next(tmp_path.glob("*.whl"))
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert {f"bot/prompts/{n}.txt" for n in NAMES} <= names, sorted(n for n in names if "prompt" in n)
+
+
+def test_a_prompt_folder_of_your_own_replaces_the_packaged_prompt(shipped_bot, fake, tmp_path):
+    from bot import prompts
+
+    (tmp_path / "system.txt").write_text("You are the library's helper. Quote the passages.", encoding="utf-8")
+    try:
+        b = llm_bot(shipped_bot, fake, prompts_dir=tmp_path)
+        b.answer(ON_TOPIC)
+        sent = fake.chat_requests()[-1]["body"]["messages"]
+        assert sent[0]["content"] == "You are the library's helper. Quote the passages."
+        assert "$" not in sent[1]["content"]  # answer.txt: the packaged one (the folder has none)
+    finally:
+        prompts.use_folder(None)
+
+
+def test_a_broken_prompt_falls_back_to_the_quoted_answer_not_an_error(shipped_bot, fake, tmp_path):
+    from bot import prompts
+
+    (tmp_path / "answer.txt").write_text("Passages: $passages\nQuestion: $question\nTone: $tone\n", encoding="utf-8")
+    try:
+        b = llm_bot(shipped_bot, fake, prompts_dir=tmp_path)
+        a = b.answer(ON_TOPIC)
+        assert a.grounded and a.text == shipped_bot.answer(ON_TOPIC).text and a.note
+        assert not fake.chat_requests()  # the model was never called with a half-rendered prompt
+    finally:
+        prompts.use_folder(None)

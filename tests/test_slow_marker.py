@@ -68,3 +68,33 @@ def outcome(project: Path, args: list[str], run_slow_env: str | None) -> dict[st
 )
 def test_slow_marker(project, args, env, expected):
     assert outcome(project, args, env) == expected
+
+
+@pytest.mark.parametrize("env", [{"CI": "true"}, {"BOT_TEST_REQUIRE_BENCH": "1"}, {}])
+def test_a_missing_benchmark_pack_fails_in_ci_and_skips_elsewhere(tmp_path, env):
+    """The main quality gate (tests/test_eval.py) must not pass silently where its pack is missing."""
+    base = {k: v for k, v in os.environ.items() if k not in ("CI", "BOT_TEST_REQUIRE_BENCH")}
+    run_env = {**base, **env, "BOT_BENCH_DIR": str(tmp_path / "no-such-pack"), "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            str(HERE / "test_eval.py"),
+            "-k",
+            "squad_subset",
+            "-rs",
+        ],  # fmt: skip
+        capture_output=True,
+        text=True,
+        env=run_env,
+        cwd=HERE.parent,
+        timeout=300,
+    )
+    if env:
+        assert r.returncode != 0 and "1 failed" in r.stdout and "pack not found" in r.stdout, r.stdout[-1500:]
+    else:
+        assert r.returncode == 0 and "1 skipped" in r.stdout, r.stdout[-1500:]

@@ -1,0 +1,83 @@
+"""A running server follows its index: when `python -m bot ingest` (from any process) writes a new version,
+every app process loads it within a few seconds and swaps it in, without a restart.
+
+Questions read `LiveBot.bot` once and keep that Bot to the end, so a question asked during the swap is answered
+wholly from the old index or wholly from the new one. The manifest is written last by an ingest, so a changed
+manifest means a complete index; a load that still fails (an ingest started again meanwhile, a damaged file) is
+logged, the old index keeps answering, and the next poll tries again.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from pathlib import Path
+
+from .store import Index
+
+log = logging.getLogger(__name__)
+
+
+class LiveBot:
+    def __init__(self, bot, poll_s: float = 2.0):
+        self._bot = bot
+        self.poll_s = poll_s
+        self.loaded = 0  # how many new versions were swapped in
+        self.last_error: str | None = None
+        self._seen = self._stamp()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    @property
+    def bot(self):
+        return self._bot
+
+    def _manifest(self) -> Path:
+        return Path(self._bot.settings.index_dir) / "manifest.json"
+
+    def _stamp(self):
+        try:
+            st = os.stat(self._manifest())
+            return (st.st_mtime_ns, st.st_size, st.st_ino)
+        except OSError:
+            return None
+
+    def check(self) -> bool:
+        """Load and swap in the index if its manifest changed; True when a new version was swapped in."""
+        stamp = self._stamp()
+        if stamp is None or stamp == self._seen:
+            return False
+        old = self._bot
+        try:
+            index = Index.load(old.settings.index_dir, old.embedder.name)
+            if index.version == old.index.version and len(index.chunks) == len(old.index.chunks):
+                self._seen = stamp  # rewritten with the same content
+                return False
+            new = type(old)(old.settings, index, old.embedder)
+        except Exception as e:  # noqa: BLE001 - keep answering from the old index; the next poll retries
+            self.last_error = f"{type(e).__name__}: {e}"
+            log.warning("could not load the new index (%s); still answering from version %s", e, old.index.version)
+            return False
+        self._seen = stamp
+        self._bot = new
+        self.loaded += 1
+        self.last_error = None
+        log.info("index version %s loaded (%d chunks), was %s", index.version, len(index.chunks), old.index.version)
+        return True
+
+    def start(self) -> LiveBot:
+        if self._thread is None and self.poll_s > 0:
+            self._thread = threading.Thread(target=self._run, name="index-watch", daemon=True)
+            self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.poll_s):
+            try:
+                self.check()
+            except Exception:  # noqa: BLE001 - the watcher must not die
+                log.exception("index watch failed")

@@ -1,0 +1,134 @@
+"""A running server follows its index: `python -m bot ingest` in another process, while 20 clients keep asking,
+and the new document is answered within 5 s, with no error to anyone; then it is deleted, and its answer goes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+
+import httpx
+import pytest
+from _support import CACHE_DIR, ROOT
+from test_server import LiveServer
+
+from bot.engine import Bot, ingest
+from bot.live import LiveBot
+from bot.server import create_app
+from bot.settings import load_settings
+
+BASE = {
+    "bees.md": "# Honey bees\n\n## How many eggs does a queen lay?\n\nA queen lays up to 2,000 eggs a day in spring.\n",
+}
+NEW = (
+    "# Library cards\n\n## How much does a library card cost?\n\nA library card costs 12 euros a year. "
+    "Children get theirs for free.\n"
+)
+NEW_Q = "How much is a library card?"
+
+
+def _ingest_in_another_process(settings) -> None:
+    env = {
+        **os.environ,
+        "BOT_CORPUS_DIR": str(settings.corpus_dir),
+        "BOT_INDEX_DIR": str(settings.index_dir),
+        "BOT_CACHE_DIR": str(settings.cache_dir),
+    }
+    r = subprocess.run(
+        [sys.executable, "-m", "bot", "ingest"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert r.returncode == 0, r.stderr[-2000:]
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    (tmp_path / "corpus").mkdir()
+    for name, text in BASE.items():
+        (tmp_path / "corpus" / name).write_text(text, encoding="utf-8")
+    s = load_settings(
+        corpus_dir=tmp_path / "corpus",
+        index_dir=tmp_path / "index",
+        cache_dir=CACHE_DIR,
+        data_dir=tmp_path / "data",
+        index_poll_s=0.25,
+        rate_limit=100_000,
+        post_limit=100_000,
+        trusted_proxies=["127.0.0.1"],
+    )
+    ingest(s)
+    return s
+
+
+def _cites(d: dict, source: str) -> bool:
+    return bool(d.get("grounded")) and any(c["source"] == source for c in d.get("citations", []))
+
+
+def test_a_new_index_is_answered_within_5_s_and_nobody_sees_an_error(corpus):
+    bot = Bot.from_settings(corpus, build=False)
+    with LiveServer(create_app(bot)) as srv:
+        assert not _cites(httpx.post(f"{srv.url}/api/ask", json={"question": NEW_Q}).json(), "cards.md")
+        before = httpx.get(f"{srv.url}/api/health").json()
+        stop, codes, lock = threading.Event(), [], threading.Lock()
+
+        def client(i):
+            with httpx.Client(timeout=30, headers={"X-Forwarded-For": f"10.20.0.{i}"}) as c:
+                n = 0
+                while not stop.is_set():
+                    q = (NEW_Q, "How many eggs does a queen lay?")[n % 2] + f" ({i}.{n})"
+                    try:
+                        code = c.post(f"{srv.url}/api/ask", json={"question": q}).status_code
+                    except httpx.HTTPError as e:
+                        code = type(e).__name__
+                    with lock:
+                        codes.append(code)
+                    n += 1
+
+        threads = [threading.Thread(target=client, args=(i,)) for i in range(20)]
+        for t in threads:
+            t.start()
+        try:
+            (corpus.corpus_dir / "cards.md").write_text(NEW, encoding="utf-8")
+            _ingest_in_another_process(corpus)
+            done = time.monotonic()
+            seen = None
+            while time.monotonic() - done < 10:
+                d = httpx.post(
+                    f"{srv.url}/api/ask", json={"question": NEW_Q}, headers={"X-Forwarded-For": "10.21.0.1"}
+                ).json()
+                if _cites(d, "cards.md"):
+                    seen = time.monotonic() - done
+                    break
+                time.sleep(0.1)
+        finally:
+            stop.set()
+            for t in threads:
+                t.join()
+        assert seen is not None and seen <= 5.0, seen
+        assert "12 euros" in d["answer"]
+        assert codes and set(codes) == {200}, {c: codes.count(c) for c in set(codes)}
+        after = httpx.get(f"{srv.url}/api/health").json()
+        assert after["corpus_version"] != before["corpus_version"] and after["documents"] == before["documents"] + 1
+
+        (corpus.corpus_dir / "cards.md").unlink()
+        _ingest_in_another_process(corpus)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            d = httpx.post(
+                f"{srv.url}/api/ask", json={"question": NEW_Q}, headers={"X-Forwarded-For": "10.21.0.2"}
+            ).json()
+            if not _cites(d, "cards.md"):
+                break
+            time.sleep(0.1)
+        assert not _cites(d, "cards.md"), d  # a deleted document is no longer quoted
+
+
+def test_a_broken_new_index_keeps_the_old_one_answering(corpus, caplog):
+    bot = Bot.from_settings(corpus, build=False)
+    live = LiveBot(bot, poll_s=0)
+    (corpus.index_dir / "vectors.npy").write_bytes(b"not a numpy file")
+    m = corpus.index_dir / "manifest.json"
+    m.write_text(m.read_text(encoding="utf-8").replace('"chunks"', '"chunks" ', 1), encoding="utf-8")  # a new stamp
+    assert live.check() is False and live.bot is bot and live.last_error
+    assert live.bot.answer("How many eggs does a queen lay?").grounded

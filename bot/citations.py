@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .answering import Citation
 from .retrieval import Hit
-from .text import MARKER, NEGATION, STOPWORDS, content_stems, sentence_spans, stem, words
+from .text import INSTRUCTION, MARKER, NEGATION, STOPWORDS, content_stems, sentence_spans, stem, words
 
 _MARK_SPACE = re.compile(r"\s*" + MARKER.pattern)  # a marker with the space before it (group 1: the number)
 _LIST_MARK = re.compile(r"^(?:\(?\d{1,2}[.)]|[-*•–])\s*")  # "1." "2)" "(3)" "-" at the start of a line
@@ -124,6 +124,8 @@ def supports(
     if not _numbers(sentence) <= _numbers(hit.chunk.text):  # "28 points" needs a 28 in the passage
         return False, ov, quote
     if polarity_clash(sentence, matched):
+        return False, ov, quote
+    if INSTRUCTION.search(matched):  # an article's order to the model supports nothing the model says
         return False, ov, quote
     if similarity is None:
         return ov >= SUPPORT, ov, quote

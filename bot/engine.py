@@ -102,6 +102,9 @@ class Bot:
         if build and not Index.exists(settings.index_dir):
             log.info("No index in %s yet: building it from %s", settings.index_dir, settings.corpus_dir)
             ingest(settings, embedder=embedder)
+        elif build and Index.older_format(settings.index_dir):  # made by an earlier version of this bot
+            log.info("The index in %s has an older format: rebuilding it (cached embeddings)", settings.index_dir)
+            ingest(settings, embedder=embedder)
         return cls(settings, Index.load(settings.index_dir, embedder.name), embedder)
 
     def retrieve(self, question: str, k: int | None = None) -> list[Hit]:

@@ -368,6 +368,25 @@ class Page:
     ld_questions: set[str]  # normalised questions the page's JSON-LD names
 
 
+_SCRIPT = re.compile(r"<(script|style|template)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[^>]*>")
+_BLOCK_TAG = re.compile(r"</?(p|div|br|li|h[1-6]|tr|section|article|dd|dt|summary|details)\b[^>]*>", re.IGNORECASE)
+
+
+def _plain_text(raw: str) -> str:
+    import html as _html
+
+    text = _BLOCK_TAG.sub("\n", _SCRIPT.sub(" ", raw))
+    return _html.unescape(_TAG.sub(" ", text))
+
+
+def _plain_page(raw: str) -> Page:
+    """A page the HTML parser cannot take (nesting past libxml2's limit, or worse): its text, paragraph by
+    paragraph, with no structure."""
+    lines = [" ".join(x.split()) for x in _plain_text(raw).split("\n")]
+    return Page("", None, [Unit("text", [x]) for x in lines if x], set())
+
+
 def norm_question(q: str) -> str:
     return " ".join(re.findall(r"\w+", q.lower()))
 
@@ -381,7 +400,9 @@ def parse_page(raw: str) -> Page:
     try:
         root = lxml_html.document_fromstring(raw)
     except (etree.ParserError, ValueError):
-        return Page("", None, [], set())
+        return _plain_page(raw)
+    if len(raw) > 1000 and raw.count("<") > 500 and len(root.text_content()) < 0.5 * len(_plain_text(raw)):
+        return _plain_page(raw)  # libxml2 drops everything nested deeper than 255 elements: keep the text
     lang = root.get("lang") or root.get("xml:lang")
     title_el = root.find(".//title")
     title = _clean(title_el.text_content()) if title_el is not None else ""

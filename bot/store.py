@@ -26,7 +26,29 @@ from .keyword import BM25
 
 log = logging.getLogger(__name__)
 
-FORMAT = 4  # 4: FAQ entries (entry, anchor, lead vectors), languages, sentence blocks
+FORMAT = 5  # 5: snapshot files named by generation, the manifest naming the one to read; 4: FAQ entries, languages
+SNAPSHOT_FILES = ("snapshot.json", "vectors.npy", "faq_vectors.npy", "sentence_vectors.npy", "lead_vectors.npy")
+
+
+def snapshot_path(index_dir: Path, name: str, gen: str) -> Path:
+    """A snapshot file of one generation: `vectors.npy` of generation g is `vectors.g.npy`. An ingest writes a
+    whole new generation, then the manifest that names it (one atomic rename): a reader, or an ingest killed
+    at any point, never sees files of two generations together."""
+    stem, ext = name.split(".", 1)
+    return Path(index_dir) / f"{stem}.{gen}.{ext}"
+
+
+def _drop_other_generations(index_dir: Path, keep: str | None) -> None:
+    for name in SNAPSHOT_FILES:
+        stem, ext = name.split(".", 1)
+        for p in Path(index_dir).glob(f"{stem}.*.{ext}"):
+            gen = p.name[len(stem) + 1 : -len(ext) - 1]
+            if gen != keep and "." not in gen:
+                p.unlink(missing_ok=True)
+        old = Path(index_dir) / name  # format 4 and before: unnamed
+        old.unlink(missing_ok=True)
+
+
 COLLECTION = "chunks"
 FAQ_COLLECTION = "faq_questions"
 LEAD_COLLECTION = "faq_leads"  # each FAQ chunk's entry lead: its question and the opening of its answer
@@ -143,20 +165,43 @@ class Index:
         return (Path(path) / "manifest.json").exists()
 
     @classmethod
+    def older_format(cls, path: Path) -> bool:
+        """An index of ours in an earlier format (an ingest rebuilds it from the embedding cache)."""
+        try:
+            m = json.loads((Path(path) / "manifest.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return False
+        return isinstance(m, dict) and isinstance(m.get("format"), int) and m["format"] < FORMAT
+
+    @classmethod
     def load(cls, path: Path, embedder_name: str) -> Index:
         path = Path(path)
         mpath = path / "manifest.json"
         if not mpath.exists():
             raise IndexMissing(f"No index in {path}. Run `python -m bot ingest` to build it.")
-        manifest = json.loads(mpath.read_text(encoding="utf-8"))
+        try:
+            manifest = json.loads(mpath.read_text(encoding="utf-8"))
+            if not isinstance(manifest, dict):
+                raise ValueError("not a JSON object")
+        except (OSError, ValueError) as e:
+            raise IndexMismatch(
+                f"The index manifest {mpath} is damaged ({e}). Run `python -m bot ingest --rebuild`."
+            ) from None
         check_compatible(manifest, embedder_name, path)
-        data = json.loads((path / "snapshot.json").read_text(encoding="utf-8"))
-        chunks = [Chunk.from_dict(c) for c in data["chunks"]]
-        vectors = np.load(path / "vectors.npy")
-        faq = np.load(path / "faq_vectors.npy")
-        sent = np.load(path / "sentence_vectors.npy")
-        lead = np.load(path / "lead_vectors.npy")
-        bm25 = BM25.from_json(data["bm25"])
+        gen = str(manifest.get("snapshot", ""))
+        try:
+            data = json.loads(snapshot_path(path, "snapshot.json", gen).read_text(encoding="utf-8"))
+            chunks = [Chunk.from_dict(c) for c in data["chunks"]]
+            vectors = np.load(snapshot_path(path, "vectors.npy", gen))
+            faq = np.load(snapshot_path(path, "faq_vectors.npy", gen))
+            sent = np.load(snapshot_path(path, "sentence_vectors.npy", gen))
+            lead = np.load(snapshot_path(path, "lead_vectors.npy", gen))
+            bm25 = BM25.from_json(data["bm25"])
+        except (OSError, ValueError, KeyError, TypeError, EOFError) as e:
+            raise IndexMismatch(
+                f"The index in {path} is damaged ({type(e).__name__}: {str(e)[:200]}). "
+                "Run `python -m bot ingest --rebuild`."
+            ) from None
         rows = np.array(data["faq_rows"], dtype=np.int32)
         n_sent = sum(len(c.sentences) for c in chunks)
         if (
@@ -236,7 +281,13 @@ def sync(
         files = list_files(corpus_dir)  # raises CorpusNotFound
         index_dir.mkdir(parents=True, exist_ok=True)
         mpath = index_dir / "manifest.json"
-        manifest = json.loads(mpath.read_text(encoding="utf-8")) if mpath.exists() else None
+        for tmp in [*index_dir.glob("*.tmp"), *index_dir.glob("*.tmp.npy")]:  # left by a writer that was killed
+            tmp.unlink(missing_ok=True)
+        try:
+            manifest = json.loads(mpath.read_text(encoding="utf-8")) if mpath.exists() else None
+        except ValueError:  # a damaged manifest: start over (the embedding cache keeps it cheap)
+            log.warning("the manifest in %s is damaged: rebuilding the index", index_dir)
+            manifest, rebuild = None, True
         if manifest is not None and not rebuild and manifest.get("format") == FORMAT:
             check_compatible(manifest, embedder.name, index_dir)
         if (
@@ -249,17 +300,8 @@ def sync(
                         client.delete_collection(name)
                     except Exception:  # noqa: BLE001 - absent collection: nothing to drop
                         pass
-            for name in (
-                "manifest.json",
-                "snapshot.json",
-                "vectors.npy",
-                "faq_vectors.npy",
-                "sentence_vectors.npy",
-                "lead_vectors.npy",
-            ):
-                p = index_dir / name
-                if p.exists():
-                    p.unlink()
+            (index_dir / "manifest.json").unlink(missing_ok=True)
+            _drop_other_generations(index_dir, None)
             manifest = None
         old_files: dict = (manifest or {}).get("files", {})
         report = SyncReport()
@@ -364,7 +406,9 @@ def sync(
         report.chunks_removed = len(to_delete)
 
         order = [s for f in new_files.values() for s in f["chunks"]]
-        _write_snapshot(index_dir, store, faq_store, sent_store, lead_store, order)
+        _sweep_orphans(keep_ids, store, faq_store, lead_store, sent_store)
+        gen = f"{int(time.time() * 1000):x}{os.getpid():x}"
+        _write_snapshot(index_dir, store, faq_store, sent_store, lead_store, order, gen)
         report.chunks_total = len(keep_ids)
         version = hashlib.sha1(json.dumps(sorted((k, v["sha256"]) for k, v in new_files.items())).encode()).hexdigest()[
             :12
@@ -379,8 +423,10 @@ def sync(
                 "corpus_dir": str(corpus_dir),
                 "files": new_files,
                 "chunks": report.chunks_total,
+                "snapshot": gen,
             },
         )
+        _drop_other_generations(index_dir, gen)
         report.seconds = time.perf_counter() - t0
         return report
 
@@ -393,8 +439,20 @@ def sentence_embed_text(chunk: Chunk, i: int) -> str:
     return s
 
 
-def _write_snapshot(index_dir: Path, store, faq_store, sent_store, lead_store, order: list[str]) -> None:
-    """Export the Chroma collections (the store of record) to the fast read-only snapshot."""
+def _sweep_orphans(keep_ids: set[str], store, faq_store, lead_store, sent_store) -> None:
+    """Drop from Chroma what no file of the manifest owns: what an ingest killed part-way had added for files
+    that have changed again since. The next ingest converges on the corpus whatever happened before."""
+    for st in (store, faq_store, lead_store):
+        extra = [i for i in st.get(include=[])["ids"] if i not in keep_ids]
+        for k in range(0, len(extra), 5000):
+            st.delete(ids=extra[k : k + 5000])
+    extra = [i for i in sent_store.get(include=[])["ids"] if i.rsplit(":", 1)[0] not in keep_ids]
+    for k in range(0, len(extra), 5000):
+        sent_store.delete(ids=extra[k : k + 5000])
+
+
+def _write_snapshot(index_dir: Path, store, faq_store, sent_store, lead_store, order: list[str], gen: str) -> None:
+    """Export the Chroma collections (the store of record) to the fast read-only snapshot, generation `gen`."""
     got = store.get(include=["embeddings", "metadatas"])
     by_id = {i: (m, e) for i, m, e in zip(got["ids"], got["metadatas"], got["embeddings"])}
     missing = [i for i in order if i not in by_id]
@@ -415,15 +473,17 @@ def _write_snapshot(index_dir: Path, store, faq_store, sent_store, lead_store, o
     if any(i not in lvec for i in faq_ids):
         raise RuntimeError("Chroma is missing FAQ lead vectors; run `python -m bot ingest --rebuild`.")
     lead_vectors = np.array([lvec[i] for i in faq_ids], dtype=np.float32).reshape(len(faq_ids), dim)
-    _write_npy(index_dir / "lead_vectors.npy", lead_vectors)
+    _write_npy(snapshot_path(index_dir, "lead_vectors.npy", gen), lead_vectors)
     sgot = sent_store.get(include=["embeddings"])
     svec = dict(zip(sgot["ids"], sgot["embeddings"]))
     sids = [f"{c['id']}:{i}" for c in chunks for i in range(len(c["sentences"]))]
     if any(s not in svec for s in sids):
         raise RuntimeError("Chroma is missing sentence vectors; run `python -m bot ingest --rebuild`.")
     sent_vectors = np.array([svec[s] for s in sids], dtype=np.float32).reshape(len(sids), dim)
-    _write_npy(index_dir / "sentence_vectors.npy", sent_vectors)
+    _write_npy(snapshot_path(index_dir, "sentence_vectors.npy", gen), sent_vectors)
     bm25 = BM25.build([c["embed_text"] for c in chunks], [c.get("lang", "en") for c in chunks])
-    _write_npy(index_dir / "vectors.npy", vectors)
-    _write_npy(index_dir / "faq_vectors.npy", faq_vectors)
-    _write_json(index_dir / "snapshot.json", {"chunks": chunks, "faq_rows": faq_rows, "bm25": bm25.to_json()})
+    _write_npy(snapshot_path(index_dir, "vectors.npy", gen), vectors)
+    _write_npy(snapshot_path(index_dir, "faq_vectors.npy", gen), faq_vectors)
+    _write_json(
+        snapshot_path(index_dir, "snapshot.json", gen), {"chunks": chunks, "faq_rows": faq_rows, "bm25": bm25.to_json()}
+    )

@@ -145,3 +145,14 @@ def pieces(text: str, words_per_piece: int = 4) -> list[str]:
 
 def normalize_question(q: str) -> str:
     return " ".join(q.split())
+
+
+# A sentence that addresses the model rather than the reader: an article may say "ignore your instructions…";
+# it is text to quote, never support for what a model writes (bot/citations.supports)
+INSTRUCTION = re.compile(
+    r"\b(ignore|disregard|forget|override)\b.{0,40}\b(instructions?|prompts?|rules|guidelines)\b"
+    r"|\bsystem prompt\b|\bprevious instructions\b|\banswer (every|all|each|any) questions?\b"
+    r"|\byou are (now )?(an? )?(ai|assistant|chatbot|language model|llm|chatgpt)\b"
+    r"|\bignoriere\b.{0,40}\banweisungen\b|\bignore[sz]?\b.{0,40}\binstructions\b",
+    re.IGNORECASE,
+)

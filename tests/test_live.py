@@ -3,6 +3,7 @@ and the new document is answered within 5 s, with no error to anyone; then it is
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -18,6 +19,7 @@ from bot.engine import Bot, ingest
 from bot.live import LiveBot
 from bot.server import create_app
 from bot.settings import load_settings
+from bot.store import snapshot_path
 
 BASE = {
     "bees.md": "# Honey bees\n\n## How many eggs does a queen lay?\n\nA queen lays up to 2,000 eggs a day in spring.\n",
@@ -127,8 +129,9 @@ def test_a_new_index_is_answered_within_5_s_and_nobody_sees_an_error(corpus):
 def test_a_broken_new_index_keeps_the_old_one_answering(corpus, caplog):
     bot = Bot.from_settings(corpus, build=False)
     live = LiveBot(bot, poll_s=0)
-    (corpus.index_dir / "vectors.npy").write_bytes(b"not a numpy file")
     m = corpus.index_dir / "manifest.json"
+    gen = json.loads(m.read_text(encoding="utf-8"))["snapshot"]
+    snapshot_path(corpus.index_dir, "vectors.npy", gen).write_bytes(b"not a numpy file")
     m.write_text(m.read_text(encoding="utf-8").replace('"chunks"', '"chunks" ', 1), encoding="utf-8")  # a new stamp
     assert live.check() is False and live.bot is bot and live.last_error
     assert live.bot.answer("How many eggs does a queen lay?").grounded

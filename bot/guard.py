@@ -28,6 +28,7 @@ import threading
 import time
 from collections import OrderedDict, deque
 from collections.abc import Callable
+from pathlib import Path
 
 SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 BODY_METHODS = {"POST", "PUT", "PATCH"}
@@ -68,6 +69,70 @@ class RateLimiter:
             q.append(now)
             hits.move_to_end(client)
             return 0.0
+
+
+class SharedRateLimiter:
+    """The same budget as RateLimiter, shared by every process on the host: a sliding-window counter in SQLite
+    (the count of the current window plus the previous window's, weighted by how much of it still overlaps).
+    For `python -m bot serve --workers N`: a client gets one budget, whichever worker answers it."""
+
+    def __init__(self, path, bucket: str, limit: int, window: float):
+        import sqlite3
+
+        self.bucket, self.limit, self.window = bucket, limit, window
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(str(path), timeout=5, isolation_level=None, check_same_thread=False)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=OFF")  # a limiter's counts may be lost in a power cut
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS hits (bucket TEXT, client TEXT, win INTEGER, n INTEGER,"
+            " PRIMARY KEY (bucket, client, win)) WITHOUT ROWID"
+        )
+        self._lock = threading.Lock()
+        self._checks = 0
+
+    def check(self, client: str, now: float | None = None) -> float:
+        now = time.time() if now is None else now
+        win = int(now // self.window)
+        into = (now - win * self.window) / self.window  # how far into the current window
+        with self._lock:
+            db = self._db
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                rows = dict(
+                    db.execute(
+                        "SELECT win, n FROM hits WHERE bucket = ? AND client = ? AND win IN (?, ?)",
+                        (self.bucket, client, win, win - 1),
+                    ).fetchall()
+                )
+                cur, prev = rows.get(win, 0), rows.get(win - 1, 0)
+                if prev * (1 - into) + cur >= self.limit:
+                    db.execute("COMMIT")
+                    if cur >= self.limit:  # this window's own count: until it ends
+                        return max(0.001, (1 - into) * self.window)
+                    # until enough of the previous window has slid out: prev * (1 - x) + cur < limit
+                    return max(0.001, (1 - (self.limit - cur) / prev - into) * self.window)
+                db.execute(
+                    "INSERT INTO hits VALUES (?, ?, ?, 1) ON CONFLICT (bucket, client, win) DO UPDATE SET n = n + 1",
+                    (self.bucket, client, win),
+                )
+                self._checks += 1
+                if self._checks % 1000 == 0:  # forget clients idle for two windows
+                    db.execute("DELETE FROM hits WHERE win < ?", (win - 1,))
+                db.execute("COMMIT")
+                return 0.0
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+
+
+def make_limiter(storage: str, data_dir, bucket: str, limit: int, window: float):
+    """'memory' (one process), 'sqlite' (every worker on this host: data_dir/ratelimit.sqlite)."""
+    if storage == "memory":
+        return RateLimiter(limit, window)
+    if storage == "sqlite":
+        return SharedRateLimiter(Path(data_dir) / "ratelimit.sqlite", bucket, limit, window)
+    raise ValueError(f"BOT_RATE_LIMIT_STORAGE={storage!r}: use 'memory' or 'sqlite'")
 
 
 class InFlight:

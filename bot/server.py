@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import re
 import sqlite3
 import threading
@@ -29,7 +30,8 @@ from .followup import last_user_turn
 from .text import pieces
 from .errors import BotError
 from .live import LiveBot
-from .guard import BUSY_CLIENT, BUSY_SERVER, Guard, InFlight, RateLimiter, gradio_classifier, parse_networks
+from .pool import _answer as pool_answer
+from .guard import BUSY_CLIENT, BUSY_SERVER, Guard, InFlight, gradio_classifier, make_limiter, parse_networks
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parent / "static"
@@ -143,6 +145,14 @@ class FeedbackStore:
             return int(self._db.execute("SELECT COUNT(*) FROM feedback").fetchone()[0])
 
 
+def _shaped(d: dict) -> dict:
+    """An answer as AnswerOut documents it, every optional field present (null when absent), without
+    validating it again field by field (the dict comes from Answer.to_dict)."""
+    for k in AnswerOut.model_fields:
+        d.setdefault(k, None)
+    return d
+
+
 def _client(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
@@ -174,16 +184,26 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
         version=__version__,
         description="Answers from the articles, with the verbatim sentence each claim came from.",
     )
-    questions = RateLimiter(settings.rate_limit, settings.rate_window_s)
-    posts = RateLimiter(settings.post_limit, settings.rate_window_s)
-    feedback_limit = RateLimiter(settings.feedback_limit, settings.rate_window_s)
+    storage = settings.rate_limit_storage
+    if storage == "auto":
+        storage = "memory"  # one web process holds the counts, also with --workers N (bot/pool.py)
+    w, d = settings.rate_window_s, settings.data_dir
+    questions = make_limiter(storage, d, "questions", settings.rate_limit, w)
+    posts = make_limiter(storage, d, "posts", settings.post_limit, w)
+    feedback_limit = make_limiter(storage, d, "feedback", settings.feedback_limit, w)
     inflight = InFlight(settings.queue_target_s, floor=settings.queue_min)
     # a thread for every question admitted: a short question must not wait for a thread behind long ones (the
     # embedder, which they share, takes the cheapest waiting first: bot/embeddings.ShortestFirst)
     answer_pool = ThreadPoolExecutor(max(8, min(256, settings.queue_min * 2)), thread_name_prefix="answer")
+    procs = None
+    if settings.workers > 1:  # --workers N: quoted answers computed in N processes (bot/pool.py)
+        from .pool import AnswerPool
+
+        procs = AnswerPool(settings, settings.workers)
     feedback = FeedbackStore(Path(settings.data_dir) / "feedback.sqlite", settings.feedback_max_rows)
     app.state.bot, app.state.limiter, app.state.feedback, app.state.inflight = bot, questions, feedback, inflight
     app.state.live = live.start()
+    app.state.procs = procs
     classify_chat = {"fn": gradio_classifier("/chat", set(), set(), set())}  # the chat's events, once built
     origins = " ".join(["'self'", *settings.allowed_origins, "http://localhost:*", "http://127.0.0.1:*"])
     # inside CORS (added after it, so outside in the stack is CORS): a 429 from the guard carries CORS headers
@@ -241,6 +261,12 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
             return refused
         t0 = time.perf_counter()
         try:
+            if procs is not None and live.bot.llm is None:  # the CPU work in one of the answer processes
+                d = await asyncio.get_running_loop().run_in_executor(
+                    procs.executor, pool_answer, req.question, req.history
+                )
+                d.pop("_worker", None)
+                return JSONResponse(_shaped(d))
             a = await asyncio.get_running_loop().run_in_executor(
                 answer_pool, live.bot.answer, req.question, req.history
             )
@@ -248,7 +274,7 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
             return JSONResponse({"error": str(e)}, status_code=400)
         finally:
             inflight.leave(client, time.perf_counter() - t0)
-        return a.to_dict()
+        return JSONResponse(_shaped(a.to_dict()))
 
     @app.post(
         "/api/ask/stream",
@@ -280,6 +306,15 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
             streamed, a = False, None
             t0 = time.perf_counter()
             try:  # a model's text is forwarded as it arrives; the final answer (checked citations) comes last
+                if procs is not None and current.llm is None:  # quoted: computed in an answer process
+                    d = await asyncio.get_running_loop().run_in_executor(
+                        procs.executor, pool_answer, req.question, req.history
+                    )
+                    d.pop("_worker", None)
+                    for piece in pieces(d["answer"]):
+                        yield _sse("delta", {"text": piece})
+                    yield _sse("done", d)
+                    return
                 async for ev in iterate_in_threadpool(current.answer_stream(req.question, req.history)):
                     if isinstance(ev, str):
                         streamed = True
@@ -318,6 +353,7 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
             "documents": len(ix.manifest.get("files", {})),
             "chunks": len(ix.chunks),
             "corpus_version": ix.version,
+            "worker": os.getpid(),  # which server process answered (several with --workers N)
         }
 
     @app.get("/widget.js", include_in_schema=False)
@@ -352,7 +388,7 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
         async def gradio_js():
             return Response(loader, media_type="application/javascript", headers={"Cache-Control": "no-cache"})
 
-        demo = build_chat(live, feedback, inflight)
+        demo = build_chat(live, feedback, inflight, procs)
         fns = {"respond": set(), "chat": set(), "on_like": set()}
         for fid, fn in demo.fns.items():
             if fn.name in fns:
@@ -372,16 +408,19 @@ def uvicorn_config(app, host: str, port: int, **kw):
     return uvicorn.Config(app, host=host, port=port, proxy_headers=False, server_header=False, **kw)
 
 
-def serve(settings, host: str | None = None, port: int | None = None) -> None:
+def serve(settings, host: str | None = None, port: int | None = None, workers: int | None = None) -> None:
     import uvicorn
 
+    workers = workers or settings.workers
+    host, port = host or settings.host, port if port is not None else settings.port
+    settings = settings.model_copy(update={"workers": workers})
     bot = Bot.from_settings(settings)
     app = create_app(bot, with_chat=True)
     uvicorn.Server(
         uvicorn_config(
             app,
-            host or settings.host,
-            port if port is not None else settings.port,
+            host,
+            port,
             log_level="info",
             timeout_graceful_shutdown=2,
         )

@@ -68,6 +68,15 @@ class Settings(BaseSettings):
     )
     rate_limit: int = Field(30, ge=1, description="Questions one client may ask per rate window.")
     rate_window_s: float = Field(60.0, gt=0, description="Rate-limit window, in seconds.")
+    rate_limit_storage: str = Field(
+        "auto",
+        description="Where rate-limit counts live: 'memory' (the server process; also with --workers N, whose "
+        "answer processes hold no counts), 'sqlite' (shared by every server process on this host, in "
+        "BOT_DATA_DIR: for several `serve` processes behind one proxy); 'auto' is memory.",
+    )
+    workers: int = Field(
+        1, ge=1, le=64, description="Answer processes (python -m bot serve --workers N): questions embedded at once."
+    )
     post_limit: int = Field(
         300, ge=1, description="POST requests of any kind (chat events included) one client may send per window."
     )

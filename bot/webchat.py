@@ -46,7 +46,7 @@ class _Fixed:
         self.bot = bot
 
 
-def build_chat(live, feedback=None, inflight=None):
+def build_chat(live, feedback=None, inflight=None, procs=None):
     """The Blocks. `inflight` (bot/guard.InFlight) is shared with the JSON API: one question in flight per
     client, and a busy server says so at once. (Rate limits and body caps for these routes: bot/guard.py.)
     `live` is a bot/live.LiveBot (or a Bot): each answer is given by the index current when it was asked."""
@@ -79,12 +79,19 @@ def build_chat(live, feedback=None, inflight=None):
     def _respond(raw: str, messages: list, pairs: list):
         try:
             shown, a = "", None
-            for ev in live.bot.answer_stream(raw, pairs):  # a model's words as they arrive, then the checked answer
-                if isinstance(ev, str):
-                    shown += ev
-                    yield [*messages, {"role": "assistant", "content": esc(shown)}], pairs
-                else:
-                    a = ev
+            bot = live.bot
+            if procs is not None and bot.llm is None:  # a quoted answer, computed in an answer process
+                from .answering import Answer
+                from .pool import _answer
+
+                a = Answer.from_dict(procs.executor.submit(_answer, raw, pairs).result())
+            else:
+                for ev in bot.answer_stream(raw, pairs):  # a model's words as they arrive, then the checked answer
+                    if isinstance(ev, str):
+                        shown += ev
+                        yield [*messages, {"role": "assistant", "content": esc(shown)}], pairs
+                    else:
+                        a = ev
         except BotError as e:
             yield [*messages, {"role": "assistant", "content": esc(str(e))}], pairs
             return
@@ -150,6 +157,12 @@ def build_chat(live, feedback=None, inflight=None):
             return {"error": BUSY_CLIENT if refused == "client" else BUSY_SERVER}
         t0 = time.perf_counter()
         try:
+            if procs is not None and live.bot.llm is None:
+                from .pool import _answer
+
+                d = procs.executor.submit(_answer, message, None).result()
+                d.pop("_worker", None)
+                return d
             return live.bot.answer(message).to_dict()
         except BotError as e:
             return {"error": str(e)}

@@ -359,3 +359,22 @@ def test_chat_shows_how_a_follow_up_was_understood(chat, server):
     chat.wait_for_timeout(1000)  # the opening animation, for the screenshot
     second.get_by_text(line).scroll_into_view_if_needed()
     chat.screenshot(path=str(SCREENSHOTS / "chat-understood-as.png"))
+
+
+def test_the_chat_answers_with_two_workers(chromium, tmp_path):
+    """`serve --workers 2`: a chat session's requests may reach either worker; each question is answered."""
+    srv = BotServer(tmp_path / "two", BOT_RATE_LIMIT="1000", BOT_WORKERS="2").start()
+    try:
+        questions = [ON_TOPIC, "What is NATO's role?", "Which leaders will Zelensky meet?"]
+        for q in questions:
+            want = http_json(srv.url + "/api/ask", {"question": q})[1]
+            ctx = chromium.new_context()
+            page = ctx.new_page()
+            page.goto(srv.url + "/chat/")
+            ask(page, q)
+            expect(page.locator('[data-testid="bot"]').first).to_contain_text(
+                want["citations"][0]["quote"][:50], timeout=30_000
+            )
+            ctx.close()
+    finally:
+        srv.stop()

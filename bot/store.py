@@ -231,21 +231,44 @@ def check_compatible(manifest: dict, embedder_name: str, path: Path) -> None:
         )
 
 
-def _client(path: Path):
+@dataclass
+class ChromaServer:
+    """A Chroma server (`chroma run`) holding the collections, instead of a folder in the index directory.
+    Several indexes can share one server: each names its collections with its own prefix."""
+
+    host: str
+    port: int = 8000
+    prefix: str = "bot"
+
+    def name(self, collection: str) -> str:
+        return f"{self.prefix}-{collection}"
+
+
+def _client(path: Path, server: ChromaServer | None = None):
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
+    if server is not None:
+        try:
+            return chromadb.HttpClient(
+                host=server.host, port=server.port, settings=ChromaSettings(anonymized_telemetry=False)
+            )
+        except Exception as e:  # noqa: BLE001 - chromadb raises several kinds when the server is not there
+            raise IndexMissing(
+                f"No Chroma server answers at {server.host}:{server.port} ({type(e).__name__}). Start one "
+                "(`chroma run --path DIR --port P`) or unset BOT_CHROMA_HOST to keep the store on disk."
+            ) from None
     return chromadb.PersistentClient(
         path=str(path / "chroma"), settings=ChromaSettings(anonymized_telemetry=False, allow_reset=True)
     )
 
 
-def _chroma(path: Path, embeddings, name: str):
+def _chroma(path: Path, embeddings, name: str, server: ChromaServer | None = None):
     from langchain_chroma import Chroma
 
-    client = _client(path)
+    client = _client(path, server)
     return Chroma(
-        collection_name=name,
+        collection_name=server.name(name) if server else name,
         embedding_function=embeddings,
         client=client,
         collection_metadata={"hnsw:space": "cosine"},
@@ -272,8 +295,10 @@ def sync(
     rebuild: bool = False,
     max_tokens: int = 400,
     progress: bool = False,
+    server: ChromaServer | None = None,
 ) -> SyncReport:
-    """Bring the index in index_dir in line with corpus_dir, one writer at a time. Returns what changed."""
+    """Bring the index in index_dir in line with corpus_dir, one writer at a time. Returns what changed. With
+    `server`, the collections live on that Chroma server; the manifest and snapshot stay in index_dir."""
     list_files(Path(corpus_dir))  # a missing corpus is an error before anything is created
     with _index_lock(Path(index_dir)):
         t0 = time.perf_counter()
@@ -293,11 +318,11 @@ def sync(
         if (
             rebuild or manifest is None or manifest.get("max_tokens") != max_tokens or manifest.get("format") != FORMAT
         ):  # an older layout of ours: rebuilt (the cache keeps it cheap)
-            if (index_dir / "chroma").exists():
-                client = _client(index_dir)
+            if (index_dir / "chroma").exists() or server is not None:
+                client = _client(index_dir, server)
                 for name in (COLLECTION, FAQ_COLLECTION, SENTENCE_COLLECTION, LEAD_COLLECTION):
                     try:
-                        client.delete_collection(name)
+                        client.delete_collection(server.name(name) if server else name)
                     except Exception:  # noqa: BLE001 - absent collection: nothing to drop
                         pass
             (index_dir / "manifest.json").unlink(missing_ok=True)
@@ -351,10 +376,10 @@ def sync(
                 leave=False,
             )
         lc = _LCEmbeddings(cache, bar)
-        store = _chroma(index_dir, lc, COLLECTION)
-        faq_store = _chroma(index_dir, lc, FAQ_COLLECTION)
-        lead_store = _chroma(index_dir, lc, LEAD_COLLECTION)
-        sent_store = _chroma(index_dir, lc, SENTENCE_COLLECTION)
+        store = _chroma(index_dir, lc, COLLECTION, server)
+        faq_store = _chroma(index_dir, lc, FAQ_COLLECTION, server)
+        lead_store = _chroma(index_dir, lc, LEAD_COLLECTION, server)
+        sent_store = _chroma(index_dir, lc, SENTENCE_COLLECTION, server)
         te = time.perf_counter()
         misses0 = cache.misses
         if to_delete:
@@ -424,6 +449,7 @@ def sync(
                 "files": new_files,
                 "chunks": report.chunks_total,
                 "snapshot": gen,
+                "chroma": f"http://{server.host}:{server.port} ({server.prefix}-*)" if server else "index folder",
             },
         )
         _drop_other_generations(index_dir, gen)

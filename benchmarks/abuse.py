@@ -15,7 +15,7 @@ contacted. Rows:
  5. made-up X-Forwarded-For values, server as configured by default;
  6. the rate limiter after 30,000 distinct clients: time per check and memory (in process);
  7. a lone surrogate in the question;
- 8. (a new index in a running server: not part of this step; printed as such);
+ 8. a file added and `python -m bot ingest` run in another process: how soon the running server answers from it;
  9. a 100 MB body: status, time to the answer, server RSS before and after;
 10. who may frame /chat/;
 11. 200 concurrent clients (one asyncio process, raw HTTP/1.1 keep-alive, little CPU), unique questions:
@@ -230,6 +230,44 @@ def row7(url: str) -> dict:
     return {"status": r.status_code, "body": r.text[:160]}
 
 
+def row8(base: dict) -> dict:
+    """A copy of the shipped corpus in a temporary folder, served; a file added and `python -m bot ingest` run
+    in another process: seconds from the ingest's end until the server answers from the new file."""
+    import shutil
+    import subprocess
+    import sys
+    import tempfile
+
+    tmp = Path(tempfile.mkdtemp(prefix="bot-abuse-row8-"))
+    try:
+        shutil.copytree(SHIPPED_CORPUS, tmp / "corpus")
+        env = {**base, "BOT_CORPUS_DIR": str(tmp / "corpus"), "BOT_INDEX_DIR": str(tmp / "index")}
+        with bot_server(env, timeout=300) as (url, proc):
+            before = httpx.get(url + "/api/health").json()
+            (tmp / "corpus" / "cards.md").write_text(
+                "# Library cards\n\n## How much does a library card cost?\n\nA library card costs 12 euros a year.\n",
+                encoding="utf-8",
+            )
+            t = time.perf_counter()
+            r = subprocess.run([sys.executable, "-m", "bot", "ingest"], cwd=ROOT, env={**__import__("os").environ, **env},
+                               capture_output=True, text=True, timeout=600)  # fmt: skip
+            ingest_s = time.perf_counter() - t
+            t = time.perf_counter()
+            seen = None
+            while time.perf_counter() - t < 30:
+                d = httpx.post(url + "/api/ask", json={"question": "How much does a library card cost?"}).json()
+                if any(c.get("source") == "cards.md" for c in d.get("citations", [])):
+                    seen = time.perf_counter() - t
+                    break
+                time.sleep(0.1)
+            after = httpx.get(url + "/api/health").json()
+        return {"ingest_rc": r.returncode, "ingest_s": round(ingest_s, 1),
+                "answered_from_new_file_after_s": round(seen, 2) if seen is not None else None,
+                "documents_before_after": [before["documents"], after["documents"]]}  # fmt: skip
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def row9(url: str, proc) -> dict:
     import socket
 
@@ -371,7 +409,8 @@ def main() -> None:
     print(f"-- 11c answered/s with 2 answer processes / 1: {ratio:.2f}x (target >= 1.5x)")
     res["6 limiter after 30,000 clients (in process)"] = row6()
     print(f"-- 6 limiter: {json.dumps(res['6 limiter after 30,000 clients (in process)'])}")
-    res["8 new index in a running server"] = "not in this step: a running server keeps its index until restarted"
+    res["8 new index in a running server"] = row8(base)
+    print(f"-- 8 new index in a running server: {json.dumps(res['8 new index in a running server'])}")
     end = machine()
     print("   " + machine_line("start", start))
     print("   " + machine_line("end", end))

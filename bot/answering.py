@@ -300,6 +300,13 @@ def load_weights() -> dict:
         return json.load(f)
 
 
+def _fold(word: str) -> str:
+    """Lower case without accents: "Küçükdeveci" -> "kucukdeveci"."""
+    import unicodedata
+
+    return "".join(c for c in unicodedata.normalize("NFKD", word.lower()) if not unicodedata.combining(c))
+
+
 def _sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, x))))
 
@@ -349,16 +356,25 @@ class Reader:
         return out
 
     def known(self, word: str) -> bool:
-        """The word, or a close spelling of it, is in the index."""
+        """The word, or a close spelling of it, is in the index: accents aside ("Kucukdeveci" is "Küçükdeveci"),
+        a possessive aside ("Celeron's"), and a typo aside, also in its first letters ("Hatmanis", "Dusquesne"):
+        people misspell the names they ask about."""
         postings = self.bm25.postings
+        word = re.sub(r"['’]s$", "", word)
         if word in postings or any(stem(word, lang) in postings for lang in self.index.langs):
             return True
         if self._vocab_by_prefix is None:
             self._vocab_by_prefix = {}
             for t in postings:
-                self._vocab_by_prefix.setdefault(t[:3], []).append(t)
-        near = self._vocab_by_prefix.get(word[:3], [])
-        return any(difflib.SequenceMatcher(None, word, t).ratio() >= 0.8 for t in near if abs(len(t) - len(word)) <= 3)
+                self._vocab_by_prefix.setdefault(_fold(t)[:3], []).append(_fold(t))
+        w = _fold(word)
+        for t in self._vocab_by_prefix.get(w[:3], []):
+            if abs(len(t) - len(w)) > 3:
+                continue
+            m = difflib.SequenceMatcher(None, w, t)
+            if m.real_quick_ratio() >= 0.8 and m.quick_ratio() >= 0.8 and m.ratio() >= 0.8:
+                return True
+        return False
 
     def question(self, text: str) -> QuestionInfo:
         return QuestionInfo(text, self.bm25.idf, self.index.query_lang(text))

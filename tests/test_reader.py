@@ -78,3 +78,11 @@ def test_the_answer_modules_do_not_import_the_engine():
         for node in ast.walk(tree):
             if isinstance(node, ast.ImportFrom):
                 assert node.module not in {"engine", "bot.engine"}, f"bot/{name}.py imports the engine"
+
+
+def test_names_are_known_with_or_without_accents_possessives_and_small_typos(shipped_bot):
+    r = shipped_bot.reader
+    assert r.unknown_names("What did Zelensky's team propose?", "en") == []  # a possessive
+    assert r.unknown_names("What did Zelenskyy say?", "en") == []  # a spelling a little different
+    assert r.unknown_names("What did Zélensky say?", "en") == []  # an accent the article does not write
+    assert r.unknown_names("What did Putin say about the talks?", "en") == ["Putin"]  # the article never names him

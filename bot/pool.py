@@ -30,6 +30,24 @@ def _init(settings_json: str, threads: int) -> None:
 
     s = Settings.model_validate_json(settings_json)
     _LIVE = LiveBot(Bot.from_settings(s, build=False), s.index_poll_s).start()
+    _exit_with_parent()
+
+
+def _exit_with_parent() -> None:
+    """An answer process ends when the web process is gone (even SIGKILLed): no orphans holding an index."""
+    import os
+    import threading
+    import time
+
+    parent = os.getppid()
+
+    def watch():
+        while True:
+            time.sleep(1.0)
+            if os.getppid() != parent:
+                os._exit(0)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def _answer(question: str, history) -> dict:

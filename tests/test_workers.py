@@ -97,3 +97,30 @@ def test_the_shared_limiter_counts_across_processes(tmp_path):
     # half-way through, half of them do: 5 more fit, the 6th waits until more has slid out
     assert [w.check("c", now=t + 30) == 0 for _ in range(6)] == [True] * 5 + [False]
     assert 0 < w.check("c", now=t + 30) <= 30
+
+
+def test_answer_processes_end_when_the_web_process_is_killed(tmp_path):
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "bees.md").write_text(DOC, encoding="utf-8")
+    code = (
+        "import sys, time; sys.path.insert(0, {root!r}); from bot.settings import load_settings; "
+        "from bot.pool import AnswerPool; "
+        "s = load_settings(corpus_dir={c!r}, index_dir={i!r}, cache_dir={k!r}); "
+        "from bot.engine import ingest; ingest(s); p = AnswerPool(s, 2); print(*p.pids, flush=True); time.sleep(600)"
+    ).format(root=str(ROOT), c=str(tmp_path / "corpus"), i=str(tmp_path / "index"), k=str(CACHE_DIR))
+    web = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    pids = [int(x) for x in web.stdout.readline().split()]
+    assert len(pids) == 2 and all(os.path.exists(f"/proc/{p}") for p in pids)
+    web.kill()
+    web.wait(10)
+    deadline = time.monotonic() + 10
+
+    def alive(pid: int) -> bool:
+        try:
+            return "zombie" not in open(f"/proc/{pid}/status").read()
+        except OSError:
+            return False
+
+    while any(alive(p) for p in pids):
+        assert time.monotonic() < deadline, "answer processes outlived the web process"
+        time.sleep(0.2)

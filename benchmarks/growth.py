@@ -78,7 +78,7 @@ def du_mb(path: Path) -> float:
 
 
 ANSWER_RUN = r"""
-import json, sys, time, resource
+import json, sys, time
 sys.path.insert(0, sys.argv[1]); sys.path.insert(0, sys.argv[1] + "/benchmarks")
 import bot
 from growth import HashEmbedder
@@ -95,8 +95,9 @@ for q in qs[:10]:
 lat = []
 for q in qs[10:]:
     t = time.perf_counter(); b.answer(q); lat.append(time.perf_counter() - t)
-rss = int(open("/proc/self/status").read().split("VmRSS:")[1].split()[0]) / 1024
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+status = open("/proc/self/status").read()
+rss = int(status.split("VmRSS:")[1].split()[0]) / 1024
+peak = int(status.split("VmHWM:")[1].split()[0]) / 1024  # not ru_maxrss: Linux carries it over exec
 lat.sort()
 print(json.dumps({"load_s": round(load_s, 2), "p50_ms": round(lat[len(lat) // 2] * 1000, 1),
                   "p95_ms": round(lat[int(len(lat) * 0.95)] * 1000, 1), "rss_mb": round(rss), "peak_rss_mb": round(peak)}))

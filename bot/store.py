@@ -27,6 +27,8 @@ from .keyword import BM25
 log = logging.getLogger(__name__)
 
 FORMAT = 5  # 5: snapshot files named by generation, the manifest naming the one to read; 4: FAQ entries, languages
+BATCH = 5000  # ids per Chroma delete / $in filter
+PAGE = 10000  # items per Chroma get
 SNAPSHOT_FILES = ("snapshot.json", "vectors.npy", "faq_vectors.npy", "sentence_vectors.npy", "lead_vectors.npy")
 
 
@@ -382,13 +384,14 @@ def sync(
         sent_store = _chroma(index_dir, lc, SENTENCE_COLLECTION, server)
         te = time.perf_counter()
         misses0 = cache.misses
-        if to_delete:
-            store.delete(ids=to_delete)
-            faq_store.delete(ids=to_delete)
-            lead_store.delete(ids=to_delete)
-            old_sent = sent_store.get(where={"chunk": {"$in": to_delete}}, include=[])["ids"]
-            if old_sent:
-                sent_store.delete(ids=old_sent)
+        for k in range(0, len(to_delete), BATCH):  # in batches: SQLite caps the variables of one statement
+            part = to_delete[k : k + BATCH]
+            store.delete(ids=part)
+            faq_store.delete(ids=part)
+            lead_store.delete(ids=part)
+            old_sent = sent_store.get(where={"chunk": {"$in": part}}, include=[])["ids"]
+            for j in range(0, len(old_sent), BATCH):
+                sent_store.delete(ids=old_sent[j : j + BATCH])
         batch = 64
         for i in range(0, len(to_add), batch):
             part = to_add[i : i + batch]
@@ -469,17 +472,31 @@ def _sweep_orphans(keep_ids: set[str], store, faq_store, lead_store, sent_store)
     """Drop from Chroma what no file of the manifest owns: what an ingest killed part-way had added for files
     that have changed again since. The next ingest converges on the corpus whatever happened before."""
     for st in (store, faq_store, lead_store):
-        extra = [i for i in st.get(include=[])["ids"] if i not in keep_ids]
-        for k in range(0, len(extra), 5000):
-            st.delete(ids=extra[k : k + 5000])
-    extra = [i for i in sent_store.get(include=[])["ids"] if i.rsplit(":", 1)[0] not in keep_ids]
-    for k in range(0, len(extra), 5000):
-        sent_store.delete(ids=extra[k : k + 5000])
+        extra = [i for i in _get_all(st, [])["ids"] if i not in keep_ids]
+        for k in range(0, len(extra), BATCH):
+            st.delete(ids=extra[k : k + BATCH])
+    extra = [i for i in _get_all(sent_store, [])["ids"] if i.rsplit(":", 1)[0] not in keep_ids]
+    for k in range(0, len(extra), BATCH):
+        sent_store.delete(ids=extra[k : k + BATCH])
+
+
+def _get_all(store, include: list[str]) -> dict:
+    """A whole collection, page by page: one `get` of 100k items fails in Chroma ("too many SQL variables")."""
+    out: dict[str, list] = {"ids": [], **{k: [] for k in include}}
+    offset = 0
+    while True:
+        page = store.get(include=include, limit=PAGE, offset=offset)
+        out["ids"].extend(page["ids"])
+        for k in include:
+            out[k].extend(page[k] if page[k] is not None else [])
+        if len(page["ids"]) < PAGE:
+            return out
+        offset += PAGE
 
 
 def _write_snapshot(index_dir: Path, store, faq_store, sent_store, lead_store, order: list[str], gen: str) -> None:
     """Export the Chroma collections (the store of record) to the fast read-only snapshot, generation `gen`."""
-    got = store.get(include=["embeddings", "metadatas"])
+    got = _get_all(store, ["embeddings", "metadatas"])
     by_id = {i: (m, e) for i, m, e in zip(got["ids"], got["metadatas"], got["embeddings"])}
     missing = [i for i in order if i not in by_id]
     if missing:
@@ -488,19 +505,19 @@ def _write_snapshot(index_dir: Path, store, faq_store, sent_store, lead_store, o
     dim = len(by_id[order[0]][1]) if order else 0
     vectors = np.array([by_id[i][1] for i in order], dtype=np.float32).reshape(len(order), dim)
     row = {i: n for n, i in enumerate(order)}
-    fgot = faq_store.get(include=["embeddings"])
+    fgot = _get_all(faq_store, ["embeddings"])
     pairs = [(row[i], e) for i, e in zip(fgot["ids"], fgot["embeddings"]) if i in row]
     pairs.sort(key=lambda p: p[0])
     faq_rows = [r for r, _ in pairs]
     faq_vectors = np.array([e for _, e in pairs], dtype=np.float32).reshape(len(pairs), dim)
-    lgot = lead_store.get(include=["embeddings"])
+    lgot = _get_all(lead_store, ["embeddings"])
     lvec = dict(zip(lgot["ids"], lgot["embeddings"]))
     faq_ids = [order[r] for r in faq_rows]
     if any(i not in lvec for i in faq_ids):
         raise RuntimeError("Chroma is missing FAQ lead vectors; run `python -m bot ingest --rebuild`.")
     lead_vectors = np.array([lvec[i] for i in faq_ids], dtype=np.float32).reshape(len(faq_ids), dim)
     _write_npy(snapshot_path(index_dir, "lead_vectors.npy", gen), lead_vectors)
-    sgot = sent_store.get(include=["embeddings"])
+    sgot = _get_all(sent_store, ["embeddings"])
     svec = dict(zip(sgot["ids"], sgot["embeddings"]))
     sids = [f"{c['id']}:{i}" for c in chunks for i in range(len(c["sentences"]))]
     if any(s not in svec for s in sids):

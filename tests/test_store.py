@@ -275,3 +275,21 @@ def test_two_ingests_at_once_leave_one_consistent_index(tiny):
     want = {src: [c.id for c in cs] for src, cs in expected_chunks(tiny).items()}
     assert manifest_ids(tiny.index_dir) == want
     assert chroma_ids(tiny.index_dir) == (len(all_ids(want)), all_ids(want))
+
+
+def test_collections_are_read_and_changed_page_by_page(tiny, monkeypatch):
+    """A 100k-chunk index failed in one Chroma get ("too many SQL variables", benchmarks/growth.py): every read
+    of a whole collection goes by pages, every delete by batches. Pages of 3 here, on the tiny corpus."""
+    import bot.store as store_mod
+
+    ingest(tiny)
+    whole = Index.load(tiny.index_dir, manifest(tiny.index_dir)["embedder"])
+    monkeypatch.setattr(store_mod, "PAGE", 3)
+    monkeypatch.setattr(store_mod, "BATCH", 2)
+    (tiny.corpus_dir / "bees.txt").unlink()  # deletes in batches, then the snapshot read back in pages
+    ingest(tiny, rebuild=False)
+    paged = Index.load(tiny.index_dir, manifest(tiny.index_dir)["embedder"])
+    assert [c.id for c in paged.chunks] == [c.id for c in whole.chunks if c.source != "bees.txt"]
+    keep = [i for i, c in enumerate(whole.chunks) if c.source != "bees.txt"]
+    assert np.allclose(paged.vectors, whole.vectors[keep])
+    assert chroma_ids(tiny.index_dir)[1] == {c.id for c in paged.chunks}

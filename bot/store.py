@@ -482,16 +482,23 @@ def _sweep_orphans(keep_ids: set[str], store, faq_store, lead_store, sent_store)
 
 def _get_all(store, include: list[str]) -> dict:
     """A whole collection, page by page: one `get` of 100k items fails in Chroma ("too many SQL variables")."""
-    out: dict[str, list] = {"ids": [], **{k: [] for k in include}}
+    out: dict = {"ids": [], **{k: [] for k in include}}
     offset = 0
     while True:
         page = store.get(include=include, limit=PAGE, offset=offset)
         out["ids"].extend(page["ids"])
         for k in include:
-            out[k].extend(page[k] if page[k] is not None else [])
+            got = page[k] if page[k] is not None else []
+            if k == "embeddings":  # float32 blocks: as Python lists, 500k vectors would take gigabytes
+                got = [np.asarray(got, dtype=np.float32).reshape(len(page["ids"]), -1)] if len(page["ids"]) else []
+            out[k].extend(got)
         if len(page["ids"]) < PAGE:
-            return out
+            break
         offset += PAGE
+    if "embeddings" in include:
+        blocks = out["embeddings"]
+        out["embeddings"] = np.concatenate(blocks) if blocks else np.zeros((0, 0), dtype=np.float32)
+    return out
 
 
 def _write_snapshot(index_dir: Path, store, faq_store, sent_store, lead_store, order: list[str], gen: str) -> None:

@@ -194,10 +194,12 @@ class Index:
         try:
             data = json.loads(snapshot_path(path, "snapshot.json", gen).read_text(encoding="utf-8"))
             chunks = [Chunk.from_dict(c) for c in data["chunks"]]
-            vectors = np.load(snapshot_path(path, "vectors.npy", gen))
-            faq = np.load(snapshot_path(path, "faq_vectors.npy", gen))
-            sent = np.load(snapshot_path(path, "sentence_vectors.npy", gen))
-            lead = np.load(snapshot_path(path, "lead_vectors.npy", gen))
+            # memory-mapped, read-only: the processes of one host (--workers N, several servers) share one copy
+            # of the vectors in the page cache instead of each holding its own
+            vectors = np.load(snapshot_path(path, "vectors.npy", gen), mmap_mode="r")
+            faq = np.load(snapshot_path(path, "faq_vectors.npy", gen), mmap_mode="r")
+            sent = np.load(snapshot_path(path, "sentence_vectors.npy", gen), mmap_mode="r")
+            lead = np.load(snapshot_path(path, "lead_vectors.npy", gen), mmap_mode="r")
             bm25 = BM25.from_json(data["bm25"])
         except (OSError, ValueError, KeyError, TypeError, EOFError) as e:
             raise IndexMismatch(

@@ -58,6 +58,25 @@ def header(title: str) -> dict:
     return m
 
 
+def rss_mb(pid: int) -> float:
+    """A process's resident memory now, in MB (Linux /proc)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def distinct_questions() -> list[str]:
+    """Our own questions on the shipped article, then the squad2 pack's (when it is there), each once: load
+    runs that must not be answered from a cache."""
+    own = [json.loads(x)["question"] for x in SHIPPED_QUESTIONS.read_text(encoding="utf-8").splitlines() if x.strip()]
+    squad_file = DEFAULT_BENCH / "questions.jsonl"
+    squad = (
+        [json.loads(x)["question"].strip() for x in squad_file.read_text().splitlines()] if squad_file.exists() else []
+    )
+    return list(dict.fromkeys(own + squad))
+
+
 def stats_ms(xs_seconds) -> dict:
     """n, p50, p95, min, max, mean in milliseconds (input in seconds)."""
     xs = np.asarray(list(xs_seconds), dtype=np.float64) * 1000.0

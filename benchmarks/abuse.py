@@ -38,36 +38,20 @@ import httpx
 
 from _common import (
     CACHE_DIR,
-    DEFAULT_BENCH,
     ROOT,
     SHIPPED_CORPUS,
     SHIPPED_INDEX,
     bot_server,
+    distinct_questions,
     header,
     machine,
     machine_line,
+    rss_mb,
 )
-
-
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def cjk(n: int, rng: random.Random) -> str:
     return "".join(chr(rng.randint(0x4E00, 0x9FFF)) for _ in range(n))
-
-
-def pool_of_questions() -> list[str]:
-    own = [json.loads(x)["question"] for x in (ROOT / "eval" / "articles" / "questions.jsonl").read_text().splitlines()]
-    squad = []
-    if (DEFAULT_BENCH / "questions.jsonl").exists():
-        squad = [
-            json.loads(x)["question"].strip() for x in (DEFAULT_BENCH / "questions.jsonl").read_text().splitlines()
-        ]
-    return list(dict.fromkeys(own + squad))
 
 
 def as_client(ip: str) -> dict:
@@ -342,7 +326,7 @@ async def _client(url: str, ip: str, questions, stop: float, out: dict) -> None:
 
 
 def row11(url: str, clients: int, seconds: float) -> dict:
-    pool = pool_of_questions()
+    pool = distinct_questions()
     cursor = [0]
 
     def next_q():

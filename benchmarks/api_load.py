@@ -23,8 +23,6 @@ import httpx
 
 from _common import (
     CACHE_DIR,
-    DEFAULT_BENCH,
-    ROOT,
     SHIPPED_CORPUS,
     SHIPPED_INDEX,
     bot_server,
@@ -32,21 +30,7 @@ from _common import (
     machine,
     machine_line,
 )
-from _common import stats_ms
-
-
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
-def questions(n: int) -> list[str]:
-    own = [json.loads(x)["question"] for x in (ROOT / "eval" / "articles" / "questions.jsonl").read_text().splitlines()]
-    squad = [json.loads(x)["question"].strip() for x in (DEFAULT_BENCH / "questions.jsonl").read_text().splitlines()]
-    out = list(dict.fromkeys(own + squad))
-    return out[:n]
+from _common import distinct_questions, rss_mb, stats_ms
 
 
 def main() -> None:
@@ -69,7 +53,7 @@ def main() -> None:
         "BOT_DATA_DIR": str(CACHE_DIR / "bench-data"),
     }
     with bot_server(env) as (url, proc):
-        pool = questions(200_000)
+        pool = distinct_questions()
         lock = threading.Lock()
         cursor = [0]
 

@@ -575,7 +575,7 @@ def entry_answer(
     if not whole:
         blocks.append(f"(Part of the answer to “{entry.question}”: the rest is in {entry.link}.)")
     also = []
-    for e, p_also in getattr(match, "also", []):
+    for e, p_also in match.also:
         # another page answers (nearly) the same question: its opening, and where the rest is
         title = index.chunks[e.rows[0]].title or e.source
         blocks.append(f"Also on {title}, “{e.question}”:")
@@ -583,7 +583,7 @@ def entry_answer(
         if not w:
             blocks.append(f"(The rest is in {e.link}.)")
         also.append({"id": e.id, "question": e.question, "source": e.source, "anchor": e.anchor, "whole": w})
-    rows = entry.rows + [r for e, _ in getattr(match, "also", []) for r in e.rows]
+    rows = entry.rows + [r for e, _ in match.also for r in e.rows]
     found = {h.row for h in hits}  # what retrieval ranked, then any part of the entries it did not
     retrieved = hits + [
         Hit(r, index.chunks[r], 0.0, 0.0, 0.0, match.features["question"]) for r in rows if r not in found

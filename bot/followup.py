@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from .errors import BadQuestion
-from .text import STOPWORDS
+from .text import STOPWORDS, has_lone_surrogate
 
 _TOKEN = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ0-9][\w’'\-]*")
 _WH = frozenset(
@@ -166,23 +166,13 @@ def rewrite(question: str, previous: str) -> str:
     return _PRONOUN.sub(sub, question)
 
 
-def _lone_surrogate(value) -> bool:
-    if isinstance(value, str):
-        return any("\ud800" <= ch <= "\udfff" for ch in value)
-    if isinstance(value, dict):
-        return any(_lone_surrogate(v) for v in value.values())
-    if isinstance(value, (list, tuple)):
-        return any(_lone_surrogate(v) for v in value)
-    return False
-
-
 def last_user_turn(history) -> str:
     """The previous user question from [[user, bot], ...] or [{"role", "content"}, ...] history."""
     if history is None:
         return ""
     if not isinstance(history, (list, tuple)):
         raise BadQuestion("history must be a list of [question, answer] pairs (or role/content messages).")
-    if _lone_surrogate(history):
+    if has_lone_surrogate(history):
         raise BadQuestion("history has invalid text (a lone UTF-16 surrogate); send valid Unicode.")
     for turn in reversed(history):
         if isinstance(turn, dict):

@@ -30,6 +30,8 @@ from collections import OrderedDict, deque
 from collections.abc import Callable
 from pathlib import Path
 
+from .text import has_lone_surrogate
+
 SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 BODY_METHODS = {"POST", "PUT", "PATCH"}
 
@@ -127,8 +129,9 @@ class SharedRateLimiter:
 
 
 def make_limiter(storage: str, data_dir, bucket: str, limit: int, window: float):
-    """'memory' (one process), 'sqlite' (every worker on this host: data_dir/ratelimit.sqlite)."""
-    if storage == "memory":
+    """'memory' (this process; 'auto' too: one web process holds the counts, also with --workers N),
+    'sqlite' (every server process on this host: data_dir/ratelimit.sqlite)."""
+    if storage in ("memory", "auto"):
         return RateLimiter(limit, window)
     if storage == "sqlite":
         return SharedRateLimiter(Path(data_dir) / "ratelimit.sqlite", bucket, limit, window)
@@ -167,10 +170,6 @@ class InFlight:
     def capacity(self) -> int:
         return int(max(self.floor, min(self.ceiling, self.target_s * self.throughput())))
 
-    @property
-    def total(self) -> int:
-        return self._total
-
     def enter(self, client: str) -> str | None:
         """None when admitted (call leave() after); else "client" (it has one in flight) or "full"."""
         with self._lock:
@@ -201,6 +200,13 @@ class InFlight:
 
 BUSY_CLIENT = "You already have a question being answered; ask the next one when it is done."
 BUSY_SERVER = "The server is busy; please ask again in a moment."
+REFUSED = {"client": BUSY_CLIENT, "full": BUSY_SERVER}  # what InFlight.enter's refusals say
+
+
+def client_host(request) -> str:
+    """The client of a Starlette or Gradio request: its peer address, as the guard resolved it."""
+    client = getattr(request, "client", None) if request is not None else None
+    return client.host if client else "unknown"
 
 
 def parse_networks(items) -> list:
@@ -235,20 +241,6 @@ def client_address(peer: str | None, forwarded_for: str | None, trusted) -> str:
             except ValueError:
                 return peer  # a made-up value from the client side: not an address; count it as the proxy's
     return chain[0] if chain else peer
-
-
-def _lone_surrogate(value) -> bool:
-    if isinstance(value, str):
-        return any("\ud800" <= ch <= "\udfff" for ch in value)
-    if isinstance(value, dict):
-        return any(_lone_surrogate(k) or _lone_surrogate(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_lone_surrogate(v) for v in value)
-    return False
-
-
-def has_lone_surrogate(text: str) -> bool:
-    return _lone_surrogate(text)
 
 
 async def send_error(send, status: int, message: str, headers: dict[str, str] | None = None) -> None:
@@ -383,7 +375,7 @@ def _error_shape(raw: bytes) -> bytes:
 
 def _json_has_lone_surrogate(body: bytes) -> bool:
     try:
-        return _lone_surrogate(json.loads(body))
+        return has_lone_surrogate(json.loads(body))
     except ValueError:
         return False
 

@@ -23,7 +23,6 @@ class LiveBot:
     def __init__(self, bot, poll_s: float = 2.0):
         self._bot = bot
         self.poll_s = poll_s
-        self.loaded = 0  # how many new versions were swapped in
         self.last_error: str | None = None
         self._seen = self._stamp()
         self._stop = threading.Event()
@@ -61,7 +60,6 @@ class LiveBot:
             return False
         self._seen = stamp
         self._bot = new
-        self.loaded += 1
         self.last_error = None
         log.info("index version %s loaded (%d chunks), was %s", index.version, len(index.chunks), old.index.version)
         return True

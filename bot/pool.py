@@ -88,5 +88,24 @@ class AnswerPool:
     def executor(self) -> ProcessPoolExecutor:
         return self._ex
 
+    @staticmethod
+    def takes(bot) -> bool:
+        """Quoted answers go to the answer processes; a language model's stay here (they stream its words)."""
+        return bot.llm is None
+
+    def answer(self, question: str, history=None) -> dict:
+        """The answer (Answer.to_dict()) from one of the answer processes; BotError as raised there."""
+        return self._without_pid(self._ex.submit(_answer, question, history).result())
+
+    async def answer_async(self, question: str, history=None) -> dict:
+        import asyncio
+
+        return self._without_pid(await asyncio.wrap_future(self._ex.submit(_answer, question, history)))
+
+    @staticmethod
+    def _without_pid(d: dict) -> dict:
+        d.pop("_worker", None)
+        return d
+
     def shutdown(self) -> None:
         self._ex.shutdown(wait=False, cancel_futures=True)

@@ -30,8 +30,7 @@ from .followup import last_user_turn
 from .text import pieces
 from .errors import BotError
 from .live import LiveBot
-from .pool import _answer as pool_answer
-from .guard import BUSY_CLIENT, BUSY_SERVER, Guard, InFlight, gradio_classifier, make_limiter, parse_networks
+from .guard import REFUSED, Guard, InFlight, client_host, gradio_classifier, make_limiter, parse_networks
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parent / "static"
@@ -140,10 +139,6 @@ class FeedbackStore:
             self._db.execute("DELETE FROM feedback WHERE id <= ?", (row - self.max_rows,))
             return row
 
-    def count(self) -> int:
-        with self._lock:
-            return int(self._db.execute("SELECT COUNT(*) FROM feedback").fetchone()[0])
-
 
 def _shaped(d: dict) -> dict:
     """An answer as AnswerOut documents it, every optional field present (null when absent), without
@@ -151,10 +146,6 @@ def _shaped(d: dict) -> dict:
     for k in AnswerOut.model_fields:
         d.setdefault(k, None)
     return d
-
-
-def _client(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
 
 
 def _sse(event: str, data) -> bytes:
@@ -184,10 +175,7 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
         version=__version__,
         description="Answers from the articles, with the verbatim sentence each claim came from.",
     )
-    storage = settings.rate_limit_storage
-    if storage == "auto":
-        storage = "memory"  # one web process holds the counts, also with --workers N (bot/pool.py)
-    w, d = settings.rate_window_s, settings.data_dir
+    storage, w, d = settings.rate_limit_storage, settings.rate_window_s, settings.data_dir
     questions = make_limiter(storage, d, "questions", settings.rate_limit, w)
     posts = make_limiter(storage, d, "posts", settings.post_limit, w)
     feedback_limit = make_limiter(storage, d, "feedback", settings.feedback_limit, w)
@@ -243,14 +231,12 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
 
     def admit(request: Request) -> tuple[str, JSONResponse | None]:
         """One question in flight per client, and none past what the server can answer in time."""
-        client = _client(request)
+        client = client_host(request)
         refused = inflight.enter(client)
-        if refused == "client":
-            return client, JSONResponse({"error": BUSY_CLIENT}, status_code=429, headers={"Retry-After": "1"})
-        if refused == "full":
-            wait = str(inflight.retry_after())
-            return client, JSONResponse({"error": BUSY_SERVER}, status_code=503, headers={"Retry-After": wait})
-        return client, None
+        if refused is None:
+            return client, None
+        status, wait = (429, "1") if refused == "client" else (503, str(inflight.retry_after()))
+        return client, JSONResponse({"error": REFUSED[refused]}, status_code=status, headers={"Retry-After": wait})
 
     errors = {400: {"model": ErrorOut}, 422: {"model": ErrorOut}, 429: {"model": ErrorOut}}
 
@@ -261,12 +247,8 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
             return refused
         t0 = time.perf_counter()
         try:
-            if procs is not None and live.bot.llm is None:  # the CPU work in one of the answer processes
-                d = await asyncio.get_running_loop().run_in_executor(
-                    procs.executor, pool_answer, req.question, req.history
-                )
-                d.pop("_worker", None)
-                return JSONResponse(_shaped(d))
+            if procs is not None and procs.takes(live.bot):  # the CPU work in one of the answer processes
+                return JSONResponse(_shaped(await procs.answer_async(req.question, req.history)))
             a = await asyncio.get_running_loop().run_in_executor(
                 answer_pool, live.bot.answer, req.question, req.history
             )
@@ -306,11 +288,8 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
             streamed, a = False, None
             t0 = time.perf_counter()
             try:  # a model's text is forwarded as it arrives; the final answer (checked citations) comes last
-                if procs is not None and current.llm is None:  # quoted: computed in an answer process
-                    d = await asyncio.get_running_loop().run_in_executor(
-                        procs.executor, pool_answer, req.question, req.history
-                    )
-                    d.pop("_worker", None)
+                if procs is not None and procs.takes(current):  # quoted: computed in an answer process
+                    d = await procs.answer_async(req.question, req.history)
                     for piece in pieces(d["answer"]):
                         yield _sse("delta", {"text": piece})
                     yield _sse("done", d)

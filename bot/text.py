@@ -156,3 +156,18 @@ INSTRUCTION = re.compile(
     r"|\bignoriere\b.{0,40}\banweisungen\b|\bignore[sz]?\b.{0,40}\binstructions\b",
     re.IGNORECASE,
 )
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def has_lone_surrogate(value) -> bool:
+    """Text (or JSON-like data: dict keys and values, lists, tuples) holding a lone UTF-16 surrogate, such as
+    JSON's "\\ud800" decodes to: no encoder downstream (the embedder's, SQLite's) can take it."""
+    if isinstance(value, str):
+        return _SURROGATE.search(value) is not None
+    if isinstance(value, dict):
+        return any(has_lone_surrogate(k) or has_lone_surrogate(v) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return any(has_lone_surrogate(v) for v in value)
+    return False

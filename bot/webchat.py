@@ -12,7 +12,6 @@ import os
 import time
 from collections import OrderedDict
 
-from .engine import Bot
 from .errors import BotError
 from .text import pieces
 
@@ -41,21 +40,14 @@ def sources_text(answer) -> str:
     return "\n\n".join(parts)
 
 
-class _Fixed:
-    def __init__(self, bot):
-        self.bot = bot
-
-
-def build_chat(live, feedback=None, inflight=None, procs=None):
+def build_chat(live, feedback, inflight, procs=None):
     """The Blocks. `inflight` (bot/guard.InFlight) is shared with the JSON API: one question in flight per
     client, and a busy server says so at once. (Rate limits and body caps for these routes: bot/guard.py.)
-    `live` is a bot/live.LiveBot (or a Bot): each answer is given by the index current when it was asked."""
+    `live` is a bot/live.LiveBot: each answer is given by the index current when it was asked; `procs` a
+    bot/pool.AnswerPool (--workers N) or None."""
     import gradio as gr
 
-    if isinstance(live, Bot):
-        live = _Fixed(live)
-
-    from .guard import BUSY_CLIENT, BUSY_SERVER
+    from .guard import REFUSED, client_host
 
     recent: OrderedDict[str, dict] = OrderedDict()  # shown answer -> what feedback stores with it
 
@@ -64,27 +56,25 @@ def build_chat(live, feedback=None, inflight=None, procs=None):
         return "", [*messages, {"role": "user", "content": esc(message)}], message
 
     def respond(raw: str, messages: list, pairs: list, request: gr.Request):
-        client = request.client.host if request is not None and request.client else "unknown"
-        refused = inflight.enter(client) if inflight is not None else None
+        client = client_host(request)
+        refused = inflight.enter(client)
         if refused is not None:
-            msg = BUSY_CLIENT if refused == "client" else BUSY_SERVER
-            yield [*messages, {"role": "assistant", "content": esc(msg)}], pairs
+            yield [*messages, {"role": "assistant", "content": esc(REFUSED[refused])}], pairs
             return
         t0 = time.perf_counter()
         try:
             yield from _respond(raw, messages, pairs)
         finally:
-            inflight is not None and inflight.leave(client, time.perf_counter() - t0)
+            inflight.leave(client, time.perf_counter() - t0)
 
     def _respond(raw: str, messages: list, pairs: list):
         try:
             shown, a = "", None
             bot = live.bot
-            if procs is not None and bot.llm is None:  # a quoted answer, computed in an answer process
+            if procs is not None and procs.takes(bot):  # a quoted answer, computed in an answer process
                 from .answering import Answer
-                from .pool import _answer
 
-                a = Answer.from_dict(procs.executor.submit(_answer, raw, pairs).result())
+                a = Answer.from_dict(procs.answer(raw, pairs))
             else:
                 for ev in bot.answer_stream(raw, pairs):  # a model's words as they arrive, then the checked answer
                     if isinstance(ev, str):
@@ -136,7 +126,7 @@ def build_chat(live, feedback=None, inflight=None, procs=None):
     def on_like(evt: gr.LikeData):
         value = evt.value[0] if isinstance(evt.value, list) and evt.value else evt.value
         info = recent.get(value if isinstance(value, str) else "", {})
-        if feedback is None or not info:
+        if not info:
             return
         from .server import FeedbackIn
 
@@ -151,23 +141,18 @@ def build_chat(live, feedback=None, inflight=None, procs=None):
 
     def chat(message: str, request: gr.Request) -> dict:
         """Answer one question; returns the same object as POST /api/ask."""
-        client = request.client.host if request is not None and request.client else "unknown"
-        refused = inflight.enter(client) if inflight is not None else None
+        client = client_host(request)
+        refused = inflight.enter(client)
         if refused is not None:
-            return {"error": BUSY_CLIENT if refused == "client" else BUSY_SERVER}
+            return {"error": REFUSED[refused]}
         t0 = time.perf_counter()
         try:
-            if procs is not None and live.bot.llm is None:
-                from .pool import _answer
-
-                d = procs.executor.submit(_answer, message, None).result()
-                d.pop("_worker", None)
-                return d
-            return live.bot.answer(message).to_dict()
+            bot = live.bot
+            return procs.answer(message) if procs is not None and procs.takes(bot) else bot.answer(message).to_dict()
         except BotError as e:
             return {"error": str(e)}
         finally:
-            inflight is not None and inflight.leave(client, time.perf_counter() - t0)
+            inflight.leave(client, time.perf_counter() - t0)
 
     with gr.Blocks(title="Ask the articles", analytics_enabled=False) as demo:
         gr.Markdown(

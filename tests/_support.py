@@ -51,6 +51,32 @@ def write_corpus(folder: Path, files: dict[str, str] = TINY) -> Path:
     return folder
 
 
+def small_index(root: Path, files: dict[str, str], **settings):
+    """`files` written under root/corpus and ingested into root/index (the session's embedding cache); the
+    Settings, with `settings` on top."""
+    from bot.engine import ingest
+    from bot.settings import load_settings
+
+    s = load_settings(
+        corpus_dir=write_corpus(Path(root) / "corpus", files),
+        index_dir=Path(root) / "index",
+        cache_dir=CACHE_DIR,
+        **settings,
+    )
+    ingest(s)
+    return s
+
+
+def ingest_in_another_process(settings, timeout: float = 600, **env: str) -> None:
+    """`python -m bot ingest` for these settings' corpus and index, in its own process (as a user runs it)."""
+    r = run_bot(
+        ["ingest"],
+        env=bot_env(BOT_CORPUS_DIR=settings.corpus_dir, BOT_INDEX_DIR=settings.index_dir, **env),
+        timeout=timeout,
+    )
+    assert r.returncode == 0, r.stderr[-2000:]
+
+
 def bot_env(**extra: str | os.PathLike) -> dict[str, str]:
     """Environment for a `python3 -m bot` subprocess: no BOT_/OPENAI_ settings leak in from outside."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "OPENAI_"))}

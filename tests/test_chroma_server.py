@@ -13,7 +13,7 @@ import uuid
 
 import httpx
 import pytest
-from _support import CACHE_DIR, ROOT
+from _support import CACHE_DIR, ROOT, bot_env, ingest_in_another_process, small_index
 from browser_support import free_port
 
 from bot.engine import Bot, ingest
@@ -60,11 +60,9 @@ def _server_ids(port: int, prefix: str) -> dict[str, set[str]]:
 
 def test_ingest_and_answer_with_the_collections_on_a_chroma_server(chroma_server, tmp_path):
     prefix = f"t{uuid.uuid4().hex[:8]}"
-    (tmp_path / "corpus").mkdir()
-    (tmp_path / "corpus" / "bees.md").write_text(DOC, encoding="utf-8")
-    s = load_settings(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index", cache_dir=CACHE_DIR,
-                      chroma_host="127.0.0.1", chroma_port=chroma_server, chroma_prefix=prefix)  # fmt: skip
-    ingest(s)
+    s = small_index(
+        tmp_path, {"bees.md": DOC}, chroma_host="127.0.0.1", chroma_port=chroma_server, chroma_prefix=prefix
+    )
     assert not (s.index_dir / "chroma").exists()  # the store of record is the server
     ids = _server_ids(chroma_server, prefix)
     bot = Bot.from_settings(s, build=False)
@@ -77,16 +75,15 @@ def test_ingest_and_answer_with_the_collections_on_a_chroma_server(chroma_server
         f"Section {i}\n\nRun {prefix}, paragraph {i}: the ferry number {i * 3} sails at {i % 12 + 1} o'clock." for i in range(80)
     )  # fmt: skip
     (s.corpus_dir / "town.txt").write_text(text, encoding="utf-8")
-    env = {**os.environ, "BOT_CORPUS_DIR": str(s.corpus_dir), "BOT_INDEX_DIR": str(s.index_dir), "BOT_CACHE_DIR": str(CACHE_DIR),
-           "BOT_CHROMA_HOST": "127.0.0.1", "BOT_CHROMA_PORT": str(chroma_server), "BOT_CHROMA_PREFIX": prefix}  # fmt: skip
+    server = {"BOT_CHROMA_HOST": "127.0.0.1", "BOT_CHROMA_PORT": str(chroma_server), "BOT_CHROMA_PREFIX": prefix}
+    env = bot_env(BOT_CORPUS_DIR=s.corpus_dir, BOT_INDEX_DIR=s.index_dir, **server)
     p = subprocess.Popen([sys.executable, "-m", "bot", "ingest"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
     time.sleep(4)
     killed = p.poll() is None
     if killed:
         p.send_signal(signal.SIGKILL)
     p.wait(30)
-    r = subprocess.run([sys.executable, "-m", "bot", "ingest"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)  # fmt: skip
-    assert r.returncode == 0, r.stderr[-2000:]
+    ingest_in_another_process(s, **server)
     bot = Bot.from_settings(s, build=False)
     ids = _server_ids(chroma_server, prefix)
     assert ids["chunks"] == {c.id for c in bot.index.chunks}

@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 
 import pytest
-from _support import bench_required
+from _support import bench_required, small_index
 
 from bot.corpus import read_document
 from bot.faqeval import LAYOUTS, evaluate_faq, render_layout, to_markdown
@@ -88,26 +88,18 @@ def test_all_nine_pages_where_other_agencies_compete():
 
 
 @pytest.fixture(scope="module")
-def two_sites_bot(tmp_path_factory, cache_dir):
-    from bot.engine import Bot, ingest
+def two_sites_bot(tmp_path_factory):
+    from bot.engine import Bot
 
-    root = tmp_path_factory.mktemp("two-sites")
-    (root / "corpus").mkdir()
-    (root / "corpus" / "city-library.md").write_text(
-        "# City library help\n\n## How do I renew a book?\n\nLog in to your account and press Renew next to the "
-        "book. Each book can be renewed three times.\n\n## Is there wifi in the library?\n\nYes. The network is "
-        "called Library-Guest and needs no password.\n",
-        encoding="utf-8",
-    )
-    (root / "corpus" / "university-library.md").write_text(
-        "# University library FAQ\n\n## How can I renew a book?\n\nBooks are renewed automatically for students "
-        "unless someone has reserved them. Staff renew at the loans desk.\n\n## Where can I print?\n\nPrinters "
-        "are on the second floor next to the group rooms.\n",
-        encoding="utf-8",
-    )
-    s = load_settings(corpus_dir=root / "corpus", index_dir=root / "index", cache_dir=cache_dir)
-    ingest(s)
-    return Bot.from_settings(s, build=False)
+    files = {
+        "city-library.md": "# City library help\n\n## How do I renew a book?\n\nLog in to your account and press Renew "
+        "next to the book. Each book can be renewed three times.\n\n## Is there wifi in the library?\n\nYes. The "
+        "network is called Library-Guest and needs no password.\n",
+        "university-library.md": "# University library FAQ\n\n## How can I renew a book?\n\nBooks are renewed "
+        "automatically for students unless someone has reserved them. Staff renew at the loans desk.\n\n## Where "
+        "can I print?\n\nPrinters are on the second floor next to the group rooms.\n",
+    }
+    return Bot.from_settings(small_index(tmp_path_factory.mktemp("two-sites"), files), build=False)
 
 
 def test_when_two_pages_answer_the_same_question_both_answers_are_given(two_sites_bot):

@@ -6,9 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from _support import small_index
 
 from bot.corpus import parse_html, parse_text
-from bot.engine import Bot, ingest
+from bot.engine import Bot
 from bot.faqeval import evaluate_faq
 from bot.lang import detect, is_question
 from bot.qtypes import question_type
@@ -93,18 +94,14 @@ def test_a_page_that_declares_english_but_is_german_is_read_as_german():
 
 
 @pytest.fixture(scope="module")
-def spanish_bot(tmp_path_factory, cache_dir):
-    root = tmp_path_factory.mktemp("es")
-    (root / "corpus").mkdir()
-    (root / "corpus" / "ayuda.md").write_text(
-        "# Ayuda\n\n## ¿Cuánto cuesta el carné de la biblioteca?\n\nEl carné anual cuesta 18 euros. Los niños no pagan.\n\n"
-        "## ¿Puedo renovar los préstamos?\n\nSí, puede renovar cada libro tres veces en su cuenta.\n\n"
-        "## ¿Hay wifi en la biblioteca?\n\nSí, la red se llama Biblioteca-Invitados y no tiene contraseña.\n",
-        encoding="utf-8",
-    )
-    s = load_settings(corpus_dir=root / "corpus", index_dir=root / "index", cache_dir=cache_dir)
-    ingest(s)
-    return Bot.from_settings(s, build=False)
+def spanish_bot(tmp_path_factory):
+    files = {
+        "ayuda.md": "# Ayuda\n\n## ¿Cuánto cuesta el carné de la biblioteca?\n\nEl carné anual cuesta 18 euros. Los "
+        "niños no pagan.\n\n## ¿Puedo renovar los préstamos?\n\nSí, puede renovar cada libro tres veces en su "
+        "cuenta.\n\n## ¿Hay wifi en la biblioteca?\n\nSí, la red se llama Biblioteca-Invitados y no tiene "
+        "contraseña.\n"
+    }
+    return Bot.from_settings(small_index(tmp_path_factory.mktemp("es"), files), build=False)
 
 
 def test_a_spanish_help_center_is_indexed_and_answered_in_spanish(spanish_bot):

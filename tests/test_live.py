@@ -4,21 +4,17 @@ and the new document is answered within 5 s, with no error to anyone; then it is
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import threading
 import time
 
 import httpx
 import pytest
-from _support import CACHE_DIR, ROOT
+from _support import ingest_in_another_process, small_index
 from test_server import LiveServer
 
-from bot.engine import Bot, ingest
+from bot.engine import Bot
 from bot.live import LiveBot
 from bot.server import create_app
-from bot.settings import load_settings
 from bot.store import snapshot_path
 
 BASE = {
@@ -31,36 +27,17 @@ NEW = (
 NEW_Q = "How much is a library card?"
 
 
-def _ingest_in_another_process(settings) -> None:
-    env = {
-        **os.environ,
-        "BOT_CORPUS_DIR": str(settings.corpus_dir),
-        "BOT_INDEX_DIR": str(settings.index_dir),
-        "BOT_CACHE_DIR": str(settings.cache_dir),
-    }
-    r = subprocess.run(
-        [sys.executable, "-m", "bot", "ingest"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
-    )
-    assert r.returncode == 0, r.stderr[-2000:]
-
-
 @pytest.fixture
 def corpus(tmp_path):
-    (tmp_path / "corpus").mkdir()
-    for name, text in BASE.items():
-        (tmp_path / "corpus" / name).write_text(text, encoding="utf-8")
-    s = load_settings(
-        corpus_dir=tmp_path / "corpus",
-        index_dir=tmp_path / "index",
-        cache_dir=CACHE_DIR,
+    return small_index(
+        tmp_path,
+        BASE,
         data_dir=tmp_path / "data",
         index_poll_s=0.25,
         rate_limit=100_000,
         post_limit=100_000,
         trusted_proxies=["127.0.0.1"],
     )
-    ingest(s)
-    return s
 
 
 def _cites(d: dict, source: str) -> bool:
@@ -92,7 +69,7 @@ def test_a_new_index_is_answered_within_5_s_and_nobody_sees_an_error(corpus):
             t.start()
         try:
             (corpus.corpus_dir / "cards.md").write_text(NEW, encoding="utf-8")
-            _ingest_in_another_process(corpus)
+            ingest_in_another_process(corpus)
             done = time.monotonic()
             seen = None
             while time.monotonic() - done < 10:
@@ -114,7 +91,7 @@ def test_a_new_index_is_answered_within_5_s_and_nobody_sees_an_error(corpus):
         assert after["corpus_version"] != before["corpus_version"] and after["documents"] == before["documents"] + 1
 
         (corpus.corpus_dir / "cards.md").unlink()
-        _ingest_in_another_process(corpus)
+        ingest_in_another_process(corpus)
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             d = httpx.post(

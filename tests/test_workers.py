@@ -12,14 +12,13 @@ from concurrent.futures import wait
 
 import httpx
 import pytest
-from _support import CACHE_DIR, ROOT
+from _support import CACHE_DIR, ROOT, ingest_in_another_process, small_index
 from test_server import LiveServer
 
-from bot.engine import Bot, ingest
+from bot.engine import Bot
 from bot.guard import SharedRateLimiter
 from bot.pool import _answer
 from bot.server import create_app
-from bot.settings import load_settings
 
 DOC = "# Honey bees\n\n## How many eggs does a queen lay?\n\nA queen lays up to 2,000 eggs a day in spring.\n"
 NEW = "# Library cards\n\n## How much does a library card cost?\n\nA library card costs 12 euros a year.\n"
@@ -27,19 +26,15 @@ NEW = "# Library cards\n\n## How much does a library card cost?\n\nA library car
 
 @pytest.fixture
 def two_workers(tmp_path):
-    (tmp_path / "corpus").mkdir()
-    (tmp_path / "corpus" / "bees.md").write_text(DOC, encoding="utf-8")
-    s = load_settings(
-        corpus_dir=tmp_path / "corpus",
-        index_dir=tmp_path / "index",
-        cache_dir=CACHE_DIR,
+    s = small_index(
+        tmp_path,
+        {"bees.md": DOC},
         data_dir=tmp_path / "data",
         rate_limit=6,
         index_poll_s=0.5,
         workers=2,
         trusted_proxies=["127.0.0.1"],
     )
-    ingest(s)
     app = create_app(Bot.from_settings(s, build=False))
     with LiveServer(app) as srv:
         yield srv, s, app.state.procs
@@ -64,9 +59,7 @@ def test_two_answer_processes_answer_share_the_limits_and_follow_a_new_index(two
     assert set(_from_every_worker(procs, "How many eggs does a queen lay?")) == procs.pids  # both answer
 
     (s.corpus_dir / "cards.md").write_text(NEW, encoding="utf-8")
-    env = {**os.environ, "BOT_CORPUS_DIR": str(s.corpus_dir), "BOT_INDEX_DIR": str(s.index_dir), "BOT_CACHE_DIR": str(CACHE_DIR)}  # fmt: skip
-    r = subprocess.run([sys.executable, "-m", "bot", "ingest"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)  # fmt: skip
-    assert r.returncode == 0, r.stderr[-2000:]
+    ingest_in_another_process(s)
     done = time.monotonic()
     while True:
         got = _from_every_worker(procs, "How much does a library card cost?")

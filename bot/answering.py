@@ -334,7 +334,6 @@ class Reader:
         self.max_sentences = int(w.get("max_sentences", 2))
         self.second_ratio = float(w.get("second_ratio", 0.8))
         self._stem_cache: dict[str, list[set[str]]] = {}
-        self._vocab_by_prefix: dict[str, list[str]] | None = None
 
     def unknown_names(self, query: str, lang: str) -> list[str]:
         """Capitalised words of the question (not its first word, not a short acronym such as "USA", which the
@@ -359,16 +358,13 @@ class Reader:
         """The word, or a close spelling of it, is in the index: accents aside ("Kucukdeveci" is "Küçükdeveci"),
         a possessive aside ("Celeron's"), and a typo aside, also in its first letters ("Hatmanis", "Dusquesne"):
         people misspell the names they ask about."""
-        postings = self.bm25.postings
+        bm25 = self.bm25
         word = re.sub(r"['’]s$", "", word)
-        if word in postings or any(stem(word, lang) in postings for lang in self.index.langs):
+        if bm25.has(word) or any(bm25.has(stem(word, lang)) for lang in self.index.langs):
             return True
-        if self._vocab_by_prefix is None:
-            self._vocab_by_prefix = {}
-            for t in postings:
-                self._vocab_by_prefix.setdefault(_fold(t)[:3], []).append(_fold(t))
         w = _fold(word)
-        for t in self._vocab_by_prefix.get(w[:3], []):
+        for t in bm25.near(w[:3]):
+            t = _fold(t)
             if abs(len(t) - len(w)) > 3:
                 continue
             m = difflib.SequenceMatcher(None, w, t)
@@ -390,6 +386,8 @@ class Reader:
                     text = next((ln for ln in lines if ln.endswith(s.text)), s.text)
                 infos.append(_SentInfo.of(s.text, text, chunk.lang))
             got = (infos, set(content_stems(chunk.section, chunk.lang)))
+            if len(self._stem_cache) >= 8192:  # bounded: a large index is not cached whole a chunk at a time
+                self._stem_cache.clear()
             self._stem_cache[chunk.id] = got
         return got
 
@@ -467,7 +465,7 @@ class Reader:
         window = bst[i] | set(content_stems(best.hit.chunk.section, best.hit.chunk.lang))
         window |= bst[i - 1] if i > 0 else set()
         window |= bst[i + 1] if i + 1 < len(bst) else set()
-        unknown = float(any(self.bm25.postings.get(t) is None for t in q.terms))
+        unknown = float(any(not self.bm25.has(t) for t in q.terms))
         chunk_text = best.hit.chunk.text + " " + top.chunk.text
         nums = _QNUM.findall(q.text)
         num_missing = float(any(n not in chunk_text for n in nums))

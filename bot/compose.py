@@ -108,11 +108,11 @@ class Composer:
     # -- 2. overview questions ------------------------------------------------------------------------------
     def overview(self, query: str, hits: list[Hit]) -> Answer | None:
         ix = self.index
-        sources = [h.chunk.source for h in hits] or [c.source for c in ix.chunks]
+        sources = [h.chunk.source for h in hits] or ([ix.chunks[0].source] if len(ix.chunks) else [])
         if not sources:
             return None
         src = sources[0]
-        chunks = [c for c in ix.chunks if c.source == src]
+        chunks = ix.chunks_of(src)
         picked = [c for c in chunks if SUMMARY_SECTION.match(c.section or "") and c.kind != "faq"]
         if not picked:
             body = sorted((c for c in chunks if c.kind in ("section", "part")), key=lambda c: c.start)

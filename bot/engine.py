@@ -12,13 +12,13 @@ import numpy as np
 from .answering import ABSTAIN_TEXT, Answer, Reader
 from .compose import Composer
 from .chunking import merge_parts
-from .faq import EntryMatcher
+from .faq import ChromaEntryMatcher, EntryMatcher
 from .embeddings import CachedEmbedder, make_embeddings
 from .errors import BadQuestion
 from .followup import last_user_turn, rewrite
-from .retrieval import Hit, Retriever
+from .retrieval import ChromaRetriever, Hit, Retriever
 from .settings import Settings, load_settings
-from .store import ChromaServer, Index, SyncReport, sync
+from .store import ChromaServer, Index, SyncReport, open_index, sync
 from .text import STOPWORDS, has_lone_surrogate, words
 from .tokens import enable_offline_cl100k
 
@@ -41,12 +41,28 @@ def ingest(settings: Settings, *, rebuild: bool = False, progress: bool = False,
             rebuild=rebuild,
             max_tokens=settings.chunk_tokens,
             progress=progress,
-            server=ChromaServer(settings.chroma_host, settings.chroma_port, settings.chroma_prefix)
-            if settings.chroma_host
-            else None,
+            server=chroma_server(settings),
         )
     finally:
         cache.close()
+
+
+def chroma_server(settings: Settings) -> ChromaServer | None:
+    if not settings.chroma_host:
+        return None
+    return ChromaServer(settings.chroma_host, settings.chroma_port, settings.chroma_prefix)
+
+
+def load_index(settings: Settings, embedder_name: str):
+    """The index to answer from: the in-memory snapshot, or for a large corpus or a Chroma server the on-disk
+    records with dense search in Chroma (BOT_DENSE_SEARCH, BOT_CHROMA_QUERY_OVER)."""
+    return open_index(
+        settings.index_dir,
+        embedder_name,
+        dense=settings.dense_search,
+        over=settings.chroma_query_over,
+        server=chroma_server(settings),
+    )
 
 
 def validate_question(question, max_chars: int) -> str:
@@ -71,9 +87,10 @@ class Bot:
         self.settings = settings
         self.index = index
         self.embedder = embedder
-        self.retriever = Retriever(index, embedder)
+        large = getattr(index, "dense_in_chroma", False)  # bot/diskindex.py: dense search in Chroma
+        self.retriever = (ChromaRetriever if large else Retriever)(index, embedder)
         self.reader = reader or Reader(index)
-        self.matcher = EntryMatcher(index)
+        self.matcher = (ChromaEntryMatcher if large else EntryMatcher)(index)
         self.composer = Composer(index, self.reader, self.matcher, self.suggestions)
         self.llm = None
         if settings.llm == "on" or (settings.llm == "auto" and (settings.openai_api_key or settings.openai_base_url)):
@@ -108,7 +125,7 @@ class Bot:
         elif build and Index.older_format(settings.index_dir):  # made by an earlier version of this bot
             log.info("The index in %s has an older format: rebuilding it (cached embeddings)", settings.index_dir)
             ingest(settings, embedder=embedder)
-        return cls(settings, Index.load(settings.index_dir, embedder.name), embedder)
+        return cls(settings, load_index(settings, embedder.name), embedder)
 
     def retrieve(self, question: str, k: int | None = None) -> list[Hit]:
         q = validate_question(question, self.settings.max_question_chars)
@@ -204,9 +221,7 @@ class Bot:
         ix = self.index
         out: list[str] = []
         if len(ix.faq_vectors):
-            qv = self.embedder.embed_query_np(question)
-            for i in np.argsort(-(ix.faq_vectors @ qv))[:n]:
-                out.append(ix.chunks[int(ix.faq_rows[i])].question)
+            out.extend(ix.nearest_questions(self.embedder.embed_query_np(question), n))
         seen = set(out)
         for h in hits:
             if len(out) >= n:
@@ -219,8 +234,7 @@ class Bot:
         return out[:n]
 
     def starter_questions(self, n: int = 4) -> list[str]:
-        qs = [c.question for c in self.index.chunks if c.question]
-        return qs[:n]
+        return self.index.questions(n)
 
 
 __all__ = ["ABSTAIN_TEXT", "Bot", "ingest", "validate_question"]

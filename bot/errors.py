@@ -19,3 +19,7 @@ class IndexMismatch(BotError, ValueError):
 
 class IndexMissing(BotError, ValueError):
     """There is no index where one was expected."""
+
+
+class ConfigError(BotError, ValueError):
+    """Settings that cannot work together."""

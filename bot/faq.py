@@ -17,6 +17,7 @@ import functools
 import json
 import math
 import re
+import threading
 from dataclasses import dataclass, field
 from importlib import resources
 
@@ -87,8 +88,10 @@ class EntryMatcher:
         self.also_margin = float(also.get("margin", 0.0))
         self.also_max = int(also.get("max", 0))
         self.also_words = int(also.get("words", 60))
-        faq_of_row = {int(r): i for i, r in enumerate(index.faq_rows)}
         self.entries: list[Entry] = []
+        if getattr(index, "dense_in_chroma", False):
+            return  # ChromaEntryMatcher: entries read as questions find them
+        faq_of_row = {int(r): i for i, r in enumerate(index.faq_rows)}
         idx = []
         for eid, rows in index.entries.items():
             c = index.chunks[rows[0]]
@@ -108,37 +111,121 @@ class EntryMatcher:
         qq = self.qv @ qvec
         return self.w_question * qq + self.w_lead * (self.lv @ qvec), qq
 
-    def match(self, qvec: np.ndarray) -> Match | None:
+    def pool(self, qvec: np.ndarray) -> tuple[list[Entry], np.ndarray, np.ndarray, list[str], list[str]]:
+        """The entries a question is matched against (here all of them): the entries, their combined scores and
+        question cosines, their normalised questions and their answer texts."""
         if not self.entries:
-            return None
+            return [], np.zeros(0, dtype=np.float32), np.zeros(0, dtype=np.float32), [], []
         s, qq = self.scores(qvec)
+        return self.entries, s, qq, self._norm, self._text
+
+    def match(self, qvec: np.ndarray) -> Match | None:
+        entries, s, qq, norm, text = self.pool(qvec)
+        if not entries:
+            return None
         order = np.argsort(-s)
         top = int(order[0])
         # the runner-up asks something else (the same question on two pages is not a rival)
-        rival = next((int(i) for i in order[1:] if self._norm[int(i)] != self._norm[top]), None)
+        rival = next((int(i) for i in order[1:] if norm[int(i)] != norm[top]), None)
         margin = float(s[top] - s[rival]) if rival is not None else 1.0
         f = {"score": float(s[top]), "margin": margin, "question": float(qq[top])}
         p = self._p(f)
         also: list[tuple[Entry, float]] = []
-        pages, texts = {self.entries[top].source}, {self._text[top]}
+        pages, texts = {entries[top].source}, {text[top]}
         for i in order[1:]:
             i = int(i)
             if len(also) >= self.also_max or s[top] - s[i] > self.also_margin:
                 break
-            e = self.entries[i]
-            if e.source in pages or self._text[i] in texts:
+            e = entries[i]
+            if e.source in pages or text[i] in texts:
                 continue  # one entry per page; the same answer copied on two pages is given once
             pi = self._p({"score": float(s[i]), "margin": 0.0, "question": float(qq[i])})
             if pi < self.threshold:
                 continue
             also.append((e, pi))
             pages.add(e.source)
-            texts.add(self._text[i])
-        return Match(self.entries[top], float(s[top]), p, f, self.entries[rival] if rival is not None else None, also)
+            texts.add(text[i])
+        return Match(entries[top], float(s[top]), p, f, entries[rival] if rival is not None else None, also)
 
     def _p(self, f: dict[str, float]) -> float:
         z = self.decision_bias + float(self.decision_coef @ np.array([f[n] for n in self.decision_names]))
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+class ChromaEntryMatcher(EntryMatcher):
+    """The matcher for a large index (bot/diskindex.py): the entries a question is scored against are those
+    whose question or lead is among the POOL nearest in Chroma, read as needed; scoring and the decision are
+    EntryMatcher's. (The combined score is a weighted sum of the two cosines, so an entry that is best by it is
+    near the top of one of the two lists.)"""
+
+    POOL = 50
+
+    def __init__(self, index, params: dict | None = None):
+        super().__init__(index, params)
+        self._entries: dict[str, tuple[Entry, int, str, str]] = {}  # entry id -> (entry, FAQ row, norm, text)
+        self._lock = threading.Lock()
+
+    def _entry(self, eid: str) -> tuple[Entry, int, str, str] | None:
+        with self._lock:
+            got = self._entries.get(eid)
+        if got is not None:
+            return got
+        ix = self.index
+        rows = ix.entries.get(eid)
+        if not rows:
+            return None
+        fi = ix.faq_index_of_rows([rows[0]]).get(rows[0])
+        if fi is None:
+            return None
+        c = ix.chunks[rows[0]]
+        got = (
+            Entry(eid, c.question or "", c.source, c.section, c.anchor, rows),
+            int(fi),
+            _norm_q(c.question or ""),
+            " ".join(ix.chunks[r].text for r in rows),
+        )
+        with self._lock:
+            if len(self._entries) > 4096:
+                self._entries.clear()
+            self._entries[eid] = got
+        return got
+
+    def pool(self, qvec: np.ndarray):
+        ix = self.index
+        n = len(ix.faq_rows)
+        empty = np.zeros(0, dtype=np.float32)
+        if not n:
+            return [], empty, empty, [], []
+        ids: list[str] = []
+        for name in ("faq_questions", "faq_leads"):
+            got = ix.collections[name].query(
+                query_embeddings=[qvec.astype(np.float32).tolist()], n_results=min(self.POOL, n), include=[]
+            )
+            ids.extend(got["ids"][0])
+        rows = ix.chunk_rows(list(dict.fromkeys(ids)))
+        seen, picked = set(), []
+        for i in dict.fromkeys(ids):
+            r = rows.get(i)
+            if r is None:  # Chroma ahead of this generation's records: an ingest is under way
+                continue
+            eid = ix.chunks[r].entry
+            if eid is None or eid in seen:
+                continue
+            seen.add(eid)
+            got = self._entry(eid)
+            if got is not None:
+                picked.append(got)
+        if not picked:
+            return [], empty, empty, [], []
+        fi = np.array([g[1] for g in picked])
+        order = np.argsort(fi)  # gathered in file order, then put back
+        qv = np.empty((len(fi), ix.faq_vectors.shape[1]), dtype=np.float32)
+        lv = np.empty_like(qv)
+        qv[order] = ix.faq_vectors[fi[order]]
+        lv[order] = ix.lead_vectors[fi[order]]
+        qq = qv @ qvec
+        s = self.w_question * qq + self.w_lead * (lv @ qvec)
+        return [g[0] for g in picked], s, qq, [g[2] for g in picked], [g[3] for g in picked]
 
 
 @dataclass
@@ -208,4 +295,4 @@ def select(entry: Entry, index, qvec: np.ndarray, whole_words: int) -> tuple[lis
     return out, False
 
 
-__all__ = ["Entry", "EntryMatcher", "Match", "load_params", "select"]
+__all__ = ["ChromaEntryMatcher", "Entry", "EntryMatcher", "Match", "load_params", "select"]

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import logging
 import re
 import threading
 import time
@@ -34,6 +35,7 @@ from .text import has_lone_surrogate
 
 SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 BODY_METHODS = {"POST", "PUT", "PATCH"}
+log = logging.getLogger(__name__)
 
 
 class RateLimiter:
@@ -128,14 +130,57 @@ class SharedRateLimiter:
                 raise
 
 
-def make_limiter(storage: str, data_dir, bucket: str, limit: int, window: float):
+class RedisRateLimiter:
+    """The budget shared by every server on every host: a sliding-window counter in Redis (the `limits`
+    library's SlidingWindowCounterRateLimiter over its Redis storage). When Redis does not answer, this process
+    counts by itself (a RateLimiter: the limit still holds per process), says so in the log, and tries Redis
+    again RETRY_S later: a limiter outage is not an answering outage."""
+
+    RETRY_S = 5.0
+
+    def __init__(self, url: str, bucket: str, limit: int, window: float, prefix: str = "bot"):
+        from limits import RateLimitItemPerSecond
+        from limits.storage import storage_from_string
+        from limits.strategies import SlidingWindowCounterRateLimiter
+
+        self.url, self.bucket = url, bucket
+        self.storage = storage_from_string(
+            url, key_prefix=f"{prefix}-limits", socket_timeout=0.5, socket_connect_timeout=0.5
+        )
+        self.limiter = SlidingWindowCounterRateLimiter(self.storage)
+        self.item = RateLimitItemPerSecond(limit, max(1, round(window)))
+        self.local = RateLimiter(limit, window)
+        self._down_until = 0.0
+
+    def check(self, client: str, now: float | None = None) -> float:
+        if time.monotonic() >= self._down_until:
+            try:
+                if self.limiter.hit(self.item, self.bucket, client):
+                    return 0.0
+                stats = self.limiter.get_window_stats(self.item, self.bucket, client)
+                return max(0.001, min(float(self.item.get_expiry()), stats.reset_time - time.time()))
+            except Exception as e:  # noqa: BLE001 - redis raises ConnectionError, TimeoutError and more
+                log.warning("rate limits: Redis at %s does not answer (%s); counting in this process for %.0f s",
+                            _redacted(self.url), type(e).__name__, self.RETRY_S)  # fmt: skip
+                self._down_until = time.monotonic() + self.RETRY_S
+        return self.local.check(client, now)
+
+
+def _redacted(url: str) -> str:
+    return re.sub(r"//[^@/]*@", "//***@", url)
+
+
+def make_limiter(storage: str, data_dir, bucket: str, limit: int, window: float, prefix: str = "bot"):
     """'memory' (this process; 'auto' too: one web process holds the counts, also with --workers N),
-    'sqlite' (every server process on this host: data_dir/ratelimit.sqlite)."""
+    'sqlite' (every server process on this host: data_dir/ratelimit.sqlite), 'redis://host:port/db' (every
+    server on every host that uses that Redis)."""
     if storage in ("memory", "auto"):
         return RateLimiter(limit, window)
     if storage == "sqlite":
         return SharedRateLimiter(Path(data_dir) / "ratelimit.sqlite", bucket, limit, window)
-    raise ValueError(f"BOT_RATE_LIMIT_STORAGE={storage!r}: use 'memory' or 'sqlite'")
+    if storage.startswith(("redis://", "rediss://", "unix://")):
+        return RedisRateLimiter(storage, bucket, limit, window, prefix)
+    raise ValueError(f"BOT_RATE_LIMIT_STORAGE={storage!r}: use 'memory', 'sqlite' or a redis:// URL")
 
 
 class InFlight:

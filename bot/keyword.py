@@ -25,6 +25,7 @@ class BM25:
         self.postings = postings
         self.k1, self.b = k1, b
         self._norm = (k1 * (1 - b + b * self.dl / max(self.avgdl, 1e-9))).astype(np.float32)
+        self._by_prefix: dict[str, list[str]] | None = None
 
     @classmethod
     def build(cls, texts: list[str], langs: list[str] | None = None) -> BM25:
@@ -40,6 +41,20 @@ class BM25:
         postings = {t: (np.array(i, dtype=np.int32), np.array(f, dtype=np.float32)) for t, (i, f) in post.items()}
         dl = np.array([sum(d.values()) for d in docs], dtype=np.float32)
         return cls(len(texts), dl, postings)
+
+    def has(self, term: str) -> bool:
+        return term in self.postings
+
+    def near(self, prefix: str) -> list[str]:
+        """Terms whose folded first three letters are `prefix` (for near-spellings of a name)."""
+        if self._by_prefix is None:
+            from .diskindex import fold3
+
+            by: dict[str, list[str]] = {}
+            for t in self.postings:
+                by.setdefault(fold3(t), []).append(t)
+            self._by_prefix = by
+        return self._by_prefix.get(prefix, [])
 
     def idf(self, term: str) -> float:
         p = self.postings.get(term)

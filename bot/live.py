@@ -14,7 +14,7 @@ import os
 import threading
 from pathlib import Path
 
-from .store import Index
+from .engine import load_index
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +49,7 @@ class LiveBot:
             return False
         old = self._bot
         try:
-            index = Index.load(old.settings.index_dir, old.embedder.name)
+            index = load_index(old.settings, old.embedder.name)
             if index.version == old.index.version and len(index.chunks) == len(old.index.chunks):
                 self._seen = stamp  # rewritten with the same content
                 return False

@@ -28,7 +28,7 @@ from . import __version__
 from .engine import Bot, validate_question
 from .followup import last_user_turn
 from .text import pieces
-from .errors import BotError
+from .errors import BotError, ConfigError
 from .live import LiveBot
 from .guard import REFUSED, Guard, InFlight, client_host, gradio_classifier, make_limiter, parse_networks
 
@@ -176,9 +176,9 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
         description="Answers from the articles, with the verbatim sentence each claim came from.",
     )
     storage, w, d = settings.rate_limit_storage, settings.rate_window_s, settings.data_dir
-    questions = make_limiter(storage, d, "questions", settings.rate_limit, w)
-    posts = make_limiter(storage, d, "posts", settings.post_limit, w)
-    feedback_limit = make_limiter(storage, d, "feedback", settings.feedback_limit, w)
+    questions = make_limiter(storage, d, "questions", settings.rate_limit, w, settings.chroma_prefix)
+    posts = make_limiter(storage, d, "posts", settings.post_limit, w, settings.chroma_prefix)
+    feedback_limit = make_limiter(storage, d, "feedback", settings.feedback_limit, w, settings.chroma_prefix)
     inflight = InFlight(settings.queue_target_s, floor=settings.queue_min)
     # a thread for every question admitted: a short question must not wait for a thread behind long ones (the
     # embedder, which they share, takes the cheapest waiting first: bot/embeddings.ShortestFirst)
@@ -186,6 +186,14 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
     procs = None
     if settings.workers > 1:  # --workers N: quoted answers computed in N processes (bot/pool.py)
         from .pool import AnswerPool
+
+        if getattr(bot.index, "dense_in_chroma", False) and not settings.chroma_host:
+            raise ConfigError(
+                f"--workers {settings.workers} with this index: it is large enough that search runs in Chroma "
+                f"({len(bot.index.chunks):,} chunks, BOT_CHROMA_QUERY_OVER={settings.chroma_query_over:,}), and "
+                "Chroma on disk serves one process. Start a Chroma server (`chroma run --path DIR`) and set "
+                "BOT_CHROMA_HOST, or keep one worker, or set BOT_DENSE_SEARCH=memory."
+            )
 
         procs = AnswerPool(settings, settings.workers)
     feedback = FeedbackStore(Path(settings.data_dir) / "feedback.sqlite", settings.feedback_max_rows)

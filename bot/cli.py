@@ -157,7 +157,7 @@ def cmd_eval(args) -> int:
 def cmd_serve(args) -> int:
     from .server import serve
 
-    serve(_settings(args), host=args.host, port=args.port, workers=args.workers)
+    serve(_settings(args), host=args.host, port=args.port, workers=args.workers, watch=args.watch)
     return 0
 
 
@@ -197,6 +197,9 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--host", help="address to listen on (setting BOT_HOST, default 127.0.0.1)")
     sp.add_argument("--port", type=int, help="port (setting BOT_PORT, default 7860)")
     sp.add_argument("--workers", type=int, help="server processes (setting BOT_WORKERS, default 1)")
+    sp.add_argument(
+        "--watch", action="store_true", help="ingest changes in the corpus folder while serving (setting BOT_WATCH)"
+    )
     sp.set_defaults(func=cmd_serve)
     return p
 

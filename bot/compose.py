@@ -142,7 +142,7 @@ class Composer:
                 continue
             seen.add(c.question)
             n = len(cites) + 1
-            cites.append(Citation(n, c.source, c.section, c.question, 0.9, c.question, c.anchor))
+            cites.append(Citation(n, c.source, c.section, c.question, 0.9, c.question, c.anchor, c.page_at(c.start)))
             lines.append(f"- {c.question} [{n}]")
         title = chunks[0].title
         text = f"“{title}” answers questions such as:\n\n" + "\n".join(lines)
@@ -152,7 +152,11 @@ class Composer:
         cites, parts = [], []
         for s, c in sents:
             n = len(cites) + 1
-            cites.append(Citation(n, c.source, c.section, s.text, confidence, c.question, c.anchor))
+            cites.append(
+                Citation(
+                    n, c.source, c.section, s.text, confidence, c.question, c.anchor, c.page_at(s.start), s.start, s.end
+                )  # fmt: skip
+            )
             parts.append(f"{s.text} [{n}]")
         return Answer(query, " ".join(parts), True, cites, retrieved=hits, confidence=confidence)
 

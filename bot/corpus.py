@@ -17,7 +17,8 @@ from .lang import is_question
 
 log = logging.getLogger(__name__)
 
-SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm"}
+SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx"}
+MAX_FILE_BYTES = 50_000_000  # a larger file is skipped, by name
 
 BOILERPLATE = [
     re.compile(p, re.IGNORECASE)
@@ -67,6 +68,7 @@ class Document:
     sha256: str
     blocks: list[Block] = field(default_factory=list)
     lang: str = "en"  # language code (bot/lang.py), detected per document
+    pages: list[tuple[int, int]] | None = None  # PDF: (offset into text, page number) where each page starts
 
 
 def is_boilerplate(line: str) -> bool:
@@ -451,16 +453,31 @@ def parse_markdown(source: str, text: str, sha: str) -> Document:
 
 def read_document(path: Path, root: Path) -> Document:
     """Read and parse one article. Raises ValueError (with the reason) when it can't be read."""
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise ValueError(f"is {size / 1e6:.0f} MB; the limit is {MAX_FILE_BYTES / 1e6:.0f} MB a file (split it)")
     raw = path.read_bytes()
     source = path.relative_to(root).as_posix()
     sha = hashlib.sha256(raw).hexdigest()
+    suffix = path.suffix.lower()
+    if suffix in {".pdf", ".docx"}:
+        from .documents import read_docx, read_pdf
+
+        ex = read_pdf(raw) if suffix == ".pdf" else read_docx(raw)
+        doc = parse_markdown(source, ex.text, sha)
+        if ex.pages:
+            doc.pages = ex.pages
+        if ex.title and doc.title == Path(source).stem.replace("_", " ").replace("-", " "):
+            doc.title = ex.title
+        if not doc.blocks:
+            raise ValueError("has no readable text")
+        return doc
     if b"\x00" in raw[:8192]:
         raise ValueError("looks like a binary file (it contains NUL bytes)")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         raise ValueError(f"is not valid UTF-8 ({e.reason} at byte {e.start}); save it as UTF-8") from None
-    suffix = path.suffix.lower()
     if suffix in {".html", ".htm"}:
         doc = parse_html(source, text, sha)
     elif suffix in {".md", ".markdown"}:
@@ -476,7 +493,7 @@ def list_files(root: Path) -> list[Path]:
     """Article files under root, recursively, sorted; hidden files and folders skipped."""
     if not root.is_dir():
         raise CorpusNotFound(
-            f"Corpus folder {root} does not exist. Create it and put .txt, .md or .html articles in it, "
+            f"Corpus folder {root} does not exist. Create it and put .txt, .md, .html, .pdf or .docx files in it, "
             "or pass --corpus DIR (setting BOT_CORPUS_DIR)."
         )
     return sorted(

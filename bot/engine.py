@@ -27,8 +27,16 @@ log = logging.getLogger(__name__)
 _ANAPHORA = re.compile(r"\b(they|them|their|it|its|he|she|his|her|this|that|these|those|there)\b", re.IGNORECASE)
 
 
-def ingest(settings: Settings, *, rebuild: bool = False, progress: bool = False, embedder=None) -> SyncReport:
-    """Sync the index with the corpus folder."""
+def ingest(
+    settings: Settings,
+    *,
+    rebuild: bool = False,
+    progress: bool = False,
+    embedder=None,
+    force: set[str] | frozenset[str] = frozenset(),
+    on_progress=None,
+) -> SyncReport:
+    """Sync the index with the corpus folder (bot.store.sync: `force`, `on_progress`)."""
     enable_offline_cl100k()
     embedder = embedder or make_embeddings(settings)
     cache = CachedEmbedder(embedder, Path(settings.cache_dir) / "embeddings.sqlite")
@@ -42,6 +50,8 @@ def ingest(settings: Settings, *, rebuild: bool = False, progress: bool = False,
             max_tokens=settings.chunk_tokens,
             progress=progress,
             server=chroma_server(settings),
+            force=force,
+            on_progress=on_progress,
         )
     finally:
         cache.close()

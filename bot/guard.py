@@ -10,6 +10,7 @@
   events, its `chat` API) against the question budget, shared by every surface; feedback (the API's and the
   chat's 👍/👎) against the feedback budget;
 - the chat takes no files, so Gradio's upload route is refused;
+- opening a document in the source viewer (GET /source/…) counts against the view budget;
 - every 4xx, ours or the frameworks', has the shape {"error": "..."};
 - every response says which sites may frame it (Content-Security-Policy: frame-ancestors, from
   BOT_ALLOWED_ORIGINS).
@@ -35,6 +36,7 @@ from .text import has_lone_surrogate
 
 SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 BODY_METHODS = {"POST", "PUT", "PATCH"}
+VIEW_PREFIX = "/source/"  # the source viewer (bot/viewer.py): GETs that do work
 log = logging.getLogger(__name__)
 
 
@@ -311,11 +313,12 @@ class Guard:
         feedback: RateLimiter,
         classify: Callable[[str, bytes], str | None],
         frame_ancestors: str,
+        views: RateLimiter | None = None,
     ):
         self.app = app
         self.trusted = trusted
         self.max_body = max_body
-        self.posts, self.questions, self.feedback = posts, questions, feedback
+        self.posts, self.questions, self.feedback, self.views = posts, questions, feedback, views
         self.classify = classify
         self.csp = f"frame-ancestors {frame_ancestors}".encode()
 
@@ -330,6 +333,9 @@ class Guard:
         method = scope.get("method", "GET")
         send = self._headers_and_errors(send)
 
+        if method == "GET" and self.views is not None and scope.get("path", "").startswith(VIEW_PREFIX):
+            if (wait := self.views.check(client)) > 0:  # the source viewer reads and renders a document
+                return await _too_many(send, "Too many documents opened from you", wait)
         if method in BODY_METHODS:
             if (wait := self.posts.check(client)) > 0:
                 return await _too_many(send, "Too many requests from you", wait)

@@ -79,3 +79,78 @@ class LiveBot:
                 self.check()
             except Exception:  # noqa: BLE001 - the watcher must not die
                 log.exception("index watch failed")
+
+
+class CorpusWatcher:
+    """`python -m bot serve --watch`: the corpus folder is looked at every `poll_s` seconds, and when its files
+    changed (added, edited, removed) and then stayed the same for one more look, an ingest runs in this process.
+    The LiveBot of every app process then swaps the new index in, as after any ingest."""
+
+    def __init__(self, settings, embedder=None, poll_s: float = 2.0):
+        self.settings = settings
+        self.embedder = embedder
+        self.poll_s = poll_s
+        self.last_report = None
+        self.last_error: str | None = None
+        self.syncs = 0
+        self._seen = self._stamp()
+        self._pending = None
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def _stamp(self):
+        from .corpus import list_files
+
+        try:
+            return tuple(
+                (p.as_posix(), st.st_size, st.st_mtime_ns)
+                for p in list_files(Path(self.settings.corpus_dir))
+                if (st := _stat(p)) is not None
+            )
+        except Exception:  # noqa: BLE001 - a missing corpus folder: nothing to sync until it is back
+            return None
+
+    def check(self) -> bool:
+        """Sync when the corpus changed and has settled; True when an ingest ran."""
+        now = self._stamp()
+        if now is None or now == self._seen:
+            self._pending = None
+            return False
+        if now != self._pending:  # changed since the last look: wait until it holds still (a copy under way)
+            self._pending = now
+            return False
+        from .engine import ingest
+
+        try:
+            self.last_report = ingest(self.settings, embedder=self.embedder)
+            self.last_error = None
+            self.syncs += 1
+            log.info("corpus changed: %s", self.last_report.summary())
+        except Exception as e:  # noqa: BLE001 - log it; the next change tries again
+            self.last_error = f"{type(e).__name__}: {e}"
+            log.warning("corpus sync failed: %s", self.last_error)
+        self._seen, self._pending = now, None
+        return True
+
+    def start(self) -> CorpusWatcher:
+        if self._thread is None and self.poll_s > 0:
+            self._thread = threading.Thread(target=self._run, name="corpus-watch", daemon=True)
+            self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.poll_s):
+            try:
+                self.check()
+            except Exception:  # noqa: BLE001 - the watcher must not die
+                log.exception("corpus watch failed")
+
+
+def _stat(p: Path):
+    try:
+        return p.stat()
+    except OSError:
+        return None

@@ -30,6 +30,8 @@ from .followup import last_user_turn
 from .text import pieces
 from .errors import BotError, ConfigError
 from .live import LiveBot
+from .viewer import CSP as VIEW_CSP
+from .viewer import NotShown, Viewer
 from .guard import REFUSED, Guard, InFlight, client_host, gradio_classifier, make_limiter, parse_networks
 
 log = logging.getLogger(__name__)
@@ -52,6 +54,10 @@ class CitationOut(BaseModel):
     score: float
     question: str | None = Field(None, description="The FAQ entry the quote belongs to, when it is from one.")
     anchor: str | None = Field(None, description="The page's id for that entry: `source#anchor` opens it.")
+    page: int | None = Field(None, description="PDF files: the page the quote is on (from 1).")
+    url: str | None = Field(
+        None, description="The document at the quote, highlighted (the source viewer), relative to this server."
+    )
 
 
 class AnswerOut(BaseModel):
@@ -166,6 +172,19 @@ the articles don't cover it.</p>
 </body></html>"""
 
 
+def _watch_state(w) -> dict | None:
+    """serve --watch: how many syncs ran, the last one's summary and any error."""
+    if w is None:
+        return None
+    r = w.last_report
+    return {
+        "syncs": w.syncs,
+        "last": r.summary() if r else None,
+        "failed": dict(r.failed) if r else {},
+        "error": w.last_error,
+    }
+
+
 def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
     """The FastAPI app; with_chat also mounts the Gradio chat at /chat (importing gradio takes seconds)."""
     settings = bot.settings
@@ -179,6 +198,7 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
     questions = make_limiter(storage, d, "questions", settings.rate_limit, w, settings.chroma_prefix)
     posts = make_limiter(storage, d, "posts", settings.post_limit, w, settings.chroma_prefix)
     feedback_limit = make_limiter(storage, d, "feedback", settings.feedback_limit, w, settings.chroma_prefix)
+    views = make_limiter(storage, d, "views", settings.view_limit, w, settings.chroma_prefix)
     inflight = InFlight(settings.queue_target_s, floor=settings.queue_min)
     # a thread for every question admitted: a short question must not wait for a thread behind long ones (the
     # embedder, which they share, takes the cheapest waiting first: bot/embeddings.ShortestFirst)
@@ -199,6 +219,11 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
     feedback = FeedbackStore(Path(settings.data_dir) / "feedback.sqlite", settings.feedback_max_rows)
     app.state.bot, app.state.limiter, app.state.feedback, app.state.inflight = bot, questions, feedback, inflight
     app.state.live = live.start()
+    app.state.watcher = None
+    if settings.watch:  # serve --watch: a change in the corpus folder is ingested here, then swapped in by live
+        from .live import CorpusWatcher
+
+        app.state.watcher = CorpusWatcher(settings, bot.embedder, settings.index_poll_s).start()
     app.state.procs = procs
     classify_chat = {"fn": gradio_classifier("/chat", set(), set(), set())}  # the chat's events, once built
     origins = " ".join(["'self'", *settings.allowed_origins, "http://localhost:*", "http://127.0.0.1:*"])
@@ -212,6 +237,7 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
         feedback=feedback_limit,
         classify=lambda path, body: classify_chat["fn"](path, body),
         frame_ancestors=origins,
+        views=views,
     )
     app.add_middleware(
         CORSMiddleware,
@@ -330,6 +356,21 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
     async def post_feedback(fb: FeedbackIn) -> dict:
         return {"ok": True, "id": await asyncio.to_thread(feedback.add, fb)}
 
+    viewer = Viewer()
+
+    @app.get(
+        "/source/{source:path}",
+        summary="The source viewer: a document at a quote (a citation's `url`)",
+        response_class=HTMLResponse,
+        responses=errors,
+    )
+    async def view_source(source: str, s: int | None = None, e: int | None = None):
+        try:
+            page = await asyncio.to_thread(viewer.render, live.bot.index, source, s, e)
+        except NotShown as x:
+            return JSONResponse({"error": str(x)}, status_code=x.status)
+        return HTMLResponse(page, headers={"Content-Security-Policy": VIEW_CSP, "Cache-Control": "no-store"})
+
     @app.get("/api/health", summary="Corpus size, chunk count, embedder, version")
     async def health() -> dict:
         ix = live.bot.index
@@ -341,6 +382,7 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
             "chunks": len(ix.chunks),
             "corpus_version": ix.version,
             "worker": os.getpid(),  # which server process answered (several with --workers N)
+            "watch": _watch_state(app.state.watcher),
         }
 
     @app.get("/widget.js", include_in_schema=False)
@@ -395,12 +437,14 @@ def uvicorn_config(app, host: str, port: int, **kw):
     return uvicorn.Config(app, host=host, port=port, proxy_headers=False, server_header=False, **kw)
 
 
-def serve(settings, host: str | None = None, port: int | None = None, workers: int | None = None) -> None:
+def serve(
+    settings, host: str | None = None, port: int | None = None, workers: int | None = None, watch: bool = False
+) -> None:
     import uvicorn
 
     workers = workers or settings.workers
     host, port = host or settings.host, port if port is not None else settings.port
-    settings = settings.model_copy(update={"workers": workers})
+    settings = settings.model_copy(update={"workers": workers, "watch": watch or settings.watch})
     bot = Bot.from_settings(settings)
     app = create_app(bot, with_chat=True)
     uvicorn.Server(

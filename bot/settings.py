@@ -93,6 +93,11 @@ class Settings(BaseSettings):
         "BOT_DATA_DIR: for several `serve` processes behind one proxy), a Redis URL such as "
         "'redis://redis-host:6379/0' (shared by every server on every host using it); 'auto' is memory.",
     )
+    watch: bool = Field(
+        False,
+        description="Ingest changes in the corpus folder while serving (`serve --watch`): looked at every "
+        "BOT_INDEX_POLL_S seconds, synced once a change has settled.",
+    )
     workers: int = Field(
         1, ge=1, le=64, description="Answer processes (python -m bot serve --workers N): questions embedded at once."
     )
@@ -100,6 +105,9 @@ class Settings(BaseSettings):
         300, ge=1, description="POST requests of any kind (chat events included) one client may send per window."
     )
     feedback_limit: int = Field(30, ge=1, description="👍/👎 one client may send per rate window.")
+    view_limit: int = Field(
+        120, ge=1, description="Documents one client may open in the source viewer per rate window."
+    )
     feedback_max_rows: int = Field(100_000, ge=1, description="Feedback rows kept; past that the oldest are dropped.")
     max_body_bytes: int = Field(
         262_144, ge=1024, description="Largest request body, in bytes (refused before it is read past this)."

@@ -106,14 +106,18 @@ def _write_npy(path: Path, arr: np.ndarray) -> None:
 class _LCEmbeddings:
     """LangChain Embeddings facade over the cached embedder, handed to langchain-chroma."""
 
-    def __init__(self, cached, progress=None):
+    def __init__(self, cached, progress=None, note=None, total: int = 0):
         self.cached = cached
         self.progress = progress
+        self.note, self.total, self.done = note, total, 0
 
     def embed_documents(self, texts):
         v = self.cached.embed(list(texts))
         if self.progress is not None:
             self.progress.update(len(texts))
+        self.done += len(texts)
+        if self.note is not None:
+            self.note("embedding", min(self.done, self.total), self.total)
         return v.tolist()
 
     def embed_query(self, text):
@@ -391,9 +395,14 @@ def sync(
     max_tokens: int = 400,
     progress: bool = False,
     server: ChromaServer | None = None,
+    force: set[str] | frozenset[str] = frozenset(),
+    on_progress=None,
 ) -> SyncReport:
     """Bring the index in index_dir in line with corpus_dir, one writer at a time. Returns what changed. With
-    `server`, the collections live on that Chroma server; the manifest and snapshot stay in index_dir."""
+    `server`, the collections live on that Chroma server; the manifest and snapshot stay in index_dir. Files
+    named in `force` are read again even when unchanged. `on_progress(stage, done, total)` is told how far it
+    is: stage "files" (files read of all), "embedding" (texts embedded of those to embed), "writing", "done"."""
+    note = on_progress or (lambda stage, done, total: None)
     list_files(Path(corpus_dir))  # a missing corpus is an error before anything is created
     with _index_lock(Path(index_dir)):
         t0 = time.perf_counter()
@@ -432,7 +441,8 @@ def sync(
         new_files: dict[str, dict] = {}
         new_chunks: dict[str, Chunk] = {}
 
-        for path in files:
+        for k, path in enumerate(files):
+            note("files", k, len(files))
             source = path.relative_to(corpus_dir).as_posix()
             try:
                 raw_sha = hashlib.sha256(path.read_bytes()).hexdigest()
@@ -441,7 +451,7 @@ def sync(
                 log.warning("skipped %s: %s", source, e)
                 continue
             prev = old_files.get(source)
-            if prev and prev["sha256"] == raw_sha and manifest is not None:
+            if prev and prev["sha256"] == raw_sha and manifest is not None and source not in force:
                 new_files[source] = prev
                 report.skipped.append(source)
                 continue
@@ -457,6 +467,7 @@ def sync(
                 new_chunks[c.id] = c
             (report.updated if prev else report.added).append(source)
         report.removed = sorted(set(old_files) - set(new_files))
+        note("files", len(files), len(files))
 
         old_ids = {i for f in old_files.values() for i in f["chunks"]}
         keep_ids = {i for f in new_files.values() for i in f["chunks"]}
@@ -473,7 +484,7 @@ def sync(
                 desc="embedding",
                 leave=False,
             )
-        lc = _LCEmbeddings(cache, bar)
+        lc = _LCEmbeddings(cache, bar, note, sum(1 + 2 * bool(c.question) + len(c.sentences) for c in to_add))
         store = _chroma(index_dir, lc, COLLECTION, server)
         faq_store = _chroma(index_dir, lc, FAQ_COLLECTION, server)
         lead_store = _chroma(index_dir, lc, LEAD_COLLECTION, server)
@@ -529,6 +540,7 @@ def sync(
         report.texts_embedded = cache.misses - misses0
         report.chunks_removed = len(to_delete)
 
+        note("writing", 0, 1)
         order = [s for f in new_files.values() for s in f["chunks"]]
         _sweep_orphans(keep_ids, store, faq_store, lead_store, sent_store)
         gen = f"{int(time.time() * 1000):x}{os.getpid():x}"
@@ -553,6 +565,7 @@ def sync(
         )
         _drop_other_generations(index_dir, gen)
         report.seconds = time.perf_counter() - t0
+        note("done", 1, 1)
         return report
 
 

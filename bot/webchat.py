@@ -31,12 +31,20 @@ def esc(text: str) -> str:
     return html.escape(text, quote=False)
 
 
-def sources_text(answer) -> str:
-    parts = [f"[{c.n}] {c.source} — {c.section}\n“{c.quote}”" for c in answer.citations]
+def sources_html(answer) -> str:
+    """The Sources box: each citation's file, page and section, the quote, and a link that opens the document
+    at it (bot/viewer.py). Everything from the articles is escaped; the only markup is our own link."""
+    parts = []
+    for c in answer.citations:
+        head = esc(f"[{c.n}] {c.source}{f', page {c.page}' if c.page else ''} — {c.section}\n“{c.quote}”")
+        url = c.url
+        if url:
+            head += f' <a href="{html.escape(url, quote=True)}" target="_blank" rel="noopener noreferrer">open</a>'
+        parts.append(head)
     if answer.unsupported:
-        parts.append("Not found in the articles (shown without a source):\n" + "\n".join(answer.unsupported))
+        parts.append(esc("Not found in the articles (shown without a source):\n" + "\n".join(answer.unsupported)))
     if answer.standalone_question:
-        parts.append(f"Understood as: {answer.standalone_question}")
+        parts.append(esc(f"Understood as: {answer.standalone_question}"))
     return "\n\n".join(parts)
 
 
@@ -104,7 +112,7 @@ def build_chat(live, feedback, inflight, procs=None):
                 {"role": "assistant", "content": body},
                 {
                     "role": "assistant",
-                    "content": esc(sources_text(a)),
+                    "content": sources_html(a),
                     "metadata": {"title": f"Sources ({len(a.citations)})", "status": "done"},
                 },
             ]
@@ -180,5 +188,10 @@ def build_chat(live, feedback, inflight, procs=None):
                 respond, [raw, chatbot, pairs], [chatbot, pairs], api_visibility="private", concurrency_limit=16
             )
         chatbot.like(on_like, None, None, api_visibility="private")
+
+        def starters():  # on every page load: the current index's questions (a new index brings its own)
+            return gr.Chatbot(examples=[{"text": q} for q in live.bot.starter_questions(4)] or None)
+
+        demo.load(starters, None, chatbot, queue=False, api_visibility="private")
         gr.api(chat, api_name="chat", concurrency_limit=16)
     return demo

@@ -91,6 +91,15 @@ def test_answer_streams_with_sources_and_quotes(chat, server):
     for c in want["citations"]:
         expect(chat.get_by_text(f"[{c['n']}] {c['source']} — {c['section']}")).to_be_visible()
         expect(chat.get_by_text(f"“{c['quote']}”")).to_be_visible()
+    # each citation links to the source viewer at its quote, and that page marks the quote
+    links = chat.locator('[data-testid="bot"] a[href^="/source/"]')
+    expect(links).to_have_count(len(want["citations"]))
+    href = links.first.get_attribute("href")
+    assert href == want["citations"][0]["url"]
+    viewer = chat.context.new_page()
+    viewer.goto(server.url + href)
+    expect(viewer.locator("mark#q")).to_have_text(want["citations"][0]["quote"])
+    viewer.close()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     chat.screenshot(path=str(SCREENSHOTS / "chat-answer.png"))
 
@@ -304,7 +313,9 @@ def test_chat_lists_sentences_no_passage_supports_in_the_sources(llm_chat, llm):
     assert "cheese" not in cited, shown  # in no citation or quote
     assert norm(rest) == CHEESE, shown  # nothing else: no "Understood as" for a first question
     assert "Understood as" not in shown and "(" + NOT_REACHED + ")" not in bots.first.inner_text()
-    assert sources.first.locator("img, a, script").count() == 0
+    assert sources.first.locator("img, script").count() == 0
+    hrefs = [a.get_attribute("href") for a in sources.first.locator("a").all()]
+    assert hrefs == [c["url"]], hrefs  # our one link, to the source viewer; nothing from the model is markup
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     llm_chat.wait_for_timeout(1000)  # the opening animation, for the screenshot
     llm_chat.screenshot(path=str(SCREENSHOTS / "chat-unsupported.png"))

@@ -332,13 +332,15 @@ def test_list_files_recursive_hidden_and_suffixes(tmp_path):
         ".git/e.txt",
         "sub/.secret/f.md",
         "notes.pdf",
+        "report.DOCX",
         "data.json",
+        "old.doc",
     ]:
         p = tmp_path / name
         p.parent.mkdir(parents=True, exist_ok=True)
         p.write_text("Title\n\nText.\n", encoding="utf-8")
     got = [p.relative_to(tmp_path).as_posix() for p in list_files(tmp_path)]
-    assert got == ["a.txt", "sub/D.HTM", "sub/b.md", "sub/deeper/c.html"]
+    assert got == ["a.txt", "notes.pdf", "report.DOCX", "sub/D.HTM", "sub/b.md", "sub/deeper/c.html"]
 
 
 def test_source_is_relative_posix_path(tmp_path):

@@ -93,6 +93,8 @@ def test_ask_returns_what_the_python_api_returns(live):
             "score",
             "question",
             "anchor",
+            "page",
+            "url",
         }
     )
 

@@ -143,6 +143,7 @@
     "details[open] .chev{transform:rotate(90deg);}",
     ".quote{margin:4px 6px 8px 36px;padding:6px 10px;border-left:3px solid var(--ab-accent);background:#f8fafc;",
     "color:#323f4b;font-size:13px;white-space:pre-wrap;overflow-wrap:anywhere;}",
+    ".src-open{display:inline-block;margin:0 6px 8px 36px;font-size:12px;color:var(--ab-accent);}",
     // suggestions / starters
     ".chips-h{margin:10px 0 6px;font-size:13px;color:#52606d;}",
     ".chips{display:flex;flex-direction:column;gap:6px;align-items:stretch;}",
@@ -660,12 +661,22 @@
         s.appendChild(el("span", "src-n", n));
         var meta = el("span", "src-meta");
         meta.appendChild(el("span", "src-file", isStr(c.source) ? c.source : ""));
+        var page = Number.isInteger(c.page) && c.page > 0 ? "page " + c.page : "";
+        if (page) meta.appendChild(el("span", "src-sec", page));
         if (isStr(c.section) && c.section) meta.appendChild(el("span", "src-sec", c.section));
         s.appendChild(meta);
         s.appendChild(el("span", "chev", "▸"));
-        s.setAttribute("aria-label", "Source " + n + ": " + (c.source || "") + (c.section ? ", " + c.section : "") + ". Show the quote.");
+        s.setAttribute("aria-label", "Source " + n + ": " + (c.source || "") + (page ? ", " + page : "") + (c.section ? ", " + c.section : "") + ". Show the quote.");
         d.appendChild(s);
         d.appendChild(el("blockquote", "quote", isStr(c.quote) ? c.quote : ""));
+        if (isStr(c.url) && c.url.indexOf("/source/") === 0) {
+          // the source viewer at the quote (this server's; the text is set as text, never as HTML)
+          var open = el("a", "src-open", "Open in the document");
+          open.href = API + c.url;
+          open.target = "_blank";
+          open.rel = "noopener noreferrer";
+          d.appendChild(open);
+        }
         li.appendChild(d);
         ol.appendChild(li);
       });

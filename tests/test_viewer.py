@@ -1,0 +1,114 @@
+"""The source viewer (bot/viewer.py): every citation's `url` opens its document at the quote, highlighted; PDF
+citations open their page; a hostile document stays inert; only indexed files are shown; opening documents
+is rate-limited per client. One test opens a citation in the real Chromium and sees the quote in view."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+import httpx
+import pytest
+from _support import small_index
+from test_documents import make_pdf
+from test_server import LiveServer
+
+from bot.engine import Bot
+from bot.server import create_app
+
+LONG = "\n\n".join(f"Paragraph {i} of the town chronicle tells of market day number {i}." for i in range(400))
+FILES = {
+    "ferry.md": "# Ferry\n\n## Timetable\n\n"
+    + LONG
+    + "\n\nThe island ferry leaves the harbour at seven every morning.\n",
+    "hostile.txt": (
+        "Hostile page\n\nThe museum opens at <b>ten</b> o'clock <script>alert('pwned')</script> "
+        "<img src=x onerror=alert(1)> every Tuesday.\n"
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    root = tmp_path_factory.mktemp("viewer")
+    (root / "corpus").mkdir()
+    make_pdf(root / "corpus" / "handbook.pdf")
+    s = small_index(root, FILES, data_dir=root / "data", view_limit=1000)
+    app = create_app(Bot.from_settings(s, build=False))
+    with LiveServer(app) as srv:
+        yield srv
+
+
+def _ask(srv, q: str) -> dict:
+    r = httpx.post(f"{srv.url}/api/ask", json={"question": q}, timeout=60)
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def test_a_citation_url_opens_the_document_at_the_quote(server):
+    d = _ask(server, "When does the island ferry leave the harbour?")
+    c = next(c for c in d["citations"] if c["source"] == "ferry.md")
+    assert c["url"].startswith("/source/ferry.md?") and c["url"].endswith("#q")
+    r = httpx.get(server.url + c["url"], timeout=30)
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    csp = r.headers["content-security-policy"]
+    assert "default-src 'none'" in csp and "script-src" not in csp
+    marked = re.findall(r'<mark id="q">(.*?)</mark>', r.text, re.S)
+    assert marked == [c["quote"]]
+    assert "Paragraph 399" in r.text and "<script" not in r.text.lower()
+
+
+def test_a_pdf_citation_opens_its_page(server):
+    d = _ask(server, "When does the library open on Saturdays?")
+    c = next(c for c in d["citations"] if c["source"] == "handbook.pdf")
+    assert c["page"] == 2
+    r = httpx.get(server.url + c["url"], timeout=30)
+    assert "Page 2 of 3" in r.text and '<mark id="q">' in r.text
+    assert "Overdue books" not in r.text  # page 1 is not shown with page 2
+
+
+def test_a_hostile_document_stays_inert(server):
+    d = _ask(server, "When does the museum open?")
+    c = next(c for c in d["citations"] if c["source"] == "hostile.txt")
+    page = httpx.get(server.url + c["url"], timeout=30).text
+    assert "&lt;script&gt;alert(&#x27;pwned&#x27;)&lt;/script&gt;" in page
+    assert "<script" not in page.lower() and "<img" not in page.lower() and "<b>" not in page
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/source/nope.md?s=0&e=3", "/source/..%2F..%2Fetc%2Fpasswd?s=0&e=3", "/source/%2Fetc%2Fpasswd", "/source/"],
+)
+def test_only_indexed_files_are_shown(server, path):
+    r = httpx.get(server.url + path, timeout=30)
+    assert r.status_code == 404 and set(r.json()) == {"error"}, (r.status_code, r.text[:200])
+
+
+def test_a_span_outside_the_document_shows_it_unmarked(server):
+    r = httpx.get(f"{server.url}/source/{quote('ferry.md')}?s=999999999&e=1000000000", timeout=30)
+    assert r.status_code == 200 and "<mark" not in r.text
+    r = httpx.get(f"{server.url}/source/ferry.md?s=abc", timeout=30)
+    assert r.status_code == 422 and set(r.json()) == {"error"}
+
+
+def test_opening_documents_is_rate_limited(tmp_path):
+    s = small_index(tmp_path, {"a.md": "# A\n\nThe bakery opens at six.\n"}, data_dir=tmp_path / "data", view_limit=3)
+    with LiveServer(create_app(Bot.from_settings(s, build=False))) as srv:
+        codes = [httpx.get(f"{srv.url}/source/a.md?s=0&e=3", timeout=30).status_code for _ in range(5)]
+        last = httpx.get(f"{srv.url}/source/a.md", timeout=30)
+    assert codes == [200, 200, 200, 429, 429] and set(last.json()) == {"error"}
+
+
+def test_the_quote_is_scrolled_into_view_in_a_browser(server, chromium):
+    d = _ask(server, "When does the island ferry leave the harbour?")
+    c = next(c for c in d["citations"] if c["source"] == "ferry.md")
+    page = chromium.new_page(viewport={"width": 900, "height": 700})
+    try:
+        page.goto(server.url + c["url"])
+        page.wait_for_selector("mark#q")
+        box = page.locator("mark#q").bounding_box()
+        assert box is not None and 0 <= box["y"] <= 700, box  # in the viewport, though the quote is far down
+        assert page.evaluate("window.scrollY") > 2000
+        assert page.locator("mark#q").inner_text() == c["quote"]
+    finally:
+        page.close()

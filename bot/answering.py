@@ -103,6 +103,7 @@ class Citation:
     page: int | None = None  # PDF: the page the quote is on
     start: int | None = None  # where the quote is in its document's text (bot/viewer.py shows it there)
     end: int | None = None
+    source_url: str | None = None  # a website's page (bot/crawl.py): its address, at the entry's anchor
 
     @property
     def url(self) -> str | None:
@@ -124,6 +125,7 @@ class Citation:
             "anchor": self.anchor,  # None unless the page has an id there
             "page": self.page,  # None unless the source is a PDF
             "url": self.url,  # the document at the quote (bot/viewer.py)
+            "source_url": self.source_url,  # None unless the document was fetched from a website
         }
 
 

@@ -21,6 +21,20 @@ def cmd_ingest(args) -> int:
     from .engine import ingest
 
     s = _settings(args)
+    for url in getattr(args, "url", None) or []:
+        from .crawl import Crawler
+
+        try:
+            cr = Crawler(Path(s.corpus_dir), max_pages=args.max_pages, delay_s=args.delay).crawl(url)
+        except (ValueError, OSError) as e:
+            print(f"error: {url}: {e}", file=sys.stderr)
+            return 2
+        for name, urls in (("fetched", cr.fetched), ("removed", cr.removed)):
+            for u in urls:
+                print(f"  {name:8} {u}")
+        for u, why in cr.skipped.items():
+            print(f"  skipped  {u}: {why}", file=sys.stderr)
+        print(f"{url}: {cr.summary()}")
     rep = ingest(s, rebuild=args.rebuild, progress=sys.stderr.isatty() or args.progress)
     for name, files in (("added", rep.added), ("updated", rep.updated), ("removed", rep.removed)):
         for f in files:
@@ -174,6 +188,15 @@ def build_parser() -> argparse.ArgumentParser:
     where(sp)
     sp.add_argument("--rebuild", action="store_true", help="drop the index and build it again")
     sp.add_argument("--progress", action="store_true", help="show a progress bar even when not on a terminal")
+    sp.add_argument(
+        "--url",
+        action="append",
+        metavar="URL",
+        help="first fetch a website's pages into corpus/web/<host>/: its sitemap.xml, or a start page whose "
+        "links are followed (same site only, robots.txt respected); a re-run fetches only what changed",
+    )
+    sp.add_argument("--max-pages", type=int, default=200, help="pages fetched per site at most (default 200)")
+    sp.add_argument("--delay", type=float, default=1.0, help="seconds between requests to the site (default 1)")
     sp.set_defaults(func=cmd_ingest)
 
     sp = sub.add_parser("ask", help="answer a question")

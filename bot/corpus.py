@@ -69,6 +69,7 @@ class Document:
     blocks: list[Block] = field(default_factory=list)
     lang: str = "en"  # language code (bot/lang.py), detected per document
     pages: list[tuple[int, int]] | None = None  # PDF: (offset into text, page number) where each page starts
+    url: str | None = None  # a page fetched from a website (bot/crawl.py): its URL
 
 
 def is_boilerplate(line: str) -> bool:
@@ -479,7 +480,10 @@ def read_document(path: Path, root: Path) -> Document:
     except UnicodeDecodeError as e:
         raise ValueError(f"is not valid UTF-8 ({e.reason} at byte {e.start}); save it as UTF-8") from None
     if suffix in {".html", ".htm"}:
+        from .crawl import source_url_of
+
         doc = parse_html(source, text, sha)
+        doc.url = source_url_of(text[:2000])
     elif suffix in {".md", ".markdown"}:
         doc = parse_markdown(source, text, sha)
     else:

@@ -380,6 +380,14 @@ class DiskIndex:
     def questions(self, n: int) -> list[str]:
         return self.chunks.questions(n)
 
+    def link(self, source: str, anchor: str | None = None) -> str | None:
+        url = self.manifest.get("files", {}).get(source, {}).get("url")
+        return f"{url}#{anchor}" if url and anchor else url
+
+    def source_counts(self) -> dict[str, tuple[int, int]]:
+        rows = self.db.all("SELECT source, count(*), count(DISTINCT entry) FROM chunks GROUP BY source")
+        return {s: (n, e) for s, n, e in rows}
+
     def nearest_questions(self, qvec: np.ndarray, n: int) -> list[str]:
         if not len(self.faq_rows):
             return []

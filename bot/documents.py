@@ -90,7 +90,37 @@ def _page_lines(page) -> list[_Line]:
         for r in ln.runs:
             chars[(round(r.size, 1), r.bold)] += len(r.text.strip())
         (ln.size, ln.bold), _ = chars.most_common(1)[0]
-    return [ln for ln in lines if ln.text]
+    return _split_columns([ln for ln in lines if ln.text])
+
+
+def _split_columns(lines: list[_Line]) -> list[_Line]:
+    """A page set in two columns: its lines as the left column's, then the right column's (reading order),
+    instead of each printed line joining the two. Told from a two-column table by how long the left parts are:
+    a table's first column holds short keys, a column of text runs on."""
+    if len(lines) < 6:
+        return lines
+    left_x = min(ln.runs[0].x for ln in lines)
+    starts: Counter = Counter()
+    for ln in lines:  # where runs start well right of the left margin, once a line
+        starts.update({round(r.x / 4) * 4 for r in ln.runs if r.x - left_x > 6 * ln.size})
+    if not starts:
+        return lines
+    split, n = starts.most_common(1)[0]
+    if n < 6 or n < 0.3 * len(lines):
+        return lines
+    left_len = [len(" ".join(r.text for r in ln.runs if r.x < split - 4)) for ln in lines]
+    two = [k for k, ln in enumerate(lines) if any(r.x >= split - 4 for r in ln.runs) and left_len[k]]
+    if not two or statistics.mean(left_len[k] for k in two) < 25:
+        return lines
+    left, right = [], []
+    for ln in lines:
+        lr = [r for r in ln.runs if r.x < split - 4]
+        rr = [r for r in ln.runs if r.x >= split - 4]
+        if lr:
+            left.append(_Line(ln.y, ln.size, ln.bold, lr))
+        if rr:
+            right.append(_Line(ln.y, ln.size, ln.bold, rr))
+    return left + right
 
 
 def _columns(line: _Line) -> list[float] | None:

@@ -38,6 +38,7 @@ SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 BODY_METHODS = {"POST", "PUT", "PATCH"}
 VIEW_PREFIX = "/source/"  # the source viewer (bot/viewer.py): GETs that do work
 log = logging.getLogger(__name__)
+admin_log = logging.getLogger("bot.admin")
 
 
 class RateLimiter:
@@ -314,11 +315,16 @@ class Guard:
         classify: Callable[[str, bytes], str | None],
         frame_ancestors: str,
         views: RateLimiter | None = None,
+        admin_token: str | None = None,
+        admin_max_body: int = 0,
+        admin_failures: RateLimiter | None = None,
     ):
         self.app = app
         self.trusted = trusted
         self.max_body = max_body
         self.posts, self.questions, self.feedback, self.views = posts, questions, feedback, views
+        self.admin_token, self.admin_max_body = admin_token, admin_max_body
+        self.admin_failures = admin_failures or RateLimiter(10, 600)
         self.classify = classify
         self.csp = f"frame-ancestors {frame_ancestors}".encode()
 
@@ -333,6 +339,21 @@ class Guard:
         method = scope.get("method", "GET")
         send = self._headers_and_errors(send)
 
+        path = scope.get("path", "")
+        cap = self.max_body
+        if path == "/admin" or path.startswith(("/api/admin/", "/static/admin")):
+            if not self.admin_token:  # the admin page is off
+                return await send_error(send, 404, "Not found.")
+            if path.startswith("/api/admin/"):  # checked before a byte of the body is read
+                from .admin import token_ok
+
+                ok = token_ok(self, headers.get("authorization"))
+                admin_log.info("admin %s %s from %s: %s", method, path[:200], client, "accepted" if ok else "refused")
+                if not ok:
+                    if (wait := self.admin_failures.check(client)) > 0:
+                        return await _too_many(send, "Too many wrong admin tokens from you", wait)
+                    return await send_error(send, 401, "The admin token is missing or wrong.")
+                cap = self.admin_max_body
         if method == "GET" and self.views is not None and scope.get("path", "").startswith(VIEW_PREFIX):
             if (wait := self.views.check(client)) > 0:  # the source viewer reads and renders a document
                 return await _too_many(send, "Too many documents opened from you", wait)
@@ -340,11 +361,11 @@ class Guard:
             if (wait := self.posts.check(client)) > 0:
                 return await _too_many(send, "Too many requests from you", wait)
             length = headers.get("content-length")
-            if length is not None and (not length.isdigit() or int(length) > self.max_body):
-                return await send_error(send, 413, self._too_large())
-            body, more = await _read(receive, self.max_body)
+            if length is not None and (not length.isdigit() or int(length) > cap):
+                return await send_error(send, 413, self._too_large(cap))
+            body, more = await _read(receive, cap)
             if body is None:
-                return await send_error(send, 413, self._too_large())
+                return await send_error(send, 413, self._too_large(cap))
             if more == "disconnect":
                 return
             if SURROGATE_ESCAPE.search(body) and _json_has_lone_surrogate(body):
@@ -365,8 +386,10 @@ class Guard:
             receive = _replay(body, receive)
         return await self.app(scope, receive, send)
 
-    def _too_large(self) -> str:
-        return f"The request body is over {self.max_body:,} bytes; send a shorter question or history."
+    def _too_large(self, cap: int) -> str:
+        if cap != self.max_body:
+            return f"The upload is over {cap:,} bytes; send fewer or smaller files."
+        return f"The request body is over {cap:,} bytes; send a shorter question or history."
 
     def _headers_and_errors(self, send):
         """Adds the framing policy and nosniff to every response, and rewrites a framework's 4xx JSON

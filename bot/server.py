@@ -29,6 +29,7 @@ from .engine import Bot, validate_question
 from .followup import last_user_turn
 from .text import pieces
 from .errors import BotError, ConfigError
+from .corpus import SUFFIXES
 from .live import LiveBot
 from .viewer import CSP as VIEW_CSP
 from .viewer import NotShown, Viewer
@@ -36,6 +37,18 @@ from .guard import REFUSED, Guard, InFlight, client_host, gradio_classifier, mak
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parent / "static"
+ADMIN_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; "
+    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
+
+
+class AdminRefused(Exception):
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status, self.message = status, message
+
+
 LOCAL_ORIGINS = r"https?://(localhost|127\.0\.0\.1|\[::1\])(:\d+)?"
 
 
@@ -58,6 +71,7 @@ class CitationOut(BaseModel):
     url: str | None = Field(
         None, description="The document at the quote, highlighted (the source viewer), relative to this server."
     )
+    source_url: str | None = Field(None, description="A page fetched from a website: its address (and anchor).")
 
 
 class AnswerOut(BaseModel):
@@ -238,6 +252,8 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
         classify=lambda path, body: classify_chat["fn"](path, body),
         frame_ancestors=origins,
         views=views,
+        admin_token=settings.admin_token,
+        admin_max_body=settings.admin_max_upload_mb * 1_000_000 * 5 + 65_536,  # several files a request
     )
     app.add_middleware(
         CORSMiddleware,
@@ -355,6 +371,128 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
     @app.post("/api/feedback", responses=errors, summary="Record 👍/👎 on an answer")
     async def post_feedback(fb: FeedbackIn) -> dict:
         return {"ok": True, "id": await asyncio.to_thread(feedback.add, fb)}
+
+    # -- the admin page and API (bot/admin.py): on only with BOT_ADMIN_TOKEN; the guard checks the token --------
+    from . import admin as adm
+
+    sync_job = adm.SyncJob(settings, bot.embedder, after=live.check)
+    app.state.sync_job = sync_job
+    admin_errors = {
+        401: {"model": ErrorOut},
+        404: {"model": ErrorOut},
+        413: {"model": ErrorOut},
+        429: {"model": ErrorOut},
+    }
+
+    def admin_gate(request: Request) -> None:
+        if not settings.admin_token:
+            raise AdminRefused(404, "Not found.")
+        if not adm.token_ok(settings, request.headers.get("authorization")):
+            raise AdminRefused(401, "The admin token is missing or wrong.")
+
+    @app.exception_handler(AdminRefused)
+    async def admin_refused(request: Request, exc: AdminRefused):
+        return JSONResponse({"error": exc.message}, status_code=exc.status)
+
+    def _listing() -> dict:
+        return {
+            "documents": adm.documents(settings, live.bot.index, sync_job.last_failed),
+            "sync": sync_job.snapshot(),
+            "types": sorted(SUFFIXES),
+            "max_upload_mb": settings.admin_max_upload_mb,
+        }
+
+    @app.get("/admin", include_in_schema=False)
+    async def admin_page():
+        if not settings.admin_token:
+            return JSONResponse({"error": "Not found."}, status_code=404)
+        return FileResponse(
+            STATIC / "admin.html",
+            media_type="text/html",
+            headers={"Content-Security-Policy": ADMIN_CSP, "Cache-Control": "no-store"},
+        )
+
+    @app.get("/static/{name}", include_in_schema=False)
+    async def admin_static(name: str):
+        kinds = {"admin.js": "application/javascript", "admin.css": "text/css"}
+        if not settings.admin_token or name not in kinds:
+            return JSONResponse({"error": "Not found."}, status_code=404)
+        return FileResponse(STATIC / name, media_type=kinds[name], headers={"Cache-Control": "no-cache"})
+
+    @app.get(
+        "/api/admin/documents",
+        summary="Admin: every document, its counts, last ingest and error",
+        responses=admin_errors,
+    )
+    async def admin_documents(request: Request) -> dict:
+        admin_gate(request)
+        return await asyncio.to_thread(_listing)
+
+    @app.post(
+        "/api/admin/documents",
+        summary="Admin: upload files (multipart, field `files`), then sync",
+        responses=admin_errors,
+    )
+    async def admin_upload(request: Request) -> dict:
+        admin_gate(request)
+        try:
+            form = await request.form(
+                max_files=50, max_fields=10, max_part_size=settings.admin_max_upload_mb * 1_000_000 + 1
+            )
+        except Exception as e:  # noqa: BLE001 - a malformed or oversized multipart body
+            return JSONResponse(
+                {
+                    "error": f"The upload could not be read ({str(e)[:200]}); send multipart/form-data with "
+                    "the files in `files`."
+                },
+                status_code=400,
+            )
+        items = []
+        for f in form.getlist("files"):
+            if hasattr(f, "read"):
+                items.append((f.filename or "", await f.read()))
+        if not items:
+            return JSONResponse(
+                {"error": "No files in the upload: send them in the form field `files`."}, status_code=400
+            )
+        saved, rejected = await asyncio.to_thread(adm.save_uploads, settings, items)
+        log.info(
+            "admin upload from %s: saved %s, rejected %s",
+            client_host(request),
+            [s["name"] for s in saved],
+            [r["name"] for r in rejected],
+        )
+        state = sync_job.start() if saved else sync_job.snapshot()
+        return {"saved": saved, "rejected": rejected, "sync": state}
+
+    @app.delete(
+        "/api/admin/documents/{source:path}", summary="Admin: delete a document, then sync", responses=admin_errors
+    )
+    async def admin_delete(source: str, request: Request) -> dict:
+        admin_gate(request)
+        if not await asyncio.to_thread(adm.delete_document, settings, source):
+            return JSONResponse({"error": f"No document {source!r} in the corpus folder."}, status_code=404)
+        log.info("admin delete from %s: %s", client_host(request), source)
+        return {"deleted": source, "sync": sync_job.start()}
+
+    @app.post(
+        "/api/admin/documents/{source:path}/reingest", summary="Admin: read a document again", responses=admin_errors
+    )
+    async def admin_reingest(source: str, request: Request) -> dict:
+        admin_gate(request)
+        if source not in {d["source"] for d in adm.documents(settings, live.bot.index, {}) if d["status"] != "removed"}:
+            return JSONResponse({"error": f"No document {source!r} in the corpus folder."}, status_code=404)
+        return {"reingest": source, "sync": sync_job.start(force={source})}
+
+    @app.post("/api/admin/sync", summary="Admin: sync the index with the corpus folder", responses=admin_errors)
+    async def admin_sync(request: Request) -> dict:
+        admin_gate(request)
+        return {"sync": sync_job.start()}
+
+    @app.get("/api/admin/sync", summary="Admin: the running or last sync's progress", responses=admin_errors)
+    async def admin_sync_state(request: Request) -> dict:
+        admin_gate(request)
+        return sync_job.snapshot()
 
     viewer = Viewer()
 

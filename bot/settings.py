@@ -93,6 +93,13 @@ class Settings(BaseSettings):
         "BOT_DATA_DIR: for several `serve` processes behind one proxy), a Redis URL such as "
         "'redis://redis-host:6379/0' (shared by every server on every host using it); 'auto' is memory.",
     )
+    admin_token: str | None = Field(
+        None,
+        repr=False,
+        description="Turns on the admin page (/admin) and its API (/api/admin/*), which take this token as "
+        "`Authorization: Bearer <token>`. Unset: both answer 404.",
+    )
+    admin_max_upload_mb: int = Field(20, ge=1, le=2000, description="The largest file the admin page takes (MB).")
     watch: bool = Field(
         False,
         description="Ingest changes in the corpus folder while serving (`serve --watch`): looked at every "

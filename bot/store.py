@@ -165,6 +165,21 @@ class Index:
     def chunks_of(self, source: str) -> list[Chunk]:
         return [c for c in self.chunks if c.source == source]
 
+    def link(self, source: str, anchor: str | None = None) -> str | None:
+        """The web address of a document fetched from a website (and of an anchor in it), else None."""
+        url = self.manifest.get("files", {}).get(source, {}).get("url")
+        return f"{url}#{anchor}" if url and anchor else url
+
+    def source_counts(self) -> dict[str, tuple[int, int]]:
+        """Each document's chunks and FAQ entries."""
+        chunks: dict[str, int] = {}
+        entries: dict[str, set] = {}
+        for c in self.chunks:
+            chunks[c.source] = chunks.get(c.source, 0) + 1
+            if c.entry:
+                entries.setdefault(c.source, set()).add(c.entry)
+        return {s: (n, len(entries.get(s, ()))) for s, n in chunks.items()}
+
     def nearest_questions(self, qvec: np.ndarray, n: int) -> list[str]:
         """The n FAQ questions nearest a question vector."""
         return [self.chunks[int(self.faq_rows[i])].question for i in np.argsort(-(self.faq_vectors @ qvec))[:n]]
@@ -462,7 +477,13 @@ def sync(
                 log.warning("skipped %s: it %s", source, e)
                 continue
             chunks = chunk_document(doc, max_tokens)
-            new_files[source] = {"sha256": doc.sha256, "chunks": [c.id for c in chunks]}
+            new_files[source] = {
+                "sha256": doc.sha256,
+                "chunks": [c.id for c in chunks],
+                "ingested": round(time.time(), 1),
+            }
+            if doc.url:
+                new_files[source]["url"] = doc.url  # a website's page: citations link to it
             for c in chunks:
                 new_chunks[c.id] = c
             (report.updated if prev else report.added).append(source)

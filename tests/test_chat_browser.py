@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
+import time
 
 import pytest
 from _support import OFF_TOPIC, ON_TOPIC
@@ -387,5 +388,40 @@ def test_the_chat_answers_with_two_workers(chromium, tmp_path):
                 want["citations"][0]["quote"][:50], timeout=30_000
             )
             ctx.close()
+    finally:
+        srv.stop()
+
+
+def test_the_chat_starter_questions_follow_a_new_index(chromium, tmp_path):
+    """Another process ingests a changed corpus; a reader who opens the chat afterwards gets the new index's
+    questions to start with (the running server swapped it in; no restart)."""
+    from _support import bot_env, run_bot
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "bees.md").write_text(
+        "# Bees\n\n## How many eggs does a queen lay?\n\nUp to 2,000 a day in spring.\n", encoding="utf-8"
+    )
+    srv = BotServer(tmp_path / "srv", corpus=corpus, BOT_INDEX_POLL_S="0.5").start()
+    try:
+        page = chromium.new_page()
+        page.goto(srv.url + "/chat/")
+        expect(page.get_by_text("How many eggs does a queen lay?")).to_be_visible(timeout=30_000)
+        (corpus / "bees.md").unlink()
+        (corpus / "cards.md").write_text(
+            "# Cards\n\n## How much does a library card cost?\n\nA card costs 12 euros a year.\n", encoding="utf-8"
+        )
+        r = run_bot(["ingest"], bot_env(BOT_CORPUS_DIR=corpus, BOT_INDEX_DIR=srv.workdir / "index"))
+        assert r.returncode == 0, r.stderr
+        deadline = time.monotonic() + 30
+        while http_json(srv.url + "/api/health")[1]["documents"] != 1 or "cards" not in str(
+            http_json(srv.url + "/api/ask", {"question": "How much does a library card cost?"})[1]["citations"]
+        ):
+            assert time.monotonic() < deadline, "the server did not swap the new index in"
+            time.sleep(0.3)
+        page.reload()
+        expect(page.get_by_text("How much does a library card cost?")).to_be_visible(timeout=30_000)
+        expect(page.get_by_text("How many eggs does a queen lay?")).to_have_count(0)
+        page.close()
     finally:
         srv.stop()

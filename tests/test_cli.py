@@ -65,7 +65,7 @@ def check_schema(d: dict) -> None:
     assert isinstance(d["answer"], str) and isinstance(d["grounded"], bool)
     assert set(d["timings_ms"]) == {"retrieve", "answer", "total"}
     for c in d["citations"]:
-        assert set(c) == {"n", "source", "section", "quote", "score", "question", "anchor", "page", "url"}
+        assert set(c) == {"n", "source", "section", "quote", "score", "question", "anchor", "page", "url", "source_url"}
         assert isinstance(c["n"], int) and isinstance(c["score"], float)
         assert isinstance(c["section"], str) and c["section"]
 

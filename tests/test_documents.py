@@ -5,6 +5,7 @@ an encrypted and a corrupt file are each reported by name with the reason, and n
 from __future__ import annotations
 
 import io
+import re
 import json
 from pathlib import Path
 
@@ -184,3 +185,24 @@ def test_scanned_encrypted_and_corrupt_files_are_named_with_the_reason(library):
     # nothing else was affected
     assert {c.source for c in bot.index.chunks} == {"handbook.pdf", "owner-only.pdf", "pool.docx", "notes.md"}
     assert bot.retrieve("Where is the reading room?")[0].chunk.source == "notes.md"
+
+
+def test_a_two_column_pdf_is_read_column_by_column(tmp_path):
+    pdf = fpdf.FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=11)
+    cols = pdf.text_columns(ncols=2, gutter=10)
+    with cols:
+        for i in range(40):
+            cols.write(
+                f"Paragraph {i} begins here and tells of ferry number {i}, which sails at {i % 12 + 1} o'clock. "
+            )
+            cols.ln()
+            cols.ln()
+    pdf.output(str(tmp_path / "cols.pdf"))
+    doc = read_document(tmp_path / "cols.pdf", tmp_path)
+    paras = [doc.text[b.spans[0][0] : b.spans[-1][1]] for b in doc.blocks]
+    numbers = [int(n) for p in paras for n in re.findall(r"Paragraph (\d+)", p)]
+    assert numbers == list(range(40)), numbers  # the left column, then the right one, not line by line across
+    assert sum(1 for p in paras if p.startswith("Paragraph")) >= 35  # and paragraph by paragraph
+    assert any(p == "Paragraph 30 begins here and tells of ferry number 30, which sails at 7 o'clock." for p in paras)

@@ -95,6 +95,7 @@ def test_ask_returns_what_the_python_api_returns(live):
             "anchor",
             "page",
             "url",
+            "source_url",
         }
     )
 

@@ -189,6 +189,10 @@ def test_streamed_answer_with_sources_and_hostile_host_css(open_page, server):
         expect(quote).to_be_visible()
         expect(quote).to_have_text(c["quote"])
         assert norm(c["quote"]) in article
+        # and a link to the source viewer at the quote, on the widget's server, opening in a new tab
+        link = item.locator("a.src-open")
+        expect(link).to_have_attribute("href", server.url + c["url"])
+        expect(link).to_have_attribute("target", "_blank")
     assert "ukraine-peace-negotiations-london.txt" in bot.inner_text()
 
     # the host page's CSS does not reach in ...
@@ -278,6 +282,7 @@ def test_html_in_questions_and_answers_stays_text(open_page, server):
                 "section": "<b>bold</b> <a href='javascript:window.__pwned=7'>link</a>",
                 "quote": "<script>window.__pwned=8</script><iframe src=javascript:window.__pwned=9>",
                 "score": 0.5,
+                "url": "javascript:window.__pwned=11",  # not a viewer link: not linked
             }
         ],
         "suggestions": [],

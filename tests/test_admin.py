@@ -1,0 +1,212 @@
+"""The admin page and API (bot/admin.py): off without BOT_ADMIN_TOKEN (404), a missing or wrong token 401 (and
+logged; repeated, 429), uploads with size and type limits, documents listed with counts and errors, delete,
+re-ingest, sync progress; the new document answered at once after the sync while 20 clients keep asking. The
+page itself is driven in the real Chromium."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+import httpx
+import pytest
+from _support import small_index
+from test_documents import make_pdf
+from test_server import LiveServer
+
+from bot.engine import Bot
+from bot.server import create_app
+
+TOKEN = "s3cret-admin-token"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+DOC = "# Honey bees\n\n## How many eggs does a queen lay?\n\nA queen lays up to 2,000 eggs a day in spring.\n"
+CARDS = "# Library cards\n\n## How much does a library card cost?\n\nA library card costs 12 euros a year.\n"
+ASK_CARDS = "How much does a library card cost?"
+
+
+def _server(tmp_path, **settings):
+    s = small_index(
+        tmp_path,
+        {"bees.md": DOC},
+        data_dir=tmp_path / "data",
+        trusted_proxies=["127.0.0.1"],
+        rate_limit=100_000,
+        post_limit=100_000,
+        **settings,
+    )
+    return LiveServer(create_app(Bot.from_settings(s, build=False))), s
+
+
+def _wait_sync(url: str, timeout: float = 120) -> dict:
+    deadline = time.monotonic() + timeout
+    while True:
+        st = httpx.get(f"{url}/api/admin/sync", headers=AUTH, timeout=30).json()
+        if not st["running"] and not st.get("queued"):
+            return st
+        assert time.monotonic() < deadline, st
+        time.sleep(0.1)
+
+
+def _cites(url: str, question: str, source: str) -> bool:
+    d = httpx.post(
+        f"{url}/api/ask", json={"question": question}, headers={"X-Forwarded-For": "10.8.8.8"}, timeout=60
+    ).json()
+    return d["grounded"] and any(c["source"] == source for c in d["citations"])
+
+
+def test_without_a_token_setting_the_admin_is_not_there(tmp_path):
+    srv, _ = _server(tmp_path)
+    with srv:
+        for method, path in [("GET", "/admin"), ("GET", "/api/admin/documents"), ("POST", "/api/admin/sync"),
+                             ("GET", "/static/admin.js")]:  # fmt: skip
+            r = httpx.request(method, srv.url + path, headers=AUTH, timeout=30)
+            assert r.status_code == 404 and set(r.json()) == {"error"}, (path, r.status_code, r.text)
+
+
+def test_missing_and_wrong_tokens_are_refused_and_logged(tmp_path, caplog):
+    srv, _ = _server(tmp_path, admin_token=TOKEN)
+    caplog.set_level(logging.INFO, logger="bot.admin")
+    with srv:
+        assert httpx.get(srv.url + "/admin", timeout=30).status_code == 200  # the page (it asks for the token)
+        r = httpx.get(srv.url + "/api/admin/documents", timeout=30)
+        assert r.status_code == 401 and set(r.json()) == {"error"}
+        r = httpx.get(srv.url + "/api/admin/documents", headers={"Authorization": "Bearer nope"}, timeout=30)
+        assert r.status_code == 401
+        # an upload without the token is refused before its body is read
+        t = time.monotonic()
+        r = httpx.post(srv.url + "/api/admin/documents", content=b"x" * 3_000_000,
+                       headers={"Content-Type": "multipart/form-data; boundary=b"}, timeout=30)  # fmt: skip
+        assert r.status_code == 401 and time.monotonic() - t < 5
+        assert httpx.get(srv.url + "/api/admin/documents", headers=AUTH, timeout=30).status_code == 200
+        codes = [httpx.get(srv.url + "/api/admin/sync", headers={"Authorization": f"Bearer x{i}"}, timeout=30).status_code
+                 for i in range(12)]  # fmt: skip
+        assert codes[:7] == [401] * 7 and codes[-1] == 429, codes  # 10 wrong tokens a while, then 429
+    logged = [r.getMessage() for r in caplog.records if r.name == "bot.admin"]
+    assert sum("refused" in m for m in logged) >= 10 and any("accepted" in m for m in logged), logged
+    assert all("127.0.0.1" in m for m in logged if "admin GET" in m)
+
+
+def test_upload_list_reingest_delete_while_clients_keep_asking(tmp_path):
+    srv, s = _server(tmp_path, admin_token=TOKEN, admin_max_upload_mb=1, index_poll_s=30)
+    pdf = make_pdf(tmp_path / "handbook.pdf").read_bytes()
+    stop, bad = threading.Event(), []
+
+    def client(i: int) -> None:
+        with httpx.Client(timeout=60) as c:
+            while not stop.is_set():
+                try:
+                    r = c.post(f"{srv.url}/api/ask", json={"question": f"How many eggs does a queen lay? ({i})"},
+                               headers={"X-Forwarded-For": f"10.1.{i}.1"})  # fmt: skip
+                    if r.status_code != 200 or not r.json()["grounded"]:
+                        bad.append((r.status_code, r.text[:200]))
+                except httpx.HTTPError as e:
+                    bad.append(repr(e))
+
+    with srv:
+        threads = [threading.Thread(target=client, args=(i,)) for i in range(20)]
+        for t in threads:
+            t.start()
+        try:
+            files = [
+                ("files", ("cards.md", CARDS.encode(), "text/markdown")),
+                ("files", ("handbook.pdf", pdf, "application/pdf")),
+                ("files", ("tool.exe", b"MZ....", "application/octet-stream")),
+                ("files", ("huge.txt", b"word " * 300_000, "text/plain")),
+                (
+                    "files",
+                    ("../../escape.md", b"# Escape\n\nNothing here leaves the corpus folder.\n", "text/markdown"),
+                ),
+            ]
+            r = httpx.post(f"{srv.url}/api/admin/documents", files=files, headers=AUTH, timeout=60)
+            assert r.status_code == 200, r.text
+            d = r.json()
+            assert {x["name"] for x in d["saved"]} == {"cards.md", "handbook.pdf", "escape.md"}
+            why = {x["name"]: x["reason"] for x in d["rejected"]}
+            assert "not read" in why["tool.exe"] and ".pdf" in why["tool.exe"]
+            assert "limit is 1 MB" in why["huge.txt"]
+            assert (s.corpus_dir / "escape.md").exists() and not (tmp_path / "escape.md").exists()
+            st = _wait_sync(srv.url)
+            assert st["error"] is None and st["files_total"] == 4 and st["files_done"] == 4, st
+            t_end = time.monotonic()
+            assert _cites(srv.url, ASK_CARDS, "cards.md")  # at once: the server swapped the new index in
+            assert time.monotonic() - t_end < 5
+            docs = {
+                x["source"]: x
+                for x in httpx.get(f"{srv.url}/api/admin/documents", headers=AUTH, timeout=30).json()["documents"]
+            }
+            assert docs["cards.md"]["chunks"] >= 1 and docs["cards.md"]["faq_entries"] == 1
+            assert docs["handbook.pdf"]["chunks"] >= 3 and docs["handbook.pdf"]["status"] == "indexed"
+            assert docs["bees.md"]["ingested"] and docs["cards.md"]["ingested"] >= docs["bees.md"]["ingested"]
+
+            # a damaged upload is listed with its error, by name
+            httpx.post(f"{srv.url}/api/admin/documents", files=[("files", ("broken.pdf", b"%PDF-1.4 garbage" * 50, "application/pdf"))],
+                       headers=AUTH, timeout=60)  # fmt: skip
+            _wait_sync(srv.url)
+            docs = {
+                x["source"]: x
+                for x in httpx.get(f"{srv.url}/api/admin/documents", headers=AUTH, timeout=30).json()["documents"]
+            }
+            assert docs["broken.pdf"]["status"] == "error" and "not a readable PDF" in docs["broken.pdf"]["error"]
+
+            r = httpx.post(f"{srv.url}/api/admin/documents/cards.md/reingest", headers=AUTH, timeout=30)
+            assert r.status_code == 200 and _wait_sync(srv.url)["error"] is None
+            assert (
+                httpx.post(f"{srv.url}/api/admin/documents/nope.md/reingest", headers=AUTH, timeout=30).status_code
+                == 404
+            )
+
+            r = httpx.delete(f"{srv.url}/api/admin/documents/cards.md", headers=AUTH, timeout=30)
+            assert r.status_code == 200
+            _wait_sync(srv.url)
+            assert not _cites(srv.url, ASK_CARDS, "cards.md")
+            assert not (s.corpus_dir / "cards.md").exists()
+            assert httpx.delete(f"{srv.url}/api/admin/documents/cards.md", headers=AUTH, timeout=30).status_code == 404
+        finally:
+            stop.set()
+            for t in threads:
+                t.join(60)
+    assert bad == [], bad[:5]
+
+
+@pytest.fixture
+def admin_server(tmp_path):
+    srv, s = _server(tmp_path, admin_token=TOKEN, index_poll_s=30)
+    with srv:
+        yield srv, s
+
+
+def test_the_admin_page_in_a_browser(admin_server, chromium, tmp_path):
+    srv, s = admin_server
+    (tmp_path / "up").mkdir()
+    a = tmp_path / "up" / "cards.md"
+    a.write_text(CARDS, encoding="utf-8")
+    b = make_pdf(tmp_path / "up" / "handbook.pdf")
+    page = chromium.new_page()
+    try:
+        page.goto(srv.url + "/admin")
+        page.fill("#token", "wrong")
+        page.click("#login button")
+        page.wait_for_selector("#login-msg:has-text('not accepted')")
+        page.fill("#token", TOKEN)
+        page.click("#login button")
+        page.wait_for_selector("#docs tr[data-source='bees.md']")
+        page.set_input_files("#files", [str(a), str(b)])
+        page.wait_for_selector("#messages:has-text('Uploaded cards.md')")
+        row = page.locator("#docs tr[data-source='handbook.pdf']")
+        row.wait_for()
+        page.wait_for_function(
+            "() => { const r = document.querySelector(\"#docs tr[data-source='handbook.pdf'] .chunks\");"
+            " return r && Number(r.textContent) > 0 && !document.querySelector('#sync-bar:not([hidden])'); }",
+            timeout=120_000,
+        )
+        assert int(page.locator("#docs tr[data-source='cards.md'] .entries").inner_text()) == 1
+        assert page.locator("#docs tr[data-source='handbook.pdf'] .status").inner_text().startswith("indexed")
+        assert _cites(srv.url, ASK_CARDS, "cards.md")
+        page.click("#docs tr[data-source='cards.md'] button.delete")
+        page.wait_for_selector("#messages:has-text('Deleted cards.md')")
+        page.wait_for_function("() => !document.querySelector(\"#docs tr[data-source='cards.md']\")", timeout=120_000)
+        _wait_sync(srv.url)
+        assert not _cites(srv.url, ASK_CARDS, "cards.md")
+    finally:
+        page.close()

@@ -171,6 +171,7 @@ class Answer:
         a.note = d.get("note")
         a.standalone_question = d.get("standalone_question")
         a.entry = d.get("entry")
+        a.confidence = float(d.get("confidence") or 0.0)
         a.timings_ms = dict(d.get("timings_ms", {}))
         return a
 
@@ -188,6 +189,7 @@ class Answer:
             "suggestions": self.suggestions,
             "unsupported": self.unsupported,
             "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
+            "confidence": round(float(self.confidence), 4),
         }
         if self.note:
             d["note"] = self.note

@@ -50,6 +50,32 @@ def cmd_ingest(args) -> int:
     return 0
 
 
+def cmd_report(args) -> int:
+    from . import report as rp
+    from .engine import Bot
+    from .errors import BotError
+
+    s = _settings(args)
+    try:
+        since = rp.parse_since(args.since)
+    except ValueError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    embed = nearest = docs = None
+    try:
+        embed, nearest, docs = rp.for_bot(Bot.from_settings(s, build=False))
+    except BotError as e:  # no index: the report without nearest entries, questions embedded as needed
+        print(f"note: {e} (the report shows no nearest entries)", file=sys.stderr)
+    rep = rp.build(Path(s.data_dir) / "log.sqlite", since, embed=embed, nearest=nearest, documents=docs)
+    if args.format == "json":
+        print(json.dumps(rep, ensure_ascii=False, indent=1))
+    elif args.format == "csv":
+        sys.stdout.write(rp.to_csv(rep))
+    else:
+        sys.stdout.write(rp.to_markdown(rep))
+    return 0
+
+
 def _print_human(a) -> None:
     if a.text:
         print(a.text)
@@ -198,6 +224,12 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--max-pages", type=int, default=200, help="pages fetched per site at most (default 200)")
     sp.add_argument("--delay", type=float, default=1.0, help="seconds between requests to the site (default 1)")
     sp.set_defaults(func=cmd_ingest)
+
+    sp = sub.add_parser("report", help="the knowledge-gap report from the conversation log")
+    where(sp)
+    sp.add_argument("--since", default="7d", help="7d, 12h, 2w, a date (2026-11-01), or '' for everything")
+    sp.add_argument("--format", choices=("md", "json", "csv"), default="md")
+    sp.set_defaults(func=cmd_report)
 
     sp = sub.add_parser("ask", help="answer a question")
     where(sp)

@@ -37,6 +37,7 @@ from .text import has_lone_surrogate
 SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 BODY_METHODS = {"POST", "PUT", "PATCH"}
 VIEW_PREFIX = "/source/"  # the source viewer (bot/viewer.py): GETs that do work
+OPEN_API = ("/api/admin/", "/api/health")  # not behind BOT_API_KEYS: the admin token guards one, the other is health
 log = logging.getLogger(__name__)
 admin_log = logging.getLogger("bot.admin")
 
@@ -299,6 +300,12 @@ async def send_error(send, status: int, message: str, headers: dict[str, str] | 
     await send({"type": "http.response.body", "body": body})
 
 
+async def _send_json(send, status: int, body: bytes) -> None:
+    h = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": h})
+    await send({"type": "http.response.body", "body": body})
+
+
 class Guard:
     """The ASGI middleware (see the module's docstring). `classify(path, body)` names what a POST is:
     "question", "feedback", "upload", "bad" (refused with a 400) or None (other work)."""
@@ -318,6 +325,8 @@ class Guard:
         admin_token: str | None = None,
         admin_max_body: int = 0,
         admin_failures: RateLimiter | None = None,
+        api_keys: list[str] | tuple[str, ...] = (),
+        allowed_origins: list[str] | tuple[str, ...] = (),
     ):
         self.app = app
         self.trusted = trusted
@@ -325,6 +334,8 @@ class Guard:
         self.posts, self.questions, self.feedback, self.views = posts, questions, feedback, views
         self.admin_token, self.admin_max_body = admin_token, admin_max_body
         self.admin_failures = admin_failures or RateLimiter(10, 600)
+        self.api_keys = [k.encode() for k in api_keys if k]
+        self.allowed_origins = set(allowed_origins)
         self.classify = classify
         self.csp = f"frame-ancestors {frame_ancestors}".encode()
 
@@ -354,6 +365,16 @@ class Guard:
                         return await _too_many(send, "Too many wrong admin tokens from you", wait)
                     return await send_error(send, 401, "The admin token is missing or wrong.")
                 cap = self.admin_max_body
+        if self.api_keys and (path.startswith("/v1/") or (path.startswith("/api/") and not path.startswith(OPEN_API))):
+            if not self._key_ok(headers, path):
+                if (wait := self.admin_failures.check(client)) > 0:
+                    return await _too_many(send, "Too many wrong API keys from you", wait)
+                if path.startswith("/v1/"):  # OpenAI's error format, which its clients read
+                    from .openai_api import openai_error
+
+                    body = json.dumps(openai_error("Incorrect or missing API key.", "invalid_api_key")).encode()
+                    return await _send_json(send, 401, body)
+                return await send_error(send, 401, "An API key is needed: send it as `Authorization: Bearer <key>`.")
         if method == "GET" and self.views is not None and scope.get("path", "").startswith(VIEW_PREFIX):
             if (wait := self.views.check(client)) > 0:  # the source viewer reads and renders a document
                 return await _too_many(send, "Too many documents opened from you", wait)
@@ -385,6 +406,20 @@ class Guard:
                 return await _too_many(send, "Too much feedback from you", wait)
             receive = _replay(body, receive)
         return await self.app(scope, receive, send)
+
+    def _key_ok(self, headers: dict, path: str) -> bool:
+        import hmac
+
+        got = headers.get("authorization", "").removeprefix("Bearer ").strip().encode()
+        if got and any(hmac.compare_digest(got, k) for k in self.api_keys):
+            return True
+        # the widget, on a site allowed to embed it, asks without a key (its page cannot keep one secret)
+        # (and the widget on this server's own page); Origin can be forged by a program, so this is a convenience
+        # for browsers, not a secret: the per-client limits hold either way
+        origin = headers.get("origin")
+        if not path.startswith("/api/") or origin is None:
+            return False
+        return origin in self.allowed_origins or origin.split("://", 1)[-1] == headers.get("host")
 
     def _too_large(self, cap: int) -> str:
         if cap != self.max_body:
@@ -502,7 +537,7 @@ def gradio_classifier(
     named = re.compile(r"(?:call/v2|call|run|api)/([^/]+)/?$")
 
     def classify(path: str, body: bytes) -> str | None:
-        if path in ("/api/ask", "/api/ask/stream"):
+        if path in ("/api/ask", "/api/ask/stream", "/v1/chat/completions"):
             return "question"
         if path == "/api/feedback":
             return "feedback"

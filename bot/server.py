@@ -21,7 +21,7 @@ from typing import Literal
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, StreamingResponse
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, Field
 
 from . import __version__
@@ -57,6 +57,9 @@ class AskRequest(BaseModel):
     history: list[list[str | None]] | None = Field(
         None, description="Earlier turns, oldest first, as [question, answer] pairs."
     )
+    conversation_id: str | None = Field(
+        None, max_length=100, description="Your id for the conversation, kept with its questions in the log."
+    )
 
 
 class CitationOut(BaseModel):
@@ -80,6 +83,7 @@ class AnswerOut(BaseModel):
         description="The same, for a markdown renderer: article text escaped (no HTML, no links); [n] kept."
     )
     grounded: bool = Field(description="False when the articles don't answer the question.")
+    confidence: float = Field(0.0, description="How sure the bot is that the answer answers the question (0-1).")
     citations: list[CitationOut]
     suggestions: list[str] = Field(description="Questions the articles can answer (given when not grounded).")
     unsupported: list[str] = Field(
@@ -231,6 +235,19 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
 
         procs = AnswerPool(settings, settings.workers)
     feedback = FeedbackStore(Path(settings.data_dir) / "feedback.sqlite", settings.feedback_max_rows)
+    from .convlog import ConversationLog
+
+    convlog = ConversationLog(
+        Path(settings.data_dir) / "log.sqlite",
+        settings.log_retention_days,
+        enabled=settings.log == "on",
+        vectorize=lambda q: live.bot.embedder.embed_query_np(q),  # the answer's own vector: a cache hit
+    )
+    app.state.convlog = convlog
+
+    def surface_of(request: Request) -> str:
+        return "widget" if request.query_params.get("via") == "widget" else "api"
+
     app.state.bot, app.state.limiter, app.state.feedback, app.state.inflight = bot, questions, feedback, inflight
     app.state.live = live.start()
     app.state.watcher = None
@@ -253,6 +270,8 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
         frame_ancestors=origins,
         views=views,
         admin_token=settings.admin_token,
+        api_keys=settings.api_keys,
+        allowed_origins=settings.allowed_origins,
         admin_max_body=settings.admin_max_upload_mb * 1_000_000 * 5 + 65_536,  # several files a request
     )
     app.add_middleware(
@@ -298,15 +317,18 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
         t0 = time.perf_counter()
         try:
             if procs is not None and procs.takes(live.bot):  # the CPU work in one of the answer processes
-                return JSONResponse(_shaped(await procs.answer_async(req.question, req.history)))
-            a = await asyncio.get_running_loop().run_in_executor(
-                answer_pool, live.bot.answer, req.question, req.history
-            )
+                d = _shaped(await procs.answer_async(req.question, req.history))
+            else:
+                a = await asyncio.get_running_loop().run_in_executor(
+                    answer_pool, live.bot.answer, req.question, req.history
+                )
+                d = _shaped(a.to_dict())
         except BotError as e:
             return JSONResponse({"error": str(e)}, status_code=400)
         finally:
             inflight.leave(client, time.perf_counter() - t0)
-        return JSONResponse(_shaped(a.to_dict()))
+        convlog.record(surface_of(request), req.conversation_id, req.question, d, (time.perf_counter() - t0) * 1000)
+        return JSONResponse(d)
 
     @app.post(
         "/api/ask/stream",
@@ -331,6 +353,7 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
             return refused
 
         current = live.bot  # the whole answer from one index, also when a new one is swapped in meanwhile
+        surface = surface_of(request)
 
         async def events():
             from starlette.concurrency import iterate_in_threadpool
@@ -342,6 +365,7 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
                     d = await procs.answer_async(req.question, req.history)
                     for piece in pieces(d["answer"]):
                         yield _sse("delta", {"text": piece})
+                    convlog.record(surface, req.conversation_id, req.question, d, (time.perf_counter() - t0) * 1000)
                     yield _sse("done", d)
                     return
                 async for ev in iterate_in_threadpool(current.answer_stream(req.question, req.history)):
@@ -362,14 +386,65 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
             if not streamed:  # a quoted answer is ready at once: send it in pieces all the same
                 for piece in pieces(a.text):
                     yield _sse("delta", {"text": piece})
-            yield _sse("done", a.to_dict())
+            d = a.to_dict()
+            convlog.record(surface, req.conversation_id, req.question, d, (time.perf_counter() - t0) * 1000)
+            yield _sse("done", d)
 
         return StreamingResponse(
             events(), media_type="text/event-stream", headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
         )
 
+    # -- the OpenAI-compatible endpoint (bot/openai_api.py) ---------------------------------------------------
+    from . import openai_api as oa
+
+    @app.get("/v1/models", summary="OpenAI-compatible: the one model, the bot")
+    async def v1_models() -> dict:
+        return oa.models()
+
+    @app.post("/v1/chat/completions", summary="OpenAI-compatible chat completion: the bot's answer, with citations")
+    async def v1_chat(request: Request):
+        try:
+            body = json.loads(await request.body())
+            if not isinstance(body, dict):
+                raise ValueError("the body must be a JSON object")
+            question, history = oa.conversation(body.get("messages"))
+            question = validate_question(question, settings.max_question_chars)
+        except (ValueError, BotError) as e:
+            return JSONResponse(oa.openai_error(str(e)), status_code=400)
+        client, refused = admit(request)
+        if refused is not None:
+            status = refused.status_code
+            return JSONResponse(
+                oa.openai_error(json.loads(refused.body)["error"], "rate_limit_exceeded", "rate_limit_error"),
+                status_code=status,
+                headers={"Retry-After": refused.headers.get("Retry-After", "1")},
+            )
+        t0 = time.perf_counter()
+        try:
+            if procs is not None and procs.takes(live.bot):
+                d = _shaped(await procs.answer_async(question, history))
+            else:
+                a = await asyncio.get_running_loop().run_in_executor(answer_pool, live.bot.answer, question, history)
+                d = _shaped(a.to_dict())
+        except BotError as e:
+            return JSONResponse(oa.openai_error(str(e)), status_code=400)
+        finally:
+            inflight.leave(client, time.perf_counter() - t0)
+        user = body.get("user")
+        convlog.record(
+            "openai", user if isinstance(user, str) else None, question, d, (time.perf_counter() - t0) * 1000
+        )
+        if body.get("stream"):
+            return StreamingResponse(
+                oa.chunks(d, question, history),
+                media_type="text/event-stream",
+                headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+            )
+        return JSONResponse(oa.completion(d, question, history))
+
     @app.post("/api/feedback", responses=errors, summary="Record 👍/👎 on an answer")
     async def post_feedback(fb: FeedbackIn) -> dict:
+        convlog.feedback(fb.question, fb.answer, fb.rating)
         return {"ok": True, "id": await asyncio.to_thread(feedback.add, fb)}
 
     # -- the admin page and API (bot/admin.py): on only with BOT_ADMIN_TOKEN; the guard checks the token --------
@@ -494,6 +569,31 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
         admin_gate(request)
         return sync_job.snapshot()
 
+    @app.get(
+        "/api/admin/report",
+        summary="Admin: the knowledge-gap report (format=json|csv|md, since=7d)",
+        responses=admin_errors,
+    )
+    async def admin_report(request: Request, since: str = "7d", format: str = "json"):
+        admin_gate(request)
+        from . import report as rp
+
+        try:
+            t = rp.parse_since(since)
+        except ValueError as e:
+            return JSONResponse({"error": str(e)}, status_code=400)
+        if format not in ("json", "csv", "md"):
+            return JSONResponse({"error": "format is json, csv or md."}, status_code=400)
+        bot_now = live.bot
+        embed, nearest, docs = rp.for_bot(bot_now)
+        rep = await asyncio.to_thread(rp.build, convlog.path, t, embed=embed, nearest=nearest, documents=docs)
+        if format == "csv":
+            return Response(rp.to_csv(rep), media_type="text/csv; charset=utf-8",
+                            headers={"Content-Disposition": 'attachment; filename="knowledge-gaps.csv"'})  # fmt: skip
+        if format == "md":
+            return Response(rp.to_markdown(rep), media_type="text/markdown; charset=utf-8")
+        return JSONResponse(rep)
+
     viewer = Viewer()
 
     @app.get(
@@ -539,7 +639,6 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
 
         quiet_gradio()  # before gradio is imported: no analytics, no hub lookups
         import gradio as gr
-        from fastapi import Response
         from fastapi.staticfiles import StaticFiles
 
         from .webchat import build_chat
@@ -555,7 +654,7 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
         async def gradio_js():
             return Response(loader, media_type="application/javascript", headers={"Cache-Control": "no-cache"})
 
-        demo = build_chat(live, feedback, inflight, procs)
+        demo = build_chat(live, feedback, inflight, procs, convlog)
         fns = {"respond": set(), "chat": set(), "on_like": set()}
         for fid, fn in demo.fns.items():
             if fn.name in fns:

@@ -93,6 +93,17 @@ class Settings(BaseSettings):
         "BOT_DATA_DIR: for several `serve` processes behind one proxy), a Redis URL such as "
         "'redis://redis-host:6379/0' (shared by every server on every host using it); 'auto' is memory.",
     )
+    api_keys: list[str] = Field(
+        default_factory=list,
+        repr=False,
+        description="Keys for the OpenAI-compatible endpoint (/v1/*) and the JSON API (/api/*), as bearer tokens; "
+        "the widget on a BOT_ALLOWED_ORIGINS site needs none. Empty: both are open. Set as a JSON list: "
+        'BOT_API_KEYS=\'["key-1", "key-2"]\'.',
+    )
+    log: Literal["on", "off"] = Field(
+        "on", description="The conversation log (BOT_DATA_DIR/log.sqlite): every answered question, no IP addresses."
+    )
+    log_retention_days: float = Field(90, gt=0, description="Conversation-log rows older than this are removed.")
     admin_token: str | None = Field(
         None,
         repr=False,

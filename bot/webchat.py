@@ -48,7 +48,7 @@ def sources_html(answer) -> str:
     return "\n\n".join(parts)
 
 
-def build_chat(live, feedback, inflight, procs=None):
+def build_chat(live, feedback, inflight, procs=None, convlog=None):
     """The Blocks. `inflight` (bot/guard.InFlight) is shared with the JSON API: one question in flight per
     client, and a busy server says so at once. (Rate limits and body caps for these routes: bot/guard.py.)
     `live` is a bot/live.LiveBot: each answer is given by the index current when it was asked; `procs` a
@@ -71,11 +71,11 @@ def build_chat(live, feedback, inflight, procs=None):
             return
         t0 = time.perf_counter()
         try:
-            yield from _respond(raw, messages, pairs)
+            yield from _respond(raw, messages, pairs, getattr(request, "session_hash", None), t0)
         finally:
             inflight.leave(client, time.perf_counter() - t0)
 
-    def _respond(raw: str, messages: list, pairs: list):
+    def _respond(raw: str, messages: list, pairs: list, session=None, t0: float = 0.0):
         try:
             shown, a = "", None
             bot = live.bot
@@ -102,6 +102,8 @@ def build_chat(live, feedback, inflight, procs=None):
             for piece in pieces(a.text):
                 shown += piece
                 yield [*messages, {"role": "assistant", "content": esc(shown)}], pairs
+        if convlog is not None:
+            convlog.record("chat", session, raw, a.to_dict(), (time.perf_counter() - t0) * 1000)
         body = esc(a.text + (f"\n\n({a.note})" if a.note else ""))
         recent[body] = {"question": raw, "answer": a.text, "citations": [c.to_dict() for c in a.citations]}
         while len(recent) > 500:
@@ -138,6 +140,8 @@ def build_chat(live, feedback, inflight, procs=None):
             return
         from .server import FeedbackIn
 
+        if convlog is not None:
+            convlog.feedback(info["question"], info["answer"], "up" if evt.liked else "down")
         feedback.add(
             FeedbackIn(
                 question=info["question"],
@@ -156,7 +160,12 @@ def build_chat(live, feedback, inflight, procs=None):
         t0 = time.perf_counter()
         try:
             bot = live.bot
-            return procs.answer(message) if procs is not None and procs.takes(bot) else bot.answer(message).to_dict()
+            d = procs.answer(message) if procs is not None and procs.takes(bot) else bot.answer(message).to_dict()
+            if convlog is not None:
+                convlog.record(
+                    "chat", getattr(request, "session_hash", None), message, d, (time.perf_counter() - t0) * 1000
+                )
+            return d
         except BotError as e:
             return {"error": str(e)}
         finally:

@@ -279,3 +279,23 @@ UNSUPPORTED_HEAD = "Not found in the articles (shown without a source):"
 NOT_REACHED = "The language model could not be reached; this answer is quoted from the articles."
 FIRST, FOLLOW = "Which leaders will Zelensky meet?", "What do they want from the US?"
 FALLBACK_Q = "Who is the German chancellor?"  # asked only in the fallback test: never in the model's answer cache
+
+
+def logged_rows(server, question: str, timeout: float = 10.0) -> list[dict]:
+    """The conversation-log rows of a question on a BotServer (bot/convlog.py writes them within a second)."""
+    import sqlite3
+
+    path = server.workdir / "data" / "log.sqlite"
+    deadline = time.monotonic() + timeout
+    while True:
+        rows = []
+        if path.exists():
+            db = sqlite3.connect(path)
+            db.row_factory = sqlite3.Row
+            rows = [
+                dict(r) for r in db.execute("SELECT surface, conversation FROM log WHERE question = ?", (question,))
+            ]
+            db.close()
+        if rows or time.monotonic() > deadline:
+            return rows
+        time.sleep(0.2)

@@ -27,6 +27,7 @@ from browser_support import (
     NetworkGuard,
     browser_missing,
     http_json,
+    logged_rows,
     model_server,
     norm,
     reset_script,
@@ -101,6 +102,9 @@ def test_answer_streams_with_sources_and_quotes(chat, server):
     viewer.goto(server.url + href)
     expect(viewer.locator("mark#q")).to_have_text(want["citations"][0]["quote"])
     viewer.close()
+    # the question is in the conversation log as the chat's, with the chat session as its conversation
+    rows = [r for r in logged_rows(server, ON_TOPIC) if r["surface"] == "chat"]
+    assert rows and all(r["conversation"] for r in rows), rows
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     chat.screenshot(path=str(SCREENSHOTS / "chat-answer.png"))
 

@@ -77,6 +77,7 @@ def test_ask_returns_what_the_python_api_returns(live):
         "entry",
         "tokens",
         "timings_ms",
+        "confidence",
     }
     assert d["note"] is None and d["standalone_question"] is None and d["tokens"] is None  # stable keys
     want = live.bot.answer(q).to_dict()

@@ -33,6 +33,7 @@ from browser_support import (
     browser_missing,
     host_page_html,
     http_json,
+    logged_rows,
     model_server,
     norm,
     reset_script,
@@ -140,7 +141,7 @@ def stream_posts(page) -> list[dict]:
     bodies: list[dict] = []
     page.on(
         "request",
-        lambda r: bodies.append(r.post_data_json) if r.method == "POST" and r.url.endswith("/api/ask/stream") else None,
+        lambda r: bodies.append(r.post_data_json) if r.method == "POST" and "/api/ask/stream?" in r.url else None,
     )
     return bodies
 
@@ -156,9 +157,7 @@ def test_streamed_answer_with_sources_and_hostile_host_css(open_page, server):
 
     page.evaluate(STREAM_PROBE)
     types: list[str] = []
-    page.on(
-        "response", lambda r: types.append(r.headers.get("content-type", "")) if r.url.endswith("/ask/stream") else None
-    )
+    page.on("response", lambda r: types.append(r.headers.get("content-type", "")) if "/ask/stream?" in r.url else None)
     ask(page, ON_TOPIC)
     bot = wait_answer(page, 1)
     want = api_answer(server, ON_TOPIC)
@@ -249,7 +248,11 @@ def test_follow_up_sends_history(open_page, server):
     a1 = api_answer(server, q1)["answer"]
     assert len(bodies) == 2, bodies
     assert bodies[0]["question"] == q1 and not bodies[0].get("history")
-    assert bodies[1] == {"question": q2, "history": [[q1, a1]]}
+    conv = bodies[0]["conversation_id"]
+    assert conv.startswith("w-") and bodies[1] == {"question": q2, "history": [[q1, a1]], "conversation_id": conv}
+    # both are in the conversation log as the widget's, in one conversation
+    rows = [r for r in logged_rows(server, q1) + logged_rows(server, q2) if r["conversation"] == conv]
+    assert [r["surface"] for r in rows] == ["widget", "widget"], rows
     # with the history the follow-up is answered from the articles
     want = api_answer(server, q2, [[q1, a1]])
     assert want["grounded"]
@@ -308,7 +311,7 @@ def test_html_in_questions_and_answers_stays_text(open_page, server):
         )
         route.fulfill(response=real, body=body + f"event: done\ndata: {json.dumps(d)}\n\n")
 
-    page.route(server.url + "/api/ask/stream", hostile)
+    page.route(server.url + "/api/ask/stream?via=widget", hostile)
     ask(page, "first mocked question")
     bot = wait_answer(page, 2)
     expect(bot.locator(".answer")).to_have_text(evil_answer)
@@ -358,7 +361,7 @@ def test_question_over_2000_characters(open_page, server):
         else:
             route.continue_()
 
-    page.route(server.url + "/api/ask/stream", too_long)
+    page.route(server.url + "/api/ask/stream?via=widget", too_long)
     box.fill("short question")
     box.press("Enter")
     bot = wait_answer(page, 1)
@@ -420,19 +423,19 @@ def test_rate_limit_and_network_errors_are_explained(open_page, server):
         body = json.dumps({"error": "Too many questions from you; try again in 7 s."})
         route.fulfill(response=real, status=429, headers=headers, body=body)
 
-    page.route(server.url + "/api/ask/stream", limited)
+    page.route(server.url + "/api/ask/stream?via=widget", limited)
     ask(page, ON_TOPIC)
     bot = wait_answer(page, 1)
     expect(bot.get_by_role("alert")).to_contain_text("Too many questions")
     expect(bot.get_by_role("alert")).to_contain_text("7 s")
-    page.unroute(server.url + "/api/ask/stream")
+    page.unroute(server.url + "/api/ask/stream?via=widget")
 
-    page.route(server.url + "/api/ask/stream", lambda route: route.abort("connectionrefused"))
+    page.route(server.url + "/api/ask/stream?via=widget", lambda route: route.abort("connectionrefused"))
     ask(page, ON_TOPIC)
     bot = wait_answer(page, 2)
     expect(bot.get_by_role("alert")).to_contain_text("Couldn't reach the answer service")
     shot(page, "widget-errors.png")
-    page.unroute(server.url + "/api/ask/stream")
+    page.unroute(server.url + "/api/ask/stream?via=widget")
 
     # "Try again" asks the same question once the service is back
     bot.get_by_role("button", name="Try again").click()

@@ -136,9 +136,92 @@
     } catch (e) { say("Re-ingest failed: " + e.message, true); }
   }
 
+  // -- the knowledge-gap report (bot/report.py) ---------------------------------------------------------------
+  var SVGNS = "http://www.w3.org/2000/svg";
+
+  function svg(tag, attrs, text) {
+    var e = document.createElementNS(SVGNS, tag);
+    Object.keys(attrs || {}).forEach(function (k) { e.setAttribute(k, String(attrs[k])); });
+    if (text != null) e.textContent = String(text);
+    return e;
+  }
+
+  function chart(daily) {
+    // questions per day as bars, the abstained part of each darker; drawn here, no library, no CDN
+    var box = $("report-chart");
+    box.textContent = "";
+    var W = 640, H = 160, pad = 24, n = Math.max(1, daily.length);
+    var max = Math.max(1, Math.max.apply(null, daily.map(function (d) { return d.questions; })));
+    var s = svg("svg", { viewBox: "0 0 " + W + " " + (H + 30), width: "100%", role: "img", "aria-label": "Questions per day" });
+    var bw = Math.max(2, (W - 2 * pad) / n - 4);
+    daily.forEach(function (d, i) {
+      var x = pad + i * ((W - 2 * pad) / n);
+      var h = (d.questions / max) * (H - 10);
+      var ha = (d.abstained / max) * (H - 10);
+      var bar = svg("rect", { x: x, y: H - h, width: bw, height: h, fill: "#7fb8a4", "class": "bar" });
+      bar.appendChild(svg("title", {}, d.day + ": " + d.questions + " questions, " + d.abstained + " abstained, " + d.up + " up, " + d.down + " down"));
+      s.appendChild(bar);
+      s.appendChild(svg("rect", { x: x, y: H - ha, width: bw, height: ha, fill: "#b3541e" }));
+      if (n <= 14 || i % Math.ceil(n / 14) === 0) s.appendChild(svg("text", { x: x, y: H + 14, "font-size": 10 }, d.day.slice(5)));
+    });
+    s.appendChild(svg("text", { x: pad, y: H + 28, "font-size": 10 }, "bars: questions a day; dark: abstained (max " + max + ")"));
+    box.appendChild(s);
+  }
+
+  function table(id, items, cols) {
+    var tb = $(id).querySelector("tbody");
+    tb.textContent = "";
+    items.forEach(function (x) {
+      var tr = el("tr");
+      cols.forEach(function (c) { tr.appendChild(el("td", c.cls || null, c.get(x))); });
+      tb.appendChild(tr);
+    });
+  }
+
+  async function report() {
+    var since = $("report-since").value;
+    var rep = await call("GET", "/api/admin/report?since=" + encodeURIComponent(since));
+    $("report-summary").textContent = rep.questions + " questions, " + rep.answered + " answered; " +
+      rep.gaps.length + " unanswered needs; built in " + rep.seconds + " s";
+    table("report-gaps", rep.gaps, [
+      { cls: "num", get: function (x) { return x.people; } },
+      { cls: "num", get: function (x) { return x.asked; } },
+      { get: function (x) { return x.question; } },
+      { get: function (x) { return x.examples.slice(1, 4).join(" · "); } },
+      { get: function (x) { return x.nearest ? x.nearest.label : ""; } },
+    ]);
+    table("report-down", rep.downvoted, [
+      { cls: "num", get: function (x) { return x.asked; } },
+      { get: function (x) { return x.question; } },
+      { get: function (x) { return (x.answers[0] || "").slice(0, 300); } },
+    ]);
+    chart(rep.daily);
+    var cited = $("report-cited");
+    cited.textContent = "";
+    rep.cited_documents.forEach(function (d) { cited.appendChild(el("li", null, d.source + ": " + d.answers)); });
+    var never = $("report-never");
+    never.textContent = "";
+    rep.never_cited.forEach(function (s) { never.appendChild(el("li", null, s)); });
+  }
+
+  async function download(kind) {
+    var since = $("report-since").value;
+    var r = await fetch("/api/admin/report?format=" + kind + "&since=" + encodeURIComponent(since),
+                        { headers: { Authorization: "Bearer " + token } });
+    if (!r.ok) { say("Download failed: HTTP " + r.status, true); return; }
+    var blob = await r.blob();
+    var a = el("a");
+    a.href = URL.createObjectURL(blob);
+    a.download = "knowledge-gaps." + kind;
+    document.body.appendChild(a);
+    a.click();
+    setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+  }
+
   async function enter() {
     try {
       await refresh();
+      report().catch(function (e) { say("Report: " + e.message, true); });
       $("login").hidden = true;
       $("app").hidden = false;
       $("login-msg").textContent = "";
@@ -166,6 +249,9 @@
     $("sync").addEventListener("click", async function () {
       try { showSync((await call("POST", "/api/admin/sync")).sync); } catch (e) { say("Sync failed: " + e.message, true); }
     });
+    $("report-go").addEventListener("click", function () { report().catch(function (e) { say("Report: " + e.message, true); }); });
+    $("report-csv").addEventListener("click", function () { download("csv"); });
+    $("report-json").addEventListener("click", function () { download("json"); });
     if (token) enter();
   });
 })();

@@ -196,6 +196,8 @@
   ].join("");
 
   // ---------------------------------------------------------------- DOM helpers (text only)
+  // one id per page view: the server's conversation log groups this reader's questions by it (no cookie)
+  var CONVERSATION = "w-" + Math.random().toString(36).slice(2, 12) + Date.now().toString(36);
   function el(tag, cls, text) {
     var e = document.createElement(tag);
     if (cls) e.className = cls;
@@ -813,10 +815,10 @@
       var timer = setTimeout(function () {
         ctl.abort("timeout");
       }, TIMEOUT_MS);
-      var body = { question: question };
+      var body = { question: question, conversation_id: CONVERSATION };
       if (history.length) body.history = history.slice(-MAX_TURNS);
       try {
-        var resp = await fetch(API + "/api/ask/stream", {
+        var resp = await fetch(API + "/api/ask/stream?via=widget", {
           method: "POST",
           headers: { "Content-Type": "application/json", Accept: "text/event-stream" },
           credentials: "omit",

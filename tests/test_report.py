@@ -1,0 +1,135 @@
+"""The knowledge-gap report (bot/report.py) over a conversation log filled through a real server: paraphrases of
+one unanswered need form one row, unrelated needs different rows, ranked by how many asked, with the nearest
+entry; 👎 answers grouped with the answer given; per-day counts; cited and never-cited documents; the CLI in
+md/json/csv; the admin page's report in Chromium (rows, the chart, the CSV download), a <script> typed by a user
+inert there."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import httpx
+import pytest
+from _support import bot_env, run_bot, small_index
+from test_server import LiveServer
+
+from bot.engine import Bot
+from bot.server import create_app
+
+TOKEN = "report-admin-token"
+DOC = (
+    "# Library\n\n## How much does a library card cost?\n\nA library card costs 12 euros a year.\n\n"
+    "## When is the library open?\n\nThe library opens at nine on weekdays.\n"
+)
+PARKING = ["Where can I park my car near the library?", "Is there parking at the library?",
+           "Where do I park when I visit the library?", "Can I park at the library?"]  # fmt: skip
+PRINTING = ["Is the building wheelchair accessible?", "Can I get into the building with a wheelchair?"]
+HOSTILE = "<script>window.__pwned=1</script><img src=x onerror=window.__pwned=2> Can I bring my dog?"
+
+
+@pytest.fixture(scope="module")
+def logged(tmp_path_factory):
+    root = tmp_path_factory.mktemp("report")
+    s = small_index(root, {"library.md": DOC, "unused.md": "# Unused\n\nThe garden has three benches.\n"},
+                    data_dir=root / "data", admin_token=TOKEN, rate_limit=10_000, post_limit=10_000,
+                    trusted_proxies=["127.0.0.1"])  # fmt: skip
+    app = create_app(Bot.from_settings(s, build=False))
+    srv = LiveServer(app).__enter__()
+
+    def ask(q, conv):
+        r = httpx.post(f"{srv.url}/api/ask", json={"question": q, "conversation_id": conv},
+                       headers={"X-Forwarded-For": "10.0.0.9"}, timeout=60)  # fmt: skip
+        assert r.status_code == 200, r.text
+        return r.json()
+
+    for i, q in enumerate(PARKING * 2):  # 8 askings in 8 conversations
+        assert not ask(q, f"c{i}")["grounded"]
+    for i, q in enumerate(PRINTING):
+        ask(q, f"p{i}")
+    ask(HOSTILE, "h1")
+    card = ask("How much does a library card cost?", "k1")
+    assert card["grounded"]
+    httpx.post(f"{srv.url}/api/feedback", json={"question": "How much does a library card cost?", "answer": card["answer"],
+               "rating": "down"}, timeout=30)  # fmt: skip
+    assert app.state.convlog.flush()
+    yield srv, s
+    srv.__exit__(None, None, None)
+
+
+def _report(srv, fmt="json"):
+    r = httpx.get(
+        f"{srv.url}/api/admin/report?since=7d&format={fmt}", headers={"Authorization": f"Bearer {TOKEN}"}, timeout=120
+    )
+    assert r.status_code == 200, r.text
+    return r
+
+
+def test_paraphrases_of_one_need_are_one_row_and_unrelated_needs_are_not(logged):
+    srv, _ = logged
+    rep = _report(srv).json()
+    gaps = rep["gaps"]
+    parking = [g for g in gaps if any(q in PARKING for q in g["examples"])]
+    assert len(parking) == 1, [g["examples"] for g in gaps]
+    p = parking[0]
+    assert p["asked"] == 8 and p["people"] == 8 and set(p["examples"]) == set(PARKING)
+    assert gaps[0] is p or gaps[0]["people"] <= p["people"]  # ranked by how many asked
+    printing = [g for g in gaps if any(q in PRINTING for q in g["examples"])]
+    assert printing and all(not set(g["examples"]) & set(PARKING) for g in printing)
+    assert any(g["question"] == HOSTILE for g in gaps)
+    assert p["nearest"] and p["nearest"]["source"] in ("library.md", "unused.md")
+    down = rep["downvoted"]
+    assert (
+        len(down) == 1
+        and down[0]["question"] == "How much does a library card cost?"
+        and "12 euros" in down[0]["answers"][0]
+    )
+    day = rep["daily"][-1]
+    assert day["questions"] == 12 and day["answered"] >= 1 and day["abstained"] >= 8 and day["down"] == 1
+    assert rep["cited_documents"][0]["source"] == "library.md" and "unused.md" in rep["never_cited"]
+
+
+def test_csv_and_markdown(logged):
+    srv, _ = logged
+    rows = list(csv.DictReader(io.StringIO(_report(srv, "csv").text)))
+    assert {r["kind"] for r in rows} == {"gap", "downvoted"}
+    assert any(r["asked"] == "8" and "park" in r["question"].lower() for r in rows)
+    md = _report(srv, "md").text
+    assert md.startswith("# Knowledge gaps") and "| 8 | 8 |" in md
+
+
+def test_the_cli_report(logged):
+    _, s = logged
+    env = bot_env(BOT_CORPUS_DIR=s.corpus_dir, BOT_INDEX_DIR=s.index_dir, BOT_DATA_DIR=s.data_dir)
+    r = run_bot(["report", "--since", "7d", "--format", "json"], env)
+    assert r.returncode == 0, r.stderr
+    rep = json.loads(r.stdout)
+    assert any(g["asked"] == 8 for g in rep["gaps"])
+    r = run_bot(["report", "--since", "soon"], env)
+    assert r.returncode == 2 and "7d" in r.stderr
+
+
+def test_the_report_on_the_admin_page(logged, chromium, tmp_path):
+    srv, _ = logged
+    page = chromium.new_page(accept_downloads=True)
+    try:
+        page.goto(srv.url + "/admin")
+        page.fill("#token", TOKEN)
+        page.click("#login button")
+        page.wait_for_selector("#report-gaps tbody tr")
+        rows = page.locator("#report-gaps tbody tr")
+        assert rows.count() >= 3
+        texts = [rows.nth(i).inner_text() for i in range(rows.count())]
+        assert any("park" in t.lower() and t.split("\t")[1].strip() == "8" for t in texts), texts
+        assert any(HOSTILE in t for t in texts)  # shown as text
+        assert page.locator("#report-chart svg rect.bar").count() >= 1
+        assert page.evaluate("typeof window.__pwned") == "undefined"
+        assert page.locator("#report-gaps script, #report-gaps img").count() == 0
+        with page.expect_download() as dl:
+            page.click("#report-csv")
+        path = tmp_path / "gaps.csv"
+        dl.value.save_as(path)
+        assert any(r["asked"] == "8" for r in csv.DictReader(path.open(encoding="utf-8")))
+    finally:
+        page.close()

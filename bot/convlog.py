@@ -3,7 +3,8 @@
 A row holds the question and the standalone question, grounded or abstained and the confidence, the answer, its
 citations (source, section), the latency, the surface ("chat", "widget", "api", "openai"), a conversation id,
 and the 👍/👎 given to it later. No IP address or other client detail is stored. Rows older than
-BOT_LOG_RETENTION_DAYS (90) are removed; BOT_LOG=off turns the log off.
+BOT_LOG_RETENTION_DAYS (90) are removed, and past BOT_LOG_MAX_ROWS (1,000,000) the oldest; BOT_LOG=off turns
+the log off.
 
 Writing never slows an answer: `record` puts the row on a queue (dropping it, and counting the drop, if a
 stalled disk let 10,000 pile up), and one background thread writes them in batches.
@@ -37,13 +38,21 @@ CREATE INDEX IF NOT EXISTS log_question ON log(question);
 
 class ConversationLog:
     def __init__(
-        self, path: Path, retention_days: float = 90, enabled: bool = True, max_queue: int = 10_000, vectorize=None
+        self,
+        path: Path,
+        retention_days: float = 90,
+        enabled: bool = True,
+        max_queue: int = 10_000,
+        vectorize=None,
+        max_rows: int = 1_000_000,
     ):
         self.path = Path(path)
+        self.max_rows = max_rows  # past it the oldest rows go (hostile traffic must not fill the disk)
         self.vectorize = vectorize  # question -> its vector (the answer's own, cached), kept for the gap report
         self.enabled = enabled
         self.retention_s = retention_days * 86400
         self.dropped = 0
+        self._written = 0
         self._q: queue.Queue = queue.Queue(maxsize=max_queue)
         self._stop = threading.Event()
         self._idle = threading.Event()
@@ -103,7 +112,11 @@ class ConversationLog:
             return 0
         cutoff = (time.time() if now is None else now) - self.retention_s
         with self._connect() as db:
-            return db.execute("DELETE FROM log WHERE ts < ?", (cutoff,)).rowcount
+            n = db.execute("DELETE FROM log WHERE ts < ?", (cutoff,)).rowcount
+            top = db.execute("SELECT max(id) FROM log").fetchone()[0]
+            if top is not None and top > self.max_rows:
+                n += db.execute("DELETE FROM log WHERE id <= ?", (top - self.max_rows,)).rowcount
+            return n
 
     def rows(self, since: float = 0.0) -> list[dict]:
         if not self.enabled or not self.path.exists():
@@ -143,6 +156,10 @@ class ConversationLog:
                     batch.append(self._q.get_nowait())
                 except queue.Empty:
                     break
+            self._written += sum(1 for kind, _ in batch if kind == "row")
+            if self._written >= 10_000:
+                self._written = 0
+                self.purge()
             try:
                 with db:
                     rows = [(*b, self._vector(b[3])) for kind, b in batch if kind == "row"]

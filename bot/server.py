@@ -242,6 +242,7 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
         settings.log_retention_days,
         enabled=settings.log == "on",
         vectorize=lambda q: live.bot.embedder.embed_query_np(q),  # the answer's own vector: a cache hit
+        max_rows=settings.log_max_rows,
     )
     app.state.convlog = convlog
 

@@ -104,6 +104,7 @@ class Settings(BaseSettings):
         "on", description="The conversation log (BOT_DATA_DIR/log.sqlite): every answered question, no IP addresses."
     )
     log_retention_days: float = Field(90, gt=0, description="Conversation-log rows older than this are removed.")
+    log_max_rows: int = Field(1_000_000, ge=100, description="Conversation-log rows kept; past it the oldest go.")
     admin_token: str | None = Field(
         None,
         repr=False,

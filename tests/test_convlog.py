@@ -108,6 +108,17 @@ def test_retention_removes_old_rows(tmp_path):
     log.close()
 
 
+def test_the_log_is_bounded_in_rows(tmp_path):
+    log = ConversationLog(tmp_path / "log.sqlite", max_rows=100)
+    for i in range(250):
+        log.record("api", None, f"question {i}", {"answer": "a", "grounded": False}, 1)
+    assert log.flush()
+    log.purge()
+    kept = [r["question"] for r in log.rows()]
+    assert len(kept) == 100 and kept[0] == "question 150" and kept[-1] == "question 249"
+    log.close()
+
+
 def test_log_off_logs_nothing(shipped_settings, tmp_path):
     s = _settings(shipped_settings, tmp_path, log="off")
     app = create_app(Bot.from_settings(s, build=False))

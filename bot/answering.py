@@ -156,6 +156,7 @@ class Answer:
     tokens: dict[str, int | bool] = field(default_factory=dict)  # prompt / completion tokens, "estimated"
     standalone_question: str | None = None  # a follow-up as searched and answered ("they" resolved)
     entry: dict | None = None  # the FAQ entry answered from: question, source, anchor, whole (all of it shown)
+    qvec: object = None  # the question's vector (the conversation log keeps it; not in to_dict)
 
     @classmethod
     def from_dict(cls, d: dict) -> Answer:

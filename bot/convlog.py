@@ -75,14 +75,18 @@ class ConversationLog:
         return db
 
     # -- what the surfaces call ----------------------------------------------------------------------------
-    def record(self, surface: str, conversation: str | None, question: str, answer: dict, latency_ms: float) -> None:
-        """Log one answered question (`answer`: Answer.to_dict()). Returns at once."""
+    def record(
+        self, surface: str, conversation: str | None, question: str, answer: dict, latency_ms: float, vector=None
+    ) -> None:
+        """Log one answered question (`answer`: Answer.to_dict(); `vector`: the question's, as the answer used
+        it, so the gap report needs not embed it again). Returns at once."""
         if not self.enabled:
             return
         cites = [[c.get("source"), c.get("section")] for c in answer.get("citations") or []]
         row = ("row", (time.time(), surface, (conversation or "")[:100] or None, question,
                        answer.get("standalone_question"), int(bool(answer.get("grounded"))), answer.get("confidence"),
-                       answer.get("answer"), json.dumps(cites, ensure_ascii=False), round(latency_ms, 2)))  # fmt: skip
+                       answer.get("answer"), json.dumps(cites, ensure_ascii=False), round(latency_ms, 2),
+                       _blob(vector)))  # fmt: skip
         self._put(row)
 
     def feedback(self, question: str, answer: str, rating: str) -> None:
@@ -162,7 +166,11 @@ class ConversationLog:
                 self.purge()
             try:
                 with db:
-                    rows = [(*b, self._vector(b[3])) for kind, b in batch if kind == "row"]
+                    rows = [
+                        (*b[:-1], b[-1] if b[-1] is not None else self._vector(b[3]))
+                        for kind, b in batch
+                        if kind == "row"
+                    ]
                     if rows:
                         db.executemany(
                             "INSERT INTO log (ts, surface, conversation, question, standalone, grounded, confidence,"
@@ -180,6 +188,14 @@ class ConversationLog:
                 log.exception("the conversation log could not be written (%d rows lost)", len(batch))
             if self._q.empty():
                 self._idle.set()
+
+
+def _blob(vector) -> bytes | None:
+    if vector is None:
+        return None
+    if isinstance(vector, bytes):
+        return vector
+    return np.asarray(vector, dtype=np.float16).tobytes()
 
 
 __all__ = ["SURFACES", "ConversationLog"]

@@ -189,6 +189,7 @@ class Bot:
         ans.standalone_question = query if query != q else None
         for c in ans.citations:  # a website's page: its address
             c.source_url = self.index.link(c.source, c.anchor)
+        ans.qvec = qvec
         t2 = time.perf_counter()
         ans.timings_ms = {"retrieve": (t1 - t0) * 1000, "answer": (t2 - t1) * 1000, "total": (t2 - t0) * 1000}
         yield ans

@@ -55,6 +55,10 @@ def _answer(question: str, history) -> dict:
 
     a = _LIVE.bot.answer(question, history)
     d = a.to_dict()
+    if a.qvec is not None:  # for the web process's conversation log: not embedded there again
+        import numpy as np
+
+        d["_qvec"] = np.asarray(a.qvec, dtype=np.float16).tobytes()
     d["_worker"] = os.getpid()
     return d
 
@@ -101,6 +105,11 @@ class AnswerPool:
         import asyncio
 
         return self._without_pid(await asyncio.wrap_future(self._ex.submit(_answer, question, history)))
+
+    @staticmethod
+    def vector(d: dict):
+        """Take the question's vector out of an answer from an answer process (bytes, or None)."""
+        return d.pop("_qvec", None)
 
     @staticmethod
     def _without_pid(d: dict) -> dict:

@@ -241,7 +241,6 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
         Path(settings.data_dir) / "log.sqlite",
         settings.log_retention_days,
         enabled=settings.log == "on",
-        vectorize=lambda q: live.bot.embedder.embed_query_np(q),  # the answer's own vector: a cache hit
         max_rows=settings.log_max_rows,
     )
     app.state.convlog = convlog
@@ -319,16 +318,19 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
         try:
             if procs is not None and procs.takes(live.bot):  # the CPU work in one of the answer processes
                 d = _shaped(await procs.answer_async(req.question, req.history))
+                vec = procs.vector(d)
             else:
                 a = await asyncio.get_running_loop().run_in_executor(
                     answer_pool, live.bot.answer, req.question, req.history
                 )
-                d = _shaped(a.to_dict())
+                d, vec = _shaped(a.to_dict()), a.qvec
         except BotError as e:
             return JSONResponse({"error": str(e)}, status_code=400)
         finally:
             inflight.leave(client, time.perf_counter() - t0)
-        convlog.record(surface_of(request), req.conversation_id, req.question, d, (time.perf_counter() - t0) * 1000)
+        convlog.record(
+            surface_of(request), req.conversation_id, req.question, d, (time.perf_counter() - t0) * 1000, vec
+        )
         return JSONResponse(d)
 
     @app.post(
@@ -364,9 +366,11 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
             try:  # a model's text is forwarded as it arrives; the final answer (checked citations) comes last
                 if procs is not None and procs.takes(current):  # quoted: computed in an answer process
                     d = await procs.answer_async(req.question, req.history)
+                    vec = procs.vector(d)
                     for piece in pieces(d["answer"]):
                         yield _sse("delta", {"text": piece})
-                    convlog.record(surface, req.conversation_id, req.question, d, (time.perf_counter() - t0) * 1000)
+                    ms = (time.perf_counter() - t0) * 1000
+                    convlog.record(surface, req.conversation_id, req.question, d, ms, vec)
                     yield _sse("done", d)
                     return
                 async for ev in iterate_in_threadpool(current.answer_stream(req.question, req.history)):
@@ -388,7 +392,7 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
                 for piece in pieces(a.text):
                     yield _sse("delta", {"text": piece})
             d = a.to_dict()
-            convlog.record(surface, req.conversation_id, req.question, d, (time.perf_counter() - t0) * 1000)
+            convlog.record(surface, req.conversation_id, req.question, d, (time.perf_counter() - t0) * 1000, a.qvec)
             yield _sse("done", d)
 
         return StreamingResponse(
@@ -424,17 +428,17 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
         try:
             if procs is not None and procs.takes(live.bot):
                 d = _shaped(await procs.answer_async(question, history))
+                vec = procs.vector(d)
             else:
                 a = await asyncio.get_running_loop().run_in_executor(answer_pool, live.bot.answer, question, history)
-                d = _shaped(a.to_dict())
+                d, vec = _shaped(a.to_dict()), a.qvec
         except BotError as e:
             return JSONResponse(oa.openai_error(str(e)), status_code=400)
         finally:
             inflight.leave(client, time.perf_counter() - t0)
         user = body.get("user")
-        convlog.record(
-            "openai", user if isinstance(user, str) else None, question, d, (time.perf_counter() - t0) * 1000
-        )
+        ms = (time.perf_counter() - t0) * 1000
+        convlog.record("openai", user if isinstance(user, str) else None, question, d, ms, vec)
         if body.get("stream"):
             return StreamingResponse(
                 oa.chunks(d, question, history),

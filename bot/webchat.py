@@ -82,7 +82,10 @@ def build_chat(live, feedback, inflight, procs=None, convlog=None):
             if procs is not None and procs.takes(bot):  # a quoted answer, computed in an answer process
                 from .answering import Answer
 
-                a = Answer.from_dict(procs.answer(raw, pairs))
+                d = procs.answer(raw, pairs)
+                vec = procs.vector(d)
+                a = Answer.from_dict(d)
+                a.qvec = vec
             else:
                 for ev in bot.answer_stream(raw, pairs):  # a model's words as they arrive, then the checked answer
                     if isinstance(ev, str):
@@ -103,7 +106,7 @@ def build_chat(live, feedback, inflight, procs=None, convlog=None):
                 shown += piece
                 yield [*messages, {"role": "assistant", "content": esc(shown)}], pairs
         if convlog is not None:
-            convlog.record("chat", session, raw, a.to_dict(), (time.perf_counter() - t0) * 1000)
+            convlog.record("chat", session, raw, a.to_dict(), (time.perf_counter() - t0) * 1000, a.qvec)
         body = esc(a.text + (f"\n\n({a.note})" if a.note else ""))
         recent[body] = {"question": raw, "answer": a.text, "citations": [c.to_dict() for c in a.citations]}
         while len(recent) > 500:
@@ -160,11 +163,15 @@ def build_chat(live, feedback, inflight, procs=None, convlog=None):
         t0 = time.perf_counter()
         try:
             bot = live.bot
-            d = procs.answer(message) if procs is not None and procs.takes(bot) else bot.answer(message).to_dict()
+            if procs is not None and procs.takes(bot):
+                d = procs.answer(message)
+                vec = procs.vector(d)
+            else:
+                a = bot.answer(message)
+                d, vec = a.to_dict(), a.qvec
             if convlog is not None:
-                convlog.record(
-                    "chat", getattr(request, "session_hash", None), message, d, (time.perf_counter() - t0) * 1000
-                )
+                ms = (time.perf_counter() - t0) * 1000
+                convlog.record("chat", getattr(request, "session_hash", None), message, d, ms, vec)
             return d
         except BotError as e:
             return {"error": str(e)}

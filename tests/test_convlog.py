@@ -90,6 +90,7 @@ def test_every_surface_lands_in_the_log(shipped_settings, tmp_path):
     assert all(r["grounded"] == 1 and r["citations"] != "[]" and r["confidence"] > 0 for r in on)
     assert all(r["grounded"] == 0 for r in rows if r["question"] == OFF_TOPIC)
     assert all(r["latency_ms"] > 0 for r in rows)
+    assert all(r["vector"] and len(r["vector"]) == 384 * 2 for r in rows)  # the answer's own question vector
     assert [r["feedback"] for r in rows if r["feedback"]] == ["down"] and rows[-1]["feedback"] == "down"
     # no client address anywhere in the log
     raw = (s.data_dir / "log.sqlite").read_bytes() + b"".join(p.read_bytes() for p in s.data_dir.glob("log.sqlite-*"))

@@ -20,6 +20,7 @@ LONG = "x" * 2001
 
 class LiveServer:
     def __init__(self, app):
+        self.app = app
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         cfg = uvicorn_config(app, "127.0.0.1", self.port, log_level="warning", timeout_graceful_shutdown=1)

@@ -70,6 +70,12 @@ def test_two_answer_processes_answer_share_the_limits_and_follow_a_new_index(two
     a = httpx.post(f"{srv.url}/api/ask/stream", json={"question": "How much does a library card cost?"},
                    headers={"X-Forwarded-For": "10.0.0.2"}, timeout=30)  # fmt: skip
     assert a.status_code == 200 and "12 euros" in a.text and "event: done" in a.text
+    # the log keeps each question with the vector its answer process used: nothing embedded again here
+    app_log = srv.app.state.convlog
+    assert app_log.flush()
+    rows = app_log.rows()
+    assert len(rows) >= 7 and all(r["vector"] and len(r["vector"]) == 384 * 2 for r in rows)
+    assert "_qvec" not in codes[0].json() and "_qvec" not in a.text
 
 
 def test_the_shared_limiter_counts_across_processes(tmp_path):

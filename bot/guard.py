@@ -187,6 +187,52 @@ def make_limiter(storage: str, data_dir, bucket: str, limit: int, window: float,
     raise ValueError(f"BOT_RATE_LIMIT_STORAGE={storage!r}: use 'memory', 'sqlite' or a redis:// URL")
 
 
+class RedisSlots:
+    """One question in flight per client across every server on every host: a Redis key per client while its
+    question is answered (set only if absent, expiring after `ttl_s` in case a server dies mid-answer). When
+    Redis does not answer, each server keeps only its own count (and says so in the log), as the limits do."""
+
+    RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end"
+
+    def __init__(self, url: str, prefix: str = "bot", ttl_s: int = 60):
+        import os
+
+        import redis
+
+        self.r = redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
+        self.prefix, self.ttl_s = f"{prefix}-inflight:", ttl_s
+        self.me = f"{os.getpid()}-{id(self)}"
+        self._down_until = 0.0
+        self._release = None
+
+    def _up(self) -> bool:
+        return time.monotonic() >= self._down_until
+
+    def _failed(self, e: Exception) -> None:
+        log.warning("in-flight slots: Redis does not answer (%s); one question per client per server for 5 s",
+                    type(e).__name__)  # fmt: skip
+        self._down_until = time.monotonic() + 5.0
+
+    def take(self, client: str) -> bool:
+        if not self._up():
+            return True
+        try:
+            return bool(self.r.set(self.prefix + client, self.me, nx=True, ex=self.ttl_s))
+        except Exception as e:  # noqa: BLE001 - redis raises ConnectionError, TimeoutError and more
+            self._failed(e)
+            return True
+
+    def give_back(self, client: str) -> None:
+        if not self._up():
+            return
+        try:
+            if self._release is None:
+                self._release = self.r.register_script(self.RELEASE)
+            self._release(keys=[self.prefix + client], args=[self.me])
+        except Exception as e:  # noqa: BLE001
+            self._failed(e)
+
+
 class InFlight:
     """Questions being answered. One per client; and no more in all than the server answers within `target_s`
     at its recent throughput (answers completed in the last `window_s` seconds), and never fewer than `floor`.
@@ -200,8 +246,10 @@ class InFlight:
         ceiling: int = 1024,
         per_client: int = 1,
         window_s: float = 5.0,
+        shared: RedisSlots | None = None,
     ):
         self.target_s, self.floor, self.ceiling, self.per_client = target_s, floor, ceiling, per_client
+        self.shared = shared  # one question in flight per client across hosts too (Redis)
         self.window_s = window_s
         self._by_client: dict[str, int] = {}
         self._total = 0
@@ -226,11 +274,15 @@ class InFlight:
                 return "client"
             if self._total >= self.capacity:
                 return "full"
+            if self.shared is not None and not self.shared.take(client):
+                return "client"  # it has one in flight on another server
             self._by_client[client] = self._by_client.get(client, 0) + 1
             self._total += 1
             return None
 
     def leave(self, client: str, seconds: float | None = None) -> None:
+        if self.shared is not None:
+            self.shared.give_back(client)
         with self._lock:
             n = self._by_client.get(client, 0) - 1
             if n > 0:

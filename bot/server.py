@@ -217,7 +217,12 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
     posts = make_limiter(storage, d, "posts", settings.post_limit, w, settings.chroma_prefix)
     feedback_limit = make_limiter(storage, d, "feedback", settings.feedback_limit, w, settings.chroma_prefix)
     views = make_limiter(storage, d, "views", settings.view_limit, w, settings.chroma_prefix)
-    inflight = InFlight(settings.queue_target_s, floor=settings.queue_min)
+    slots = None
+    if storage.startswith(("redis://", "rediss://", "unix://")):  # one question per client across hosts too
+        from .guard import RedisSlots
+
+        slots = RedisSlots(storage, settings.chroma_prefix)
+    inflight = InFlight(settings.queue_target_s, floor=settings.queue_min, shared=slots)
     # a thread for every question admitted: a short question must not wait for a thread behind long ones (the
     # embedder, which they share, takes the cheapest waiting first: bot/embeddings.ShortestFirst)
     answer_pool = ThreadPoolExecutor(max(8, min(256, settings.queue_min * 2)), thread_name_prefix="answer")

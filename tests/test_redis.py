@@ -89,3 +89,20 @@ def test_without_redis_each_process_counts_by_itself(redis_url):
     got = [lim.check("c") == 0 for _ in range(5)]  # Redis is gone: counted here, the limit still holds
     assert got == [True, True, True, False, False], got
     assert time.monotonic() - t < 5  # one timeout, then no waiting on a dead Redis for each request
+
+
+def test_one_question_in_flight_per_client_across_hosts(redis_url):
+    from bot.guard import InFlight, RedisSlots
+
+    url, proc = redis_url
+    a, b = InFlight(shared=RedisSlots(url)), InFlight(shared=RedisSlots(url))  # two hosts' servers
+    assert a.enter("198.51.100.7") is None
+    assert b.enter("198.51.100.7") == "client"  # its question is being answered on the other host
+    assert b.enter("203.0.113.9") is None
+    a.leave("198.51.100.7")
+    assert b.enter("198.51.100.7") is None
+    b.leave("198.51.100.7")
+    b.leave("203.0.113.9")
+    proc.terminate()
+    proc.wait(10)
+    assert a.enter("198.51.100.7") is None and a.enter("198.51.100.7") == "client"  # Redis gone: per server

@@ -12,7 +12,6 @@ other process within BOT_INDEX_POLL_S.
 
 from __future__ import annotations
 
-import hmac
 import logging
 import re
 import threading
@@ -26,12 +25,20 @@ log = logging.getLogger("bot.admin")
 NAME_OK = re.compile(r"[^\w.\- ()]+", re.UNICODE)
 
 
-def token_ok(settings, header: str | None) -> bool:
-    want = settings.admin_token
-    if not want:
-        return False
-    got = (header or "").removeprefix("Bearer ").strip()
-    return hmac.compare_digest(got.encode("utf-8", "replace"), want.encode("utf-8", "replace"))
+def token_ok(token: str | None, header: str | None) -> bool:
+    """The admin token, as `Authorization: Bearer <token>` (False when no token is set)."""
+    from .guard import bearer_matches
+
+    return bool(token) and bearer_matches(header, [token])
+
+
+def corpus_files(settings) -> dict[str, Path]:
+    """The corpus folder's documents by source name (none when the folder is missing)."""
+    corpus = Path(settings.corpus_dir)
+    try:
+        return {p.relative_to(corpus).as_posix(): p for p in list_files(corpus)}
+    except Exception:  # noqa: BLE001 - a missing corpus folder
+        return {}
 
 
 def safe_name(name: str) -> str | None:
@@ -140,11 +147,7 @@ def documents(settings, index, last_failed: dict[str, str]) -> list[dict]:
     """Every document of the corpus folder and the index: its counts, when it was last ingested, any error."""
     files = index.manifest.get("files", {})
     counts = index.source_counts()
-    corpus = Path(settings.corpus_dir)
-    try:
-        present = {p.relative_to(corpus).as_posix(): p for p in list_files(corpus)}
-    except Exception:  # noqa: BLE001 - a missing corpus folder: only the index's files are listed
-        present = {}
+    present = corpus_files(settings)  # a missing corpus folder: only the index's files are listed
     out = []
     for source in sorted(set(files) | set(present)):
         info = files.get(source)
@@ -211,16 +214,11 @@ def save_uploads(settings, files: list[tuple[str, bytes]]) -> tuple[list[dict], 
 
 
 def delete_document(settings, source: str) -> bool:
-    corpus = Path(settings.corpus_dir)
-    try:
-        present = {p.relative_to(corpus).as_posix(): p for p in list_files(corpus)}
-    except Exception:  # noqa: BLE001
-        return False
-    p = present.get(source)
+    p = corpus_files(settings).get(source)
     if p is None:
         return False
     p.unlink()
     return True
 
 
-__all__ = ["SyncJob", "delete_document", "documents", "safe_name", "save_uploads", "token_ok"]
+__all__ = ["SyncJob", "corpus_files", "delete_document", "documents", "safe_name", "save_uploads", "token_ok"]

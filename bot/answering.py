@@ -23,7 +23,7 @@ from .chunking import Chunk, Sentence
 from .lang import STOPWORDS as _LANG_STOPWORDS
 from .lang import stopwords
 from .retrieval import Hit
-from .text import MARKER, NEGATION, STOPWORDS, content_stems, stem, terms, words
+from .text import MARKER, NEGATION, STOPWORDS, content_stems, fold, stem, terms, words
 
 ABSTAIN_TEXT = "I couldn't find that in the articles."
 
@@ -104,6 +104,16 @@ class Citation:
     start: int | None = None  # where the quote is in its document's text (bot/viewer.py shows it there)
     end: int | None = None
     source_url: str | None = None  # a website's page (bot/crawl.py): its address, at the entry's anchor
+
+    @classmethod
+    def of(cls, n: int, chunk, quote: str, score: float, span=None, **entry) -> Citation:
+        """A citation of `quote` from `chunk`: its page and, for the source viewer, its span (start, end) in the
+        document, found among the chunk's sentences unless given. `entry` may name question=, anchor= (an FAQ
+        entry's own, instead of the chunk's)."""
+        start, end = span if span is not None else chunk.span_for(quote)
+        page = chunk.page_at(start if start is not None else chunk.start)
+        question, anchor = entry.get("question", chunk.question), entry.get("anchor", chunk.anchor)
+        return cls(n, chunk.source, chunk.section, quote, score, question, anchor, page, start, end)
 
     @property
     def url(self) -> str | None:
@@ -330,13 +340,6 @@ def load_weights() -> dict:
         return json.load(f)
 
 
-def _fold(word: str) -> str:
-    """Lower case without accents: "Küçükdeveci" -> "kucukdeveci"."""
-    import unicodedata
-
-    return "".join(c for c in unicodedata.normalize("NFKD", word.lower()) if not unicodedata.combining(c))
-
-
 def _sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, x))))
 
@@ -392,9 +395,9 @@ class Reader:
         word = re.sub(r"['’]s$", "", word)
         if bm25.has(word) or any(bm25.has(stem(word, lang)) for lang in self.index.langs):
             return True
-        w = _fold(word)
+        w = fold(word)
         for t in bm25.near(w[:3]):
-            t = _fold(t)
+            t = fold(t)
             if abs(len(t) - len(w)) > 3:
                 continue
             m = difflib.SequenceMatcher(None, w, t)
@@ -563,9 +566,7 @@ def _citations_and_text(picked: list[tuple[Sentence, Hit, float]]) -> tuple[str,
     for s, h, score in picked:
         n = len(cites) + 1
         c = h.chunk
-        cites.append(
-            Citation(n, c.source, c.section, s.text, score, c.question, c.anchor, c.page_at(s.start), s.start, s.end)
-        )
+        cites.append(Citation.of(n, c, s.text, score, (s.start, s.end)))
         parts.append(f"{s.text} [{n}]")
     return " ".join(parts), cites
 
@@ -592,18 +593,7 @@ def entry_answer(
                 n = len(cites) + 1
                 c = p.chunk
                 cites.append(
-                    Citation(
-                        n,
-                        c.source,
-                        c.section,
-                        sent.text,
-                        p_entry,
-                        e.question,
-                        e.anchor,
-                        c.page_at(sent.start),
-                        sent.start,
-                        sent.end,
-                    )  # fmt: skip
+                    Citation.of(n, c, sent.text, p_entry, (sent.start, sent.end), question=e.question, anchor=e.anchor)
                 )
                 parts.append(f"{sent.text} [{n}]")
             line = ("- " if p.item else "") + " ".join(parts)

@@ -70,13 +70,6 @@ class Chunk:
         i = s.text.find(quote)
         return (s.start + i, s.start + i + len(quote)) if i >= 0 else (s.start, s.end)
 
-    def page_for(self, quote: str) -> int | None:
-        """The PDF page of a quote from this chunk: of the sentence it is (or lies in), else the chunk's first."""
-        if not self.pages:
-            return None
-        s = self.sentence_for(quote)
-        return self.page_at(s.start if s is not None else self.start)
-
     def to_dict(self) -> dict:
         return asdict(self)
 

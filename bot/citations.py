@@ -209,19 +209,7 @@ def verify(
         if key not in by_quote:
             by_quote[key] = len(cites) + 1
             c = h.chunk
-            cites.append(
-                Citation(
-                    by_quote[key],
-                    c.source,
-                    c.section,
-                    quote,
-                    score,
-                    c.question,
-                    c.anchor,
-                    c.page_for(quote),
-                    *c.span_for(quote),
-                )  # fmt: skip
-            )
+            cites.append(Citation.of(by_quote[key], c, quote, score))
         out.append(f"{shown} [{by_quote[key]}]")
     return " ".join(out), cites, unsupported, stats
 

@@ -152,11 +152,7 @@ class Composer:
         cites, parts = [], []
         for s, c in sents:
             n = len(cites) + 1
-            cites.append(
-                Citation(
-                    n, c.source, c.section, s.text, confidence, c.question, c.anchor, c.page_at(s.start), s.start, s.end
-                )  # fmt: skip
-            )
+            cites.append(Citation.of(n, c, s.text, confidence, (s.start, s.end)))
             parts.append(f"{s.text} [{n}]")
         return Answer(query, " ".join(parts), True, cites, retrieved=hits, confidence=confidence)
 

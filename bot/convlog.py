@@ -43,12 +43,10 @@ class ConversationLog:
         retention_days: float = 90,
         enabled: bool = True,
         max_queue: int = 10_000,
-        vectorize=None,
         max_rows: int = 1_000_000,
     ):
         self.path = Path(path)
         self.max_rows = max_rows  # past it the oldest rows go (hostile traffic must not fill the disk)
-        self.vectorize = vectorize  # question -> its vector (the answer's own, cached), kept for the gap report
         self.enabled = enabled
         self.retention_s = retention_days * 86400
         self.dropped = 0
@@ -134,14 +132,6 @@ class ConversationLog:
         self._stop.set()
 
     # -- the writer ----------------------------------------------------------------------------------------
-    def _vector(self, question: str) -> bytes | None:
-        if self.vectorize is None:
-            return None
-        try:
-            return np.asarray(self.vectorize(question), dtype=np.float16).tobytes()
-        except Exception:  # noqa: BLE001 - the report embeds what the log lacks
-            return None
-
     def _run(self) -> None:
         db = self._connect()
         last_purge = time.monotonic()
@@ -166,11 +156,7 @@ class ConversationLog:
                 self.purge()
             try:
                 with db:
-                    rows = [
-                        (*b[:-1], b[-1] if b[-1] is not None else self._vector(b[3]))
-                        for kind, b in batch
-                        if kind == "row"
-                    ]
+                    rows = [b for kind, b in batch if kind == "row"]
                     if rows:
                         db.executemany(
                             "INSERT INTO log (ts, surface, conversation, question, standalone, grounded, confidence,"

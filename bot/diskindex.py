@@ -34,6 +34,7 @@ from pathlib import Path
 import numpy as np
 
 from .chunking import Chunk
+from .indexbase import IndexBase
 
 CACHE_CHUNKS = 4096  # chunk records kept per process
 
@@ -106,10 +107,10 @@ class RowFile:
 
 
 def fold3(term: str) -> str:
-    """A term's first three letters, lower case without accents (the key near-spellings are looked up by)."""
-    import unicodedata
+    """A term's first three letters, folded (bot.text.fold): the key near-spellings are looked up by."""
+    from .text import fold
 
-    return "".join(c for c in unicodedata.normalize("NFKD", term.lower()) if not unicodedata.combining(c))[:3]
+    return fold(term)[:3]
 
 
 def write_records(path: Path, chunks: list[dict], bm25, faq_rows: list[int]) -> None:
@@ -337,8 +338,8 @@ class DiskBM25:
         return out
 
 
-class DiskIndex:
-    """bot.store.Index's read interface over the records file, the memory-mapped vectors and Chroma."""
+class DiskIndex(IndexBase):
+    """bot.store.Index's read interface over the records file, the vectors read as needed and Chroma."""
 
     dense_in_chroma = True
 
@@ -358,14 +359,7 @@ class DiskIndex:
         self.entries = EntryRows(self.db)
         counts = self.db.all("SELECT lang, count(*) FROM chunks GROUP BY lang ORDER BY count(*) DESC, lang")
         self.langs = [lang for lang, _ in counts] or ["en"]
-        self.collections: dict = {}  # Chroma collections, set by bot.store.open_collections
-
-    def query_lang(self, question: str) -> str:
-        if len(self.langs) == 1:
-            return self.langs[0]
-        from .lang import detect
-
-        return detect(question, self.langs, default=self.langs[0])
+        self.collections: dict = {}  # Chroma collections, set by bot.store.open_index
 
     def faq_index_of_rows(self, rows: list[int]) -> dict[int, int]:
         """Chunk row -> its row in the FAQ vectors, for those rows that are FAQ chunks."""
@@ -380,30 +374,23 @@ class DiskIndex:
     def questions(self, n: int) -> list[str]:
         return self.chunks.questions(n)
 
-    def link(self, source: str, anchor: str | None = None) -> str | None:
-        url = self.manifest.get("files", {}).get(source, {}).get("url")
-        return f"{url}#{anchor}" if url and anchor else url
-
     def source_counts(self) -> dict[str, tuple[int, int]]:
         rows = self.db.all("SELECT source, count(*), count(DISTINCT entry) FROM chunks GROUP BY source")
         return {s: (n, e) for s, n, e in rows}
 
-    def nearest_questions(self, qvec: np.ndarray, n: int) -> list[str]:
-        if not len(self.faq_rows):
+    def nearest(self, collection: str, qvec: np.ndarray, n: int, total: int) -> list[str]:
+        """The ids of the `n` items of a Chroma collection (of `total` items) nearest a question vector."""
+        if total <= 0:
             return []
-        coll = self.collections["faq_questions"]
-        ids = coll.query(query_embeddings=[qvec.astype(np.float32).tolist()], n_results=min(n, len(self.faq_rows)),
-                         include=[])["ids"][0]  # fmt: skip
+        got = self.collections[collection].query(
+            query_embeddings=[qvec.astype(np.float32).tolist()], n_results=min(n, total), include=[]
+        )
+        return got["ids"][0]
+
+    def nearest_questions(self, qvec: np.ndarray, n: int) -> list[str]:
+        ids = self.nearest("faq_questions", qvec, n, len(self.faq_rows))
         rows = self.chunk_rows(ids)
         return [self.chunks[rows[i]].question for i in ids if i in rows]
 
     def chunk_rows(self, ids: list[str]) -> dict[str, int]:
         return self.chunks.rows_of(ids)
-
-    @property
-    def embedder(self) -> str:
-        return self.manifest["embedder"]
-
-    @property
-    def version(self) -> str:
-        return self.manifest.get("version", "")

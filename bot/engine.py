@@ -97,7 +97,7 @@ class Bot:
         self.settings = settings
         self.index = index
         self.embedder = embedder
-        large = getattr(index, "dense_in_chroma", False)  # bot/diskindex.py: dense search in Chroma
+        large = index.dense_in_chroma  # bot/diskindex.py: dense search in Chroma
         self.retriever = (ChromaRetriever if large else Retriever)(index, embedder)
         self.reader = reader or Reader(index)
         self.matcher = (ChromaEntryMatcher if large else EntryMatcher)(index)

@@ -89,7 +89,7 @@ class EntryMatcher:
         self.also_max = int(also.get("max", 0))
         self.also_words = int(also.get("words", 60))
         self.entries: list[Entry] = []
-        if getattr(index, "dense_in_chroma", False):
+        if index.dense_in_chroma:
             return  # ChromaEntryMatcher: entries read as questions find them
         faq_of_row = {int(r): i for i, r in enumerate(index.faq_rows)}
         idx = []
@@ -196,12 +196,7 @@ class ChromaEntryMatcher(EntryMatcher):
         empty = np.zeros(0, dtype=np.float32)
         if not n:
             return [], empty, empty, [], []
-        ids: list[str] = []
-        for name in ("faq_questions", "faq_leads"):
-            got = ix.collections[name].query(
-                query_embeddings=[qvec.astype(np.float32).tolist()], n_results=min(self.POOL, n), include=[]
-            )
-            ids.extend(got["ids"][0])
+        ids = ix.nearest("faq_questions", qvec, self.POOL, n) + ix.nearest("faq_leads", qvec, self.POOL, n)
         rows = ix.chunk_rows(list(dict.fromkeys(ids)))
         seen, picked = set(), []
         for i in dict.fromkeys(ids):
@@ -217,14 +212,9 @@ class ChromaEntryMatcher(EntryMatcher):
                 picked.append(got)
         if not picked:
             return [], empty, empty, [], []
-        fi = np.array([g[1] for g in picked])
-        order = np.argsort(fi)  # gathered in file order, then put back
-        qv = np.empty((len(fi), ix.faq_vectors.shape[1]), dtype=np.float32)
-        lv = np.empty_like(qv)
-        qv[order] = ix.faq_vectors[fi[order]]
-        lv[order] = ix.lead_vectors[fi[order]]
-        qq = qv @ qvec
-        s = self.w_question * qq + self.w_lead * (lv @ qvec)
+        fi = [g[1] for g in picked]
+        qq = ix.faq_vectors[fi] @ qvec  # RowFile: rows read in file order
+        s = self.w_question * qq + self.w_lead * (ix.lead_vectors[fi] @ qvec)
         return [g[0] for g in picked], s, qq, [g[2] for g in picked], [g[3] for g in picked]
 
 

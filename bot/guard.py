@@ -134,13 +134,36 @@ class SharedRateLimiter:
                 raise
 
 
+def bearer_matches(header: str | None, keys) -> bool:
+    """An `Authorization: Bearer <key>` header holding one of `keys` (compared in constant time)."""
+    import hmac
+
+    got = (header or "").removeprefix("Bearer ").strip().encode("utf-8", "replace")
+    return bool(got) and any(hmac.compare_digest(got, k.encode("utf-8", "replace")) for k in keys if k)
+
+
+class _Backoff:
+    """A Redis that stopped answering is left alone for RETRY_S seconds (said once in the log each time)."""
+
+    RETRY_S = 5.0
+
+    def __init__(self, what: str):
+        self.what = what
+        self._down_until = 0.0
+
+    def up(self) -> bool:
+        return time.monotonic() >= self._down_until
+
+    def failed(self, e: Exception) -> None:
+        log.warning("%s: Redis does not answer (%s); per process for %.0f s", self.what, type(e).__name__, self.RETRY_S)
+        self._down_until = time.monotonic() + self.RETRY_S
+
+
 class RedisRateLimiter:
     """The budget shared by every server on every host: a sliding-window counter in Redis (the `limits`
     library's SlidingWindowCounterRateLimiter over its Redis storage). When Redis does not answer, this process
     counts by itself (a RateLimiter: the limit still holds per process), says so in the log, and tries Redis
-    again RETRY_S later: a limiter outage is not an answering outage."""
-
-    RETRY_S = 5.0
+    again 5 s later: a limiter outage is not an answering outage."""
 
     def __init__(self, url: str, bucket: str, limit: int, window: float, prefix: str = "bot"):
         from limits import RateLimitItemPerSecond
@@ -154,24 +177,27 @@ class RedisRateLimiter:
         self.limiter = SlidingWindowCounterRateLimiter(self.storage)
         self.item = RateLimitItemPerSecond(limit, max(1, round(window)))
         self.local = RateLimiter(limit, window)
-        self._down_until = 0.0
+        self.backoff = _Backoff(f"rate limits ({_redacted(url)})")
 
     def check(self, client: str, now: float | None = None) -> float:
-        if time.monotonic() >= self._down_until:
+        if self.backoff.up():
             try:
                 if self.limiter.hit(self.item, self.bucket, client):
                     return 0.0
                 stats = self.limiter.get_window_stats(self.item, self.bucket, client)
                 return max(0.001, min(float(self.item.get_expiry()), stats.reset_time - time.time()))
             except Exception as e:  # noqa: BLE001 - redis raises ConnectionError, TimeoutError and more
-                log.warning("rate limits: Redis at %s does not answer (%s); counting in this process for %.0f s",
-                            _redacted(self.url), type(e).__name__, self.RETRY_S)  # fmt: skip
-                self._down_until = time.monotonic() + self.RETRY_S
+                self.backoff.failed(e)
         return self.local.check(client, now)
 
 
 def _redacted(url: str) -> str:
     return re.sub(r"//[^@/]*@", "//***@", url)
+
+
+def is_redis(storage: str) -> bool:
+    """BOT_RATE_LIMIT_STORAGE names a Redis: limits and in-flight questions shared across hosts."""
+    return storage.startswith(("redis://", "rediss://", "unix://"))
 
 
 def make_limiter(storage: str, data_dir, bucket: str, limit: int, window: float, prefix: str = "bot"):
@@ -182,7 +208,7 @@ def make_limiter(storage: str, data_dir, bucket: str, limit: int, window: float,
         return RateLimiter(limit, window)
     if storage == "sqlite":
         return SharedRateLimiter(Path(data_dir) / "ratelimit.sqlite", bucket, limit, window)
-    if storage.startswith(("redis://", "rediss://", "unix://")):
+    if is_redis(storage):
         return RedisRateLimiter(storage, bucket, limit, window, prefix)
     raise ValueError(f"BOT_RATE_LIMIT_STORAGE={storage!r}: use 'memory', 'sqlite' or a redis:// URL")
 
@@ -202,35 +228,27 @@ class RedisSlots:
         self.r = redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
         self.prefix, self.ttl_s = f"{prefix}-inflight:", ttl_s
         self.me = f"{os.getpid()}-{id(self)}"
-        self._down_until = 0.0
+        self.backoff = _Backoff("in-flight questions")
         self._release = None
 
-    def _up(self) -> bool:
-        return time.monotonic() >= self._down_until
-
-    def _failed(self, e: Exception) -> None:
-        log.warning("in-flight slots: Redis does not answer (%s); one question per client per server for 5 s",
-                    type(e).__name__)  # fmt: skip
-        self._down_until = time.monotonic() + 5.0
-
     def take(self, client: str) -> bool:
-        if not self._up():
+        if not self.backoff.up():
             return True
         try:
             return bool(self.r.set(self.prefix + client, self.me, nx=True, ex=self.ttl_s))
         except Exception as e:  # noqa: BLE001 - redis raises ConnectionError, TimeoutError and more
-            self._failed(e)
+            self.backoff.failed(e)
             return True
 
     def give_back(self, client: str) -> None:
-        if not self._up():
+        if not self.backoff.up():
             return
         try:
             if self._release is None:
                 self._release = self.r.register_script(self.RELEASE)
             self._release(keys=[self.prefix + client], args=[self.me])
         except Exception as e:  # noqa: BLE001
-            self._failed(e)
+            self.backoff.failed(e)
 
 
 class InFlight:
@@ -345,15 +363,12 @@ def client_address(peer: str | None, forwarded_for: str | None, trusted) -> str:
 
 
 async def send_error(send, status: int, message: str, headers: dict[str, str] | None = None) -> None:
-    body = json.dumps({"error": message}, ensure_ascii=False).encode()
+    await _send_json(send, status, json.dumps({"error": message}, ensure_ascii=False).encode(), headers)
+
+
+async def _send_json(send, status: int, body: bytes, headers: dict[str, str] | None = None) -> None:
     h = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
     h += [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]
-    await send({"type": "http.response.start", "status": status, "headers": h})
-    await send({"type": "http.response.body", "body": body})
-
-
-async def _send_json(send, status: int, body: bytes) -> None:
-    h = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
     await send({"type": "http.response.start", "status": status, "headers": h})
     await send({"type": "http.response.body", "body": body})
 
@@ -376,7 +391,7 @@ class Guard:
         views: RateLimiter | None = None,
         admin_token: str | None = None,
         admin_max_body: int = 0,
-        admin_failures: RateLimiter | None = None,
+        auth_failures: RateLimiter | None = None,
         api_keys: list[str] | tuple[str, ...] = (),
         allowed_origins: list[str] | tuple[str, ...] = (),
     ):
@@ -385,8 +400,8 @@ class Guard:
         self.max_body = max_body
         self.posts, self.questions, self.feedback, self.views = posts, questions, feedback, views
         self.admin_token, self.admin_max_body = admin_token, admin_max_body
-        self.admin_failures = admin_failures or RateLimiter(10, 600)
-        self.api_keys = [k.encode() for k in api_keys if k]
+        self.auth_failures = auth_failures or RateLimiter(10, 600)
+        self.api_keys = [k for k in api_keys if k]
         self.allowed_origins = set(allowed_origins)
         self.classify = classify
         self.csp = f"frame-ancestors {frame_ancestors}".encode()
@@ -408,18 +423,16 @@ class Guard:
             if not self.admin_token:  # the admin page is off
                 return await send_error(send, 404, "Not found.")
             if path.startswith("/api/admin/"):  # checked before a byte of the body is read
-                from .admin import token_ok
-
-                ok = token_ok(self, headers.get("authorization"))
+                ok = bearer_matches(headers.get("authorization"), [self.admin_token])
                 admin_log.info("admin %s %s from %s: %s", method, path[:200], client, "accepted" if ok else "refused")
                 if not ok:
-                    if (wait := self.admin_failures.check(client)) > 0:
+                    if (wait := self.auth_failures.check(client)) > 0:
                         return await _too_many(send, "Too many wrong admin tokens from you", wait)
                     return await send_error(send, 401, "The admin token is missing or wrong.")
                 cap = self.admin_max_body
         if self.api_keys and (path.startswith("/v1/") or (path.startswith("/api/") and not path.startswith(OPEN_API))):
             if not self._key_ok(headers, path):
-                if (wait := self.admin_failures.check(client)) > 0:
+                if (wait := self.auth_failures.check(client)) > 0:
                     return await _too_many(send, "Too many wrong API keys from you", wait)
                 if path.startswith("/v1/"):  # OpenAI's error format, which its clients read
                     from .openai_api import openai_error
@@ -460,10 +473,7 @@ class Guard:
         return await self.app(scope, receive, send)
 
     def _key_ok(self, headers: dict, path: str) -> bool:
-        import hmac
-
-        got = headers.get("authorization", "").removeprefix("Bearer ").strip().encode()
-        if got and any(hmac.compare_digest(got, k) for k in self.api_keys):
+        if bearer_matches(headers.get("authorization"), self.api_keys):
             return True
         # the widget, on a site allowed to embed it, asks without a key (its page cannot keep one secret)
         # (and the widget on this server's own page); Origin can be forged by a program, so this is a convenience

@@ -19,14 +19,45 @@ from .engine import load_index
 log = logging.getLogger(__name__)
 
 
-class LiveBot:
-    def __init__(self, bot, poll_s: float = 2.0):
-        self._bot = bot
+class _Poller:
+    """Calls `check()` every `poll_s` seconds on a daemon thread, from start() until stop(); a failing check
+    is logged and the next one runs (the watcher must not die)."""
+
+    NAME = "poller"
+
+    def __init__(self, poll_s: float):
         self.poll_s = poll_s
-        self.last_error: str | None = None
-        self._seen = self._stamp()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+
+    def check(self) -> bool:
+        raise NotImplementedError
+
+    def start(self):
+        if self._thread is None and self.poll_s > 0:
+            self._thread = threading.Thread(target=self._run, name=self.NAME, daemon=True)
+            self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.poll_s):
+            try:
+                self.check()
+            except Exception:  # noqa: BLE001 - the watcher must not die
+                log.exception("%s failed", self.NAME)
+
+
+class LiveBot(_Poller):
+    NAME = "index-watch"
+
+    def __init__(self, bot, poll_s: float = 2.0):
+        super().__init__(poll_s)
+        self._bot = bot
+        self.last_error: str | None = None
+        self._seen = self._stamp()
 
     @property
     def bot(self):
@@ -64,39 +95,23 @@ class LiveBot:
         log.info("index version %s loaded (%d chunks), was %s", index.version, len(index.chunks), old.index.version)
         return True
 
-    def start(self) -> LiveBot:
-        if self._thread is None and self.poll_s > 0:
-            self._thread = threading.Thread(target=self._run, name="index-watch", daemon=True)
-            self._thread.start()
-        return self
 
-    def stop(self) -> None:
-        self._stop.set()
-
-    def _run(self) -> None:
-        while not self._stop.wait(self.poll_s):
-            try:
-                self.check()
-            except Exception:  # noqa: BLE001 - the watcher must not die
-                log.exception("index watch failed")
-
-
-class CorpusWatcher:
+class CorpusWatcher(_Poller):
     """`python -m bot serve --watch`: the corpus folder is looked at every `poll_s` seconds, and when its files
     changed (added, edited, removed) and then stayed the same for one more look, an ingest runs in this process.
     The LiveBot of every app process then swaps the new index in, as after any ingest."""
 
+    NAME = "corpus-watch"
+
     def __init__(self, settings, embedder=None, poll_s: float = 2.0):
+        super().__init__(poll_s)
         self.settings = settings
         self.embedder = embedder
-        self.poll_s = poll_s
         self.last_report = None
         self.last_error: str | None = None
         self.syncs = 0
         self._seen = self._stamp()
         self._pending = None
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
 
     def _stamp(self):
         from .corpus import list_files
@@ -131,22 +146,6 @@ class CorpusWatcher:
             log.warning("corpus sync failed: %s", self.last_error)
         self._seen, self._pending = now, None
         return True
-
-    def start(self) -> CorpusWatcher:
-        if self._thread is None and self.poll_s > 0:
-            self._thread = threading.Thread(target=self._run, name="corpus-watch", daemon=True)
-            self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stop.set()
-
-    def _run(self) -> None:
-        while not self._stop.wait(self.poll_s):
-            try:
-                self.check()
-            except Exception:  # noqa: BLE001 - the watcher must not die
-                log.exception("corpus watch failed")
 
 
 def _stat(p: Path):

@@ -97,24 +97,20 @@ class AnswerPool:
         """Quoted answers go to the answer processes; a language model's stay here (they stream its words)."""
         return bot.llm is None
 
-    def answer(self, question: str, history=None) -> dict:
-        """The answer (Answer.to_dict()) from one of the answer processes; BotError as raised there."""
-        return self._without_pid(self._ex.submit(_answer, question, history).result())
+    def answer(self, question: str, history=None) -> tuple[dict, bytes | None]:
+        """The answer (Answer.to_dict()) from one of the answer processes, and the question's vector (for the
+        conversation log); BotError as raised there."""
+        return self._split(self._ex.submit(_answer, question, history).result())
 
-    async def answer_async(self, question: str, history=None) -> dict:
+    async def answer_async(self, question: str, history=None) -> tuple[dict, bytes | None]:
         import asyncio
 
-        return self._without_pid(await asyncio.wrap_future(self._ex.submit(_answer, question, history)))
+        return self._split(await asyncio.wrap_future(self._ex.submit(_answer, question, history)))
 
     @staticmethod
-    def vector(d: dict):
-        """Take the question's vector out of an answer from an answer process (bytes, or None)."""
-        return d.pop("_qvec", None)
-
-    @staticmethod
-    def _without_pid(d: dict) -> dict:
+    def _split(d: dict) -> tuple[dict, bytes | None]:
         d.pop("_worker", None)
-        return d
+        return d, d.pop("_qvec", None)
 
     def shutdown(self) -> None:
         self._ex.shutdown(wait=False, cancel_futures=True)

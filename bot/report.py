@@ -231,12 +231,10 @@ def for_bot(bot, cache_path: Path | None = None):
     """(embed, nearest, documents) for build(), from a Bot: its embedder (query vectors; batched) and index."""
 
     def embed(texts: list[str]) -> np.ndarray:
-        model = getattr(bot.embedder, "_model", None)
-        if model is not None and hasattr(model, "query"):
-            out = []
-            for i in range(0, len(texts), 64):
-                out.append(np.asarray(model.query(texts[i : i + 64]), dtype=np.float32).reshape(-1, 384))
-            return np.concatenate(out) if out else np.zeros((0, 384), dtype=np.float32)
+        # through the embedder's own queue (its C engine takes one call at a time), 64 questions a call
+        many = getattr(bot.embedder, "embed_queries_np", None)
+        if many is not None:
+            return np.concatenate([many(texts[i : i + 64]) for i in range(0, len(texts), 64)])
         return np.stack([bot.embedder.embed_query_np(t) for t in texts])
 
     def nearest(question: str) -> dict | None:

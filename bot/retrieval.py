@@ -67,15 +67,6 @@ class Retriever:
         ]
 
 
-def _gather(matrix, rows: list[int]) -> np.ndarray:
-    """matrix[rows] from a memory-mapped array, read in file order."""
-    idx = np.asarray(rows, dtype=np.int64)
-    order = np.argsort(idx)
-    out = np.empty((len(idx), matrix.shape[1]), dtype=np.float32)
-    out[order] = matrix[idx[order]]
-    return out
-
-
 class ChromaRetriever(Retriever):
     """The same fusion over a large index (bot/diskindex.DiskIndex): each dense ranking is Chroma's nearest
     DEPTH (chunks, FAQ questions and leads, sentences), the keyword ranking the on-disk BM25's; the cosines of
@@ -83,24 +74,17 @@ class ChromaRetriever(Retriever):
 
     SENTENCES_PER_CHUNK = 4  # sentences asked of Chroma per chunk wanted in the sentence ranking
 
-    def _nearest(self, name: str, q: list, n: int, total: int) -> list[str]:
-        if total <= 0:
-            return []
-        got = self.index.collections[name].query(query_embeddings=q, n_results=min(n, total), include=[])
-        return got["ids"][0]
-
     def search(self, question: str, k: int = 5, qvec: np.ndarray | None = None) -> list[Hit]:
         ix = self.index
         n = len(ix.chunks)
         if not n:
             return []
         q = self.query_vector(question) if qvec is None else qvec
-        ql = [q.astype(np.float32).tolist()]
         depth = min(DEPTH, n)
         n_faq, n_sent = len(ix.faq_rows), int(ix.sent_offsets[-1])
-        chunk_ids = self._nearest("chunks", ql, depth, n)
-        faq_ids = self._nearest("faq_questions", ql, depth, n_faq) + self._nearest("faq_leads", ql, depth, n_faq)
-        sent_ids = self._nearest("sentences", ql, depth * self.SENTENCES_PER_CHUNK, n_sent)
+        chunk_ids = ix.nearest("chunks", q, depth, n)
+        faq_ids = ix.nearest("faq_questions", q, depth, n_faq) + ix.nearest("faq_leads", q, depth, n_faq)
+        sent_ids = ix.nearest("sentences", q, depth * self.SENTENCES_PER_CHUNK, n_sent)
         sent_chunks = list(dict.fromkeys(s.rsplit(":", 1)[0] for s in sent_ids))
         rows = ix.chunk_rows(list(dict.fromkeys(chunk_ids + faq_ids + sent_chunks)))  # ids of a newer ingest: none
 
@@ -111,14 +95,14 @@ class ChromaRetriever(Retriever):
         dense_cands = list(dict.fromkeys(rows[i] for i in chunk_ids + faq_ids if i in rows))
         by_sentence = [rows[i] for i in sent_chunks if i in rows][:depth]
         cands = list(dict.fromkeys(dense_cands + by_bm25 + by_sentence))
-        dense = dict(zip(cands, (_gather(ix.vectors, cands) @ q).tolist()))
+        dense = dict(zip(cands, (ix.vectors[cands] @ q).tolist()))  # RowFile: rows read in file order
         faq_sim = dict.fromkeys(cands, 0.0)
         fi = ix.faq_index_of_rows(cands)
         if fi:
             frows = list(fi)
             f_idx = [fi[r] for r in frows]
-            fq = _gather(ix.faq_vectors, f_idx) @ q
-            fl = _gather(ix.lead_vectors, f_idx) @ q
+            fq = ix.faq_vectors[f_idx] @ q
+            fl = ix.lead_vectors[f_idx] @ q
             comb = np.maximum(fq, self._w_question * fq + self._w_lead * fl)
             faq_sim.update(zip(frows, comb.tolist()))
         by_dense = sorted(dense_cands, key=lambda r: (-max(dense[r], faq_sim[r]), r))[:depth]

@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Literal
 
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response, StreamingResponse
@@ -33,7 +33,7 @@ from .corpus import SUFFIXES
 from .live import LiveBot
 from .viewer import CSP as VIEW_CSP
 from .viewer import NotShown, Viewer
-from .guard import REFUSED, Guard, InFlight, client_host, gradio_classifier, make_limiter, parse_networks
+from .guard import REFUSED, Guard, InFlight, client_host, gradio_classifier, is_redis, make_limiter, parse_networks
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parent / "static"
@@ -41,12 +41,6 @@ ADMIN_CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; "
     "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
-
-
-class AdminRefused(Exception):
-    def __init__(self, status: int, message: str):
-        super().__init__(message)
-        self.status, self.message = status, message
 
 
 LOCAL_ORIGINS = r"https?://(localhost|127\.0\.0\.1|\[::1\])(:\d+)?"
@@ -218,7 +212,7 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
     feedback_limit = make_limiter(storage, d, "feedback", settings.feedback_limit, w, settings.chroma_prefix)
     views = make_limiter(storage, d, "views", settings.view_limit, w, settings.chroma_prefix)
     slots = None
-    if storage.startswith(("redis://", "rediss://", "unix://")):  # one question per client across hosts too
+    if is_redis(storage):  # one question per client across hosts too
         from .guard import RedisSlots
 
         slots = RedisSlots(storage, settings.chroma_prefix)
@@ -230,7 +224,7 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
     if settings.workers > 1:  # --workers N: quoted answers computed in N processes (bot/pool.py)
         from .pool import AnswerPool
 
-        if getattr(bot.index, "dense_in_chroma", False) and not settings.chroma_host:
+        if bot.index.dense_in_chroma and not settings.chroma_host:
             raise ConfigError(
                 f"--workers {settings.workers} with this index: it is large enough that search runs in Chroma "
                 f"({len(bot.index.chunks):,} chunks, BOT_CHROMA_QUERY_OVER={settings.chroma_query_over:,}), and "
@@ -314,6 +308,14 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
 
     errors = {400: {"model": ErrorOut}, 422: {"model": ErrorOut}, 429: {"model": ErrorOut}}
 
+    async def answered(question: str, history) -> tuple[dict, object]:
+        """The answer (every AnswerOut field) and its question's vector, from an answer process or this one."""
+        if procs is not None and procs.takes(live.bot):  # the CPU work in one of the answer processes
+            d, vec = await procs.answer_async(question, history)
+            return _shaped(d), vec
+        a = await asyncio.get_running_loop().run_in_executor(answer_pool, live.bot.answer, question, history)
+        return _shaped(a.to_dict()), a.qvec
+
     @app.post("/api/ask", response_model=AnswerOut, responses=errors, summary="Answer a question")
     async def ask(req: AskRequest, request: Request):
         client, refused = admit(request)
@@ -321,14 +323,7 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
             return refused
         t0 = time.perf_counter()
         try:
-            if procs is not None and procs.takes(live.bot):  # the CPU work in one of the answer processes
-                d = _shaped(await procs.answer_async(req.question, req.history))
-                vec = procs.vector(d)
-            else:
-                a = await asyncio.get_running_loop().run_in_executor(
-                    answer_pool, live.bot.answer, req.question, req.history
-                )
-                d, vec = _shaped(a.to_dict()), a.qvec
+            d, vec = await answered(req.question, req.history)
         except BotError as e:
             return JSONResponse({"error": str(e)}, status_code=400)
         finally:
@@ -370,8 +365,7 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
             t0 = time.perf_counter()
             try:  # a model's text is forwarded as it arrives; the final answer (checked citations) comes last
                 if procs is not None and procs.takes(current):  # quoted: computed in an answer process
-                    d = await procs.answer_async(req.question, req.history)
-                    vec = procs.vector(d)
+                    d, vec = await procs.answer_async(req.question, req.history)
                     for piece in pieces(d["answer"]):
                         yield _sse("delta", {"text": piece})
                     ms = (time.perf_counter() - t0) * 1000
@@ -431,12 +425,7 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
             )
         t0 = time.perf_counter()
         try:
-            if procs is not None and procs.takes(live.bot):
-                d = _shaped(await procs.answer_async(question, history))
-                vec = procs.vector(d)
-            else:
-                a = await asyncio.get_running_loop().run_in_executor(answer_pool, live.bot.answer, question, history)
-                d, vec = _shaped(a.to_dict()), a.qvec
+            d, vec = await answered(question, history)
         except BotError as e:
             return JSONResponse(oa.openai_error(str(e)), status_code=400)
         finally:
@@ -470,14 +459,13 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
     }
 
     def admin_gate(request: Request) -> None:
+        """Every /api/admin route, behind the guard's own check of the token (bot/guard.py), checks it again."""
         if not settings.admin_token:
-            raise AdminRefused(404, "Not found.")
-        if not adm.token_ok(settings, request.headers.get("authorization")):
-            raise AdminRefused(401, "The admin token is missing or wrong.")
+            raise HTTPException(404, "Not found.")
+        if not adm.token_ok(settings.admin_token, request.headers.get("authorization")):
+            raise HTTPException(401, "The admin token is missing or wrong.")
 
-    @app.exception_handler(AdminRefused)
-    async def admin_refused(request: Request, exc: AdminRefused):
-        return JSONResponse({"error": exc.message}, status_code=exc.status)
+    admin_api = APIRouter(prefix="/api/admin", dependencies=[Depends(admin_gate)], responses=admin_errors)
 
     def _listing() -> dict:
         return {
@@ -504,22 +492,12 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
             return JSONResponse({"error": "Not found."}, status_code=404)
         return FileResponse(STATIC / name, media_type=kinds[name], headers={"Cache-Control": "no-cache"})
 
-    @app.get(
-        "/api/admin/documents",
-        summary="Admin: every document, its counts, last ingest and error",
-        responses=admin_errors,
-    )
-    async def admin_documents(request: Request) -> dict:
-        admin_gate(request)
+    @admin_api.get("/documents", summary="Admin: every document, its counts, last ingest and error")
+    async def admin_documents() -> dict:
         return await asyncio.to_thread(_listing)
 
-    @app.post(
-        "/api/admin/documents",
-        summary="Admin: upload files (multipart, field `files`), then sync",
-        responses=admin_errors,
-    )
+    @admin_api.post("/documents", summary="Admin: upload files (multipart, field `files`), then sync")
     async def admin_upload(request: Request) -> dict:
-        admin_gate(request)
         try:
             form = await request.form(
                 max_files=50, max_fields=10, max_part_size=settings.admin_max_upload_mb * 1_000_000 + 1
@@ -550,42 +528,29 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
         state = sync_job.start() if saved else sync_job.snapshot()
         return {"saved": saved, "rejected": rejected, "sync": state}
 
-    @app.delete(
-        "/api/admin/documents/{source:path}", summary="Admin: delete a document, then sync", responses=admin_errors
-    )
+    @admin_api.delete("/documents/{source:path}", summary="Admin: delete a document, then sync")
     async def admin_delete(source: str, request: Request) -> dict:
-        admin_gate(request)
         if not await asyncio.to_thread(adm.delete_document, settings, source):
             return JSONResponse({"error": f"No document {source!r} in the corpus folder."}, status_code=404)
         log.info("admin delete from %s: %s", client_host(request), source)
         return {"deleted": source, "sync": sync_job.start()}
 
-    @app.post(
-        "/api/admin/documents/{source:path}/reingest", summary="Admin: read a document again", responses=admin_errors
-    )
-    async def admin_reingest(source: str, request: Request) -> dict:
-        admin_gate(request)
-        if source not in {d["source"] for d in adm.documents(settings, live.bot.index, {}) if d["status"] != "removed"}:
+    @admin_api.post("/documents/{source:path}/reingest", summary="Admin: read a document again")
+    async def admin_reingest(source: str) -> dict:
+        if source not in adm.corpus_files(settings):
             return JSONResponse({"error": f"No document {source!r} in the corpus folder."}, status_code=404)
         return {"reingest": source, "sync": sync_job.start(force={source})}
 
-    @app.post("/api/admin/sync", summary="Admin: sync the index with the corpus folder", responses=admin_errors)
-    async def admin_sync(request: Request) -> dict:
-        admin_gate(request)
+    @admin_api.post("/sync", summary="Admin: sync the index with the corpus folder")
+    async def admin_sync() -> dict:
         return {"sync": sync_job.start()}
 
-    @app.get("/api/admin/sync", summary="Admin: the running or last sync's progress", responses=admin_errors)
-    async def admin_sync_state(request: Request) -> dict:
-        admin_gate(request)
+    @admin_api.get("/sync", summary="Admin: the running or last sync's progress")
+    async def admin_sync_state() -> dict:
         return sync_job.snapshot()
 
-    @app.get(
-        "/api/admin/report",
-        summary="Admin: the knowledge-gap report (format=json|csv|md, since=7d)",
-        responses=admin_errors,
-    )
-    async def admin_report(request: Request, since: str = "7d", format: str = "json"):
-        admin_gate(request)
+    @admin_api.get("/report", summary="Admin: the knowledge-gap report (format=json|csv|md, since=7d)")
+    async def admin_report(since: str = "7d", format: str = "json"):
         from . import report as rp
 
         try:
@@ -603,6 +568,8 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
         if format == "md":
             return Response(rp.to_markdown(rep), media_type="text/markdown; charset=utf-8")
         return JSONResponse(rep)
+
+    app.include_router(admin_api)
 
     viewer = Viewer()
 

@@ -24,6 +24,7 @@ from .chunking import Chunk, chunk_document
 from .corpus import list_files, read_document
 from .errors import IndexMismatch, IndexMissing
 from .diskindex import DiskIndex, RowFile, write_records
+from .indexbase import IndexBase
 from .keyword import BM25
 
 log = logging.getLogger(__name__)
@@ -124,7 +125,7 @@ class _LCEmbeddings:
         return self.cached.inner.embed_query(text)
 
 
-class Index:
+class Index(IndexBase):
     """Read side: everything retrieval needs, loaded from the snapshot."""
 
     def __init__(
@@ -160,15 +161,8 @@ class Index:
             counts[c.lang] = counts.get(c.lang, 0) + 1
         self.langs = sorted(counts, key=lambda k: -counts[k]) or ["en"]  # most chunks first
 
-    dense_in_chroma = False  # dense search over the vectors in memory (bot/diskindex.DiskIndex: in Chroma)
-
     def chunks_of(self, source: str) -> list[Chunk]:
         return [c for c in self.chunks if c.source == source]
-
-    def link(self, source: str, anchor: str | None = None) -> str | None:
-        """The web address of a document fetched from a website (and of an anchor in it), else None."""
-        url = self.manifest.get("files", {}).get(source, {}).get("url")
-        return f"{url}#{anchor}" if url and anchor else url
 
     def source_counts(self) -> dict[str, tuple[int, int]]:
         """Each document's chunks and FAQ entries."""
@@ -188,22 +182,6 @@ class Index:
         """The first n FAQ questions, in corpus order."""
         return [c.question for c in self.chunks if c.question][:n]
 
-    def query_lang(self, question: str) -> str:
-        """The language a question is in, among the index's own (the index's main language when unsure)."""
-        if len(self.langs) == 1:
-            return self.langs[0]
-        from .lang import detect
-
-        return detect(question, self.langs, default=self.langs[0])
-
-    @property
-    def embedder(self) -> str:
-        return self.manifest["embedder"]
-
-    @property
-    def version(self) -> str:
-        return self.manifest.get("version", "")
-
     @classmethod
     def exists(cls, path: Path) -> bool:
         return (Path(path) / "manifest.json").exists()
@@ -218,9 +196,9 @@ class Index:
         return isinstance(m, dict) and isinstance(m.get("format"), int) and m["format"] < FORMAT
 
     @classmethod
-    def load(cls, path: Path, embedder_name: str) -> Index:
+    def load(cls, path: Path, embedder_name: str, manifest: dict | None = None) -> Index:
         path = Path(path)
-        manifest = read_manifest(path, embedder_name)
+        manifest = manifest if manifest is not None else read_manifest(path, embedder_name)
         gen = str(manifest.get("snapshot", ""))
         try:
             data = json.loads(snapshot_path(path, "snapshot.json", gen).read_text(encoding="utf-8"))
@@ -286,7 +264,7 @@ def open_index(
     path = Path(path)
     manifest = read_manifest(path, embedder_name)
     if not dense_in_chroma(manifest, dense, over, server):
-        return Index.load(path, embedder_name)
+        return Index.load(path, embedder_name, manifest)
     gen = str(manifest.get("snapshot", ""))
     try:
         records = snapshot_path(path, "records.sqlite", gen)
@@ -322,7 +300,7 @@ def open_index(
     client = _client(path, server)
     try:
         ix.collections = {
-            name: client.get_collection(server.name(name) if server else name)
+            name: client.get_collection(_collection_name(name, server))
             for name in (COLLECTION, FAQ_COLLECTION, LEAD_COLLECTION, SENTENCE_COLLECTION)
         }
     except Exception as e:  # noqa: BLE001 - chromadb raises its own kinds for a missing collection
@@ -358,6 +336,10 @@ class ChromaServer:
         return f"{self.prefix}-{collection}"
 
 
+def _collection_name(name: str, server: ChromaServer | None) -> str:
+    return server.name(name) if server else name
+
+
 def _client(path: Path, server: ChromaServer | None = None):
     import chromadb
     from chromadb.config import Settings as ChromaSettings
@@ -382,7 +364,7 @@ def _chroma(path: Path, embeddings, name: str, server: ChromaServer | None = Non
 
     client = _client(path, server)
     return Chroma(
-        collection_name=server.name(name) if server else name,
+        collection_name=_collection_name(name, server),
         embedding_function=embeddings,
         client=client,
         collection_metadata={"hnsw:space": "cosine"},
@@ -444,7 +426,7 @@ def sync(
                 client = _client(index_dir, server)
                 for name in (COLLECTION, FAQ_COLLECTION, SENTENCE_COLLECTION, LEAD_COLLECTION):
                     try:
-                        client.delete_collection(server.name(name) if server else name)
+                        client.delete_collection(_collection_name(name, server))
                     except Exception:  # noqa: BLE001 - absent collection: nothing to drop
                         pass
             (index_dir / "manifest.json").unlink(missing_ok=True)

@@ -158,6 +158,13 @@ INSTRUCTION = re.compile(
 )
 
 
+def fold(word: str) -> str:
+    """Lower case without accents: "Küçükdeveci" -> "kucukdeveci" (near-spellings of names compare folded)."""
+    import unicodedata
+
+    return "".join(c for c in unicodedata.normalize("NFKD", word.lower()) if not unicodedata.combining(c))
+
+
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 

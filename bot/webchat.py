@@ -82,8 +82,7 @@ def build_chat(live, feedback, inflight, procs=None, convlog=None):
             if procs is not None and procs.takes(bot):  # a quoted answer, computed in an answer process
                 from .answering import Answer
 
-                d = procs.answer(raw, pairs)
-                vec = procs.vector(d)
+                d, vec = procs.answer(raw, pairs)
                 a = Answer.from_dict(d)
                 a.qvec = vec
             else:
@@ -164,8 +163,7 @@ def build_chat(live, feedback, inflight, procs=None, convlog=None):
         try:
             bot = live.bot
             if procs is not None and procs.takes(bot):
-                d = procs.answer(message)
-                vec = procs.vector(d)
+                d, vec = procs.answer(message)
             else:
                 a = bot.answer(message)
                 d, vec = a.to_dict(), a.qvec

@@ -236,6 +236,7 @@ class QuestionInfo:
         self.lang = lang
         self.words = set(words(question))
         self.qtype = question_type(question)
+        self.qword = qtypes.question_word(question, lang)
         sw = stopwords(lang)
         ts = [stem(w, lang) for w in words(question) if w not in sw and w not in _META]
         self.terms = list(dict.fromkeys(ts))
@@ -305,6 +306,7 @@ ABSTAIN_FEATURES = [
     "neg_mismatch",
     "qualifier_missing",
     "n_missing_chunk1",
+    *(f"wh_{w}" for w in qtypes.QUESTION_WORDS),  # the question word, one-hot ("none": all zero)
 ]
 _QUALIFIER = re.compile(
     r"\b(first|last|second|third|only|largest|smallest|biggest|most|least|highest|lowest|oldest|newest|earliest|"
@@ -539,6 +541,7 @@ class Reader:
             "neg_mismatch": float(q.negated != bool(NEGATION.search(best.sentence.text))),
             "qualifier_missing": qualifier_missing,
             "n_missing_chunk1": float(sum(1 for t in q.terms if t not in chunk1)),
+            **{f"wh_{w}": float(q.qword == w) for w in qtypes.QUESTION_WORDS},
         }
 
     def p_unanswerable(self, feats: dict[str, float]) -> float:

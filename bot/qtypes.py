@@ -151,6 +151,41 @@ _CAP = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-ZÀ-ÖØ-Þ][\w’'-]+")
 SPECIFIC = frozenset(["date", "num", "person", "place", "quote"])
 
 
+# The question word a question opens with (its first one), in the four languages, as one of QUESTION_WORDS or
+# "none". The abstention model reads it: how often a question has no answer in the articles depends on it.
+QUESTION_WORDS = ("what", "which", "who", "when", "where", "why", "how")
+_QWORDS = {
+    "en": {**{w: w for w in QUESTION_WORDS}, "whom": "who", "whose": "who"},
+    "de": {
+        "was": "what", "welche": "which", "welcher": "which", "welches": "which", "welchen": "which",
+        "welchem": "which", "wer": "who", "wen": "who", "wem": "who", "wessen": "who", "wann": "when", "wo": "where",
+        "woher": "where", "wohin": "where", "warum": "why", "wieso": "why", "weshalb": "why", "weswegen": "why",
+        "wie": "how",
+    },
+    "fr": {
+        "quoi": "what", "que": "what", "qu'est-ce": "what", "quel": "which", "quelle": "which", "quels": "which",
+        "quelles": "which", "lequel": "which", "laquelle": "which", "qui": "who", "quand": "when", "où": "where",
+        "pourquoi": "why", "comment": "how", "combien": "how",
+    },
+    "es": {
+        "qué": "what", "cuál": "which", "cuáles": "which", "quién": "who", "quiénes": "who", "cuándo": "when",
+        "dónde": "where", "adónde": "where", "por qué": "why", "cómo": "how", "cuánto": "how", "cuánta": "how",
+        "cuántos": "how", "cuántas": "how",
+    },
+}  # fmt: skip
+_QWORD_RE = re.compile(r"\bpor qué\b|\bqu'est-ce\b|\w+", _I)
+
+
+def question_word(q: str, lang: str = "en") -> str:
+    """The first question word of a question in its language, folded to English ("wie" -> "how"), or "none"."""
+    table = _QWORDS.get(lang, _QWORDS["en"])
+    for m in _QWORD_RE.finditer(q.replace("’", "'")):
+        w = table.get(m.group().lower())
+        if w:
+            return w
+    return "none"
+
+
 def question_type(q: str) -> str:
     """The kind of answer the question expects."""
     if _OVERVIEW_Q.search(q):

@@ -1,6 +1,6 @@
 """Fit the reader's two small models on the squad2-dev `tune` split and write bot/reader.json.
 
-  python scripts/train_reader.py [--bench ../shared/bench/squad2-dev] [--index DIR]
+  python scripts/train_reader.py [--bench ../shared/bench/squad2-dev] [--index DIR] [--gate-only]
 
 1. sentence model: a softmax over each question's candidate sentences (listwise logistic model);
    the label is "this sentence contains a gold answer".
@@ -73,12 +73,39 @@ def fit_logistic(X, y, l2=1e-2, iters=50):
     return w, mu, sd
 
 
+def fit_sentence_model(index, questions, hits_of, qvecs) -> dict:
+    """1. The sentence model, on answerable questions."""
+    reader = Reader(index, dummy_weights(len(SENT_FEATURES), len(ABSTAIN_FEATURES)))
+    X, Y, G = [], [], []
+    for i, q in enumerate(questions):
+        if not q["answerable"]:
+            continue
+        golds = [normalize_answer(a) for a in q["answers"] if normalize_answer(a)]
+        cands = reader.candidates(reader.question(q["question"].strip()), hits_of(i), qvecs[i])
+        ys = [float(any(g in normalize_answer(c.sentence.text) for g in golds)) for c in cands]
+        if not any(ys):
+            continue
+        for c, yv in zip(cands, ys):
+            X.append(c.x)
+            Y.append(yv)
+            G.append(i)
+    X, Y, G = np.array(X), np.array(Y), np.array(G)
+    w, mu, sd = fit_listwise(X, Y, G)
+    print("sentence model:", dict(zip(SENT_FEATURES, np.round(w, 3))))
+    return {"coef": w.tolist(), "mean": mu.tolist(), "std": sd.tolist()}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--bench", default=str(ROOT.parent / "shared" / "bench" / "squad2-dev"))
     ap.add_argument("--index", default=str(ROOT / ".cache" / "eval" / "squad2-dev" / "index"))
     ap.add_argument("--max-fpr", type=float, default=0.08)
     ap.add_argument("--out", default=str(ROOT / "bot" / "reader.json"))
+    ap.add_argument(
+        "--gate-only",
+        action="store_true",
+        help="keep the sentence model stored in --out; refit only the abstention model (on that model's output)",
+    )
     args = ap.parse_args()
 
     settings = load_settings()
@@ -102,26 +129,15 @@ def main() -> None:
     def hits_of(i):
         return all_hits[i]
 
-    reader = Reader(index, dummy_weights(len(SENT_FEATURES), len(ABSTAIN_FEATURES)))
-    # 1. sentence model, on answerable questions
-    X, Y, G = [], [], []
-    for i, q in enumerate(questions):
-        if not q["answerable"]:
-            continue
-        golds = [normalize_answer(a) for a in q["answers"] if normalize_answer(a)]
-        cands = reader.candidates(reader.question(q["question"].strip()), hits_of(i), qvecs[i])
-        ys = [float(any(g in normalize_answer(c.sentence.text) for g in golds)) for c in cands]
-        if not any(ys):
-            continue
-        for c, yv in zip(cands, ys):
-            X.append(c.x)
-            Y.append(yv)
-            G.append(i)
-    X, Y, G = np.array(X), np.array(Y), np.array(G)
-    w, mu, sd = fit_listwise(X, Y, G)
-    print("sentence model:", dict(zip(SENT_FEATURES, np.round(w, 3))))
     weights = dummy_weights(len(SENT_FEATURES), len(ABSTAIN_FEATURES))
-    weights["sentence"] = {"coef": w.tolist(), "mean": mu.tolist(), "std": sd.tolist()}
+    if args.gate_only:
+        old = json.loads(Path(args.out).read_text())
+        if old["features"]["sentence"] != SENT_FEATURES:
+            raise SystemExit("--gate-only: the stored sentence model has other features; refit both")
+        weights["sentence"] = old["sentence"]
+        print("sentence model: kept from", args.out)
+    else:
+        weights["sentence"] = fit_sentence_model(index, questions, hits_of, qvecs)
     reader = Reader(index, weights)
 
     # 2. abstention model, on all tune questions

@@ -12,7 +12,7 @@ from bot.corpus import parse_html, parse_text
 from bot.engine import Bot
 from bot.faqeval import evaluate_faq
 from bot.lang import detect, is_question
-from bot.qtypes import question_type
+from bot.qtypes import question_type, question_word
 from bot.settings import load_settings
 from bot.text import sentence_spans, terms
 
@@ -78,6 +78,25 @@ def test_keyword_terms_use_the_language_s_stemmer_and_stop_words():
 )
 def test_question_types_in_other_languages(q, kind):
     assert question_type(q) == kind
+
+
+@pytest.mark.parametrize(
+    "q, lang, word",
+    [
+        ("In which year did it open?", "en", "which"),
+        ("Whose idea was it?", "en", "who"),
+        ("Was the treaty signed?", "en", "none"),  # "was" asks nothing in English
+        ("Was kostet der Ausweis?", "de", "what"),
+        ("Wie lange darf ich ein Buch behalten?", "de", "how"),
+        ("Kann ich die Leihfrist verlängern?", "de", "none"),
+        ("Qu’est-ce qu’une carte de lecteur ?", "fr", "what"),
+        ("Pourquoi faut-il une carte ?", "fr", "why"),
+        ("¿Por qué necesito una tarjeta?", "es", "why"),
+        ("¿Dónde está la biblioteca?", "es", "where"),
+    ],
+)
+def test_the_question_word_the_abstention_model_reads_in_each_language(q, lang, word):
+    assert question_word(q, lang) == word
 
 
 def test_headings_are_questions_in_every_language():

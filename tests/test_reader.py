@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -86,3 +88,13 @@ def test_names_are_known_with_or_without_accents_possessives_and_small_typos(shi
     assert r.unknown_names("What did Zelenskyy say?", "en") == []  # a spelling a little different
     assert r.unknown_names("What did Zélensky say?", "en") == []  # an accent the article does not write
     assert r.unknown_names("What did Putin say about the talks?", "en") == ["Putin"]  # the article never names him
+
+
+def test_the_shipped_weights_use_every_feature_the_code_computes():
+    """A feature added to the code without refitting bot/reader.json would be computed and never weighed."""
+    from bot.answering import ABSTAIN_FEATURES, SENT_FEATURES
+
+    w = json.loads((Path(__file__).resolve().parent.parent / "bot" / "reader.json").read_text())
+    assert w["features"]["abstain"] == ABSTAIN_FEATURES
+    assert w["features"]["sentence"] == SENT_FEATURES
+    assert "wh_how" in ABSTAIN_FEATURES

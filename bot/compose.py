@@ -26,6 +26,7 @@ from . import qtypes
 from .answering import ABSTAIN_TEXT, ANAPHOR, Answer, Citation, Reader, entry_answer, extractive_answer
 from .faq import EntryMatcher
 from .retrieval import Hit
+from .text import content_stems, stem
 
 SUMMARY_SECTION = re.compile(
     r"^\s*(summary|overview|conclusions?|in (short|brief|summary)|tl;?dr|key takeaways|at a glance|"
@@ -166,6 +167,13 @@ class Composer:
             return any(qtypes.said_by(s.text, who) for r in entry.rows for s in self.index.chunks[r].sentences)
         if q.qtype in ("date", "num", "person", "why"):
             return qtypes.question_type(entry.question) == q.qtype
+        if qtypes.asks_name(q.text):
+            # "What is the name of the CDC Director?" is not answered by "What is CDC doing…": the entry must
+            # hold every other word of the question, and a name the question doesn't have
+            sents = [s.text for r in entry.rows for s in self.index.chunks[r].sentences]
+            have = set().union(content_stems(entry.question, q.lang), *(content_stems(t, q.lang) for t in sents))
+            rest = [t for t in q.terms if t not in {stem(w, q.lang) for w in qtypes.NAME_WORDS}]
+            return all(t in have for t in rest) and any(qtypes.evidence("person", t, q.words) for t in sents)
         return True
 
     # -- 4. descriptions -------------------------------------------------------------------------------------

@@ -186,6 +186,23 @@ def question_word(q: str, lang: str = "en") -> str:
     return "none"
 
 
+_NAME_Q = re.compile(
+    r"\b(?:what|which)(?:'s| is| was| are| were)? (?:the |its |their )?(?:full |official |first |last )?names?\b|"
+    r"\bwhat (?:is|was|are|were) \w+(?: \w+){0,3} called\b|^\s*name (?:the|a|an|one|two|three)\b|"
+    r"\bwie hei(?:ß|ss)(?:t|en)\b|\bwelchen namen\b|\bwie lautet der name\b|"
+    r"\bquel(?:le)? est (?:le|son|leur) nom\b|\bcomment s['’]appellen?t?\b|"
+    r"\bcómo se llama(?:n)?\b|\bcuál es (?:el|su) nombre\b",
+    _I,
+)
+NAME_WORDS = frozenset(["name", "names", "called", "call", "heißt", "heisst", "heißen", "namen", "nom", "appelle",
+                        "nombre", "llama"])  # fmt: skip
+
+
+def asks_name(q: str) -> bool:
+    """The question asks what something or somebody is called ("What is the name of…", "Wie heißt…")."""
+    return bool(_NAME_Q.search(q.replace("’", "'")))
+
+
 def question_type(q: str) -> str:
     """The kind of answer the question expects."""
     if _OVERVIEW_Q.search(q):

@@ -11,7 +11,10 @@
    the paraphrased one. Negatives: paraphrases whose best entry is another one; the same paraphrases with their
    entry (and its copies) left out of the corpus, so that no right entry exists; and questions from elsewhere:
    squad2-dev tune questions and our own questions on the shipped article against the FAQ pages, and the
-   paraphrases against the shipped article. The threshold keeps 99% of the positives (--keep).
+   paraphrases against the shipped article. The threshold lies halfway, in log-odds, between the top 1% of the
+   questions from elsewhere and the bottom 1% of the right matches (--keep; --threshold keep: the old rule, the
+   highest threshold that keeps 99% of the right matches). Halfway leaves room on both sides for pages whose
+   cosines sit lower or higher than these (another language, another embedder).
 3. Other pages' entries for the same question: after the best entry, at most --also-max entries of other pages
    whose score is within a margin of the best (and that pass the decision themselves) are shown too. The margin
    maximises (right entry among those shown) - ALSO_COST x (share of answers that show another page), averaged
@@ -107,7 +110,14 @@ def main() -> None:
     ap.add_argument("--bench", default=str(ROOT.parent / "shared" / "bench" / "covid-faq-en"))
     ap.add_argument("--squad", default=str(ROOT.parent / "shared" / "bench" / "squad2-dev"))
     ap.add_argument("--squad-questions", type=int, default=300)
-    ap.add_argument("--keep", type=float, default=0.99, help="share of right matches the threshold keeps")
+    ap.add_argument("--keep", type=float, default=0.99, help="quantile of right matches and off-topic questions")
+    ap.add_argument(
+        "--threshold",
+        choices=("midpoint", "keep"),
+        default="midpoint",
+        help="midpoint: halfway in log-odds between the --keep quantiles of off-topic questions and of right "
+        "matches; keep: the highest threshold that keeps --keep of the right matches",
+    )
     ap.add_argument("--also-max", type=int, default=1, help="other pages' entries shown at most")
     ap.add_argument("--out", default=str(ROOT / "bot" / "faq.json"))
     args = ap.parse_args()
@@ -216,9 +226,16 @@ def main() -> None:
     coef, bias = fit_logistic(X[fitted][:, cols], y[fitted], weight[fitted])
     p = 1 / (1 + np.exp(-(X[:, cols] @ coef + bias)))
     pos = p[y == 1]
-    thr = float(np.quantile(pos, 1 - args.keep))
+    z = X[:, cols] @ coef + bias
+    elsewhere = np.array(["elsewhere" in k for k in kinds])
+    z_pos, z_off = float(np.quantile(z[y == 1], 1 - args.keep)), float(np.quantile(z[elsewhere], args.keep))
+    if args.threshold == "keep":
+        thr = float(np.quantile(pos, 1 - args.keep))
+    else:  # halfway, in log-odds, between the off-topic questions' top and the right matches' bottom
+        thr = float(1 / (1 + np.exp(-(z_pos + z_off) / 2)))
     print("decision coef (score, question):", np.round(coef, 3), "bias", round(bias, 3))
-    print(f"threshold {thr:.3f} keeps {np.mean(pos >= thr):.3f} of right matches")
+    print(f"log-odds: right matches' {1 - args.keep:.0%} quantile {z_pos:.3f}, off-topic {args.keep:.0%} {z_off:.3f}")
+    print(f"threshold {thr:.3f} ({args.threshold}) keeps {np.mean(pos >= thr):.3f} of right matches")
     for k in sorted(set(kinds)):
         mask = np.array([x == k for x in kinds])
         q = np.round(np.quantile(X[mask][:, 0], [0.05, 0.5, 0.95]), 3)

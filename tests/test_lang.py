@@ -12,7 +12,7 @@ from bot.corpus import parse_html, parse_text
 from bot.engine import Bot
 from bot.faqeval import evaluate_faq
 from bot.lang import detect, is_question
-from bot.qtypes import question_type, question_word
+from bot.qtypes import asks_name, question_type, question_word
 from bot.settings import load_settings
 from bot.text import sentence_spans, terms
 
@@ -97,6 +97,22 @@ def test_question_types_in_other_languages(q, kind):
 )
 def test_the_question_word_the_abstention_model_reads_in_each_language(q, lang, word):
     assert question_word(q, lang) == word
+
+
+@pytest.mark.parametrize(
+    "q, yes",
+    [
+        ("What is the name of the CDC Director?", True),
+        ("What is the new virus called?", True),
+        ("Wie heißt die Leiterin der Bibliothek?", True),
+        ("Quel est le nom du directeur ?", True),
+        ("¿Cómo se llama el virus?", True),
+        ("What was called off?", False),
+        ("What is the risk for children?", False),
+    ],
+)
+def test_questions_that_ask_what_something_is_called(q, yes):
+    assert asks_name(q) == yes
 
 
 def test_headings_are_questions_in_every_language():

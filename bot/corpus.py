@@ -203,7 +203,13 @@ def _text_pieces(text: str, markdown: bool, lang: str) -> list[Piece]:
                 if _LIST_ITEM.match(text[s:e]) or not items:
                     items.append([])
                 items[-1].append(_strip_md(text, s, e))
-            out.extend(Piece("text", it, item=True) for it in items)
+            for it in items:
+                s0, e0 = it[0]
+                bold = re.match(r"(\*\*|__)(.+?)\1", text[s0:e0])
+                if bold and is_question(bold.group(2), lang):  # "1. **How do I pay?**" and its answer below
+                    out.extend(_question_split(text, it, markdown, lang, False))
+                else:
+                    out.append(Piece("text", it, item=True))
             continue
         if markdown:
             lines = [_strip_md(text, s, e) for s, e in lines]
@@ -234,7 +240,8 @@ def _question_split(text: str, lines: list[tuple[int, int]], markdown: bool, lan
     first = text[s:e]
     m = re.match(r"(\*\*|__)(.+?)\1\s*", first) if markdown else None
     if m and is_question(m.group(2), lang):
-        q = (s + m.start(2), s + m.end(2))
+        label = _Q_PREFIX.match(m.group(2))  # "**Q: How long…?**"
+        q = (s + m.start(2) + (label.end() if label else 0), s + m.end(2))
         rest = [(s + m.end(), e)] if s + m.end() < e else []
         return [Piece("question", [q]), *_answer_pieces(text, rest + lines[1:], item)]
     m = _Q_PREFIX.match(first)
@@ -292,13 +299,21 @@ def _html_pieces(raw: str) -> tuple[str, list[Piece], str, str | None, set[str]]
             s, e = add(line)
             pieces.append(Piece("row", [(e - len(lines[0]), e)], key=u.key, line=(s, e)))
         elif u.kind == "text" and lines:
+            answer = False
             if u.bold and not in_entry and lines[0].startswith(u.bold) and is_question(u.bold, lang):
-                pieces.append(Piece("question", [add(u.bold)], anchor=u.anchor))
+                qs, qe = add(u.bold)
+                m = _Q_PREFIX.match(u.bold)  # "Q: Can I bring my dog?": the label is not the question
+                pieces.append(Piece("question", [(qs + (m.end() if m else 0), qe)], anchor=u.anchor))
                 rest = lines[0][len(u.bold) :].strip()
                 lines = ([rest] if rest else []) + lines[1:]
                 if not lines:
                     return
-            pieces.append(Piece("text", add_lines(lines), item=u.item))
+                answer = True
+            spans = add_lines(lines)
+            m = _A_PREFIX.match(lines[0]) if answer else None
+            if m and m.end() < len(lines[0]):  # "A: Only guide dogs…": nor is the answer's
+                spans[0] = (spans[0][0] + m.end(), spans[0][1])
+            pieces.append(Piece("text", spans, item=u.item))
         elif u.kind == "entry":
             pieces.append(Piece("entry", [add(u.question)], anchor=u.anchor))
             for a in u.answer:
@@ -358,6 +373,8 @@ def assemble(
         close()
         n_entries += 1
         q = text[span[0] : span[1]].strip().strip("*").strip()
+        label = _Q_PREFIX.match(q)  # "**Q: How long…?**" on a line of its own
+        q = q[label.end() :] if label else q
         entry = {"q": q, "level": level, "anchor": anchor, "n": n_entries, "structured": structured, "blocks": []}
         entry["span"] = span
 
@@ -403,6 +420,13 @@ def assemble(
                 start(p.spans[0], 99, p.anchor)
             continue
         if p.kind == "row":
+            if entry is None and p.key and p.line and p.key.rstrip().endswith("?") and is_question(p.key, lang):
+                # a question-and-answer table: each row an entry of its own
+                ks = text.index(p.key, p.line[0])
+                start((ks, ks + len(p.key)), 99, None, structured=True)
+                add_to_entry(p.spans)
+                close()
+                continue
             if entry is not None:
                 add_to_entry([p.line or p.spans[0]])
             else:

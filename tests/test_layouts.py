@@ -335,3 +335,41 @@ def test_an_empty_page_is_refused_by_name(tmp_path, raw):
     p.write_text(raw, encoding="utf-8")
     with pytest.raises(ValueError, match="no readable text"):
         read_document(p, tmp_path)
+
+
+def test_labelled_bold_questions_lose_their_q_and_a_labels():
+    page = html("<h1>FAQ</h1><p><b>Q: Can I bring my dog?</b><br>A: Only guide dogs are allowed.</p>")
+    assert entries(parse_html("p.html", page, "x")) == [
+        {"q": "Can I bring my dog?", "a": ["Only guide dogs are allowed."], "anchor": None, "section": "FAQ"}
+    ]
+    md = parse_markdown("p.md", "# FAQ\n\n**Q: How long does delivery take?**\n\nA: Three to five days.\n", "x")
+    assert [(e["q"], e["a"]) for e in entries(md)] == [("How long does delivery take?", ["Three to five days."])]
+
+
+def test_a_numbered_markdown_list_of_bold_questions():
+    md = "# FAQ\n\n1. **How do I pay?**\n   We accept cards.\n2. **Can I cancel?**\n   Yes, before shipping.\n"
+    doc = parse_markdown("n.md", md, "x")
+    assert [(e["q"], e["a"]) for e in entries(doc)] == [
+        ("How do I pay?", ["We accept cards."]),
+        ("Can I cancel?", ["Yes, before shipping."]),
+    ]
+    assert_verbatim(doc)
+
+
+def test_question_and_answer_tables_become_entries_and_other_tables_stay_rows():
+    page = html(
+        "<h1>FAQ</h1><table><tr><th>Question</th><th>Answer</th></tr>"
+        "<tr><td>When are you open?</td><td>From 9 to 5 on weekdays.</td></tr>"
+        "<tr><td>Where are you?</td><td>At 1 Main Street.</td></tr></table><p>Call us any time.</p>"
+    )
+    got = entries(parse_html("t.html", page, "x"))
+    assert [(e["q"], e["a"]) for e in got] == [
+        ("When are you open?", ["From 9 to 5 on weekdays."]),
+        ("Where are you?", ["At 1 Main Street."]),
+    ]  # the paragraph after the table is no part of the last answer
+    md = parse_markdown(
+        "t.md", "# FAQ\n\n| Question | Answer |\n| --- | --- |\n| Where are you? | At 1 Main Street. |\n", "x"
+    )
+    assert [(e["q"], e["a"]) for e in entries(md)] == [("Where are you?", ["At 1 Main Street."])]
+    prices = parse_markdown("p.md", "# Prices\n\n| Item | Price |\n| --- | --- |\n| Card | 12 euros |\n", "x")
+    assert entries(prices) == [] and [b.kind for b in prices.blocks] == ["row"]

@@ -146,7 +146,12 @@ _A_PREFIX = re.compile(
     r"^\s*(?:(?:A|R)\s*[:.)]|(?:Answer|Antwort|Réponse|Respuesta|Risposta|Resposta|Antwoord)\s*:)\s*(?=\S)",
     re.IGNORECASE,
 )
+# The parser's version: bumped when the same file parses into other blocks (2: question-and-answer tables, labelled
+# bold questions, loose Markdown lists kept in their entry). An index made by another version reads every file
+# again at its next sync (bot/store.py); only texts never embedded before are embedded.
+PARSER = 2
 _LIST_ITEM = re.compile(r"\s*(?:[-*+]\s+|\d+[.)]\s+)")
+_BULLET = re.compile(r"\s*[-*+•]\s+")
 _MD_ANCHOR = re.compile(r"\s*\{#([\w:.-]+)\}\s*$")  # pandoc / kramdown heading id: "## Title {#title}"
 
 
@@ -165,7 +170,10 @@ def _text_pieces(text: str, markdown: bool, lang: str) -> list[Piece]:
             continue
         first = text[lines[0][0] : lines[0][1]]
         md_heading = markdown and re.match(r"#{1,6}\s", first) is not None
-        if len(lines) == 1 and (md_heading or (_heading_like(first) and not first.endswith("?"))):
+        # a short line is a heading, unless it is a list item: "- Wash your hands" (in plain text, "1. Background"
+        # may still be a numbered heading; in Markdown it is a list item, headings there have "#")
+        listed = (_LIST_ITEM if markdown else _BULLET).match(first) is not None
+        if len(lines) == 1 and (md_heading or (_heading_like(first) and not first.endswith("?") and not listed)):
             s, e = lines[0]
             level, anchor = 2, None
             if md_heading:

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from .chunking import Chunk, chunk_document
-from .corpus import list_files, read_document
+from .corpus import PARSER, list_files, read_document
 from .errors import IndexMismatch, IndexMissing
 from .diskindex import DiskIndex, RowFile, write_records
 from .indexbase import IndexBase
@@ -433,6 +433,7 @@ def sync(
             _drop_other_generations(index_dir, None)
             manifest = None
         old_files: dict = (manifest or {}).get("files", {})
+        reparse = manifest is not None and manifest.get("parser", 1) != PARSER  # read by another parser version
         report = SyncReport()
 
         new_files: dict[str, dict] = {}
@@ -448,7 +449,7 @@ def sync(
                 log.warning("skipped %s: %s", source, e)
                 continue
             prev = old_files.get(source)
-            if prev and prev["sha256"] == raw_sha and manifest is not None and source not in force:
+            if prev and prev["sha256"] == raw_sha and manifest is not None and source not in force and not reparse:
                 new_files[source] = prev
                 report.skipped.append(source)
                 continue
@@ -549,13 +550,13 @@ def sync(
         gen = f"{int(time.time() * 1000):x}{os.getpid():x}"
         _write_snapshot(index_dir, store, faq_store, sent_store, lead_store, order, gen)
         report.chunks_total = len(keep_ids)
-        version = hashlib.sha1(json.dumps(sorted((k, v["sha256"]) for k, v in new_files.items())).encode()).hexdigest()[
-            :12
-        ]
+        shas = sorted((k, v["sha256"]) for k, v in new_files.items())
+        version = hashlib.sha1(json.dumps([shas, PARSER]).encode()).hexdigest()[:12]
         _write_json(
             mpath,
             {
                 "format": FORMAT,
+                "parser": PARSER,
                 "embedder": embedder.name,
                 "max_tokens": max_tokens,
                 "version": version,

@@ -373,3 +373,22 @@ def test_question_and_answer_tables_become_entries_and_other_tables_stay_rows():
     assert [(e["q"], e["a"]) for e in entries(md)] == [("Where are you?", ["At 1 Main Street."])]
     prices = parse_markdown("p.md", "# Prices\n\n| Item | Price |\n| --- | --- |\n| Card | 12 euros |\n", "x")
     assert entries(prices) == [] and [b.kind for b in prices.blocks] == ["row"]
+
+
+def test_a_loose_list_of_short_items_stays_in_its_entry():
+    """Short list items with blank lines between them ("- Avoid people who are sick") are items of the answer,
+    not headings that would end it."""
+    md = (
+        "# FAQ\n\n## How can I protect my child?\n\nTeach them what everyone should do.\n\n"
+        "- Clean hands often\n\n- Avoid people who are sick\n\nMore on the prevention page.\n\n"
+        "## Are children at higher risk?\n\nNo.\n"
+    )
+    got = entries(parse_markdown("l.md", md, "x"))
+    assert got[0]["a"] == [
+        "Teach them what everyone should do.",
+        "Clean hands often",
+        "Avoid people who are sick",
+        "More on the prevention page.",
+    ]
+    plain = parse_text("l.txt", md.replace("## ", "").replace("# ", ""), "x")
+    assert [e["a"][1:3] for e in entries(plain)][0] == ["- Clean hands often", "- Avoid people who are sick"]

@@ -107,6 +107,25 @@ def test_resync_unchanged_embeds_nothing(tiny, embed_calls):
     assert report.chunks_total == before_chroma[0]
 
 
+def test_an_index_from_another_parser_version_reads_every_file_again(tiny, embed_calls):
+    """After an upgrade that parses pages differently, unchanged files are read again (their chunks may differ);
+    texts embedded before are not embedded again."""
+    import json
+
+    ingest(tiny)
+    mpath = tiny.index_dir / "manifest.json"
+    m = json.loads(mpath.read_text())
+    version = m["version"]
+    m["parser"] = m["parser"] - 1
+    mpath.write_text(json.dumps(m))
+    embed_calls.clear()
+    report = ingest(tiny)
+    assert report.skipped == [] and sorted(report.updated) == sorted(TINY)
+    assert report.texts_embedded == 0  # the same texts: all from the embedding cache
+    assert json.loads(mpath.read_text())["version"] == version  # the same files and parser: the same version
+    assert sorted(ingest(tiny).skipped) == sorted(TINY)  # and the next sync skips them again
+
+
 def test_edit_reembeds_only_the_changed_chunk(tiny, embed_calls):
     ingest(tiny)
     old = manifest_ids(tiny.index_dir)

@@ -42,6 +42,7 @@ BOILERPLATE = [
         r"^(accept|reject|decline|manage|allow)( all)?( cookies)?$",
         r"^cookie (settings|preferences|policy|notice)$",
         r"^(was this (page|answer|article) (helpful|useful)\??|yes\s*/?\s*no)$",
+        r"^(sources?|quellen?|fuentes?)\s*:\s*[^.!?]{0,80}$",  # "Source: World Health Organization (WHO)"
     )
 ]
 FAQ_HEADING = re.compile(r"^(frequently asked questions|faqs?|questions and answers|q\s*&\s*a)\b", re.IGNORECASE)
@@ -147,9 +148,10 @@ _A_PREFIX = re.compile(
     re.IGNORECASE,
 )
 # The parser's version: bumped when the same file parses into other blocks (2: question-and-answer tables, labelled
-# bold questions, loose Markdown lists kept in their entry). An index made by another version reads every file
-# again at its next sync (bot/store.py); only texts never embedded before are embedded.
-PARSER = 2
+# bold questions, loose Markdown lists kept in their entry; 3: "Source: …" attribution lines left out). An index
+# made by another version reads every file again at its next sync (bot/store.py); only texts never embedded
+# before are embedded.
+PARSER = 3
 _LIST_ITEM = re.compile(r"\s*(?:[-*+]\s+|\d+[.)]\s+)")
 _BULLET = re.compile(r"\s*[-*+•]\s+")
 _MD_ANCHOR = re.compile(r"\s*\{#([\w:.-]+)\}\s*$")  # pandoc / kramdown heading id: "## Title {#title}"

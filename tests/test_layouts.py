@@ -287,6 +287,13 @@ def test_navigation_footers_share_and_cookie_text_stay_out():
     ]
 
 
+def test_a_source_attribution_line_is_not_answer_text():
+    page = html("<h1>FAQ</h1><h2>Is there a vaccine?</h2><p>Not yet.</p><p>Source: World Health Organization (WHO)</p>")
+    doc = parse_html("s.html", page, "x")
+    assert entries(doc) == [{"q": "Is there a vaccine?", "a": ["Not yet."], "anchor": None, "section": "FAQ"}]
+    assert "Source:" not in doc.text
+
+
 def test_a_wrapper_whose_class_sounds_like_boilerplate_is_kept_when_it_holds_the_page():
     body = '<div class="layout has-sidebar"><h1>Help centre</h1>' + "<p>Real content here.</p>" * 20 + "</div>"
     doc = parse_html("w.html", html(body), "x")

@@ -121,11 +121,7 @@ class ConversationLog:
             return n
 
     def rows(self, since: float = 0.0) -> list[dict]:
-        if not self.enabled or not self.path.exists():
-            return []
-        with self._connect() as db:
-            db.row_factory = sqlite3.Row
-            return [dict(r) for r in db.execute("SELECT * FROM log WHERE ts >= ? ORDER BY id", (since,))]
+        return read_rows(self.path, since) if self.enabled else []
 
     def close(self) -> None:
         self.flush(5)
@@ -176,6 +172,18 @@ class ConversationLog:
                 self._idle.set()
 
 
+def read_rows(path: Path, since: float = 0.0) -> list[dict]:
+    """The log's rows from `since` on, oldest first, read without writing (none when there is no log yet)."""
+    if not Path(path).exists():
+        return []
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
+    db.row_factory = sqlite3.Row
+    try:
+        return [dict(r) for r in db.execute("SELECT * FROM log WHERE ts >= ? ORDER BY id", (since,))]
+    finally:
+        db.close()
+
+
 def _blob(vector) -> bytes | None:
     if vector is None:
         return None
@@ -184,4 +192,4 @@ def _blob(vector) -> bytes | None:
     return np.asarray(vector, dtype=np.float16).tobytes()
 
 
-__all__ = ["SURFACES", "ConversationLog"]
+__all__ = ["SURFACES", "ConversationLog", "read_rows"]

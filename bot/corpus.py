@@ -154,6 +154,7 @@ _A_PREFIX = re.compile(
 PARSER = 3
 _LIST_ITEM = re.compile(r"\s*(?:[-*+]\s+|\d+[.)]\s+)")
 _BULLET = re.compile(r"\s*[-*+•]\s+")
+_BOLD = re.compile(r"(\*\*|__)(.+?)\1\s*")  # a Markdown line opening in bold: "**How do I pay?** …"
 _MD_ANCHOR = re.compile(r"\s*\{#([\w:.-]+)\}\s*$")  # pandoc / kramdown heading id: "## Title {#title}"
 
 
@@ -215,7 +216,7 @@ def _text_pieces(text: str, markdown: bool, lang: str) -> list[Piece]:
                 items[-1].append(_strip_md(text, s, e))
             for it in items:
                 s0, e0 = it[0]
-                bold = re.match(r"(\*\*|__)(.+?)\1", text[s0:e0])
+                bold = _BOLD.match(text[s0:e0])
                 if bold and is_question(bold.group(2), lang):  # "1. **How do I pay?**" and its answer below
                     out.extend(_question_split(text, it, markdown, lang, False))
                 else:
@@ -248,10 +249,9 @@ def _question_split(text: str, lines: list[tuple[int, int]], markdown: bool, lan
     """A paragraph, or a question and its answer when it opens with "**Question?**" or "Q:" (and "A:")."""
     s, e = lines[0]
     first = text[s:e]
-    m = re.match(r"(\*\*|__)(.+?)\1\s*", first) if markdown else None
+    m = _BOLD.match(first) if markdown else None
     if m and is_question(m.group(2), lang):
-        label = _Q_PREFIX.match(m.group(2))  # "**Q: How long…?**"
-        q = (s + m.start(2) + (label.end() if label else 0), s + m.end(2))
+        q = (s + m.start(2), s + m.end(2))
         rest = [(s + m.end(), e)] if s + m.end() < e else []
         return [Piece("question", [q]), *_answer_pieces(text, rest + lines[1:], item)]
     m = _Q_PREFIX.match(first)
@@ -265,10 +265,13 @@ def _answer_pieces(text: str, lines: list[tuple[int, int]], item: bool) -> list[
     if not lines:
         return []
     s, e = lines[0]
-    m = _A_PREFIX.match(text[s:e])
-    if m and s + m.end() < e:
-        lines = [(s + m.end(), e), *lines[1:]]
-    return [Piece("text", lines, item=item)]
+    return [Piece("text", [_past_answer_label(text[s:e], (s, e)), *lines[1:]], item=item)]
+
+
+def _past_answer_label(line: str, span: tuple[int, int]) -> tuple[int, int]:
+    """The span of an answer's first line without its "A:" label ("A: Only guide dogs…")."""
+    m = _A_PREFIX.match(line)
+    return (span[0] + m.end(), span[1]) if m and m.end() < len(line) else span
 
 
 def _html_pieces(raw: str) -> tuple[str, list[Piece], str, str | None, set[str]]:
@@ -311,18 +314,15 @@ def _html_pieces(raw: str) -> tuple[str, list[Piece], str, str | None, set[str]]
         elif u.kind == "text" and lines:
             answer = False
             if u.bold and not in_entry and lines[0].startswith(u.bold) and is_question(u.bold, lang):
-                qs, qe = add(u.bold)
-                m = _Q_PREFIX.match(u.bold)  # "Q: Can I bring my dog?": the label is not the question
-                pieces.append(Piece("question", [(qs + (m.end() if m else 0), qe)], anchor=u.anchor))
+                pieces.append(Piece("question", [add(u.bold)], anchor=u.anchor))
                 rest = lines[0][len(u.bold) :].strip()
                 lines = ([rest] if rest else []) + lines[1:]
                 if not lines:
                     return
                 answer = True
             spans = add_lines(lines)
-            m = _A_PREFIX.match(lines[0]) if answer else None
-            if m and m.end() < len(lines[0]):  # "A: Only guide dogs…": nor is the answer's
-                spans[0] = (spans[0][0] + m.end(), spans[0][1])
+            if answer:
+                spans[0] = _past_answer_label(lines[0], spans[0])
             pieces.append(Piece("text", spans, item=u.item))
         elif u.kind == "entry":
             pieces.append(Piece("entry", [add(u.question)], anchor=u.anchor))
@@ -383,7 +383,7 @@ def assemble(
         close()
         n_entries += 1
         q = text[span[0] : span[1]].strip().strip("*").strip()
-        label = _Q_PREFIX.match(q)  # "**Q: How long…?**" on a line of its own
+        label = _Q_PREFIX.match(q)  # "Q: Can I bring my dog?", "**Q: How long…?**": the label is not the question
         q = q[label.end() :] if label else q
         entry = {"q": q, "level": level, "anchor": anchor, "n": n_entries, "structured": structured, "blocks": []}
         entry["span"] = span

@@ -440,7 +440,7 @@ class Guard:
                     body = json.dumps(openai_error("Incorrect or missing API key.", "invalid_api_key")).encode()
                     return await _send_json(send, 401, body)
                 return await send_error(send, 401, "An API key is needed: send it as `Authorization: Bearer <key>`.")
-        if method == "GET" and self.views is not None and scope.get("path", "").startswith(VIEW_PREFIX):
+        if method == "GET" and self.views is not None and path.startswith(VIEW_PREFIX):
             if (wait := self.views.check(client)) > 0:  # the source viewer reads and renders a document
                 return await _too_many(send, "Too many documents opened from you", wait)
         if method in BODY_METHODS:

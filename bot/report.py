@@ -22,12 +22,13 @@ import csv
 import io
 import json
 import re
-import sqlite3
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
 import numpy as np
+
+from .convlog import read_rows
 
 JOIN = 0.92
 LOW_CONFIDENCE = 0.5
@@ -86,7 +87,6 @@ def cluster(rows: list[dict], vectors: np.ndarray, join: float = JOIN) -> list[l
     for i, r in enumerate(rows):
         by_text[_norm(r["question"])].append(i)
     order = sorted(by_text.values(), key=lambda ix: (-len(ix), ix[0]))
-    leaders: list[np.ndarray] = []
     groups: list[list[int]] = []
     mat = np.zeros((0, vectors.shape[1] if len(vectors) else 384), dtype=np.float32)
     for ix in order:
@@ -98,7 +98,6 @@ def cluster(rows: list[dict], vectors: np.ndarray, join: float = JOIN) -> list[l
             if sims[k] >= join:
                 groups[k].extend(ix)
                 continue
-        leaders.append(v)
         mat = np.vstack([mat, v[None, :]]) if len(mat) else v[None, :].copy()
         groups.append(list(ix))
     return groups
@@ -131,14 +130,7 @@ def build(log_path: Path, since: float = 0.0, *, embed=None, nearest=None, docum
     """The report as a dict (see the module's docstring). `embed(texts)` gives question vectors the log lacks;
     `nearest(question)` the nearest FAQ entry or section; `documents` every document of the index."""
     t0 = time.perf_counter()
-    rows: list[dict] = []
-    if Path(log_path).exists():
-        db = sqlite3.connect(f"file:{log_path}?mode=ro", uri=True, timeout=10)
-        db.row_factory = sqlite3.Row
-        try:
-            rows = [dict(r) for r in db.execute("SELECT * FROM log WHERE ts >= ? ORDER BY id", (since,))]
-        finally:
-            db.close()
+    rows = read_rows(log_path, since)
     gap_rows = [
         r for r in rows if not r["grounded"] or (r["confidence"] is not None and r["confidence"] < LOW_CONFIDENCE)
     ]
@@ -227,7 +219,7 @@ def to_markdown(rep: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def for_bot(bot, cache_path: Path | None = None):
+def for_bot(bot):
     """(embed, nearest, documents) for build(), from a Bot: its embedder (query vectors; batched) and index."""
 
     def embed(texts: list[str]) -> np.ndarray:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import subprocess
 import sys
+import threading
 from pathlib import Path
+from types import SimpleNamespace
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -151,3 +154,46 @@ def bench_required() -> bool:
     """A missing benchmark pack fails the run instead of skipping: in CI (CI=true, as CI services set it) and
     under scripts/test.sh (BOT_TEST_REQUIRE_BENCH=1)."""
     return os.environ.get("BOT_TEST_REQUIRE_BENCH") == "1" or os.environ.get("CI", "").strip().lower() in ("true", "1")
+
+
+def cites(url: str, question: str, source: str, client: str = "10.8.8.8") -> bool:
+    """Asked over HTTP (from `client`'s address), is `question` answered with a citation of `source`?"""
+    import httpx
+
+    r = httpx.post(f"{url}/api/ask", json={"question": question}, headers={"X-Forwarded-For": client}, timeout=60)
+    r.raise_for_status()
+    d = r.json()
+    return d["grounded"] and any(c["source"] == source for c in d["citations"])
+
+
+@contextlib.contextmanager
+def clients_asking(url: str, question: str, n: int = 20, subnet: str = "10.0"):
+    """`n` clients asking `question` over and over, each from its own address (subnet.i.1), while the block runs.
+    Yields a record: `asked` (answers received) and `bad` (each answer that was not a grounded 200, and each
+    connection error)."""
+    import httpx
+
+    load = SimpleNamespace(asked=0, bad=[])
+    stop = threading.Event()
+
+    def client(i: int) -> None:
+        with httpx.Client(timeout=60) as c:
+            while not stop.is_set():
+                try:
+                    r = c.post(f"{url}/api/ask", json={"question": f"{question} ({i})"},
+                               headers={"X-Forwarded-For": f"{subnet}.{i}.1"})  # fmt: skip
+                    load.asked += 1
+                    if r.status_code != 200 or not r.json()["grounded"]:
+                        load.bad.append((r.status_code, r.text[:200]))
+                except httpx.HTTPError as e:
+                    load.bad.append(repr(e))
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    try:
+        yield load
+    finally:
+        stop.set()
+        for t in threads:
+            t.join(60)

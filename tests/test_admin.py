@@ -6,12 +6,11 @@ page itself is driven in the real Chromium."""
 from __future__ import annotations
 
 import logging
-import threading
 import time
 
 import httpx
 import pytest
-from _support import small_index
+from _support import cites, clients_asking, small_index
 from test_documents import make_pdf
 from test_server import LiveServer
 
@@ -46,13 +45,6 @@ def _wait_sync(url: str, timeout: float = 120) -> dict:
             return st
         assert time.monotonic() < deadline, st
         time.sleep(0.1)
-
-
-def _cites(url: str, question: str, source: str) -> bool:
-    d = httpx.post(
-        f"{url}/api/ask", json={"question": question}, headers={"X-Forwarded-For": "10.8.8.8"}, timeout=60
-    ).json()
-    return d["grounded"] and any(c["source"] == source for c in d["citations"])
 
 
 def test_without_a_token_setting_the_admin_is_not_there(tmp_path):
@@ -90,83 +82,61 @@ def test_missing_and_wrong_tokens_are_refused_and_logged(tmp_path, caplog):
 def test_upload_list_reingest_delete_while_clients_keep_asking(tmp_path):
     srv, s = _server(tmp_path, admin_token=TOKEN, admin_max_upload_mb=1, index_poll_s=30)
     pdf = make_pdf(tmp_path / "handbook.pdf").read_bytes()
-    stop, bad = threading.Event(), []
+    with srv, clients_asking(srv.url, "How many eggs does a queen lay?", subnet="10.1") as load:
+        files = [
+            ("files", ("cards.md", CARDS.encode(), "text/markdown")),
+            ("files", ("handbook.pdf", pdf, "application/pdf")),
+            ("files", ("tool.exe", b"MZ....", "application/octet-stream")),
+            ("files", ("huge.txt", b"word " * 300_000, "text/plain")),
+            (
+                "files",
+                ("../../escape.md", b"# Escape\n\nNothing here leaves the corpus folder.\n", "text/markdown"),
+            ),
+        ]
+        r = httpx.post(f"{srv.url}/api/admin/documents", files=files, headers=AUTH, timeout=60)
+        assert r.status_code == 200, r.text
+        d = r.json()
+        assert {x["name"] for x in d["saved"]} == {"cards.md", "handbook.pdf", "escape.md"}
+        why = {x["name"]: x["reason"] for x in d["rejected"]}
+        assert "not read" in why["tool.exe"] and ".pdf" in why["tool.exe"]
+        assert "limit is 1 MB" in why["huge.txt"]
+        assert (s.corpus_dir / "escape.md").exists() and not (tmp_path / "escape.md").exists()
+        st = _wait_sync(srv.url)
+        assert st["error"] is None and st["files_total"] == 4 and st["files_done"] == 4, st
+        t_end = time.monotonic()
+        assert cites(srv.url, ASK_CARDS, "cards.md")  # at once: the server swapped the new index in
+        assert time.monotonic() - t_end < 5
+        docs = {
+            x["source"]: x
+            for x in httpx.get(f"{srv.url}/api/admin/documents", headers=AUTH, timeout=30).json()["documents"]
+        }
+        assert docs["cards.md"]["chunks"] >= 1 and docs["cards.md"]["faq_entries"] == 1
+        assert docs["handbook.pdf"]["chunks"] >= 3 and docs["handbook.pdf"]["status"] == "indexed"
+        assert docs["bees.md"]["ingested"] and docs["cards.md"]["ingested"] >= docs["bees.md"]["ingested"]
 
-    def client(i: int) -> None:
-        with httpx.Client(timeout=60) as c:
-            while not stop.is_set():
-                try:
-                    r = c.post(f"{srv.url}/api/ask", json={"question": f"How many eggs does a queen lay? ({i})"},
-                               headers={"X-Forwarded-For": f"10.1.{i}.1"})  # fmt: skip
-                    if r.status_code != 200 or not r.json()["grounded"]:
-                        bad.append((r.status_code, r.text[:200]))
-                except httpx.HTTPError as e:
-                    bad.append(repr(e))
+        # a damaged upload is listed with its error, by name
+        httpx.post(f"{srv.url}/api/admin/documents", files=[("files", ("broken.pdf", b"%PDF-1.4 garbage" * 50, "application/pdf"))],
+                   headers=AUTH, timeout=60)  # fmt: skip
+        _wait_sync(srv.url)
+        docs = {
+            x["source"]: x
+            for x in httpx.get(f"{srv.url}/api/admin/documents", headers=AUTH, timeout=30).json()["documents"]
+        }
+        assert docs["broken.pdf"]["status"] == "error" and "not a readable PDF" in docs["broken.pdf"]["error"]
 
-    with srv:
-        threads = [threading.Thread(target=client, args=(i,)) for i in range(20)]
-        for t in threads:
-            t.start()
-        try:
-            files = [
-                ("files", ("cards.md", CARDS.encode(), "text/markdown")),
-                ("files", ("handbook.pdf", pdf, "application/pdf")),
-                ("files", ("tool.exe", b"MZ....", "application/octet-stream")),
-                ("files", ("huge.txt", b"word " * 300_000, "text/plain")),
-                (
-                    "files",
-                    ("../../escape.md", b"# Escape\n\nNothing here leaves the corpus folder.\n", "text/markdown"),
-                ),
-            ]
-            r = httpx.post(f"{srv.url}/api/admin/documents", files=files, headers=AUTH, timeout=60)
-            assert r.status_code == 200, r.text
-            d = r.json()
-            assert {x["name"] for x in d["saved"]} == {"cards.md", "handbook.pdf", "escape.md"}
-            why = {x["name"]: x["reason"] for x in d["rejected"]}
-            assert "not read" in why["tool.exe"] and ".pdf" in why["tool.exe"]
-            assert "limit is 1 MB" in why["huge.txt"]
-            assert (s.corpus_dir / "escape.md").exists() and not (tmp_path / "escape.md").exists()
-            st = _wait_sync(srv.url)
-            assert st["error"] is None and st["files_total"] == 4 and st["files_done"] == 4, st
-            t_end = time.monotonic()
-            assert _cites(srv.url, ASK_CARDS, "cards.md")  # at once: the server swapped the new index in
-            assert time.monotonic() - t_end < 5
-            docs = {
-                x["source"]: x
-                for x in httpx.get(f"{srv.url}/api/admin/documents", headers=AUTH, timeout=30).json()["documents"]
-            }
-            assert docs["cards.md"]["chunks"] >= 1 and docs["cards.md"]["faq_entries"] == 1
-            assert docs["handbook.pdf"]["chunks"] >= 3 and docs["handbook.pdf"]["status"] == "indexed"
-            assert docs["bees.md"]["ingested"] and docs["cards.md"]["ingested"] >= docs["bees.md"]["ingested"]
+        r = httpx.post(f"{srv.url}/api/admin/documents/cards.md/reingest", headers=AUTH, timeout=30)
+        assert r.status_code == 200 and _wait_sync(srv.url)["error"] is None
+        assert (
+            httpx.post(f"{srv.url}/api/admin/documents/nope.md/reingest", headers=AUTH, timeout=30).status_code == 404
+        )
 
-            # a damaged upload is listed with its error, by name
-            httpx.post(f"{srv.url}/api/admin/documents", files=[("files", ("broken.pdf", b"%PDF-1.4 garbage" * 50, "application/pdf"))],
-                       headers=AUTH, timeout=60)  # fmt: skip
-            _wait_sync(srv.url)
-            docs = {
-                x["source"]: x
-                for x in httpx.get(f"{srv.url}/api/admin/documents", headers=AUTH, timeout=30).json()["documents"]
-            }
-            assert docs["broken.pdf"]["status"] == "error" and "not a readable PDF" in docs["broken.pdf"]["error"]
-
-            r = httpx.post(f"{srv.url}/api/admin/documents/cards.md/reingest", headers=AUTH, timeout=30)
-            assert r.status_code == 200 and _wait_sync(srv.url)["error"] is None
-            assert (
-                httpx.post(f"{srv.url}/api/admin/documents/nope.md/reingest", headers=AUTH, timeout=30).status_code
-                == 404
-            )
-
-            r = httpx.delete(f"{srv.url}/api/admin/documents/cards.md", headers=AUTH, timeout=30)
-            assert r.status_code == 200
-            _wait_sync(srv.url)
-            assert not _cites(srv.url, ASK_CARDS, "cards.md")
-            assert not (s.corpus_dir / "cards.md").exists()
-            assert httpx.delete(f"{srv.url}/api/admin/documents/cards.md", headers=AUTH, timeout=30).status_code == 404
-        finally:
-            stop.set()
-            for t in threads:
-                t.join(60)
-    assert bad == [], bad[:5]
+        r = httpx.delete(f"{srv.url}/api/admin/documents/cards.md", headers=AUTH, timeout=30)
+        assert r.status_code == 200
+        _wait_sync(srv.url)
+        assert not cites(srv.url, ASK_CARDS, "cards.md")
+        assert not (s.corpus_dir / "cards.md").exists()
+        assert httpx.delete(f"{srv.url}/api/admin/documents/cards.md", headers=AUTH, timeout=30).status_code == 404
+    assert load.bad == [], load.bad[:5]
 
 
 @pytest.fixture
@@ -202,11 +172,11 @@ def test_the_admin_page_in_a_browser(admin_server, chromium, tmp_path):
         )
         assert int(page.locator("#docs tr[data-source='cards.md'] .entries").inner_text()) == 1
         assert page.locator("#docs tr[data-source='handbook.pdf'] .status").inner_text().startswith("indexed")
-        assert _cites(srv.url, ASK_CARDS, "cards.md")
+        assert cites(srv.url, ASK_CARDS, "cards.md")
         page.click("#docs tr[data-source='cards.md'] button.delete")
         page.wait_for_selector("#messages:has-text('Deleted cards.md')")
         page.wait_for_function("() => !document.querySelector(\"#docs tr[data-source='cards.md']\")", timeout=120_000)
         _wait_sync(srv.url)
-        assert not _cites(srv.url, ASK_CARDS, "cards.md")
+        assert not cites(srv.url, ASK_CARDS, "cards.md")
     finally:
         page.close()

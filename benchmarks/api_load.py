@@ -20,17 +20,18 @@ import time
 from pathlib import Path
 
 import httpx
-
 from _common import (
     CACHE_DIR,
     SHIPPED_CORPUS,
     SHIPPED_INDEX,
     bot_server,
+    distinct_questions,
     header,
     machine,
     machine_line,
+    rss_mb,
+    stats_ms,
 )
-from _common import distinct_questions, rss_mb, stats_ms
 
 
 def main() -> None:

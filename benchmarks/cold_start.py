@@ -171,8 +171,8 @@ import json, sys, time
 t0 = time.perf_counter()
 from bot.engine import Bot
 from bot.settings import load_settings
-from bot.embeddings import make_embeddings
-from bot.store import Index
+from bot.index.embeddings import make_embeddings
+from bot.index.store import Index
 t1 = time.perf_counter()
 s = load_settings()
 emb = make_embeddings(s)
@@ -214,7 +214,7 @@ def phases(question: str, env: dict, runs: int) -> dict:
 
 
 def squad_question(bench: Path, chosen: list[str] | None) -> str:
-    from bot.evaluation import load_pack
+    from bot.evals.evaluation import load_pack
 
     qs, _ = load_pack(bench, "test")
     if chosen is not None:

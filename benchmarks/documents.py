@@ -1,4 +1,4 @@
-"""PDF and Word text extraction: pages (paragraphs) per second through bot/documents.py, and the ingest of those
+"""PDF and Word text extraction: pages (paragraphs) per second through bot/ingest/documents.py, and the ingest of those
 files beside it (bounded by the embedder, as for any article).
 
     python3 benchmarks/documents.py [--pages 120] [--repeat 3] [--json PATH]
@@ -81,9 +81,9 @@ def main() -> None:
     ap.add_argument("--json", metavar="PATH")
     args = ap.parse_args()
     start = C.header("documents: PDF and Word text extraction, and their ingest")
-    from bot.documents import read_docx, read_pdf
-    from bot.embeddings import make_embeddings
     from bot.engine import ingest
+    from bot.index.embeddings import make_embeddings
+    from bot.ingest.documents import read_docx, read_pdf
     from bot.settings import load_settings
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -15,12 +15,10 @@ import json
 import sys
 from pathlib import Path
 
-
 from _common import CACHE_DIR, ROOT, SHIPPED_CORPUS, SHIPPED_INDEX, bot_server, header, machine, machine_line, stats_ms
 
 sys.path.insert(0, str(ROOT / "tests"))
 from browser_support import CHROMIUM_ARGS as ARGS  # noqa: E402  (one list of Chromium flags)
-
 
 OBSERVE = """([selector, root]) => {
   window.__first = null;

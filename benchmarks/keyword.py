@@ -1,5 +1,5 @@
 """Keyword search on a large index: SQLite FTS5's bm25() against the index's own BM25 (one postings blob a term,
-bot/diskindex.py), on the same stemmed terms: time to the top 50 and how much the two top-50s overlap.
+bot/index/diskindex.py), on the same stemmed terms: time to the top 50 and how much the two top-50s overlap.
 
     python3 benchmarks/keyword.py --index DIR [--questions 300]
 
@@ -18,8 +18,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import numpy as np
-from bot.text import terms
-from bot.diskindex import _Db, DiskBM25
+
+from bot.index.diskindex import DiskBM25, _Db
+from bot.ingest.text import terms
 
 ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
 ap.add_argument("--index", required=True)

@@ -53,7 +53,7 @@ def shipped_questions() -> list[str]:
 
 
 def squad_questions(bench: Path, chosen: list[str] | None, n: int) -> list[str]:
-    from bot.evaluation import load_pack
+    from bot.evals.evaluation import load_pack
 
     qs, _ = load_pack(bench, "test")
     if chosen is not None:

@@ -35,7 +35,6 @@ from pathlib import Path
 
 import httpx
 import numpy as np
-
 from _common import (
     ROOT,
     ModelServerProcess,
@@ -48,7 +47,6 @@ from _common import (
     table,
 )
 
-
 REPLY = "Security guarantees for Ukraine are being actively discussed among European leaders and the US [1]."
 
 
@@ -58,7 +56,7 @@ def main() -> None:
     ap.add_argument("--json", metavar="PATH")
     args = ap.parse_args()
     start = header("LLM chain overhead and first-token forwarding (fake OpenAI-protocol model on loopback)")
-    from bot.server import create_app, uvicorn_config
+    from bot.serve.server import create_app, uvicorn_config
 
     fake = ModelServerProcess()  # in its own process, as a real model server is
     bot = scripted_model_bot(fake.url)
@@ -80,7 +78,7 @@ def main() -> None:
         ps = passages_for(q)
         return q, f"{ps[0].chunk.sentences[0].text} [1]"
 
-    from bot.citations import best_match, support_rule, supports
+    from bot.answers.citations import best_match, support_rule, supports
 
     rule = support_rule()
 

@@ -38,7 +38,7 @@ from _common import (
     write_json,
 )
 
-from bot.citations import sentences, verify  # after _common: it puts the repository on sys.path
+from bot.answers.citations import sentences, verify  # after _common: it puts the repository on sys.path
 
 GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
 

@@ -3,10 +3,10 @@ answer p50 over HTTP with the log on and off (same run, rounds alternating).
 
     python3 benchmarks/report.py [--rows 10000] [--distinct 2500] [--questions 150] [--rounds 3] [--json PATH]
 
-The log is filled the way the server fills it (bot/convlog.py, vectors included) with `--rows` questions drawn
+The log is filled the way the server fills it (bot/insights/convlog.py, vectors included) with `--rows` questions drawn
 from `--distinct` distinct squad2 questions (a few asked often, most rarely, as on a help desk), a third of them
 abstained; their vectors come from the packaged embedder once (cached in .cache/bench). The report is then built
-as the admin page builds it (bot/report.py, the nearest entry from the shipped article's index), median of 3.
+as the admin page builds it (bot/insights/report.py, the nearest entry from the shipped article's index), median of 3.
 """
 
 from __future__ import annotations
@@ -19,9 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
-
 import _common as C
+import numpy as np
 
 
 def vectors_for(texts: list[str]) -> np.ndarray:
@@ -44,7 +43,7 @@ def vectors_for(texts: list[str]) -> np.ndarray:
 def fill_log(path: Path, rows: int, distinct: list[str], vecs: np.ndarray, rng: random.Random) -> None:
     import sqlite3
 
-    from bot.convlog import SCHEMA
+    from bot.insights.convlog import SCHEMA
 
     weights = [1.0 / (i + 1) ** 0.8 for i in range(len(distinct))]  # a few asked often, most rarely
     picks = rng.choices(range(len(distinct)), weights=weights, k=rows)
@@ -76,8 +75,8 @@ def main() -> None:
     start = C.header("conversation log: the gap report on many rows; answer p50 with the log on and off")
     import httpx
 
-    from bot import report as rp
     from bot.engine import Bot
+    from bot.insights import report as rp
     from bot.settings import load_settings
 
     rng = random.Random(0)

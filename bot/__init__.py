@@ -23,11 +23,11 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 if "OMP_WAIT_POLICY" not in os.environ:
     os.environ.setdefault("GOMP_SPINCOUNT", "30000")
 
-__version__ = "0.1.0"
+from bot.version import __version__ as __version__
 
 if TYPE_CHECKING:
-    from .answering import Answer, Citation
-    from .engine import Bot
+    from bot.answers.answering import Answer, Citation
+    from bot.engine import Bot
 
 _default_bot = None
 
@@ -36,7 +36,7 @@ def answer(question: str, history=None) -> Answer:
     """Answer from the default corpus and index (settings from the environment); models load once."""
     global _default_bot
     if _default_bot is None:
-        from .engine import Bot
+        from bot.engine import Bot
 
         _default_bot = Bot.from_settings()
     return _default_bot.answer(question, history)
@@ -44,22 +44,36 @@ def answer(question: str, history=None) -> Answer:
 
 def __getattr__(name):
     if name in {"Answer", "Citation"}:
-        from . import answering
+        from bot.answers import answering
 
         return getattr(answering, name)
     if name == "Bot":
-        from .engine import Bot
+        from bot.engine import Bot
 
         return Bot
     if name in {"BotError", "BadQuestion", "CorpusNotFound", "IndexMismatch", "IndexMissing"}:
-        from . import errors
+        from bot import errors
 
         return getattr(errors, name)
+    if name in {"ArticleRetriever", "BotRunnable"}:
+        from bot.serve import langchain
+
+        return getattr(langchain, name)
     if name == "load_settings":
-        from .settings import load_settings
+        from bot.settings import load_settings
 
         return load_settings
     raise AttributeError(name)
 
 
-__all__ = ["Answer", "BadQuestion", "Bot", "BotError", "Citation", "answer", "load_settings"]
+__all__ = [
+    "Answer",
+    "ArticleRetriever",
+    "BadQuestion",
+    "Bot",
+    "BotError",
+    "BotRunnable",
+    "Citation",
+    "answer",
+    "load_settings",
+]

@@ -1,4 +1,4 @@
-"""Command line: ingest | ask | eval."""
+"""Command line: ingest | ask | report | eval | serve."""
 
 from __future__ import annotations
 
@@ -8,21 +8,21 @@ import logging
 import sys
 from pathlib import Path
 
-from .errors import BotError
+from bot.errors import BotError
 
 
 def _settings(args):
-    from .settings import load_settings
+    from bot.settings import load_settings
 
     return load_settings(corpus_dir=getattr(args, "corpus", None), index_dir=getattr(args, "index", None))
 
 
 def cmd_ingest(args) -> int:
-    from .engine import ingest
+    from bot.engine import ingest
 
     s = _settings(args)
     for url in getattr(args, "url", None) or []:
-        from .crawl import Crawler
+        from bot.ingest.crawl import Crawler
 
         try:
             cr = Crawler(Path(s.corpus_dir), max_pages=args.max_pages, delay_s=args.delay).crawl(url)
@@ -51,9 +51,9 @@ def cmd_ingest(args) -> int:
 
 
 def cmd_report(args) -> int:
-    from . import report as rp
-    from .engine import Bot
-    from .errors import BotError
+    from bot.engine import Bot
+    from bot.errors import BotError
+    from bot.insights import report as rp
 
     s = _settings(args)
     try:
@@ -96,8 +96,8 @@ def _print_human(a) -> None:
 
 
 def cmd_ask(args) -> int:
-    from .engine import Bot
-    from .store import Index
+    from bot.engine import Bot
+    from bot.index.store import Index
 
     settings = _settings(args)
     if not Index.exists(settings.index_dir):
@@ -154,7 +154,7 @@ def _bench(args) -> Path:
     if args.pack:
         import os
 
-        from .settings import PROJECT_DIR
+        from bot.settings import PROJECT_DIR
 
         root = Path(os.environ.get("BOT_BENCH_ROOT", PROJECT_DIR.parent / "shared" / "bench"))
         return root / args.pack
@@ -164,15 +164,15 @@ def _bench(args) -> Path:
 
 
 def cmd_eval(args) -> int:
-    from .evaluation import evaluate, to_markdown, write_reports
-    from .faqeval import evaluate_faq, is_faq_pack
+    from bot.evals.evaluation import evaluate, to_markdown, write_reports
+    from bot.evals.faqeval import evaluate_faq, is_faq_pack
 
     s = _settings(args)
     bench = _bench(args)
     if not (bench / "questions.jsonl").exists():
         raise BotError(f"No benchmark pack at {bench} (it needs questions.jsonl and corpus/).")
     if is_faq_pack(bench):
-        from . import faqeval
+        from bot.evals import faqeval
 
         r = evaluate_faq(bench, s, limit=args.limit)
         out = Path(args.out)
@@ -195,7 +195,7 @@ def cmd_eval(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    from .server import serve
+    from bot.serve.server import serve
 
     serve(_settings(args), host=args.host, port=args.port, workers=args.workers, watch=args.watch)
     return 0
@@ -251,7 +251,7 @@ def build_parser() -> argparse.ArgumentParser:
     where(sp)
     sp.add_argument("--host", help="address to listen on (setting BOT_HOST, default 127.0.0.1)")
     sp.add_argument("--port", type=int, help="port (setting BOT_PORT, default 7860)")
-    sp.add_argument("--workers", type=int, help="server processes (setting BOT_WORKERS, default 1)")
+    sp.add_argument("--workers", type=int, help="answer processes (setting BOT_WORKERS, default 1)")
     sp.add_argument(
         "--watch", action="store_true", help="ingest changes in the corpus folder while serving (setting BOT_WATCH)"
     )

@@ -9,18 +9,18 @@ from pathlib import Path
 
 import numpy as np
 
-from .answering import ABSTAIN_TEXT, Answer, Reader
-from .compose import Composer
-from .chunking import merge_parts
-from .faq import ChromaEntryMatcher, EntryMatcher
-from .embeddings import CachedEmbedder, make_embeddings
-from .errors import BadQuestion
-from .followup import last_user_turn, rewrite
-from .retrieval import ChromaRetriever, Hit, Retriever
-from .settings import Settings, load_settings
-from .store import ChromaServer, Index, SyncReport, open_index, sync
-from .text import STOPWORDS, has_lone_surrogate, words
-from .tokens import enable_offline_cl100k
+from bot.answers.answering import ABSTAIN_TEXT, Answer, Reader
+from bot.answers.compose import Composer
+from bot.answers.faq import ChromaEntryMatcher, EntryMatcher
+from bot.answers.followup import last_user_turn, rewrite
+from bot.answers.retrieval import ChromaRetriever, Hit, Retriever
+from bot.errors import BadQuestion
+from bot.index.embeddings import CachedEmbedder, make_embeddings
+from bot.index.store import ChromaServer, Index, SyncReport, open_index, sync
+from bot.ingest.chunking import merge_parts
+from bot.ingest.text import STOPWORDS, has_lone_surrogate, words
+from bot.ingest.tokens import enable_offline_cl100k
+from bot.settings import Settings, load_settings
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +36,7 @@ def ingest(
     force: set[str] | frozenset[str] = frozenset(),
     on_progress=None,
 ) -> SyncReport:
-    """Sync the index with the corpus folder (bot.store.sync: `force`, `on_progress`)."""
+    """Sync the index with the corpus folder (bot.index.store.sync: `force`, `on_progress`)."""
     enable_offline_cl100k()
     embedder = embedder or make_embeddings(settings)
     cache = CachedEmbedder(embedder, Path(settings.cache_dir) / "embeddings.sqlite")
@@ -97,15 +97,15 @@ class Bot:
         self.settings = settings
         self.index = index
         self.embedder = embedder
-        large = index.dense_in_chroma  # bot/diskindex.py: dense search in Chroma
+        large = index.dense_in_chroma  # bot/index/diskindex.py: dense search in Chroma
         self.retriever = (ChromaRetriever if large else Retriever)(index, embedder)
         self.reader = reader or Reader(index)
         self.matcher = (ChromaEntryMatcher if large else EntryMatcher)(index)
         self.composer = Composer(index, self.reader, self.matcher, self.suggestions)
         self.llm = None
         if settings.llm == "on" or (settings.llm == "auto" and (settings.openai_api_key or settings.openai_base_url)):
-            from .citations import support_rule
-            from .llm import LLMAnswerer
+            from bot.answers.citations import support_rule
+            from bot.answers.llm import LLMAnswerer
 
             self.llm = LLMAnswerer(settings)
             if len(index.sent_vectors) and getattr(embedder, "name", "") == support_rule()["embedder"]:
@@ -225,7 +225,7 @@ class Bot:
         return out
 
     def quote(self, query: str, hits: list[Hit], qvec) -> Answer:
-        """The answer quoted from the articles (bot/compose.py): the FAQ entry the question means, the summary,
+        """The answer quoted from the articles (bot/answers/compose.py): the FAQ entry the question means, the summary,
         the sentences that answer it, or an abstention."""
         return self.composer.answer(query, hits, qvec)
 

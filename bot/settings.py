@@ -16,8 +16,14 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="BOT_", extra="ignore", populate_by_name=True)
 
-    corpus_dir: Path = Field(PROJECT_DIR / "corpus", description="Folder of articles (.txt, .md, .html).")
-    index_dir: Path = Field(PROJECT_DIR / ".index", description="Folder holding the Chroma store and keyword index.")
+    corpus_dir: Path = Field(
+        PROJECT_DIR / "corpus", description="Folder of articles (.txt, .md, .html, .pdf, .docx; subfolders too)."
+    )
+    index_dir: Path = Field(
+        PROJECT_DIR / ".index",
+        description="The index: its manifest, snapshot and records files, keyword index, and the Chroma store "
+        "(without a Chroma server).",
+    )
     cache_dir: Path = Field(
         PROJECT_DIR / ".cache", description="Embedding cache (no text is embedded twice) and evaluation indexes."
     )
@@ -44,9 +50,19 @@ class Settings(BaseSettings):
     )
     openai_embedding_model: str = Field("text-embedding-3-small", description="Model for embedder='openai'.")
     openai_api_key: str | None = Field(
-        None, validation_alias=AliasChoices("OPENAI_API_KEY", "BOT_OPENAI_API_KEY"), repr=False
+        None,
+        validation_alias=AliasChoices("OPENAI_API_KEY", "BOT_OPENAI_API_KEY"),
+        repr=False,
+        description="API key for the chat model and for embedder='openai'; set (with llm 'auto'), answers are "
+        "written by the chat model.",
     )
-    openai_base_url: str | None = Field(None, validation_alias=AliasChoices("OPENAI_BASE_URL", "BOT_OPENAI_BASE_URL"))
+    openai_base_url: str | None = Field(
+        None,
+        validation_alias=AliasChoices("OPENAI_BASE_URL", "BOT_OPENAI_BASE_URL"),
+        description="An OpenAI-compatible server for the chat model and embedder='openai' (Ollama, llama.cpp, "
+        "vLLM: e.g. http://localhost:11434/v1); unset: OpenAI's. Set (with llm 'auto'), answers are written by the "
+        "chat model.",
+    )
     chunk_tokens: int = Field(400, ge=50, le=4000, description="Largest chunk, in cl100k tokens.")
     top_k: int = Field(5, ge=1, le=50, description="Chunks returned by retrieval.")
     max_question_chars: int = Field(2000, ge=10, description="Longest question accepted.")
@@ -75,7 +91,11 @@ class Settings(BaseSettings):
         None,
         description="A folder of your own prompts (system.txt, answer.txt, condense.txt); unset: the packaged ones.",
     )
-    data_dir: Path = Field(PROJECT_DIR / ".data", description="Feedback database and other server state.")
+    data_dir: Path = Field(
+        PROJECT_DIR / ".data",
+        description="Server state: feedback.sqlite (👍/👎), log.sqlite (the conversation log), ratelimit.sqlite "
+        "(with rate_limit_storage 'sqlite').",
+    )
     host: str = Field("127.0.0.1", description="Address the web server listens on.")
     port: int = Field(7860, ge=0, le=65535, description="Port the web server listens on.")
     allowed_origins: list[str] = Field(

@@ -1,4 +1,4 @@
-"""Calibrate the citation check (bot/llm.py): when does a passage support a written sentence?
+"""Calibrate the citation check (bot/answers/llm.py): when does a passage support a written sentence?
 
   python scripts/calibrate_support.py [--bench ../shared/bench/squad2-dev] [--index DIR] [--n 1500]
 
@@ -13,7 +13,7 @@ Features: word overlap (the share of the claim's content stems found in the pass
 sentence pair; with --idf each stem weighted by its IDF in the index, to compare) and embedding cosine (the
 claim as a query against the passage's stored sentence vectors, best sentence). Prints the overlap-only rule
 against the combined rule at the same share of supported pairs kept, and writes the rule it picks to --out
-(bot/support.json). The pairs are kept in .cache/support_pairs2.npy; --reuse refits from them.
+(bot/answers/support.json). The pairs are kept in .cache/support_pairs2.npy; --reuse refits from them.
 """
 
 from __future__ import annotations
@@ -29,13 +29,12 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.embeddings import make_embeddings
-from bot.evaluation import Gold, load_pack
-from bot.citations import best_match
-from bot.retrieval import Retriever
+from bot.answers.citations import best_match
+from bot.answers.retrieval import Retriever
+from bot.evals.evaluation import Gold, load_pack
+from bot.index.embeddings import make_embeddings
+from bot.index.store import Index
 from bot.settings import load_settings
-from bot.store import Index
-
 
 CENTER = 0.8  # cosines of this embedder sit between about 0.75 and 0.97
 
@@ -53,7 +52,7 @@ def main() -> None:
     ap.add_argument("--bench", default=str(ROOT.parent / "shared" / "bench" / "squad2-dev"))
     ap.add_argument("--index", default=str(ROOT / ".cache" / "eval" / "squad2-dev" / "index"))
     ap.add_argument("--n", type=int, default=1500)
-    ap.add_argument("--out", default=str(ROOT / "bot" / "support.json"))
+    ap.add_argument("--out", default=str(ROOT / "bot" / "answers" / "support.json"))
     ap.add_argument(
         "--idf", action="store_true", help="weight words by rarity (IDF), to compare; the bot counts them alike"
     )

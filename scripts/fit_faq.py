@@ -1,4 +1,4 @@
-"""Fit the FAQ entry matcher (bot/faq.json) on the tune paraphrases of covid-faq-en.
+"""Fit the FAQ entry matcher (bot/answers/faq.json) on the tune paraphrases of covid-faq-en.
 
   python scripts/fit_faq.py [--bench ../shared/bench/covid-faq-en] [--squad ../shared/bench/squad2-dev]
 
@@ -37,12 +37,11 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bot.answers.faq import EntryMatcher, _norm_q, load_params
 from bot.engine import Bot, ingest
-from bot.evaluation import load_pack
-from bot.faq import EntryMatcher, _norm_q, load_params
-from bot.faqeval import corpus_for, load_questions
+from bot.evals.evaluation import load_pack
+from bot.evals.faqeval import corpus_for, load_questions
 from bot.settings import load_settings
-
 
 ALSO_COST = 0.15  # a product choice: an answer that also shows another page's opening (about 60 words, under
 # its own heading) costs 15% of a right answer. At 0.25 the script chooses no margin (no other pages shown).
@@ -122,7 +121,7 @@ def main() -> None:
         "matches; keep: the highest threshold that keeps --keep of the right matches",
     )
     ap.add_argument("--also-max", type=int, default=1, help="other pages' entries shown at most")
-    ap.add_argument("--out", default=str(ROOT / "bot" / "faq.json"))
+    ap.add_argument("--out", default=str(ROOT / "bot" / "answers" / "faq.json"))
     args = ap.parse_args()
 
     settings = load_settings()

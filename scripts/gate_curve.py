@@ -3,11 +3,11 @@
   python scripts/gate_curve.py [--bench ../shared/bench/squad2-dev] [--index DIR] [--target 0.091] [--write]
 
 scripts/train_reader.py fits the gate's logistic model and picks a threshold for the model alone. Around it the
-bot also declines for reasons of its own (bot/compose.py: a number, date or statement asked for and not given;
+bot also declines for reasons of its own (bot/answers/compose.py: a number, date or statement asked for and not given;
 a name the articles never mention), and adds neighbouring sentences. This script answers every tune question
 once with the model's decision recorded instead of applied, then prints, for thresholds 0.60-0.75, the share of
 answerable questions whose answer contains a gold answer and the abstention on unanswerable and answerable
-questions. With --write it stores in bot/reader.json the lowest threshold whose abstention on answerable tune
+questions. With --write it stores in bot/answers/reader.json the lowest threshold whose abstention on answerable tune
 questions is at most --target. Never run it on the test split. (The shipped threshold is train_reader.py's: on
 the tune split the curve around it is flat enough that moving it only trades one bar against the other.)
 """
@@ -24,9 +24,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot import answering
+from bot.answers import answering
 from bot.engine import Bot
-from bot.evaluation import load_pack, normalize_answer, plain
+from bot.evals.evaluation import load_pack, normalize_answer, plain
 from bot.settings import load_settings
 
 
@@ -35,7 +35,7 @@ def main() -> None:
     ap.add_argument("--bench", default=str(ROOT.parent / "shared" / "bench" / "squad2-dev"))
     ap.add_argument("--index", default=str(ROOT / ".cache" / "eval" / "squad2-dev" / "index"))
     ap.add_argument("--target", type=float, default=0.091, help="most abstention on answerable tune questions")
-    ap.add_argument("--write", action="store_true", help="store the threshold in bot/reader.json")
+    ap.add_argument("--write", action="store_true", help="store the threshold in bot/answers/reader.json")
     args = ap.parse_args()
 
     s = load_settings().model_copy(update={"index_dir": Path(args.index), "corpus_dir": Path(args.bench) / "corpus"})
@@ -71,7 +71,7 @@ def main() -> None:
             chosen = float(t)
     print("chosen:", chosen)
     if args.write and chosen is not None:
-        p = ROOT / "bot" / "reader.json"
+        p = ROOT / "bot" / "answers" / "reader.json"
         w = json.loads(p.read_text())
         w["abstain"]["threshold"] = chosen
         w["abstain"]["threshold_from"] = f"scripts/gate_curve.py --target {args.target} (whole pipeline, tune split)"

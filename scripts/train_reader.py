@@ -1,4 +1,4 @@
-"""Fit the reader's two small models on the squad2-dev `tune` split and write bot/reader.json.
+"""Fit the reader's two small models on the squad2-dev `tune` split and write bot/answers/reader.json.
 
   python scripts/train_reader.py [--bench ../shared/bench/squad2-dev] [--index DIR] [--gate-only]
 
@@ -22,12 +22,12 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.answering import ABSTAIN_FEATURES, SENT_FEATURES, Reader
-from bot.embeddings import make_embeddings
-from bot.evaluation import load_pack, normalize_answer
-from bot.retrieval import Retriever
+from bot.answers.answering import ABSTAIN_FEATURES, SENT_FEATURES, Reader
+from bot.answers.retrieval import Retriever
+from bot.evals.evaluation import load_pack, normalize_answer
+from bot.index.embeddings import make_embeddings
+from bot.index.store import Index
 from bot.settings import load_settings
-from bot.store import Index
 
 
 def dummy_weights(n_s: int, n_a: int) -> dict:
@@ -100,7 +100,7 @@ def main() -> None:
     ap.add_argument("--bench", default=str(ROOT.parent / "shared" / "bench" / "squad2-dev"))
     ap.add_argument("--index", default=str(ROOT / ".cache" / "eval" / "squad2-dev" / "index"))
     ap.add_argument("--max-fpr", type=float, default=0.08)
-    ap.add_argument("--out", default=str(ROOT / "bot" / "reader.json"))
+    ap.add_argument("--out", default=str(ROOT / "bot" / "answers" / "reader.json"))
     ap.add_argument(
         "--gate-only",
         action="store_true",

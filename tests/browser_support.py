@@ -282,7 +282,7 @@ FALLBACK_Q = "Who is the German chancellor?"  # asked only in the fallback test:
 
 
 def logged_rows(server, question: str, timeout: float = 10.0) -> list[dict]:
-    """The conversation-log rows of a question on a BotServer (bot/convlog.py writes them within a second)."""
+    """The conversation-log rows of a question on a BotServer (bot/insights/convlog.py writes them within a second)."""
     import sqlite3
 
     path = server.workdir / "data" / "log.sqlite"

@@ -67,7 +67,7 @@ def article_text() -> str:
 
 @pytest.fixture(scope="session")
 def article_doc():
-    from bot.corpus import read_document
+    from bot.ingest.corpus import read_document
 
     return read_document(ARTICLE, ARTICLE.parent)
 
@@ -106,7 +106,7 @@ def shipped_bot(shipped_settings):
 @pytest.fixture
 def embed_calls(monkeypatch):
     """Every text handed to the embedding cache (cache hits included), in order."""
-    from bot.embeddings import CachedEmbedder
+    from bot.index.embeddings import CachedEmbedder
 
     calls: list[str] = []
     original = CachedEmbedder.embed

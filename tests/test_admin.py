@@ -1,4 +1,4 @@
-"""The admin page and API (bot/admin.py): off without BOT_ADMIN_TOKEN (404), a missing or wrong token 401 (and
+"""The admin page and API (bot/serve/admin.py): off without BOT_ADMIN_TOKEN (404), a missing or wrong token 401 (and
 logged; repeated, 429), uploads with size and type limits, documents listed with counts and errors, delete,
 re-ingest, sync progress; the new document answered at once after the sync while 20 clients keep asking. The
 page itself is driven in the real Chromium."""
@@ -15,7 +15,7 @@ from test_documents import make_pdf
 from test_server import LiveServer
 
 from bot.engine import Bot
-from bot.server import create_app
+from bot.serve.server import create_app
 
 TOKEN = "s3cret-admin-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}

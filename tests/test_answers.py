@@ -15,7 +15,7 @@ import pytest
 from test_faq import CACHE, PACK, _pack
 
 from bot.engine import Bot
-from bot.faqeval import corpus_for
+from bot.evals.faqeval import corpus_for
 from bot.settings import load_settings
 
 ROOT = Path(__file__).resolve().parent.parent

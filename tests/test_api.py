@@ -10,10 +10,10 @@ import pytest
 from _support import ARTICLE_NAME, OFF_TOPIC, ON_TOPIC, ROOT, marked_segments
 
 import bot as bot_pkg
-from bot.answering import ABSTAIN_TEXT, Reader, load_weights
+from bot.answers.answering import ABSTAIN_TEXT, Reader, load_weights
 from bot.engine import Bot, validate_question
 from bot.errors import BadQuestion, BotError
-from bot.text import sentence_spans
+from bot.ingest.text import sentence_spans
 
 
 @pytest.fixture(scope="module")
@@ -202,7 +202,7 @@ def test_follow_up_with_nothing_to_resolve_folds_in_the_previous_question(shippe
     ],
 )
 def test_offline_follow_up_rule(previous, question, standalone):
-    from bot.followup import rewrite
+    from bot.answers.followup import rewrite
 
     assert rewrite(question, previous) == standalone
 
@@ -262,7 +262,7 @@ def test_follow_up_uses_the_history(shipped_bot):
 def test_answer_markdown_renders_article_text_as_text():
     from markdown_it import MarkdownIt
 
-    from bot.answering import Answer
+    from bot.answers.answering import Answer
 
     hostile = '<img src=x onerror="alert(1)"><script>alert(2)</script> [x](javascript:alert(3)) & *bold* `code`'
     a = Answer("q", f"{hostile} [1] Second sentence. [2]", True)

@@ -66,7 +66,7 @@ def test_ingest_and_answer_with_the_collections_on_a_chroma_server(chroma_server
     assert not (s.index_dir / "chroma").exists()  # the store of record is the server
     ids = _server_ids(chroma_server, prefix)
     bot = Bot.from_settings(s, build=False)
-    assert type(bot.index).__name__ == "DiskIndex"  # with a server, search runs there (bot/diskindex.py)
+    assert type(bot.index).__name__ == "DiskIndex"  # with a server, search runs there (bot/index/diskindex.py)
     assert ids["chunks"] == {c.id for c in bot.index.chunks} and ids["faq_questions"]
     a = bot.answer("How many eggs does a queen lay?")
     assert a.grounded and "2,000 eggs" in a.text

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.chunking import chunk_document
-from bot.corpus import parse_text
-from bot.text import sentence_spans
-from bot.tokens import count_tokens
+from bot.ingest.chunking import chunk_document
+from bot.ingest.corpus import parse_text
+from bot.ingest.text import sentence_spans
+from bot.ingest.tokens import count_tokens
 
 TITLE = "Bridges of Alderby"
 SECTION = "History of the Stone Bridge"
@@ -185,7 +185,7 @@ def test_ids_are_the_same_in_another_process(article_doc):
 
     code = (
         "import json, sys; from pathlib import Path; sys.path.insert(0, sys.argv[1]);"
-        "from bot.corpus import read_document; from bot.chunking import chunk_document;"
+        "from bot.ingest.corpus import read_document; from bot.ingest.chunking import chunk_document;"
         "p = Path(sys.argv[2]); print(json.dumps([c.id for c in chunk_document(read_document(p, p.parent))]))"
     )
     r = subprocess.run(
@@ -232,7 +232,7 @@ def test_sentence_spans_do_not_split_abbreviations():
 
 
 def test_chunk_round_trips_through_dict(article_doc):
-    from bot.chunking import Chunk
+    from bot.ingest.chunking import Chunk
 
     for c in chunk_document(article_doc):
         assert Chunk.from_dict(c.to_dict()) == c

@@ -1,4 +1,4 @@
-"""The conversation log (bot/convlog.py) on a real server: 40 questions through the chat (its API, over HTTP),
+"""The conversation log (bot/insights/convlog.py) on a real server: 40 questions through the chat (its API, over HTTP),
 the widget's route, the JSON API and the OpenAI endpoint all land in the log with the right surface, the
 conversation id and no client address; feedback marks its row; retention removes old rows; BOT_LOG=off logs
 nothing."""
@@ -12,9 +12,9 @@ import httpx
 from _support import OFF_TOPIC, ON_TOPIC
 from test_server import LiveServer
 
-from bot.convlog import ConversationLog
 from bot.engine import Bot
-from bot.server import create_app
+from bot.insights.convlog import ConversationLog
+from bot.serve.server import create_app
 
 QUESTIONS = [
     ON_TOPIC,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.corpus import list_files, read_document
 from bot.errors import CorpusNotFound
+from bot.ingest.corpus import list_files, read_document
 
 EXPECTED_TITLE = "Ukraine Peace Negotiations: Key Leaders Meet in London"
 EXPECTED_SECTIONS = [

@@ -13,10 +13,10 @@ import uuid
 import pytest
 from _support import ROOT, bot_env, chroma_ids, ingest_in_another_process, manifest, run_bot, small_index
 
-from bot.embeddings import make_embeddings
 from bot.engine import Bot, ingest
 from bot.errors import IndexMismatch
-from bot.store import COLLECTION, FAQ_COLLECTION, LEAD_COLLECTION, SENTENCE_COLLECTION, Index
+from bot.index.embeddings import make_embeddings
+from bot.index.store import COLLECTION, FAQ_COLLECTION, LEAD_COLLECTION, SENTENCE_COLLECTION, Index
 
 BASE = {
     "bees.md": "# Honey bees\n\n## How many eggs does a queen lay?\n\nA queen lays up to 2,000 eggs a day in spring.\n",

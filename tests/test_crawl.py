@@ -1,4 +1,4 @@
-"""A website's pages into the corpus (bot/crawl.py, `ingest --url`), against a small site served here over real
+"""A website's pages into the corpus (bot/ingest/crawl.py, `ingest --url`), against a small site served here over real
 HTTP: from its sitemap or by following links; same origin only; robots.txt respected; a polite rate; a page
 cap; a re-run re-fetches only changed pages (ETag / Last-Modified) and removes pages gone from the sitemap; the
 citations of a fetched page link to its URL. No other network."""
@@ -13,8 +13,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from _support import CACHE_DIR, bot_env, run_bot
 
-from bot.crawl import Crawler
 from bot.engine import Bot, ingest
+from bot.ingest.crawl import Crawler
 from bot.settings import load_settings
 
 FAQ = """<html><head><title>Help center</title></head><body><nav><a href="/about.html">About</a></nav><main>

@@ -1,4 +1,4 @@
-"""The large-corpus index (bot/diskindex.py): dense search through Chroma's `query`, records and the keyword index
+"""The large-corpus index (bot/index/diskindex.py): dense search through Chroma's `query`, records and the keyword index
 read from an on-disk SQLite file. It must answer as the in-memory snapshot does, and fail clearly when damaged."""
 
 from __future__ import annotations
@@ -10,11 +10,11 @@ import numpy as np
 import pytest
 from _support import ROOT, chroma_ids, manifest, small_index
 
-from bot.diskindex import DiskIndex
 from bot.engine import Bot, ingest, load_index
 from bot.errors import IndexMismatch
-from bot.store import Index, snapshot_path
-from bot.text import terms
+from bot.index.diskindex import DiskIndex
+from bot.index.store import Index, snapshot_path
+from bot.ingest.text import terms
 
 QUESTIONS = [json.loads(line)["question"] for line in (ROOT / "eval" / "articles" / "questions.jsonl").open()]
 
@@ -124,7 +124,7 @@ def test_chroma_search_follows_an_ingest_in_the_same_folder(tmp_path):
 
 
 def test_row_file_reads_the_rows_numpy_reads(tmp_path):
-    from bot.diskindex import RowFile
+    from bot.index.diskindex import RowFile
 
     m = np.random.default_rng(0).standard_normal((300, 7)).astype(np.float32)
     np.save(tmp_path / "m.npy", m)
@@ -142,7 +142,7 @@ def test_row_file_reads_the_rows_numpy_reads(tmp_path):
 
 def test_several_workers_on_chroma_on_disk_is_refused_with_what_to_do(tmp_path):
     from bot.errors import ConfigError
-    from bot.server import create_app
+    from bot.serve.server import create_app
 
     s = small_index(tmp_path, {"bees.md": "# Bees\n\n## How many eggs does a queen lay?\n\nUp to 2,000 a day.\n"})
     s = s.model_copy(update={"dense_search": "chroma", "workers": 2, "data_dir": tmp_path / "data"})

@@ -1,19 +1,19 @@
-"""PDF and Word files in the corpus (bot/documents.py): real files made for the test (fpdf2, python-docx), read
+"""PDF and Word files in the corpus (bot/ingest/documents.py): real files made for the test (fpdf2, python-docx), read
 in reading order with headings as sections and table rows as rows; a PDF citation names its page. A scanned,
 an encrypted and a corrupt file are each reported by name with the reason, and nothing else is affected."""
 
 from __future__ import annotations
 
 import io
-import re
 import json
+import re
 from pathlib import Path
 
 import pytest
 from _support import CACHE_DIR
 
-from bot.corpus import read_document
 from bot.engine import Bot, ingest
+from bot.ingest.corpus import read_document
 from bot.settings import load_settings
 
 fpdf = pytest.importorskip("fpdf")

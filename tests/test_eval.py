@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from _support import bench_required
 
-from bot.evaluation import evaluate, write_reports
+from bot.evals.evaluation import evaluate, write_reports
 from bot.settings import load_settings
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from _support import bench_required, small_index
 
-from bot.corpus import read_document
-from bot.faqeval import LAYOUTS, evaluate_faq, render_layout, to_markdown
+from bot.evals.faqeval import LAYOUTS, evaluate_faq, render_layout, to_markdown
+from bot.ingest.corpus import read_document
 from bot.settings import load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,7 +59,7 @@ def test_other_layouts_of_the_same_pages_score_within_003(cdc, layout):
 
 
 def test_every_quote_is_verbatim_text_of_its_page(cdc, tmp_path):
-    from bot.faqeval import corpus_for
+    from bot.evals.faqeval import corpus_for
 
     for name, x in cdc["runs"].items():
         corpus = corpus_for(PACK, sorted(p.name for p in (PACK / "corpus").iterdir() if p.name.startswith("center")),
@@ -82,7 +82,7 @@ def test_all_nine_pages_where_other_agencies_compete():
     r = evaluate_faq(_pack(), load_settings(cache_dir=CACHE), sites=("all",), layouts=())
     x = r["runs"]["all"]
     # measured 0.816 (0.855 with markup spaces ignored): another page's entry for the same question is given
-    # too when the matcher can't tell the two apart (bot/faq.json "also")
+    # too when the matcher can't tell the two apart (bot/answers/faq.json "also")
     assert x["entry_cited_bare"] >= 0.82, to_markdown(r)
     assert x["entry_cited_bare"] >= x["nearest_question"], to_markdown(r)
 

@@ -15,7 +15,7 @@ from test_server import LiveServer, _bot
 
 from bot import BadQuestion
 from bot.engine import Bot, ingest
-from bot.server import create_app
+from bot.serve.server import create_app
 from bot.settings import load_settings
 
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -1,4 +1,4 @@
-"""Hostile clients, over real HTTP against a real uvicorn server with the Gradio chat mounted (bot/guard.py).
+"""Hostile clients, over real HTTP against a real uvicorn server with the Gradio chat mounted (bot/serve/guard.py).
 
 Each test re-runs a row of issue 10's abuse table: uploads, feedback floods, the chat API past the limit, forged
 X-Forwarded-For, a limiter that never forgets, lone surrogates, huge bodies, framing, one client stalling others.
@@ -17,8 +17,8 @@ import pytest
 from test_server import LiveServer, _bot
 
 from bot import BadQuestion
-from bot.guard import InFlight, RateLimiter, client_address, parse_networks
-from bot.server import create_app
+from bot.serve.guard import InFlight, RateLimiter, client_address, parse_networks
+from bot.serve.server import create_app
 
 Q = "What is NATO's role?"
 

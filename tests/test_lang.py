@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 from _support import small_index
 
-from bot.corpus import parse_html, parse_text
+from bot.answers.qtypes import asks_name, question_type, question_word
 from bot.engine import Bot
-from bot.faqeval import evaluate_faq
-from bot.lang import detect, is_question
-from bot.qtypes import asks_name, question_type, question_word
+from bot.evals.faqeval import evaluate_faq
+from bot.ingest.corpus import parse_html, parse_text
+from bot.ingest.lang import detect, is_question
+from bot.ingest.text import sentence_spans, terms
 from bot.settings import load_settings
-from bot.text import sentence_spans, terms
 
 ROOT = Path(__file__).resolve().parent.parent
 HELP_DE = ROOT / "eval" / "help-de"

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from bot.chunking import chunk_document
-from bot.corpus import parse_html, parse_markdown, parse_text, read_document
+from bot.ingest.chunking import chunk_document
+from bot.ingest.corpus import parse_html, parse_markdown, parse_text, read_document
 
 
 def entries(doc) -> list[dict]:

@@ -13,9 +13,9 @@ from _support import ingest_in_another_process, small_index
 from test_server import LiveServer
 
 from bot.engine import Bot
-from bot.live import LiveBot
-from bot.server import create_app
-from bot.store import snapshot_path
+from bot.index.store import snapshot_path
+from bot.serve.live import LiveBot
+from bot.serve.server import create_app
 
 BASE = {
     "bees.md": "# Honey bees\n\n## How many eggs does a queen lay?\n\nA queen lays up to 2,000 eggs a day in spring.\n",

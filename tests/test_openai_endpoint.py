@@ -1,4 +1,4 @@
-"""The OpenAI-compatible endpoint (bot/openai_api.py) over real HTTP, driven by the official `openai` client (plain
+"""The OpenAI-compatible endpoint (bot/serve/openai_api.py) over real HTTP, driven by the official `openai` client (plain
 and streamed) and LangChain's ChatOpenAI: the same answer and citations as /api/ask, footnotes in the content,
 abstention as a message with suggestions, history as the conversation; BOT_API_KEYS: a bad key is a 401 in
 OpenAI's error format, /api/* needs a key too, the widget's allowed origin does not."""
@@ -11,7 +11,7 @@ from _support import OFF_TOPIC, ON_TOPIC
 from test_server import LiveServer
 
 from bot.engine import Bot
-from bot.server import create_app
+from bot.serve.server import create_app
 
 KEY = "sk-test-articlebot-0123456789"
 

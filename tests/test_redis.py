@@ -16,8 +16,8 @@ from browser_support import free_port
 from test_server import LiveServer
 
 from bot.engine import Bot
-from bot.guard import RedisRateLimiter, make_limiter
-from bot.server import create_app
+from bot.serve.guard import RedisRateLimiter, make_limiter
+from bot.serve.server import create_app
 
 DOC = "# Honey bees\n\n## How many eggs does a queen lay?\n\nA queen lays up to 2,000 eggs a day in spring.\n"
 
@@ -92,7 +92,7 @@ def test_without_redis_each_process_counts_by_itself(redis_url):
 
 
 def test_one_question_in_flight_per_client_across_hosts(redis_url):
-    from bot.guard import InFlight, RedisSlots
+    from bot.serve.guard import InFlight, RedisSlots
 
     url, proc = redis_url
     a, b = InFlight(shared=RedisSlots(url)), InFlight(shared=RedisSlots(url))  # two hosts' servers

@@ -1,4 +1,4 @@
-"""The knowledge-gap report (bot/report.py) over a conversation log filled through a real server: paraphrases of
+"""The knowledge-gap report (bot/insights/report.py) over a conversation log filled through a real server: paraphrases of
 one unanswered need form one row, unrelated needs different rows, ranked by how many asked, with the nearest
 entry; 👎 answers grouped with the answer given; per-day counts; cited and never-cited documents; the CLI in
 md/json/csv; the admin page's report in Chromium (rows, the chart, the CSV download), a <script> typed by a user
@@ -16,7 +16,7 @@ from _support import bot_env, run_bot, small_index
 from test_server import LiveServer
 
 from bot.engine import Bot
-from bot.server import create_app
+from bot.serve.server import create_app
 
 TOKEN = "report-admin-token"
 DOC = (

@@ -8,12 +8,12 @@ import threading
 import time
 
 import httpx
-import uvicorn
 import pytest
+import uvicorn
 from browser_support import free_port
 
 from bot.engine import Bot
-from bot.server import create_app, uvicorn_config
+from bot.serve.server import create_app, uvicorn_config
 
 LONG = "x" * 2001
 

@@ -8,12 +8,12 @@ import numpy as np
 import pytest
 from _support import BEES_EDITED, TINY, bot_env, chroma_ids, manifest, manifest_ids, run_bot, write_corpus
 
-from bot.chunking import chunk_document
-from bot.corpus import read_document
 from bot.engine import Bot, ingest
 from bot.errors import IndexMismatch, IndexMissing
+from bot.index.store import Index, snapshot_path
+from bot.ingest.chunking import chunk_document
+from bot.ingest.corpus import read_document
 from bot.settings import load_settings
-from bot.store import Index, snapshot_path
 
 
 @pytest.fixture
@@ -36,7 +36,7 @@ def all_ids(by_source: dict) -> set[str]:
 
 
 def sentence_texts(chunks):
-    from bot.store import sentence_embed_text
+    from bot.index.store import sentence_embed_text
 
     return [sentence_embed_text(c, i) for c in chunks for i in range(len(c.sentences))]
 
@@ -299,7 +299,7 @@ def test_two_ingests_at_once_leave_one_consistent_index(tiny):
 def test_collections_are_read_and_changed_page_by_page(tiny, monkeypatch):
     """A 100k-chunk index failed in one Chroma get ("too many SQL variables", benchmarks/growth.py): every read
     of a whole collection goes by pages, every delete by batches. Pages of 3 here, on the tiny corpus."""
-    import bot.store as store_mod
+    import bot.index.store as store_mod
 
     ingest(tiny)
     whole = Index.load(tiny.index_dir, manifest(tiny.index_dir)["embedder"])

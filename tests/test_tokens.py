@@ -11,7 +11,7 @@ import textwrap
 import pytest
 from _support import ROOT, bot_env
 
-from bot import tokens
+from bot.ingest import tokens
 
 SAMPLE = "Zelensky’s London meeting: security guarantees, NATO and the Zaporizhzhia plant — 2025."
 
@@ -29,7 +29,7 @@ PROBE = textwrap.dedent(
 
     sys.path.insert(0, sys.argv[2])
     import tiktoken
-    from bot import tokens
+    from bot.ingest import tokens
 
     if sys.argv[1] == "enable":
         tokens.enable_offline_cl100k()

@@ -1,4 +1,4 @@
-"""The model's HTTP connection is kept between questions (bot/transport.py), against a local server speaking
+"""The model's HTTP connection is kept between questions (bot/answers/transport.py), against a local server speaking
 OpenAI's protocol over HTTP/1.1 with keep-alive and chunked streams (tests/openai_fake.py)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The source viewer (bot/viewer.py): every citation's `url` opens its document at the quote, highlighted; PDF
+"""The source viewer (bot/serve/viewer.py): every citation's `url` opens its document at the quote, highlighted; PDF
 citations open their page; a hostile document stays inert; only indexed files are shown; opening documents
 is rate-limited per client. One test opens a citation in the real Chromium and sees the quote in view."""
 
@@ -14,7 +14,7 @@ from test_documents import make_pdf
 from test_server import LiveServer
 
 from bot.engine import Bot
-from bot.server import create_app
+from bot.serve.server import create_app
 
 LONG = "\n\n".join(f"Paragraph {i} of the town chronicle tells of market day number {i}." for i in range(400))
 FILES = {

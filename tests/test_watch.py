@@ -10,7 +10,7 @@ from _support import cites, clients_asking, small_index
 from test_server import LiveServer
 
 from bot.engine import Bot
-from bot.server import create_app
+from bot.serve.server import create_app
 
 DOC = "# Honey bees\n\n## How many eggs does a queen lay?\n\nA queen lays up to 2,000 eggs a day in spring.\n"
 NEW = "# Library cards\n\n## How much does a library card cost?\n\nA library card costs 12 euros a year.\n"

@@ -1,4 +1,4 @@
-"""The embeddable chat widget (bot/static/widget.js) in a real headless Chromium, against the real server.
+"""The embeddable chat widget (bot/serve/static/widget.js) in a real headless Chromium, against the real server.
 
 The server is `python3 -m bot serve` in a subprocess; the widget is embedded with one script tag in a
 third-party page served from another origin, with hostile CSS. Every browser context runs behind a network

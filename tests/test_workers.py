@@ -1,4 +1,4 @@
-"""`--workers N`: quoted answers computed in N answer processes (bot/pool.py) behind one web process. Both
+"""`--workers N`: quoted answers computed in N answer processes (bot/serve/pool.py) behind one web process. Both
 processes answer, the limits are the web process's own, a new index (an ingest in another process) reaches every
 answer process within 5 s, and the chat answers (tests/test_chat_browser.py runs it in a browser)."""
 
@@ -16,9 +16,9 @@ from _support import CACHE_DIR, ROOT, ingest_in_another_process, small_index
 from test_server import LiveServer
 
 from bot.engine import Bot
-from bot.guard import SharedRateLimiter
-from bot.pool import _answer
-from bot.server import create_app
+from bot.serve.guard import SharedRateLimiter
+from bot.serve.pool import _answer
+from bot.serve.server import create_app
 
 DOC = "# Honey bees\n\n## How many eggs does a queen lay?\n\nA queen lays up to 2,000 eggs a day in spring.\n"
 NEW = "# Library cards\n\n## How much does a library card cost?\n\nA library card costs 12 euros a year.\n"
@@ -82,7 +82,7 @@ def test_the_shared_limiter_counts_across_processes(tmp_path):
     """BOT_RATE_LIMIT_STORAGE=sqlite: several `serve` processes on one host (behind one proxy) share counts."""
     path = tmp_path / "rl.sqlite"
     code = (
-        f"import sys; sys.path.insert(0, {str(ROOT)!r}); from bot.guard import SharedRateLimiter; "
+        f"import sys; sys.path.insert(0, {str(ROOT)!r}); from bot.serve.guard import SharedRateLimiter; "
         f"l = SharedRateLimiter({str(path)!r}, 'q', 10, 60); print(sum(l.check('c') == 0 for _ in range(8)))"
     )
     outs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60) for _ in range(2)]
@@ -103,7 +103,7 @@ def test_answer_processes_end_when_the_web_process_is_killed(tmp_path):
     (tmp_path / "corpus" / "bees.md").write_text(DOC, encoding="utf-8")
     code = (
         "import sys, time; sys.path.insert(0, {root!r}); from bot.settings import load_settings; "
-        "from bot.pool import AnswerPool; "
+        "from bot.serve.pool import AnswerPool; "
         "s = load_settings(corpus_dir={c!r}, index_dir={i!r}, cache_dir={k!r}); "
         "from bot.engine import ingest; ingest(s); p = AnswerPool(s, 2); print(*p.pids, flush=True); time.sleep(600)"
     ).format(root=str(ROOT), c=str(tmp_path / "corpus"), i=str(tmp_path / "index"), k=str(CACHE_DIR))

@@ -1,0 +1,737 @@
+"""Extractive answers with sentence-level citations, and the abstention decision.
+
+Each candidate sentence of the retrieved chunks gets features (question-term coverage weighted by
+IDF, expected answer type, retrieval ranks and scores…); a logistic model trained on the SQuAD 2.0
+`tune` split (see scripts/train_reader.py) scores them. A second logistic model, over features of
+the question and the chosen sentence, decides whether the articles answer the question at all.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+from urllib.parse import parse_qs, urlsplit
+from urllib.parse import quote as url_quote
+
+import numpy as np
+
+from bot.answers import qtypes
+from bot.answers.retrieval import Hit
+from bot.ingest.chunking import Chunk, Sentence
+from bot.ingest.lang import STOPWORDS as _LANG_STOPWORDS
+from bot.ingest.lang import stopwords
+from bot.ingest.text import MARKER, NEGATION, STOPWORDS, content_stems, fold, stem, terms, words
+
+ABSTAIN_TEXT = "I couldn't find that in the articles."
+
+# the kind of answer a question expects (bot/answers/qtypes.py); "quote", "overview" and "describe" are answered by
+# rules of their own, so to the fitted sentence model they are questions of no particular type
+_FITTED_TYPES = frozenset(["date", "num", "person", "place", "why"])
+_ALL_STOPWORDS = frozenset().union(*_LANG_STOPWORDS.values())
+
+
+def question_type(q: str) -> str:
+    return qtypes.question_type(q)
+
+
+def _type_ok(qtype: str, text: str, qwords: set[str]) -> bool:
+    return _type_ok_info(qtype, _SentInfo.of(text, text), qwords)
+
+
+def _type_ok_info(qtype: str, info: _SentInfo, qwords: set[str]) -> bool:
+    if qtype == "date":
+        return info.date
+    if qtype == "num":
+        return info.num
+    if qtype in {"person", "place"}:
+        return any(c not in qwords for c in info.caps)
+    if qtype == "why":
+        return info.cause
+    return True
+
+
+@dataclass
+class _SentInfo:
+    """What the reader needs to know of a sentence, computed once per sentence."""
+
+    stems: set[str]
+    bigrams: dict[tuple[str, str], int]
+    date: bool
+    num: bool
+    cause: bool
+    neg: bool
+    caps: list[str]
+
+    @classmethod
+    def of(cls, text: str, match_text: str, lang: str = "en") -> _SentInfo:
+        st = terms(text, lang)
+        bigrams: dict[tuple[str, str], int] = {}
+        for pair in zip(st, st[1:]):
+            bigrams[pair] = bigrams.get(pair, 0) + 1
+        return cls(
+            stems=set(content_stems(match_text, lang)),
+            bigrams=bigrams,
+            date=bool(qtypes.DATE.search(text)),
+            num=bool(qtypes.NUM.search(text)),
+            cause=bool(qtypes.CAUSE.search(text)),
+            neg=bool(NEGATION.search(text)),
+            caps=qtypes.names(text),
+        )
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+!|~&])")
+_MARKER_SPLIT = re.compile("(" + MARKER.pattern + r")|[^\[]+|\[")  # markers, and the text between them
+
+
+# The source viewer's address for a quote (bot/serve/viewer.py serves it)
+def source_url(source: str, start: int, end: int) -> str:
+    return f"/source/{url_quote(source)}?s={int(start)}&e={int(end)}#q"
+
+
+def span_of_url(url: str) -> tuple[int | None, int | None]:
+    q = parse_qs(urlsplit(url).query)
+    try:
+        return int(q["s"][0]), int(q["e"][0])
+    except (KeyError, ValueError, IndexError):
+        return None, None
+
+
+def md_escape(text: str) -> str:
+    """Backslash-escape everything markdown or HTML could act on; `&` becomes &amp;."""
+    return _MD_SPECIAL.sub(lambda m: "&amp;" if m.group(1) == "&" else "\\" + m.group(1), text)
+
+
+@dataclass
+class Citation:
+    n: int
+    source: str
+    section: str
+    quote: str
+    score: float
+    question: str | None = None  # the FAQ entry the quote belongs to
+    anchor: str | None = None  # the page's id for that entry or section ("source#anchor" opens it)
+    page: int | None = None  # PDF: the page the quote is on
+    start: int | None = None  # where the quote is in its document's text (bot/serve/viewer.py shows it there)
+    end: int | None = None
+    source_url: str | None = None  # a website's page (bot/ingest/crawl.py): its address, at the entry's anchor
+
+    @classmethod
+    def of(cls, n: int, chunk, quote: str, score: float, span=None, **entry) -> Citation:
+        """A citation of `quote` from `chunk`: its page and, for the source viewer, its span (start, end) in the
+        document, found among the chunk's sentences unless given. `entry` may name question=, anchor= (an FAQ
+        entry's own, instead of the chunk's)."""
+        start, end = span if span is not None else chunk.span_for(quote)
+        page = chunk.page_at(start if start is not None else chunk.start)
+        question, anchor = entry.get("question", chunk.question), entry.get("anchor", chunk.anchor)
+        return cls(n, chunk.source, chunk.section, quote, score, question, anchor, page, start, end)
+
+    @property
+    def url(self) -> str | None:
+        """The source viewer at the quote (bot/serve/viewer.py), relative to the server."""
+        if self.start is None or self.end is None:
+            return None
+        return source_url(self.source, self.start, self.end)
+
+    def to_dict(self) -> dict:
+        return {
+            "n": self.n,
+            "source": self.source,
+            "section": self.section,
+            "quote": self.quote,
+            "score": round(self.score, 4),
+            "question": self.question,  # None unless the quote is from an FAQ entry
+            "anchor": self.anchor,  # None unless the page has an id there
+            "page": self.page,  # None unless the source is a PDF
+            "url": self.url,  # the document at the quote (bot/serve/viewer.py)
+            "source_url": self.source_url,  # None unless the document was fetched from a website
+        }
+
+
+def _citation_fields(c: dict) -> dict:
+    """A citation's to_dict() back to its fields (the url is derived; the span travels in it)."""
+    c = dict(c)
+    url = c.pop("url", None)
+    if url and "start" not in c:
+        c["start"], c["end"] = span_of_url(url)
+    return c
+
+
+@dataclass
+class Answer:
+    question: str
+    text: str
+    grounded: bool
+    citations: list[Citation] = field(default_factory=list)
+    suggestions: list[str] = field(default_factory=list)
+    retrieved: list[Hit] = field(default_factory=list)
+    timings_ms: dict[str, float] = field(default_factory=dict)
+    confidence: float = 0.0
+    unsupported: list[str] = field(default_factory=list)  # generated sentences no passage supports
+    note: str | None = None  # e.g. "the language model could not be reached"
+    checks: dict[str, int] = field(default_factory=dict)
+    tokens: dict[str, int | bool] = field(default_factory=dict)  # prompt / completion tokens, "estimated"
+    standalone_question: str | None = None  # a follow-up as searched and answered ("they" resolved)
+    entry: dict | None = None  # the FAQ entry answered from: question, source, anchor, whole (all of it shown)
+    qvec: object = None  # the question's vector (the conversation log keeps it; not in to_dict)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Answer:
+        """An answer back from its to_dict() (as an answer process sends it, bot/serve/pool.py)."""
+        a = cls(
+            d.get("question", ""),
+            d["answer"],
+            d["grounded"],
+            [Citation(**_citation_fields(c)) for c in d.get("citations", [])],
+            suggestions=list(d.get("suggestions", [])),
+        )
+        a.unsupported = list(d.get("unsupported", []))
+        a.note = d.get("note")
+        a.standalone_question = d.get("standalone_question")
+        a.entry = d.get("entry")
+        a.confidence = float(d.get("confidence") or 0.0)
+        a.timings_ms = dict(d.get("timings_ms", {}))
+        return a
+
+    @property
+    def markdown(self) -> str:
+        """The answer for a markdown renderer: article text escaped (no HTML, no links), [n] markers kept."""
+        return _MARKER_SPLIT.sub(lambda m: m.group(0) if m.group(1) else md_escape(m.group(0)), self.text)
+
+    def to_dict(self, retrieved: bool = False) -> dict:
+        d = {
+            "answer": self.text,
+            "answer_markdown": self.markdown,
+            "grounded": self.grounded,
+            "citations": [c.to_dict() for c in self.citations],
+            "suggestions": self.suggestions,
+            "unsupported": self.unsupported,
+            "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
+            "confidence": round(float(self.confidence), 4),
+        }
+        if self.note:
+            d["note"] = self.note
+        if self.tokens:
+            d["tokens"] = self.tokens
+        if self.standalone_question:
+            d["standalone_question"] = self.standalone_question
+        if self.entry:
+            d["entry"] = self.entry
+        if retrieved:
+            d["retrieved"] = [
+                {"source": h.chunk.source, "section": h.chunk.section, "score": round(h.score, 5), "text": h.chunk.text}
+                for h in self.retrieved
+            ]
+        return d
+
+
+@dataclass
+class Candidate:
+    hit_rank: int
+    hit: Hit
+    index: int  # sentence index in chunk
+    sentence: Sentence
+    features: dict[str, float]  # by name (SENT_FEATURES)
+    x: np.ndarray  # the same, in the order the sentence model was fitted with
+    score: float = 0.0
+    prob: float = 0.0
+
+
+class QuestionInfo:
+    def __init__(self, question: str, idf, lang: str = "en"):
+        self.text = question
+        self.lang = lang
+        self.words = set(words(question))
+        self.qtype = question_type(question)
+        self.qword = qtypes.question_word(question, lang)
+        sw = stopwords(lang)
+        ts = [stem(w, lang) for w in words(question) if w not in sw and w not in _META]
+        self.terms = list(dict.fromkeys(ts))
+        self.idf = {t: idf(t) for t in self.terms}
+        self.idf_sum = sum(self.idf.values()) or 1.0
+        self.bigrams = {(a, b) for a, b in zip(ts, ts[1:])}
+        self.negated = bool(NEGATION.search(question))
+
+
+def _coverage(q: QuestionInfo, stems: set[str]) -> float:
+    return sum(v for t, v in q.idf.items() if t in stems) / q.idf_sum
+
+
+def _max_missing(q: QuestionInfo, stems: set[str], max_idf: float) -> float:
+    miss = [v for t, v in q.idf.items() if t not in stems]
+    return max(miss) / max_idf if miss else 0.0
+
+
+SENT_FEATURES = [
+    "bias",
+    "inv_rank",
+    "dense",
+    "bm25n",
+    "cov",
+    "cov_window",
+    "cov_chunk",
+    "bigrams",
+    "type_ok",
+    "type_missing",
+    "novel",
+    "length",
+    "first",
+    "restate",
+    "faq",
+    "faq_sim",
+    "neg_match",
+    "sdense",
+    "sdense_gap",
+    "sdense_window",
+]
+ABSTAIN_FEATURES = [
+    "bias",
+    "p_best",
+    "margin",
+    "cov_best",
+    "cov_chunk1",
+    "max_missing_chunk1",
+    "max_missing_window",
+    "dense1",
+    "dense_gap",
+    "bm25n1",
+    "type_missing",
+    "neg_q",
+    "neg_s",
+    "n_terms",
+    "unknown_term",
+    "faq_sim",
+    "best_rank",
+    "sdense_best",
+    "sdense_max",
+    "missing_idf_window",
+    "num_missing",
+    "entity_missing",
+    "score_best",
+    "n_missing_window",
+    "cov_x_missing",
+    "neg_mismatch",
+    "qualifier_missing",
+    "n_missing_chunk1",
+    *(f"wh_{w}" for w in qtypes.QUESTION_WORDS),  # the question word, one-hot ("none": all zero)
+]
+_QUALIFIER = re.compile(
+    r"\b(first|last|second|third|only|largest|smallest|biggest|most|least|highest|lowest|oldest|newest|earliest|"
+    r"latest|best|worst|main|major|minor|final|initial|original|never|always|before|after|until|except|besides)\b",
+    re.IGNORECASE,
+)
+# words about the question itself ("mentioned in the article"), not about its subject
+_META = frozenset(["article", "articles", "mentioned", "mention", "passage", "text", "according"])
+_QNUM = re.compile(r"\b\d[\d,.]*\b")
+
+
+class FeatureOrder:
+    """Turns a features-by-name dict into the vector a fitted model expects, in the order it was fitted with
+    (the names stored beside its weights). A stored name this code does not compute is an error at load time,
+    so a renamed or reordered feature can never be scored with another feature's weight."""
+
+    def __init__(self, model: str, stored: list[str], computed: list[str]):
+        unknown = [n for n in stored if n not in computed]
+        if unknown:
+            raise ValueError(
+                f"bot/answers/reader.json's {model} model was fitted with features this code does not compute: "
+                f"{', '.join(unknown)}. Refit it with `python scripts/train_reader.py`."
+            )
+        self.names = list(stored)
+
+    def vector(self, features: dict[str, float]) -> np.ndarray:
+        return np.array([features[n] for n in self.names], dtype=np.float64)
+
+
+@functools.cache
+def load_weights() -> dict:
+    with resources.files(__package__).joinpath("reader.json").open(encoding="utf-8") as f:
+        return json.load(f)
+
+
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, x))))
+
+
+class Reader:
+    """Scores candidate sentences and decides whether to abstain."""
+
+    def __init__(self, index, weights: dict | None = None):
+        self.index = index
+        bm25 = index.bm25
+        self.bm25 = bm25
+        self.max_idf = math.log(1 + (bm25.n + 0.5) / 0.5)
+        w = weights or load_weights()
+        self.w = w
+        names = w.get("features", {})
+        self.sent_model = FeatureOrder("sentence", names.get("sentence", SENT_FEATURES), SENT_FEATURES)
+        self.abstain_model = FeatureOrder("abstain", names.get("abstain", ABSTAIN_FEATURES), ABSTAIN_FEATURES)
+        self.sw = np.array(w["sentence"]["coef"], dtype=np.float64)
+        self.smu = np.array(w["sentence"]["mean"], dtype=np.float64)
+        self.ssd = np.array(w["sentence"]["std"], dtype=np.float64)
+        self.aw = np.array(w["abstain"]["coef"], dtype=np.float64)
+        self.amu = np.array(w["abstain"]["mean"], dtype=np.float64)
+        self.asd = np.array(w["abstain"]["std"], dtype=np.float64)
+        self.threshold = float(w["abstain"]["threshold"])
+        self.max_sentences = int(w.get("max_sentences", 2))
+        self.second_ratio = float(w.get("second_ratio", 0.8))
+        self._stem_cache: dict[str, list[set[str]]] = {}
+
+    def unknown_names(self, query: str, lang: str) -> list[str]:
+        """Capitalised words of the question (not its first word, not a short acronym such as "USA", which the
+        articles may spell out) that no article contains, not even spelt a little differently. German
+        capitalises every noun, so German questions are not checked; nor is a question in a language the
+        articles are not in ("Londres" is London)."""
+        from bot.ingest.lang import detect
+
+        if lang == "de" or detect(query, default=lang) not in self.index.langs:
+            return []
+        out = []
+        toks = re.findall(r"[\w’'-]+", query)
+        for i, tok in enumerate(toks):
+            if i == 0 or not tok[:1].isupper() or len(tok) < 3 or (tok.isupper() and len(tok) <= 4):
+                continue
+            parts = [w for w in words(tok) if w not in _ALL_STOPWORDS and not w.isdigit()]
+            if parts and not all(self.known(w) for w in parts):
+                out.append(tok)
+        return out
+
+    def known(self, word: str) -> bool:
+        """The word, or a close spelling of it, is in the index: accents aside ("Kucukdeveci" is "Küçükdeveci"),
+        a possessive aside ("Celeron's"), and a typo aside, also in its first letters ("Hatmanis", "Dusquesne"):
+        people misspell the names they ask about."""
+        bm25 = self.bm25
+        word = re.sub(r"['’]s$", "", word)
+        if bm25.has(word) or any(bm25.has(stem(word, lang)) for lang in self.index.langs):
+            return True
+        w = fold(word)
+        for t in bm25.near(w[:3]):
+            t = fold(t)
+            if abs(len(t) - len(w)) > 3:
+                continue
+            m = difflib.SequenceMatcher(None, w, t)
+            if m.real_quick_ratio() >= 0.8 and m.quick_ratio() >= 0.8 and m.ratio() >= 0.8:
+                return True
+        return False
+
+    def question(self, text: str) -> QuestionInfo:
+        return QuestionInfo(text, self.bm25.idf, self.index.query_lang(text))
+
+    def _infos(self, chunk: Chunk) -> tuple[list[_SentInfo], set[str]]:
+        got = self._stem_cache.get(chunk.id)
+        if got is None:
+            lines = chunk.text.split("\n")
+            infos = []
+            for s in chunk.sentences:
+                text = s.text
+                if chunk.kind == "table":  # the row key belongs to the sentence
+                    text = next((ln for ln in lines if ln.endswith(s.text)), s.text)
+                infos.append(_SentInfo.of(s.text, text, chunk.lang))
+            got = (infos, set(content_stems(chunk.section, chunk.lang)))
+            if len(self._stem_cache) >= 8192:  # bounded: a large index is not cached whole a chunk at a time
+                self._stem_cache.clear()
+            self._stem_cache[chunk.id] = got
+        return got
+
+    def _sentence_stems(self, chunk: Chunk) -> list[set[str]]:
+        return [i.stems for i in self._infos(chunk)[0]]
+
+    def candidates(self, q: QuestionInfo, hits: list[Hit], qvec: np.ndarray, depth: int = 5) -> list[Candidate]:
+        out = []
+        ix = self.index
+        for rank, h in enumerate(hits[:depth], start=1):
+            off = int(ix.sent_offsets[h.row])
+            sd = ix.sent_vectors[off : off + len(h.chunk.sentences)] @ qvec
+            sd_max = float(sd.max()) if len(sd) else 0.0
+            infos, head = self._infos(h.chunk)
+            stems = [x.stems for x in infos]
+            qterms = set(q.terms)
+            chunk_stems = set().union(*stems, head) if stems else head
+            cov_chunk = _coverage(q, chunk_stems)
+            bm25n = h.bm25 / q.idf_sum
+            for i, s in enumerate(h.chunk.sentences):
+                st = stems[i]
+                window = (
+                    st | head | (stems[i - 1] if i > 0 else set()) | (stems[i + 1] if i + 1 < len(stems) else set())
+                )
+                cov = _coverage(q, st)
+                info = infos[i]
+                type_ok = _type_ok_info(q.qtype, info, q.words)
+                new_names = sum(1 for c in set(info.caps) if c not in q.words)
+                novel = len(st - qterms)
+                bi = sum(n for pair, n in info.bigrams.items() if pair in q.bigrams)
+                f = {
+                    "bias": 1.0,
+                    "inv_rank": 1.0 / rank,
+                    "dense": h.dense,
+                    "bm25n": bm25n,
+                    "cov": cov,
+                    "cov_window": _coverage(q, window),
+                    "cov_chunk": cov_chunk,
+                    "bigrams": min(bi, 3),
+                    "type_ok": float(type_ok and q.qtype in _FITTED_TYPES),
+                    "type_missing": float(not type_ok),
+                    "novel": math.log1p(novel),
+                    "length": math.log1p(len(st)),
+                    "first": float(i == 0),
+                    "restate": len(st & qterms) / max(1, len(st)),
+                    "faq": float(h.chunk.kind == "faq"),
+                    "faq_sim": h.faq,
+                    "neg_match": float(q.negated == info.neg),
+                    "sdense": float(sd[i]),
+                    "sdense_gap": float(sd[i]) - sd_max,
+                    "sdense_window": float(max(sd[max(0, i - 1) : i + 2])),
+                    "_names": float(new_names),  # not a model feature: names the question doesn't have
+                }
+                out.append(Candidate(rank, h, i, s, f, self.sent_model.vector(f)))
+        if out:
+            X = (np.stack([c.x for c in out]) - self.smu) / self.ssd
+            z = X @ self.sw
+            p = np.exp(z - z.max())
+            p /= p.sum()
+            for c, zi, pi in zip(out, z, p):
+                c.score = float(zi)
+                c.prob = float(pi)
+        return out
+
+    def abstain_features(self, q: QuestionInfo, hits: list[Hit], cands: list[Candidate]) -> dict[str, float]:
+        """The question-level features of the abstention model, by name."""
+        best = max(cands, key=lambda c: c.score)
+        scores = sorted((c.score for c in cands), reverse=True)
+        margin = scores[0] - scores[1] if len(scores) > 1 else 5.0
+        top = hits[0]
+        stems = self._sentence_stems(top.chunk)
+        chunk1 = set().union(*stems, set(content_stems(top.chunk.section, top.chunk.lang)))
+        bst = self._sentence_stems(best.hit.chunk)
+        i = best.index
+        window = bst[i] | set(content_stems(best.hit.chunk.section, best.hit.chunk.lang))
+        window |= bst[i - 1] if i > 0 else set()
+        window |= bst[i + 1] if i + 1 < len(bst) else set()
+        unknown = float(any(not self.bm25.has(t) for t in q.terms))
+        chunk_text = best.hit.chunk.text + " " + top.chunk.text
+        nums = _QNUM.findall(q.text)
+        num_missing = float(any(n not in chunk_text for n in nums))
+        caps = [w for w in re.findall(r"(?<!^)\b[A-Z][\w’'-]+", q.text) if w.lower() not in STOPWORDS]
+        entity_missing = float(any(w not in chunk_text for w in caps))
+        missing_idf = sum(v for t, v in q.idf.items() if t not in window) / self.max_idf
+        n_missing = float(sum(1 for t in q.terms if t not in window))
+        win_text = " ".join(s.text.lower() for s in best.hit.chunk.sentences[max(0, i - 1) : i + 2])
+        qualifier_missing = float(any(m.group().lower() not in win_text for m in _QUALIFIER.finditer(q.text)))
+        sd_best = best.features["sdense"]
+        sd_max = max(c.features["sdense"] for c in cands)
+        return {
+            "bias": 1.0,
+            "p_best": best.prob,
+            "margin": margin,
+            "cov_best": _coverage(q, bst[i]),
+            "cov_chunk1": _coverage(q, chunk1),
+            "max_missing_chunk1": _max_missing(q, chunk1, self.max_idf),
+            "max_missing_window": _max_missing(q, window, self.max_idf),
+            "dense1": top.dense,
+            "dense_gap": top.dense - (hits[1].dense if len(hits) > 1 else 0.0),
+            "bm25n1": top.bm25 / q.idf_sum,
+            "type_missing": float(not _type_ok(q.qtype, best.sentence.text, q.words)),
+            "neg_q": float(q.negated),
+            "neg_s": float(bool(NEGATION.search(best.sentence.text))),
+            "n_terms": math.log1p(len(q.terms)),
+            "unknown_term": unknown,
+            "faq_sim": max(h.faq for h in hits),
+            "best_rank": 1.0 / best.hit_rank,
+            "sdense_best": sd_best,
+            "sdense_max": sd_max,
+            "missing_idf_window": missing_idf,
+            "num_missing": num_missing,
+            "entity_missing": entity_missing,
+            "score_best": best.score,
+            "n_missing_window": n_missing,
+            "cov_x_missing": _coverage(q, bst[i]) * _max_missing(q, window, self.max_idf),
+            "neg_mismatch": float(q.negated != bool(NEGATION.search(best.sentence.text))),
+            "qualifier_missing": qualifier_missing,
+            "n_missing_chunk1": float(sum(1 for t in q.terms if t not in chunk1)),
+            **{f"wh_{w}": float(q.qword == w) for w in qtypes.QUESTION_WORDS},
+        }
+
+    def p_unanswerable(self, feats: dict[str, float]) -> float:
+        return _sigmoid(float(((self.abstain_model.vector(feats) - self.amu) / self.asd) @ self.aw))
+
+    @staticmethod
+    def fully_supported(f: dict[str, float]) -> bool:
+        """Every question term is in the chosen sentence or its neighbours, the expected answer type is
+        there, and no negation or qualifier of the question is missing: answer even when the model doubts."""
+        return (
+            f["max_missing_window"] == 0
+            and f["type_missing"] == 0
+            and f["neg_mismatch"] == 0
+            and f["qualifier_missing"] == 0
+        )
+
+    def should_abstain(self, feats: dict[str, float]) -> tuple[bool, float]:
+        p = self.p_unanswerable(feats)
+        return p >= self.threshold and not self.fully_supported(feats), p
+
+
+def _citations_and_text(picked: list[tuple[Sentence, Hit, float]]) -> tuple[str, list[Citation]]:
+    cites: list[Citation] = []
+    parts = []
+    for s, h, score in picked:
+        n = len(cites) + 1
+        c = h.chunk
+        cites.append(Citation.of(n, c, s.text, score, (s.start, s.end)))
+        parts.append(f"{s.text} [{n}]")
+    return " ".join(parts), cites
+
+
+def entry_answer(
+    question: str, match, index, qvec: np.ndarray, hits: list[Hit], whole_words: int, also_words: int = 60
+) -> Answer:
+    """The matched FAQ entry's own answer: each paragraph and list item on its line, cited verbatim. Past
+    `whole_words` words, its most relevant sentences in order, then where to read the rest. Entries of other
+    pages that answer the same question about as well (match.also) follow, each its opening `also_words` words
+    under the page's title and the entry's question."""
+    from bot.answers.faq import select
+
+    entry = match.entry
+    cites: list[Citation] = []
+    blocks: list[str] = []  # paragraphs, and runs of list items, separated by blank lines
+
+    def add(e, p_entry: float, words: int) -> bool:
+        pieces, whole = select(e, index, qvec, words)
+        prev_item = False
+        for p in pieces:  # one line per paragraph or list item, each sentence cited
+            parts = []
+            for sent in p.sentences:
+                n = len(cites) + 1
+                c = p.chunk
+                cites.append(
+                    Citation.of(n, c, sent.text, p_entry, (sent.start, sent.end), question=e.question, anchor=e.anchor)
+                )
+                parts.append(f"{sent.text} [{n}]")
+            line = ("- " if p.item else "") + " ".join(parts)
+            if p.item and prev_item:
+                blocks[-1] += "\n" + line
+            else:
+                blocks.append(line)
+            prev_item = p.item
+        return whole
+
+    whole = add(entry, match.p, whole_words)
+    if not whole:
+        blocks.append(f"(Part of the answer to “{entry.question}”: the rest is in {entry.link}.)")
+    also = []
+    for e, p_also in match.also:
+        # another page answers (nearly) the same question: its opening, and where the rest is
+        title = index.chunks[e.rows[0]].title or e.source
+        blocks.append(f"Also on {title}, “{e.question}”:")
+        w = add(e, p_also, also_words)
+        if not w:
+            blocks.append(f"(The rest is in {e.link}.)")
+        also.append({"id": e.id, "question": e.question, "source": e.source, "anchor": e.anchor, "whole": w})
+    rows = entry.rows + [r for e, _ in match.also for r in e.rows]
+    found = {h.row for h in hits}  # what retrieval ranked, then any part of the entries it did not
+    retrieved = hits + [
+        Hit(r, index.chunks[r], 0.0, 0.0, 0.0, match.features["question"]) for r in rows if r not in found
+    ]
+    a = Answer(question, "\n\n".join(blocks), True, cites, retrieved=retrieved, confidence=match.p)
+    a.entry = {
+        "id": entry.id,
+        "question": entry.question,
+        "source": entry.source,
+        "anchor": entry.anchor,
+        "whole": whole,
+    }
+    if also:
+        a.entry["also"] = also
+    return a
+
+
+ANAPHOR = re.compile(
+    r"^(this|these|that|those|it|its|they|their|he|she|his|her|such|however|but|hence|thus|therefore|also|"
+    r"additionally|furthermore|moreover|meanwhile|as a result|in addition|dies|diese|dieser|er|sie|es|jedoch|"
+    r"außerdem|cela|ceci|il|elle|ils|elles|cependant|esto|esta|este|ellos|ellas|sin embargo|además)\b",
+    re.IGNORECASE,
+)
+MAX_SENTENCES = 3
+NAMES_MIN_RATIO = 0.05  # _with_names: the name-rich sentence's probability, at least this share of the best's
+
+
+def _with_neighbours(q: QuestionInfo, best: Candidate, picked: list[Candidate], cands: list[Candidate]):
+    """When the answer spans neighbouring sentences, give them too (at most MAX_SENTENCES in all): the sentence
+    before one that leans on it ("This…", "However…"), the neighbour that holds the kind of answer the question
+    expects (a name, a number, a date, a reason) when the chosen sentence doesn't, the next sentence when it
+    goes on about the same thing ("They…", "These…"), and a neighbour rated at least 0.35 of the chosen one."""
+    same = {c.index: c for c in cands if c.hit is best.hit}
+    out = list(picked)
+    have = {(c.hit.row, c.index) for c in out}
+
+    def add(c: Candidate | None) -> None:
+        if c is not None and len(out) < MAX_SENTENCES and (c.hit.row, c.index) not in have:
+            out.append(c)
+            have.add((c.hit.row, c.index))
+
+    before, after = same.get(best.index - 1), same.get(best.index + 1)
+    if before is not None and ANAPHOR.match(best.sentence.text):
+        add(before)
+    if q.qtype in _FITTED_TYPES and not best.features["type_ok"]:
+        for nb in (after, before):
+            if nb is not None and nb.features["type_ok"]:
+                add(nb)
+                break
+    if after is not None and ANAPHOR.match(after.sentence.text) and after.prob >= 0.25 * best.prob:
+        add(after)
+    for nb in (after, before):  # a neighbour the model rates almost as highly carries the rest of the answer
+        if nb is not None and nb.prob >= 0.35 * best.prob:
+            add(nb)
+    return out
+
+
+def _with_names(q: QuestionInfo, best: Candidate, picked: list[Candidate], cands: list[Candidate]):
+    """A who / which-leaders question whose chosen sentence names little: add the likely sentence that names
+    the most (three names more than the chosen one, at least a twentieth of its probability)."""
+    if q.qtype not in ("person", "place") or len(picked) >= MAX_SENTENCES:
+        return picked
+    have = {(c.hit.row, c.index) for c in picked}
+    most = max(c.features["_names"] for c in picked)
+    rich = [
+        c
+        for c in cands
+        if (c.hit.row, c.index) not in have
+        and c.prob >= NAMES_MIN_RATIO * best.prob
+        and c.features["_names"] >= most + 3
+    ]
+    if rich:
+        picked = [*picked, max(rich, key=lambda c: (c.features["_names"], c.prob))]
+    return picked
+
+
+def extractive_answer(reader: Reader, question: str, hits: list[Hit], suggestions, qvec: np.ndarray) -> Answer:
+    """Pick 1–3 sentences that answer the question, or abstain."""
+    if not hits or not any(h.chunk.sentences for h in hits):
+        return Answer(question, ABSTAIN_TEXT, False, suggestions=suggestions(question, hits))
+    q = reader.question(question)
+    cands = reader.candidates(q, hits, qvec)
+    if not cands:
+        return Answer(question, ABSTAIN_TEXT, False, suggestions=suggestions(question, hits), retrieved=hits)
+    feats = reader.abstain_features(q, hits, cands)
+    abstain, p_un = reader.should_abstain(feats)
+    if abstain:
+        return Answer(
+            question, ABSTAIN_TEXT, False, suggestions=suggestions(question, hits), retrieved=hits, confidence=1 - p_un
+        )
+    ranked = sorted(cands, key=lambda c: -c.score)
+    best = ranked[0]
+    picked = [best]
+    for c in ranked[1:]:
+        if len(picked) >= reader.max_sentences:
+            break
+        if c.prob >= reader.second_ratio * best.prob and c.sentence.text not in {p.sentence.text for p in picked}:
+            picked.append(c)
+    picked = _with_neighbours(q, best, picked, cands)
+    picked = _with_names(q, best, picked, cands)
+    # keep source order within the same chunk so the answer reads naturally
+    picked.sort(key=lambda c: (c.hit_rank, c.index) if c.hit is best.hit else (99, c.hit_rank, c.index))
+    text, cites = _citations_and_text([(c.sentence, c.hit, c.prob) for c in picked])
+    return Answer(question, text, True, cites, retrieved=hits, confidence=1 - p_un)

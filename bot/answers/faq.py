@@ -1,0 +1,288 @@
+"""FAQ entries: find the entry a user's question means, and answer with that entry's own answer.
+
+An entry is scored by two cosines of the question's embedding: with the entry's question, and with its "lead"
+(the question and the first words of its answer, bot/ingest/chunking.lead_text). The weights and the decision to
+answer with the best entry (a small logistic model over the best score, its margin over the next entry that
+asks something else, and the question cosine) come from bot/answers/faq.json, fitted by scripts/fit_faq.py on the
+tune paraphrases of covid-faq-en (grouped by entry) with off-topic and leave-the-entry-out negatives.
+
+The answer is the entry's answer, every paragraph and list item cited verbatim: whole up to WHOLE_WORDS words;
+beyond that its most relevant sentences in order, with the entry's question and anchor so the reader can open
+the rest.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+import re
+import threading
+from dataclasses import dataclass, field
+from importlib import resources
+
+import numpy as np
+
+from bot.ingest.chunking import Chunk, Sentence
+
+
+@dataclass
+class Entry:
+    id: str  # "<source>#<n>"
+    question: str
+    source: str
+    section: str
+    anchor: str | None
+    rows: list[int]  # chunk rows of its parts, in order
+
+    @property
+    def link(self) -> str:
+        """Where the entry is: the file, and its anchor when the page has one."""
+        return f"{self.source}#{self.anchor}" if self.anchor else self.source
+
+
+@dataclass
+class Match:
+    entry: Entry
+    score: float
+    p: float  # probability that this is the entry the user means (the decision model)
+    features: dict[str, float]
+    runner_up: Entry | None
+    # entries of other pages that answer (nearly) the same question about as well: several agencies often
+    # answer one question, and nothing in the question says which page the user means
+    also: list[tuple[Entry, float]] = field(default_factory=list)
+
+
+@functools.cache
+def load_params() -> dict:
+    with resources.files(__package__).joinpath("faq.json").open(encoding="utf-8") as f:
+        return json.load(f)
+
+
+def _norm_q(q: str) -> str:
+    return " ".join(re.findall(r"\w+", q.lower()))
+
+
+class EntryMatcher:
+    """Scores every FAQ entry of an index against a question vector."""
+
+    FEATURES = ("score", "margin", "question")
+
+    def __init__(self, index, params: dict | None = None):
+        self.index = index
+        p = params or load_params()
+        self.params = p
+        self.w_question = float(p["score"]["question"])
+        self.w_lead = float(p["score"]["lead"])
+        d = p["decision"]
+        stored = list(d["features"])
+        unknown = [n for n in stored if n not in self.FEATURES]
+        if unknown:
+            raise ValueError(f"bot/answers/faq.json names features this code does not compute: {unknown}; refit it")
+        self.decision_names = stored
+        self.decision_coef = np.array(d["coef"], dtype=np.float64)
+        self.decision_bias = float(d["bias"])
+        self.threshold = float(d["threshold"])
+        self.whole_words = int(p["whole_words"])
+        also = p.get("also", {})
+        self.also_margin = float(also.get("margin", 0.0))
+        self.also_max = int(also.get("max", 0))
+        self.also_words = int(also.get("words", 60))
+        self.entries: list[Entry] = []
+        if index.dense_in_chroma:
+            return  # ChromaEntryMatcher: entries read as questions find them
+        faq_of_row = {int(r): i for i, r in enumerate(index.faq_rows)}
+        idx = []
+        for eid, rows in index.entries.items():
+            c = index.chunks[rows[0]]
+            if rows[0] not in faq_of_row:
+                continue
+            self.entries.append(Entry(eid, c.question or "", c.source, c.section, c.anchor, rows))
+            idx.append(faq_of_row[rows[0]])
+        dim = index.faq_vectors.shape[1] if len(index.faq_vectors) else 0
+        self.qv = index.faq_vectors[idx] if idx else np.zeros((0, dim), dtype=np.float32)
+        self.lv = index.lead_vectors[idx] if idx else np.zeros((0, dim), dtype=np.float32)
+        self._norm = [_norm_q(e.question) for e in self.entries]
+        self._text = [" ".join(index.chunks[r].text for r in e.rows) for e in self.entries]
+        self.by_row = {r: i for i, e in enumerate(self.entries) for r in e.rows}
+
+    def scores(self, qvec: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(combined score, question cosine) of every entry."""
+        qq = self.qv @ qvec
+        return self.w_question * qq + self.w_lead * (self.lv @ qvec), qq
+
+    def pool(self, qvec: np.ndarray) -> tuple[list[Entry], np.ndarray, np.ndarray, list[str], list[str]]:
+        """The entries a question is matched against (here all of them): the entries, their combined scores and
+        question cosines, their normalised questions and their answer texts."""
+        if not self.entries:
+            return [], np.zeros(0, dtype=np.float32), np.zeros(0, dtype=np.float32), [], []
+        s, qq = self.scores(qvec)
+        return self.entries, s, qq, self._norm, self._text
+
+    def match(self, qvec: np.ndarray) -> Match | None:
+        entries, s, qq, norm, text = self.pool(qvec)
+        if not entries:
+            return None
+        order = np.argsort(-s)
+        top = int(order[0])
+        # the runner-up asks something else (the same question on two pages is not a rival)
+        rival = next((int(i) for i in order[1:] if norm[int(i)] != norm[top]), None)
+        margin = float(s[top] - s[rival]) if rival is not None else 1.0
+        f = {"score": float(s[top]), "margin": margin, "question": float(qq[top])}
+        p = self._p(f)
+        also: list[tuple[Entry, float]] = []
+        pages, texts = {entries[top].source}, {text[top]}
+        for i in order[1:]:
+            i = int(i)
+            if len(also) >= self.also_max or s[top] - s[i] > self.also_margin:
+                break
+            e = entries[i]
+            if e.source in pages or text[i] in texts:
+                continue  # one entry per page; the same answer copied on two pages is given once
+            pi = self._p({"score": float(s[i]), "margin": 0.0, "question": float(qq[i])})
+            if pi < self.threshold:
+                continue
+            also.append((e, pi))
+            pages.add(e.source)
+            texts.add(text[i])
+        return Match(entries[top], float(s[top]), p, f, entries[rival] if rival is not None else None, also)
+
+    def _p(self, f: dict[str, float]) -> float:
+        z = self.decision_bias + float(self.decision_coef @ np.array([f[n] for n in self.decision_names]))
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+class ChromaEntryMatcher(EntryMatcher):
+    """The matcher for a large index (bot/index/diskindex.py): the entries a question is scored against are those
+    whose question or lead is among the POOL nearest in Chroma, read as needed; scoring and the decision are
+    EntryMatcher's. (The combined score is a weighted sum of the two cosines, so an entry that is best by it is
+    near the top of one of the two lists.)"""
+
+    POOL = 50
+
+    def __init__(self, index, params: dict | None = None):
+        super().__init__(index, params)
+        self._entries: dict[str, tuple[Entry, int, str, str]] = {}  # entry id -> (entry, FAQ row, norm, text)
+        self._lock = threading.Lock()
+
+    def _entry(self, eid: str) -> tuple[Entry, int, str, str] | None:
+        with self._lock:
+            got = self._entries.get(eid)
+        if got is not None:
+            return got
+        ix = self.index
+        rows = ix.entries.get(eid)
+        if not rows:
+            return None
+        fi = ix.faq_index_of_rows([rows[0]]).get(rows[0])
+        if fi is None:
+            return None
+        c = ix.chunks[rows[0]]
+        got = (
+            Entry(eid, c.question or "", c.source, c.section, c.anchor, rows),
+            int(fi),
+            _norm_q(c.question or ""),
+            " ".join(ix.chunks[r].text for r in rows),
+        )
+        with self._lock:
+            if len(self._entries) > 4096:
+                self._entries.clear()
+            self._entries[eid] = got
+        return got
+
+    def pool(self, qvec: np.ndarray):
+        ix = self.index
+        n = len(ix.faq_rows)
+        empty = np.zeros(0, dtype=np.float32)
+        if not n:
+            return [], empty, empty, [], []
+        ids = ix.nearest("faq_questions", qvec, self.POOL, n) + ix.nearest("faq_leads", qvec, self.POOL, n)
+        rows = ix.chunk_rows(list(dict.fromkeys(ids)))
+        seen, picked = set(), []
+        for i in dict.fromkeys(ids):
+            r = rows.get(i)
+            if r is None:  # Chroma ahead of this generation's records: an ingest is under way
+                continue
+            eid = ix.chunks[r].entry
+            if eid is None or eid in seen:
+                continue
+            seen.add(eid)
+            got = self._entry(eid)
+            if got is not None:
+                picked.append(got)
+        if not picked:
+            return [], empty, empty, [], []
+        fi = [g[1] for g in picked]
+        qq = ix.faq_vectors[fi] @ qvec  # RowFile: rows read in file order
+        s = self.w_question * qq + self.w_lead * (ix.lead_vectors[fi] @ qvec)
+        return [g[0] for g in picked], s, qq, [g[2] for g in picked], [g[3] for g in picked]
+
+
+@dataclass
+class Piece:
+    """A run of consecutive sentences of one paragraph or list item, as it will be quoted."""
+
+    text: str  # verbatim
+    item: bool
+    chunk: Chunk
+    words: int
+    sentences: list[Sentence]
+
+
+def _pieces(chunk: Chunk, keep: set[int] | None = None, offset: int = 0) -> list[Piece]:
+    """The chunk's blocks as pieces; with `keep` (sentence numbers, counted from `offset`), only the kept
+    sentences, a block's consecutive kept sentences joined verbatim."""
+    out: list[Piece] = []
+    n = offset
+    for _, sents in chunk.blocks():
+        run: list[Sentence] = []
+        for s in sents:
+            if keep is None or n in keep:
+                run.append(s)
+            elif run:
+                out.append(_piece(run, chunk))
+                run = []
+            n += 1
+        if run:
+            out.append(_piece(run, chunk))
+    return out
+
+
+def _piece(run: list[Sentence], chunk: Chunk) -> Piece:
+    text = run[0].text + "".join(s.gap + s.text for s in run[1:])
+    return Piece(text, run[0].item, chunk, len(text.split()), run)
+
+
+def select(entry: Entry, index, qvec: np.ndarray, whole_words: int) -> tuple[list[Piece], bool]:
+    """The pieces of the entry's answer to show, and whether that is the whole answer."""
+    chunks = [index.chunks[r] for r in entry.rows]
+    whole = [p for c in chunks for p in _pieces(c)]
+    if sum(p.words for p in whole) <= whole_words:
+        return whole, True
+    # the most relevant sentences, in order, within the whole-answer budget; the opening sentence always (it
+    # usually states the answer the rest explains)
+    sims, lengths = [], []
+    for r, c in zip(entry.rows, chunks):
+        off = int(index.sent_offsets[r])
+        sims.extend((index.sent_vectors[off : off + len(c.sentences)] @ qvec).tolist())
+        lengths.extend(len(s.text.split()) for s in c.sentences)
+    keep = {0}
+    budget = whole_words - lengths[0]
+    for i in np.argsort(-np.array(sims)):
+        i = int(i)
+        if i in keep:
+            continue
+        if lengths[i] > budget:
+            continue
+        keep.add(i)
+        budget -= lengths[i]
+        if budget < 8:
+            break
+    out, offset = [], 0
+    for c in chunks:
+        out.extend(_pieces(c, keep, offset))
+        offset += len(c.sentences)
+    return out, False
+
+
+__all__ = ["ChromaEntryMatcher", "Entry", "EntryMatcher", "Match", "load_params", "select"]

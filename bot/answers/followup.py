@@ -1,0 +1,191 @@
+"""Offline follow-ups: rewrite "What do they want?" into a standalone question by a cheap rule.
+
+The pronoun is replaced by what it most likely points at in the previous question:
+  they / them / their  -> the last plural noun there ("Which leaders will Zelensky meet?" -> "the leaders"),
+                          else the names it mentions ("Macron and Merz")
+  he / she / him / his -> the first person-like name ("Zelensky")
+  it / its             -> the last named thing ("the Zaporizhzhia nuclear power plant", "NATO")
+No part of speech tagger: nouns are told from their neighbours (a determiner before, a capital letter).
+When nothing fits, the question is left as it is and the search folds in the previous question instead.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.errors import BadQuestion
+from bot.ingest.text import STOPWORDS, has_lone_surrogate
+
+_TOKEN = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ0-9][\w’'\-]*")
+_WH = frozenset(
+    "what which who whom whose when where why how is are was were do does did will would can could should "
+    "may might must shall has have had tell explain describe".split()
+)
+_DET = frozenset("the a an these those this that their his her its our your".split())
+_VERBISH = re.compile(r"(ed|ing)$")
+_PRONOUN = re.compile(r"\b(they|them|their|theirs|he|him|his|she|her|it|its)\b", re.IGNORECASE)
+_PLURAL = {"they", "them", "their", "theirs"}
+_PERSON = {"he", "him", "his", "she", "her"}
+
+
+def _tokens(text: str) -> list[tuple[str, int, int]]:
+    return [(m.group(0).replace("’", "'"), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+
+
+def _is_name(tok: str, first: bool) -> bool:
+    return tok[:1].isupper() and not (first and tok.lower() in _WH | STOPWORDS) and tok.lower() not in _WH
+
+
+def _names(toks: list[tuple[str, int, int]]) -> list[tuple[int, int]]:
+    """Runs of capitalised words (token index ranges), skipping a capitalised question word at the start."""
+    runs, i = [], 0
+    while i < len(toks):
+        if _is_name(toks[i][0], i == 0):
+            j = i
+            while j + 1 < len(toks) and (
+                _is_name(toks[j + 1][0], False)
+                or (toks[j + 1][0] in ("of", "de", "von") and j + 2 < len(toks) and _is_name(toks[j + 2][0], False))
+            ):
+                j += 1
+            runs.append((i, j + 1))
+            i = j + 1
+        else:
+            i += 1
+    return runs
+
+
+def _noun_after(toks, i: int) -> tuple[int, int] | None:
+    """The noun phrase starting at token i: names and content words up to the next function word or verb."""
+    j = i
+    while j < len(toks):
+        w = toks[j][0]
+        lw = w.lower()
+        if lw in STOPWORDS or lw in _WH:
+            break
+        # "-ing"/"-ed" ends the phrase when an object follows ("the US influencing the talks"), not at the
+        # end ("the London meeting")
+        if j > i and _VERBISH.search(lw) and not w[:1].isupper() and j + 1 < len(toks):
+            break
+        j += 1
+    return (i, j) if j > i else None
+
+
+def _plural_noun(toks) -> tuple[int, int] | None:
+    """The last plural common noun, with the adjectives or names right before it ("European leaders")."""
+    for k in range(len(toks) - 1, -1, -1):
+        w = toks[k][0]
+        lw = w.lower()
+        if (
+            lw.endswith("s")
+            and not lw.endswith(("ss", "us", "is", "'s"))
+            and len(lw) > 3
+            and lw not in STOPWORDS
+            and lw not in _WH
+            and not w[:1].isupper()
+        ):
+            s = k
+            while s > 0:
+                prev = toks[s - 1][0]
+                if prev.lower() in STOPWORDS or prev.lower() in _WH or _VERBISH.search(prev.lower()):
+                    break
+                s -= 1
+            return s, k + 1
+    return None
+
+
+def _phrase(text: str, toks, span: tuple[int, int]) -> str:
+    return re.sub(r"['’]s$", "", text[toks[span[0]][1] : toks[span[1] - 1][2]])
+
+
+def referent(pronoun: str, previous: str) -> str | None:
+    """What the pronoun most likely stands for in the previous question (None: no good guess)."""
+    toks = _tokens(previous)
+    if not toks:
+        return None
+    p = pronoun.lower()
+    names = _names(toks)
+    if p in _PLURAL:
+        span = _plural_noun(toks)
+        if span is not None:
+            phrase = _phrase(previous, toks, span)
+            return phrase if phrase[:1].isupper() else f"the {phrase}"
+        if len(names) >= 2:
+            return " and ".join(_phrase(previous, toks, n) for n in names[-2:])
+        return None
+    if p in _PERSON:
+        return _phrase(previous, toks, names[0]) if names else None
+    # it / its: the first singular thing named, which is most often the subject ("Does Russia oppose ...")
+    found: list[tuple[int, str]] = []
+    for k, (w, _, _) in enumerate(toks[:-1]):
+        if w.lower() in ("the", "a", "an"):
+            span = _noun_after(toks, k + 1)
+            if span is not None:
+                found.append((k, "the " + _phrase(previous, toks, span)))
+    covered = {i for k, ph in found for i in range(k, k + len(ph.split()))}
+    found += [(n[0], _phrase(previous, toks, n)) for n in names if n[0] not in covered]
+    for _, phrase in sorted(found):
+        last = phrase.split()[-1]
+        if not (last.endswith("s") and not last.endswith(("ss", "us", "is")) and last.islower()):
+            return phrase
+    return None
+
+
+_BARE_WH = re.compile(r"^\s*(?:and\s+|but\s+)?(why|how|when|where)(?:\s+(?:so|not|exactly))?\s*\?*\s*$", re.IGNORECASE)
+_AUX_START = re.compile(
+    r"^\s*(does|do|did|is|are|was|were|will|would|can|could|should|has|have|had)\b\s+(.+?)\s*\?*\s*$",
+    re.IGNORECASE,
+)
+
+
+def rewrite(question: str, previous: str) -> str:
+    """The question with its pronouns resolved against the previous question; unchanged when unsure.
+    A bare "Why?" after a yes/no question asks why of that question: "Does Russia oppose Ukraine joining
+    NATO?" then "Why?" -> "Why does Russia oppose Ukraine joining NATO?"."""
+    if not previous:
+        return question
+    wh, yn = _BARE_WH.match(question), _AUX_START.match(previous)
+    if wh and yn:
+        return f"{wh.group(1).capitalize()} {yn.group(1).lower()} {yn.group(2)}?"
+    cache: dict[str, str | None] = {}
+
+    def sub(m: re.Match) -> str:
+        p = m.group(0)
+        lp = p.lower()
+        key = "plural" if lp in _PLURAL else "person" if lp in _PERSON else "thing"
+        if key not in cache:
+            cache[key] = referent(lp, previous)
+        ref = cache[key]
+        if ref is None:
+            return p
+        if lp in ("their", "theirs", "its", "his"):  # "her" is left as an object: possessive or not is unclear
+            ref = ref + ("'" if ref.endswith("s") else "'s")
+        if m.start() == 0 and ref[:1].islower():
+            ref = ref[0].upper() + ref[1:]
+        return ref
+
+    return _PRONOUN.sub(sub, question)
+
+
+def last_user_turn(history) -> str:
+    """The previous user question from [[user, bot], ...] or [{"role", "content"}, ...] history."""
+    if history is None:
+        return ""
+    if not isinstance(history, (list, tuple)):
+        raise BadQuestion("history must be a list of [question, answer] pairs (or role/content messages).")
+    if has_lone_surrogate(history):
+        raise BadQuestion("history has invalid text (a lone UTF-16 surrogate); send valid Unicode.")
+    for turn in reversed(history):
+        if isinstance(turn, dict):
+            if not isinstance(turn.get("content", ""), str):
+                raise BadQuestion("each history message needs text in 'content'.")
+            if turn.get("role") == "user":
+                return turn.get("content", "")
+        elif isinstance(turn, (list, tuple)) and len(turn) == 2 and all(x is None or isinstance(x, str) for x in turn):
+            if turn[0]:
+                return turn[0]
+        else:
+            raise BadQuestion("history must be a list of [question, answer] pairs (or role/content messages).")
+    return ""
+
+
+__all__ = ["last_user_turn", "referent", "rewrite"]

@@ -1,0 +1,1 @@
+"""Evaluation packs and their figures."""

@@ -1,0 +1,543 @@
+"""Article files -> Documents: title, sections, paragraphs, FAQ pairs and table rows; boilerplate removed.
+
+Every block keeps the character spans of its citable text in the decoded source, so a quote taken
+from a span is verbatim text of the file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.errors import CorpusNotFound
+from bot.ingest.lang import is_question
+
+log = logging.getLogger(__name__)
+
+SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx"}
+MAX_FILE_BYTES = 50_000_000  # a larger file is skipped, by name
+
+BOILERPLATE = [
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        r"^image\b.*\.(png|jpe?g|gif|webp|svg|avif)$",
+        r"^\S+\.(png|jpe?g|gif|webp|svg|avif)$",
+        r"^leave a (comment|reply)$",
+        r"^your email address will not be published\b.*",
+        r"^required fields are marked\b.*",
+        r"^scroll to top$",
+        r"^(subtotal|total|cart|menu|search|share|share this|skip to content|read more|related posts?)$",
+        r"^[\d\s.,%$€£]{1,8}$",
+        r"^(previous|next) (post|article)\b.*",
+        r"^(copyright|©)\s.*",
+        r"^post navigation$",
+        r"^(facebook|twitter|linkedin|pinterest|whatsapp|email|print)(\s*[|/·,]\s*\w+)*$",
+        r"^share (this|on|via)\b.{0,60}$",
+        r"^(print|email|e-mail) this (page|article)$",
+        r"^(back to top|top of page|on this page|table of contents|contents)$",
+        r"^(we|this (web)?site|our (web)?site) uses? cookies\b.*",
+        r"^(accept|reject|decline|manage|allow)( all)?( cookies)?$",
+        r"^cookie (settings|preferences|policy|notice)$",
+        r"^(was this (page|answer|article) (helpful|useful)\??|yes\s*/?\s*no)$",
+        r"^(sources?|quellen?|fuentes?)\s*:\s*[^.!?]{0,80}$",  # "Source: World Health Organization (WHO)"
+    )
+]
+FAQ_HEADING = re.compile(r"^(frequently asked questions|faqs?|questions and answers|q\s*&\s*a)\b", re.IGNORECASE)
+_SMALL = {"a", "an", "and", "as", "at", "by", "for", "from", "in", "of", "on", "or", "the", "to", "with", "vs"}
+
+
+@dataclass
+class Block:
+    kind: str  # "paragraph" | "faq" | "row"
+    section: str
+    spans: list[tuple[int, int]]  # citable text, as offsets into Document.text
+    question: str | None = None  # FAQ question
+    key: str | None = None  # table row key
+    entry: int | None = None  # FAQ entry number in the document (the blocks of one answer share it)
+    anchor: str | None = None  # the page's id for the entry ("#how-does-it-spread"), where it has one
+    item: bool = False  # a list item
+
+
+@dataclass
+class Document:
+    source: str  # path relative to the corpus folder, with forward slashes
+    title: str
+    text: str  # decoded source text (for HTML: the extracted text)
+    sha256: str
+    blocks: list[Block] = field(default_factory=list)
+    lang: str = "en"  # language code (bot/ingest/lang.py), detected per document
+    pages: list[tuple[int, int]] | None = None  # PDF: (offset into text, page number) where each page starts
+    url: str | None = None  # a page fetched from a website (bot/ingest/crawl.py): its URL
+
+
+def is_boilerplate(line: str) -> bool:
+    s = line.strip()
+    return not s or any(p.match(s) for p in BOILERPLATE)
+
+
+def _heading_like(line: str) -> bool:
+    s = line.strip()
+    n = len(s.split())
+    return 0 < n <= 14 and len(s) <= 110 and s[-1] not in '.,;:!"”|' and not s.endswith("...") and not s.startswith("|")
+
+
+def _split_row(line: str) -> tuple[str, int] | None:
+    """Split a flattened table row 'Key Phrase Detail sentence…' -> (key, offset of detail)."""
+    toks = list(re.finditer(r"\S+", line))
+    for k in range(2, min(6, len(toks) - 2)):
+        key_last = toks[k - 1].group()
+        nxt = toks[k].group()
+        key_words = [t.group() for t in toks[:k]]
+        if not all(w[:1].isupper() or w[:1].isdigit() or w.lower() in _SMALL for w in key_words):
+            return None
+        if key_last.lower() in _SMALL or key_last[-1] in "’'":
+            continue
+        if nxt[:1].isupper() or nxt[:1].isdigit():
+            return " ".join(key_words), toks[k].start()
+    return None
+
+
+def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    out, pos = [], start
+    for line in text[start:end].split("\n"):
+        s, e = pos, pos + len(line)
+        pos = e + 1
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            out.append((s, e))
+    return out
+
+
+def _paragraph_blocks(text: str) -> list[list[tuple[int, int]]]:
+    """Blank-line separated blocks, each a list of its non-empty line spans."""
+    blocks, pos = [], 0
+    for m in re.finditer(r"\n[ \t\r]*\n|\Z", text):
+        lines = _lines(text, pos, m.start())
+        if lines:
+            blocks.append(lines)
+        pos = m.end()
+    return blocks
+
+
+@dataclass
+class Piece:
+    """One step of a document in reading order, before sections and FAQ entries are assembled."""
+
+    kind: str  # "heading" | "text" | "row" | "question" (a bold or "Q:" question) | "entry" | "end" (of an entry)
+    spans: list[tuple[int, int]] = field(default_factory=list)
+    level: int = 2  # headings: 1-6
+    label: str | None = None  # a heading's text when it is not its span's text ("Key Points" of a table)
+    anchor: str | None = None
+    item: bool = False  # a list item
+    key: str | None = None  # rows: the first cell
+    line: tuple[int, int] | None = None  # rows: the whole "key: detail" line
+    strict: bool = False  # headings: a question only when it ends with "?" (plain-text heading lines)
+
+
+_Q_PREFIX = re.compile(
+    r"^\s*(?:(?:Q|F|P)\s*[:.)]|(?:Question|Frage|Pregunta|Domanda|Pergunta|Vraag)\s*:)\s*(?=\S)", re.IGNORECASE
+)
+_A_PREFIX = re.compile(
+    r"^\s*(?:(?:A|R)\s*[:.)]|(?:Answer|Antwort|Réponse|Respuesta|Risposta|Resposta|Antwoord)\s*:)\s*(?=\S)",
+    re.IGNORECASE,
+)
+# The parser's version: bumped when the same file parses into other blocks (2: question-and-answer tables, labelled
+# bold questions, loose Markdown lists kept in their entry; 3: "Source: …" attribution lines left out). An index
+# made by another version reads every file again at its next sync (bot/index/store.py); only texts never embedded
+# before are embedded.
+PARSER = 3
+_LIST_ITEM = re.compile(r"\s*(?:[-*+]\s+|\d+[.)]\s+)")
+_BULLET = re.compile(r"\s*[-*+•]\s+")
+_BOLD = re.compile(r"(\*\*|__)(.+?)\1\s*")  # a Markdown line opening in bold: "**How do I pay?** …"
+_MD_ANCHOR = re.compile(r"\s*\{#([\w:.-]+)\}\s*$")  # pandoc / kramdown heading id: "## Title {#title}"
+
+
+def slug(heading: str) -> str:
+    """The anchor GitHub and most Markdown renderers give a heading: lower case, punctuation dropped, spaces -> -."""
+    s = re.sub(r"[^\w\- ]", "", heading.strip().lower())
+    return re.sub(r" ", "-", s)
+
+
+def _text_pieces(text: str, markdown: bool, lang: str) -> list[Piece]:
+    """Plain text or Markdown -> pieces: headings, paragraphs (list markers dropped), tables, questions."""
+    out: list[Piece] = []
+    for lines in _paragraph_blocks(text):
+        lines = [(s, e) for s, e in lines if not is_boilerplate(text[s:e])]
+        if not lines:
+            continue
+        first = text[lines[0][0] : lines[0][1]]
+        md_heading = markdown and re.match(r"#{1,6}\s", first) is not None
+        # a short line is a heading, unless it is a list item: "- Wash your hands" (in plain text, "1. Background"
+        # may still be a numbered heading; in Markdown it is a list item, headings there have "#")
+        listed = (_LIST_ITEM if markdown else _BULLET).match(first) is not None
+        if len(lines) == 1 and (md_heading or (_heading_like(first) and not first.endswith("?") and not listed)):
+            s, e = lines[0]
+            level, anchor = 2, None
+            if md_heading:
+                level = len(first) - len(first.lstrip("#"))
+                s += level
+                m = _MD_ANCHOR.search(text, s, e)
+                if m:
+                    anchor, e = m.group(1), m.start()
+                while s < e and (text[s].isspace() or text[s] == "*"):
+                    s += 1
+                while e > s and (text[e - 1].isspace() or text[e - 1] in "*#"):
+                    e -= 1
+                anchor = anchor or slug(text[s:e])
+            out.append(Piece("heading", [(s, e)], level=level, anchor=anchor, strict=not markdown))
+            continue
+        if len(lines) >= 3 and _heading_like(first) and len(first.split()) <= 6:
+            rows = [(s, e, _split_row(text[s:e])) for s, e in lines[1:]]
+            if sum(r is not None for *_, r in rows) >= max(2, len(rows) - 1):
+                head = first.strip().split()
+                label = " ".join(head[:-1]) if len(head) >= 2 else first.strip()  # "Key Points Details"
+                out.append(Piece("heading", [lines[0]], label=label, strict=True))
+                for s, e, r in rows:
+                    if r is None:
+                        out.append(Piece("text", [(s, e)]))
+                    else:
+                        key, off = r
+                        out.append(Piece("row", [(s + off, e)], key=key, line=(s, e)))
+                continue
+        if markdown and all(text[s:e].startswith("|") for s, e in lines):
+            out.extend(_pipe_rows(text, lines))
+            continue
+        if markdown and _LIST_ITEM.match(first):  # a list: each item its own piece (continuation lines join it)
+            items: list[list[tuple[int, int]]] = []
+            for s, e in lines:
+                if _LIST_ITEM.match(text[s:e]) or not items:
+                    items.append([])
+                items[-1].append(_strip_md(text, s, e))
+            for it in items:
+                s0, e0 = it[0]
+                bold = _BOLD.match(text[s0:e0])
+                if bold and is_question(bold.group(2), lang):  # "1. **How do I pay?**" and its answer below
+                    out.extend(_question_split(text, it, markdown, lang, False))
+                else:
+                    out.append(Piece("text", it, item=True))
+            continue
+        if markdown:
+            lines = [_strip_md(text, s, e) for s, e in lines]
+        out.extend(_question_split(text, lines, markdown, lang, False))
+    return out
+
+
+def _pipe_rows(text: str, lines: list[tuple[int, int]]) -> list[Piece]:
+    """A Markdown pipe table: its header and separator lines skipped, one row piece per line."""
+    out, header = [], None
+    for s, e in lines:
+        cells = [c.strip() for c in text[s:e].strip().strip("|").split("|")]
+        if all(set(c) <= set("-: ") for c in cells):
+            continue
+        if header is None and len(lines) > 1:
+            header = cells
+            continue
+        if len(cells) >= 2 and cells[1]:
+            first = text.index(cells[1], s)
+            last = text.rindex(cells[-1], s, e) + len(cells[-1])
+            out.append(Piece("row", [(first, last)], key=cells[0], line=(s, e)))
+    return out
+
+
+def _question_split(text: str, lines: list[tuple[int, int]], markdown: bool, lang: str, item: bool) -> list[Piece]:
+    """A paragraph, or a question and its answer when it opens with "**Question?**" or "Q:" (and "A:")."""
+    s, e = lines[0]
+    first = text[s:e]
+    m = _BOLD.match(first) if markdown else None
+    if m and is_question(m.group(2), lang):
+        q = (s + m.start(2), s + m.end(2))
+        rest = [(s + m.end(), e)] if s + m.end() < e else []
+        return [Piece("question", [q]), *_answer_pieces(text, rest + lines[1:], item)]
+    m = _Q_PREFIX.match(first)
+    if m and (first.rstrip().endswith("?") or ":" in m.group(0)):
+        return [Piece("question", [(s + m.end(), e)]), *_answer_pieces(text, lines[1:], item)]
+    return _answer_pieces(text, lines, item)
+
+
+def _answer_pieces(text: str, lines: list[tuple[int, int]], item: bool) -> list[Piece]:
+    """Text lines as one paragraph piece; an "A:" prefix is not part of the answer's text."""
+    if not lines:
+        return []
+    s, e = lines[0]
+    return [Piece("text", [_past_answer_label(text[s:e], (s, e)), *lines[1:]], item=item)]
+
+
+def _past_answer_label(line: str, span: tuple[int, int]) -> tuple[int, int]:
+    """The span of an answer's first line without its "A:" label ("A: Only guide dogs…")."""
+    m = _A_PREFIX.match(line)
+    return (span[0] + m.end(), span[1]) if m and m.end() < len(line) else span
+
+
+def _html_pieces(raw: str) -> tuple[str, list[Piece], str, str | None, set[str]]:
+    """An HTML page -> (its text, as the bot quotes it; pieces; title; declared language; JSON-LD questions).
+    The text is the page's visible text, one line per paragraph or list item, blank lines between blocks."""
+    from bot.ingest.pages import parse_page
+
+    page = parse_page(raw)
+    parts: list[str] = []
+    pos = 0
+    pieces: list[Piece] = []
+
+    def add_lines(lines: list[str]) -> list[tuple[int, int]]:
+        """Append a block (its lines, one per line; a blank line before it) and return the lines' spans."""
+        nonlocal pos
+        spans = []
+        if parts:
+            parts.append("\n\n")
+            pos += 2
+        for i, ln in enumerate(lines):
+            if i:
+                parts.append("\n")
+                pos += 1
+            parts.append(ln)
+            spans.append((pos, pos + len(ln)))
+            pos += len(ln)
+        return spans
+
+    def add(line: str) -> tuple[int, int]:
+        return add_lines([line])[0]
+
+    def unit(u, in_entry: bool) -> None:
+        lines = [ln for ln in u.lines if not is_boilerplate(ln)]
+        if u.kind == "heading" and lines:
+            pieces.append(Piece("heading", [add(lines[0])], level=u.level, anchor=u.anchor))
+        elif u.kind == "row" and lines:
+            line = f"{u.key}: {lines[0]}"
+            s, e = add(line)
+            pieces.append(Piece("row", [(e - len(lines[0]), e)], key=u.key, line=(s, e)))
+        elif u.kind == "text" and lines:
+            answer = False
+            if u.bold and not in_entry and lines[0].startswith(u.bold) and is_question(u.bold, lang):
+                pieces.append(Piece("question", [add(u.bold)], anchor=u.anchor))
+                rest = lines[0][len(u.bold) :].strip()
+                lines = ([rest] if rest else []) + lines[1:]
+                if not lines:
+                    return
+                answer = True
+            spans = add_lines(lines)
+            if answer:
+                spans[0] = _past_answer_label(lines[0], spans[0])
+            pieces.append(Piece("text", spans, item=u.item))
+        elif u.kind == "entry":
+            pieces.append(Piece("entry", [add(u.question)], anchor=u.anchor))
+            for a in u.answer:
+                unit(a, True)
+            pieces.append(Piece("end"))
+
+    lang = page_language(page)
+    for u in page.units:
+        unit(u, False)
+    text = "".join(parts) + "\n"
+    return text, pieces, page.title, lang, page.ld_questions
+
+
+def page_language(page) -> str:
+    """The page's language: its lang attribute, unless its own words clearly say otherwise (templates often
+    declare lang="en" on pages of another language)."""
+    from bot.ingest.lang import detect, normalize, scores
+
+    words_ = " ".join(ln for u in page.units for ln in u.lines[:1] + (u.answer[0].lines[:1] if u.answer else []))
+    words_ = (words_ + " " + " ".join(q.question or "" for q in page.units if q.kind == "entry"))[:20_000]
+    declared = normalize(page.lang)
+    found = detect(words_)
+    if declared is None:
+        return found
+    if found != declared and len(words_.split()) >= 100:
+        sc = scores(words_)
+        if sc[found] > 2 * sc.get(declared, 0.0) + 0.02:
+            return found
+    return declared
+
+
+def assemble(
+    source: str, text: str, sha: str, pieces: list[Piece], lang: str, title: str = "", ld_questions=frozenset()
+) -> Document:
+    """Pieces -> a Document: the title, the section of every block, and FAQ entries. An entry is a question
+    (a heading phrased as a question, a structured FAQ item, a bold or "Q:" question, a question line in an FAQ
+    section) with the blocks that follow it, up to the next heading of its level or above, or the next question.
+    A structured entry (accordion, <details>, <dl>, JSON-LD, microdata) holds exactly its own answer."""
+    from bot.ingest.pages import norm_question
+
+    doc = Document(source=source, title="", text=text, sha256=sha, lang=lang)
+    title_text = None
+    section = ""
+    in_faq = False
+    entry: dict | None = None  # question, level, anchor, n, structured, blocks
+    n_entries = 0
+
+    def close() -> None:
+        nonlocal entry
+        if entry is not None and not entry["blocks"] and not entry["structured"]:
+            # a question with nothing under it: keep its words as a paragraph
+            doc.blocks.append(Block("paragraph", section, [entry["span"]]))
+        entry = None
+
+    def start(span, level: int, anchor: str | None, structured: bool = False) -> None:
+        nonlocal entry, n_entries
+        close()
+        n_entries += 1
+        q = text[span[0] : span[1]].strip().strip("*").strip()
+        label = _Q_PREFIX.match(q)  # "Q: Can I bring my dog?", "**Q: How long…?**": the label is not the question
+        q = q[label.end() :] if label else q
+        entry = {"q": q, "level": level, "anchor": anchor, "n": n_entries, "structured": structured, "blocks": []}
+        entry["span"] = span
+
+    def add_to_entry(spans, item: bool = False) -> None:
+        b = Block("faq", section, spans, question=entry["q"], entry=entry["n"], anchor=entry["anchor"], item=item)
+        entry["blocks"].append(b)
+        doc.blocks.append(b)
+
+    for p in pieces:
+        if p.kind == "end":
+            if entry is not None and entry["structured"]:
+                close()
+            continue
+        if p.kind == "entry":
+            start(p.spans[0], 0, p.anchor, structured=True)
+            continue
+        ptext = text[p.spans[0][0] : p.spans[0][1]] if p.spans else ""
+        if p.kind == "heading":
+            label = p.label if p.label is not None else ptext.strip().strip("*").strip()
+            if entry is not None and entry["structured"]:
+                add_to_entry(p.spans)
+                continue
+            asks = p.label is None and (ptext.rstrip().endswith("?") if p.strict else is_question(label, lang))
+            asks = asks or norm_question(label) in ld_questions
+            if title_text is None and not doc.blocks and entry is None and not asks:
+                title_text = label
+                section = label
+                continue
+            if in_faq and ptext.rstrip().endswith("?") or asks:
+                start(p.spans[0], p.level, p.anchor)
+                continue
+            if entry is not None and p.level > entry["level"]:
+                add_to_entry(p.spans)  # a sub-heading inside an answer ("Protection measures for everyone")
+                continue
+            close()
+            section = label
+            in_faq = bool(FAQ_HEADING.match(label))
+            continue
+        if p.kind == "question":
+            if entry is not None and entry["structured"]:
+                add_to_entry(p.spans)
+            else:
+                start(p.spans[0], 99, p.anchor)
+            continue
+        if p.kind == "row":
+            if entry is None and p.key and p.line and p.key.rstrip().endswith("?") and is_question(p.key, lang):
+                # a question-and-answer table: each row an entry of its own
+                ks = text.index(p.key, p.line[0])
+                start((ks, ks + len(p.key)), 99, None, structured=True)
+                add_to_entry(p.spans)
+                close()
+                continue
+            if entry is not None:
+                add_to_entry([p.line or p.spans[0]])
+            else:
+                doc.blocks.append(Block("row", section, p.spans, key=p.key))
+            continue
+        # text
+        one_line = len(p.spans) == 1 and len(ptext) < 300
+        question_line = one_line and ptext.rstrip().endswith("?") and (in_faq or len(ptext.split()) <= 25)
+        if entry is not None and entry["structured"]:
+            add_to_entry(p.spans, p.item)
+        elif (question_line and not p.item) or (one_line and norm_question(ptext) in ld_questions):
+            start(p.spans[0], 99, p.anchor)
+        elif entry is not None:
+            add_to_entry(p.spans, p.item)
+        else:
+            doc.blocks.append(Block("paragraph", section, p.spans, item=p.item))
+    close()
+    doc.title = title_text or title or Path(source).stem.replace("_", " ").replace("-", " ")
+    for b in doc.blocks:
+        if not b.section:
+            b.section = doc.title
+    return doc
+
+
+def parse_text(source: str, text: str, sha: str, markdown: bool = False, lang: str | None = None) -> Document:
+    """Recover title, sections, FAQ entries and tables from a plain-text (or Markdown) article."""
+    from bot.ingest.lang import detect as detect_lang
+
+    lang = lang or detect_lang(text[:20_000])
+    return assemble(source, text, sha, _text_pieces(text, markdown, lang), lang)
+
+
+def _strip_md(text: str, s: int, e: int) -> tuple[int, int]:
+    m = re.match(r"\s*(?:[-*+]\s+|\d+[.)]\s+|>\s*)", text[s:e])
+    return (s + m.end(), e) if m and m.end() < e - s else (s, e)
+
+
+def parse_html(source: str, raw: str, sha: str) -> Document:
+    """An HTML page: its visible text, headings as sections, and FAQ entries in every common layout."""
+    text, pieces, title, lang, ld = _html_pieces(raw)
+    return assemble(source, text, sha, pieces, lang or "en", title, ld)
+
+
+def parse_markdown(source: str, text: str, sha: str) -> Document:
+    """Markdown: '#' headings (with their anchors), lists, pipe tables (one 'key: detail' row each), and FAQ
+    entries: question headings, **bold questions**, "Q:"/"A:" lines."""
+    return parse_text(source, text, sha, markdown=True)
+
+
+def read_document(path: Path, root: Path) -> Document:
+    """Read and parse one article. Raises ValueError (with the reason) when it can't be read."""
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise ValueError(f"is {size / 1e6:.0f} MB; the limit is {MAX_FILE_BYTES / 1e6:.0f} MB a file (split it)")
+    raw = path.read_bytes()
+    source = path.relative_to(root).as_posix()
+    sha = hashlib.sha256(raw).hexdigest()
+    suffix = path.suffix.lower()
+    if suffix in {".pdf", ".docx"}:
+        from bot.ingest.documents import read_docx, read_pdf
+
+        ex = read_pdf(raw) if suffix == ".pdf" else read_docx(raw)
+        doc = parse_markdown(source, ex.text, sha)
+        if ex.pages:
+            doc.pages = ex.pages
+        if ex.title and doc.title == Path(source).stem.replace("_", " ").replace("-", " "):
+            doc.title = ex.title
+        if not doc.blocks:
+            raise ValueError("has no readable text")
+        return doc
+    if b"\x00" in raw[:8192]:
+        raise ValueError("looks like a binary file (it contains NUL bytes)")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise ValueError(f"is not valid UTF-8 ({e.reason} at byte {e.start}); save it as UTF-8") from None
+    if suffix in {".html", ".htm"}:
+        from bot.ingest.crawl import source_url_of
+
+        doc = parse_html(source, text, sha)
+        doc.url = source_url_of(text[:2000])
+    elif suffix in {".md", ".markdown"}:
+        doc = parse_markdown(source, text, sha)
+    else:
+        doc = parse_text(source, text, sha)
+    if not doc.blocks:
+        raise ValueError("has no readable text")
+    return doc
+
+
+def list_files(root: Path) -> list[Path]:
+    """Article files under root, recursively, sorted; hidden files and folders skipped."""
+    if not root.is_dir():
+        raise CorpusNotFound(
+            f"Corpus folder {root} does not exist. Create it and put .txt, .md, .html, .pdf or .docx files in it, "
+            "or pass --corpus DIR (setting BOT_CORPUS_DIR)."
+        )
+    return sorted(
+        p
+        for p in root.rglob("*")
+        if p.is_file()
+        and p.suffix.lower() in SUFFIXES
+        and not any(part.startswith(".") for part in p.relative_to(root).parts)
+    )

@@ -1,0 +1,373 @@
+"""PDF and Word (.docx) files -> the text the bot indexes and quotes, in Markdown form, with page offsets.
+
+Both become Markdown that bot/ingest/corpus.parse_markdown reads like any other article: headings (`#` lines) as
+sections, list items as `- ` lines, table rows as `| a | b |` lines (one "key: detail" row each, as the Key
+Points table of the shipped article), paragraphs as blank-line separated blocks. A PDF citation carries the page
+its sentence is on: `pages` lists (offset in the text, page number) for the start of every page.
+
+PDF (pypdf, BSD): each text run's position and size come from the content stream; runs are grouped into lines,
+lines into paragraphs by the vertical gap, and a line set in a larger size than the body text is a heading (the
+largest sizes the highest levels). Lines whose runs stand in the same columns as their neighbours' are a table.
+Lines repeated at the top or bottom of most pages (running headers, "Page 3 of 9") are left out, and a word
+hyphenated at a line's end is joined. A PDF without a text layer (scanned pages) or one that is encrypted is
+refused with the reason, by name.
+
+Word (python-docx, MIT): the body in order: Title and Heading N styles as headings, list paragraphs as items,
+tables as rows.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass
+
+PDF_MAX_PAGES = 2000
+
+
+@dataclass
+class Extracted:
+    text: str  # Markdown
+    pages: list[tuple[int, int]]  # (offset into text, page number from 1) at each page's start
+    title: str | None = None
+    page_count: int = 0
+
+
+@dataclass
+class _Run:
+    x: float
+    y: float
+    size: float
+    bold: bool
+    text: str
+
+
+@dataclass
+class _Line:
+    y: float
+    size: float
+    bold: bool
+    runs: list[_Run]
+
+    @property
+    def text(self) -> str:
+        out = ""
+        for r in self.runs:
+            t = r.text
+            if out and not out[-1].isspace() and t and not t[0].isspace():
+                out += " "
+            out += t
+        return " ".join(out.split())
+
+
+def _page_lines(page) -> list[_Line]:
+    runs: list[_Run] = []
+
+    def visit(text, cm, tm, font_dict, font_size):
+        if not text or not text.strip():
+            return
+        x = cm[0] * tm[4] + cm[2] * tm[5] + cm[4]
+        y = cm[1] * tm[4] + cm[3] * tm[5] + cm[5]
+        scale = (tm[2] ** 2 + tm[3] ** 2) ** 0.5 * (cm[2] ** 2 + cm[3] ** 2) ** 0.5
+        name = str((font_dict or {}).get("/BaseFont", "")) if hasattr(font_dict, "get") else ""
+        bold = bool(re.search(r"bold|black|heavy|semibold", name, re.IGNORECASE))
+        for part in text.split("\n"):
+            if part.strip():
+                runs.append(_Run(float(x), float(y), float(font_size or 0) * (scale or 1.0), bold, part))
+
+    page.extract_text(visitor_text=visit)
+    lines: list[_Line] = []
+    for r in sorted(runs, key=lambda r: (-round(r.y, 0), r.x)):
+        if lines and abs(lines[-1].y - r.y) <= max(1.0, 0.35 * max(r.size, lines[-1].size)):
+            lines[-1].runs.append(r)
+        else:
+            lines.append(_Line(r.y, r.size, r.bold, [r]))
+    for ln in lines:
+        ln.runs.sort(key=lambda r: r.x)
+        chars = Counter()
+        for r in ln.runs:
+            chars[(round(r.size, 1), r.bold)] += len(r.text.strip())
+        (ln.size, ln.bold), _ = chars.most_common(1)[0]
+    return _split_columns([ln for ln in lines if ln.text])
+
+
+def _split_columns(lines: list[_Line]) -> list[_Line]:
+    """A page set in two columns: its lines as the left column's, then the right column's (reading order),
+    instead of each printed line joining the two. Told from a two-column table by how long the left parts are:
+    a table's first column holds short keys, a column of text runs on."""
+    if len(lines) < 6:
+        return lines
+    left_x = min(ln.runs[0].x for ln in lines)
+    starts: Counter = Counter()
+    for ln in lines:  # where runs start well right of the left margin, once a line
+        starts.update({round(r.x / 4) * 4 for r in ln.runs if r.x - left_x > 6 * ln.size})
+    if not starts:
+        return lines
+    split, n = starts.most_common(1)[0]
+    if n < 6 or n < 0.3 * len(lines):
+        return lines
+    left_len = [len(" ".join(r.text for r in ln.runs if r.x < split - 4)) for ln in lines]
+    two = [k for k, ln in enumerate(lines) if any(r.x >= split - 4 for r in ln.runs) and left_len[k]]
+    if not two or statistics.mean(left_len[k] for k in two) < 25:
+        return lines
+    left, right = [], []
+    for ln in lines:
+        lr = [r for r in ln.runs if r.x < split - 4]
+        rr = [r for r in ln.runs if r.x >= split - 4]
+        if lr:
+            left.append(_Line(ln.y, ln.size, ln.bold, lr))
+        if rr:
+            right.append(_Line(ln.y, ln.size, ln.bold, rr))
+    return left + right
+
+
+def _columns(line: _Line) -> list[float] | None:
+    """The x where each cell of a table row starts, when the line's runs stand apart as cells."""
+    if len(line.runs) < 2:
+        return None
+    xs = [line.runs[0].x]
+    for r in line.runs[1:]:
+        if r.x - xs[-1] > 3 * line.size:
+            xs.append(r.x)
+    return xs if len(xs) >= 2 else None
+
+
+def _cells(line: _Line, xs: list[float]) -> list[str]:
+    cells = [""] * len(xs)
+    for r in line.runs:
+        k = max(i for i, x in enumerate(xs) if r.x >= x - 2)
+        cells[k] = (cells[k] + " " + r.text).strip()
+    return [" ".join(c.split()) for c in cells]
+
+
+def _same_columns(a: list[float], b: list[float], tol: float) -> bool:
+    return len(a) == len(b) and all(abs(x - y) <= tol for x, y in zip(a, b))
+
+
+_BULLET = re.compile(r"^\s*(?:[•▪‣◦●○■□–-]|\d{1,3}[.)]|[a-z][.)])\s+")
+_REPEAT_NORM = re.compile(r"\d+")
+
+
+def _repeated(pages: list[list[_Line]]) -> set[str]:
+    """Texts of the first and last two lines that recur on most pages: running headers and footers."""
+    if len(pages) < 3:
+        return set()
+    seen: Counter = Counter()
+    for lines in pages:
+        edge = {_REPEAT_NORM.sub("#", ln.text.lower()) for ln in lines[:2] + lines[-2:]}
+        seen.update(edge)
+    return {t for t, n in seen.items() if n >= max(3, 0.6 * len(pages))}
+
+
+def read_pdf(raw: bytes) -> Extracted:
+    """The PDF's text as Markdown. Raises ValueError with the reason when it has none to give."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(raw))
+        if reader.is_encrypted:
+            try:
+                ok = reader.decrypt("")  # "encrypted" with an empty user password: readable as it is
+            except Exception:  # noqa: BLE001 - pypdf raises several kinds for ciphers it cannot open
+                ok = 0
+            if not ok:
+                raise ValueError("is an encrypted PDF (it needs a password); save an unprotected copy")
+        n_pages = len(reader.pages)
+    except ValueError:
+        raise
+    except (PdfReadError, OSError, KeyError, TypeError, AttributeError, IndexError) as e:
+        raise ValueError(f"is not a readable PDF ({type(e).__name__}: {str(e)[:120]})") from None
+    if n_pages > PDF_MAX_PAGES:
+        raise ValueError(f"has {n_pages:,} pages; the limit is {PDF_MAX_PAGES:,} (split it)")
+    pages: list[list[_Line]] = []
+    images = 0
+    for page in reader.pages:
+        try:
+            pages.append(_page_lines(page))
+        except Exception as e:  # noqa: BLE001 - a damaged page stream: that page is skipped, not the file
+            pages.append([])
+            _ = e
+        try:
+            images += len(page.images) if not pages[-1] else 0
+        except Exception:  # noqa: BLE001 - image listing fails on some damaged pages
+            pass
+    if not any(pages):
+        if images:
+            raise ValueError("has no text layer: its pages are images (scanned); they need OCR")
+        raise ValueError("has no text to read")
+    repeated = _repeated(pages)
+    sizes: Counter = Counter()
+    for lines in pages:
+        for ln in lines:
+            sizes[round(ln.size, 1)] += len(ln.text)
+    body = sizes.most_common(1)[0][0]
+    heading_sizes = sorted({s for s in sizes if s >= body * 1.15}, reverse=True)[:5]
+    level_of = {s: i + 1 for i, s in enumerate(heading_sizes)}
+    if len(heading_sizes) == 1:
+        level_of = {heading_sizes[0]: 2}
+    meta_title = None
+    try:
+        meta_title = (reader.metadata or {}).get("/Title") or None
+    except Exception:  # noqa: BLE001 - damaged metadata
+        pass
+
+    parts: list[str] = []
+    offsets: list[tuple[int, int]] = []
+    pos = 0
+
+    def emit(block: str) -> None:
+        nonlocal pos
+        if parts:
+            parts.append("\n\n")
+            pos += 2
+        parts.append(block)
+        pos += len(block)
+
+    for pno, lines in enumerate(pages, start=1):
+        lines = [ln for ln in lines if _REPEAT_NORM.sub("#", ln.text.lower()) not in repeated]
+        offsets.append((pos + (2 if parts else 0), pno))
+        gaps = [a.y - b.y for a, b in zip(lines, lines[1:]) if abs(a.size - body) < 0.6 and 0 < a.y - b.y < 4 * body]
+        step = statistics.median(gaps) if gaps else body * 1.2
+        para: list[str] = []
+        item = False
+        table: list[str] = []
+        table_cols: list[float] | None = None
+
+        def flush_para() -> None:
+            nonlocal para, item
+            if para:
+                emit(("- " if item else "") + " ".join(para))
+            para, item = [], False
+
+        def flush_table() -> None:
+            nonlocal table, table_cols
+            if len(table) >= 2:
+                emit("\n".join(table))
+            elif table:
+                emit(table[0].strip("| ").replace(" | ", " "))
+            table, table_cols = [], None
+
+        prev = None
+        for i, ln in enumerate(lines):
+            text = ln.text
+            cols = _columns(ln)
+            nxt = lines[i + 1] if i + 1 < len(lines) else None
+            ncols = _columns(nxt) if nxt is not None else None
+            tol = 2 * ln.size
+            in_table = cols is not None and (
+                (table_cols is not None and _same_columns(cols, table_cols, tol))
+                or (ncols is not None and _same_columns(cols, ncols, tol))
+            )
+            if in_table:
+                flush_para()
+                if table_cols is None or not _same_columns(cols, table_cols, tol):
+                    flush_table()
+                    table_cols = cols
+                table.append("| " + " | ".join(c.replace("|", "/") for c in _cells(ln, cols)) + " |")
+                prev = ln
+                continue
+            flush_table()
+            size = round(ln.size, 1)
+            short = len(text.split()) <= 20 and not text.endswith((".", ",", ";"))
+            if size in level_of and short:
+                flush_para()
+                emit("#" * level_of[size] + " " + text)
+                prev = ln
+                continue
+            new_para = (
+                prev is None
+                or prev.y - ln.y > step * 1.35
+                or abs(size - round(prev.size, 1)) >= 0.6
+                or (ln.bold and not prev.bold and short)
+            )
+            bullet = _BULLET.match(text)
+            if bullet:
+                flush_para()
+                para, item = [text[bullet.end() :]], True
+            elif new_para:
+                flush_para()
+                para = [text]
+            elif para and re.search(r"[^\W\d_]-$", para[-1]) and text[:1].islower():
+                para[-1] = para[-1][:-1] + text  # a word hyphenated at the line's end
+            else:
+                para.append(text)
+            if ln.bold and short and not item and len(para) == 1 and (nxt is None or not nxt.bold):
+                # a line of bold text alone (a question, a minor heading): its own block
+                if text.endswith("?"):
+                    flush_para()
+            prev = ln
+        flush_para()
+        flush_table()
+    text = "".join(parts) + "\n"
+    return Extracted(text, offsets, str(meta_title) if meta_title else None, len(pages))
+
+
+def read_docx(raw: bytes) -> Extracted:
+    """A Word document's body as Markdown, in order. Raises ValueError with the reason when it can't be read."""
+    import zipfile
+
+    if raw[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise ValueError("is a password-protected (encrypted) or old-format Word file; save it as an unprotected .docx")
+    try:
+        import docx
+        from docx.table import Table
+        from docx.text.paragraph import Paragraph
+
+        d = docx.Document(io.BytesIO(raw))
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as e:
+        raise ValueError(f"is not a readable Word document ({type(e).__name__}: {str(e)[:120]})") from None
+    except Exception as e:  # noqa: BLE001 - python-docx/lxml raise their own kinds for damaged XML
+        raise ValueError(f"is not a readable Word document ({type(e).__name__}: {str(e)[:120]})") from None
+    blocks: list[str] = []
+    items: list[str] = []
+    title = None
+
+    def flush_items() -> None:
+        if items:
+            blocks.append("\n".join(items))
+            items.clear()
+
+    for el in d.element.body.iterchildren():
+        tag = el.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            p = Paragraph(el, d)
+            text = " ".join(p.text.split())
+            if not text:
+                continue
+            style = (p.style.name if p.style is not None else "") or ""
+            m = re.match(r"Heading (\d)", style)
+            numbered = el.pPr is not None and el.pPr.numPr is not None
+            if style == "Title" or m:
+                flush_items()
+                level = 1 if style == "Title" else min(6, int(m.group(1)) + 1)
+                if style == "Title" and title is None:
+                    title = text
+                blocks.append("#" * level + " " + text)
+            elif numbered or style.startswith("List"):
+                items.append("- " + text)
+            else:
+                flush_items()
+                blocks.append(text)
+        elif tag == "tbl":
+            flush_items()
+            rows = []
+            for row in Table(el, d).rows:
+                cells: list[str] = []
+                for c in row.cells:  # a merged cell is listed once per grid column it spans
+                    t = " ".join(c.text.split()).replace("|", "/")
+                    if not cells or t != cells[-1]:
+                        cells.append(t)
+                if any(cells):
+                    rows.append("| " + " | ".join(cells) + " |")
+            if rows:
+                blocks.append("\n".join(rows))
+    flush_items()
+    if not blocks:
+        raise ValueError("has no text to read")
+    return Extracted("\n\n".join(blocks) + "\n", [], title, 0)
+
+
+__all__ = ["Extracted", "read_docx", "read_pdf"]

@@ -1,0 +1,1 @@
+"""What people ask: the conversation log and the knowledge-gap report."""

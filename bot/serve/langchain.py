@@ -1,0 +1,142 @@
+"""The bot from LangChain: its hybrid retriever as a `BaseRetriever`, the whole bot as a `Runnable`.
+
+    from bot import ArticleRetriever, BotRunnable
+    docs = ArticleRetriever(k=4).invoke("What security guarantees are being considered?")
+    docs[0].metadata  # source, title, section, page, anchor, faq_question, kind, lang, score, url
+    answer = BotRunnable().invoke("Which leaders will Zelensky meet?")  # an Answer, citations included
+    answer = BotRunnable().invoke([("human", "Which leaders will Zelensky meet?"), ("ai", "…"), ("human", "Why?")])
+
+Both open the index of the settings (BOT_CORPUS_DIR, BOT_INDEX_DIR, …; building it on first use), or use a `Bot`
+you pass. Retrieval is the bot's own: BM25, chunk vectors and sentence vectors fused by rank, FAQ entries found
+through their questions (bot/answers/retrieval.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.messages import BaseMessage
+from langchain_core.retrievers import BaseRetriever
+from langchain_core.runnables import RunnableConfig, RunnableSerializable
+from pydantic import ConfigDict, Field, PrivateAttr
+
+from bot.answers.answering import Answer
+from bot.answers.retrieval import Hit
+from bot.engine import Bot
+from bot.settings import load_settings
+
+
+def _open(bot: Bot | None, settings: dict[str, Any]) -> Bot:
+    return bot if bot is not None else Bot.from_settings(load_settings(**settings))
+
+
+def hit_document(hit: Hit, bot: Bot) -> Document:
+    """A retrieved chunk as a LangChain document: its text, and where it is (source, section, page, anchor, the
+    FAQ question it answers, the source viewer's address)."""
+    c = hit.chunk
+    page = c.page_at(c.start) if c.pages else None
+    return Document(
+        page_content=c.text,
+        id=c.id,
+        metadata={
+            "source": c.source,
+            "title": c.title,
+            "section": c.section,
+            "page": page,
+            "anchor": c.anchor,
+            "faq_question": c.question,
+            "kind": c.kind,
+            "lang": c.lang,
+            "score": hit.score,
+            "url": bot.index.link(c.source, c.anchor),
+        },
+    )
+
+
+class ArticleRetriever(BaseRetriever):
+    """The bot's hybrid retrieval over the articles. `k` documents, best first (`invoke(q, k=…)` overrides it).
+
+    Settings are `bot.settings.Settings` fields (`corpus_dir`, `index_dir`, `cache_dir`, …); without them the
+    environment's (BOT_CORPUS_DIR, …) are used."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    k: int = Field(4, ge=1, le=100)
+    settings: dict[str, Any] = Field(default_factory=dict)
+    _bot: Bot | None = PrivateAttr(None)
+
+    def __init__(self, bot: Bot | None = None, **data: Any):
+        super().__init__(**data)
+        self._bot = bot
+
+    @property
+    def bot(self) -> Bot:
+        if self._bot is None:
+            self._bot = _open(None, self.settings)
+        return self._bot
+
+    def _get_relevant_documents(
+        self, query: str, *, run_manager: CallbackManagerForRetrieverRun, k: int | None = None
+    ) -> list[Document]:
+        bot = self.bot
+        return [hit_document(h, bot) for h in bot.retrieve(query, k or self.k)]
+
+
+def _question_and_history(value: Any) -> tuple[str, list[tuple[str, str]]]:
+    """A question string, a {"question", "history"} dict, or chat messages (the last human turn is the question;
+    earlier human/AI pairs are the history)."""
+    if isinstance(value, str):
+        return value, []
+    if isinstance(value, dict):
+        return value["question"], list(value.get("history") or [])
+    if isinstance(value, list | tuple):
+        turns: list[tuple[str, str]] = []
+        for m in value:
+            if isinstance(m, BaseMessage):
+                role, text = m.type, m.content
+            elif isinstance(m, tuple | list) and len(m) == 2:
+                role, text = m
+            elif isinstance(m, dict):
+                role, text = m.get("role", ""), m.get("content", "")
+            else:
+                raise TypeError(f"not a chat message: {m!r}")
+            role = {"user": "human", "assistant": "ai"}.get(role, role)
+            if role in ("human", "ai") and isinstance(text, str):
+                turns.append((role, text))
+        if not turns or turns[-1][0] != "human":
+            raise ValueError("the last message must be the user's question")
+        history, pending = [], None
+        for role, text in turns[:-1]:
+            if role == "human":
+                pending = text
+            elif pending is not None:
+                history.append((pending, text))
+                pending = None
+        return turns[-1][1], history
+    raise TypeError(f"give a question, a dict with 'question', or chat messages, not {type(value).__name__}")
+
+
+class BotRunnable(RunnableSerializable[Any, Answer]):
+    """The whole bot as a LangChain Runnable: a question (or chat messages) in, an `Answer` out, with its cited
+    quotes (`answer.citations`), `grounded` False when the articles don't say."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    settings: dict[str, Any] = Field(default_factory=dict)
+    _bot: Bot | None = PrivateAttr(None)
+
+    def __init__(self, bot: Bot | None = None, **data: Any):
+        super().__init__(**data)
+        self._bot = bot
+
+    @property
+    def bot(self) -> Bot:
+        if self._bot is None:
+            self._bot = _open(None, self.settings)
+        return self._bot
+
+    def invoke(self, input: Any, config: RunnableConfig | None = None, **kwargs: Any) -> Answer:
+        question, history = _question_and_history(input)
+        return self._call_with_config(lambda q: self.bot.answer(q, history or None), question, config)

@@ -1,0 +1,626 @@
+"""The web server: JSON API (plain and streaming), feedback, health, and the embeddable widget.
+
+`create_app(bot)` builds the FastAPI application; `serve()` runs it with uvicorn. Only this module turns
+exceptions into HTTP status codes; no stack trace ever reaches the browser.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import re
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response, StreamingResponse
+from pydantic import BaseModel, Field
+
+from bot.answers.followup import last_user_turn
+from bot.engine import Bot, validate_question
+from bot.errors import BotError, ConfigError
+from bot.ingest.corpus import SUFFIXES
+from bot.ingest.text import pieces
+from bot.serve.feedback import FeedbackIn, FeedbackStore
+from bot.serve.guard import (
+    REFUSED,
+    Guard,
+    InFlight,
+    client_host,
+    gradio_classifier,
+    is_redis,
+    make_limiter,
+    parse_networks,
+)
+from bot.serve.live import LiveBot
+from bot.serve.viewer import CSP as VIEW_CSP
+from bot.serve.viewer import NotShown, Viewer
+from bot.version import __version__
+
+log = logging.getLogger(__name__)
+STATIC = Path(__file__).resolve().parent / "static"
+ADMIN_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; "
+    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
+
+
+LOCAL_ORIGINS = r"https?://(localhost|127\.0\.0\.1|\[::1\])(:\d+)?"
+
+
+class AskRequest(BaseModel):
+    question: str = Field(description="The question, at most 2,000 characters.")
+    history: list[list[str | None]] | None = Field(
+        None, description="Earlier turns, oldest first, as [question, answer] pairs."
+    )
+    conversation_id: str | None = Field(
+        None, max_length=100, description="Your id for the conversation, kept with its questions in the log."
+    )
+
+
+class CitationOut(BaseModel):
+    n: int
+    source: str = Field(description="File, relative to the corpus folder.")
+    section: str
+    quote: str = Field(description="Verbatim text of the source that supports the sentence marked [n].")
+    score: float
+    question: str | None = Field(None, description="The FAQ entry the quote belongs to, when it is from one.")
+    anchor: str | None = Field(None, description="The page's id for that entry: `source#anchor` opens it.")
+    page: int | None = Field(None, description="PDF files: the page the quote is on (from 1).")
+    url: str | None = Field(
+        None, description="The document at the quote, highlighted (the source viewer), relative to this server."
+    )
+    source_url: str | None = Field(None, description="A page fetched from a website: its address (and anchor).")
+
+
+class AnswerOut(BaseModel):
+    answer: str = Field(description="The answer with [n] citation markers, as plain text: show it as text.")
+    answer_markdown: str = Field(
+        description="The same, for a markdown renderer: article text escaped (no HTML, no links); [n] kept."
+    )
+    grounded: bool = Field(description="False when the articles don't answer the question.")
+    confidence: float = Field(0.0, description="How sure the bot is that the answer answers the question (0-1).")
+    citations: list[CitationOut]
+    suggestions: list[str] = Field(description="Questions the articles can answer (given when not grounded).")
+    unsupported: list[str] = Field(
+        default_factory=list, description="Generated sentences no passage supports (shown without a citation)."
+    )
+    note: str | None = Field(None, description="Why the answer is quoted rather than written (model unreachable).")
+    standalone_question: str | None = Field(
+        None, description="How a follow-up was understood: the standalone question searched and answered."
+    )
+    entry: dict | None = Field(
+        None,
+        description="The FAQ entry the answer is: its question, source, anchor, and `whole` (false: the answer "
+        "gives its most relevant sentences, and the rest is at source#anchor); `also`: another page's entry for "
+        "the same question, given after it, in the same shape.",
+    )
+    tokens: dict[str, int | bool] | None = Field(
+        None,
+        description="Prompt and completion tokens, when a language model wrote the answer; `estimated` is true "
+        "when the model's server did not report them and they were counted here (tiktoken's cl100k_base).",
+    )
+    timings_ms: dict[str, float]
+
+
+class ErrorOut(BaseModel):
+    error: str
+
+
+def _shaped(d: dict) -> dict:
+    """An answer as AnswerOut documents it, every optional field present (null when absent), without
+    validating it again field by field (the dict comes from Answer.to_dict)."""
+    for k in AnswerOut.model_fields:
+        d.setdefault(k, None)
+    return d
+
+
+def _sse(event: str, data) -> bytes:
+    return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n".encode()
+
+
+INDEX_HTML = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Ask the articles</title>
+<style>body{font-family:system-ui,sans-serif;max-width:44rem;margin:3rem auto;padding:0 1rem;color:#1f2933}
+code{background:#f1f3f5;padding:.1rem .3rem;border-radius:4px}</style></head>
+<body><h1>Ask the articles</h1>
+<p>Use the chat button in the corner. Every answer cites the sentences it came from, or says plainly that
+the articles don't cover it.</p>
+<p>API: <a href="/docs">/docs</a>. Embed the chat on your site with
+<code>&lt;script src="ORIGIN/widget.js" defer&gt;&lt;/script&gt;</code>.</p>
+<script src="/widget.js" data-open="true" defer></script>
+</body></html>"""
+
+
+def _watch_state(w) -> dict | None:
+    """serve --watch: how many syncs ran, the last one's summary and any error."""
+    if w is None:
+        return None
+    r = w.last_report
+    return {
+        "syncs": w.syncs,
+        "last": r.summary() if r else None,
+        "failed": dict(r.failed) if r else {},
+        "error": w.last_error,
+    }
+
+
+def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
+    """The FastAPI app; with_chat also mounts the Gradio chat at /chat (importing gradio takes seconds)."""
+    settings = bot.settings
+    live = LiveBot(bot, settings.index_poll_s)  # a new index version (an ingest from any process) is swapped in
+    app = FastAPI(
+        title="articlebot",
+        version=__version__,
+        description="Answers from the articles, with the verbatim sentence each claim came from.",
+    )
+    storage, w, d = settings.rate_limit_storage, settings.rate_window_s, settings.data_dir
+    questions = make_limiter(storage, d, "questions", settings.rate_limit, w, settings.chroma_prefix)
+    posts = make_limiter(storage, d, "posts", settings.post_limit, w, settings.chroma_prefix)
+    feedback_limit = make_limiter(storage, d, "feedback", settings.feedback_limit, w, settings.chroma_prefix)
+    views = make_limiter(storage, d, "views", settings.view_limit, w, settings.chroma_prefix)
+    slots = None
+    if is_redis(storage):  # one question per client across hosts too
+        from bot.serve.guard import RedisSlots
+
+        slots = RedisSlots(storage, settings.chroma_prefix)
+    inflight = InFlight(settings.queue_target_s, floor=settings.queue_min, shared=slots)
+    # a thread for every question admitted: a short question must not wait for a thread behind long ones (the
+    # embedder, which they share, takes the cheapest waiting first: bot/index/embeddings.ShortestFirst)
+    answer_pool = ThreadPoolExecutor(max(8, min(256, settings.queue_min * 2)), thread_name_prefix="answer")
+    procs = None
+    if settings.workers > 1:  # --workers N: quoted answers computed in N processes (bot/serve/pool.py)
+        from bot.serve.pool import AnswerPool
+
+        if bot.index.dense_in_chroma and not settings.chroma_host:
+            raise ConfigError(
+                f"--workers {settings.workers} with this index: it is large enough that search runs in Chroma "
+                f"({len(bot.index.chunks):,} chunks, BOT_CHROMA_QUERY_OVER={settings.chroma_query_over:,}), and "
+                "Chroma on disk serves one process. Start a Chroma server (`chroma run --path DIR`) and set "
+                "BOT_CHROMA_HOST, or keep one worker, or set BOT_DENSE_SEARCH=memory."
+            )
+
+        procs = AnswerPool(settings, settings.workers)
+    feedback = FeedbackStore(Path(settings.data_dir) / "feedback.sqlite", settings.feedback_max_rows)
+    from bot.insights.convlog import ConversationLog
+
+    convlog = ConversationLog(
+        Path(settings.data_dir) / "log.sqlite",
+        settings.log_retention_days,
+        enabled=settings.log == "on",
+        max_rows=settings.log_max_rows,
+    )
+    app.state.convlog = convlog
+
+    def surface_of(request: Request) -> str:
+        return "widget" if request.query_params.get("via") == "widget" else "api"
+
+    app.state.bot, app.state.limiter, app.state.feedback, app.state.inflight = bot, questions, feedback, inflight
+    app.state.live = live.start()
+    app.state.watcher = None
+    if settings.watch:  # serve --watch: a change in the corpus folder is ingested here, then swapped in by live
+        from bot.serve.live import CorpusWatcher
+
+        app.state.watcher = CorpusWatcher(settings, bot.embedder, settings.index_poll_s).start()
+    app.state.procs = procs
+    classify_chat = {"fn": gradio_classifier("/chat", set(), set(), set())}  # the chat's events, once built
+    origins = " ".join(["'self'", *settings.allowed_origins, "http://localhost:*", "http://127.0.0.1:*"])
+    # inside CORS (added after it, so outside in the stack is CORS): a 429 from the guard carries CORS headers
+    app.add_middleware(
+        Guard,
+        trusted=parse_networks(settings.trusted_proxies),
+        max_body=settings.max_body_bytes,
+        posts=posts,
+        questions=questions,
+        feedback=feedback_limit,
+        classify=lambda path, body: classify_chat["fn"](path, body),
+        frame_ancestors=origins,
+        views=views,
+        admin_token=settings.admin_token,
+        api_keys=settings.api_keys,
+        allowed_origins=settings.allowed_origins,
+        admin_max_body=settings.admin_max_upload_mb * 1_000_000 * 5 + 65_536,  # several files a request
+    )
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=list(settings.allowed_origins),
+        allow_origin_regex=LOCAL_ORIGINS,
+        allow_methods=["GET", "POST"],
+        allow_headers=["*"],
+        expose_headers=["Retry-After"],
+        max_age=600,
+    )
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_body(request: Request, exc: RequestValidationError):
+        first = exc.errors()[0] if exc.errors() else {}
+        where = ".".join(str(x) for x in first.get("loc", ()) if x != "body")
+        msg = f"Invalid request: {where or 'body'}: {first.get('msg', 'malformed')}."
+        return JSONResponse({"error": msg}, status_code=422)
+
+    @app.exception_handler(Exception)
+    async def crashed(request: Request, exc: Exception):
+        log.exception("error serving %s %s", request.method, request.url.path)
+        return JSONResponse(
+            {"error": "Something went wrong on our side. It has been logged; please try again."}, status_code=500
+        )
+
+    def admit(request: Request) -> tuple[str, JSONResponse | None]:
+        """One question in flight per client, and none past what the server can answer in time."""
+        client = client_host(request)
+        refused = inflight.enter(client)
+        if refused is None:
+            return client, None
+        status, wait = (429, "1") if refused == "client" else (503, str(inflight.retry_after()))
+        return client, JSONResponse({"error": REFUSED[refused]}, status_code=status, headers={"Retry-After": wait})
+
+    errors = {400: {"model": ErrorOut}, 422: {"model": ErrorOut}, 429: {"model": ErrorOut}}
+
+    async def answered(question: str, history) -> tuple[dict, object]:
+        """The answer (every AnswerOut field) and its question's vector, from an answer process or this one."""
+        if procs is not None and procs.takes(live.bot):  # the CPU work in one of the answer processes
+            d, vec = await procs.answer_async(question, history)
+            return _shaped(d), vec
+        a = await asyncio.get_running_loop().run_in_executor(answer_pool, live.bot.answer, question, history)
+        return _shaped(a.to_dict()), a.qvec
+
+    @app.post("/api/ask", response_model=AnswerOut, responses=errors, summary="Answer a question")
+    async def ask(req: AskRequest, request: Request):
+        client, refused = admit(request)
+        if refused is not None:
+            return refused
+        t0 = time.perf_counter()
+        try:
+            d, vec = await answered(req.question, req.history)
+        except BotError as e:
+            return JSONResponse({"error": str(e)}, status_code=400)
+        finally:
+            inflight.leave(client, time.perf_counter() - t0)
+        convlog.record(
+            surface_of(request), req.conversation_id, req.question, d, (time.perf_counter() - t0) * 1000, vec
+        )
+        return JSONResponse(d)
+
+    @app.post(
+        "/api/ask/stream",
+        responses={
+            **errors,
+            200: {
+                "content": {"text/event-stream": {}},
+                "description": "Server-sent events: `delta` {text}…, then `done` (the answer "
+                "object of /api/ask), or `error` {error}.",
+            },
+        },
+        summary="Answer a question, streamed",
+    )
+    async def ask_stream(req: AskRequest, request: Request):
+        try:  # a bad question is a plain 400, before any stream starts
+            validate_question(req.question, settings.max_question_chars)
+            last_user_turn(req.history)
+        except BotError as e:
+            return JSONResponse({"error": str(e)}, status_code=400)
+        client, refused = admit(request)
+        if refused is not None:
+            return refused
+
+        current = live.bot  # the whole answer from one index, also when a new one is swapped in meanwhile
+        surface = surface_of(request)
+
+        async def events():
+            from starlette.concurrency import iterate_in_threadpool
+
+            streamed, a = False, None
+            t0 = time.perf_counter()
+            try:  # a model's text is forwarded as it arrives; the final answer (checked citations) comes last
+                if procs is not None and procs.takes(current):  # quoted: computed in an answer process
+                    d, vec = await procs.answer_async(req.question, req.history)
+                    for piece in pieces(d["answer"]):
+                        yield _sse("delta", {"text": piece})
+                    ms = (time.perf_counter() - t0) * 1000
+                    convlog.record(surface, req.conversation_id, req.question, d, ms, vec)
+                    yield _sse("done", d)
+                    return
+                async for ev in iterate_in_threadpool(current.answer_stream(req.question, req.history)):
+                    if isinstance(ev, str):
+                        streamed = True
+                        yield _sse("delta", {"text": ev})
+                    else:
+                        a = ev
+            except BotError as e:
+                yield _sse("error", {"error": str(e)})
+                return
+            except Exception:  # noqa: BLE001 - the edge: log it, tell the browser plainly
+                log.exception("error answering in a stream")
+                yield _sse("error", {"error": "Something went wrong on our side. It has been logged."})
+                return
+            finally:
+                inflight.leave(client, time.perf_counter() - t0)
+            if not streamed:  # a quoted answer is ready at once: send it in pieces all the same
+                for piece in pieces(a.text):
+                    yield _sse("delta", {"text": piece})
+            d = a.to_dict()
+            convlog.record(surface, req.conversation_id, req.question, d, (time.perf_counter() - t0) * 1000, a.qvec)
+            yield _sse("done", d)
+
+        return StreamingResponse(
+            events(), media_type="text/event-stream", headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
+        )
+
+    # -- the OpenAI-compatible endpoint (bot/serve/openai_api.py) ---------------------------------------------------
+    from bot.serve import openai_api as oa
+
+    @app.get("/v1/models", summary="OpenAI-compatible: the one model, the bot")
+    async def v1_models() -> dict:
+        return oa.models()
+
+    @app.post("/v1/chat/completions", summary="OpenAI-compatible chat completion: the bot's answer, with citations")
+    async def v1_chat(request: Request):
+        try:
+            body = json.loads(await request.body())
+            if not isinstance(body, dict):
+                raise ValueError("the body must be a JSON object")
+            question, history = oa.conversation(body.get("messages"))
+            question = validate_question(question, settings.max_question_chars)
+        except (ValueError, BotError) as e:
+            return JSONResponse(oa.openai_error(str(e)), status_code=400)
+        client, refused = admit(request)
+        if refused is not None:
+            status = refused.status_code
+            return JSONResponse(
+                oa.openai_error(json.loads(refused.body)["error"], "rate_limit_exceeded", "rate_limit_error"),
+                status_code=status,
+                headers={"Retry-After": refused.headers.get("Retry-After", "1")},
+            )
+        t0 = time.perf_counter()
+        try:
+            d, vec = await answered(question, history)
+        except BotError as e:
+            return JSONResponse(oa.openai_error(str(e)), status_code=400)
+        finally:
+            inflight.leave(client, time.perf_counter() - t0)
+        user = body.get("user")
+        ms = (time.perf_counter() - t0) * 1000
+        convlog.record("openai", user if isinstance(user, str) else None, question, d, ms, vec)
+        if body.get("stream"):
+            return StreamingResponse(
+                oa.chunks(d, question, history),
+                media_type="text/event-stream",
+                headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+            )
+        return JSONResponse(oa.completion(d, question, history))
+
+    @app.post("/api/feedback", responses=errors, summary="Record 👍/👎 on an answer")
+    async def post_feedback(fb: FeedbackIn) -> dict:
+        convlog.feedback(fb.question, fb.answer, fb.rating)
+        return {"ok": True, "id": await asyncio.to_thread(feedback.add, fb)}
+
+    # -- the admin page and API (bot/serve/admin.py): on only with BOT_ADMIN_TOKEN; the guard checks the token --------
+    from bot.serve import admin as adm
+
+    sync_job = adm.SyncJob(settings, bot.embedder, after=live.check)
+    app.state.sync_job = sync_job
+    admin_errors = {
+        401: {"model": ErrorOut},
+        404: {"model": ErrorOut},
+        413: {"model": ErrorOut},
+        429: {"model": ErrorOut},
+    }
+
+    def admin_gate(request: Request) -> None:
+        """Every /api/admin route, behind the guard's own check of the token (bot/serve/guard.py), checks it again."""
+        if not settings.admin_token:
+            raise HTTPException(404, "Not found.")
+        if not adm.token_ok(settings.admin_token, request.headers.get("authorization")):
+            raise HTTPException(401, "The admin token is missing or wrong.")
+
+    admin_api = APIRouter(prefix="/api/admin", dependencies=[Depends(admin_gate)], responses=admin_errors)
+
+    def _listing() -> dict:
+        return {
+            "documents": adm.documents(settings, live.bot.index, sync_job.last_failed),
+            "sync": sync_job.snapshot(),
+            "types": sorted(SUFFIXES),
+            "max_upload_mb": settings.admin_max_upload_mb,
+        }
+
+    @app.get("/admin", include_in_schema=False)
+    async def admin_page():
+        if not settings.admin_token:
+            return JSONResponse({"error": "Not found."}, status_code=404)
+        return FileResponse(
+            STATIC / "admin.html",
+            media_type="text/html",
+            headers={"Content-Security-Policy": ADMIN_CSP, "Cache-Control": "no-store"},
+        )
+
+    @app.get("/static/{name}", include_in_schema=False)
+    async def admin_static(name: str):
+        kinds = {"admin.js": "application/javascript", "admin.css": "text/css"}
+        if not settings.admin_token or name not in kinds:
+            return JSONResponse({"error": "Not found."}, status_code=404)
+        return FileResponse(STATIC / name, media_type=kinds[name], headers={"Cache-Control": "no-cache"})
+
+    @admin_api.get("/documents", summary="Admin: every document, its counts, last ingest and error")
+    async def admin_documents() -> dict:
+        return await asyncio.to_thread(_listing)
+
+    @admin_api.post("/documents", summary="Admin: upload files (multipart, field `files`), then sync")
+    async def admin_upload(request: Request) -> dict:
+        try:
+            form = await request.form(
+                max_files=50, max_fields=10, max_part_size=settings.admin_max_upload_mb * 1_000_000 + 1
+            )
+        except Exception as e:  # noqa: BLE001 - a malformed or oversized multipart body
+            return JSONResponse(
+                {
+                    "error": f"The upload could not be read ({str(e)[:200]}); send multipart/form-data with "
+                    "the files in `files`."
+                },
+                status_code=400,
+            )
+        items = []
+        for f in form.getlist("files"):
+            if hasattr(f, "read"):
+                items.append((f.filename or "", await f.read()))
+        if not items:
+            return JSONResponse(
+                {"error": "No files in the upload: send them in the form field `files`."}, status_code=400
+            )
+        saved, rejected = await asyncio.to_thread(adm.save_uploads, settings, items)
+        log.info(
+            "admin upload from %s: saved %s, rejected %s",
+            client_host(request),
+            [s["name"] for s in saved],
+            [r["name"] for r in rejected],
+        )
+        state = sync_job.start() if saved else sync_job.snapshot()
+        return {"saved": saved, "rejected": rejected, "sync": state}
+
+    @admin_api.delete("/documents/{source:path}", summary="Admin: delete a document, then sync")
+    async def admin_delete(source: str, request: Request) -> dict:
+        if not await asyncio.to_thread(adm.delete_document, settings, source):
+            return JSONResponse({"error": f"No document {source!r} in the corpus folder."}, status_code=404)
+        log.info("admin delete from %s: %s", client_host(request), source)
+        return {"deleted": source, "sync": sync_job.start()}
+
+    @admin_api.post("/documents/{source:path}/reingest", summary="Admin: read a document again")
+    async def admin_reingest(source: str) -> dict:
+        if source not in adm.corpus_files(settings):
+            return JSONResponse({"error": f"No document {source!r} in the corpus folder."}, status_code=404)
+        return {"reingest": source, "sync": sync_job.start(force={source})}
+
+    @admin_api.post("/sync", summary="Admin: sync the index with the corpus folder")
+    async def admin_sync() -> dict:
+        return {"sync": sync_job.start()}
+
+    @admin_api.get("/sync", summary="Admin: the running or last sync's progress")
+    async def admin_sync_state() -> dict:
+        return sync_job.snapshot()
+
+    @admin_api.get("/report", summary="Admin: the knowledge-gap report (format=json|csv|md, since=7d)")
+    async def admin_report(since: str = "7d", format: str = "json"):
+        from bot.insights import report as rp
+
+        try:
+            t = rp.parse_since(since)
+        except ValueError as e:
+            return JSONResponse({"error": str(e)}, status_code=400)
+        if format not in ("json", "csv", "md"):
+            return JSONResponse({"error": "format is json, csv or md."}, status_code=400)
+        bot_now = live.bot
+        embed, nearest, docs = rp.for_bot(bot_now)
+        rep = await asyncio.to_thread(rp.build, convlog.path, t, embed=embed, nearest=nearest, documents=docs)
+        if format == "csv":
+            return Response(rp.to_csv(rep), media_type="text/csv; charset=utf-8",
+                            headers={"Content-Disposition": 'attachment; filename="knowledge-gaps.csv"'})  # fmt: skip
+        if format == "md":
+            return Response(rp.to_markdown(rep), media_type="text/markdown; charset=utf-8")
+        return JSONResponse(rep)
+
+    app.include_router(admin_api)
+
+    viewer = Viewer()
+
+    @app.get(
+        "/source/{source:path}",
+        summary="The source viewer: a document at a quote (a citation's `url`)",
+        response_class=HTMLResponse,
+        responses=errors,
+    )
+    async def view_source(source: str, s: int | None = None, e: int | None = None):
+        try:
+            page = await asyncio.to_thread(viewer.render, live.bot.index, source, s, e)
+        except NotShown as x:
+            return JSONResponse({"error": str(x)}, status_code=x.status)
+        return HTMLResponse(page, headers={"Content-Security-Policy": VIEW_CSP, "Cache-Control": "no-store"})
+
+    @app.get("/api/health", summary="Corpus size, chunk count, embedder, version")
+    async def health() -> dict:
+        ix = live.bot.index
+        return {
+            "status": "ok",
+            "version": __version__,
+            "embedder": ix.embedder,
+            "documents": len(ix.manifest.get("files", {})),
+            "chunks": len(ix.chunks),
+            "corpus_version": ix.version,
+            "worker": os.getpid(),  # which server process answered (several with --workers N)
+            "watch": _watch_state(app.state.watcher),
+        }
+
+    @app.get("/widget.js", include_in_schema=False)
+    async def widget():
+        path = STATIC / "widget.js"
+        if not path.exists():
+            return JSONResponse({"error": "widget.js is not built into this version."}, status_code=404)
+        return FileResponse(path, media_type="application/javascript", headers={"Cache-Control": "public, max-age=300"})
+
+    @app.get("/", include_in_schema=False)
+    async def index():
+        return HTMLResponse(INDEX_HTML)
+
+    if with_chat:
+        from bot.serve.webchat import quiet_gradio
+
+        quiet_gradio()  # before gradio is imported: no analytics, no hub lookups
+        import gradio as gr
+        from fastapi.staticfiles import StaticFiles
+
+        from bot.serve.webchat import build_chat
+
+        # The <gradio-app> web component: Gradio's bundle name carries a hash, so /gradio.js is a stable
+        # module that imports it; the component also fetches its CSS from the root /assets/.
+        frontend = Path(gr.__file__).resolve().parent / "templates" / "frontend"
+        bundle = re.search(r"assets/(index-[\w-]+\.js)", (frontend / "gradio.js").read_text()).group(1)
+        loader = f'import(new URL("/assets/{bundle}", import.meta.url).href);\n'
+        app.mount("/assets", StaticFiles(directory=frontend / "assets"), name="gradio-assets")
+
+        @app.get("/gradio.js", include_in_schema=False)
+        async def gradio_js():
+            return Response(loader, media_type="application/javascript", headers={"Cache-Control": "no-cache"})
+
+        demo = build_chat(live, feedback, inflight, procs, convlog)
+        fns = {"respond": set(), "chat": set(), "on_like": set()}
+        for fid, fn in demo.fns.items():
+            if fn.name in fns:
+                fns[fn.name].add(fid)
+        classify_chat["fn"] = gradio_classifier(
+            "/chat", fns["respond"] | fns["chat"], fns["on_like"], {"chat"}, set(demo.fns)
+        )
+        app = gr.mount_gradio_app(app, demo, path="/chat", footer_links=["api"], show_error=False)
+    return app
+
+
+def uvicorn_config(app, host: str, port: int, **kw):
+    """The server's uvicorn settings: uvicorn's own X-Forwarded-For handling is off (it trusts 127.0.0.1 by
+    default); bot/serve/guard.py reads it, from BOT_TRUSTED_PROXIES only."""
+    import uvicorn
+
+    return uvicorn.Config(app, host=host, port=port, proxy_headers=False, server_header=False, **kw)
+
+
+def serve(
+    settings, host: str | None = None, port: int | None = None, workers: int | None = None, watch: bool = False
+) -> None:
+    import uvicorn
+
+    workers = workers or settings.workers
+    host, port = host or settings.host, port if port is not None else settings.port
+    settings = settings.model_copy(update={"workers": workers, "watch": watch or settings.watch})
+    bot = Bot.from_settings(settings)
+    app = create_app(bot, with_chat=True)
+    uvicorn.Server(
+        uvicorn_config(
+            app,
+            host,
+            port,
+            log_level="info",
+            timeout_graceful_shutdown=2,
+        )
+    ).run()

@@ -1,0 +1,257 @@
+/* The admin page (bot/serve/admin.py). Every string from the server (file names, errors, summaries) is set with
+ * textContent, never as HTML. The token stays in this tab's sessionStorage and goes in the Authorization
+ * header of each call. */
+(function () {
+  "use strict";
+  var KEY = "articlebot-admin-token";
+  var $ = function (id) { return document.getElementById(id); };
+  var token = sessionStorage.getItem(KEY) || "";
+  var polling = null;
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text != null) e.textContent = String(text);
+    return e;
+  }
+
+  function say(text, bad) {
+    var p = el("p", bad ? "bad" : "ok", text);
+    $("messages").appendChild(p);
+    while ($("messages").children.length > 8) $("messages").removeChild($("messages").firstChild);
+  }
+
+  async function call(method, path, body) {
+    var opts = { method: method, headers: { Authorization: "Bearer " + token } };
+    if (body !== undefined) opts.body = body;
+    var r = await fetch(path, opts);
+    var data = null;
+    try { data = await r.json(); } catch (e) { data = null; }
+    if (r.status === 401) { signOut("The token was not accepted."); throw new Error("unauthorised"); }
+    if (!r.ok) throw new Error((data && data.error) || ("HTTP " + r.status));
+    return data;
+  }
+
+  function signOut(msg) {
+    token = "";
+    sessionStorage.removeItem(KEY);
+    $("app").hidden = true;
+    $("login").hidden = false;
+    $("login-msg").textContent = msg || "";
+  }
+
+  function when(ts) {
+    if (!ts) return "";
+    var d = new Date(ts * 1000);
+    return d.toLocaleString();
+  }
+
+  function row(doc) {
+    var tr = el("tr");
+    tr.setAttribute("data-source", doc.source);
+    tr.appendChild(el("td", "name", doc.source));
+    tr.appendChild(el("td", null, doc.type));
+    tr.appendChild(el("td", "num chunks", doc.chunks));
+    tr.appendChild(el("td", "num entries", doc.faq_entries));
+    tr.appendChild(el("td", null, when(doc.ingested)));
+    var st = el("td", "status", doc.status);
+    if (doc.error) st.appendChild(el("span", "err", doc.error));
+    tr.appendChild(st);
+    var act = el("td");
+    if (doc.status !== "removed") {
+      var re = el("button", "reingest", "Re-ingest");
+      re.type = "button";
+      re.addEventListener("click", function () { reingest(doc.source); });
+      var del = el("button", "delete", "Delete");
+      del.type = "button";
+      del.setAttribute("aria-label", "Delete " + doc.source);
+      del.addEventListener("click", function () { remove(doc.source); });
+      act.appendChild(re);
+      act.appendChild(del);
+    }
+    tr.appendChild(act);
+    return tr;
+  }
+
+  async function refresh() {
+    var data = await call("GET", "/api/admin/documents");
+    var tb = $("docs").querySelector("tbody");
+    tb.textContent = "";
+    data.documents.forEach(function (d) { tb.appendChild(row(d)); });
+    $("limits").textContent = "Types: " + data.types.join(", ") + ". At most " + data.max_upload_mb + " MB a file.";
+    showSync(data.sync);
+  }
+
+  function showSync(s) {
+    if (!s) return;
+    var bar = $("sync-bar");
+    if (s.running) {
+      bar.hidden = false;
+      var total = s.stage === "embedding" ? s.texts_total : s.files_total;
+      var done = s.stage === "embedding" ? s.texts_done : s.files_done;
+      bar.max = Math.max(1, total || 1);
+      bar.value = Math.min(done || 0, bar.max);
+      $("sync-state").textContent = "Syncing: " + (s.stage || "") + " " + (s.files_done || 0) + " / " +
+        (s.files_total || 0) + " files, " + (s.texts_done || 0) + " / " + (s.texts_total || 0) + " texts";
+      if (!polling) polling = setInterval(poll, 500);
+    } else {
+      bar.hidden = true;
+      $("sync-state").textContent = s.error ? ("Sync failed: " + s.error) : (s.summary ? ("Last sync: " + s.summary) : "");
+      if (polling) { clearInterval(polling); polling = null; refresh(); }
+    }
+  }
+
+  async function poll() {
+    try { showSync(await call("GET", "/api/admin/sync")); } catch (e) { /* shown by call */ }
+  }
+
+  async function upload(fileList) {
+    var files = Array.prototype.slice.call(fileList || []);
+    if (!files.length) return;
+    var form = new FormData();
+    files.forEach(function (f) { form.append("files", f, f.name); });
+    try {
+      var data = await call("POST", "/api/admin/documents", form);
+      data.saved.forEach(function (s) { say("Uploaded " + s.name + (s.replaced ? " (replaced)" : "")); });
+      data.rejected.forEach(function (r) { say(r.name + ": " + r.reason, true); });
+      showSync(data.sync);
+      await refresh();
+    } catch (e) { say("Upload failed: " + e.message, true); }
+  }
+
+  async function remove(source) {
+    try {
+      var data = await call("DELETE", "/api/admin/documents/" + encodeURIComponent(source));
+      say("Deleted " + source);
+      showSync(data.sync);
+      await refresh();
+    } catch (e) { say("Delete failed: " + e.message, true); }
+  }
+
+  async function reingest(source) {
+    try {
+      var data = await call("POST", "/api/admin/documents/" + encodeURIComponent(source) + "/reingest");
+      say("Re-ingesting " + source);
+      showSync(data.sync);
+    } catch (e) { say("Re-ingest failed: " + e.message, true); }
+  }
+
+  // -- the knowledge-gap report (bot/insights/report.py) ---------------------------------------------------------------
+  var SVGNS = "http://www.w3.org/2000/svg";
+
+  function svg(tag, attrs, text) {
+    var e = document.createElementNS(SVGNS, tag);
+    Object.keys(attrs || {}).forEach(function (k) { e.setAttribute(k, String(attrs[k])); });
+    if (text != null) e.textContent = String(text);
+    return e;
+  }
+
+  function chart(daily) {
+    // questions per day as bars, the abstained part of each darker; drawn here, no library, no CDN
+    var box = $("report-chart");
+    box.textContent = "";
+    var W = 640, H = 160, pad = 24, n = Math.max(1, daily.length);
+    var max = Math.max(1, Math.max.apply(null, daily.map(function (d) { return d.questions; })));
+    var s = svg("svg", { viewBox: "0 0 " + W + " " + (H + 30), width: "100%", role: "img", "aria-label": "Questions per day" });
+    var bw = Math.max(2, (W - 2 * pad) / n - 4);
+    daily.forEach(function (d, i) {
+      var x = pad + i * ((W - 2 * pad) / n);
+      var h = (d.questions / max) * (H - 10);
+      var ha = (d.abstained / max) * (H - 10);
+      var bar = svg("rect", { x: x, y: H - h, width: bw, height: h, fill: "#7fb8a4", "class": "bar" });
+      bar.appendChild(svg("title", {}, d.day + ": " + d.questions + " questions, " + d.abstained + " abstained, " + d.up + " up, " + d.down + " down"));
+      s.appendChild(bar);
+      s.appendChild(svg("rect", { x: x, y: H - ha, width: bw, height: ha, fill: "#b3541e" }));
+      if (n <= 14 || i % Math.ceil(n / 14) === 0) s.appendChild(svg("text", { x: x, y: H + 14, "font-size": 10 }, d.day.slice(5)));
+    });
+    s.appendChild(svg("text", { x: pad, y: H + 28, "font-size": 10 }, "bars: questions a day; dark: abstained (max " + max + ")"));
+    box.appendChild(s);
+  }
+
+  function table(id, items, cols) {
+    var tb = $(id).querySelector("tbody");
+    tb.textContent = "";
+    items.forEach(function (x) {
+      var tr = el("tr");
+      cols.forEach(function (c) { tr.appendChild(el("td", c.cls || null, c.get(x))); });
+      tb.appendChild(tr);
+    });
+  }
+
+  async function report() {
+    var since = $("report-since").value;
+    var rep = await call("GET", "/api/admin/report?since=" + encodeURIComponent(since));
+    $("report-summary").textContent = rep.questions + " questions, " + rep.answered + " answered; " +
+      rep.gaps.length + " unanswered needs; built in " + rep.seconds + " s";
+    table("report-gaps", rep.gaps, [
+      { cls: "num", get: function (x) { return x.people; } },
+      { cls: "num", get: function (x) { return x.asked; } },
+      { get: function (x) { return x.question; } },
+      { get: function (x) { return x.examples.slice(1, 4).join(" · "); } },
+      { get: function (x) { return x.nearest ? x.nearest.label : ""; } },
+    ]);
+    table("report-down", rep.downvoted, [
+      { cls: "num", get: function (x) { return x.asked; } },
+      { get: function (x) { return x.question; } },
+      { get: function (x) { return (x.answers[0] || "").slice(0, 300); } },
+    ]);
+    chart(rep.daily);
+    var cited = $("report-cited");
+    cited.textContent = "";
+    rep.cited_documents.forEach(function (d) { cited.appendChild(el("li", null, d.source + ": " + d.answers)); });
+    var never = $("report-never");
+    never.textContent = "";
+    rep.never_cited.forEach(function (s) { never.appendChild(el("li", null, s)); });
+  }
+
+  async function download(kind) {
+    var since = $("report-since").value;
+    var r = await fetch("/api/admin/report?format=" + kind + "&since=" + encodeURIComponent(since),
+                        { headers: { Authorization: "Bearer " + token } });
+    if (!r.ok) { say("Download failed: HTTP " + r.status, true); return; }
+    var blob = await r.blob();
+    var a = el("a");
+    a.href = URL.createObjectURL(blob);
+    a.download = "knowledge-gaps." + kind;
+    document.body.appendChild(a);
+    a.click();
+    setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+  }
+
+  async function enter() {
+    try {
+      await refresh();
+      report().catch(function (e) { say("Report: " + e.message, true); });
+      $("login").hidden = true;
+      $("app").hidden = false;
+      $("login-msg").textContent = "";
+    } catch (e) {
+      if (e.message !== "unauthorised") $("login-msg").textContent = e.message;
+    }
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    $("login").addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      token = $("token").value;
+      sessionStorage.setItem(KEY, token);
+      enter();
+    });
+    $("files").addEventListener("change", function (ev) { upload(ev.target.files); ev.target.value = ""; });
+    var drop = $("drop");
+    ["dragenter", "dragover"].forEach(function (t) {
+      drop.addEventListener(t, function (ev) { ev.preventDefault(); drop.classList.add("over"); });
+    });
+    ["dragleave", "drop"].forEach(function (t) {
+      drop.addEventListener(t, function (ev) { ev.preventDefault(); drop.classList.remove("over"); });
+    });
+    drop.addEventListener("drop", function (ev) { upload(ev.dataTransfer && ev.dataTransfer.files); });
+    $("sync").addEventListener("click", async function () {
+      try { showSync((await call("POST", "/api/admin/sync")).sync); } catch (e) { say("Sync failed: " + e.message, true); }
+    });
+    $("report-go").addEventListener("click", function () { report().catch(function (e) { say("Report: " + e.message, true); }); });
+    $("report-csv").addEventListener("click", function () { download("csv"); });
+    $("report-json").addEventListener("click", function () { download("json"); });
+    if (token) enter();
+  });
+})();

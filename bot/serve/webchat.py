@@ -1,0 +1,211 @@
+"""The web chat: Gradio Blocks over the Bot, mounted in the FastAPI app at /chat.
+
+Thin by design: it adapts `Bot.answer` to chat events and renders the Answer. Gradio's chatbot renders
+HTML, so everything that came from a question or an article is HTML-escaped first: it shows as text.
+"""
+
+# no `from __future__ import annotations` here: Gradio finds gr.SelectData / gr.LikeData parameters by
+# their (evaluated) annotations.
+import html
+import logging
+import os
+import time
+from collections import OrderedDict
+
+from bot.errors import BotError
+from bot.ingest.text import pieces
+
+log = logging.getLogger(__name__)
+
+
+def quiet_gradio() -> None:
+    """Gradio and huggingface_hub phone home unless told not to; call before importing gradio."""
+    for k, v in {"GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_DISABLE_TELEMETRY": "1", "HF_HUB_OFFLINE": "1"}.items():
+        os.environ.setdefault(k, v)
+
+
+quiet_gradio()
+
+
+def esc(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+def sources_html(answer) -> str:
+    """The Sources box: each citation's file, page and section, the quote, and a link that opens the document
+    at it (bot/serve/viewer.py). Everything from the articles is escaped; the only markup is our own link."""
+    parts = []
+    for c in answer.citations:
+        head = esc(f"[{c.n}] {c.source}{f', page {c.page}' if c.page else ''} — {c.section}\n“{c.quote}”")
+        url = c.url
+        if url:
+            head += f' <a href="{html.escape(url, quote=True)}" target="_blank" rel="noopener noreferrer">open</a>'
+        parts.append(head)
+    if answer.unsupported:
+        parts.append(esc("Not found in the articles (shown without a source):\n" + "\n".join(answer.unsupported)))
+    if answer.standalone_question:
+        parts.append(esc(f"Understood as: {answer.standalone_question}"))
+    return "\n\n".join(parts)
+
+
+def build_chat(live, feedback, inflight, procs=None, convlog=None):
+    """The Blocks. `inflight` (bot/serve/guard.InFlight) is shared with the JSON API: one question in flight per
+    client, and a busy server says so at once. (Rate limits and body caps for these routes: bot/serve/guard.py.)
+    `live` is a bot/serve/live.LiveBot: each answer is given by the index current when it was asked; `procs` a
+    bot/serve/pool.AnswerPool (--workers N) or None."""
+    import gradio as gr
+
+    from bot.serve.guard import REFUSED, client_host
+
+    recent: OrderedDict[str, dict] = OrderedDict()  # shown answer -> what feedback stores with it
+
+    def add_user(message: str, messages: list, pairs: list):
+        message = message or ""
+        return "", [*messages, {"role": "user", "content": esc(message)}], message
+
+    def respond(raw: str, messages: list, pairs: list, request: gr.Request):
+        client = client_host(request)
+        refused = inflight.enter(client)
+        if refused is not None:
+            yield [*messages, {"role": "assistant", "content": esc(REFUSED[refused])}], pairs
+            return
+        t0 = time.perf_counter()
+        try:
+            yield from _respond(raw, messages, pairs, getattr(request, "session_hash", None), t0)
+        finally:
+            inflight.leave(client, time.perf_counter() - t0)
+
+    def _respond(raw: str, messages: list, pairs: list, session=None, t0: float = 0.0):
+        try:
+            shown, a = "", None
+            bot = live.bot
+            if procs is not None and procs.takes(bot):  # a quoted answer, computed in an answer process
+                from bot.answers.answering import Answer
+
+                d, vec = procs.answer(raw, pairs)
+                a = Answer.from_dict(d)
+                a.qvec = vec
+            else:
+                for ev in bot.answer_stream(raw, pairs):  # a model's words as they arrive, then the checked answer
+                    if isinstance(ev, str):
+                        shown += ev
+                        yield [*messages, {"role": "assistant", "content": esc(shown)}], pairs
+                    else:
+                        a = ev
+        except BotError as e:
+            yield [*messages, {"role": "assistant", "content": esc(str(e))}], pairs
+            return
+        except Exception:  # noqa: BLE001 - the edge: log it, tell the reader plainly, no stack trace
+            log.exception("error answering in the chat")
+            msg = "Something went wrong on our side. It has been logged; please try again."
+            yield [*messages, {"role": "assistant", "content": msg}], pairs
+            return
+        if not shown:
+            for piece in pieces(a.text):
+                shown += piece
+                yield [*messages, {"role": "assistant", "content": esc(shown)}], pairs
+        if convlog is not None:
+            convlog.record("chat", session, raw, a.to_dict(), (time.perf_counter() - t0) * 1000, a.qvec)
+        body = esc(a.text + (f"\n\n({a.note})" if a.note else ""))
+        recent[body] = {"question": raw, "answer": a.text, "citations": [c.to_dict() for c in a.citations]}
+        while len(recent) > 500:
+            recent.popitem(last=False)
+        pairs = [*pairs, [raw, a.text]]
+        if a.grounded:
+            final = [
+                {"role": "assistant", "content": body},
+                {
+                    "role": "assistant",
+                    "content": sources_html(a),
+                    "metadata": {"title": f"Sources ({len(a.citations)})", "status": "done"},
+                },
+            ]
+        else:
+            final = [
+                {
+                    "role": "assistant",
+                    "content": esc(a.text + "\n\nThe articles can answer, for example:"),
+                    "options": [{"value": s, "label": esc(s)} for s in a.suggestions],
+                }
+            ]
+        yield [*messages, *final], pairs
+
+    def picked(evt: gr.SelectData, messages: list, pairs: list):
+        value = evt.value["value"] if isinstance(evt.value, dict) else evt.value
+        value = value.get("text", "") if isinstance(value, dict) else str(value)
+        return [*messages, {"role": "user", "content": esc(value)}], value
+
+    def on_like(evt: gr.LikeData):
+        value = evt.value[0] if isinstance(evt.value, list) and evt.value else evt.value
+        info = recent.get(value if isinstance(value, str) else "", {})
+        if not info:
+            return
+        from bot.serve.feedback import FeedbackIn
+
+        if convlog is not None:
+            convlog.feedback(info["question"], info["answer"], "up" if evt.liked else "down")
+        feedback.add(
+            FeedbackIn(
+                question=info["question"],
+                answer=info["answer"],
+                citations=info["citations"],
+                rating="up" if evt.liked else "down",
+            )
+        )
+
+    def chat(message: str, request: gr.Request) -> dict:
+        """Answer one question; returns the same object as POST /api/ask."""
+        client = client_host(request)
+        refused = inflight.enter(client)
+        if refused is not None:
+            return {"error": REFUSED[refused]}
+        t0 = time.perf_counter()
+        try:
+            bot = live.bot
+            if procs is not None and procs.takes(bot):
+                d, vec = procs.answer(message)
+            else:
+                a = bot.answer(message)
+                d, vec = a.to_dict(), a.qvec
+            if convlog is not None:
+                ms = (time.perf_counter() - t0) * 1000
+                convlog.record("chat", getattr(request, "session_hash", None), message, d, ms, vec)
+            return d
+        except BotError as e:
+            return {"error": str(e)}
+        finally:
+            inflight.leave(client, time.perf_counter() - t0)
+
+    with gr.Blocks(title="Ask the articles", analytics_enabled=False) as demo:
+        gr.Markdown(
+            "## Ask the articles\nEvery answer cites the sentences it came from, or says plainly that "
+            "the articles don't cover it."
+        )
+        chatbot = gr.Chatbot(
+            render_markdown=False,
+            sanitize_html=True,
+            feedback_options=("Like", "Dislike"),
+            placeholder="Ask about the articles, or pick a question below.",
+            examples=[{"text": q} for q in live.bot.starter_questions(4)] or None,
+            height=540,
+            label="Answers from the articles",
+        )
+        # no max_length: a pasted question would be cut silently; the engine's message states the limit
+        box = gr.Textbox(placeholder="Ask a question…", show_label=False, submit_btn=True, autofocus=True)
+        pairs = gr.State([])
+        raw = gr.State("")
+        box.submit(add_user, [box, chatbot, pairs], [box, chatbot, raw], queue=False, api_visibility="private").then(
+            respond, [raw, chatbot, pairs], [chatbot, pairs], api_visibility="private", concurrency_limit=16
+        )
+        for event in (chatbot.option_select, chatbot.example_select):
+            event(picked, [chatbot, pairs], [chatbot, raw], queue=False, api_visibility="private").then(
+                respond, [raw, chatbot, pairs], [chatbot, pairs], api_visibility="private", concurrency_limit=16
+            )
+        chatbot.like(on_like, None, None, api_visibility="private")
+
+        def starters():  # on every page load: the current index's questions (a new index brings its own)
+            return gr.Chatbot(examples=[{"text": q} for q in live.bot.starter_questions(4)] or None)
+
+        demo.load(starters, None, chatbot, queue=False, api_visibility="private")
+        gr.api(chat, api_name="chat", concurrency_limit=16)
+    return demo

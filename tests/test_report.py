@@ -26,6 +26,7 @@ DOC = (
 PARKING = ["Where can I park my car near the library?", "Is there parking at the library?",
            "Where do I park when I visit the library?", "Can I park at the library?"]  # fmt: skip
 PRINTING = ["Is the building wheelchair accessible?", "Can I get into the building with a wheelchair?"]
+FORMULAS = ['=HYPERLINK("http://evil.example","x")', "+cmd|' /C calc'!A0", "@SUM(1+1)", "-2+3", "\t=1+1"]
 HOSTILE = "<script>window.__pwned=1</script><img src=x onerror=window.__pwned=2> Can I bring my dog?"
 
 
@@ -49,6 +50,8 @@ def logged(tmp_path_factory):
     for i, q in enumerate(PRINTING):
         ask(q, f"p{i}")
     ask(HOSTILE, "h1")
+    for i, q in enumerate(FORMULAS):
+        ask(q, f"f{i}")
     card = ask("How much does a library card cost?", "k1")
     assert card["grounded"]
     httpx.post(f"{srv.url}/api/feedback", json={"question": "How much does a library card cost?", "answer": card["answer"],
@@ -86,7 +89,9 @@ def test_paraphrases_of_one_need_are_one_row_and_unrelated_needs_are_not(logged)
         and "12 euros" in down[0]["answers"][0]
     )
     day = rep["daily"][-1]
-    assert day["questions"] == 12 and day["answered"] >= 1 and day["abstained"] >= 8 and day["down"] == 1
+    assert (
+        day["questions"] == 12 + len(FORMULAS) and day["answered"] >= 1 and day["abstained"] >= 8 and day["down"] == 1
+    )
     assert rep["cited_documents"][0]["source"] == "library.md" and "unused.md" in rep["never_cited"]
 
 
@@ -97,6 +102,25 @@ def test_csv_and_markdown(logged):
     assert any(r["asked"] == "8" and "park" in r["question"].lower() for r in rows)
     md = _report(srv, "md").text
     assert md.startswith("# Knowledge gaps") and "| 8 | 8 |" in md
+    assert_inert(_report(srv, "csv").text)
+
+
+def assert_inert(text: str) -> None:
+    """No cell a spreadsheet would run: the formula questions are there, each as text (a leading apostrophe)."""
+    cells = [c for row in csv.reader(io.StringIO(text)) for c in row]
+    live = [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r") and not c.lstrip("-").isdigit()]
+    assert not live, live
+    text = " ".join(cells)
+    assert all(q.strip() in text for q in FORMULAS)  # each there (as a row's question or one of its wordings)
+    assert sum(c.startswith("'") for c in cells) >= 2
+
+
+def test_csv_cells_that_start_like_a_formula_are_text():
+    from bot.insights.report import inert
+
+    assert [inert(x) for x in ["=1+1", "+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1", "Can I park?", 8]] == [
+        "'=1+1", "'+1", "'-2+3", "'@SUM(A1)", "'\t=1", "'\r=1", "Can I park?", 8
+    ]  # fmt: skip
 
 
 def test_the_cli_report(logged):
@@ -106,6 +130,9 @@ def test_the_cli_report(logged):
     assert r.returncode == 0, r.stderr
     rep = json.loads(r.stdout)
     assert any(g["asked"] == 8 for g in rep["gaps"])
+    r = run_bot(["report", "--since", "7d", "--format", "csv"], env)
+    assert r.returncode == 0, r.stderr
+    assert_inert(r.stdout)
     r = run_bot(["report", "--since", "soon"], env)
     assert r.returncode == 2 and "7d" in r.stderr
 

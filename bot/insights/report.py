@@ -173,16 +173,26 @@ def build(log_path: Path, since: float = 0.0, *, embed=None, nearest=None, docum
     }
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert(cell):
+    """A cell a spreadsheet shows as text: one that starts like a formula (=, +, -, @, tab, CR) gets a leading
+    apostrophe (OWASP's advice against CSV injection). Questions are typed by anyone."""
+    return "'" + cell if isinstance(cell, str) and cell.startswith(FORMULA_START) else cell
+
+
 def to_csv(rep: dict) -> str:
-    """One row per cluster: the gaps, then the 👎 answers."""
+    """One row per cluster: the gaps, then the 👎 answers. Every text cell is inert in a spreadsheet."""
     f = io.StringIO()
     w = csv.writer(f)
     w.writerow(["kind", "people", "asked", "abstained", "question", "examples", "nearest", "answer_given"])
     for kind, items in (("gap", rep["gaps"]), ("downvoted", rep["downvoted"])):
         for x in items:
             near = x.get("nearest") or {}
-            w.writerow([kind, x["people"], x["asked"], x["abstained"], x["question"], " | ".join(x["examples"]),
-                        near.get("label", ""), (x["answers"] or [""])[0] if kind == "downvoted" else ""])  # fmt: skip
+            row = [kind, x["people"], x["asked"], x["abstained"], x["question"], " | ".join(x["examples"]),
+                   near.get("label", ""), (x["answers"] or [""])[0] if kind == "downvoted" else ""]  # fmt: skip
+            w.writerow([inert(c) for c in row])
     return f.getvalue()
 
 

@@ -52,6 +52,7 @@ def ingest(
             server=chroma_server(settings),
             force=force,
             on_progress=on_progress,
+            follow_symlinks=settings.follow_symlinks,
         )
     finally:
         cache.close()

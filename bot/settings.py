@@ -131,6 +131,11 @@ class Settings(BaseSettings):
         description="Turns on the admin page (/admin) and its API (/api/admin/*), which take this token as "
         "`Authorization: Bearer <token>`. Unset: both answer 404.",
     )
+    follow_symlinks: bool = Field(
+        False,
+        description="Read symbolic links in the corpus folder whose targets are inside it (never one outside it); "
+        "off: every link is skipped and named in the ingest's report.",
+    )
     admin_max_upload_mb: int = Field(20, ge=1, le=2000, description="The largest file the admin page takes (MB).")
     watch: bool = Field(
         False,

@@ -25,7 +25,7 @@ from bot.index.diskindex import DiskIndex, RowFile, write_records
 from bot.index.indexbase import IndexBase
 from bot.index.keyword import BM25
 from bot.ingest.chunking import Chunk, chunk_document
-from bot.ingest.corpus import PARSER, list_files, read_document
+from bot.ingest.corpus import PARSER, list_files, read_document, scan
 
 log = logging.getLogger(__name__)
 
@@ -394,6 +394,7 @@ def sync(
     server: ChromaServer | None = None,
     force: set[str] | frozenset[str] = frozenset(),
     on_progress=None,
+    follow_symlinks: bool = False,
 ) -> SyncReport:
     """Bring the index in index_dir in line with corpus_dir, one writer at a time. Returns what changed. With
     `server`, the collections live on that Chroma server; the manifest and snapshot stay in index_dir. Files
@@ -404,7 +405,7 @@ def sync(
     with _index_lock(Path(index_dir)):
         t0 = time.perf_counter()
         corpus_dir, index_dir = Path(corpus_dir), Path(index_dir)
-        files = list_files(corpus_dir)  # raises CorpusNotFound
+        files, refused = scan(corpus_dir, follow_symlinks)  # raises CorpusNotFound
         index_dir.mkdir(parents=True, exist_ok=True)
         mpath = index_dir / "manifest.json"
         for tmp in [*index_dir.glob("*.tmp"), *index_dir.glob("*.tmp.npy")]:  # left by a writer that was killed
@@ -435,6 +436,9 @@ def sync(
         old_files: dict = (manifest or {}).get("files", {})
         reparse = manifest is not None and manifest.get("parser", 1) != PARSER  # read by another parser version
         report = SyncReport()
+        for source, why in refused.items():  # symbolic links: nothing outside the corpus folder is read
+            report.failed[source] = why
+            log.warning("skipped %s: it %s", source, why)
 
         new_files: dict[str, dict] = {}
         new_chunks: dict[str, Chunk] = {}
@@ -458,6 +462,11 @@ def sync(
             except (ValueError, OSError) as e:
                 report.failed[source] = str(e)
                 log.warning("skipped %s: it %s", source, e)
+                continue
+            except Exception as e:  # noqa: BLE001 - a parser's own error (pypdf's LimitReachedError, ...): one bad
+                # file is skipped, named with the reason, and the rest is indexed
+                report.failed[source] = f"could not be read ({type(e).__name__}: {str(e)[:300]})"
+                log.warning("skipped %s: %s: %s", source, type(e).__name__, str(e)[:300])
                 continue
             chunks = chunk_document(doc, max_tokens)
             new_files[source] = {

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -527,17 +528,52 @@ def read_document(path: Path, root: Path) -> Document:
     return doc
 
 
-def list_files(root: Path) -> list[Path]:
-    """Article files under root, recursively, sorted; hidden files and folders skipped."""
+def scan(root: Path, follow_symlinks: bool = False) -> tuple[list[Path], dict[str, str]]:
+    """Article files under root, recursively, sorted (hidden files and folders skipped), and the links refused,
+    by source name with the reason. A symbolic link (to a file or a folder) is not followed unless
+    `follow_symlinks` (setting BOT_FOLLOW_SYMLINKS); even then, one whose target is outside the corpus folder is
+    refused: nothing outside the corpus folder is read."""
     if not root.is_dir():
         raise CorpusNotFound(
             f"Corpus folder {root} does not exist. Create it and put .txt, .md, .html, .pdf or .docx files in it, "
             "or pass --corpus DIR (setting BOT_CORPUS_DIR)."
         )
-    return sorted(
-        p
-        for p in root.rglob("*")
-        if p.is_file()
-        and p.suffix.lower() in SUFFIXES
-        and not any(part.startswith(".") for part in p.relative_to(root).parts)
-    )
+    real_root = root.resolve()
+    files: list[Path] = []
+    refused: dict[str, str] = {}
+
+    def refuse(p: Path, what: str) -> None:
+        name = p.relative_to(root).as_posix()
+        if not follow_symlinks:
+            refused[name] = f"is a symbolic link ({what}); links are not followed unless BOT_FOLLOW_SYMLINKS=1"
+            return
+        target = p.resolve()
+        if not target.is_relative_to(real_root):
+            refused[name] = f"is a symbolic link to {target}, outside the corpus folder: not read"
+        elif target.is_file() and p.suffix.lower() in SUFFIXES:
+            files.append(p)
+
+    for folder, dirs, names in os.walk(root, followlinks=False):
+        here = Path(folder)
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for d in list(dirs):
+            if (here / d).is_symlink():
+                dirs.remove(d)
+                if follow_symlinks and (here / d).resolve().is_relative_to(real_root):
+                    continue  # its files are reached through the folder itself, inside the corpus
+                refuse(here / d, "a folder")
+        for n in names:
+            p = here / n
+            if n.startswith(".") or p.suffix.lower() not in SUFFIXES:
+                continue
+            if p.is_symlink():
+                refuse(p, "a file")
+            elif p.is_file():
+                files.append(p)
+    return sorted(files), refused
+
+
+def list_files(root: Path, follow_symlinks: bool = False) -> list[Path]:
+    """Article files under root, recursively, sorted; hidden files and folders and symbolic links skipped (see
+    `scan`)."""
+    return scan(root, follow_symlinks)[0]

@@ -13,6 +13,7 @@ other process within BOT_INDEX_POLL_S.
 from __future__ import annotations
 
 import logging
+import os
 import re
 import threading
 import time
@@ -36,7 +37,7 @@ def corpus_files(settings) -> dict[str, Path]:
     """The corpus folder's documents by source name (none when the folder is missing)."""
     corpus = Path(settings.corpus_dir)
     try:
-        return {p.relative_to(corpus).as_posix(): p for p in list_files(corpus)}
+        return {p.relative_to(corpus).as_posix(): p for p in list_files(corpus, settings.follow_symlinks)}
     except Exception:  # noqa: BLE001 - a missing corpus folder
         return {}
 
@@ -207,7 +208,10 @@ def save_uploads(settings, files: list[tuple[str, bytes]]) -> tuple[list[dict], 
         dest = corpus / safe
         existed = dest.exists()
         tmp = corpus / f".{safe}.upload"
-        tmp.write_bytes(data)
+        tmp.unlink(missing_ok=True)  # never written through a link: a new file, then renamed over the name
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
         tmp.replace(dest)
         saved.append({"name": safe, "bytes": len(data), "replaced": existed})
     return saved, rejected

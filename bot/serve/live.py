@@ -119,7 +119,7 @@ class CorpusWatcher(_Poller):
         try:
             return tuple(
                 (p.as_posix(), st.st_size, st.st_mtime_ns)
-                for p in list_files(Path(self.settings.corpus_dir))
+                for p in list_files(Path(self.settings.corpus_dir), self.settings.follow_symlinks)
                 if (st := _stat(p)) is not None
             )
         except Exception:  # noqa: BLE001 - a missing corpus folder: nothing to sync until it is back

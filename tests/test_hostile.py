@@ -1,0 +1,122 @@
+"""Hostile files in the corpus: nothing outside the corpus folder is read, and one bad file never stops an
+ingest (issue 20). The bombs are built here, small."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from _support import bot_env, run_bot, write_corpus
+
+from bot.engine import Bot, ingest
+from bot.ingest.corpus import scan
+from bot.serve.admin import save_uploads
+from bot.settings import load_settings
+
+SECRET = "root:x:0:0:root:/root:/bin/bash\nThe secret launch code is 7741 and it opens the vault.\n"
+GOOD = {"bees.md": "# Bees\n\nHoney bees dance to tell each other where the flowers are.\n"}
+
+
+def _pdf(objs: list[bytes]) -> bytes:
+    """A PDF file from its objects (1 is the catalog), with a correct cross-reference table."""
+    out = io.BytesIO()
+    out.write(b"%PDF-1.7\n")
+    offsets = []
+    for i, o in enumerate(objs, 1):
+        offsets.append(out.tell())
+        out.write(f"{i} 0 obj\n".encode() + o + b"\nendobj\n")
+    xref = out.tell()
+    out.write(f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode())
+    out.write(b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets))
+    out.write(f"trailer\n<< /Size {len(objs) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode())
+    return out.getvalue()
+
+
+def deep_page_tree(depth: int = 150) -> bytes:
+    """A page tree nested `depth` levels (pypdf stops at 100 with its own LimitReachedError)."""
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>"]
+    for i in range(depth):
+        me = 2 + i
+        parent = f"/Parent {me - 1} 0 R " if i else ""
+        objs.append(f"<< /Type /Pages {parent}/Kids [{me + 1} 0 R] /Count 1 >>".encode())
+    last = 2 + depth
+    objs.append(f"<< /Type /Page /Parent {last - 1} 0 R /MediaBox [0 0 612 792] /Contents {last + 1} 0 R >>".encode())
+    s = b"BT /F1 12 Tf 72 720 Td (hello) Tj ET"
+    objs.append(b"<< /Length %d >>\nstream\n" % len(s) + s + b"\nendstream")
+    return _pdf(objs)
+
+
+@pytest.fixture
+def outside(tmp_path) -> Path:
+    d = tmp_path / "outside"
+    d.mkdir()
+    (d / "passwd.txt").write_text(SECRET, encoding="utf-8")
+    (d / "notes").mkdir()
+    (d / "notes" / "plans.md").write_text("# Plans\n\n" + SECRET, encoding="utf-8")
+    return d
+
+
+def test_links_out_of_the_corpus_are_not_read_and_are_named(tmp_path, outside, cache_dir):
+    corpus = write_corpus(tmp_path / "corpus", GOOD)
+    (corpus / "passwd.txt").symlink_to(outside / "passwd.txt")
+    (corpus / "notes").symlink_to(outside / "notes", target_is_directory=True)
+    files, refused = scan(corpus)
+    assert [p.name for p in files] == ["bees.md"]
+    assert set(refused) == {"passwd.txt", "notes"} and all("BOT_FOLLOW_SYMLINKS" in r for r in refused.values())
+    s = load_settings(corpus_dir=corpus, index_dir=tmp_path / "index", cache_dir=cache_dir)
+    rep = ingest(s)
+    assert rep.added == ["bees.md"] and set(rep.failed) == {"passwd.txt", "notes"}
+    bot = Bot.from_settings(s, build=False)
+    a = bot.answer("What is the secret launch code?")
+    assert "7741" not in a.text and "root:x" not in a.text
+    assert {c.source for c in bot.index.chunks} == {"bees.md"}
+    # even when links are followed, a target outside the corpus folder is refused, and named
+    s2 = s.model_copy(update={"follow_symlinks": True})
+    rep = ingest(s2)
+    assert set(rep.failed) == {"passwd.txt", "notes"} and all("outside the corpus" in r for r in rep.failed.values())
+    assert {c.source for c in Bot.from_settings(s2, build=False).index.chunks} == {"bees.md"}
+
+
+def test_a_link_inside_the_corpus_is_read_only_when_asked(tmp_path, cache_dir):
+    corpus = write_corpus(tmp_path / "corpus", {**GOOD, "real/wasps.md": "# Wasps\n\nWasps build paper nests.\n"})
+    (corpus / "wasps-link.md").symlink_to(corpus / "real" / "wasps.md")
+    (corpus / "again").symlink_to(corpus / "real", target_is_directory=True)
+    assert [p.relative_to(corpus).as_posix() for p in scan(corpus)[0]] == ["bees.md", "real/wasps.md"]
+    files, refused = scan(corpus, follow_symlinks=True)
+    assert [p.relative_to(corpus).as_posix() for p in files] == ["bees.md", "real/wasps.md", "wasps-link.md"]
+    assert refused == {}  # the linked folder is inside: its files are read once, through the folder itself
+
+
+def test_an_upload_never_writes_through_a_link(tmp_path, outside):
+    corpus = write_corpus(tmp_path / "corpus", GOOD)
+    (corpus / "passwd.txt").symlink_to(outside / "passwd.txt")
+    (corpus / ".evil.md.upload").symlink_to(outside / "passwd.txt")  # a planted temporary name
+    s = load_settings(corpus_dir=corpus, index_dir=tmp_path / "index")
+    saved, rejected = save_uploads(s, [("passwd.txt", b"new text\n"), ("evil.md", b"# Evil\n\nNew.\n")])
+    assert not rejected and [x["name"] for x in saved] == ["passwd.txt", "evil.md"]
+    assert (outside / "passwd.txt").read_text(encoding="utf-8") == SECRET  # the target is untouched
+    assert not (corpus / "passwd.txt").is_symlink() and (corpus / "passwd.txt").read_bytes() == b"new text\n"
+
+
+def test_one_bad_pdf_never_stops_an_ingest(tmp_path, cache_dir):
+    corpus = write_corpus(tmp_path / "corpus", GOOD)
+    (corpus / "deep.pdf").write_bytes(deep_page_tree())
+    s = load_settings(corpus_dir=corpus, index_dir=tmp_path / "index", cache_dir=cache_dir)
+    rep = ingest(s)
+    assert rep.added == ["bees.md"] and set(rep.failed) == {"deep.pdf"}
+    assert "LimitReachedError" in rep.failed["deep.pdf"] or "depth" in rep.failed["deep.pdf"]
+    # the CLI names it, says what was indexed, and exits 0
+    (corpus / "wasps.md").write_text("# Wasps\n\nWasps build paper nests.\n", encoding="utf-8")
+    env = bot_env(BOT_CORPUS_DIR=corpus, BOT_INDEX_DIR=tmp_path / "index")
+    r = run_bot(["ingest"], env, timeout=300)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert "deep.pdf" in r.stderr and "wasps.md" in r.stdout and "Traceback" not in r.stderr
+    assert {c.source for c in Bot.from_settings(s, build=False).index.chunks} == {"bees.md", "wasps.md"}
+
+
+def test_the_bombs_are_what_they_claim():
+    import pypdf
+
+    with pytest.raises(Exception, match="depth"):
+        len(pypdf.PdfReader(io.BytesIO(deep_page_tree())).pages)

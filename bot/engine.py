@@ -18,6 +18,7 @@ from bot.errors import BadQuestion
 from bot.index.embeddings import CachedEmbedder, make_embeddings
 from bot.index.store import ChromaServer, Index, SyncReport, open_index, sync
 from bot.ingest.chunking import merge_parts
+from bot.ingest.corpus import ReadLimits
 from bot.ingest.text import STOPWORDS, has_lone_surrogate, words
 from bot.ingest.tokens import enable_offline_cl100k
 from bot.settings import Settings, load_settings
@@ -53,6 +54,7 @@ def ingest(
             force=force,
             on_progress=on_progress,
             follow_symlinks=settings.follow_symlinks,
+            limits=ReadLimits.of(settings),
         )
     finally:
         cache.close()

@@ -131,6 +131,14 @@ class Settings(BaseSettings):
         description="Turns on the admin page (/admin) and its API (/api/admin/*), which take this token as "
         "`Authorization: Bearer <token>`. Unset: both answer 404.",
     )
+    max_file_mb: int = Field(50, ge=1, le=10_000, description="The largest document read from the corpus (MB).")
+    max_unpacked_mb: int = Field(
+        100,
+        ge=1,
+        le=10_000,
+        description="A .docx's parts together, unpacked (MB), judged from its zip directory before reading; an XML "
+        "part may have a quarter of it.",
+    )
     follow_symlinks: bool = Field(
         False,
         description="Read symbolic links in the corpus folder whose targets are inside it (never one outside it); "

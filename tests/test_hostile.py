@@ -115,8 +115,69 @@ def test_one_bad_pdf_never_stops_an_ingest(tmp_path, cache_dir):
     assert {c.source for c in Bot.from_settings(s, build=False).index.chunks} == {"bees.md", "wasps.md"}
 
 
+def docx_bomb(unpacked_mb: int = 150) -> bytes:
+    """A valid .docx (made by python-docx) whose word/document.xml unpacks to `unpacked_mb` MB of short
+    paragraphs; the file itself is a few hundred KB."""
+    import zipfile
+
+    import docx
+
+    base = io.BytesIO()
+    d = docx.Document()
+    d.add_paragraph("Bees dance.")
+    d.save(base)
+    out = io.BytesIO()
+    para = b"<w:p><w:r><w:t>a</w:t></w:r></w:p>" * 1000
+    with zipfile.ZipFile(base) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            if info.filename != "word/document.xml":
+                dst.writestr(info, src.read(info))
+                continue
+            xml = src.read(info)
+            head, tail = xml.split(b"<w:body>", 1)
+            with dst.open("word/document.xml", "w") as f:
+                f.write(head + b"<w:body>")
+                for _ in range(unpacked_mb * 1_000_000 // len(para)):
+                    f.write(para)
+                f.write(tail)
+    return out.getvalue()
+
+
+def test_a_zip_bomb_docx_is_refused_from_its_directory_before_it_is_unpacked(tmp_path, cache_dir):
+    import time
+
+    bomb = docx_bomb(150)
+    assert len(bomb) < 2_000_000
+    corpus = write_corpus(tmp_path / "corpus", GOOD)
+    (corpus / "bomb.docx").write_bytes(bomb)
+    s = load_settings(corpus_dir=corpus, index_dir=tmp_path / "index", cache_dir=cache_dir)
+    t0 = time.perf_counter()
+    rep = ingest(s)
+    took = time.perf_counter() - t0
+    assert rep.added == ["bees.md"] and set(rep.failed) == {"bomb.docx"}
+    why = rep.failed["bomb.docx"]
+    assert "BOT_MAX_UNPACKED_MB" in why and "151 MB" in why and "limit is 100 MB" in why, why
+    assert took < 30  # refused from the zip's directory: nothing was unpacked (typically well under a second)
+    # the same document within a raised budget is read (the limit is the only thing that refused it)
+    from bot.ingest.documents import check_zip
+
+    check_zip(bomb, 700_000_000)
+
+
+def test_a_file_over_the_size_cap_is_refused_naming_the_setting(tmp_path, cache_dir):
+    corpus = write_corpus(tmp_path / "corpus", {**GOOD, "huge.txt": "Bees. " * 300_000})  # 1.8 MB
+    s = load_settings(corpus_dir=corpus, index_dir=tmp_path / "index", cache_dir=cache_dir, max_file_mb=1)
+    rep = ingest(s)
+    assert rep.added == ["bees.md"] and "BOT_MAX_FILE_MB" in rep.failed["huge.txt"]
+
+
 def test_the_bombs_are_what_they_claim():
     import pypdf
 
     with pytest.raises(Exception, match="depth"):
         len(pypdf.PdfReader(io.BytesIO(deep_page_tree())).pages)
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(docx_bomb(20))) as z:
+        assert z.getinfo("word/document.xml").file_size > 19_000_000  # the size is real, not just declared
+        assert len(z.read("word/document.xml")) == z.getinfo("word/document.xml").file_size

@@ -25,7 +25,7 @@ from bot.index.diskindex import DiskIndex, RowFile, write_records
 from bot.index.indexbase import IndexBase
 from bot.index.keyword import BM25
 from bot.ingest.chunking import Chunk, chunk_document
-from bot.ingest.corpus import PARSER, list_files, read_document, scan
+from bot.ingest.corpus import PARSER, ReadLimits, list_files, read_document, scan
 
 log = logging.getLogger(__name__)
 
@@ -395,6 +395,7 @@ def sync(
     force: set[str] | frozenset[str] = frozenset(),
     on_progress=None,
     follow_symlinks: bool = False,
+    limits: ReadLimits | None = None,
 ) -> SyncReport:
     """Bring the index in index_dir in line with corpus_dir, one writer at a time. Returns what changed. With
     `server`, the collections live on that Chroma server; the manifest and snapshot stay in index_dir. Files
@@ -458,7 +459,7 @@ def sync(
                 report.skipped.append(source)
                 continue
             try:
-                doc = read_document(path, corpus_dir)
+                doc = read_document(path, corpus_dir, limits)
             except (ValueError, OSError) as e:
                 report.failed[source] = str(e)
                 log.warning("skipped %s: it %s", source, e)

@@ -19,7 +19,20 @@ from bot.ingest.lang import is_question
 log = logging.getLogger(__name__)
 
 SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx"}
-MAX_FILE_BYTES = 50_000_000  # a larger file is skipped, by name
+MAX_FILE_BYTES = 50_000_000  # a larger file is skipped, by name (BOT_MAX_FILE_MB)
+
+
+@dataclass(frozen=True)
+class ReadLimits:
+    """What one document may cost to read (settings BOT_MAX_FILE_MB, BOT_MAX_UNPACKED_MB)."""
+
+    max_file_bytes: int = MAX_FILE_BYTES
+    max_unpacked_bytes: int = 100_000_000
+
+    @classmethod
+    def of(cls, settings) -> ReadLimits:
+        return cls(settings.max_file_mb * 1_000_000, settings.max_unpacked_mb * 1_000_000)
+
 
 BOILERPLATE = [
     re.compile(p, re.IGNORECASE)
@@ -487,11 +500,16 @@ def parse_markdown(source: str, text: str, sha: str) -> Document:
     return parse_text(source, text, sha, markdown=True)
 
 
-def read_document(path: Path, root: Path) -> Document:
-    """Read and parse one article. Raises ValueError (with the reason) when it can't be read."""
+def read_document(path: Path, root: Path, limits: ReadLimits | None = None) -> Document:
+    """Read and parse one article. Raises ValueError (with the reason) when it can't be read or is over its
+    budget."""
+    limits = limits or ReadLimits()
     size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise ValueError(f"is {size / 1e6:.0f} MB; the limit is {MAX_FILE_BYTES / 1e6:.0f} MB a file (split it)")
+    if size > limits.max_file_bytes:
+        raise ValueError(
+            f"is {size / 1e6:.0f} MB; the limit is {limits.max_file_bytes / 1e6:.0f} MB a file (split it, or raise "
+            "BOT_MAX_FILE_MB)"
+        )
     raw = path.read_bytes()
     source = path.relative_to(root).as_posix()
     sha = hashlib.sha256(raw).hexdigest()
@@ -499,7 +517,7 @@ def read_document(path: Path, root: Path) -> Document:
     if suffix in {".pdf", ".docx"}:
         from bot.ingest.documents import read_docx, read_pdf
 
-        ex = read_pdf(raw) if suffix == ".pdf" else read_docx(raw)
+        ex = read_pdf(raw) if suffix == ".pdf" else read_docx(raw, limits.max_unpacked_bytes)
         doc = parse_markdown(source, ex.text, sha)
         if ex.pages:
             doc.pages = ex.pages

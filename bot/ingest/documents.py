@@ -25,6 +25,36 @@ from collections import Counter
 from dataclasses import dataclass
 
 PDF_MAX_PAGES = 2000
+MAX_UNPACKED_BYTES = 100_000_000  # a zip-based document's parts together, unpacked (BOT_MAX_UNPACKED_MB)
+MAX_ZIP_ENTRIES = 5_000
+
+
+def check_zip(raw: bytes, max_unpacked: int = MAX_UNPACKED_BYTES) -> None:
+    """A zip-based document (.docx) within its budget, judged from the zip's directory before anything is
+    unpacked: the parts' unpacked sizes together at most `max_unpacked`, no XML part over a quarter of it, at most
+    MAX_ZIP_ENTRIES parts. (A part whose directory entry lies about its size stops at that size when read.)
+    Raises ValueError naming the limit and the setting that raises it."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as z:
+            infos = z.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as e:
+        raise ValueError(f"is not a readable Word document ({type(e).__name__}: {str(e)[:120]})") from None
+    mb = max_unpacked / 1e6
+    if len(infos) > MAX_ZIP_ENTRIES:
+        raise ValueError(f"has {len(infos):,} parts in its zip; the limit is {MAX_ZIP_ENTRIES:,}")
+    total = sum(i.file_size for i in infos)
+    if total > max_unpacked:
+        raise ValueError(
+            f"unpacks to {total / 1e6:,.0f} MB; the limit is {mb:,.0f} MB (setting BOT_MAX_UNPACKED_MB raises it)"
+        )
+    xml = max((i.file_size for i in infos if i.filename.endswith(".xml")), default=0)
+    if xml > max_unpacked // 4:
+        raise ValueError(
+            f"has an XML part of {xml / 1e6:,.0f} MB unpacked; the limit is {mb / 4:,.0f} MB, a quarter of "
+            "BOT_MAX_UNPACKED_MB (that setting raises it)"
+        )
 
 
 @dataclass
@@ -305,12 +335,14 @@ def read_pdf(raw: bytes) -> Extracted:
     return Extracted(text, offsets, str(meta_title) if meta_title else None, len(pages))
 
 
-def read_docx(raw: bytes) -> Extracted:
-    """A Word document's body as Markdown, in order. Raises ValueError with the reason when it can't be read."""
+def read_docx(raw: bytes, max_unpacked: int = MAX_UNPACKED_BYTES) -> Extracted:
+    """A Word document's body as Markdown, in order. Raises ValueError with the reason when it can't be read or
+    is over its budget (check_zip)."""
     import zipfile
 
     if raw[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise ValueError("is a password-protected (encrypted) or old-format Word file; save it as an unprotected .docx")
+    check_zip(raw, max_unpacked)
     try:
         import docx
         from docx.table import Table
@@ -370,4 +402,4 @@ def read_docx(raw: bytes) -> Extracted:
     return Extracted("\n\n".join(blocks) + "\n", [], title, 0)
 
 
-__all__ = ["Extracted", "read_docx", "read_pdf"]
+__all__ = ["Extracted", "check_zip", "read_docx", "read_pdf"]

@@ -53,7 +53,7 @@ class Viewer:
             if not path.resolve().is_relative_to(root.resolve()):
                 raise ValueError("it is outside the corpus folder")
             doc = read_document(path, root)
-        except (OSError, ValueError) as e:
+        except Exception as e:  # noqa: BLE001 - a parser's own error too: the page says so, the server goes on
             raise NotShown(404, f"The document {source!r} cannot be read now ({e}); it may have changed.") from None
         with self._lock:
             self._docs[key] = doc

@@ -181,3 +181,38 @@ def test_the_bombs_are_what_they_claim():
     with zipfile.ZipFile(io.BytesIO(docx_bomb(20))) as z:
         assert z.getinfo("word/document.xml").file_size > 19_000_000  # the size is real, not just declared
         assert len(z.read("word/document.xml")) == z.getinfo("word/document.xml").file_size
+
+
+DEEP = "[" * 10_000 + "]" * 10_000
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/v1/chat/completions", '{"model": "articlebot", "messages": ' + DEEP + "}"),
+        ("/v1/chat/completions", '{"model": "articlebot", "messages": [{"role": "user", "content": ' + DEEP + "}]}"),
+        ("/v1/chat/completions", '{"messages": [{"role": "user", "content": "\\ud800"}], "x": ' + DEEP + "}"),
+        ("/api/ask", '{"question": "hi", "history": ' + DEEP + "}"),
+        ("/api/feedback", '{"question": "\\ud800", "x": ' + DEEP + "}"),
+        ("/chat/gradio_api/queue/join", '{"data": ' + DEEP + "}"),
+    ],
+    ids=["v1 messages", "v1 content", "v1 with a surrogate", "ask", "feedback with a surrogate", "chat"],
+)
+def test_deep_json_is_a_400_on_every_route_with_one_log_line(shipped_bot, tmp_path, caplog, path, body):
+    import logging
+
+    import httpx
+    from test_server import LiveServer, _bot
+
+    from bot.serve.server import create_app
+
+    app = create_app(_bot(shipped_bot, tmp_path))
+    caplog.set_level(logging.INFO)
+    with LiveServer(app) as srv:
+        r = httpx.post(srv.url + path, content=body.encode(), headers={"Content-Type": "application/json"}, timeout=60)
+        assert r.status_code == 400, r.text
+        assert "nested" in r.json()["error"]
+        ok = httpx.post(srv.url + "/api/ask", json={"question": "How does the article describe NATO?"}, timeout=60)
+        assert ok.status_code == 200  # the server goes on
+    assert not [rec for rec in caplog.records if rec.exc_info or "Traceback" in rec.getMessage()]
+    assert any("nested" in rec.getMessage() for rec in caplog.records)

@@ -454,6 +454,11 @@ class Guard:
                 return await send_error(send, 413, self._too_large(cap))
             if more == "disconnect":
                 return
+            if json_too_deep(body):  # before anything parses it: a parser would recurse once a level
+                log.info("%s: a JSON body nested over %d levels, refused", client, MAX_JSON_DEPTH)
+                return await send_error(
+                    send, 400, f"The request's JSON is nested over {MAX_JSON_DEPTH} levels deep; send a flatter body."
+                )
             if SURROGATE_ESCAPE.search(body) and _json_has_lone_surrogate(body):
                 return await send_error(
                     send,
@@ -544,10 +549,35 @@ def _error_shape(raw: bytes) -> bytes:
     return json.dumps({"error": str(msg)}, ensure_ascii=False).encode()
 
 
+MAX_JSON_DEPTH = 64  # no request of ours nests deeper than a few levels
+
+
+def json_too_deep(body: bytes, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Whether a JSON body nests arrays and objects more than `limit` deep. Only a body with more brackets than
+    that is parsed to see (the parser's own RecursionError, past about a thousand levels, counts as too deep);
+    a body that is not JSON is left to the route, which says so."""
+    if body.count(b"[") + body.count(b"{") <= limit:
+        return False
+    try:
+        obj = json.loads(body)
+    except RecursionError:
+        return True
+    except ValueError:
+        return False
+    stack = [(obj, 1)]
+    while stack:
+        x, d = stack.pop()
+        if isinstance(x, dict | list):
+            if d > limit:
+                return True
+            stack.extend((v, d + 1) for v in (x.values() if isinstance(x, dict) else x))
+    return False
+
+
 def _json_has_lone_surrogate(body: bytes) -> bool:
     try:
         return has_lone_surrogate(json.loads(body))
-    except ValueError:
+    except (ValueError, RecursionError):
         return False
 
 

@@ -244,6 +244,11 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
         msg = f"Invalid request: {where or 'body'}: {first.get('msg', 'malformed')}."
         return JSONResponse({"error": msg}, status_code=422)
 
+    @app.exception_handler(RecursionError)
+    async def too_deep(request: Request, exc: RecursionError):  # the guard refuses deep JSON first; this is a net
+        log.info("%s %s from %s: nested too deep, refused", request.method, request.url.path, client_host(request))
+        return JSONResponse({"error": "The request is nested too deep; send a flatter body."}, status_code=400)
+
     @app.exception_handler(Exception)
     async def crashed(request: Request, exc: Exception):
         log.exception("error serving %s %s", request.method, request.url.path)

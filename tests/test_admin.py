@@ -74,9 +74,14 @@ def test_missing_and_wrong_tokens_are_refused_and_logged(tmp_path, caplog):
         codes = [httpx.get(srv.url + "/api/admin/sync", headers={"Authorization": f"Bearer x{i}"}, timeout=30).status_code
                  for i in range(12)]  # fmt: skip
         assert codes[:7] == [401] * 7 and codes[-1] == 429, codes  # 10 wrong tokens a while, then 429
+        # locked out: even the right token is not looked at, from that address
+        assert httpx.get(srv.url + "/api/admin/documents", headers=AUTH, timeout=30).status_code == 429
+        other = {**AUTH, "X-Forwarded-For": "10.1.2.3"}  # another address is not locked out by this one
+        assert httpx.get(srv.url + "/api/admin/documents", headers=other, timeout=30).status_code == 200
     logged = [r.getMessage() for r in caplog.records if r.name == "bot.admin"]
     assert sum("refused" in m for m in logged) >= 10 and any("accepted" in m for m in logged), logged
-    assert all("127.0.0.1" in m for m in logged if "admin GET" in m)
+    assert all("127.0.0.1" in m or "10.1.2.3" in m for m in logged if "admin GET" in m)
+    assert any("locked out" in m for m in logged)
 
 
 def test_upload_list_reingest_delete_while_clients_keep_asking(tmp_path):
@@ -180,3 +185,38 @@ def test_the_admin_page_in_a_browser(admin_server, chromium, tmp_path):
         assert not cites(srv.url, ASK_CARDS, "cards.md")
     finally:
         page.close()
+
+
+def test_guessing_from_many_addresses_is_slowed_too(tmp_path):
+    from bot.serve.guard import Lockout
+
+    lock = Lockout(limit=10, window=600, global_limit=100)
+    for i in range(100):  # 20 addresses, 5 wrong tokens each: none reaches its own limit
+        assert lock.locked(f"10.0.{i % 20}.1", now=i) == 0
+        lock.failed(f"10.0.{i % 20}.1", now=i)
+    assert lock.locked("10.9.9.9", now=100) > 0  # the global budget is spent: everyone waits
+    assert lock.locked("10.9.9.9", now=700) == 0  # until the window has passed
+    srv, _ = _server(tmp_path, admin_token=TOKEN)
+    with srv:
+        codes = [
+            httpx.get(
+                srv.url + "/api/admin/sync",
+                headers={"Authorization": f"Bearer x{i}", "X-Forwarded-For": f"10.7.{i}.1"},
+                timeout=30,
+            ).status_code  # fmt: skip
+            for i in range(105)
+        ]
+    assert codes[:100] == [401] * 100 and set(codes[100:]) == {429}, codes[95:]
+
+
+def test_admin_attempts_are_visible_at_the_default_level_and_query_strings_stay_out_of_the_access_log():
+    import logging
+
+    from bot.serve.server import NoQueryStrings, quiet_logs
+
+    quiet_logs()
+    assert logging.getLogger("bot.admin").isEnabledFor(logging.INFO)  # whatever the root's level
+    rec = logging.LogRecord("uvicorn.access", logging.INFO, "", 0, '%s - "%s %s HTTP/%s" %d',
+                            ("10.0.0.1:5", "GET", "/api/admin/report?since=7d&format=csv", "1.1", 200), None)  # fmt: skip
+    assert NoQueryStrings().filter(rec) and rec.getMessage() == '10.0.0.1:5 - "GET /api/admin/report HTTP/1.1" 200'
+    assert any(isinstance(f, NoQueryStrings) for f in logging.getLogger("uvicorn.access").filters)

@@ -79,6 +79,47 @@ class RateLimiter:
             return 0.0
 
 
+class Lockout:
+    """Wrong admin tokens: after `limit` failures from one client within `window` seconds, that client is refused
+    before its token is even looked at, until the window has passed; after `global_limit` failures from all clients
+    together, every client is (guessing from many addresses is slowed as much as from one). Only failures count."""
+
+    def __init__(self, limit: int = 10, window: float = 600, global_limit: int = 100, max_clients: int = 100_000):
+        self.limit, self.window, self.global_limit, self.max_clients = limit, window, global_limit, max_clients
+        self._clients: OrderedDict[str, deque[float]] = OrderedDict()
+        self._all: deque[float] = deque()
+        self._lock = threading.Lock()
+
+    def _trim(self, q: deque, now: float) -> None:
+        while q and q[0] <= now - self.window:
+            q.popleft()
+
+    def locked(self, client: str, now: float | None = None) -> float:
+        """0 when this client's token may be checked; otherwise the seconds it must wait."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            self._trim(self._all, now)
+            waits = [self._all[0] + self.window - now] if len(self._all) >= self.global_limit else []
+            q = self._clients.get(client)
+            if q is not None:
+                self._trim(q, now)
+                if len(q) >= self.limit:
+                    waits.append(q[0] + self.window - now)
+            return max([0.0, *[max(0.001, w) for w in waits]])
+
+    def failed(self, client: str, now: float | None = None) -> None:
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            q = self._clients.setdefault(client, deque(maxlen=self.limit))
+            q.append(now)
+            self._clients.move_to_end(client)
+            while len(self._clients) > self.max_clients:
+                self._clients.popitem(last=False)
+            self._all.append(now)
+            while len(self._all) > self.global_limit:
+                self._all.popleft()
+
+
 class SharedRateLimiter:
     """The same budget as RateLimiter, shared by every process on the host: a sliding-window counter in SQLite
     (the count of the current window plus the previous window's, weighted by how much of it still overlaps).
@@ -392,6 +433,7 @@ class Guard:
         admin_token: str | None = None,
         admin_max_body: int = 0,
         auth_failures: RateLimiter | None = None,
+        admin_lockout: Lockout | None = None,
         api_keys: list[str] | tuple[str, ...] = (),
         allowed_origins: list[str] | tuple[str, ...] = (),
     ):
@@ -401,6 +443,7 @@ class Guard:
         self.posts, self.questions, self.feedback, self.views = posts, questions, feedback, views
         self.admin_token, self.admin_max_body = admin_token, admin_max_body
         self.auth_failures = auth_failures or RateLimiter(10, 600)
+        self.lockout = admin_lockout or Lockout()
         self.api_keys = [k for k in api_keys if k]
         self.allowed_origins = set(allowed_origins)
         self.classify = classify
@@ -423,11 +466,13 @@ class Guard:
             if not self.admin_token:  # the admin page is off
                 return await send_error(send, 404, "Not found.")
             if path.startswith("/api/admin/"):  # checked before a byte of the body is read
+                if (wait := self.lockout.locked(client)) > 0:  # locked out: the token is not even looked at
+                    admin_log.info("admin %s %s from %s: locked out (%.0f s left)", method, path[:200], client, wait)
+                    return await _too_many(send, "Too many wrong admin tokens", wait)
                 ok = bearer_matches(headers.get("authorization"), [self.admin_token])
                 admin_log.info("admin %s %s from %s: %s", method, path[:200], client, "accepted" if ok else "refused")
                 if not ok:
-                    if (wait := self.auth_failures.check(client)) > 0:
-                        return await _too_many(send, "Too many wrong admin tokens from you", wait)
+                    self.lockout.failed(client)
                     return await send_error(send, 401, "The admin token is missing or wrong.")
                 cap = self.admin_max_body
         if self.api_keys and (path.startswith("/v1/") or (path.startswith("/api/") and not path.startswith(OPEN_API))):

@@ -602,11 +602,32 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
     return app
 
 
+class NoQueryStrings(logging.Filter):
+    """The access log records paths without their query strings (a question, a quote's place, a report's period
+    are nobody's business in a log file)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and len(args) >= 3 and isinstance(args[2], str) and "?" in args[2]:
+            record.args = (*args[:2], args[2].split("?", 1)[0], *args[3:])
+        return True
+
+
+def quiet_logs() -> None:
+    """Admin attempts (logger bot.admin) are logged at INFO, visible whatever the root level; query strings never
+    reach the access log."""
+    logging.getLogger("bot.admin").setLevel(logging.INFO)
+    access = logging.getLogger("uvicorn.access")
+    if not any(isinstance(f, NoQueryStrings) for f in access.filters):
+        access.addFilter(NoQueryStrings())
+
+
 def uvicorn_config(app, host: str, port: int, **kw):
     """The server's uvicorn settings: uvicorn's own X-Forwarded-For handling is off (it trusts 127.0.0.1 by
     default); bot/serve/guard.py reads it, from BOT_TRUSTED_PROXIES only."""
     import uvicorn
 
+    quiet_logs()
     return uvicorn.Config(app, host=host, port=port, proxy_headers=False, server_header=False, **kw)
 
 

@@ -47,7 +47,7 @@ def cmd_ingest(args) -> int:
             f"embedding: {rep.embed_seconds:.1f} s for {rep.texts_embedded} texts (chunks, FAQ questions, sentences) "
             f"({rep.texts_embedded / max(rep.embed_seconds, 1e-9):.1f}/s); total {rep.seconds:.1f} s"
         )
-    return 0
+    return 1 if args.strict and rep.failed else 0
 
 
 def cmd_report(args) -> int:
@@ -214,6 +214,9 @@ def build_parser() -> argparse.ArgumentParser:
     where(sp)
     sp.add_argument("--rebuild", action="store_true", help="drop the index and build it again")
     sp.add_argument("--progress", action="store_true", help="show a progress bar even when not on a terminal")
+    sp.add_argument(
+        "--strict", action="store_true", help="exit 1 when a file could not be read (the others are indexed either way)"
+    )
     sp.add_argument(
         "--url",
         action="append",

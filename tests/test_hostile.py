@@ -113,6 +113,35 @@ def test_one_bad_pdf_never_stops_an_ingest(tmp_path, cache_dir):
     assert r.returncode == 0, r.stderr[-2000:]
     assert "deep.pdf" in r.stderr and "wasps.md" in r.stdout and "Traceback" not in r.stderr
     assert {c.source for c in Bot.from_settings(s, build=False).index.chunks} == {"bees.md", "wasps.md"}
+    assert run_bot(["ingest", "--strict"], env, timeout=300).returncode == 1  # --strict: a failure is an error
+
+
+def test_a_file_that_failed_is_not_read_again_until_it_changes_and_is_named_after_a_restart(
+    tmp_path, cache_dir, monkeypatch
+):
+    from bot.index import store
+    from bot.serve.admin import documents
+
+    corpus = write_corpus(tmp_path / "corpus", GOOD)
+    (corpus / "deep.pdf").write_bytes(deep_page_tree())
+    s = load_settings(corpus_dir=corpus, index_dir=tmp_path / "index", cache_dir=cache_dir)
+    first = ingest(s)
+    reads: list[str] = []
+    real = store.read_document
+    monkeypatch.setattr(store, "read_document", lambda p, *a, **k: reads.append(p.name) or real(p, *a, **k))
+    (corpus / "wasps.md").write_text("# Wasps\n\nWasps build paper nests.\n", encoding="utf-8")
+    again = ingest(s)
+    assert reads == ["wasps.md"] and again.failed == first.failed  # still named, not read again
+    # after a restart (a new Bot, no sync in memory) the admin page names the file and why
+    docs = {d["source"]: d for d in documents(s, Bot.from_settings(s, build=False).index, {})}
+    assert docs["deep.pdf"]["status"] == "error" and docs["deep.pdf"]["error"] == first.failed["deep.pdf"]
+    (corpus / "deep.pdf").write_bytes(deep_page_tree(40))  # changed: read again (a shallow tree, still no text)
+    third = ingest(s)
+    assert reads.count("deep.pdf") == 1 and third.failed["deep.pdf"] != first.failed["deep.pdf"]
+    # a raised limit reads a file again too
+    (corpus / "huge.txt").write_text("Bees. " * 300_000, encoding="utf-8")
+    assert "huge.txt" in ingest(s.model_copy(update={"max_file_mb": 1})).failed
+    assert "huge.txt" in ingest(s).added
 
 
 def docx_bomb(unpacked_mb: int = 150) -> bytes:

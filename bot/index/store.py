@@ -437,9 +437,21 @@ def sync(
         old_files: dict = (manifest or {}).get("files", {})
         reparse = manifest is not None and manifest.get("parser", 1) != PARSER  # read by another parser version
         report = SyncReport()
-        for source, why in refused.items():  # symbolic links: nothing outside the corpus folder is read
+        # files that could not be read, kept in the manifest: one is not read again until it changes, and the
+        # admin page names it after a restart too
+        old_failed: dict = {} if manifest is None or reparse else manifest.get("failed", {})
+        new_failed: dict[str, dict] = {}
+        limits = limits or ReadLimits()
+
+        budget = f"{limits.max_file_bytes}/{limits.max_unpacked_bytes}"  # a raised limit reads them again
+
+        def fail(source: str, why: str, sha: str = "") -> None:
             report.failed[source] = why
+            new_failed[source] = {"sha256": sha, "reason": why, "limits": budget}
             log.warning("skipped %s: it %s", source, why)
+
+        for source, why in refused.items():  # symbolic links: nothing outside the corpus folder is read
+            fail(source, why)
 
         new_files: dict[str, dict] = {}
         new_chunks: dict[str, Chunk] = {}
@@ -448,26 +460,34 @@ def sync(
             note("files", k, len(files))
             source = path.relative_to(corpus_dir).as_posix()
             try:
+                size = path.stat().st_size
+                if size > limits.max_file_bytes:  # not even hashed: nothing of it is read
+                    mb = limits.max_file_bytes / 1e6
+                    fail(source, f"is {size / 1e6:,.0f} MB; the limit is {mb:,.0f} MB a file (split it, or raise "
+                                 "BOT_MAX_FILE_MB)", f"size:{size}")  # fmt: skip
+                    continue
                 raw_sha = hashlib.sha256(path.read_bytes()).hexdigest()
             except OSError as e:
-                report.failed[source] = str(e)
-                log.warning("skipped %s: %s", source, e)
+                fail(source, str(e))
                 continue
             prev = old_files.get(source)
             if prev and prev["sha256"] == raw_sha and manifest is not None and source not in force and not reparse:
                 new_files[source] = prev
                 report.skipped.append(source)
                 continue
+            failed = old_failed.get(source)
+            if failed and failed.get("sha256") == raw_sha and failed.get("limits") == budget and source not in force:
+                report.failed[source] = failed["reason"]  # unchanged since it failed: not read again
+                new_failed[source] = failed
+                continue
             try:
                 doc = read_document(path, corpus_dir, limits)
             except (ValueError, OSError) as e:
-                report.failed[source] = str(e)
-                log.warning("skipped %s: it %s", source, e)
+                fail(source, str(e), raw_sha)
                 continue
             except Exception as e:  # noqa: BLE001 - a parser's own error (pypdf's LimitReachedError, ...): one bad
                 # file is skipped, named with the reason, and the rest is indexed
-                report.failed[source] = f"could not be read ({type(e).__name__}: {str(e)[:300]})"
-                log.warning("skipped %s: %s: %s", source, type(e).__name__, str(e)[:300])
+                fail(source, f"could not be read ({type(e).__name__}: {str(e)[:300]})", raw_sha)
                 continue
             chunks = chunk_document(doc, max_tokens)
             new_files[source] = {
@@ -572,6 +592,7 @@ def sync(
                 "version": version,
                 "corpus_dir": str(corpus_dir),
                 "files": new_files,
+                "failed": new_failed,
                 "chunks": report.chunks_total,
                 "snapshot": gen,
                 "chroma": f"http://{server.host}:{server.port} ({server.prefix}-*)" if server else "index folder",

@@ -150,7 +150,7 @@ def documents(settings, index, last_failed: dict[str, str]) -> list[dict]:
     counts = index.source_counts()
     present = corpus_files(settings)  # a missing corpus folder: only the index's files are listed
     out = []
-    for source in sorted(set(files) | set(present)):
+    for source in sorted(set(files) | set(present) | set(index.manifest.get("failed", {}))):
         info = files.get(source)
         p = present.get(source)
         chunks, entries = counts.get(source, (0, 0))
@@ -158,7 +158,7 @@ def documents(settings, index, last_failed: dict[str, str]) -> list[dict]:
             size = p.stat().st_size if p is not None else None
         except OSError:
             size = None
-        error = last_failed.get(source)
+        error = last_failed.get(source) or (index.manifest.get("failed", {}).get(source) or {}).get("reason")
         status = (
             "error" if error else ("indexed" if info and p is not None else "pending" if p is not None else "removed")
         )

@@ -33,6 +33,7 @@ class Site:
         self.pages = {"/faq.html": FAQ, "/about.html": ABOUT, "/private/secret.html": SECRET}
         self.sitemap = ["/faq.html", "/about.html", "/private/secret.html"]
         self.log: list[tuple[float, str, int]] = []
+        self.redirects: dict[str, str] = {}  # path -> Location
         site = self
 
         class H(BaseHTTPRequestHandler):
@@ -41,9 +42,16 @@ class Site:
 
             def do_GET(self):
                 path = self.path.split("?")[0]
+                if path in site.redirects:
+                    site.log.append((time.monotonic(), path, 302))
+                    self.send_response(302)
+                    self.send_header("Location", site.redirects[path])
+                    self.send_header("Content-Length", "0")
+                    return self.end_headers()
                 if path == "/robots.txt":
+                    site.log.append((time.monotonic(), path, -1))  # not a page: fetched() leaves it out
                     return self._send(200, "User-agent: *\nDisallow: /private/\n", "text/plain")
-                if path == "/sitemap.xml":
+                if path in ("/sitemap.xml", "/sitemap-pages.xml"):
                     locs = "".join(f"<url><loc>{site.base}{p}</loc></url>" for p in site.sitemap)
                     xml = f'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{locs}</urlset>'
                     return self._send(200, xml, "application/xml")
@@ -137,3 +145,33 @@ def test_following_links_with_a_page_cap_and_the_cli(site, tmp_path):
     assert "fetched 2" in r.stdout and "added 2" in r.stdout and "disallowed by robots.txt" in r.stderr
     r = run_bot(["ingest", "--url", "ftp://nowhere/x"], env)
     assert r.returncode == 2 and "not an http(s) URL" in r.stderr
+
+
+def test_the_crawl_never_leaves_the_named_site(site, tmp_path):
+    """A page, a child sitemap and robots.txt that redirect to another origin (another port here) are not
+    followed: the other server is never asked for anything; redirects within the site are, at most 5."""
+    elsewhere = Site()
+    try:
+        index = (
+            '<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+            f"<sitemap><loc>{site.base}/sitemap-pages.xml</loc></sitemap>"
+            f"<sitemap><loc>{site.base}/moved-sitemap.xml</loc></sitemap></sitemapindex>"
+        )
+        site.pages["/index.xml"] = index
+        site.redirects.update({
+            "/robots.txt": elsewhere.base + "/robots.txt",
+            "/moved-sitemap.xml": elsewhere.base + "/sitemap.xml",
+            "/about.html": elsewhere.base + "/about.html",
+            "/old-faq.html": "/faq.html",  # within the site: followed
+            **{f"/loop{i}.html": f"/loop{i + 1}.html" for i in range(10)},
+        })  # fmt: skip
+        site.sitemap[:] = ["/faq.html", "/about.html", "/old-faq.html", "/loop0.html"]
+        rep = Crawler(tmp_path / "corpus", delay_s=0.0).crawl(site.base + "/index.xml")
+        assert elsewhere.log == []  # not one request reached the other origin
+        assert "another site" in rep.skipped[site.base + "/moved-sitemap.xml"]
+        assert "another site" in rep.skipped[site.base + "/about.html"]
+        assert "more than 5 redirects" in rep.skipped[site.base + "/loop0.html"]
+        assert site.base + "/old-faq.html" in rep.fetched and site.base + "/faq.html" in rep.fetched
+        assert len([p for _, p, c in site.log if p.startswith("/loop")]) == 6  # the first and 5 redirects
+    finally:
+        elsewhere.httpd.shutdown()

@@ -28,6 +28,13 @@ log = logging.getLogger(__name__)
 
 USER_AGENT = f"articlebot/{__version__} (+https://github.com/; a help-center bot indexing this site)"
 MAX_PAGE_BYTES = 5_000_000
+MAX_REDIRECTS = 5
+
+
+class OffSite(ValueError):
+    """A redirect out of the named site: not followed."""
+
+
 URL_COMMENT = re.compile(r"\A<!--\s*articlebot-source:\s*(\S+)\s*-->")
 PAGE_TYPES = {"text/html": ".html", "application/xhtml+xml": ".html", "application/pdf": ".pdf",
               "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
@@ -127,31 +134,46 @@ class Crawler:
         self.corpus_dir = Path(corpus_dir)
         self.max_pages = max_pages
         self.delay_s = delay_s
+        # redirects are followed by hand (_get), each checked: the crawl never leaves the named site
         self.client = client or httpx.Client(
-            timeout=timeout_s, follow_redirects=True, headers={"User-Agent": USER_AGENT}, max_redirects=5
+            timeout=timeout_s, follow_redirects=False, headers={"User-Agent": USER_AGENT}
         )
         self._last = 0.0
+        self.origin: tuple[str, str] | None = None  # the named site: (scheme, host:port)
 
     def _get(self, url: str, headers: dict | None = None) -> _Page:
-        wait = self._last + self.delay_s - time.monotonic()
-        if wait > 0:
-            time.sleep(wait)
-        try:
-            with self.client.stream("GET", url, headers=headers or {}) as r:
-                body = bytearray()
-                for part in r.iter_bytes():
-                    body += part
-                    if len(body) > MAX_PAGE_BYTES:
-                        raise ValueError(f"the page is over {MAX_PAGE_BYTES // 1_000_000} MB")
-                return _Page(r.status_code, r.headers, str(r.url), bytes(body), r.encoding or "utf-8")
-        finally:
-            self._last = time.monotonic()
+        """GET with at most MAX_REDIRECTS redirects, each within the named site's origin; a redirect elsewhere
+        raises OffSite (logged) and nothing is requested there. The site is the only host ever asked, so no
+        private or loopback address is reached unless the named site itself is one."""
+        for _ in range(MAX_REDIRECTS + 1):
+            wait = self._last + self.delay_s - time.monotonic()
+            if wait > 0:
+                time.sleep(wait)
+            try:
+                with self.client.stream("GET", url, headers=headers or {}) as r:
+                    if r.is_redirect and r.headers.get("location"):
+                        nxt = urljoin(url, r.headers["location"])
+                        if self.origin is not None and _origin(nxt) != self.origin:
+                            log.info("%s redirects to another site (%s): not followed", url, nxt[:300])
+                            raise OffSite(f"redirected to another site ({nxt[:200]})")
+                        url = nxt
+                        continue
+                    body = bytearray()
+                    for part in r.iter_bytes():
+                        body += part
+                        if len(body) > MAX_PAGE_BYTES:
+                            raise ValueError(f"the page is over {MAX_PAGE_BYTES // 1_000_000} MB")
+                    return _Page(r.status_code, r.headers, url, bytes(body), r.encoding or "utf-8")
+            finally:
+                self._last = time.monotonic()
+        raise ValueError(f"more than {MAX_REDIRECTS} redirects")
 
     def crawl(self, start: str) -> CrawlReport:
         report = CrawlReport()
         scheme, host = _origin(start)
         if scheme not in ("http", "https") or not host:
             raise ValueError(f"{start!r} is not an http(s) URL")
+        self.origin = (scheme, host)
         folder = self.corpus_dir / "web" / re.sub(r"[^\w.-]+", "_", host)
         folder.mkdir(parents=True, exist_ok=True)
         state_path = folder / ".crawl.json"
@@ -190,7 +212,11 @@ class Crawler:
                 if sm in seen_maps or not allowed(sm):
                     continue
                 seen_maps.add(sm)
-                r = self._get(sm)
+                try:
+                    r = self._get(sm)
+                except OffSite as e:
+                    report.skipped[sm] = str(e)
+                    continue
                 if r.status_code != 200:
                     raise ValueError(f"the sitemap {sm} answered HTTP {r.status_code}")
                 urls, maps = _sitemap_urls(r.content)

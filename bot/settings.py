@@ -139,6 +139,20 @@ class Settings(BaseSettings):
         description="A .docx's parts together, unpacked (MB), judged from its zip directory before reading; an XML "
         "part may have a quarter of it.",
     )
+    read_memory_mb: int = Field(
+        1024,
+        ge=128,
+        le=65_536,
+        description="A PDF or Word file is read in a child process with at most this much "
+        "address space (MB); past it the child stops and the file is skipped, named.",
+    )
+    read_timeout_s: float = Field(
+        60.0,
+        gt=0,
+        le=3600,
+        description="Seconds a PDF or Word file may take to read (in the child); past it the "
+        "child is stopped and the file skipped, named.",
+    )
     follow_symlinks: bool = Field(
         False,
         description="Read symbolic links in the corpus folder whose targets are inside it (never one outside it); "

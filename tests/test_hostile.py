@@ -129,6 +129,10 @@ def test_a_file_that_failed_is_not_read_again_until_it_changes_and_is_named_afte
     reads: list[str] = []
     real = store.read_document
     monkeypatch.setattr(store, "read_document", lambda p, *a, **k: reads.append(p.name) or real(p, *a, **k))
+    from bot.ingest.worker import DocumentReader
+
+    in_child = DocumentReader.read  # PDF and Word files are read in a child process
+    monkeypatch.setattr(DocumentReader, "read", lambda self, p, *a: reads.append(p.name) or in_child(self, p, *a))
     (corpus / "wasps.md").write_text("# Wasps\n\nWasps build paper nests.\n", encoding="utf-8")
     again = ingest(s)
     assert reads == ["wasps.md"] and again.failed == first.failed  # still named, not read again
@@ -245,3 +249,54 @@ def test_deep_json_is_a_400_on_every_route_with_one_log_line(shipped_bot, tmp_pa
         assert ok.status_code == 200  # the server goes on
     assert not [rec for rec in caplog.records if rec.exc_info or "Traceback" in rec.getMessage()]
     assert any("nested" in rec.getMessage() for rec in caplog.records)
+
+
+def shared_stream_pdf(pages: int = 300, stream_kb: int = 1000) -> bytes:
+    """`pages` pages that all draw one large text stream (the file stays small; reading it does not)."""
+    line = b"BT /F1 12 Tf 72 720 Td (Bees dance to tell where the flowers are.) Tj ET\n"
+    s = line * (stream_kb * 1000 // len(line))
+    font = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
+    n0 = 5  # objects: 1 catalog, 2 pages, 3 font, 4 stream, then the pages
+    kids = " ".join(f"{n0 + i} 0 R" for i in range(pages))
+    objs = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        f"<< /Type /Pages /Kids [{kids}] /Count {pages} >>".encode(),
+        font,
+        b"<< /Length %d >>\nstream\n" % len(s) + s + b"\nendstream",
+    ]
+    page = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> /Contents 4 0 R >>"
+    objs += [page] * pages
+    return _pdf(objs)
+
+
+def test_a_pdf_that_takes_too_long_is_stopped_and_named(tmp_path, cache_dir):
+    import time
+
+    corpus = write_corpus(tmp_path / "corpus", GOOD)
+    (corpus / "slow.pdf").write_bytes(shared_stream_pdf())
+    assert (corpus / "slow.pdf").stat().st_size < 1_500_000
+    s = load_settings(corpus_dir=corpus, index_dir=tmp_path / "index", cache_dir=cache_dir, read_timeout_s=3)
+    t0 = time.perf_counter()
+    rep = ingest(s)
+    took = time.perf_counter() - t0
+    assert rep.added == ["bees.md"] and set(rep.failed) == {"slow.pdf"}
+    why = rep.failed["slow.pdf"]
+    assert "BOT_READ_TIMEOUT_S" in why or "characters of text on page" in why, why
+    assert took < 30, took
+
+
+def test_a_bomb_past_the_checks_stops_a_child_not_the_ingest(tmp_path, cache_dir):
+    """With the unpacked-size check raised out of the way, the 150 MB document.xml reaches the parser: the child
+    reading it runs out of its memory limit, and the ingest names the file and goes on."""
+    import resource
+
+    corpus = write_corpus(tmp_path / "corpus", GOOD)
+    (corpus / "bomb.docx").write_bytes(docx_bomb(150))
+    s = load_settings(corpus_dir=corpus, index_dir=tmp_path / "index", cache_dir=cache_dir, max_unpacked_mb=2000,
+                      read_memory_mb=400)  # fmt: skip
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    rep = ingest(s)
+    assert rep.added == ["bees.md"] and set(rep.failed) == {"bomb.docx"}
+    assert "BOT_READ_MEMORY_MB" in rep.failed["bomb.docx"], rep.failed
+    grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    assert grown_mb < 150, grown_mb  # the parsing happened elsewhere

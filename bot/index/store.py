@@ -27,6 +27,8 @@ from bot.index.keyword import BM25
 from bot.ingest.chunking import Chunk, chunk_document
 from bot.ingest.corpus import PARSER, ReadLimits, list_files, read_document, scan
 
+UNTRUSTED = {".pdf", ".docx"}  # binary formats whose parsers are read in a child process (bot/ingest/worker.py)
+
 log = logging.getLogger(__name__)
 
 FORMAT = 6  # 6: records.sqlite; 5: snapshot files named by generation, the manifest naming the one to read
@@ -443,7 +445,8 @@ def sync(
         new_failed: dict[str, dict] = {}
         limits = limits or ReadLimits()
 
-        budget = f"{limits.max_file_bytes}/{limits.max_unpacked_bytes}"  # a raised limit reads them again
+        budget = limits.key()  # a raised limit reads them again
+        reader = None  # PDF and Word files: read in a child process with a memory and a time limit
 
         def fail(source: str, why: str, sha: str = "") -> None:
             report.failed[source] = why
@@ -481,7 +484,13 @@ def sync(
                 new_failed[source] = failed
                 continue
             try:
-                doc = read_document(path, corpus_dir, limits)
+                if path.suffix.lower() in UNTRUSTED:
+                    from bot.ingest.worker import DocumentReader
+
+                    reader = reader or DocumentReader(limits.memory_mb, limits.timeout_s)
+                    doc = reader.read(path, corpus_dir, limits)
+                else:
+                    doc = read_document(path, corpus_dir, limits)
             except (ValueError, OSError) as e:
                 fail(source, str(e), raw_sha)
                 continue
@@ -500,6 +509,8 @@ def sync(
             for c in chunks:
                 new_chunks[c.id] = c
             (report.updated if prev else report.added).append(source)
+        if reader is not None:
+            reader.close()
         report.removed = sorted(set(old_files) - set(new_files))
         note("files", len(files), len(files))
 

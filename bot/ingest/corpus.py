@@ -24,14 +24,26 @@ MAX_FILE_BYTES = 50_000_000  # a larger file is skipped, by name (BOT_MAX_FILE_M
 
 @dataclass(frozen=True)
 class ReadLimits:
-    """What one document may cost to read (settings BOT_MAX_FILE_MB, BOT_MAX_UNPACKED_MB)."""
+    """What one document may cost to read (settings BOT_MAX_FILE_MB, BOT_MAX_UNPACKED_MB, and for PDF and Word
+    files, read in a child process: BOT_READ_MEMORY_MB, BOT_READ_TIMEOUT_S)."""
 
     max_file_bytes: int = MAX_FILE_BYTES
     max_unpacked_bytes: int = 100_000_000
+    memory_mb: int = 1024
+    timeout_s: float = 60.0
 
     @classmethod
     def of(cls, settings) -> ReadLimits:
-        return cls(settings.max_file_mb * 1_000_000, settings.max_unpacked_mb * 1_000_000)
+        return cls(
+            settings.max_file_mb * 1_000_000,
+            settings.max_unpacked_mb * 1_000_000,
+            settings.read_memory_mb,
+            settings.read_timeout_s,
+        )
+
+    def key(self) -> str:
+        """What a failure met: a file that failed is read again when any of these is raised."""
+        return f"{self.max_file_bytes}/{self.max_unpacked_bytes}/{self.memory_mb}/{self.timeout_s:g}"
 
 
 BOILERPLATE = [
@@ -500,9 +512,11 @@ def parse_markdown(source: str, text: str, sha: str) -> Document:
     return parse_text(source, text, sha, markdown=True)
 
 
-def read_document(path: Path, root: Path, limits: ReadLimits | None = None) -> Document:
+def read_document(
+    path: Path, root: Path, limits: ReadLimits | None = None, time_budget_s: float | None = None
+) -> Document:
     """Read and parse one article. Raises ValueError (with the reason) when it can't be read or is over its
-    budget."""
+    budget. (A sync reads PDF and Word files through bot/ingest/worker.py: in a child process with limits.)"""
     limits = limits or ReadLimits()
     size = path.stat().st_size
     if size > limits.max_file_bytes:
@@ -517,7 +531,7 @@ def read_document(path: Path, root: Path, limits: ReadLimits | None = None) -> D
     if suffix in {".pdf", ".docx"}:
         from bot.ingest.documents import read_docx, read_pdf
 
-        ex = read_pdf(raw) if suffix == ".pdf" else read_docx(raw, limits.max_unpacked_bytes)
+        ex = read_pdf(raw, time_budget_s) if suffix == ".pdf" else read_docx(raw, limits.max_unpacked_bytes)
         doc = parse_markdown(source, ex.text, sha)
         if ex.pages:
             doc.pages = ex.pages

@@ -25,6 +25,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 PDF_MAX_PAGES = 2000
+PDF_MAX_PAGE_CHARS = 100_000  # a printed page holds a few thousand; more is a stream built to be large
+PDF_MAX_CHARS = 20_000_000
 MAX_UNPACKED_BYTES = 100_000_000  # a zip-based document's parts together, unpacked (BOT_MAX_UNPACKED_MB)
 MAX_ZIP_ENTRIES = 5_000
 
@@ -191,8 +193,13 @@ def _repeated(pages: list[list[_Line]]) -> set[str]:
     return {t for t, n in seen.items() if n >= max(3, 0.6 * len(pages))}
 
 
-def read_pdf(raw: bytes) -> Extracted:
-    """The PDF's text as Markdown. Raises ValueError with the reason when it has none to give."""
+def read_pdf(raw: bytes, time_budget_s: float | None = None) -> Extracted:
+    """The PDF's text as Markdown. Raises ValueError with the reason when it has none to give, or when it is over
+    a budget: PDF_MAX_PAGES pages, PDF_MAX_PAGE_CHARS characters of text a page, PDF_MAX_CHARS a file, and
+    `time_budget_s` seconds (checked page by page)."""
+    import time
+
+    t0 = time.monotonic()
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
@@ -214,12 +221,27 @@ def read_pdf(raw: bytes) -> Extracted:
         raise ValueError(f"has {n_pages:,} pages; the limit is {PDF_MAX_PAGES:,} (split it)")
     pages: list[list[_Line]] = []
     images = 0
-    for page in reader.pages:
+    total = 0
+    for pno, page in enumerate(reader.pages, start=1):
         try:
             pages.append(_page_lines(page))
         except Exception as e:  # noqa: BLE001 - a damaged page stream: that page is skipped, not the file
             pages.append([])
             _ = e
+        chars = sum(len(ln.text) for ln in pages[-1])
+        total += chars
+        if chars > PDF_MAX_PAGE_CHARS:
+            raise ValueError(
+                f"has {chars:,} characters of text on page {pno}; the limit is {PDF_MAX_PAGE_CHARS:,} a page "
+                "(a printed page holds a few thousand)"
+            )
+        if total > PDF_MAX_CHARS:
+            raise ValueError(f"has over {PDF_MAX_CHARS:,} characters of text; the limit is {PDF_MAX_CHARS:,} a file")
+        if time_budget_s is not None and time.monotonic() - t0 > time_budget_s:
+            raise ValueError(
+                f"took more than {time_budget_s:g} s to read ({pno} of {n_pages} pages; BOT_READ_TIMEOUT_S raises "
+                "the limit)"
+            )
         try:
             images += len(page.images) if not pages[-1] else 0
         except Exception:  # noqa: BLE001 - image listing fails on some damaged pages

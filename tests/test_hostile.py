@@ -143,7 +143,9 @@ def test_a_file_that_failed_is_not_read_again_until_it_changes_and_is_named_afte
     third = ingest(s)
     assert reads.count("deep.pdf") == 1 and third.failed["deep.pdf"] != first.failed["deep.pdf"]
     # a raised limit reads a file again too
-    (corpus / "huge.txt").write_text("Bees. " * 300_000, encoding="utf-8")
+    (corpus / "huge.txt").write_text(
+        "# Huge\n\nBees dance.\n" + " " * 1_100_000 + "\n", encoding="utf-8"
+    )  # 1.1 MB, little text
     assert "huge.txt" in ingest(s.model_copy(update={"max_file_mb": 1})).failed
     assert "huge.txt" in ingest(s).added
 

@@ -97,6 +97,19 @@ class Settings(BaseSettings):
         "(with rate_limit_storage 'sqlite').",
     )
     host: str = Field("127.0.0.1", description="Address the web server listens on.")
+    header_timeout_s: float = Field(
+        10.0,
+        ge=0,
+        le=600,
+        description="Seconds a connection has to send a request's headers (from connecting, or "
+        "from its previous response); past it the connection is closed. 0: no deadline.",
+    )
+    max_connections_per_client: int = Field(
+        100,
+        ge=0,
+        description="Connections one address may hold open at once (a trusted proxy's are not counted); "
+        "past it a 429. 0: no cap.",
+    )
     port: int = Field(7860, ge=0, le=65535, description="Port the web server listens on.")
     allowed_origins: list[str] = Field(
         default_factory=list,

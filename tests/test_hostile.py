@@ -302,3 +302,49 @@ def test_a_bomb_past_the_checks_stops_a_child_not_the_ingest(tmp_path, cache_dir
     assert "BOT_READ_MEMORY_MB" in rep.failed["bomb.docx"], rep.failed
     grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
     assert grown_mb < 150, grown_mb  # the parsing happened elsewhere
+
+
+def test_slow_headers_are_dropped_and_one_address_holds_few_connections(shipped_bot, tmp_path):
+    import socket
+    import time
+
+    import httpx
+    from test_server import LiveServer, _bot
+
+    from bot.serve.server import create_app
+
+    app = create_app(_bot(shipped_bot, tmp_path))
+    with LiveServer(app, header_timeout_s=1.0, per_client=8) as srv:
+        slow = []
+        for _ in range(4):  # each sends a header a byte at a time, never finishing
+            s = socket.create_connection(("127.0.0.1", srv.port))
+            s.sendall(b"GET / HTTP/1.1\r\nX: ")
+            slow.append(s)
+        t0 = time.monotonic()
+        for s in slow:
+            s.settimeout(5)
+            s.sendall(b"a")
+        closed = []
+        for s in slow:
+            try:
+                closed.append(s.recv(100) == b"")
+            except ConnectionResetError:
+                closed.append(True)
+            except TimeoutError:  # still open 5 s later
+                closed.append(False)
+        assert all(closed) and time.monotonic() - t0 < 4  # dropped at the deadline, not held
+        # a normal client on a keep-alive connection is not dropped between its requests
+        with httpx.Client(timeout=30) as c:
+            for _ in range(3):
+                assert c.get(srv.url + "/api/health").status_code == 200
+                time.sleep(0.4)
+        # past 8 open connections from one address: a 429, and the others still served
+        idle = [socket.create_connection(("127.0.0.1", srv.port)) for _ in range(8)]
+        extra = socket.create_connection(("127.0.0.1", srv.port))
+        extra.settimeout(5)
+        assert extra.recv(200).startswith(b"HTTP/1.1 429")
+        for s in idle:
+            s.close()
+        time.sleep(0.3)
+        r = httpx.post(srv.url + "/api/ask", json={"question": "How does the article describe NATO?"}, timeout=60)
+        assert r.status_code == 200

@@ -19,11 +19,11 @@ LONG = "x" * 2001
 
 
 class LiveServer:
-    def __init__(self, app):
+    def __init__(self, app, **config):
         self.app = app
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        cfg = uvicorn_config(app, "127.0.0.1", self.port, log_level="warning", timeout_graceful_shutdown=1)
+        cfg = uvicorn_config(app, "127.0.0.1", self.port, log_level="warning", timeout_graceful_shutdown=1, **config)
         self.server = uvicorn.Server(cfg)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 

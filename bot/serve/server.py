@@ -622,13 +622,27 @@ def quiet_logs() -> None:
         access.addFilter(NoQueryStrings())
 
 
-def uvicorn_config(app, host: str, port: int, **kw):
+def uvicorn_config(
+    app, host: str, port: int, *, header_timeout_s: float = 10.0, per_client: int = 100, trusted=(), **kw
+):
     """The server's uvicorn settings: uvicorn's own X-Forwarded-For handling is off (it trusts 127.0.0.1 by
-    default); bot/serve/guard.py reads it, from BOT_TRUSTED_PROXIES only."""
+    default); bot/serve/guard.py reads it, from BOT_TRUSTED_PROXIES only. Connections have deadlines
+    (bot/serve/deadlines.py): request headers within `header_timeout_s`, at most `per_client` at once from one
+    address (a trusted proxy's are not counted)."""
     import uvicorn
 
+    from bot.serve.deadlines import protocol
+
     quiet_logs()
-    return uvicorn.Config(app, host=host, port=port, proxy_headers=False, server_header=False, **kw)
+    return uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        proxy_headers=False,
+        server_header=False,
+        http=protocol(header_timeout_s, per_client, trusted),
+        **kw,
+    )
 
 
 def serve(
@@ -646,6 +660,9 @@ def serve(
             app,
             host,
             port,
+            header_timeout_s=settings.header_timeout_s,
+            per_client=settings.max_connections_per_client,
+            trusted=settings.trusted_proxies,
             log_level="info",
             timeout_graceful_shutdown=2,
         )

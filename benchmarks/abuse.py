@@ -20,6 +20,12 @@ contacted. Rows:
 10. who may frame /chat/;
 11. 200 concurrent clients (one asyncio process, raw HTTP/1.1 keep-alive, little CPU), unique questions:
     status counts, connection errors, p50/p95 of the answers, throughput.
+12. hostile files uploaded on the admin page of a running server, one at a time, each followed by a sync (the
+    bombs of tests/bombs.py): a .docx zip bomb (150 MB unpacked), the same let past the zip check
+    (BOT_MAX_UNPACKED_MB raised; the child reading it has BOT_READ_MEMORY_MB=400), a PDF page tree 150 deep, a
+    PDF whose 300 pages share one 1 MB text stream, and a symbolic link to /etc/passwd: for each, seconds to
+    refusal (target <= 5), the server's peak RSS over its RSS before (target <= +300 MB), another client's answer
+    p50 during the sync against idle (target <= 2x), and the reason the admin page gives.
 """
 
 from __future__ import annotations
@@ -352,11 +358,113 @@ def row11(url: str, clients: int, seconds: float) -> dict:
             "refusal_p50_ms": round(statistics.median(out["refused"]) * 1000, 1) if out["refused"] else None}  # fmt: skip
 
 
+def _bomb_round(url: str, proc, upload, corpus: Path, token: str, repeats: int = 5) -> dict:
+    """One kind of hostile file through the admin page, `repeats` times (each under a new name, each its own
+    sync): seconds to refusal, the server's RSS, and another client's answers while the syncs run."""
+    auth = {"Authorization": f"Bearer {token}"}
+    asked: list[float] = []
+    peak = [rss_mb(proc.pid)]
+    before = peak[0]
+    stop, syncing = threading.Event(), threading.Event()
+    questions = distinct_questions()[40:]  # others than the idle round's, none asked twice (no cache helps)
+
+    def sample() -> None:
+        while not stop.is_set():
+            peak.append(rss_mb(proc.pid))
+            time.sleep(0.02)
+
+    def ask() -> None:
+        with httpx.Client(timeout=60) as c:
+            for q in questions:
+                if stop.is_set():
+                    break
+                t = time.perf_counter()
+                r = c.post(url + "/api/ask", json={"question": q}, headers=as_client("10.9.9.9"))
+                if r.status_code == 200 and syncing.is_set():
+                    asked.append((time.perf_counter() - t) * 1000)
+
+    threads = [threading.Thread(target=sample, daemon=True), threading.Thread(target=ask, daemon=True)]
+    for th in threads:
+        th.start()
+    took, reasons = [], []
+    for i in range(repeats):
+        name = f"{i}-{upload[1]}"
+        runs = httpx.get(url + "/api/admin/sync", headers=auth, timeout=60).json().get("runs", 0)
+        syncing.set()
+        t0 = time.perf_counter()
+        if upload[0] == "link":
+            (corpus / name).symlink_to(upload[2])
+            httpx.post(url + "/api/admin/sync", headers=auth, timeout=60)
+        else:
+            httpx.post(url + "/api/admin/documents", headers=auth, timeout=120,
+                       files=[("files", (name, upload[2], "application/octet-stream"))])  # fmt: skip
+        while True:
+            st = httpx.get(url + "/api/admin/sync", headers=auth, timeout=60).json()
+            if st.get("runs", 0) > runs and not st["running"] and not st.get("queued"):
+                break
+            time.sleep(0.05)
+        took.append(time.perf_counter() - t0)
+        syncing.clear()
+        docs = httpx.get(url + "/api/admin/documents", headers=auth, timeout=60).json()["documents"]
+        d = next((x for x in docs if x["source"] == name), {})
+        reasons.append(d.get("error") if d.get("status") == "error" else None)
+        time.sleep(0.3)
+    stop.set()
+    for th in threads:
+        th.join(10)
+    return {"refused": f"{sum(r is not None for r in reasons)} of {repeats}", "reason": (reasons[0] or "")[:160],
+            "seconds_median_max": [round(statistics.median(took), 2), round(max(took), 2)],
+            "rss_mb_before": round(before), "peak_rss_over_before_mb": round(max(peak) - before),
+            "other_client_p50_ms_during": round(statistics.median(asked), 1) if asked else None,
+            "answers_during": len(asked)}  # fmt: skip
+
+
+def row12(base: dict) -> dict:
+    import shutil
+    import sys
+    import tempfile
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from bombs import deep_page_tree, docx_bomb, shared_stream_pdf
+
+    token = "abuse-admin-token"
+    out = {}
+    rounds = [
+        ({}, "zip bomb .docx, 150 MB unpacked", ("file", "bomb.docx", docx_bomb(150))),
+        ({"BOT_MAX_UNPACKED_MB": "2000", "BOT_READ_MEMORY_MB": "400"}, "the same past the zip check (child: 400 MB)",
+         ("file", "bomb2.docx", docx_bomb(150))),
+        ({}, "PDF page tree 150 deep", ("file", "deep.pdf", deep_page_tree())),
+        ({}, "PDF, 300 pages sharing one 1 MB stream", ("file", "slow.pdf", shared_stream_pdf())),
+        ({}, "symbolic link to /etc/passwd", ("link", "passwd.txt", Path("/etc/passwd"))),
+    ]  # fmt: skip
+    for extra, name, upload in rounds:
+        tmp = Path(tempfile.mkdtemp(prefix="bot-abuse-row12-"))
+        try:
+            shutil.copytree(SHIPPED_CORPUS, tmp / "corpus")
+            env = {**base, "BOT_CORPUS_DIR": str(tmp / "corpus"), "BOT_INDEX_DIR": str(tmp / "index"),
+                   "BOT_DATA_DIR": str(tmp / "data"), "BOT_ADMIN_TOKEN": token, "BOT_TRUSTED_PROXIES": '["127.0.0.1"]',
+                   "BOT_RATE_LIMIT": "1000000", "BOT_POST_LIMIT": "1000000", **extra}  # fmt: skip
+            with bot_server(env, timeout=300) as (url, proc), httpx.Client(timeout=60) as c:
+                idle = []
+                for q in distinct_questions()[:40]:
+                    t = time.perf_counter()
+                    c.post(url + "/api/ask", json={"question": q}, headers=as_client("10.9.9.9"))
+                    idle.append((time.perf_counter() - t) * 1000)
+                r = _bomb_round(url, proc, upload, tmp / "corpus", token)
+                r["other_client_p50_ms_idle"] = round(statistics.median(idle), 1)
+                out[name] = r
+                print(f"   12 {name}: {json.dumps(r)}", flush=True)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--clients", type=int, default=200)
     ap.add_argument("--seconds", type=float, default=20.0)
     ap.add_argument("--json", metavar="PATH")
+    ap.add_argument("--rows", default="all", choices=("all", "12"), help="'12': only the hostile files")
     args = ap.parse_args()
     start = header("abuse and load probe (issue 10's table)")
     rng = random.Random(0)
@@ -366,6 +474,14 @@ def main() -> None:
     base = {"BOT_CORPUS_DIR": str(SHIPPED_CORPUS), "BOT_INDEX_DIR": str(SHIPPED_INDEX), "BOT_CACHE_DIR": str(CACHE_DIR),
             "BOT_DATA_DIR": str(data)}  # fmt: skip
     res = {}
+    if args.rows == "12":  # the hostile files alone
+        res["12 hostile files on the admin page"] = row12(base)
+        end = machine()
+        print("   " + machine_line("start", start))
+        print("   " + machine_line("end", end))
+        if args.json:
+            Path(args.json).write_text(json.dumps({"machine": [start, end], "rows": res}, indent=1))
+        return
     with bot_server(base) as (url, proc):
         res["5 made-up X-Forwarded-For (default settings)"] = row5(url)
         print(f"-- 5 made-up X-Forwarded-For: {json.dumps(res['5 made-up X-Forwarded-For (default settings)'])}")
@@ -394,6 +510,7 @@ def main() -> None:
     print(f"-- 6 limiter: {json.dumps(res['6 limiter after 30,000 clients (in process)'])}")
     res["8 new index in a running server"] = row8(base)
     print(f"-- 8 new index in a running server: {json.dumps(res['8 new index in a running server'])}")
+    res["12 hostile files on the admin page"] = row12(base)
     end = machine()
     print("   " + machine_line("start", start))
     print("   " + machine_line("end", end))

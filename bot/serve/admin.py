@@ -150,7 +150,7 @@ def documents(settings, index, last_failed: dict[str, str]) -> list[dict]:
     counts = index.source_counts()
     present = corpus_files(settings)  # a missing corpus folder: only the index's files are listed
     out = []
-    for source in sorted(set(files) | set(present) | set(index.manifest.get("failed", {}))):
+    for source in sorted(set(files) | set(present) | set(index.manifest.get("failed", {})) | set(last_failed)):
         info = files.get(source)
         p = present.get(source)
         chunks, entries = counts.get(source, (0, 0))

@@ -9,6 +9,7 @@ logged, the old index keeps answering, and the next poll tries again.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import threading
@@ -79,6 +80,13 @@ class LiveBot(_Poller):
         if stamp is None or stamp == self._seen:
             return False
         old = self._bot
+        try:
+            m = json.loads(self._manifest().read_text(encoding="utf-8"))
+            if m.get("version") == old.index.version and m.get("chunks") == len(old.index.chunks):
+                self._seen = stamp  # the same content (a sync that changed nothing, or only what failed): no load
+                return False
+        except (OSError, ValueError):
+            pass  # being replaced: load_index below says what is there
         try:
             index = load_index(old.settings, old.embedder.name)
             if index.version == old.index.version and len(index.chunks) == len(old.index.chunks):

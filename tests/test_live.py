@@ -109,6 +109,7 @@ def test_a_broken_new_index_keeps_the_old_one_answering(corpus, caplog):
     m = corpus.index_dir / "manifest.json"
     gen = json.loads(m.read_text(encoding="utf-8"))["snapshot"]
     snapshot_path(corpus.index_dir, "vectors.npy", gen).write_bytes(b"not a numpy file")
-    m.write_text(m.read_text(encoding="utf-8").replace('"chunks"', '"chunks" ', 1), encoding="utf-8")  # a new stamp
+    d = json.loads(m.read_text(encoding="utf-8"))
+    m.write_text(json.dumps({**d, "version": "a-new-one"}), encoding="utf-8")  # a new version, its vectors broken
     assert live.check() is False and live.bot is bot and live.last_error
     assert live.bot.answer("How many eggs does a queen lay?").grounded

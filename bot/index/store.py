@@ -45,6 +45,10 @@ SNAPSHOT_FILES = (
 )
 
 
+SNAPSHOT_FILES = ("vectors.npy", "faq_vectors.npy", "lead_vectors.npy", "sentence_vectors.npy", "records.sqlite",
+                  "snapshot.json")  # fmt: skip
+
+
 def snapshot_path(index_dir: Path, name: str, gen: str) -> Path:
     """A snapshot file of one generation: `vectors.npy` of generation g is `vectors.g.npy`. An ingest writes a
     whole new generation, then the manifest that names it (one atomic rename): a reader, or an ingest killed
@@ -518,6 +522,19 @@ def sync(
         keep_ids = {i for f in new_files.values() for i in f["chunks"]}
         to_add = [c for i, c in new_chunks.items() if i not in old_ids]
         to_delete = sorted(old_ids - keep_ids)
+        if (
+            manifest is not None
+            and manifest.get("format") == FORMAT
+            and manifest.get("snapshot")
+            and all(snapshot_path(index_dir, n, manifest["snapshot"]).is_file() for n in SNAPSHOT_FILES)
+            and not (report.added or report.updated or report.removed or to_add or to_delete)
+        ):  # nothing changed (but perhaps which files fail): the same snapshot, Chroma untouched, a new manifest
+            report.chunks_total = int(manifest.get("chunks", len(keep_ids)))
+            if manifest.get("failed", {}) != new_failed:
+                _write_json(mpath, {**manifest, "failed": new_failed})
+            report.seconds = time.perf_counter() - t0
+            note("done", 1, 1)
+            return report
 
         bar = None
         if progress and len(to_add) > 20:

@@ -476,12 +476,7 @@ def main() -> None:
     res = {}
     if args.rows == "12":  # the hostile files alone
         res["12 hostile files on the admin page"] = row12(base)
-        end = machine()
-        print("   " + machine_line("start", start))
-        print("   " + machine_line("end", end))
-        if args.json:
-            Path(args.json).write_text(json.dumps({"machine": [start, end], "rows": res}, indent=1))
-        return
+        return _finish(start, res, args.json)
     with bot_server(base) as (url, proc):
         res["5 made-up X-Forwarded-For (default settings)"] = row5(url)
         print(f"-- 5 made-up X-Forwarded-For: {json.dumps(res['5 made-up X-Forwarded-For (default settings)'])}")
@@ -511,11 +506,15 @@ def main() -> None:
     res["8 new index in a running server"] = row8(base)
     print(f"-- 8 new index in a running server: {json.dumps(res['8 new index in a running server'])}")
     res["12 hostile files on the admin page"] = row12(base)
+    _finish(start, res, args.json)
+
+
+def _finish(start, res: dict, json_path: str | None) -> None:
     end = machine()
     print("   " + machine_line("start", start))
     print("   " + machine_line("end", end))
-    if args.json:
-        Path(args.json).write_text(json.dumps({"machine": [start, end], "rows": res}, indent=1))
+    if json_path:
+        Path(json_path).write_text(json.dumps({"machine": [start, end], "rows": res}, indent=1))
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ import json
 import logging
 from collections import Counter
 
-from bot.serve.guard import _in, parse_networks
+from bot.serve.guard import in_networks, parse_networks
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +48,7 @@ def protocol(header_timeout_s: float = 10.0, per_client: int = 50, trusted=()) -
             self._timer, self._armed, self._counted = None, None, False
             peer = transport.get_extra_info("peername")
             self._peer = str(peer[0]) if peer else ""
-            if per_client and not (nets and _in(self._peer, nets)):
+            if per_client and not (nets and in_networks(self._peer, nets)):
                 if self.open_by_address[self._peer] >= per_client:
                     log.info("%s: over %d connections at once, refused", self._peer, per_client)
                     transport.write(refused)

@@ -379,7 +379,7 @@ def parse_networks(items) -> list:
     return nets
 
 
-def _in(addr: str, nets) -> bool:
+def in_networks(addr: str, nets) -> bool:
     try:
         ip = ipaddress.ip_address(addr)
     except ValueError:
@@ -391,11 +391,11 @@ def client_address(peer: str | None, forwarded_for: str | None, trusted) -> str:
     """The client: the peer itself unless it is a trusted proxy; then, reading X-Forwarded-For from the right
     (each proxy appends the address it saw), the first address that is not a trusted proxy."""
     peer = peer or "unknown"
-    if not trusted or not forwarded_for or not _in(peer, trusted):
+    if not trusted or not forwarded_for or not in_networks(peer, trusted):
         return peer
     chain = [a.strip() for a in forwarded_for.split(",") if a.strip()]
     for addr in reversed(chain):
-        if not _in(addr, trusted):
+        if not in_networks(addr, trusted):
             try:
                 return str(ipaddress.ip_address(addr))
             except ValueError:

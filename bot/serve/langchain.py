@@ -20,16 +20,12 @@ from langchain_core.documents import Document
 from langchain_core.messages import BaseMessage
 from langchain_core.retrievers import BaseRetriever
 from langchain_core.runnables import RunnableConfig, RunnableSerializable
-from pydantic import ConfigDict, Field, PrivateAttr
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from bot.answers.answering import Answer
 from bot.answers.retrieval import Hit
 from bot.engine import Bot
 from bot.settings import load_settings
-
-
-def _open(bot: Bot | None, settings: dict[str, Any]) -> Bot:
-    return bot if bot is not None else Bot.from_settings(load_settings(**settings))
 
 
 def hit_document(hit: Hit, bot: Bot) -> Document:
@@ -55,15 +51,12 @@ def hit_document(hit: Hit, bot: Bot) -> Document:
     )
 
 
-class ArticleRetriever(BaseRetriever):
-    """The bot's hybrid retrieval over the articles. `k` documents, best first (`invoke(q, k=…)` overrides it).
-
-    Settings are `bot.settings.Settings` fields (`corpus_dir`, `index_dir`, `cache_dir`, …); without them the
-    environment's (BOT_CORPUS_DIR, …) are used."""
+class _OwnsBot(BaseModel):
+    """A Bot given as the first argument, or opened on first use from `settings` (Settings fields; without them
+    the environment's, BOT_CORPUS_DIR, …)."""
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
-    k: int = Field(4, ge=1, le=100)
     settings: dict[str, Any] = Field(default_factory=dict)
     _bot: Bot | None = PrivateAttr(None)
 
@@ -74,8 +67,17 @@ class ArticleRetriever(BaseRetriever):
     @property
     def bot(self) -> Bot:
         if self._bot is None:
-            self._bot = _open(None, self.settings)
+            self._bot = Bot.from_settings(load_settings(**self.settings))
         return self._bot
+
+
+class ArticleRetriever(_OwnsBot, BaseRetriever):
+    """The bot's hybrid retrieval over the articles. `k` documents, best first (`invoke(q, k=…)` overrides it).
+
+    Settings are `bot.settings.Settings` fields (`corpus_dir`, `index_dir`, `cache_dir`, …); without them the
+    environment's (BOT_CORPUS_DIR, …) are used."""
+
+    k: int = Field(4, ge=1, le=100)
 
     def _get_relevant_documents(
         self, query: str, *, run_manager: CallbackManagerForRetrieverRun, k: int | None = None
@@ -118,24 +120,9 @@ def _question_and_history(value: Any) -> tuple[str, list[tuple[str, str]]]:
     raise TypeError(f"give a question, a dict with 'question', or chat messages, not {type(value).__name__}")
 
 
-class BotRunnable(RunnableSerializable[Any, Answer]):
+class BotRunnable(_OwnsBot, RunnableSerializable[Any, Answer]):
     """The whole bot as a LangChain Runnable: a question (or chat messages) in, an `Answer` out, with its cited
     quotes (`answer.citations`), `grounded` False when the articles don't say."""
-
-    model_config = ConfigDict(arbitrary_types_allowed=True)
-
-    settings: dict[str, Any] = Field(default_factory=dict)
-    _bot: Bot | None = PrivateAttr(None)
-
-    def __init__(self, bot: Bot | None = None, **data: Any):
-        super().__init__(**data)
-        self._bot = bot
-
-    @property
-    def bot(self) -> Bot:
-        if self._bot is None:
-            self._bot = _open(None, self.settings)
-        return self._bot
 
     def invoke(self, input: Any, config: RunnableConfig | None = None, **kwargs: Any) -> Answer:
         question, history = _question_and_history(input)

@@ -45,10 +45,6 @@ SNAPSHOT_FILES = (
 )
 
 
-SNAPSHOT_FILES = ("vectors.npy", "faq_vectors.npy", "lead_vectors.npy", "sentence_vectors.npy", "records.sqlite",
-                  "snapshot.json")  # fmt: skip
-
-
 def snapshot_path(index_dir: Path, name: str, gen: str) -> Path:
     """A snapshot file of one generation: `vectors.npy` of generation g is `vectors.g.npy`. An ingest writes a
     whole new generation, then the manifest that names it (one atomic rename): a reader, or an ingest killed

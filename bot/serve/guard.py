@@ -5,7 +5,10 @@
 - the client is the TCP peer, or, only when that peer is a trusted proxy (BOT_TRUSTED_PROXIES, default none),
   the nearest untrusted address in X-Forwarded-For; downstream code (FastAPI, Gradio) sees that address;
 - a request body is read at most up to BOT_MAX_BODY_BYTES (a larger Content-Length is refused before a byte is
-  read) and must be valid Unicode (a lone UTF-16 surrogate such as "\\ud800" is a 400);
+  read) and must be valid Unicode (a lone UTF-16 surrogate such as "\\ud800" is a 400); a JSON body nested over
+  MAX_JSON_DEPTH levels is a 400, judged before anything parses it;
+- the admin API's token is checked before its body is read, and an address with too many wrong tokens (or every
+  address, past a global budget) is locked out before its token is looked at (`Lockout`);
 - every POST counts against the client's request budget; questions (the API's ask routes, the chat's answer
   events, its `chat` API) against the question budget, shared by every surface; feedback (the API's and the
   chat's 👍/👎) against the feedback budget;

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from bot.errors import CorpusNotFound
 from bot.ingest.lang import is_question
+from bot.ingest.text import trimmed
 
 log = logging.getLogger(__name__)
 
@@ -129,12 +130,8 @@ def _split_row(line: str) -> tuple[str, int] | None:
 def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
     out, pos = [], start
     for line in text[start:end].split("\n"):
-        s, e = pos, pos + len(line)
-        pos = e + 1
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
+        s, e = trimmed(text, pos, pos + len(line))
+        pos += len(line) + 1
         if e > s:
             out.append((s, e))
     return out

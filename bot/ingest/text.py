@@ -126,15 +126,16 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None, lang: str 
         spans.append((cut, m.end()))
         cut = m.end()
     spans.append((cut, end))
-    out = []
-    for s, e in spans:
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if e > s:
-            out.append((s, e))
-    return out
+    return [sp for s, e in spans if (sp := trimmed(text, s, e))[1] > sp[0]]
+
+
+def trimmed(text: str, s: int, e: int) -> tuple[int, int]:
+    """The span [s, e) of text without its leading and trailing whitespace (empty: s == e)."""
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return s, e
 
 
 def pieces(text: str, words_per_piece: int = 4) -> list[str]:

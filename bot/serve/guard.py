@@ -60,6 +60,14 @@ class RateLimiter:
     def __len__(self) -> int:
         return len(self._hits)
 
+    def wait(self, client: str, now: float | None = None) -> float:
+        """The seconds `client` must wait before its next event would be allowed (0: now); nothing is counted."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            q = self._hits.get(client)
+            live = [t for t in q if t > now - self.window] if q else []
+            return max(0.001, live[-self.limit] + self.window - now) if len(live) >= self.limit else 0.0
+
     def check(self, client: str, now: float | None = None) -> float:
         """0 when allowed (and counted); otherwise the seconds to wait."""
         now = time.monotonic() if now is None else now
@@ -88,39 +96,16 @@ class Lockout:
     together, every client is (guessing from many addresses is slowed as much as from one). Only failures count."""
 
     def __init__(self, limit: int = 10, window: float = 600, global_limit: int = 100, max_clients: int = 100_000):
-        self.limit, self.window, self.global_limit, self.max_clients = limit, window, global_limit, max_clients
-        self._clients: OrderedDict[str, deque[float]] = OrderedDict()
-        self._all: deque[float] = deque()
-        self._lock = threading.Lock()
-
-    def _trim(self, q: deque, now: float) -> None:
-        while q and q[0] <= now - self.window:
-            q.popleft()
+        self.clients = RateLimiter(limit, window, max_clients)
+        self.everyone = RateLimiter(global_limit, window, 1)
 
     def locked(self, client: str, now: float | None = None) -> float:
         """0 when this client's token may be checked; otherwise the seconds it must wait."""
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            self._trim(self._all, now)
-            waits = [self._all[0] + self.window - now] if len(self._all) >= self.global_limit else []
-            q = self._clients.get(client)
-            if q is not None:
-                self._trim(q, now)
-                if len(q) >= self.limit:
-                    waits.append(q[0] + self.window - now)
-            return max([0.0, *[max(0.001, w) for w in waits]])
+        return max(self.clients.wait(client, now), self.everyone.wait("*", now))
 
     def failed(self, client: str, now: float | None = None) -> None:
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            q = self._clients.setdefault(client, deque(maxlen=self.limit))
-            q.append(now)
-            self._clients.move_to_end(client)
-            while len(self._clients) > self.max_clients:
-                self._clients.popitem(last=False)
-            self._all.append(now)
-            while len(self._all) > self.global_limit:
-                self._all.popleft()
+        self.clients.check(client, now)
+        self.everyone.check("*", now)
 
 
 class SharedRateLimiter:

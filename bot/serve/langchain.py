@@ -17,7 +17,7 @@ from typing import Any
 
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
-from langchain_core.messages import BaseMessage
+from langchain_core.messages import convert_to_openai_messages
 from langchain_core.retrievers import BaseRetriever
 from langchain_core.runnables import RunnableConfig, RunnableSerializable
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 from bot.answers.answering import Answer
 from bot.answers.retrieval import Hit
 from bot.engine import Bot
+from bot.serve.openai_api import conversation
 from bot.settings import load_settings
 
 
@@ -86,37 +87,20 @@ class ArticleRetriever(_OwnsBot, BaseRetriever):
         return [hit_document(h, bot) for h in bot.retrieve(query, k or self.k)]
 
 
-def _question_and_history(value: Any) -> tuple[str, list[tuple[str, str]]]:
-    """A question string, a {"question", "history"} dict, or chat messages (the last human turn is the question;
-    earlier human/AI pairs are the history)."""
+def _question_and_history(value: Any) -> tuple[str, list[list[str]]]:
+    """A question string, a {"question", "history"} dict, or chat messages (LangChain messages, (role, text)
+    tuples or role dicts), read as the OpenAI endpoint reads its messages (bot/serve/openai_api.conversation):
+    the last user message is the question, earlier user/assistant pairs the history."""
     if isinstance(value, str):
         return value, []
     if isinstance(value, dict):
         return value["question"], list(value.get("history") or [])
     if isinstance(value, list | tuple):
-        turns: list[tuple[str, str]] = []
-        for m in value:
-            if isinstance(m, BaseMessage):
-                role, text = m.type, m.content
-            elif isinstance(m, tuple | list) and len(m) == 2:
-                role, text = m
-            elif isinstance(m, dict):
-                role, text = m.get("role", ""), m.get("content", "")
-            else:
-                raise TypeError(f"not a chat message: {m!r}")
-            role = {"user": "human", "assistant": "ai"}.get(role, role)
-            if role in ("human", "ai") and isinstance(text, str):
-                turns.append((role, text))
-        if not turns or turns[-1][0] != "human":
-            raise ValueError("the last message must be the user's question")
-        history, pending = [], None
-        for role, text in turns[:-1]:
-            if role == "human":
-                pending = text
-            elif pending is not None:
-                history.append((pending, text))
-                pending = None
-        return turns[-1][1], history
+        try:
+            messages = convert_to_openai_messages(list(value))
+        except (NotImplementedError, TypeError, ValueError) as e:
+            raise TypeError(f"not chat messages: {str(e).splitlines()[0]}") from None
+        return conversation(messages)
     raise TypeError(f"give a question, a dict with 'question', or chat messages, not {type(value).__name__}")
 
 

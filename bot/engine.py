@@ -36,8 +36,9 @@ def ingest(
     embedder=None,
     force: set[str] | frozenset[str] = frozenset(),
     on_progress=None,
+    cancel=None,
 ) -> SyncReport:
-    """Sync the index with the corpus folder (bot.index.store.sync: `force`, `on_progress`)."""
+    """Sync the index with the corpus folder (bot.index.store.sync: `force`, `on_progress`, `cancel`)."""
     enable_offline_cl100k()
     embedder = embedder or make_embeddings(settings)
     cache = CachedEmbedder(embedder, Path(settings.cache_dir) / "embeddings.sqlite")
@@ -55,6 +56,7 @@ def ingest(
             on_progress=on_progress,
             follow_symlinks=settings.follow_symlinks,
             limits=ReadLimits.of(settings),
+            cancel=cancel,
         )
     finally:
         cache.close()

@@ -21,5 +21,9 @@ class IndexMissing(BotError, ValueError):
     """There is no index where one was expected."""
 
 
+class SyncCancelled(BotError):
+    """A sync stopped on request (the admin page's Cancel); the index it had is unchanged."""
+
+
 class ConfigError(BotError, ValueError):
     """Settings that cannot work together."""

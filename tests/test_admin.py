@@ -220,3 +220,59 @@ def test_admin_attempts_are_visible_at_the_default_level_and_query_strings_stay_
                             ("10.0.0.1:5", "GET", "/api/admin/report?since=7d&format=csv", "1.1", 200), None)  # fmt: skip
     assert NoQueryStrings().filter(rec) and rec.getMessage() == '10.0.0.1:5 - "GET /api/admin/report HTTP/1.1" 200'
     assert any(isinstance(f, NoQueryStrings) for f in logging.getLogger("uvicorn.access").filters)
+
+
+def test_a_running_sync_can_be_cancelled_and_the_old_index_keeps_answering(tmp_path):
+    """A sync stuck on a slow PDF (its reader child busy for up to BOT_READ_TIMEOUT_S) is cancelled from the API:
+    it ends within seconds, the child is stopped, nothing of that sync is indexed, the old index answers, and the
+    next sync (the PDF gone) indexes what was uploaded."""
+    import os
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from bombs import shared_stream_pdf
+
+    def readers() -> list[int]:  # this process's reader children (bot/ingest/worker.py), from /proc
+        out = []
+        for d in Path("/proc").iterdir():
+            try:
+                ppid = int((d / "stat").read_text().rsplit(")", 1)[1].split()[1])
+                cmd = (d / "cmdline").read_bytes()
+            except (OSError, ValueError, IndexError):
+                continue
+            if ppid == os.getpid() and b"bot.ingest.worker" in cmd:
+                out.append(int(d.name))
+        return out
+
+    srv, s = _server(tmp_path, admin_token=TOKEN, index_poll_s=30, read_timeout_s=120)
+    with srv:
+        files = [
+            ("files", ("cards.md", CARDS.encode(), "text/markdown")),
+            ("files", ("slow.pdf", shared_stream_pdf(pages=600, stream_kb=60), "application/pdf")),
+        ]
+        assert httpx.post(f"{srv.url}/api/admin/documents", files=files, headers=AUTH, timeout=60).status_code == 200
+        deadline = time.monotonic() + 60
+        while not readers():
+            assert time.monotonic() < deadline, "the reader child never started"
+            time.sleep(0.05)
+        time.sleep(1.0)  # the child is busy with slow.pdf
+        st = httpx.get(f"{srv.url}/api/admin/sync", headers=AUTH, timeout=30).json()
+        assert st["running"], st
+        t0 = time.monotonic()
+        r = httpx.post(f"{srv.url}/api/admin/sync/cancel", headers=AUTH, timeout=30)
+        assert r.status_code == 200 and r.json()["sync"]["cancelling"] is True
+        st = _wait_sync(srv.url, timeout=30)
+        took = time.monotonic() - t0
+        assert st["cancelled"] is True and st["stage"] == "cancelled" and st["error"] is None, st
+        assert took < 5, took
+        assert readers() == []
+        assert cites(srv.url, "How many eggs does a queen lay?", "bees.md")  # the old index answers
+        assert not cites(srv.url, ASK_CARDS, "cards.md")  # nothing of the cancelled sync
+        assert httpx.post(f"{srv.url}/api/admin/sync/cancel", headers=AUTH, timeout=30).json()["sync"]["running"] is False
+        assert httpx.post(f"{srv.url}/api/admin/sync/cancel", timeout=30).status_code == 401
+
+        assert httpx.delete(f"{srv.url}/api/admin/documents/slow.pdf", headers=AUTH, timeout=30).status_code == 200
+        st = _wait_sync(srv.url)
+        assert st["error"] is None and not st["cancelled"], st
+        assert cites(srv.url, ASK_CARDS, "cards.md")

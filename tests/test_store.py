@@ -312,3 +312,39 @@ def test_collections_are_read_and_changed_page_by_page(tiny, monkeypatch):
     keep = [i for i, c in enumerate(whole.chunks) if c.source != "bees.txt"]
     assert np.allclose(paged.vectors, whole.vectors[keep])
     assert chroma_ids(tiny.index_dir)[1] == {c.id for c in paged.chunks}
+
+
+def test_a_sync_cancelled_while_embedding_leaves_the_index_as_it_was(tiny):
+    """Cancelled between embedding batches, after an edit and a removal: SyncCancelled, the manifest, snapshot
+    and Chroma's old chunks unchanged (additions go in before deletions); the next sync sweeps what the cancelled
+    one had added and lands the edit."""
+    import threading
+
+    from bot.errors import SyncCancelled
+
+    ingest(tiny)
+    before_manifest = manifest(tiny.index_dir)
+    before_chroma = chroma_ids(tiny.index_dir)
+    (tiny.corpus_dir / "bees.txt").write_text(BEES_EDITED, encoding="utf-8")
+    gone = sorted(p for p in tiny.corpus_dir.rglob("*.txt") if p.name != "bees.txt")[0]
+    gone.unlink()
+    cancel, stages = threading.Event(), []
+
+    def on_progress(stage, done, total):
+        stages.append(stage)
+        if stage == "embedding":
+            cancel.set()
+
+    with pytest.raises(SyncCancelled):
+        ingest(tiny, on_progress=on_progress, cancel=cancel)
+    assert "embedding" in stages and "writing" not in stages
+    assert manifest(tiny.index_dir) == before_manifest
+    count, ids = chroma_ids(tiny.index_dir)
+    assert before_chroma[1] <= ids  # nothing the old index has was deleted
+    assert Bot.from_settings(tiny, build=False).index.version == before_manifest["version"]
+
+    report = ingest(tiny)
+    assert "bees.txt" in report.updated and report.removed == [gone.relative_to(tiny.corpus_dir).as_posix()]
+    want = {src: [c.id for c in cs] for src, cs in expected_chunks(tiny).items()}
+    assert manifest_ids(tiny.index_dir) == want
+    assert chroma_ids(tiny.index_dir)[1] == all_ids(want)  # the cancelled sync's leftovers swept

@@ -20,12 +20,13 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.errors import IndexMismatch, IndexMissing
+from bot.errors import IndexMismatch, IndexMissing, SyncCancelled
 from bot.index.diskindex import DiskIndex, RowFile, write_records
 from bot.index.indexbase import IndexBase
 from bot.index.keyword import BM25
 from bot.ingest.chunking import Chunk, chunk_document
 from bot.ingest.corpus import PARSER, ReadLimits, list_files, read_document, scan
+from bot.ingest.worker import Cancelled
 
 UNTRUSTED = {".pdf", ".docx"}  # binary formats whose parsers are read in a child process (bot/ingest/worker.py)
 
@@ -398,12 +399,21 @@ def sync(
     on_progress=None,
     follow_symlinks: bool = False,
     limits: ReadLimits | None = None,
+    cancel=None,
 ) -> SyncReport:
     """Bring the index in index_dir in line with corpus_dir, one writer at a time. Returns what changed. With
     `server`, the collections live on that Chroma server; the manifest and snapshot stay in index_dir. Files
     named in `force` are read again even when unchanged. `on_progress(stage, done, total)` is told how far it
-    is: stage "files" (files read of all), "embedding" (texts embedded of those to embed), "writing", "done"."""
-    note = on_progress or (lambda stage, done, total: None)
+    is: stage "files" (files read of all), "embedding" (texts embedded of those to embed), "writing", "done".
+    `cancel` (a threading.Event), once set, stops the sync with SyncCancelled before it writes a new snapshot or
+    manifest: the index it had keeps answering (what it had added to Chroma is swept by the next sync)."""
+    told = on_progress or (lambda stage, done, total: None)
+
+    def note(stage: str, done: int, total: int) -> None:
+        if cancel is not None and cancel.is_set() and stage != "done":
+            raise SyncCancelled("the sync was cancelled; the index it had is unchanged")
+        told(stage, done, total)
+
     list_files(Path(corpus_dir))  # a missing corpus is an error before anything is created
     with _index_lock(Path(index_dir)):
         t0 = time.perf_counter()
@@ -459,58 +469,65 @@ def sync(
         new_files: dict[str, dict] = {}
         new_chunks: dict[str, Chunk] = {}
 
-        for k, path in enumerate(files):
-            note("files", k, len(files))
-            source = path.relative_to(corpus_dir).as_posix()
-            try:
-                size = path.stat().st_size
-                if size > limits.max_file_bytes:  # not even hashed: nothing of it is read
-                    mb = limits.max_file_bytes / 1e6
-                    fail(source, f"is {size / 1e6:,.0f} MB; the limit is {mb:,.0f} MB a file (split it, or raise "
-                                 "BOT_MAX_FILE_MB)", f"size:{size}")  # fmt: skip
+        try:
+            for k, path in enumerate(files):
+                note("files", k, len(files))
+                source = path.relative_to(corpus_dir).as_posix()
+                try:
+                    size = path.stat().st_size
+                    if size > limits.max_file_bytes:  # not even hashed: nothing of it is read
+                        mb = limits.max_file_bytes / 1e6
+                        fail(source, f"is {size / 1e6:,.0f} MB; the limit is {mb:,.0f} MB a file (split it, or raise "
+                                     "BOT_MAX_FILE_MB)", f"size:{size}")  # fmt: skip
+                        continue
+                    raw_sha = hashlib.sha256(path.read_bytes()).hexdigest()
+                except OSError as e:
+                    fail(source, str(e))
                     continue
-                raw_sha = hashlib.sha256(path.read_bytes()).hexdigest()
-            except OSError as e:
-                fail(source, str(e))
-                continue
-            prev = old_files.get(source)
-            if prev and prev["sha256"] == raw_sha and manifest is not None and source not in force and not reparse:
-                new_files[source] = prev
-                report.skipped.append(source)
-                continue
-            failed = old_failed.get(source)
-            if failed and failed.get("sha256") == raw_sha and failed.get("limits") == budget and source not in force:
-                report.failed[source] = failed["reason"]  # unchanged since it failed: not read again
-                new_failed[source] = failed
-                continue
-            try:
-                if path.suffix.lower() in UNTRUSTED:
-                    from bot.ingest.worker import DocumentReader
+                prev = old_files.get(source)
+                if prev and prev["sha256"] == raw_sha and manifest is not None and source not in force and not reparse:
+                    new_files[source] = prev
+                    report.skipped.append(source)
+                    continue
+                failed = old_failed.get(source)
+                same = failed and failed.get("sha256") == raw_sha and failed.get("limits") == budget
+                if same and source not in force:
+                    report.failed[source] = failed["reason"]  # unchanged since it failed: not read again
+                    new_failed[source] = failed
+                    continue
+                try:
+                    if path.suffix.lower() in UNTRUSTED:
+                        from bot.ingest.worker import DocumentReader
 
-                    reader = reader or DocumentReader(limits.memory_mb, limits.timeout_s)
-                    doc = reader.read(path, corpus_dir, limits)
-                else:
-                    doc = read_document(path, corpus_dir, limits)
-            except (ValueError, OSError) as e:
-                fail(source, str(e), raw_sha)
-                continue
-            except Exception as e:  # noqa: BLE001 - a parser's own error (pypdf's LimitReachedError, ...): one bad
-                # file is skipped, named with the reason, and the rest is indexed
-                fail(source, f"could not be read ({type(e).__name__}: {str(e)[:300]})", raw_sha)
-                continue
-            chunks = chunk_document(doc, max_tokens)
-            new_files[source] = {
-                "sha256": doc.sha256,
-                "chunks": [c.id for c in chunks],
-                "ingested": round(time.time(), 1),
-            }
-            if doc.url:
-                new_files[source]["url"] = doc.url  # a website's page: citations link to it
-            for c in chunks:
-                new_chunks[c.id] = c
-            (report.updated if prev else report.added).append(source)
-        if reader is not None:
-            reader.close()
+                        reader = reader or DocumentReader(limits.memory_mb, limits.timeout_s)
+                        try:
+                            doc = reader.read(path, corpus_dir, limits, cancel)
+                        except Cancelled:
+                            reader.close()
+                            raise SyncCancelled("the sync was cancelled; the index it had is unchanged") from None
+                    else:
+                        doc = read_document(path, corpus_dir, limits)
+                except (ValueError, OSError) as e:
+                    fail(source, str(e), raw_sha)
+                    continue
+                except Exception as e:  # noqa: BLE001 - a parser's own error (pypdf's LimitReachedError, ...): one bad
+                    # file is skipped, named with the reason, and the rest is indexed
+                    fail(source, f"could not be read ({type(e).__name__}: {str(e)[:300]})", raw_sha)
+                    continue
+                chunks = chunk_document(doc, max_tokens)
+                new_files[source] = {
+                    "sha256": doc.sha256,
+                    "chunks": [c.id for c in chunks],
+                    "ingested": round(time.time(), 1),
+                }
+                if doc.url:
+                    new_files[source]["url"] = doc.url  # a website's page: citations link to it
+                for c in chunks:
+                    new_chunks[c.id] = c
+                (report.updated if prev else report.added).append(source)
+        finally:
+            if reader is not None:
+                reader.close()
         report.removed = sorted(set(old_files) - set(new_files))
         note("files", len(files), len(files))
 
@@ -549,14 +566,6 @@ def sync(
         sent_store = _chroma(index_dir, lc, SENTENCE_COLLECTION, server)
         te = time.perf_counter()
         misses0 = cache.misses
-        for k in range(0, len(to_delete), BATCH):  # in batches: SQLite caps the variables of one statement
-            part = to_delete[k : k + BATCH]
-            store.delete(ids=part)
-            faq_store.delete(ids=part)
-            lead_store.delete(ids=part)
-            old_sent = sent_store.get(where={"chunk": {"$in": part}}, include=[])["ids"]
-            for j in range(0, len(old_sent), BATCH):
-                sent_store.delete(ids=old_sent[j : j + BATCH])
         batch = 64
         for i in range(0, len(to_add), batch):
             part = to_add[i : i + batch]
@@ -592,6 +601,15 @@ def sync(
             sent_store.add_texts(
                 texts=[t for _, t, _ in part], metadatas=[{"chunk": c} for *_, c in part], ids=[s for s, _, _ in part]
             )
+        # deletions after additions: a sync cancelled (or killed) while embedding leaves the old chunks in place
+        for k in range(0, len(to_delete), BATCH):  # in batches: SQLite caps the variables of one statement
+            part = to_delete[k : k + BATCH]
+            store.delete(ids=part)
+            faq_store.delete(ids=part)
+            lead_store.delete(ids=part)
+            old_sent = sent_store.get(where={"chunk": {"$in": part}}, include=[])["ids"]
+            for j in range(0, len(old_sent), BATCH):
+                sent_store.delete(ids=old_sent[j : j + BATCH])
         if bar is not None:
             bar.close()
         report.embed_seconds = time.perf_counter() - te

@@ -31,13 +31,22 @@ def _send(f, obj) -> None:
     f.flush()
 
 
-def _recv_exact(fd: int, n: int, deadline: float | None) -> bytes:
+class Cancelled(Exception):
+    """The read was stopped because its sync was cancelled."""
+
+
+def _recv_exact(fd: int, n: int, deadline: float | None, cancel=None) -> bytes:
     buf = bytearray()
     while len(buf) < n:
         if deadline is not None:
-            left = deadline - time.monotonic()
-            if left <= 0 or not select.select([fd], [], [], left)[0]:
-                raise TimeoutError
+            while True:  # in slices of at most 0.2 s, so that a cancelled sync stops the child at once
+                if cancel is not None and cancel.is_set():
+                    raise Cancelled
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise TimeoutError
+                if select.select([fd], [], [], min(left, 0.2))[0]:
+                    break
         part = os.read(fd, min(n - len(buf), 1 << 20))
         if not part:
             raise EOFError
@@ -71,14 +80,18 @@ class DocumentReader:
             )
         return self._proc
 
-    def read(self, path: Path, root: Path, limits: ReadLimits | None = None) -> Document:
-        """The parsed document; ValueError with the reason when it can't be read, or is over a budget."""
+    def read(self, path: Path, root: Path, limits: ReadLimits | None = None, cancel=None) -> Document:
+        """The parsed document; ValueError with the reason when it can't be read, or is over a budget. When
+        `cancel` (a threading.Event) is set meanwhile, the child is stopped and Cancelled raised."""
         proc = self._start()
         deadline = time.monotonic() + self.timeout_s
         try:
             _send(proc.stdin, (str(path), str(root), limits or ReadLimits(), self.timeout_s))
-            (n,) = _LEN.unpack(_recv_exact(proc.stdout.fileno(), _LEN.size, deadline))
-            status, value = pickle.loads(_recv_exact(proc.stdout.fileno(), n, deadline + 5))
+            (n,) = _LEN.unpack(_recv_exact(proc.stdout.fileno(), _LEN.size, deadline, cancel))
+            status, value = pickle.loads(_recv_exact(proc.stdout.fileno(), n, deadline + 5, cancel))
+        except Cancelled:
+            self._kill()
+            raise
         except TimeoutError:
             self._kill()
             raise ValueError(

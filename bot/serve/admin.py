@@ -64,6 +64,7 @@ class SyncJob:
         self.state: dict = {"running": False, "runs": 0}
         self.last_failed: dict[str, str] = {}
         self._thread: threading.Thread | None = None
+        self._cancel = threading.Event()
 
     def snapshot(self) -> dict:
         with self._lock:
@@ -92,6 +93,17 @@ class SyncJob:
             self._thread.start()
             return dict(self.state)
 
+    def cancel(self) -> dict:
+        """Stop the running sync (and any asked for after it) before it writes a new index; the old index keeps
+        answering. A reader child busy with a file is stopped at once; embedding stops after its batch."""
+        with self._lock:
+            if self.state.get("running"):
+                self._again = None
+                self.state["queued"] = False
+                self.state["cancelling"] = True
+                self._cancel.set()
+            return dict(self.state)
+
     def wait(self, timeout: float = 600) -> dict:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -111,11 +123,17 @@ class SyncJob:
 
     def _run(self, force: set[str]) -> None:
         from bot.engine import ingest
+        from bot.errors import SyncCancelled
 
         while True:
-            report, error = None, None
+            report, error, cancelled = None, None, False
             try:
-                report = ingest(self.settings, embedder=self.embedder, force=force, on_progress=self._progress)
+                report = ingest(
+                    self.settings, embedder=self.embedder, force=force, on_progress=self._progress, cancel=self._cancel
+                )
+            except SyncCancelled:
+                cancelled = True
+                log.info("admin sync cancelled; the index it had keeps answering")
             except Exception as e:  # noqa: BLE001 - shown on the admin page; the old index keeps answering
                 error = f"{type(e).__name__}: {e}"
                 log.warning("admin sync failed: %s", error)
@@ -127,9 +145,12 @@ class SyncJob:
             with self._lock:
                 if report is not None:
                     self.last_failed = dict(report.failed)
+                self._cancel.clear()
                 self.state.update(
                     running=False,
-                    stage="done" if error is None else "failed",
+                    cancelling=False,
+                    cancelled=cancelled,
+                    stage="cancelled" if cancelled else "done" if error is None else "failed",
                     finished=time.time(),
                     runs=self.state.get("runs", 0) + 1,
                     summary=report.summary() if report else None,

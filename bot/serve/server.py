@@ -504,6 +504,11 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
     async def admin_sync() -> dict:
         return {"sync": sync_job.start()}
 
+    @admin_api.post("/sync/cancel", summary="Admin: stop the running sync; the index it had keeps answering")
+    async def admin_sync_cancel(request: Request) -> dict:
+        log.info("admin sync cancel from %s", client_host(request))
+        return {"sync": sync_job.cancel()}
+
     @admin_api.get("/sync", summary="Admin: the running or last sync's progress")
     async def admin_sync_state() -> dict:
         return sync_job.snapshot()

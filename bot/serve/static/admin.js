@@ -85,18 +85,20 @@
   function showSync(s) {
     if (!s) return;
     var bar = $("sync-bar");
+    $("sync-cancel").hidden = !s.running || !!s.cancelling;
     if (s.running) {
       bar.hidden = false;
       var total = s.stage === "embedding" ? s.texts_total : s.files_total;
       var done = s.stage === "embedding" ? s.texts_done : s.files_done;
       bar.max = Math.max(1, total || 1);
       bar.value = Math.min(done || 0, bar.max);
-      $("sync-state").textContent = "Syncing: " + (s.stage || "") + " " + (s.files_done || 0) + " / " +
+      $("sync-state").textContent = (s.cancelling ? "Cancelling: " : "Syncing: ") + (s.stage || "") + " " + (s.files_done || 0) + " / " +
         (s.files_total || 0) + " files, " + (s.texts_done || 0) + " / " + (s.texts_total || 0) + " texts";
       if (!polling) polling = setInterval(poll, 500);
     } else {
       bar.hidden = true;
-      $("sync-state").textContent = s.error ? ("Sync failed: " + s.error) : (s.summary ? ("Last sync: " + s.summary) : "");
+      $("sync-state").textContent = s.cancelled ? "Sync cancelled: the index is as it was before it." :
+        s.error ? ("Sync failed: " + s.error) : (s.summary ? ("Last sync: " + s.summary) : "");
       if (polling) { clearInterval(polling); polling = null; refresh(); }
     }
   }
@@ -248,6 +250,9 @@
     drop.addEventListener("drop", function (ev) { upload(ev.dataTransfer && ev.dataTransfer.files); });
     $("sync").addEventListener("click", async function () {
       try { showSync((await call("POST", "/api/admin/sync")).sync); } catch (e) { say("Sync failed: " + e.message, true); }
+    });
+    $("sync-cancel").addEventListener("click", async function () {
+      try { showSync((await call("POST", "/api/admin/sync/cancel")).sync); } catch (e) { say("Cancel failed: " + e.message, true); }
     });
     $("report-go").addEventListener("click", function () { report().catch(function (e) { say("Report: " + e.message, true); }); });
     $("report-csv").addEventListener("click", function () { download("csv"); });

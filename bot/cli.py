@@ -150,14 +150,17 @@ def cmd_ask(args) -> int:
     return 0
 
 
+def _bench_root() -> Path:
+    import os
+
+    from bot.settings import PROJECT_DIR
+
+    return Path(os.environ.get("BOT_BENCH_ROOT", PROJECT_DIR.parent / "shared" / "bench"))
+
+
 def _bench(args) -> Path:
     if args.pack:
-        import os
-
-        from bot.settings import PROJECT_DIR
-
-        root = Path(os.environ.get("BOT_BENCH_ROOT", PROJECT_DIR.parent / "shared" / "bench"))
-        return root / args.pack
+        return _bench_root() / args.pack
     if not args.bench:
         raise BotError("give the pack's folder, or --pack NAME (a folder of ../shared/bench or $BOT_BENCH_ROOT)")
     return Path(args.bench)
@@ -168,6 +171,19 @@ def cmd_eval(args) -> int:
     from bot.evals.faqeval import evaluate_faq, is_faq_pack
 
     s = _settings(args)
+    if args.all:
+        from bot.evals import allpacks
+
+        r = allpacks.evaluate_all(
+            s, _bench_root(), squad_articles=args.articles or 6, log=lambda line: print(line, file=sys.stderr)
+        )
+        out = Path(args.out)
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "eval-all.json").write_text(json.dumps(r, indent=1, ensure_ascii=False), encoding="utf-8")
+        (out / "eval-all.md").write_text(allpacks.to_markdown(r), encoding="utf-8")
+        print(allpacks.to_markdown(r))
+        print(f"reports: {out / 'eval-all.json'} ({r['seconds']} s)")
+        return 0
     bench = _bench(args)
     if not (bench / "questions.jsonl").exists():
         raise BotError(f"No benchmark pack at {bench} (it needs questions.jsonl and corpus/).")
@@ -245,6 +261,12 @@ def build_parser() -> argparse.ArgumentParser:
     sp = sub.add_parser("eval", help="evaluate on a benchmark pack (corpus/, questions.jsonl, splits.json)")
     sp.add_argument("bench", nargs="?", help="the pack's folder (a SQuAD-style or an FAQ pack)")
     sp.add_argument("--pack", help="a pack by name: ../shared/bench/NAME (or $BOT_BENCH_ROOT/NAME)")
+    sp.add_argument(
+        "--all",
+        action="store_true",
+        help="every pack in one table, beside plain baselines, with "
+        "leave-one-pack-out figures for the FAQ matcher (bot/evals/allpacks.py)",
+    )
     sp.add_argument("--split", default="test", help="tune | test | all (default test)")
     sp.add_argument("--limit", type=int, help="at most N questions (a fixed sample)")
     sp.add_argument("--articles", type=int, help="index only the first N articles of the split (quick runs)")

@@ -1,0 +1,392 @@
+"""Every pack in one table, each row beside its plain baselines computed in the same run on the same index, and
+the FAQ matcher's fitted numbers judged by leave-one-pack-out validation: `python -m bot eval --all`.
+
+Rows (what the bot is asked, and what counts as right):
+- FAQ packs (covid-faq-en on its CDC pages and on all 9 pages, help-de, clinc-faq): the meant entry cited (a
+  quote inside the entry's answer). Baselines: the entry whose question is nearest by cosine; the BM25 top
+  chunk's entry.
+- The same FAQ pages with every 4th meant entry removed ("missing entry"): those entries' questions should be
+  declined; the others still answered. Packs that ship questions no entry answers (clinc-faq's out-of-scope
+  and removed intents) add them here too.
+- Passage packs (doc2dial's shared tune half: first user turns; squad2-dev tune, its first articles): the right
+  page cited (any citation from the gold file). Baselines: any of the top 3 sentences by cosine from that page;
+  the BM25 top chunk from it. Their unanswerable questions (doc2dial's COVID-19 turns, which no page covers;
+  SQuAD 2.0's impossible questions) should be declined.
+
+Leave-one-pack-out: the entry score is w * cos(question, entry question) + (1 - w) * cos(question, entry lead),
+and an entry is given when that score clears a threshold. For each FAQ pack, w is chosen on the others (the best
+mean top-1), and the threshold on the others too (the highest that declines at most 5% of any other pack's
+answerable questions); both are then scored on the pack left out: top-1, answerable declined, missing declined.
+The shipped values (bot/answers/faq.json) are printed beside them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from bot.answers.faq import EntryMatcher, _norm_q, load_params
+from bot.engine import Bot, ingest
+from bot.evals.faqeval import _h2_page, _own_text, corpus_for, load_questions, norm
+from bot.ingest.text import terms
+from bot.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass
+class Pack:
+    name: str
+    style: str  # "faq" | "passage"
+    corpus: Path
+    answerable: list[dict]  # {"question", "history", "gold": entry question (faq) or file (passage), "answer"}
+    unanswerable: list[dict] = field(default_factory=list)  # {"question", "history", "kind"}
+
+
+# -- the packs ------------------------------------------------------------------------------------------------
+
+
+def _md_entries(text: str) -> list[tuple[str, str]]:
+    """(question, answer) of a Markdown FAQ page laid out as `## question` + answer paragraphs."""
+    out, cur = [], None
+    for line in text.splitlines():
+        if line.startswith("## "):
+            cur = [line[3:].strip(), []]
+            out.append(cur)
+        elif cur is not None and line.strip() and not line.startswith("#"):
+            cur[1].append(line.strip())
+    return [(q, "\n".join(a)) for q, a in out]
+
+
+def _without(bench_corpus: Path, files: list[str], removed: set[str], cache: Path, tag: str) -> Path:
+    """The pages as Markdown FAQ pages, less the entries whose (normalised) question is in `removed`."""
+    key = hashlib.sha1(json.dumps([sorted(files), sorted(removed), tag, 1]).encode()).hexdigest()[:10]
+    out = cache / f"corpus-missing-{key}"
+    if out.exists():
+        return out
+    tmp = out.with_name(out.name + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    from lxml import html as lxml_html
+
+    for f in files:
+        raw = (bench_corpus / f).read_text(encoding="utf-8")
+        if f.endswith((".html", ".htm")):
+            title, entries, _ = _h2_page(raw)
+            pairs = []
+            for q, a in entries:
+                frag = lxml_html.fragment_fromstring(a or "<p></p>", create_parent="div")
+                parts = []
+                for el in frag.iter("p", "li"):
+                    own = " ".join("".join(el.itertext()).split()) if el.tag == "p" else _own_text(el)
+                    if own:
+                        parts.append(f"- {own}" if el.tag == "li" else own)
+                pairs.append((q, "\n\n".join(parts)))
+        else:
+            title = next((ln[2:].strip() for ln in raw.splitlines() if ln.startswith("# ")), Path(f).stem)
+            pairs = [(q, a.replace("\n", "\n\n")) for q, a in _md_entries(raw)]
+        lines = [f"# {title}", ""]
+        for q, a in pairs:
+            if _norm_q(q) in removed:
+                continue
+            lines += [f"## {q}", "", a, ""]
+        (tmp / (Path(f).stem + ".md")).write_text("\n".join(lines), encoding="utf-8")
+    tmp.replace(out)
+    return out
+
+
+def _removed(questions: list[dict], every: int = 4) -> set[str]:
+    """Every `every`-th meant entry, by a hash of its question (the same on every run)."""
+    entries = sorted(
+        {_norm_q(q["faq_question"]) for q in questions}, key=lambda e: hashlib.sha1(e.encode()).hexdigest()
+    )
+    return set(entries[::every])
+
+
+def faq_packs(bench_root: Path, cache: Path) -> list[tuple[Pack, Pack]]:
+    """(full pages, pages with entries removed) for each FAQ pack found."""
+    out = []
+    specs = []
+    covid = bench_root / "covid-faq-en"
+    if (covid / "questions.jsonl").exists():
+        files = sorted(p.name for p in (covid / "corpus").iterdir() if p.is_file())
+        cdc = [f for f in files if f.startswith("center-for-disease-control")]
+        qs = load_questions(covid)
+        specs.append(("covid-faq-en (CDC pages)", covid, cdc, qs, []))
+        specs.append(("covid-faq-en (all 9 pages)", covid, files, qs, []))
+    for name in ("help-de", "clinc-faq"):
+        d = ROOT / "eval" / name
+        if not (d / "questions.jsonl").exists():
+            continue
+        files = sorted(p.name for p in (d / "corpus").iterdir() if p.is_file())
+        qs = [q for q in load_questions(d) if q.get("split", "tune") == "tune"]
+        un = []
+        if (d / "unanswerable.jsonl").exists():
+            un = [
+                json.loads(x) for x in (d / "unanswerable.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()
+            ]
+            un = [u for u in un if u.get("split", "tune") == "tune"]
+        specs.append((name, d, files, qs, un))
+    for name, bench, files, qs, un in specs:
+        c = cache / bench.resolve().name
+        full = corpus_for(bench, files, "h2", c) if bench.name == "covid-faq-en" else bench / "corpus"
+        ans = [
+            {"question": q["question"], "history": None, "gold": q["faq_question"], "answer": q["answer"]} for q in qs
+        ]
+        extra = [{"question": u["question"], "history": None, "kind": u.get("kind", "unanswerable")} for u in un]
+        gone = _removed(qs)
+        missing = _without(bench / "corpus", files, gone, c, name)
+        kept = [a for a in ans if _norm_q(a["gold"]) not in gone]
+        lost = [
+            {"question": a["question"], "history": None, "kind": "missing_entry"}
+            for a in ans
+            if _norm_q(a["gold"]) in gone
+        ]
+        out.append(
+            (
+                Pack(name, "faq", full, ans, extra),
+                Pack(f"{name}, 1 in 4 entries removed", "faq", missing, kept, lost + extra),
+            )
+        )
+    return out
+
+
+def passage_packs(bench_root: Path, cache: Path, squad_articles: int = 6) -> list[Pack]:
+    out = []
+    d2d = bench_root / "doc2dial"
+    if (d2d / "questions.jsonl").exists():
+        rows = [json.loads(x) for x in (d2d / "questions.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
+        first = [{"question": r["question"], "history": None, "gold": r["file"]} for r in rows if r["kind"] == "first"]
+        off = [
+            {"question": r["question"], "history": r["history"] or None, "kind": "out_of_corpus"}
+            for r in rows
+            if r.get("expect") == "abstain"
+        ]
+        out.append(Pack("doc2dial tune (first turns)", "passage", d2d / "corpus", first, off))
+    squad = bench_root / "squad2-dev"
+    if (squad / "questions.jsonl").exists():
+        from bot.evals.evaluation import _subset_corpus, load_pack
+
+        questions, arts = load_pack(squad, "tune")
+        arts = sorted(arts)[:squad_articles]
+        corpus = _subset_corpus(squad, arts, cache / "squad2-dev")
+        qs = [q for q in questions if q.get("article") in set(arts)]
+        ans = [
+            {"question": q["question"], "history": None, "gold": f"{q['article']}.txt"} for q in qs if q.get("answers")
+        ]
+        un = [{"question": q["question"], "history": None, "kind": "impossible"} for q in qs if not q.get("answers")]
+        out.append(Pack(f"squad2-dev tune ({squad_articles} articles)", "passage", corpus, ans, un))
+    return out
+
+
+# -- scoring --------------------------------------------------------------------------------------------------
+
+
+def _bot(pack: Pack, settings: Settings, cache: Path) -> Bot:
+    key = hashlib.sha1(str(pack.corpus.resolve()).encode()).hexdigest()[:10]
+    s = settings.model_copy(update={"corpus_dir": pack.corpus, "index_dir": cache / f"index-all-{key}"})
+    ingest(s)
+    return Bot.from_settings(s, build=False)
+
+
+def _entry_hit(bot_answer, gold_answer: str) -> bool:
+    g = norm(gold_answer)
+    bare = g.replace(" ", "")
+    return bot_answer.grounded and any(
+        norm(c.quote) and (norm(c.quote) in g or norm(c.quote).replace(" ", "") in bare) for c in bot_answer.citations
+    )
+
+
+def score_pack(pack: Pack, bot: Bot) -> dict:
+    ix = bot.index
+    hits = base_near = base_bm25 = declined = 0
+    ms = []
+    entry_q = [_norm_q(c.question or "") for c in ix.chunks]
+    for q in pack.answerable:
+        t0 = time.perf_counter()
+        a = bot.answer(q["question"], q["history"])
+        ms.append((time.perf_counter() - t0) * 1000)
+        declined += not a.grounded
+        v = bot.retriever.query_vector(q["question"])
+        bm = ix.bm25.scores(terms(q["question"], ix.query_lang(q["question"])))
+        if pack.style == "faq":
+            hits += _entry_hit(a, q["answer"])
+            gold = _norm_q(q["gold"])
+            if len(ix.faq_vectors):
+                base_near += entry_q[int(ix.faq_rows[int(np.argmax(ix.faq_vectors @ v))])] == gold
+            base_bm25 += entry_q[int(bm.argmax())] == gold
+        else:
+            hits += any(c.source == q["gold"] for c in a.citations)
+            top = (ix.sent_vectors @ v).argsort()[::-1][:3]
+            rows = [int(ix.sent_offsets.searchsorted(t, side="right") - 1) for t in top]
+            base_near += any(ix.chunks[r].source == q["gold"] for r in rows)
+            base_bm25 += ix.chunks[int(bm.argmax())].source == q["gold"]
+    n = max(1, len(pack.answerable))
+    un = [not bot.answer(u["question"], u["history"]).grounded for u in pack.unanswerable]
+    by_kind: dict[str, list[bool]] = {}
+    for u, d in zip(pack.unanswerable, un):
+        by_kind.setdefault(u["kind"], []).append(d)
+    return {
+        "pack": pack.name,
+        "style": pack.style,
+        "answerable": len(pack.answerable),
+        "bot": round(hits / n, 3),
+        "nearest" if pack.style == "faq" else "top3": round(base_near / n, 3),
+        "bm25": round(base_bm25 / n, 3),
+        "answerable_declined": round(declined / n, 3),
+        "unanswerable": len(un),
+        "unanswerable_declined": round(sum(un) / len(un), 3) if un else None,
+        "declined_by_kind": {k: f"{sum(v)} of {len(v)}" for k, v in by_kind.items()},
+        "p50_ms": round(float(np.median(ms)), 1) if ms else None,
+    }
+
+
+# -- leave one pack out: the FAQ matcher's weight and threshold ----------------------------------------------
+
+
+def matcher_features(bot: Bot, pack: Pack) -> dict:
+    """Per question: the question and lead cosines of every entry, and which entries are the meant one."""
+    m = EntryMatcher(bot.index)
+    norms = [_norm_q(e.question) for e in m.entries]
+    feats = {"ans": [], "un": []}
+    for q in pack.answerable:
+        v = bot.embedder.embed_query_np(q["question"])
+        feats["ans"].append((m.qv @ v, m.lv @ v, np.array([n == _norm_q(q["gold"]) for n in norms])))
+    for u in pack.unanswerable:
+        v = bot.embedder.embed_query_np(u["question"])
+        feats["un"].append((m.qv @ v, m.lv @ v, None))
+    return feats
+
+
+def _top(qq, ll, w, wd=None):
+    """(the best entry by w, its decision score: wd * question cosine + (1 - wd) * lead cosine)."""
+    s = w * qq + (1 - w) * ll
+    i = int(np.argmax(s))
+    wd = w if wd is None else wd
+    return i, float(wd * qq[i] + (1 - wd) * ll[i])
+
+
+GRID = [round(x, 2) for x in np.arange(0.0, 1.0001, 0.05)]
+
+
+def fit_rank(packs: list[dict], prefer: float) -> float:
+    """The w with the best mean top-1 over the packs (ties: the nearest to `prefer`)."""
+    return max(GRID, key=lambda w: (np.mean([_acc(f, w) for f in packs]), -abs(w - prefer)))
+
+
+def _acc(feats, w):
+    return float(np.mean([g[_top(qq, ll, w)[0]] for qq, ll, g in feats["ans"]])) if feats["ans"] else 0.0
+
+
+def fit_decision(packs: list[dict], w: float, keep: float = 0.95) -> tuple[float, float]:
+    """(wd, threshold): for each wd, the highest threshold that still gives at least `keep` of every pack's
+    answerable questions an entry; of those, the wd that declines the most unanswerable questions (mean over
+    the packs that have them)."""
+    best = None
+    for wd in GRID:
+        t = min(np.quantile([_top(qq, ll, w, wd)[1] for qq, ll, _ in f["ans"]], 1 - keep) for f in packs if f["ans"])
+        un = [np.mean([_top(qq, ll, w, wd)[1] < t for qq, ll, _ in f["un"]]) for f in packs if f["un"]]
+        key = (float(np.mean(un)) if un else 0.0, -abs(wd - w))
+        if best is None or key > best[0]:
+            best = (key, wd, float(t))
+    return best[1], best[2]
+
+
+def lopo(full: dict[str, dict], missing: dict[str, dict], shipped_w: float) -> list[dict]:
+    """full / missing: pack name -> matcher_features. One row per FAQ pack: the ranking weight and the decision
+    fitted on the other packs (never on other pages of the same pack), scored on the one left out."""
+    rows = []
+    names = list(full)
+    for held in names:
+        others = [n for n in names if n.split(" (")[0] != held.split(" (")[0]]
+        if not others:
+            continue
+        w = fit_rank([full[n] for n in others], shipped_w)
+        row = {
+            "left out": held,
+            "w fitted on the others": w,
+            "top-1, held out": round(_acc(full[held], w), 3),
+            "top-1, shipped w": round(_acc(full[held], shipped_w), 3),
+            "top-1, nearest question": round(_acc(full[held], 1.0), 3),
+        }
+        mk = [missing[n] for n in others if n in missing]
+        if held in missing and mk:
+            wd, t = fit_decision(mk, w)
+            f = missing[held]
+            ans_declined = np.mean([_top(qq, ll, w, wd)[1] < t for qq, ll, _ in f["ans"]]) if f["ans"] else 0.0
+            un_declined = np.mean([_top(qq, ll, w, wd)[1] < t for qq, ll, _ in f["un"]]) if f["un"] else float("nan")
+            row.update(
+                {
+                    "decision wd, threshold (fitted on the others)": f"{wd}, {t:.4f}",
+                    "answerable declined, held out": round(float(ans_declined), 3),
+                    "unanswerable declined, held out": round(float(un_declined), 3),
+                }
+            )
+        rows.append(row)
+    if full:  # fitted on every pack: what would ship
+        w = fit_rank(list(full.values()), shipped_w)
+        wd, t = fit_decision(list(missing.values()), w) if missing else (w, float("nan"))
+        rows.append({"left out": "(none: fitted on all)", "w fitted on the others": w,
+                     "decision wd, threshold (fitted on the others)": f"{wd}, {t:.4f}"})  # fmt: skip
+    return rows
+
+
+# -- the run --------------------------------------------------------------------------------------------------
+
+
+def evaluate_all(settings: Settings, bench_root: Path, squad_articles: int = 6, log=print) -> dict:
+    cache = Path(settings.cache_dir) / "eval"
+    t0 = time.perf_counter()
+    rows, full_f, missing_f = [], {}, {}
+    p = load_params()["score"]
+    shipped_w = float(p["question"]) / (float(p["question"]) + float(p["lead"]))
+    for full, missing in faq_packs(bench_root, cache):
+        for pack in (full, missing):
+            bot = _bot(pack, settings, cache)
+            r = score_pack(pack, bot)
+            rows.append(r)
+            log(json.dumps(r, ensure_ascii=False))
+            (full_f if pack is full else missing_f)[full.name] = matcher_features(bot, pack)
+    for pack in passage_packs(bench_root, cache, squad_articles):
+        r = score_pack(pack, _bot(pack, settings, cache))
+        rows.append(r)
+        log(json.dumps(r, ensure_ascii=False))
+    lo = lopo(full_f, missing_f, shipped_w)
+    for r in lo:
+        log(json.dumps(r, ensure_ascii=False))
+    return {"rows": rows, "lopo": lo, "shipped_w": shipped_w, "seconds": round(time.perf_counter() - t0, 1)}
+
+
+def to_markdown(r: dict) -> str:
+    out = [
+        "| pack | answerable | bot: right entry / page cited | nearest question (FAQ) or top-3 sentences (passage) "
+        "| BM25 top chunk | answerable declined | unanswerable | unanswerable declined (by kind) | answer p50 ms |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for x in r["rows"]:
+        base = x.get("nearest", x.get("top3"))
+        kinds = ", ".join(f"{k} {v}" for k, v in x["declined_by_kind"].items())
+        un = "–" if x["unanswerable_declined"] is None else f"{x['unanswerable_declined']} ({kinds})"
+        out.append(
+            f"| {x['pack']} | {x['answerable']} | {x['bot']} | {base} | {x['bm25']} | {x['answerable_declined']} "
+            f"| {x['unanswerable']} | {un} | {x['p50_ms']} |"
+        )
+    out += [
+        "",
+        f"Leave one FAQ pack out (entry score w·cos(question) + (1−w)·cos(lead); shipped w = {r['shipped_w']:.3f}):",
+        "",
+    ]
+    if r["lopo"]:
+        keys = list(dict.fromkeys(k for row in r["lopo"] for k in row))
+        out += ["| " + " | ".join(keys) + " |", "|" + " --- |" * len(keys)]
+        out += ["| " + " | ".join(str(row.get(k, "–")) for k in keys) + " |" for row in r["lopo"]]
+    return "\n".join(out) + "\n"
+
+
+__all__ = ["Pack", "evaluate_all", "faq_packs", "lopo", "passage_packs", "score_pack", "to_markdown"]

@@ -1,0 +1,114 @@
+"""The multi-pack evaluation (bot/evals/allpacks.py, `python -m bot eval --all`): entries removed from pages for
+the missing-entry rows, every row beside its baselines from the same index, and leave-one-pack-out fitting that
+never sees the pack it scores."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+
+from bot.evals import allpacks
+
+PAGE = """# Library FAQ
+
+## How do I get a library card?
+
+Bring an ID to the front desk and the card is made while you wait.
+
+## When is the library open?
+
+The library is open from 9 am to 8 pm on weekdays and from 10 am to 4 pm on Saturdays.
+
+## Can I renew a book online?
+
+Yes, books can be renewed online twice, unless someone else has reserved them.
+"""
+HTML = (
+    "<html lang='en'><body><main><h1>Pool FAQ</h1><h2>Is there a lifeguard?</h2><p>A lifeguard is on duty at all"
+    " times.</p><h2>Do I need a swim cap?</h2><ul><li>Swim caps are required for long hair.</li></ul></main></body>"
+    "</html>"
+)
+
+
+def test_removed_entries_are_gone_and_the_rest_kept_verbatim(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "library.md").write_text(PAGE)
+    (corpus / "pool.html").write_text(HTML)
+    gone = {"when is the library open", "do i need a swim cap"}
+    out = allpacks._without(corpus, ["library.md", "pool.html"], gone, tmp_path / "cache", "t")
+    lib, pool = (out / "library.md").read_text(), (out / "pool.md").read_text()
+    assert "## When is the library open?" not in lib and "9 am to 8 pm" not in lib
+    assert "## Can I renew a book online?" in lib and "renewed online twice, unless" in lib
+    assert "## Is there a lifeguard?" in pool and "on duty at all times" in pool
+    assert "swim cap" not in pool.lower()
+    qs = [{"faq_question": q} for q in ("How do I get a library card?", "When is the library open?", "Is there a lifeguard?", "Do I need a swim cap?")] * 2  # fmt: skip
+    picked = allpacks._removed(qs, every=2)
+    assert len(picked) == 2 and picked == allpacks._removed(list(reversed(qs)), every=2)  # stable, order-free
+
+
+def test_a_pack_is_scored_beside_its_baselines_on_the_same_index(tmp_path, cache_dir):
+    from bot.engine import Bot, ingest
+    from bot.settings import load_settings
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "library.md").write_text(PAGE)
+    s = load_settings(corpus_dir=corpus, index_dir=tmp_path / "index", cache_dir=cache_dir)
+    ingest(s)
+    bot = Bot.from_settings(s, build=False)
+    ans = "The library is open from 9 am to 8 pm on weekdays and from 10 am to 4 pm on Saturdays."
+    pack = allpacks.Pack(
+        "tiny",
+        "faq",
+        corpus,
+        [
+            {
+                "question": "What are the library's opening hours?",
+                "history": None,
+                "gold": "When is the library open?",
+                "answer": ans,
+            }
+        ],  # fmt: skip
+        [{"question": "Who won the 1998 football world cup?", "history": None, "kind": "out_of_scope"}],
+    )
+    r = allpacks.score_pack(pack, bot)
+    assert r["answerable"] == 1 and r["unanswerable"] == 1
+    assert r["bot"] == 1.0 and r["nearest"] == 1.0  # the meant entry, by the bot and by the nearest question
+    assert r["unanswerable_declined"] == 1.0 and r["declined_by_kind"] == {"out_of_scope": "1 of 1"}
+    wrong = allpacks.Pack("tiny", "faq", corpus, [{**pack.answerable[0], "gold": "Can I renew a book online?",
+                          "answer": "Yes, books can be renewed online twice."}])  # fmt: skip
+    r = allpacks.score_pack(wrong, bot)
+    assert r["bot"] == 0.0 and r["nearest"] == 0.0  # a wrong gold is scored wrong by both: nothing is hard-coded
+    passage = allpacks.Pack("p", "passage", corpus, [{"question": "When is the library open?", "history": None, "gold": "library.md"}])  # fmt: skip
+    r = allpacks.score_pack(passage, bot)
+    assert r["bot"] == 1.0 and r["top3"] == 1.0 and r["bm25"] == 1.0
+
+
+def _feats(rng, n: int, better: str) -> dict:
+    """n questions over 5 entries: the meant entry is 0; `better` says which cosine ranks it first."""
+    ans = []
+    for _ in range(n):
+        qq, ll = rng.uniform(0.7, 0.8, 5), rng.uniform(0.7, 0.8, 5)
+        if better == "question":
+            qq[0], ll[0] = 0.95, 0.6
+        else:
+            qq[0], ll[0] = 0.6, 0.95
+        ans.append((qq, ll, np.array([True, False, False, False, False])))
+    un = [(rng.uniform(0.6, 0.7, 5), rng.uniform(0.6, 0.7, 5), None) for _ in range(n)]
+    return {"ans": ans, "un": un}
+
+
+def test_leave_one_pack_out_fits_on_the_others_only():
+    rng = np.random.default_rng(0)
+    full = {"a": _feats(rng, 20, "question"), "b": _feats(rng, 20, "question"), "c": _feats(rng, 20, "lead")}
+    rows = {r["left out"]: r for r in allpacks.lopo(full, full, shipped_w=0.5)}
+    # c alone wants the lead cosine: fitted on a and b, w leans to the question cosine, and c scores low
+    assert rows["c"]["w fitted on the others"] > 0.5 and rows["c"]["top-1, held out"] < 0.5
+    assert rows["c"]["top-1, nearest question"] < 0.5
+    assert rows["a"]["top-1, nearest question"] == 1.0 and rows["a"]["top-1, held out"] < 1.0  # c pulled w down
+    wd, t = (float(x) for x in rows["a"]["decision wd, threshold (fitted on the others)"].split(", "))
+    assert rows["a"]["unanswerable declined, held out"] == 1.0 and rows["a"]["answerable declined, held out"] <= 0.05
+    assert "(none: fitted on all)" in rows
+    json.dumps(rows, default=float)

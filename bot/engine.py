@@ -12,7 +12,7 @@ import numpy as np
 from bot.answers.answering import ABSTAIN_TEXT, Answer, Reader
 from bot.answers.compose import Composer
 from bot.answers.faq import ChromaEntryMatcher, EntryMatcher
-from bot.answers.followup import last_user_turn, rewrite
+from bot.answers.followup import asked, last_user_turn, rewrite
 from bot.answers.retrieval import ChromaRetriever, Hit, Retriever
 from bot.errors import BadQuestion
 from bot.index.embeddings import CachedEmbedder, make_embeddings
@@ -149,7 +149,9 @@ class Bot:
     def search_query(self, question: str, history) -> str:
         """The standalone question, offline: pronouns resolved against the previous question ("they" ->
         "the leaders"); when the rule cannot resolve what this one leans on ("Why?", "and there?"), the
-        previous question is folded in."""
+        previous question is folded in. A message that tells something and then asks is searched for what it
+        asks (bot/answers/followup.py asked)."""
+        question = asked(question)
         prev = last_user_turn(history)
         if not prev:
             return question

@@ -284,3 +284,50 @@ def test_follow_ups_on_the_shipped_article(shipped_bot):
         good.append(a.grounded and any(k.lower() in quotes for k in r["quote_has"]))
         assert a.standalone_question and a.standalone_question != r["question"]
     assert sum(good) >= 7, [r["question"] for r, g in zip(rows, good) if not g]
+
+
+@pytest.mark.parametrize(
+    "message, expected",
+    [
+        # a situation, then the question: the question is what is searched and judged
+        (
+            "I have worked for a modelling agency for three months. Can an agency charge a fee for finding work?",
+            "Can an agency charge a fee for finding work?",
+        ),
+        ("I moved last year. Wie beantrage ich einen neuen Ausweis?", "Wie beantrage ich einen neuen Ausweis?"),
+        # kept whole: one sentence; no question; a question that points back; a question with nothing in it
+        ("How do I renew a book online?", "How do I renew a book online?"),
+        ("I lost my card. I need a new one.", "I lost my card. I need a new one."),
+        ("I have a Pennsylvania license. Can I exchange it?", "I have a Pennsylvania license. Can I exchange it?"),
+        (
+            "I have questions about my loan. Can you help me with that?",
+            "I have questions about my loan. Can you help me with that?",
+        ),
+        ("I have a question. What now?", "I have a question. What now?"),
+    ],
+)
+def test_what_a_message_asks(message, expected):
+    from bot.answers.followup import asked
+
+    assert asked(message) == expected
+
+
+def test_a_situation_before_the_question_does_not_stop_the_answer(tmp_path):
+    """The telling sentences carry words no passage has; judged on the whole message the gate declined. The
+    question alone is answered from the right page, and the situation is still shown as asked."""
+    from _support import small_index
+
+    from bot.engine import Bot
+
+    page = ("# Agency workers\n\n## Fees\n\nRecruitment agencies cannot charge you a fee for finding or trying to find "
+            "you work. They can charge you for certain services, for example CV writing or training.\n\n"
+            "## Pay\n\nYour agency cannot refuse to pay you because your hirer is unhappy with your work.\n")  # fmt: skip
+    other = "# Gift Aid\n\nCharities can claim Gift Aid on donations from UK taxpayers.\n"
+    s = small_index(tmp_path, {"agency.md": page, "gift-aid.md": other})
+    bot = Bot.from_settings(s, build=False)
+    msg = ("My nephew Bartholomew signed with a modelling outfit in Swindon last spring and they keep sending "
+           "invoices for photo shoots. Can recruitment agencies charge a fee for finding work?")  # fmt: skip
+    a = bot.answer(msg)
+    assert a.grounded and a.citations[0].source == "agency.md", a.text
+    assert "cannot charge you a fee" in a.text
+    assert a.question == msg and a.standalone_question == "Can recruitment agencies charge a fee for finding work?"

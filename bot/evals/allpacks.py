@@ -8,10 +8,11 @@ Rows (what the bot is asked, and what counts as right):
 - The same FAQ pages with every 4th meant entry removed ("missing entry"): those entries' questions should be
   declined; the others still answered. Packs that ship questions no entry answers (clinc-faq's out-of-scope
   and removed intents) add them here too.
-- Passage packs (doc2dial's shared tune half: first user turns; squad2-dev tune, its first articles): the right
+- Passage packs (doc2dial's shared tune half: first user turns; conditionalqa's tune half, gov.uk pages with the
+  user's situation before the question; squad2-dev tune, its first articles): the right
   page cited (any citation from the gold file). Baselines: any of the top 3 sentences by cosine from that page;
   the BM25 top chunk from it. Their unanswerable questions (doc2dial's COVID-19 turns, which no page covers;
-  SQuAD 2.0's impossible questions) should be declined.
+  conditionalqa's not-answerable ones; SQuAD 2.0's impossible questions) should be declined.
 
 Leave-one-pack-out: the entry score is w * cos(question, entry question) + (1 - w) * cos(question, entry lead),
 and an entry is given when that score clears a threshold. For each FAQ pack, w is chosen on the others (the best
@@ -169,6 +170,18 @@ def passage_packs(bench_root: Path, cache: Path, squad_articles: int = 6) -> lis
             if r.get("expect") == "abstain"
         ]
         out.append(Pack("doc2dial tune (first turns)", "passage", d2d / "corpus", first, off))
+    cqa = ROOT / "eval" / "conditionalqa"
+    if (cqa / "questions.jsonl").exists():  # gov.uk pages; the user's situation, then the question
+        rows = [json.loads(x) for x in (cqa / "questions.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
+        rows = [r for r in rows if r.get("split", "tune") == "tune"]
+        asked = [" ".join(x for x in (r.get("scenario"), r["question"]) if x) for r in rows]
+        ans = [{"question": q, "history": None, "gold": r["file"]} for q, r in zip(asked, rows) if r["answerable"]]
+        un = [
+            {"question": q, "history": None, "kind": "not_answerable"}
+            for q, r in zip(asked, rows)
+            if not r["answerable"]
+        ]
+        out.append(Pack("conditionalqa tune (gov.uk)", "passage", cqa / "corpus", ans, un))
     squad = bench_root / "squad2-dev"
     if (squad / "questions.jsonl").exists():
         from bot.evals.evaluation import _subset_corpus, load_pack

@@ -9,17 +9,17 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.answers.answering import ABSTAIN_TEXT, Answer, Reader
+from bot.answers.answering import ABSTAIN_TEXT, Answer, Citation, Reader
 from bot.answers.compose import Composer
 from bot.answers.faq import ChromaEntryMatcher, EntryMatcher
-from bot.answers.followup import asked, last_user_turn, rewrite
+from bot.answers.followup import asked, last_user_turn, parts, rewrite
 from bot.answers.retrieval import ChromaRetriever, Hit, Retriever
 from bot.errors import BadQuestion
 from bot.index.embeddings import CachedEmbedder, make_embeddings
 from bot.index.store import ChromaServer, Index, SyncReport, open_index, sync
 from bot.ingest.chunking import merge_parts
 from bot.ingest.corpus import ReadLimits
-from bot.ingest.text import STOPWORDS, has_lone_surrogate, words
+from bot.ingest.text import MARKER, STOPWORDS, has_lone_surrogate, words
 from bot.ingest.tokens import enable_offline_cl100k
 from bot.settings import Settings, load_settings
 
@@ -181,9 +181,14 @@ class Bot:
         query = self.llm.condense(q, history) if self.llm is not None else None
         query = query or self.search_query(q, history)  # the standalone question
         qvec = self.retriever.query_vector(query)
-        hits = self.retriever.search(query, self.settings.top_k, qvec=qvec)
+        pieces = parts(query)
+        if len(pieces) > 1:  # several questions at once: each answered and cited on its own
+            ans, hits = self.quote_parts(query, pieces)
+        else:
+            hits = self.retriever.search(query, self.settings.top_k, qvec=qvec)
         t1 = time.perf_counter()
-        ans = self.quote(query, hits, qvec)
+        if len(pieces) == 1:
+            ans = self.quote(query, hits, qvec)
         if self.llm is not None:
             for ev in self.llm.answer_stream(
                 q, self.passages(hits, ans), ans, self.suggestions, history, self.index.version, stream, query
@@ -235,6 +240,35 @@ class Bot:
         """The answer quoted from the articles (bot/answers/compose.py): the FAQ entry the question means, the summary,
         the sentences that answer it, or an abstention."""
         return self.composer.answer(query, hits, qvec)
+
+    def quote_parts(self, query: str, pieces: list[str]) -> tuple[Answer, list[Hit]]:
+        """A message that asks several things ("What guarantees are considered, and who is wary of sending
+        troops?"): each part searched and quoted on its own, the answers given in turn, a part the articles don't
+        answer named as such. Returns the answer and the passages of all parts (a language model reads those)."""
+        answers, found = [], []
+        for p in pieces:
+            v = self.retriever.query_vector(p)
+            h = self.retriever.search(p, self.settings.top_k, qvec=v)
+            answers.append(self.quote(p, h, v))
+            found.append(h)
+        hits, seen = [], set()
+        for rank in range(max(len(h) for h in found)):  # taken in turn, so a model's passages cover every part
+            for h in found:
+                if rank < len(h) and h[rank].row not in seen:
+                    seen.add(h[rank].row)
+                    hits.append(h[rank])
+        if not any(a.grounded for a in answers):
+            return Answer(query, ABSTAIN_TEXT, False, suggestions=self.suggestions(query, hits), retrieved=hits), hits
+        texts, cites = [], []
+        for p, a in zip(pieces, answers):
+            if not a.grounded:
+                texts.append(f"“{p}”: {ABSTAIN_TEXT}")
+                continue
+            shift = len(cites)
+            texts.append(MARKER.sub(lambda m, s=shift: f"[{int(m.group(1)) + s}]", a.text))
+            cites.extend(Citation(**{**c.__dict__, "n": c.n + shift}) for c in a.citations)
+        conf = min(a.confidence for a in answers if a.grounded)
+        return Answer(query, "\n\n".join(texts), True, cites, retrieved=hits, confidence=conf), hits
 
     def suggestions(self, question: str, hits: list[Hit], n: int = 3) -> list[str]:
         """Questions the articles can answer, nearest first: FAQ questions, else section topics."""

@@ -331,3 +331,31 @@ def test_a_situation_before_the_question_does_not_stop_the_answer(tmp_path):
     assert a.grounded and a.citations[0].source == "agency.md", a.text
     assert "cannot charge you a fee" in a.text
     assert a.question == msg and a.standalone_question == "Can recruitment agencies charge a fee for finding work?"
+
+
+@pytest.mark.parametrize(
+    "message, expected",
+    [
+        (
+            "What security guarantees are being considered, and who is wary of sending troops?",
+            ["What security guarantees are being considered?", "Who is wary of sending troops?"],
+        ),
+        ("What is NATO? Who leads Ukraine?", ["What is NATO?", "Who leads Ukraine?"]),
+        (
+            "How much is a library card and where do I get it?",
+            ["How much is a library card?", "Where do I get the library card?"],
+        ),
+        # one question: names joined by "and", a bare second question word, a pronoun the rule can't resolve
+        ("What do Macron and Merz want?", ["What do Macron and Merz want?"]),
+        ("Who founded the company and when?", ["Who founded the company and when?"]),
+        (
+            "Wie viel kostet ein Ausweis und wo bekomme ich ihn?",
+            ["Wie viel kostet ein Ausweis und wo bekomme ich ihn?"],
+        ),
+        ("I lost my card. What should I do?", ["I lost my card. What should I do?"]),
+    ],
+)
+def test_the_parts_of_a_compound_question(message, expected):
+    from bot.answers.followup import parts
+
+    assert parts(message) == expected

@@ -484,3 +484,31 @@ def test_a_broken_prompt_falls_back_to_the_quoted_answer_not_an_error(shipped_bo
         assert not fake.chat_requests()  # the model was never called with a half-rendered prompt
     finally:
         prompts.use_folder(None)
+
+
+COMPOUND = "What security guarantees are being considered, and who is wary of sending troops?"
+
+
+def test_a_compound_question_offline_gets_a_cited_sentence_for_each_part(shipped_bot):
+    a = shipped_bot.answer(COMPOUND)
+    assert a.grounded, a.text
+    first, second = a.text.split("\n\n")
+    assert "security guarantees" in first.lower() and "[1]" in first
+    assert "wary of sending ground troops" in second and "Germany and Italy" in second
+    ns = [int(n) for n in re.findall(r"\[(\d+)\]", a.text)]
+    assert ns == list(range(1, len(a.citations) + 1)) == [c.n for c in a.citations]  # renumbered across parts
+    assert all(c.quote in (ROOT / "corpus" / c.source).read_text(encoding="utf-8") for c in a.citations)  # verbatim
+    # a part the articles don't answer is named as such, the other still answered
+    b = shipped_bot.answer("Who is wary of sending troops, and who won the 1998 football world cup?")
+    assert b.grounded and "wary of sending ground troops" in b.text
+    assert "“Who won the 1998 football world cup?”: I couldn't find that in the articles." in b.text
+
+
+def test_a_compound_question_reaches_the_model_with_the_passages_of_each_part(shipped_bot, fake):
+    fake.script.append({"content": "NOT IN THE ARTICLES"})
+    b = llm_bot(shipped_bot, fake)
+    b.answer(COMPOUND)
+    reqs = fake.chat_requests()
+    assert len(reqs) == 1  # the gate let it through: both parts are covered
+    prompt = json.dumps(reqs[0])
+    assert "wary of sending ground troops" in prompt and "security guarantees" in prompt

@@ -58,6 +58,40 @@ def asked(message: str) -> str:
     return text
 
 
+_QWORD = (
+    r"(what|who|whom|whose|when|where|why|how|which|is|are|was|were|do|does|did|can|could|should|will|would|has|"
+    r"have|wer|wen|wem|wessen|wann|wo|wohin|woher|warum|weshalb|wie|welche[rsnm]?|kann|muss|darf|gibt|ist|sind)"
+)
+# "…, and who is wary of sending troops?": a conjunction, then a new question word
+_JOIN = re.compile(rf",?\s+(?:and|or|also|und|oder|sowie)\s+(?={_QWORD}\b)", re.IGNORECASE)
+
+
+def parts(question: str) -> list[str]:
+    """The questions a message asks at once: "What security guarantees are being considered, and who is wary
+    of sending troops?" -> two; "What is X? Who pays for Y?" -> two. One part when there is one question, or
+    when a part would be all but empty ("What and why?"). Each part is answered and cited on its own."""
+    spans = sentence_spans(question)
+    sentences = [question[a:b].strip() for a, b in spans] if len(spans) > 1 else [question.strip()]
+    if len(sentences) > 1 and not all(s.endswith(("?", "？")) for s in sentences):
+        sentences = [question.strip()]  # a telling sentence among them: one message (see asked())
+    out: list[str] = []
+    for s in sentences:
+        pieces = [p.strip(" ,;") for p in _JOIN.split(s) if p and p.strip(" ,;")]
+        # _JOIN.split keeps the lookahead's group: drop the bare question words it returns
+        pieces = [p for p in pieces if not re.fullmatch(_QWORD, p, re.IGNORECASE)]
+        out.extend(pieces)
+    out = [p[:1].upper() + p[1:] for p in out]
+    out = [p if p.endswith(("?", "？", ".")) else p + "?" for p in out]
+    if len(out) < 2 or any(not content_stems(p) for p in out):
+        return [question]
+    for i in range(1, len(out)):  # "…, and where do I get it?": the pronoun resolved against the part before
+        if _POINTS_BACK.search(out[i]):
+            out[i] = rewrite(out[i], out[i - 1])
+            if _POINTS_BACK.search(out[i]):
+                return [question]  # not resolved: the message is answered whole
+    return out
+
+
 def _tokens(text: str) -> list[tuple[str, int, int]]:
     return [(m.group(0).replace("’", "'"), m.start(), m.end()) for m in _TOKEN.finditer(text)]
 

@@ -74,3 +74,24 @@ def test_the_issue_examples_on_the_shipped_article(shipped_bot):
     assert summary.grounded and {c.section for c in summary.citations} == {"Summary"}
     putin = shipped_bot.answer("What did Putin say in response to the London talks?")
     assert not putin.grounded and putin.suggestions
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How does the article describe NATO?",
+        "What is NATO described as in the article?",
+        "How is NATO described?",
+        "What does the article say about NATO?",
+    ],
+)
+def test_a_describe_question_in_any_of_its_forms(shipped_bot, question):
+    """The kind of answer comes from the question's form: the passive with "as", "say about", and a trailing
+    "in the article" are the same question as "How does the article describe NATO?"."""
+    a = shipped_bot.answer(question)
+    assert "Europe’s largest military alliance" in a.text, a.text
+
+
+def test_what_the_article_says_with_nothing_after_is_its_summary(shipped_bot):
+    a = shipped_bot.answer("What does the article say?")
+    assert a.grounded and {c.section for c in a.citations} == {"Summary"}

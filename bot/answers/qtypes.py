@@ -85,7 +85,7 @@ _QUOTE_Q = [
 _OVERVIEW_Q = re.compile(
     r"\b(summari[sz]e|summary|sum up|overview|tl;?dr|gist|in a nutshell|main points|key points|key takeaways|"
     r"what (?:is|are) (?:this|the|these) (?:article|page|text|document|site|articles|pages)s? about|"
-    r"what (?:does|do) (?:this|the|these) (?:article|page|text|articles|pages) (?:say|cover)|"
+    r"what (?:does|do) (?:this|the|these) (?:article|page|text|articles|pages) (?:say|cover)(?! about| über)|"
     r"zusammenfass\w*|fasse\b.*\bzusammen|worum geht es|überblick|"
     r"résum\w*|de quoi parle|aperçu|resum\w*|de qué trata|de qué habla)\b",
     _I,
@@ -98,6 +98,17 @@ _DESCRIBE_Q = [
     ),
     re.compile(r"\bhow (?:is|are|was|were) (?P<what>.+?) (?:described|characteri[sz]ed|portrayed|depicted)\b", _I),
     re.compile(r"^\s*(?:please\s+)?describe (?P<what>.+?)\s*[.?]?$", _I),
+    # the passive with "as" ("What is NATO described as?") and "say about" ("What does the article say about NATO?")
+    re.compile(
+        r"\bwhat (?:is|are|was|were) (?P<what>.+?) (?:described|characteri[sz]ed|portrayed|depicted|referred to) as\b",
+        _I,
+    ),
+    re.compile(
+        r"\bwhat (?:does|do|did) (?:the|this|these) (?:article|text|page|author|writer)s? (?:say|write|tell us|report)"
+        r" about (?P<what>.+?)\s*\??$",
+        _I,
+    ),
+    re.compile(r"\bwas (?:sagt|schreibt) (?:der artikel|der text|die seite) (?:über|zu) (?P<what>.+?)\s*\??$", _I),
     re.compile(r"\bwie (?:beschreibt|schildert|nennt) (?:der artikel|der text|die seite) (?P<what>.+?)\s*\??$", _I),
     re.compile(
         r"\bcomment (?:l['’]article|le texte|la page) (?:décrit|présente)(?:-t-il|-t-elle)? (?P<what>.+?)\s*\??$", _I
@@ -241,12 +252,18 @@ def speaker(q: str) -> str | None:
     return None
 
 
+_META_TAIL = re.compile(
+    r"\s+(?:in|by|according to|from|on) (?:the|this|these) (?:article|text|page|author|writer|site)s?$", _I
+)
+
+
 def described(q: str) -> str | None:
     """What the question asks the articles to describe: "How does the article describe NATO?" -> "NATO"."""
     for rx in _DESCRIBE_Q:
         m = rx.search(q)
         if m:
             what = m.group("what").strip().rstrip("?.!").strip()
+            what = _META_TAIL.sub("", what).strip()  # "NATO in the article" -> "NATO"
             if 0 < len(what.split()) <= 8:
                 return what
     return None

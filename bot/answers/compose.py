@@ -11,9 +11,11 @@ In order:
    whose best sentence (step 5) lies in the entry the matcher ranks first, though the matcher alone was unsure.
 4. "How does the article describe X": the sentence that says what X is ("As Europe's largest military
    alliance, NATO …").
-5. Otherwise the reader picks the sentences, with their neighbours when the answer spans them, and the gate
-   decides whether they answer at all. A question for a number, a calendar date or somebody's statement is
-   answered only by a sentence that gives one.
+5. Otherwise the reader picks the sentences of the page retrieval ranks first, with their neighbours when the
+   answer spans them, and the gate decides whether they answer at all. A question for a number, a calendar
+   date or somebody's statement is answered only by a sentence that gives one.
+(Before these steps, bot/engine.py splits a message that asks several things into its parts, each answered in
+turn, and searches a message that tells something and then asks for what it asks: bot/answers/followup.py.)
 """
 
 from __future__ import annotations

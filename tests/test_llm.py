@@ -512,3 +512,31 @@ def test_a_compound_question_reaches_the_model_with_the_passages_of_each_part(sh
     assert len(reqs) == 1  # the gate let it through: both parts are covered
     prompt = json.dumps(reqs[0])
     assert "wary of sending ground troops" in prompt and "security guarantees" in prompt
+
+
+def test_the_gate_lets_the_model_read_what_no_single_sentence_answers(shipped_bot, fake, article_text):
+    """Declined offline (no one sentence answers it), but the gate was unsure: the model reads the passages.
+    Off-topic questions of our own set stay below the bar: no tokens spent on any of them."""
+    q = "How would the power plant's electricity be divided?"
+    offline = shipped_bot.answer(q)
+    assert not offline.grounded and offline.confidence > 0.2
+    quote = (
+        "The US-led peace plan includes proposals for sharing energy produced by the plant between Ukraine and Russia."
+    )
+    assert quote in article_text
+    fake.script.append({"content": f"{quote} [1]"})
+    b = llm_bot(shipped_bot, fake)
+    a = b.answer(q)
+    assert len(fake.chat_requests()) == 1
+    assert a.grounded and a.citations, a.text
+    off = [
+        json.loads(x) for x in (ROOT / "eval" / "articles" / "questions.jsonl").read_text().splitlines() if x.strip()
+    ]
+    for row in off:
+        if not row["answerable"]:
+            assert not b.answer(row["question"]).grounded
+    assert len(fake.chat_requests()) == 1  # none of the 12 off-topic questions reached the model
+    # a model fault on a declined question: the abstention, with a note that does not claim a quote
+    fake.script.extend([{"status": 500}, {"status": 500}])
+    a = llm_bot(shipped_bot, fake, llm_cache_size=0).answer(q)
+    assert not a.grounded and a.note == "The language model could not be reached."

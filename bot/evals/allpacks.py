@@ -34,7 +34,7 @@ import numpy as np
 
 from bot.answers.faq import EntryMatcher, _norm_q, load_params
 from bot.engine import Bot, ingest
-from bot.evals.faqeval import _h2_page, _own_text, corpus_for, load_questions, norm
+from bot.evals.faqeval import _h2_page, _own_text, answer_sentences, corpus_for, load_questions, norm
 from bot.ingest.text import terms
 from bot.settings import Settings
 
@@ -219,7 +219,7 @@ def _entry_hit(bot_answer, gold_answer: str) -> bool:
 def score_pack(pack: Pack, bot: Bot) -> dict:
     ix = bot.index
     hits = base_near = base_bm25 = declined = 0
-    ms = []
+    ms, shares = [], []
     entry_q = [_norm_q(c.question or "") for c in ix.chunks]
     for q in pack.answerable:
         t0 = time.perf_counter()
@@ -230,6 +230,9 @@ def score_pack(pack: Pack, bot: Bot) -> dict:
         bm = ix.bm25.scores(terms(q["question"], ix.query_lang(q["question"])))
         if pack.style == "faq":
             hits += _entry_hit(a, q["answer"])
+            sents = [x.replace(" ", "") for x in answer_sentences(q["answer"])]
+            shown = norm(a.text).replace(" ", "")
+            shares.append(sum(x in shown for x in sents) / len(sents) if sents and a.grounded else 0.0)
             gold = _norm_q(q["gold"])
             if len(ix.faq_vectors):
                 base_near += entry_q[int(ix.faq_rows[int(np.argmax(ix.faq_vectors @ v))])] == gold
@@ -257,6 +260,7 @@ def score_pack(pack: Pack, bot: Bot) -> dict:
         "unanswerable_declined": round(sum(un) / len(un), 3) if un else None,
         "declined_by_kind": {k: f"{sum(v)} of {len(v)}" for k, v in by_kind.items()},
         "p50_ms": round(float(np.median(ms)), 1) if ms else None,
+        **({"share_given": round(float(np.mean(shares)), 3)} if shares else {}),
     }
 
 
@@ -379,15 +383,17 @@ def evaluate_all(settings: Settings, bench_root: Path, squad_articles: int = 6, 
 def to_markdown(r: dict) -> str:
     out = [
         "| pack | answerable | bot: right entry / page cited | nearest question (FAQ) or top-3 sentences (passage) "
-        "| BM25 top chunk | answerable declined | unanswerable | unanswerable declined (by kind) | answer p50 ms |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| BM25 top chunk | share of the meant entry given | answerable declined | unanswerable "
+        "| unanswerable declined (by kind) | answer p50 ms |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for x in r["rows"]:
         base = x.get("nearest", x.get("top3"))
         kinds = ", ".join(f"{k} {v}" for k, v in x["declined_by_kind"].items())
         un = "–" if x["unanswerable_declined"] is None else f"{x['unanswerable_declined']} ({kinds})"
         out.append(
-            f"| {x['pack']} | {x['answerable']} | {x['bot']} | {base} | {x['bm25']} | {x['answerable_declined']} "
+            f"| {x['pack']} | {x['answerable']} | {x['bot']} | {base} | {x['bm25']} | {x.get('share_given', '–')} "
+            f"| {x['answerable_declined']} "
             f"| {x['unanswerable']} | {un} | {x['p50_ms']} |"
         )
     out += [

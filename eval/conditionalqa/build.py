@@ -20,6 +20,7 @@ Selection (seed 7, dev split only):
   4. documents holding picked questions are sorted (documents with an unanswerable
      question first, then by file name) and alternately assigned tune / test.
 """
+
 import argparse
 import collections
 import json
@@ -180,18 +181,20 @@ def main():
 
     rows = []
     for q in sorted(picked, key=lambda q: (slug(q["url"]), idnum(q))):
-        rows.append({
-            "id": q["id"],
-            "question": q["question"],
-            "scenario": q["scenario"],
-            "file": slug(q["url"]) + ".md",
-            "answerable": not q["not_answerable"],
-            "answers": [ans_[0] for ans_ in q["answers"]],
-            "evidence": list(q["evidences"]),
-            "split": split_of[q["url"]],
-            "conditions": [ans_[1] for ans_ in q["answers"]],
-            "url": q["url"],
-        })
+        rows.append(
+            {
+                "id": q["id"],
+                "question": q["question"],
+                "scenario": q["scenario"],
+                "file": slug(q["url"]) + ".md",
+                "answerable": not q["not_answerable"],
+                "answers": [ans_[0] for ans_ in q["answers"]],
+                "evidence": list(q["evidences"]),
+                "split": split_of[q["url"]],
+                "conditions": [ans_[1] for ans_ in q["answers"]],
+                "url": q["url"],
+            }
+        )
     with open(os.path.join(a.out, "questions.jsonl"), "w", encoding="utf-8") as fh:
         for r in rows:
             fh.write(json.dumps(r, ensure_ascii=False) + "\n")
@@ -205,15 +208,20 @@ def main():
                 total += 1
                 found += norm(e) in texts.get(r["file"], "")
     c = collections.Counter((r["split"], r["answerable"]) for r in rows)
-    print(json.dumps({
-        "pages": len(texts),
-        "pages_with_questions": len(qdocs),
-        "questions": len(rows),
-        "by_split": {s: {"answerable": c[(s, True)], "unanswerable": c[(s, False)]} for s in ("tune", "test")},
-        "docs_per_split": dict(collections.Counter(split_of.values())),
-        "missing_files": missing_files,
-        "evidence_found": f"{found}/{total}",
-    }, indent=1))
+    print(
+        json.dumps(
+            {
+                "pages": len(texts),
+                "pages_with_questions": len(qdocs),
+                "questions": len(rows),
+                "by_split": {s: {"answerable": c[(s, True)], "unanswerable": c[(s, False)]} for s in ("tune", "test")},
+                "docs_per_split": dict(collections.Counter(split_of.values())),
+                "missing_files": missing_files,
+                "evidence_found": f"{found}/{total}",
+            },
+            indent=1,
+        )
+    )
 
 
 if __name__ == "__main__":

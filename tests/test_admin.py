@@ -269,7 +269,9 @@ def test_a_running_sync_can_be_cancelled_and_the_old_index_keeps_answering(tmp_p
         assert readers() == []
         assert cites(srv.url, "How many eggs does a queen lay?", "bees.md")  # the old index answers
         assert not cites(srv.url, ASK_CARDS, "cards.md")  # nothing of the cancelled sync
-        assert httpx.post(f"{srv.url}/api/admin/sync/cancel", headers=AUTH, timeout=30).json()["sync"]["running"] is False
+        assert (
+            httpx.post(f"{srv.url}/api/admin/sync/cancel", headers=AUTH, timeout=30).json()["sync"]["running"] is False
+        )
         assert httpx.post(f"{srv.url}/api/admin/sync/cancel", timeout=30).status_code == 401
 
         assert httpx.delete(f"{srv.url}/api/admin/documents/slow.pdf", headers=AUTH, timeout=30).status_code == 200

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from _support import bot_env, run_bot, write_corpus
 from bombs import deep_page_tree, docx_bomb, shared_stream_pdf
+from test_documents import make_pdf
 
 from bot.engine import Bot, ingest
 from bot.ingest.corpus import scan
@@ -274,3 +275,28 @@ def test_slow_headers_are_dropped_and_one_address_holds_few_connections(shipped_
         time.sleep(0.3)
         r = httpx.post(srv.url + "/api/ask", json={"question": "How does the article describe NATO?"}, timeout=60)
         assert r.status_code == 200
+
+
+def test_the_reader_child_works_when_the_process_holds_over_a_thousand_descriptors(tmp_path, cache_dir):
+    """A server with many connections open holds descriptors numbered past 1024, where select() refuses to wait
+    (seen as "filedescriptor out of range in select()" on a PDF in a long test run): the reader waits with poll."""
+    import os
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and hard < 1400:
+        pytest.skip(f"this machine allows {hard} open files")
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, 1400), hard))
+    held = []
+    try:
+        while len(held) < 1100:
+            held.append(os.open(os.devnull, os.O_RDONLY))
+        assert max(held) >= 1024
+        corpus = write_corpus(tmp_path / "corpus", GOOD)
+        make_pdf(corpus / "handbook.pdf")
+        rep = ingest(load_settings(corpus_dir=corpus, index_dir=tmp_path / "index", cache_dir=cache_dir))
+        assert rep.failed == {} and "handbook.pdf" in rep.added, rep.failed
+    finally:
+        for fd in held:
+            os.close(fd)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))

@@ -37,6 +37,9 @@ class Cancelled(Exception):
 
 def _recv_exact(fd: int, n: int, deadline: float | None, cancel=None) -> bytes:
     buf = bytearray()
+    # poll, not select: select() refuses a descriptor numbered 1024 or more, which a busy server reaches
+    poller = select.poll()
+    poller.register(fd, select.POLLIN | select.POLLHUP | select.POLLERR)
     while len(buf) < n:
         if deadline is not None:
             while True:  # in slices of at most 0.2 s, so that a cancelled sync stops the child at once
@@ -45,7 +48,7 @@ def _recv_exact(fd: int, n: int, deadline: float | None, cancel=None) -> bytes:
                 left = deadline - time.monotonic()
                 if left <= 0:
                     raise TimeoutError
-                if select.select([fd], [], [], min(left, 0.2))[0]:
+                if poller.poll(int(min(left, 0.2) * 1000) + 1):
                     break
         part = os.read(fd, min(n - len(buf), 1 << 20))
         if not part:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 import time
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.answers.answering import ABSTAIN_TEXT, Answer, Citation, Reader
+from bot.answers.answering import ABSTAIN_TEXT, Answer, Reader
 from bot.answers.compose import Composer
 from bot.answers.faq import ChromaEntryMatcher, EntryMatcher
 from bot.answers.followup import asked, last_user_turn, parts, rewrite
@@ -181,14 +182,10 @@ class Bot:
         query = self.llm.condense(q, history) if self.llm is not None else None
         query = query or self.search_query(q, history)  # the standalone question
         qvec = self.retriever.query_vector(query)
-        pieces = parts(query)
-        if len(pieces) > 1:  # several questions at once: each answered and cited on its own
-            ans, hits = self.quote_parts(query, pieces)
-        else:
-            hits = self.retriever.search(query, self.settings.top_k, qvec=qvec)
+        pieces = parts(query)  # several questions at once: each answered and cited on its own
+        hits = self.retriever.search(query, self.settings.top_k, qvec=qvec) if len(pieces) == 1 else []
         t1 = time.perf_counter()
-        if len(pieces) == 1:
-            ans = self.quote(query, hits, qvec)
+        ans, hits = self.quote_parts(query, pieces) if len(pieces) > 1 else (self.quote(query, hits, qvec), hits)
         if self.llm is not None:
             for ev in self.llm.answer_stream(
                 q, self.passages(hits, ans), ans, self.suggestions, history, self.index.version, stream, query
@@ -266,7 +263,7 @@ class Bot:
                 continue
             shift = len(cites)
             texts.append(MARKER.sub(lambda m, s=shift: f"[{int(m.group(1)) + s}]", a.text))
-            cites.extend(Citation(**{**c.__dict__, "n": c.n + shift}) for c in a.citations)
+            cites.extend(dataclasses.replace(c, n=c.n + shift) for c in a.citations)
         conf = min(a.confidence for a in answers if a.grounded)
         return Answer(query, "\n\n".join(texts), True, cites, retrieved=hits, confidence=conf), hits
 

@@ -44,8 +44,8 @@ def asked(message: str) -> str:
     them ("Can I claim this?").
 
     Measured across packs (python -m bot eval --all, 2026-12-06): conditionalqa (gov.uk, a situation then a
-    question) right page cited 0.545 -> 0.764, answerable declined 0.455 -> 0.182; the other packs' messages
-    are one sentence, or stay whole (doc2dial: 1 of 60 changed)."""
+    question) right page cited 0.545 -> 0.727, answerable declined 0.455 -> 0.236; the other packs' messages
+    are one sentence, or stay whole."""
     spans = sentence_spans(message)
     if len(spans) < 2:
         return message
@@ -59,7 +59,7 @@ def asked(message: str) -> str:
 
 
 _QWORD = (
-    r"(what|who|whom|whose|when|where|why|how|which|is|are|was|were|do|does|did|can|could|should|will|would|has|"
+    r"(?:what|who|whom|whose|when|where|why|how|which|is|are|was|were|do|does|did|can|could|should|will|would|has|"
     r"have|wer|wen|wem|wessen|wann|wo|wohin|woher|warum|weshalb|wie|welche[rsnm]?|kann|muss|darf|gibt|ist|sind)"
 )
 # "…, and who is wary of sending troops?": a conjunction, then a new question word
@@ -76,10 +76,7 @@ def parts(question: str) -> list[str]:
         sentences = [question.strip()]  # a telling sentence among them: one message (see asked())
     out: list[str] = []
     for s in sentences:
-        pieces = [p.strip(" ,;") for p in _JOIN.split(s) if p and p.strip(" ,;")]
-        # _JOIN.split keeps the lookahead's group: drop the bare question words it returns
-        pieces = [p for p in pieces if not re.fullmatch(_QWORD, p, re.IGNORECASE)]
-        out.extend(pieces)
+        out.extend(p.strip(" ,;") for p in _JOIN.split(s) if p.strip(" ,;"))
     out = [p[:1].upper() + p[1:] for p in out]
     out = [p if p.endswith(("?", "？", ".")) else p + "?" for p in out]
     if len(out) < 2 or any(not content_stems(p) for p in out):

@@ -112,3 +112,40 @@ def test_leave_one_pack_out_fits_on_the_others_only():
     assert rows["a"]["unanswerable declined, held out"] == 1.0 and rows["a"]["answerable declined, held out"] <= 0.05
     assert "(none: fitted on all)" in rows
     json.dumps(rows, default=float)
+
+
+def test_every_pack_gets_other_data_sets_questions_to_decline():
+    P = allpacks.Pack
+    packs = [
+        P("clinc-faq", "faq", None, [{"question": f"clinc-faq {i}?", "history": None} for i in range(30)]),
+        P(
+            "clinc-faq, 1 in 4 entries removed",
+            "faq",
+            None,
+            [{"question": f"clinc-faq {i}?", "history": None} for i in range(20)],
+        ),  # fmt: skip
+        P(
+            "doc2dial tune (first turns)",
+            "passage",
+            None,
+            [{"question": f"doc2dial {i}?", "history": None} for i in range(30)],
+        ),  # fmt: skip
+        P(
+            "squad2-dev tune (6 articles)",
+            "passage",
+            None,
+            [{"question": f"squad2-dev {i}?", "history": None} for i in range(30)],
+        ),  # fmt: skip
+    ]
+    packs[2].unanswerable = [{"question": "covid?", "history": None, "kind": "out_of_corpus"}]
+    allpacks.add_other_subjects(packs, n=10)
+    for p in packs:
+        other = [u["question"] for u in p.unanswerable if u["kind"] == "other_subject"]
+        assert len(other) == len(set(other)) == 10
+        own = allpacks.family(p.name)
+        assert not any(q.split()[0] == own for q in other), (p.name, other)  # never its own data set's
+        assert len({q.split()[0] for q in other}) == 2, other  # from both other data sets
+    assert packs[2].unanswerable[0]["kind"] == "out_of_corpus"  # the pack's own kept
+    first = [u["question"] for u in packs[0].unanswerable]
+    allpacks.add_other_subjects(packs, n=10)  # the same choice every run, and not added twice
+    assert [u["question"] for u in packs[0].unanswerable] == first

@@ -14,6 +14,9 @@ Rows (what the bot is asked, and what counts as right):
   the BM25 top chunk from it. Their unanswerable questions (doc2dial's COVID-19 turns, which no page covers;
   conditionalqa's not-answerable ones; SQuAD 2.0's impossible questions) should be declined.
 
+Every pack also gets 20 questions of the other packs ("other_subject": a question about another subject
+entirely), to be declined.
+
 Leave-one-pack-out: the entry score is w * cos(question, entry question) + (1 - w) * cos(question, entry lead),
 and an entry is given when that score clears a threshold. For each FAQ pack, w is chosen on the others (the best
 mean top-1), and the threshold on the others too (the highest that declines at most 5% of any other pack's
@@ -198,6 +201,23 @@ def passage_packs(bench_root: Path, cache: Path, squad_articles: int = 6) -> lis
     return out
 
 
+def family(name: str) -> str:
+    """The data set a pack row comes from ("clinc-faq, 1 in 4 entries removed" -> "clinc-faq")."""
+    return name.split(" (")[0].split(",")[0]
+
+
+def add_other_subjects(packs: list[Pack], n: int = 20) -> None:
+    """Give every pack `n` answerable questions of the other data sets as questions to decline (a fixed choice:
+    the first by a hash of the question)."""
+    pool = [(family(p.name), q["question"]) for p in packs for q in p.answerable if not q["history"]]
+    pool = list(dict.fromkeys(pool))
+    pool.sort(key=lambda x: hashlib.sha1(x[1].encode()).hexdigest())
+    for p in packs:
+        other = [q for f, q in pool if f != family(p.name)][:n]
+        p.unanswerable = [u for u in p.unanswerable if u["kind"] != "other_subject"]
+        p.unanswerable += [{"question": q, "history": None, "kind": "other_subject"} for q in other]
+
+
 # -- scoring --------------------------------------------------------------------------------------------------
 
 
@@ -363,14 +383,17 @@ def evaluate_all(settings: Settings, bench_root: Path, squad_articles: int = 6, 
     rows, full_f, missing_f = [], {}, {}
     p = load_params()["score"]
     shipped_w = float(p["question"]) / (float(p["question"]) + float(p["lead"]))
-    for full, missing in faq_packs(bench_root, cache):
+    pairs = faq_packs(bench_root, cache)
+    passages = passage_packs(bench_root, cache, squad_articles)
+    add_other_subjects([p for pair in pairs for p in pair] + passages)
+    for full, missing in pairs:
         for pack in (full, missing):
             bot = _bot(pack, settings, cache)
             r = score_pack(pack, bot)
             rows.append(r)
             log(json.dumps(r, ensure_ascii=False))
             (full_f if pack is full else missing_f)[full.name] = matcher_features(bot, pack)
-    for pack in passage_packs(bench_root, cache, squad_articles):
+    for pack in passages:
         r = score_pack(pack, _bot(pack, settings, cache))
         rows.append(r)
         log(json.dumps(r, ensure_ascii=False))
@@ -408,4 +431,13 @@ def to_markdown(r: dict) -> str:
     return "\n".join(out) + "\n"
 
 
-__all__ = ["Pack", "evaluate_all", "faq_packs", "lopo", "passage_packs", "score_pack", "to_markdown"]
+__all__ = [
+    "Pack",
+    "add_other_subjects",
+    "evaluate_all",
+    "faq_packs",
+    "lopo",
+    "passage_packs",
+    "score_pack",
+    "to_markdown",
+]

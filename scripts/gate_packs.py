@@ -1,0 +1,173 @@
+"""What the reader's gate (bot/answers/reader.json, fitted on SQuAD 2.0's tune split alone) costs and buys on every
+pack of `python -m bot eval --all`, and whether a gate refitted across packs would do better held out:
+
+  python scripts/gate_packs.py [--bench-root ../shared/bench]
+
+1. Every question of every pack (and 20 other-subject questions each, allpacks.add_other_subjects) is answered
+   with the gate switched off; the gate's features and its decision are recorded at the reader, and whether the
+   answer cites the right page or entry. Printed: right / answerable declined / declined by kind, with the
+   shipped gate and without it.
+2. Leave one data set out: a logistic gate over a set of the features (the shipped gate's log-odds among them),
+   each pack weighted alike, labelled by whether the answer is right; its threshold chosen on the other packs for
+   the most utility (a right answer +1, a decline 0, a wrong answer or an answered unanswerable question -1), and
+   scored on the pack left out.
+Prints only: nothing is written. Results of 2026-12-06 are in docs/evaluation.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.answers.answering import Reader, load_weights  # noqa: E402
+from bot.evals import allpacks  # noqa: E402
+from bot.settings import load_settings  # noqa: E402
+
+SETS = {
+    "shipped log-odds only": ["lp"],
+    "log-odds, best sentence cosine, question length": ["lp", "sdense_max", "n_terms"],
+    "8 plain features": [
+        "p_best",
+        "sdense_max",
+        "sdense_best",
+        "cov_best",
+        "max_missing_window",
+        "n_terms",
+        "dense1",
+        "bm25n1",
+    ],  # fmt: skip
+    "all 28": None,
+}
+
+
+def collect(bench: Path) -> dict[str, list[dict]]:
+    s = load_settings()
+    cache = Path(s.cache_dir) / "eval"
+    pairs = allpacks.faq_packs(bench, cache)
+    packs = [p for pair in pairs for p in pair] + allpacks.passage_packs(bench, cache)
+    allpacks.add_other_subjects(packs)
+    rec: list = []
+    orig = Reader.should_abstain
+
+    def record(self, feats):
+        p = self.p_unanswerable(feats)
+        rec.append((dict(feats), p, orig(self, feats)[0]))
+        return False, p
+
+    Reader.should_abstain = record
+    data = {}
+    try:
+        for p in packs:
+            bot = allpacks._bot(p, s, cache)
+            rows = []
+            items = [("ans", q) for q in p.answerable] + [(u["kind"], u) for u in p.unanswerable]
+            for kind, q in items:
+                rec.clear()
+                a = bot.answer(q["question"], q.get("history"))
+                if kind != "ans":
+                    ok = False
+                elif p.style == "faq":
+                    ok = allpacks._entry_hit(a, q["answer"])
+                else:
+                    ok = any(c.source == q["gold"] for c in a.citations)
+                rows.append({"kind": kind, "grounded": a.grounded, "ok": bool(ok), "rec": list(rec)})
+            data[p.name] = rows
+            print(f"collected {p.name}: {len(rows)}", flush=True)
+    finally:
+        Reader.should_abstain = orig
+    return data
+
+
+def _final(r, decline) -> tuple[bool, bool]:
+    if len(r["rec"]) == 1 and decline(r):  # one reader decision (not a compound question, not an entry answer)
+        return False, False
+    return r["grounded"], r["ok"]
+
+
+def utility(rows, decline) -> float:
+    u = []
+    for r in rows:
+        g, ok = _final(r, decline)
+        u.append((1 if ok else 0 if not g else -1) if r["kind"] == "ans" else (1 if not g else -1))
+    return float(np.mean(u))
+
+
+def summary(rows, decline) -> str:
+    ans = [r for r in rows if r["kind"] == "ans"]
+    kinds: dict[str, list[bool]] = {}
+    for r in rows:
+        if r["kind"] != "ans":
+            kinds.setdefault(r["kind"], []).append(not _final(r, decline)[0])
+    right = np.mean([_final(r, decline)[1] for r in ans])
+    declined = np.mean([not _final(r, decline)[0] for r in ans])
+    return f"right {right:.3f}, answerable declined {declined:.3f}; " + ", ".join(
+        f"{k} {np.mean(v):.2f}" for k, v in kinds.items()
+    )
+
+
+def _x(r, names):
+    f, p, _ = r["rec"][0]
+    return np.array([1.0] + [math.log(max(1e-6, 1 - p) / max(1e-6, p)) if n == "lp" else f[n] for n in names])
+
+
+def fit(packs: dict[str, list[dict]], names, l2: float = 1.0):
+    xs, ys, ws = [], [], []
+    for rows in packs.values():
+        rr = [r for r in rows if len(r["rec"]) == 1]
+        for r in rr:
+            xs.append(_x(r, names))
+            ys.append(float(r["kind"] == "ans" and r["ok"]))
+            ws.append(1.0 / len(rr))
+    X, y, w = np.array(xs), np.array(ys), np.array(ws)
+    w = w / w.sum() * len(w)
+    mu, sd = X.mean(0), X.std(0)
+    sd[sd == 0], mu[0], sd[0] = 1, 0, 1
+    Z = (X - mu) / sd
+    b = np.zeros(Z.shape[1])
+    R = l2 * np.diag(np.r_[0, np.ones(len(b) - 1)])
+    for _ in range(50):  # Newton steps
+        p = 1 / (1 + np.exp(-Z @ b))
+        b -= np.linalg.solve((Z * (w * p * (1 - p))[:, None]).T @ Z + R, Z.T @ (w * (p - y)) + R @ b)
+    return lambda r: float(1 / (1 + np.exp(-((_x(r, names) - mu) / sd) @ b)))
+
+
+def below(model, t: float):
+    """The decision "decline when the refitted gate's probability of a right answer is below t"."""
+    return lambda r: model(r) < t
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--bench-root", default=str(ROOT.parent / "shared" / "bench"))
+    args = ap.parse_args()
+    data = collect(Path(args.bench_root))
+    shipped = lambda r: r["rec"][0][2]  # noqa: E731
+    print("\nthe shipped gate / no gate:")
+    for n, rows in data.items():
+        print(f"  {n}: {summary(rows, shipped)}  |  without: {summary(rows, lambda r: False)}")
+    names_all = [n for n in load_weights()["features"]["abstain"] if n != "bias"]
+    grid = np.round(np.arange(0.05, 0.95, 0.05), 2)
+    for label, names in SETS.items():
+        names = names or names_all
+        print(f"\nrefitted across packs, left out in turn ({label}):")
+        us, ush = [], []
+        for held in data:
+            others = {n: r for n, r in data.items() if allpacks.family(n) != allpacks.family(held)}
+            m = fit(others, names)
+            t = max(grid, key=lambda t, m=m, others=others: np.mean([utility(r, below(m, t)) for r in others.values()]))
+            us.append(utility(data[held], below(m, t)))
+            ush.append(utility(data[held], shipped))
+            print(f"  {held}: threshold {t:.2f}, utility {us[-1]:+.3f} (shipped {ush[-1]:+.3f}); "
+                  f"{summary(data[held], below(m, t))}")  # fmt: skip
+        print(f"  mean utility {np.mean(us):+.3f} (shipped {np.mean(ush):+.3f})")
+
+
+if __name__ == "__main__":
+    main()

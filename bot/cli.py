@@ -187,6 +187,18 @@ def cmd_eval(args) -> int:
     bench = _bench(args)
     if not (bench / "questions.jsonl").exists():
         raise BotError(f"No benchmark pack at {bench} (it needs questions.jsonl and corpus/).")
+    from bot.evals import dialogues
+
+    if dialogues.is_dialogue_pack(bench):
+        r = dialogues.evaluate_dialogues(bench, s, log=lambda line: print(line, file=sys.stderr))
+        out = Path(args.out)
+        out.mkdir(parents=True, exist_ok=True)
+        j = out / f"eval-{bench.resolve().name}.json"
+        j.write_text(json.dumps(r, indent=1, ensure_ascii=False), encoding="utf-8")
+        (out / f"eval-{bench.resolve().name}.md").write_text(dialogues.to_markdown(r), encoding="utf-8")
+        print(dialogues.to_markdown(r))
+        print(f"reports: {j}")
+        return 0
     if is_faq_pack(bench):
         from bot.evals import faqeval
 

@@ -4,29 +4,29 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import re
 import time
 from pathlib import Path
 
 import numpy as np
 
+from bot.answers import turns
 from bot.answers.answering import ABSTAIN_TEXT, Answer, Reader
 from bot.answers.compose import Composer
 from bot.answers.faq import ChromaEntryMatcher, EntryMatcher
-from bot.answers.followup import asked, last_user_turn, parts, rewrite
+from bot.answers.followup import asked, last_bot_turn, last_user_turn, parts, rewrite
 from bot.answers.retrieval import ChromaRetriever, Hit, Retriever
 from bot.errors import BadQuestion
 from bot.index.embeddings import CachedEmbedder, make_embeddings
 from bot.index.store import ChromaServer, Index, SyncReport, open_index, sync
 from bot.ingest.chunking import merge_parts
 from bot.ingest.corpus import ReadLimits
-from bot.ingest.text import MARKER, STOPWORDS, has_lone_surrogate, words
+from bot.ingest.text import MARKER, has_lone_surrogate, terms
 from bot.ingest.tokens import enable_offline_cl100k
 from bot.settings import Settings, load_settings
 
 log = logging.getLogger(__name__)
 
-_ANAPHORA = re.compile(r"\b(they|them|their|it|its|he|she|his|her|this|that|these|those|there)\b", re.IGNORECASE)
+PAGE_DEPTH = 50  # passages searched for the conversation's page's best ones
 
 
 def ingest(
@@ -148,17 +148,24 @@ class Bot:
         return self.retriever.search(q, k or self.settings.top_k)
 
     def search_query(self, question: str, history) -> str:
-        """The standalone question, offline: pronouns resolved against the previous question ("they" ->
-        "the leaders"); when the rule cannot resolve what this one leans on ("Why?", "and there?"), the
-        previous question is folded in. A message that tells something and then asks is searched for what it
-        asks (bot/answers/followup.py asked)."""
+        """The standalone question, offline. What the message is decides (bot/answers/turns.py): a question of
+        its own is searched alone, whatever came before; a follow-up has its pronouns resolved against the
+        previous question ("they" -> "the leaders"), and when the rule cannot resolve what it leans on ("Why?",
+        "and there?") the previous question is folded in; a reply to the bot ("Yes, I have a Pennsylvania
+        licence") is searched with the question it answers. A message that tells something and then asks is
+        searched for what it asks (bot/answers/followup.py asked)."""
         question = asked(question)
         prev = last_user_turn(history)
         if not prev:
             return question
+        kind = turns.classify(question, prev).kind
+        if kind == turns.REPLY:
+            rest = turns.content(question)
+            return f"{prev} ({rest})" if rest else prev
+        if kind != turns.FOLLOWUP:
+            return question
         resolved = rewrite(question, prev)
-        content = [w for w in words(resolved) if w not in STOPWORDS]
-        if _ANAPHORA.search(resolved) or len(content) <= 2:
+        if turns.leans_back(resolved):
             return f"{resolved} ({prev})"
         return resolved
 
@@ -185,7 +192,10 @@ class Bot:
         pieces = parts(query)  # several questions at once: each answered and cited on its own
         hits = self.retriever.search(query, self.settings.top_k, qvec=qvec) if len(pieces) == 1 else []
         t1 = time.perf_counter()
-        ans, hits = self.quote_parts(query, pieces) if len(pieces) > 1 else (self.quote(query, hits, qvec), hits)
+        if len(pieces) > 1:
+            ans, hits = self.quote_parts(query, pieces)
+        else:
+            ans, hits = self.quote_in_conversation(q, query, hits, qvec, history)
         if self.llm is not None:
             for ev in self.llm.answer_stream(
                 q, self.passages(hits, ans), ans, self.suggestions, history, self.index.version, stream, query
@@ -233,10 +243,45 @@ class Bot:
             out.append(Hit(rows[0], merged, h.score, h.dense, h.bm25, h.faq, rows=rows))
         return out
 
-    def quote(self, query: str, hits: list[Hit], qvec) -> Answer:
+    def quote(self, query: str, hits: list[Hit], qvec, page: str | None = None) -> Answer:
         """The answer quoted from the articles (bot/answers/compose.py): the FAQ entry the question means, the summary,
-        the sentences that answer it, or an abstention."""
-        return self.composer.answer(query, hits, qvec)
+        the sentences that answer it, or an abstention. With `page`, FAQ entries of that page alone."""
+        return self.composer.answer(query, hits, qvec, page)
+
+    def conversation_page(self, history) -> str | None:
+        """The page the conversation is on: the keyword search's best passage for the last exchange (the user's
+        last message and the reply to it: a quoted answer holds the page's own words). None at the start."""
+        prev, reply = last_user_turn(history), last_bot_turn(history)
+        text = f"{prev} {MARKER.sub(' ', reply)}".strip()
+        if not text:
+            return None
+        ix = self.index
+        bm = ix.bm25.scores(terms(text, ix.query_lang(text)))
+        if not len(bm) or float(bm.max()) <= 0:
+            return None
+        return ix.chunks[int(bm.argmax())].source
+
+    def quote_in_conversation(
+        self, message: str, query: str, hits: list[Hit], qvec, history
+    ) -> tuple[Answer, list[Hit]]:
+        """The quoted answer, preferring the page the conversation is on when it answers: a follow-up or a reply
+        is read on that page first (its best passages for the message); a question of its own only when
+        retrieval found the page among its passages. A page that doesn't answer is never forced: the answer from
+        retrieval's order is given then."""
+        page = self.conversation_page(history) if history and hits else None
+        if page:
+            kind = turns.classify(asked(message), last_user_turn(history)).kind
+            if kind in (turns.FOLLOWUP, turns.REPLY):
+                deep = self.retriever.search(query, PAGE_DEPTH, qvec=qvec)
+                pref = [h for h in deep if h.chunk.source == page][: self.settings.top_k]
+            else:  # a question of its own: the page only when retrieval found it for this question
+                pref = [h for h in hits if h.chunk.source == page]
+            if pref:
+                pref += [h for h in hits if h.chunk.source != page]
+                a = self.quote(query, pref, qvec, page)
+                if a.grounded and any(c.source == page for c in a.citations):
+                    return a, pref
+        return self.quote(query, hits, qvec), hits
 
     def quote_parts(self, query: str, pieces: list[str]) -> tuple[Answer, list[Hit]]:
         """A message that asks several things ("What guarantees are considered, and who is wary of sending

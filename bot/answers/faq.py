@@ -119,8 +119,14 @@ class EntryMatcher:
         s, qq = self.scores(qvec)
         return self.entries, s, qq, self._norm, self._text
 
-    def match(self, qvec: np.ndarray) -> Match | None:
+    def match(self, qvec: np.ndarray, source: str | None = None) -> Match | None:
+        """The entry the question most likely means, of all pages, or of page `source` alone (a conversation
+        about that page)."""
         entries, s, qq, norm, text = self.pool(qvec)
+        if source is not None and entries:
+            keep = [i for i, e in enumerate(entries) if e.source == source]
+            entries, s, qq = [entries[i] for i in keep], s[keep], qq[keep]
+            norm, text = [norm[i] for i in keep], [text[i] for i in keep]
         if not entries:
             return None
         order = np.argsort(-s)

@@ -93,15 +93,36 @@ def _tokens(text: str) -> list[tuple[str, int, int]]:
     return [(m.group(0).replace("’", "'"), m.start(), m.end()) for m in _TOKEN.finditer(text)]
 
 
+# capitalised words that are never what a pronoun stands for
+_NOT_NAMES = frozenset("i i'm i've i'd i'll oh ok okay hi hello hey yes no please thanks thank dear".split())
+
+
 def _is_name(tok: str, first: bool) -> bool:
-    return tok[:1].isupper() and not (first and tok.lower() in _WH | STOPWORDS) and tok.lower() not in _WH
+    """A capitalised word that may name something: not "I", "Oh", "Hello", "Yes", not a question word, and not
+    a function word capitalised because it opens a sentence ("Is", "The", "Can")."""
+    lt = tok.lower()
+    if not tok[:1].isupper() or lt in _WH or lt in _NOT_NAMES:
+        return False
+    return not (first and lt in STOPWORDS)
 
 
-def _names(toks: list[tuple[str, int, int]]) -> list[tuple[int, int]]:
-    """Runs of capitalised words (token index ranges), skipping a capitalised question word at the start."""
+def _sentence_starts(text: str, toks: list[tuple[str, int, int]]) -> set[int]:
+    """The tokens that open a sentence: the first, and each after a full stop, "?" or "!" (or a line break)."""
+    out = {0}
+    for k in range(1, len(toks)):
+        if re.search(r"[.?!\n]", text[toks[k - 1][2] : toks[k][1]]):
+            out.add(k)
+    return out
+
+
+def _names(toks: list[tuple[str, int, int]], text: str = "") -> list[tuple[int, int]]:
+    """Runs of capitalised words (token index ranges); a sentence's first word counts unless it is a function
+    word or question word capitalised because it opens the sentence."""
+    starts = _sentence_starts(text, toks) if text else {0}
     runs, i = [], 0
     while i < len(toks):
-        if _is_name(toks[i][0], i == 0):
+        first = i in starts
+        if _is_name(toks[i][0], first):
             j = i
             while j + 1 < len(toks) and (
                 _is_name(toks[j + 1][0], False)
@@ -115,13 +136,16 @@ def _names(toks: list[tuple[str, int, int]]) -> list[tuple[int, int]]:
     return runs
 
 
-def _noun_after(toks, i: int) -> tuple[int, int] | None:
-    """The noun phrase starting at token i: names and content words up to the next function word or verb."""
+def _noun_after(toks, i: int, text: str = "") -> tuple[int, int] | None:
+    """The noun phrase starting at token i: names and content words up to the next function word, verb or
+    punctuation ("the form. Oh, where…" is "the form")."""
     j = i
     while j < len(toks):
         w = toks[j][0]
         lw = w.lower()
         if lw in STOPWORDS or lw in _WH:
+            break
+        if j > i and text and re.search(r"[.,;:?!()]", text[toks[j - 1][2] : toks[j][1]]):
             break
         # "-ing"/"-ed" ends the phrase when an object follows ("the US influencing the talks"), not at the
         # end ("the London meeting")
@@ -164,7 +188,7 @@ def referent(pronoun: str, previous: str) -> str | None:
     if not toks:
         return None
     p = pronoun.lower()
-    names = _names(toks)
+    names = _names(toks, previous)
     if p in _PLURAL:
         span = _plural_noun(toks)
         if span is not None:
@@ -179,7 +203,7 @@ def referent(pronoun: str, previous: str) -> str | None:
     found: list[tuple[int, str]] = []
     for k, (w, _, _) in enumerate(toks[:-1]):
         if w.lower() in ("the", "a", "an"):
-            span = _noun_after(toks, k + 1)
+            span = _noun_after(toks, k + 1, previous)
             if span is not None:
                 found.append((k, "the " + _phrase(previous, toks, span)))
     covered = {i for k, ph in found for i in range(k, k + len(ph.split()))}
@@ -216,8 +240,8 @@ def rewrite(question: str, previous: str) -> str:
         if key not in cache:
             cache[key] = referent(lp, previous)
         ref = cache[key]
-        if ref is None:
-            return p
+        if ref is None or re.sub(r"^(the|a|an) ", "", ref.lower()) in question.lower():
+            return p  # "Is it mandatory to obtain a REAL ID?": what it would stand for is in the question already
         if lp in ("their", "theirs", "its", "his"):  # "her" is left as an object: possessive or not is unclear
             ref = ref + ("'" if ref.endswith("s") else "'s")
         if m.start() == 0 and ref[:1].islower():
@@ -249,4 +273,16 @@ def last_user_turn(history) -> str:
     return ""
 
 
-__all__ = ["last_user_turn", "referent", "rewrite"]
+def last_bot_turn(history) -> str:
+    """The bot's (or the agent's) last reply in the history, "" when there is none (history already checked by
+    last_user_turn)."""
+    for turn in reversed(history or []):
+        if isinstance(turn, dict):
+            if turn.get("role") == "assistant" and isinstance(turn.get("content"), str):
+                return turn["content"]
+        elif isinstance(turn, (list, tuple)) and len(turn) == 2 and isinstance(turn[1], str) and turn[1]:
+            return turn[1]
+    return ""
+
+
+__all__ = ["last_bot_turn", "last_user_turn", "referent", "rewrite"]

@@ -1,0 +1,184 @@
+"""What a message is, in a conversation: small talk, a request for a person, a reply to the bot, a follow-up, or a
+question of its own.
+
+- **small talk** (a greeting, thanks, goodbye): the message is nothing but such words (in English, German,
+  French or Spanish), with at most a filler ("hi there", "thanks a lot!", "danke schön", "merci beaucoup").
+  "Hello, how do I renew my licence?" is a question.
+- **a person**: "can I talk to a human?", "Ich möchte mit einem Mitarbeiter sprechen", "parler à un conseiller",
+  "hablar con una persona".
+- **a reply**: after the bot has answered, a message that opens with yes / no (ja, nein, oui, non, sí) or says
+  "none of those", and asks nothing.
+- **a follow-up**: it leans on what came before: a pronoun or "this/that/there", an opening "and…", "what
+  about…", "und…", "et…", "y…", or no content word of its own ("Why?").
+- **a question of its own** otherwise: it is searched and answered alone, whatever was asked before ("What's the
+  weather tomorrow?" after two questions about the virus is not about the virus).
+
+Only the words of the message decide, so a follow-up is never guessed from a topic the pages happen to share.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.answers.followup import referent
+from bot.ingest.text import content_stems
+
+SMALLTALK, PERSON, REPLY, FOLLOWUP, QUESTION = "smalltalk", "person", "reply", "followup", "question"
+
+_GREETING = (
+    r"hi|hello|hey|hiya|howdy|yo|greetings|good (?:morning|afternoon|evening|day)|"
+    r"hallo|hey du|guten (?:morgen|tag|abend)|servus|moin(?: moin)?|grüß gott|gruss gott|grüezi|"
+    r"bonjour|bonsoir|salut|coucou|hola|buenos días|buenos dias|"
+    r"buenas(?: tardes| noches)?"
+)
+_THANKS = (
+    r"thanks|thank you|thank u|thx|ty|cheers|much appreciated|danke|dankeschön|vielen dank|merci|gracias|"
+    r"muchas gracias|mil gracias"
+)
+_BYE = (
+    r"bye|goodbye|good bye|bye bye|see you|see ya|ciao|tschüss|tschüs|auf wiedersehen|bis bald|bis dann|au revoir|"
+    r"à bientôt|a bientot|adiós|adios|hasta luego|hasta pronto|chao"
+)
+# words that may stand beside a greeting, thanks or goodbye without making it a question
+_FILLER = (
+    r"there|all|everyone|everybody|bot|again|so|very|much|a lot|lots|many|for (?:the|your) help|for helping|"
+    r"ok|okay|great|perfect|awesome|nice|cool|super|wonderful|that helps|that's all|thats all|that is all|for now|"
+    r"have a (?:nice|good|great) (?:day|one|evening)|schön|sehr|für (?:die|deine|ihre) hilfe|alles klar|gut|prima|toll|"
+    r"beaucoup|pour (?:l'|votre |ton )?aide|bien|parfait|muy|por (?:la|tu|su) ayuda|vale|genial|perfecto|"
+    r"and|und|et|y|you|du|vous|tú|tu|usted|friend|mate|folks|team|sir|madam"
+)
+_SMALL = re.compile(rf"(?:{_GREETING}|{_THANKS}|{_BYE}|{_FILLER})", re.IGNORECASE)
+_KIND = [
+    ("greeting", re.compile(rf"\b(?:{_GREETING})\b", re.IGNORECASE)),
+    ("thanks", re.compile(rf"\b(?:{_THANKS})\b", re.IGNORECASE)),
+    ("bye", re.compile(rf"\b(?:{_BYE})\b", re.IGNORECASE)),
+]
+
+_WHO = (
+    r"human|humans|person|people|someone|somebody|anyone|agent|representative|rep|operator|staff|advisor|adviser|"
+    r"support|customer service|real person|live agent|member of staff|"
+    r"mensch|menschen|person|mitarbeiter|mitarbeiterin|mitarbeitenden|berater|beraterin|jemandem|jemand|kundendienst|"
+    r"kundenservice|humain|personne|conseiller|conseillère|quelqu'un|quelqu’un|opérateur|operateur|service client|"
+    r"humano|persona|agente|asesor|asesora|alguien|operador|atención al cliente"
+)
+_TALK = (
+    r"talk|speak|chat|connect|transfer|put me through|reach|contact|call|"
+    r"sprechen|reden|verbinden|erreichen|kontaktieren|chatten|parler|discuter|joindre|contacter|"
+    r"hablar|comunicarme|contactar|llamar"
+)
+_PERSON = re.compile(
+    rf"\b(?:{_TALK})\b(?:\W+\w+){{0,5}}?\W+(?:{_WHO})\b|\b(?:{_WHO})\b(?:\W+\w+){{0,5}}?\W+(?:{_TALK})\b",
+    re.IGNORECASE,
+)
+
+_REPLY = re.compile(
+    r"^\s*(?:yes|yeah|yep|yup|no|nope|nah|sure|correct|right|exactly|ja|jein|nein|genau|doch|oui|non|si|sí|claro|"
+    r"none of (?:those|these|them|the above)|neither|both|keine davon|aucun|ninguno)\b",
+    re.IGNORECASE,
+)
+# words that point back (not those that are also articles, conjunctions or "you" in another of the languages:
+# German "das", "sie", "es"; Spanish "y", "es"; French "en", "il")
+_POINTS_BACK = re.compile(
+    r"\b(it|its|they|them|their|theirs|this|these|those|he|she|him|his|her|such|the same|"
+    r"dies|diese|dieser|dieses|dort|dafür|dazu|davon|darüber|damit|ihn|ihm|"
+    r"cela|ça|celui|celle|ceux|elle|elles|ils|"
+    r"esto|eso|ello|ella|ellos|ellas|allí|ahí)\b",
+    re.IGNORECASE,
+)
+# "that" / "there" point back only where they stand for something ("What about that?", "How do I get there?"),
+# not as a conjunction or in "Is there…"
+_PRONOUNS = frozenset("it its they them their theirs he she him his her".split())
+_THAT_THERE = re.compile(
+    r"\b(?:about|with|for|of|do|does|did|like|from|to|in|on|get|go|going)\s+(?:that|there)\s*[?.!]*$|^\s*that\b|"
+    r"\b(?:is|was|are|were|does|did|will|would|can|could|isn't|doesn't)\s+that\b",
+    re.IGNORECASE,
+)
+# "Is it possible to…", "it is important that…": an "it" that points at nothing
+_DUMMY_IT = re.compile(
+    r"\b(?:is|was|will|would|isn't|it's)\s+it\s+\w+\s+(?:to|that|for|if)\b|\bit(?:'s| is| was)\s+\w+\s+(?:to|that)\b",
+    re.IGNORECASE,
+)
+_ELLIPSIS = re.compile(
+    r"^\s*(?:and|but|also|plus|or|what about|how about|and what about|"
+    r"und|aber|auch|oder|was ist mit|und was|"
+    r"et|mais|aussi|ou|et pour|quid de|"
+    r"y|pero|también|o|¿y|y qué|qué tal)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class Turn:
+    kind: str  # SMALLTALK, PERSON, REPLY, FOLLOWUP or QUESTION
+    act: str | None = None  # small talk: "greeting", "thanks" or "bye"
+
+
+def smalltalk(message: str) -> str | None:
+    """ "greeting", "thanks" or "bye" when the message is nothing else; None otherwise."""
+    text = message.strip().lower()
+    if not text or len(text) > 80:
+        return None
+    rest = _SMALL.sub(" ", text)
+    if re.search(r"\w", rest):  # anything left is what the message is about
+        return None
+    for act, pattern in _KIND:
+        if pattern.search(text):
+            return act
+    return None
+
+
+def wants_person(message: str) -> bool:
+    return bool(_PERSON.search(message))
+
+
+def leans_back(message: str) -> bool:
+    """The message leans on what came before: a pronoun or demonstrative that points at something (not "Is it
+    possible to…"), an opening "and…" / "what about…", or not one content word of its own ("Why?")."""
+    text = _DUMMY_IT.sub(" ", message)
+    if _THAT_THERE.search(text) or _ELLIPSIS.match(message):
+        return True
+    for m in _POINTS_BACK.finditer(text):
+        w = m.group(0).lower()
+        # a pronoun whose noun comes earlier in the message itself ("lend my car to my Mom so she can drive")
+        if w in _PRONOUNS and referent(w, text[: m.start()]) is not None:
+            continue
+        return True
+    return not content_stems(message)
+
+
+def classify(message: str, previous: str | None) -> Turn:
+    """What the message is, given the previous user message (None or "" at the start of a conversation)."""
+    act = smalltalk(message)
+    if act is not None:
+        return Turn(SMALLTALK, act)
+    if wants_person(message):
+        return Turn(PERSON)
+    if not previous:
+        return Turn(QUESTION)
+    if _REPLY.match(message) and "?" not in message:
+        return Turn(REPLY)
+    if leans_back(message):
+        return Turn(FOLLOWUP)
+    return Turn(QUESTION)
+
+
+def content(message: str) -> str:
+    """A reply's words less its yes / no ("Yes, I have a Pennsylvania licence" -> "I have a Pennsylvania
+    licence")."""
+    return _REPLY.sub("", message).strip(" ,.;:!-")
+
+
+__all__ = [
+    "FOLLOWUP",
+    "PERSON",
+    "QUESTION",
+    "REPLY",
+    "SMALLTALK",
+    "Turn",
+    "classify",
+    "content",
+    "leans_back",
+    "smalltalk",
+    "wants_person",
+]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.answers import turns
+from bot.answers import messages, turns
 from bot.answers.answering import ABSTAIN_TEXT, Answer, Reader
 from bot.answers.compose import Composer
 from bot.answers.faq import ChromaEntryMatcher, EntryMatcher
@@ -181,6 +181,14 @@ class Bot:
         The final Answer's text is the one to show: citations are resolved only then."""
         t0 = time.perf_counter()
         q = validate_question(question, self.settings.max_question_chars)
+        prev = last_user_turn(history)
+        turn = turns.classify(asked(q), prev)
+        lang = turns.language(q)
+        if turn.kind in (turns.SMALLTALK, turns.PERSON):  # no search, no model: a greeting or a person wanted
+            ans = self.social(q, turn, lang)
+            ans.timings_ms = {"retrieve": 0.0, "answer": 0.0, "total": (time.perf_counter() - t0) * 1000}
+            yield ans
+            return
         if self.llm is not None and (hit := self.llm.cached(q, history, self.index.version)) is not None:
             hit.question = q
             hit.timings_ms = {"retrieve": 0.0, "answer": 0.0, "total": (time.perf_counter() - t0) * 1000}
@@ -206,6 +214,14 @@ class Bot:
                     yield ev
         ans.question = q
         ans.standalone_question = query if query != q else None
+        ans.lang = lang
+        if not ans.grounded:  # "I couldn't find that", in the user's language, and where a person can help
+            if ans.text == ABSTAIN_TEXT:
+                ans.text = messages.text("abstain", lang)
+            route = self.handoff_route(lang)
+            if route:
+                ans.handoff = self.handoff()
+                ans.text += "\n\n" + messages.text("handoff", lang, route=route)
         for c in ans.citations:  # a website's page: its address
             c.source_url = self.index.link(c.source, c.anchor)
         ans.qvec = qvec
@@ -247,6 +263,37 @@ class Bot:
         """The answer quoted from the articles (bot/answers/compose.py): the FAQ entry the question means, the summary,
         the sentences that answer it, or an abstention. With `page`, FAQ entries of that page alone."""
         return self.composer.answer(query, hits, qvec, page)
+
+    def handoff(self) -> dict | None:
+        """Where a person can be reached, as the operator set it (BOT_HANDOFF_URL, BOT_HANDOFF_EMAIL)."""
+        h = {k: v for k, v in (("url", self.settings.handoff_url), ("email", self.settings.handoff_email)) if v}
+        return h or None
+
+    def handoff_route(self, lang: str) -> str:
+        h = self.handoff() or {}
+        return " · ".join(x for x in (h.get("url"), h.get("email")) if x)
+
+    def social(self, question: str, turn, lang: str) -> Answer:
+        """The reply to small talk or to a request for a person, in the user's language: a greeting gets a welcome
+        and the starter questions, thanks and goodbye a short reply, a request for a person where to reach one
+        (or, when the operator has set none, that the bot answers from the articles only)."""
+        if turn.kind == turns.SMALLTALK:
+            key = {"greeting": "welcome", "thanks": "thanks", "bye": "bye"}[turn.act]
+            sugg = self.starter_questions() if key == "welcome" else []
+            a = Answer(question, messages.text(key, lang), False, suggestions=sugg, confidence=1.0)
+        else:
+            h = self.handoff()
+            parts = []
+            if h and h.get("url"):
+                parts.append(messages.text("person_url", lang, url=h["url"]))
+            if h and h.get("email"):
+                parts.append(messages.text("person_email", lang, email=h["email"]))
+            a = Answer(question, "\n\n".join(parts) or messages.text("person_none", lang), False, confidence=1.0)
+            a.handoff = h
+            if not h:
+                a.suggestions = self.starter_questions()
+        a.turn, a.lang = turn.kind, lang
+        return a
 
     def conversation_page(self, history) -> str | None:
         """The page the conversation is on: the keyword search's best passage for the last exchange (the user's

@@ -65,6 +65,18 @@ class Settings(BaseSettings):
     )
     chunk_tokens: int = Field(400, ge=50, le=4000, description="Largest chunk, in cl100k tokens.")
     top_k: int = Field(5, ge=1, le=50, description="Chunks returned by retrieval.")
+    handoff_url: str | None = Field(
+        None,
+        pattern=r"^https?://\S{1,500}$",
+        description="Where a visitor reaches a person (a contact page or form): offered when someone asks for a "
+        'person, and beside every "I couldn\'t find that". Unset (and no BOT_HANDOFF_EMAIL): the bot says plainly that '
+        "it can only answer from the articles.",
+    )
+    handoff_email: str | None = Field(
+        None,
+        pattern=r"^[^@\s]{1,100}@[^@\s]{1,200}\.[^@\s]{1,50}$",
+        description="An address a visitor can write to for a person (offered as BOT_HANDOFF_URL is).",
+    )
     max_question_chars: int = Field(2000, ge=10, description="Longest question accepted.")
     embed_batch: int = Field(32, ge=1, description="Texts per embedding call during ingest.")
     llm: str = Field(

@@ -27,6 +27,7 @@ PARKING = ["Where can I park my car near the library?", "Is there parking at the
            "Where do I park when I visit the library?", "Can I park at the library?"]  # fmt: skip
 PRINTING = ["Is the building wheelchair accessible?", "Can I get into the building with a wheelchair?"]
 FORMULAS = ['=HYPERLINK("http://evil.example","x")', "+cmd|' /C calc'!A0", "@SUM(1+1)", "-2+3", "\t=1+1"]
+SOCIAL = ["hi", "thanks!", "Can I talk to a human?", "Hallo", "Ich möchte mit einem Mitarbeiter sprechen"]
 HOSTILE = "<script>window.__pwned=1</script><img src=x onerror=window.__pwned=2> Can I bring my dog?"
 
 
@@ -52,6 +53,8 @@ def logged(tmp_path_factory):
     ask(HOSTILE, "h1")
     for i, q in enumerate(FORMULAS):
         ask(q, f"f{i}")
+    for i, q in enumerate(SOCIAL):  # small talk and a person wanted: answered, never a gap
+        assert ask(q, f"s{i}")["turn"] in ("smalltalk", "person")
     card = ask("How much does a library card cost?", "k1")
     assert card["grounded"]
     httpx.post(f"{srv.url}/api/feedback", json={"question": "How much does a library card cost?", "answer": card["answer"],
@@ -88,9 +91,13 @@ def test_paraphrases_of_one_need_are_one_row_and_unrelated_needs_are_not(logged)
         and down[0]["question"] == "How much does a library card cost?"
         and "12 euros" in down[0]["answers"][0]
     )
+    assert not [g for g in gaps if set(g["examples"]) & set(SOCIAL) or g["question"] in SOCIAL]
     day = rep["daily"][-1]
     assert (
-        day["questions"] == 12 + len(FORMULAS) and day["answered"] >= 1 and day["abstained"] >= 8 and day["down"] == 1
+        day["questions"] == 12 + len(FORMULAS) + len(SOCIAL)
+        and day["answered"] >= 1
+        and day["abstained"] >= 8
+        and day["down"] == 1
     )
     assert rep["cited_documents"][0]["source"] == "library.md" and "unused.md" in rep["never_cited"]
 

@@ -79,7 +79,11 @@ def test_ask_returns_what_the_python_api_returns(live):
         "tokens",
         "timings_ms",
         "confidence",
+        "turn",
+        "handoff",
+        "lang",
     }
+    assert d["turn"] is None and d["handoff"] is None and d["lang"] == "en"
     assert d["note"] is None and d["standalone_question"] is None and d["tokens"] is None  # stable keys
     want = live.bot.answer(q).to_dict()
     assert (d["answer"], d["grounded"], d["citations"]) == (want["answer"], want["grounded"], want["citations"])

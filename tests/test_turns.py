@@ -191,3 +191,45 @@ def test_a_question_of_its_own_in_a_conversation_is_answered_alone(two_pages):
     off = two_pages.answer("What's the weather tomorrow?", hist)
     assert not off.grounded and off.standalone_question is None, off.text
     assert json.dumps(off.to_dict())  # serialisable as the API sends it
+
+
+def test_small_talk_gets_a_short_reply_in_the_users_language(shipped_bot):
+    from bot.answers import messages
+
+    hi = shipped_bot.answer("hi")
+    assert (hi.turn, hi.lang, hi.grounded, hi.citations) == ("smalltalk", "en", False, [])
+    assert hi.text == messages.text("welcome", "en") and hi.suggestions == shipped_bot.starter_questions()
+    for message, lang, key in [("Hallo!", "de", "welcome"), ("Danke schön", "de", "thanks"), ("merci beaucoup", "fr", "thanks"), ("¡Hola!", "es", "welcome"), ("bye", "en", "bye")]:  # fmt: skip
+        a = shipped_bot.answer(message, [["What is NATO?", "NATO is an alliance. [1]"]])
+        assert (a.turn, a.lang, a.text) == ("smalltalk", lang, messages.text(key, lang)), message
+    assert len({messages.text("welcome", x) for x in ("en", "de", "fr", "es")}) == 4  # four languages, not one
+
+
+def test_asking_for_a_person_says_how_or_says_plainly_that_it_cannot(shipped_bot, tmp_path):
+    from bot.answers import messages
+    from bot.engine import Bot
+
+    a = shipped_bot.answer("Can I talk to a human?")
+    assert (a.turn, a.handoff, a.text) == ("person", None, messages.text("person_none", "en"))
+    de = shipped_bot.answer("Kann ich mit einem Mitarbeiter sprechen?")
+    assert (de.turn, de.lang, de.text) == ("person", "de", messages.text("person_none", "de"))
+    s = shipped_bot.settings.model_copy(
+        update={"handoff_url": "https://help.example/contact", "handoff_email": "help@example.org"}
+    )
+    b = Bot(s, shipped_bot.index, shipped_bot.embedder, shipped_bot.reader)
+    p = b.answer("Je voudrais parler à un conseiller")
+    assert p.turn == "person" and p.handoff == {"url": "https://help.example/contact", "email": "help@example.org"}
+    assert "https://help.example/contact" in p.text and "help@example.org" in p.text and p.lang == "fr"
+    # every "I couldn't find that" offers the same route; an answer does not
+    off = b.answer("How do I bake sourdough bread?")
+    assert not off.grounded and off.handoff and "https://help.example/contact" in off.text
+    assert off.text.startswith(messages.text("abstain", "en"))
+    ok = b.answer("What security guarantees are being considered?")
+    assert ok.grounded and ok.handoff is None and "help.example" not in ok.text
+
+
+def test_a_german_question_the_articles_dont_answer_is_declined_in_german(shipped_bot):
+    from bot.answers import messages
+
+    a = shipped_bot.answer("Wie backe ich ein Sauerteigbrot?")
+    assert not a.grounded and a.lang == "de" and a.text == messages.text("abstain", "de")

@@ -178,6 +178,9 @@ class Answer:
     standalone_question: str | None = None  # a follow-up as searched and answered ("they" resolved)
     entry: dict | None = None  # the FAQ entry answered from: question, source, anchor, whole (all of it shown)
     qvec: object = None  # the question's vector (the conversation log keeps it; not in to_dict)
+    turn: str | None = None  # "smalltalk" or "person" (bot/answers/turns.py): not a question the articles answer
+    handoff: dict | None = None  # where a person can be reached: {"url", "email"} as the operator set them
+    lang: str | None = None  # the language the bot's own words are in ("en", "de", "fr", "es")
 
     @classmethod
     def from_dict(cls, d: dict) -> Answer:
@@ -195,6 +198,9 @@ class Answer:
         a.entry = d.get("entry")
         a.confidence = float(d.get("confidence") or 0.0)
         a.timings_ms = dict(d.get("timings_ms", {}))
+        a.turn = d.get("turn")
+        a.handoff = d.get("handoff")
+        a.lang = d.get("lang")
         return a
 
     @property
@@ -221,6 +227,12 @@ class Answer:
             d["standalone_question"] = self.standalone_question
         if self.entry:
             d["entry"] = self.entry
+        if self.turn:
+            d["turn"] = self.turn
+        if self.handoff:
+            d["handoff"] = self.handoff
+        if self.lang:
+            d["lang"] = self.lang
         if retrieved:
             d["retrieved"] = [
                 {"source": h.chunk.source, "section": h.chunk.section, "score": round(h.score, 5), "text": h.chunk.text}

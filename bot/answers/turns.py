@@ -182,3 +182,40 @@ __all__ = [
     "smalltalk",
     "wants_person",
 ]
+
+
+# the small-talk and person words that tell a short message's language when the words are too few to detect it
+_LANG_WORDS = {
+    "de": re.compile(
+        r"\b(hallo|guten|servus|moin|grüß|grüezi|danke|dankeschön|vielen|tschüss|tschüs|wiedersehen|bis bald|"
+        r"mitarbeiter\w*|menschen?|sprechen|reden|jemandem|kundendienst|ich|möchte|kann|einem|einer)\b",
+        re.IGNORECASE,
+    ),
+    "fr": re.compile(
+        r"\b(bonjour|bonsoir|salut|coucou|merci|beaucoup|revoir|bientôt|parler|conseill\w+|humain|personne|"
+        r"je|voudrais|puis)\b",
+        re.IGNORECASE,
+    ),
+    "es": re.compile(
+        r"(?:^|\W)(hola|buen[oa]s|gracias|adiós|adios|hasta|hablar|persona|agente|asesor|alguien|puedo|quiero)\b",
+        re.IGNORECASE,
+    ),
+}
+LANGUAGES = ("en", "de", "fr", "es")
+
+
+def language(message: str, default: str = "en") -> str:
+    """The message's language among those the bot speaks (en, de, fr, es): from its words when there are
+    enough, else from the greeting, thanks or request words it uses; `default` when nothing tells."""
+    from bot.ingest.lang import detect, scores
+
+    sc = scores(message, LANGUAGES)
+    if max(sc.values(), default=0) >= 0.3:  # a share of the words that are that language's function words
+        return detect(message, LANGUAGES, default if default in LANGUAGES else "en")
+    hits = {lang: len(p.findall(message)) for lang, p in _LANG_WORDS.items()}
+    best = max(hits, key=hits.get)
+    if hits[best]:
+        return best
+    if re.search(r"\b(hi|hello|hey|thanks|thank|bye|please|talk|speak|human|person)\b", message, re.IGNORECASE):
+        return "en"
+    return default if default in LANGUAGES else "en"

@@ -1,6 +1,7 @@
 """The conversation log: every answered question, whatever surface it came from, in SQLite (BOT_DATA_DIR/log.sqlite).
 
 A row holds the question and the standalone question, grounded or abstained and the confidence, the answer, its
+kind when it was not a question for the articles ("smalltalk", "person": bot/answers/turns.py), its
 citations (source, section), the latency, the surface ("chat", "widget", "api", "openai"), a conversation id,
 and the 👍/👎 given to it later. No IP address or other client detail is stored. Rows older than
 BOT_LOG_RETENTION_DAYS (90) are removed, and past BOT_LOG_MAX_ROWS (1,000,000) the oldest; BOT_LOG=off turns
@@ -60,8 +61,11 @@ class ConversationLog:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with self._connect() as db:
                 db.executescript(SCHEMA)
-                if "vector" not in {r[1] for r in db.execute("PRAGMA table_info(log)")}:
+                cols = {r[1] for r in db.execute("PRAGMA table_info(log)")}
+                if "vector" not in cols:
                     db.execute("ALTER TABLE log ADD COLUMN vector BLOB")
+                if "turn" not in cols:  # small talk or a request for a person (not a question for the articles)
+                    db.execute("ALTER TABLE log ADD COLUMN turn TEXT")
             self.purge()
             self._thread = threading.Thread(target=self._run, name="conversation-log", daemon=True)
             self._thread.start()
@@ -84,7 +88,7 @@ class ConversationLog:
         row = ("row", (time.time(), surface, (conversation or "")[:100] or None, question,
                        answer.get("standalone_question"), int(bool(answer.get("grounded"))), answer.get("confidence"),
                        answer.get("answer"), json.dumps(cites, ensure_ascii=False), round(latency_ms, 2),
-                       _blob(vector)))  # fmt: skip
+                       _blob(vector), answer.get("turn")))  # fmt: skip
         self._put(row)
 
     def feedback(self, question: str, answer: str, rating: str) -> None:
@@ -156,7 +160,7 @@ class ConversationLog:
                     if rows:
                         db.executemany(
                             "INSERT INTO log (ts, surface, conversation, question, standalone, grounded, confidence,"
-                            " answer, citations, latency_ms, vector) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                            " answer, citations, latency_ms, vector, turn) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                             rows,
                         )
                     for kind, b in batch:

@@ -131,8 +131,11 @@ def build(log_path: Path, since: float = 0.0, *, embed=None, nearest=None, docum
     `nearest(question)` the nearest FAQ entry or section; `documents` every document of the index."""
     t0 = time.perf_counter()
     rows = read_rows(log_path, since)
-    gap_rows = [
-        r for r in rows if not r["grounded"] or (r["confidence"] is not None and r["confidence"] < LOW_CONFIDENCE)
+    gap_rows = [  # small talk and requests for a person are no gap in the articles
+        r
+        for r in rows
+        if not r.get("turn")
+        and (not r["grounded"] or (r["confidence"] is not None and r["confidence"] < LOW_CONFIDENCE))
     ]
     down_rows = [r for r in rows if r["feedback"] == "down"]
     embed = embed or (lambda texts: np.zeros((len(texts), 384), dtype=np.float32))

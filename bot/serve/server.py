@@ -105,6 +105,17 @@ class AnswerOut(BaseModel):
         description="Prompt and completion tokens, when a language model wrote the answer; `estimated` is true "
         "when the model's server did not report them and they were counted here (tiktoken's cl100k_base).",
     )
+    turn: str | None = Field(
+        None,
+        description="Not a question for the articles: `smalltalk` (a greeting, thanks, goodbye: answered with a "
+        "short reply) or `person` (the visitor asked for a person). Null for questions. Neither is a knowledge gap.",
+    )
+    handoff: dict | None = Field(
+        None,
+        description="Where a person can be reached, as the operator set it (`url`, `email`): given when the "
+        "visitor asks for a person and with every answer the articles don't give. Null when none is set.",
+    )
+    lang: str | None = Field(None, description="The language of the bot's own words in the answer (en, de, fr, es).")
     timings_ms: dict[str, float]
 
 

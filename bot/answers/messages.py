@@ -1,0 +1,24 @@
+"""The bot's own words in English, German, French and Spanish (bot/answers/messages.json): one catalogue, a
+message chosen by the user's language, English for any other."""
+
+from __future__ import annotations
+
+import functools
+import json
+from importlib import resources
+
+
+@functools.cache
+def catalogue() -> dict[str, dict[str, str]]:
+    with resources.files(__package__).joinpath("messages.json").open(encoding="utf-8") as f:
+        return json.load(f)
+
+
+def text(key: str, lang: str = "en", **values: str) -> str:
+    """The message `key` in `lang` (English when the catalogue has no such language), with {values} filled in."""
+    cat = catalogue()
+    msg = cat.get(lang, cat["en"]).get(key) or cat["en"][key]
+    return msg.format(**values) if values else msg
+
+
+__all__ = ["catalogue", "text"]

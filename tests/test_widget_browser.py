@@ -743,3 +743,63 @@ def test_widget_shows_the_models_reading_of_a_follow_up(open_page, llm):
     expect(second.locator(".sources li").first).to_be_visible()
     expect(second.locator(".answer")).to_contain_text("European leaders want security guarantees from the US.")
     expect(first.locator(".aside")).to_have_count(0)
+
+
+def test_the_conversation_survives_a_reload_and_another_page_until_a_new_one_is_started(open_page, host, server):
+    page = open_page()
+    bodies = stream_posts(page)
+    open_widget(page)
+    ask(page, "hi")
+    hello = wait_answer(page, 1)
+    # a greeting: a welcome and questions to try, not "I couldn't find that", and no thumbs on it
+    expect(hello.locator(".answer")).to_contain_text("I answer questions from this site's articles")
+    expect(hello.locator(".suggestions .chip").first).to_be_visible()
+    assert hello.locator(".abstain, .status").count() == 0 and hello.locator(".fb-label").count() == 0
+    assert hello.get_attribute("lang") == "en"
+    ask(page, ON_TOPIC)
+    first = wait_answer(page, 2)
+    expect(first.locator(".sources li").first).to_be_visible()
+    answer_text = norm(first.locator(".answer").inner_text())
+    conv = bodies[0]["conversation_id"]
+    assert bodies[1]["conversation_id"] == conv
+    shot(page, "widget-before-reload.png")
+
+    page.reload()  # the same tab: the conversation is shown again, the panel open as it was
+    expect(page.locator(f"{W} .panel")).to_be_visible()
+    expect(page.locator(f"{W} .msg.user")).to_have_count(2)
+    back = wait_answer(page, 2)
+    assert norm(back.locator(".answer").inner_text()) == answer_text
+    expect(back.locator(".sources li").first).to_be_visible()
+    shot(page, "widget-after-reload.png")
+    bodies = stream_posts(page)
+    ask(page, "Who is wary of sending troops?")
+    wait_answer(page, 3)
+    assert bodies[-1]["conversation_id"] == conv  # one conversation for the log
+    assert [t[0] for t in bodies[-1]["history"]] == ["hi", ON_TOPIC]
+
+    page.goto(host.url + "/index.html?page=2")  # another page of the same site
+    expect(page.locator(f"{W} .msg.user")).to_have_count(3)
+    rows = [r for q in ("hi", ON_TOPIC, "Who is wary of sending troops?") for r in logged_rows(server, q)]
+    assert {r["conversation"] for r in rows if r["surface"] == "widget"} >= {conv}
+
+    page.locator(f"{W} button[aria-label='New conversation']").click()
+    expect(page.locator(f"{W} .msg")).to_have_count(0)
+    page.reload()
+    expect(page.locator(f"{W} .msg")).to_have_count(0)
+    open_widget(page)
+    bodies = stream_posts(page)
+    ask(page, "Hallo")
+    de = wait_answer(page, 1)
+    assert de.get_attribute("lang") == "de"
+    assert bodies[-1]["conversation_id"] != conv and not bodies[-1].get("history")
+
+
+def test_a_broken_stored_conversation_starts_a_fresh_one(open_page, server):
+    page = open_page()
+    key = "articlebot:" + server.url
+    for bad in ['{"id": "x<script>", "turns": []}', "not json", '{"id": "w-abcdef", "turns": [{"q": 1, "a": null}]}']:
+        page.evaluate("([k, v]) => sessionStorage.setItem(k, v)", [key, bad])
+        page.reload()
+        expect(page.locator(f"{W} .bubble")).to_be_visible()
+        open_widget(page)
+        expect(page.locator(f"{W} .msg")).to_have_count(0)

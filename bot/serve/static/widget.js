@@ -196,8 +196,36 @@
   ].join("");
 
   // ---------------------------------------------------------------- DOM helpers (text only)
-  // one id per page view: the server's conversation log groups this reader's questions by it (no cookie)
-  var CONVERSATION = "w-" + Math.random().toString(36).slice(2, 12) + Date.now().toString(36);
+  // one id per conversation: the server's conversation log groups this reader's questions by it (no cookie).
+  // The conversation (its id, questions and answers) is kept in this tab's sessionStorage, so a reload or
+  // another page of the same site goes on with it; "New conversation" starts a new one.
+  function newConversationId() {
+    return "w-" + Math.random().toString(36).slice(2, 12) + Date.now().toString(36);
+  }
+  var CONVERSATION = newConversationId();
+  var STORE_KEY = "articlebot:" + API;
+  var MAX_STORED = 30; // turns kept across reloads
+  function loadState() {
+    try {
+      var s = JSON.parse(window.sessionStorage.getItem(STORE_KEY) || "null");
+      if (s && typeof s.id === "string" && /^w-[a-z0-9]{4,40}$/.test(s.id) && Array.isArray(s.turns)) return s;
+    } catch (e) {
+      /* storage off (privacy mode) or a bad value: a fresh conversation */
+    }
+    return null;
+  }
+  function saveState(state) {
+    for (var tries = 0; tries < 4; tries++) {
+      try {
+        if (state === null) window.sessionStorage.removeItem(STORE_KEY);
+        else window.sessionStorage.setItem(STORE_KEY, JSON.stringify(state));
+        return;
+      } catch (e) {
+        if (!state || state.turns.length < 2) return; // storage off or full: the page still works without it
+        state.turns = state.turns.slice(Math.ceil(state.turns.length / 2)); // full: keep the newer half
+      }
+    }
+  }
   function el(tag, cls, text) {
     var e = document.createElement(tag);
     if (cls) e.className = cls;
@@ -382,6 +410,8 @@
 
     // ------------------------------------------------------------ state
     var history = []; // [[question, answer], ...] of completed turns
+    var stored = []; // [{q, a}] of completed turns, as the server sent them (kept in sessionStorage)
+    var replaying = false;
     var busy = false;
     var current = null; // AbortController of the request in flight
 
@@ -396,9 +426,11 @@
     }
     bubble.addEventListener("click", function () {
       setOpen(panel.hidden);
+      remember();
     });
     close.addEventListener("click", function () {
       setOpen(false);
+      remember();
     });
     panel.addEventListener("keydown", function (e) {
       if (e.key === "Escape") {
@@ -497,6 +529,9 @@
     restart.addEventListener("click", function () {
       if (current) current.abort();
       history = [];
+      stored = [];
+      CONVERSATION = newConversationId();
+      saveState(null);
       log.replaceChildren();
       renderWelcome();
       setNotice("");
@@ -506,7 +541,7 @@
     // ------------------------------------------------------------ messages
     function chips(items, label, cls) {
       var wrap = el("div", cls || "");
-      wrap.appendChild(el("div", "chips-h", label));
+      if (label) wrap.appendChild(el("div", "chips-h", label));
       var list = el("div", "chips");
       items.forEach(function (q) {
         if (!isStr(q) || !q.trim()) return;
@@ -589,11 +624,13 @@
           m.removeAttribute("aria-busy");
           var text = isStr(a.answer) ? a.answer : "";
           var grounded = a.grounded === true;
+          var social = a.turn === "smalltalk" || a.turn === "person"; // a greeting, thanks, a person wanted
+          if (isStr(a.lang) && /^[a-z]{2}$/.test(a.lang)) m.setAttribute("lang", a.lang);
           var cites = Array.isArray(a.citations) ? a.citations.filter(function (c) { return c && typeof c === "object"; }) : [];
           var sugg = Array.isArray(a.suggestions) ? a.suggestions.filter(isStr) : [];
           b.replaceChildren();
           var body = el("div", "answer");
-          if (grounded) {
+          if (grounded || social) {
             renderText(body, text);
             b.appendChild(body);
           } else {
@@ -616,9 +653,15 @@
           if (isStr(a.standalone_question) && a.standalone_question) {
             b.appendChild(el("div", "aside searched", "Understood as: " + a.standalone_question));
           }
-          if (!grounded && sugg.length) b.appendChild(chips(sugg, "The articles can answer, for example:", "suggestions"));
-          m.appendChild(feedback(question, text, cites));
+          if (social && sugg.length) b.appendChild(chips(sugg, "", "suggestions")); // the reply says what they are
+          else if (!grounded && sugg.length) b.appendChild(chips(sugg, "The articles can answer, for example:", "suggestions"));
+          if (!social) m.appendChild(feedback(question, text, cites));
           history.push([question, text]);
+          if (!replaying) {
+            stored.push({ q: question, a: a });
+            if (stored.length > MAX_STORED) stored = stored.slice(-MAX_STORED);
+            remember();
+          }
           follow(m);
         },
         error: function (msg, retry) {
@@ -877,6 +920,28 @@
       }
     }
 
+    function remember() {
+      saveState({ id: CONVERSATION, turns: stored.slice(), open: !panel.hidden });
+    }
+    // a conversation kept from before a reload, or from another page of this site: shown again, and continued
+    var saved = loadState();
+    if (saved && saved.turns.length) {
+      CONVERSATION = saved.id;
+      replaying = true;
+      var w0 = log.querySelector(".welcome .starters");
+      if (w0) w0.remove();
+      saved.turns.forEach(function (t) {
+        if (!t || !isStr(t.q) || !t.a || typeof t.a !== "object") return;
+        addUser(t.q);
+        botTurn(t.q).done(t.a);
+        stored.push({ q: t.q, a: t.a });
+      });
+      replaying = false;
+      if (saved.open) setOpen(true, false);
+      scrollDown(true);
+    } else if (saved) {
+      CONVERSATION = saved.id;
+    }
     if (opts.open) setOpen(true, false);
   }
 

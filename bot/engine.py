@@ -161,7 +161,7 @@ class Bot:
         kind = turns.classify(question, prev).kind
         if kind == turns.REPLY:
             rest = turns.content(question)
-            return f"{prev} ({rest})" if rest else prev
+            return f"{rest} ({prev})" if rest else prev
         if kind != turns.FOLLOWUP:
             return question
         resolved = rewrite(question, prev)
@@ -194,7 +194,10 @@ class Bot:
             hit.timings_ms = {"retrieve": 0.0, "answer": 0.0, "total": (time.perf_counter() - t0) * 1000}
             yield hit
             return
-        query = self.llm.condense(q, history) if self.llm is not None else None
+        # a model rewrites a follow-up or a reply into a standalone question; a question of its own is searched
+        # as typed (no model call, and nothing of an earlier topic folded in)
+        leans = prev and turn.kind in (turns.FOLLOWUP, turns.REPLY)
+        query = self.llm.condense(q, history) if self.llm is not None and leans else None
         query = query or self.search_query(q, history)  # the standalone question
         qvec = self.retriever.query_vector(query)
         pieces = parts(query)  # several questions at once: each answered and cited on its own

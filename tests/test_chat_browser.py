@@ -429,3 +429,31 @@ def test_the_chat_starter_questions_follow_a_new_index(chromium, tmp_path):
         page.close()
     finally:
         srv.stop()
+
+
+def test_the_chat_keeps_its_conversation_across_a_reload_until_a_new_one(chat, server):
+    ask(chat, "hi")  # small talk: a welcome and questions to try, not "I couldn't find that"
+    expect(chat.get_by_text("I answer questions from this site's articles")).to_be_visible(timeout=30_000)
+    assert chat.get_by_text(ABSTAIN).count() == 0
+    ask(chat, ON_TOPIC)
+    expect(chat.get_by_text("Sources (")).to_be_visible(timeout=30_000)
+    chat.wait_for_timeout(500)  # the conversation is stored after the answer (a chained event)
+    rows = [r for r in logged_rows(server, ON_TOPIC) if r["surface"] == "chat"]
+    conv = rows[-1]["conversation"]
+    assert conv.startswith("c-"), rows
+    chat.reload()
+    expect(chat.get_by_text("Sources (")).to_be_visible(timeout=30_000)  # shown again
+    expect(chat.locator('[data-testid="user"]')).to_have_count(2)
+    chat.screenshot(path=str(SCREENSHOTS / "chat-after-reload.png"))
+    follow = "Who is wary of sending troops?"
+    ask(chat, follow)
+    expect(chat.locator('[data-testid="user"]')).to_have_count(3)
+    expect(chat.get_by_text("Sources (")).to_have_count(2, timeout=30_000)
+    rows = [r for r in logged_rows(server, follow) if r["surface"] == "chat"]
+    assert rows and rows[-1]["conversation"] == conv  # one conversation for the log, across the reload
+    chat.get_by_role("button", name="New conversation").click()
+    expect(chat.locator('[data-testid="user"]')).to_have_count(0)
+    chat.wait_for_timeout(500)
+    chat.reload()
+    chat.wait_for_timeout(1500)
+    expect(chat.locator('[data-testid="user"]')).to_have_count(0)

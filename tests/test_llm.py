@@ -183,6 +183,17 @@ def test_answers_are_cached_until_the_corpus_changes(shipped_bot, fake):
         b.index.manifest["version"] = old
 
 
+def test_a_question_of_its_own_is_not_condensed_and_small_talk_reaches_no_model(shipped_bot, fake):
+    fake.script.extend([{"content": GOOD}])
+    b = llm_bot(shipped_bot, fake)
+    a = b.answer(ON_TOPIC, history=[["Which leaders will Zelensky meet?", "…"]])
+    (only,) = fake.chat_requests()  # one call: the answer; no rewrite of a question that stands alone
+    assert ON_TOPIC in only["body"]["messages"][-1]["content"] and a.standalone_question is None
+    for msg in ("hi", "thanks!", "Can I talk to a human?"):
+        assert b.answer(msg, history=[[ON_TOPIC, "…"]]).turn in ("smalltalk", "person")
+    assert len(fake.chat_requests()) == 1
+
+
 def test_follow_up_is_rewritten_by_the_model(shipped_bot, fake):
     fake.script.extend(
         [{"content": "What do European leaders want from the US in the peace talks?"}, {"content": GOOD}]

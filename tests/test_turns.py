@@ -77,6 +77,8 @@ def test_asking_for_a_person(message):
         "How do I talk to my children about the virus?",
         "What do people say about the plan?",
         "Who is the agent of change?",
+        "How should I act if I had close contact with someone who has COVID-19?",  # covid-faq-en
+        "Who should I contact about my claim?",
     ],
 )
 def test_a_question_about_people_is_not_a_request_for_one(message):
@@ -233,3 +235,41 @@ def test_a_german_question_the_articles_dont_answer_is_declined_in_german(shippe
 
     a = shipped_bot.answer("Wie backe ich ein Sauerteigbrot?")
     assert not a.grounded and a.lang == "de" and a.text == messages.text("abstain", "de")
+
+
+FAQ_PAGE = (
+    "# Driving in New York\n\n## Can I drive with a licence from another country?\n\nYes.\n\nYour valid foreign "
+    "driver licence allows you to drive without a supervising driver for up to a year.\n\n## Do I need a permit to "
+    "ride a moped?\n\nNo.\n\nA moped needs a class M licence, not a permit.\n"
+)
+
+
+@pytest.fixture(scope="module")
+def faq_bot(tmp_path_factory, cache_dir):
+    from bot.engine import Bot, ingest
+    from bot.settings import load_settings
+
+    root = tmp_path_factory.mktemp("yes-no")
+    (root / "corpus").mkdir()
+    (root / "corpus" / "driving.md").write_text(FAQ_PAGE, encoding="utf-8")
+    s = load_settings(corpus_dir=root / "corpus", index_dir=root / "index", cache_dir=cache_dir)
+    ingest(s)
+    return Bot.from_settings(s)
+
+
+def test_a_lone_yes_or_no_answers_a_yes_no_question_only(faq_bot):
+    from bot.answers.qtypes import asks_yes_no
+
+    assert asks_yes_no("Can I drive with my foreign licence?") and asks_yes_no("Hi, is it accurate?")
+    assert asks_yes_no("Kann ich online zahlen?") and asks_yes_no("¿Puedo pagar en línea?")
+    assert not asks_yes_no("I need information about driving with a foreign licence")
+    assert not asks_yes_no("none of those (Is that correct?)")  # the folded-in question is not the user's
+    yes = faq_bot.answer("Can I drive in New York with my licence from another country?")
+    assert yes.grounded and yes.citations[0].quote == "Yes.", yes.text
+    info = faq_bot.answer("I need information about driving with a licence from another country")
+    assert info.grounded and info.citations, info.text
+    assert all(c.quote not in ("Yes.", "No.") for c in info.citations), info.text
+    assert info.text.startswith("Your valid foreign driver licence")
+    hist = [["Can I drive with a licence from another country?", "Yes. [1] Your valid foreign driver licence… [2]"]]
+    reply = faq_bot.answer("No, I have a learner permit only.", hist)
+    assert all(c.quote not in ("Yes.", "No.") for c in reply.citations), reply.text

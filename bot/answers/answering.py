@@ -610,18 +610,24 @@ def entry_answer(
     cites: list[Citation] = []
     blocks: list[str] = []  # paragraphs, and runs of list items, separated by blank lines
 
+    yes_no = qtypes.asks_yes_no(question)
+
     def add(e, p_entry: float, words: int) -> bool:
         pieces, whole = select(e, index, qvec, words)
         prev_item = False
         for p in pieces:  # one line per paragraph or list item, each sentence cited
             parts = []
             for sent in p.sentences:
+                if not yes_no and qtypes.BARE_YES_NO.match(sent.text):
+                    continue  # a lone "Yes." answers the entry's yes/no question, not this one
                 n = len(cites) + 1
                 c = p.chunk
                 cites.append(
                     Citation.of(n, c, sent.text, p_entry, (sent.start, sent.end), question=e.question, anchor=e.anchor)
                 )
                 parts.append(f"{sent.text} [{n}]")
+            if not parts:
+                continue
             line = ("- " if p.item else "") + " ".join(parts)
             if p.item and prev_item:
                 blocks[-1] += "\n" + line
@@ -748,6 +754,8 @@ def extractive_answer(reader: Reader, question: str, hits: list[Hit], suggestion
             picked.append(c)
     picked = _with_neighbours(q, best, picked, cands)
     picked = _with_names(q, best, picked, cands)
+    if not qtypes.asks_yes_no(question):  # a lone "Yes." / "No." answers a yes/no question only
+        picked = [c for c in picked if not qtypes.BARE_YES_NO.match(c.sentence.text)] or picked
     # keep source order within the same chunk so the answer reads naturally
     picked.sort(key=lambda c: (c.hit_rank, c.index) if c.hit is best.hit else (99, c.hit_rank, c.index))
     text, cites = _citations_and_text([(c.sentence, c.hit, c.prob) for c in picked])

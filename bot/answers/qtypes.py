@@ -301,4 +301,31 @@ def said_by(text: str, who: str) -> bool:
     return bool(names_of & found) and bool(SAYING.search(text))
 
 
-__all__ = ["SPECIFIC", "asks_calendar", "described", "evidence", "names", "question_type", "said_by", "speaker"]
+__all__ = [
+    "BARE_YES_NO",
+    "SPECIFIC",
+    "asks_calendar",
+    "asks_yes_no",
+    "described",
+    "evidence",
+    "names",
+    "question_type",
+    "said_by",
+    "speaker",
+]
+
+
+# a yes or no on its own ("Yes.", "Nein."): it answers a yes/no question only
+BARE_YES_NO = re.compile(r"^\s*(?:yes|no|ja|nein|oui|non|sí|si)\W*$", re.IGNORECASE)
+_YES_NO_Q = re.compile(
+    rf"(?:^|[.?!]\s+|,\s*)[¿¡]?(?:{_AUX}|isn't|aren't|don't|doesn't|can't|won't|shouldn't|"
+    r"ist|sind|kann|können|darf|dürfen|muss|müssen|soll|sollte|gibt|habe|hat|haben|wird|werden|"
+    r"est-ce|puis-je|peut-on|dois-je|faut-il|puedo|puede|hay|tengo|debo|es|está|son)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_yes_no(q: str) -> bool:
+    """The message asks a yes/no question ("Can I drive with my foreign licence?", "…, is it accurate?"). A
+    previous question folded in for the search ("none of those (Is that correct?)") is not the user's."""
+    return bool(_YES_NO_Q.search(re.sub(r"\s*\([^()]*\)\s*$", "", q.strip())))

@@ -55,20 +55,29 @@ _KIND = [
     ("bye", re.compile(rf"\b(?:{_BYE})\b", re.IGNORECASE)),
 ]
 
+# a request for a person, in the forms people ask it: "can I talk to a human", "I want to speak to someone",
+# "connect me with an agent", "agent please", "is there someone I can call"; not a question that mentions people
+# ("How do I talk to my children…", "close contact with someone who has COVID-19")
 _WHO = (
-    r"human|humans|person|people|someone|somebody|anyone|agent|representative|rep|operator|staff|advisor|adviser|"
-    r"support|customer service|real person|live agent|member of staff|"
-    r"mensch|menschen|person|mitarbeiter|mitarbeiterin|mitarbeitenden|berater|beraterin|jemandem|jemand|kundendienst|"
-    r"kundenservice|humain|personne|conseiller|conseillère|quelqu'un|quelqu’un|opérateur|operateur|service client|"
-    r"humano|persona|agente|asesor|asesora|alguien|operador|atención al cliente"
-)
-_TALK = (
-    r"talk|speak|chat|connect|transfer|put me through|reach|contact|call|"
-    r"sprechen|reden|verbinden|erreichen|kontaktieren|chatten|parler|discuter|joindre|contacter|"
-    r"hablar|comunicarme|contactar|llamar"
+    r"(?:a |an |the |some |your |one of your )?(?:human(?: being)?|real person|live (?:agent|person|chat)|person|"
+    r"someone|somebody|agent|representative|rep|operator|member of staff|staff member|advisor|adviser|"
+    r"customer service|support(?: team| agent)?)"
 )
 _PERSON = re.compile(
-    rf"\b(?:{_TALK})\b(?:\W+\w+){{0,5}}?\W+(?:{_WHO})\b|\b(?:{_WHO})\b(?:\W+\w+){{0,5}}?\W+(?:{_TALK})\b",
+    "|".join(
+        [
+            rf"\b(?:can|could|may|might)\s+i\s+(?:please\s+)?(?:talk|speak|chat)\s+(?:to|with)\s+{_WHO}\b",
+            rf"\b(?:i\s+(?:want|need|would like|'d like|wish)|let me|i have)\s+to\s+(?:talk|speak|chat)\s+(?:to|with)\s+{_WHO}\b",
+            rf"\b(?:connect|transfer|put)\s+me\s+(?:through\s+)?(?:to|with)\s+{_WHO}\b",
+            rf"^\W*(?:{_WHO})(?:\s+please)?\W*$",
+            rf"\b(?:is|are)\s+there\s+(?:{_WHO}|anyone|anybody)\s+(?:i|we)\s+(?:can|could)\s+(?:talk|speak|chat|call)\b",
+            r"\b(?:mit\s+)?(?:einem|einer|jemandem)\s+(?:echten\s+)?(?:menschen|mitarbeiter(?:in)?|berater(?:in)?|person)"
+            r"\s+(?:sprechen|reden|chatten|verbunden werden)\b",
+            r"\b(?:parler|discuter)\s+(?:à|a|avec)\s+(?:un|une|quelqu'un|quelqu’un)\s*(?:vrai\s+)?"
+            r"(?:humain|personne|conseill\w+|agent|opérateur|operateur)?(?:\W|$)",
+            r"\bhablar\s+con\s+(?:un|una|alguien)\s*(?:humano|persona|agente|asesor\w*|operador)?(?:\W|$)",
+        ]
+    ),
     re.IGNORECASE,
 )
 

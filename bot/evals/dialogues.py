@@ -29,7 +29,7 @@ from bot.answers import turns
 from bot.engine import Bot, ingest
 from bot.settings import Settings
 
-_BARE = re.compile(r"^\s*(yes|no|nothing|none|ja|nein|oui|non|sí|si)\W*$", re.IGNORECASE)
+_BARE = re.compile(r"^\s*(yes|no|ja|nein|oui|non|sí|si)\W*$", re.IGNORECASE)
 
 
 def is_dialogue_pack(bench: Path) -> bool:

@@ -48,6 +48,17 @@ def sources_html(answer) -> str:
     return "\n\n".join(parts)
 
 
+KEEP_HOURS = 12  # a conversation kept in the browser is continued this long after its last message
+MAX_MESSAGES = 80  # messages (and history pairs) kept in the browser
+EMPTY = {"id": "", "t": 0, "messages": [], "pairs": []}
+
+
+def _new_id() -> str:
+    import secrets
+
+    return "c-" + secrets.token_hex(8)
+
+
 def build_chat(live, feedback, inflight, procs=None, convlog=None):
     """The Blocks. `inflight` (bot/serve/guard.InFlight) is shared with the JSON API: one question in flight per
     client, and a busy server says so at once. (Rate limits and body caps for these routes: bot/serve/guard.py.)
@@ -63,7 +74,7 @@ def build_chat(live, feedback, inflight, procs=None, convlog=None):
         message = message or ""
         return "", [*messages, {"role": "user", "content": esc(message)}], message
 
-    def respond(raw: str, messages: list, pairs: list, request: gr.Request):
+    def respond(raw: str, messages: list, pairs: list, conv: str, request: gr.Request):
         client = client_host(request)
         refused = inflight.enter(client)
         if refused is not None:
@@ -71,7 +82,7 @@ def build_chat(live, feedback, inflight, procs=None, convlog=None):
             return
         t0 = time.perf_counter()
         try:
-            yield from _respond(raw, messages, pairs, getattr(request, "session_hash", None), t0)
+            yield from _respond(raw, messages, pairs, conv or getattr(request, "session_hash", None), t0)
         finally:
             inflight.leave(client, time.perf_counter() - t0)
 
@@ -111,7 +122,15 @@ def build_chat(live, feedback, inflight, procs=None, convlog=None):
         while len(recent) > 500:
             recent.popitem(last=False)
         pairs = [*pairs, [raw, a.text]]
-        if a.grounded:
+        if a.turn:  # small talk, or a person wanted: the reply, and questions to try
+            final = [
+                {
+                    "role": "assistant",
+                    "content": esc(a.text),
+                    **({"options": [{"value": s, "label": esc(s)} for s in a.suggestions]} if a.suggestions else {}),
+                }
+            ]
+        elif a.grounded:
             final = [
                 {"role": "assistant", "content": body},
                 {
@@ -192,20 +211,49 @@ def build_chat(live, feedback, inflight, procs=None, convlog=None):
         )
         # no max_length: a pasted question would be cut silently; the engine's message states the limit
         box = gr.Textbox(placeholder="Ask a question…", show_label=False, submit_btn=True, autofocus=True)
+        new = gr.Button("New conversation", size="sm", variant="secondary")
         pairs = gr.State([])
         raw = gr.State("")
+        conv = gr.State("")  # the conversation's id: the log sees one conversation across reloads
+        # the conversation in this browser (its messages, the history sent with follow-ups, its id), so a reload
+        # goes on with it; kept KEEP_HOURS after its last message, cleared by "New conversation"
+        saved = gr.BrowserState(EMPTY, storage_key="articlebot-chat")
+
+        def store(messages: list, pairs: list, conv: str):
+            return {"id": conv, "t": time.time(), "messages": messages[-MAX_MESSAGES:], "pairs": pairs[-MAX_MESSAGES:]}
+
         box.submit(add_user, [box, chatbot, pairs], [box, chatbot, raw], queue=False, api_visibility="private").then(
-            respond, [raw, chatbot, pairs], [chatbot, pairs], api_visibility="private", concurrency_limit=16
-        )
+            respond, [raw, chatbot, pairs, conv], [chatbot, pairs], api_visibility="private", concurrency_limit=16
+        ).then(store, [chatbot, pairs, conv], saved, queue=False, api_visibility="private")
         for event in (chatbot.option_select, chatbot.example_select):
             event(picked, [chatbot, pairs], [chatbot, raw], queue=False, api_visibility="private").then(
-                respond, [raw, chatbot, pairs], [chatbot, pairs], api_visibility="private", concurrency_limit=16
-            )
+                respond, [raw, chatbot, pairs, conv], [chatbot, pairs], api_visibility="private", concurrency_limit=16
+            ).then(store, [chatbot, pairs, conv], saved, queue=False, api_visibility="private")
         chatbot.like(on_like, None, None, api_visibility="private")
 
-        def starters():  # on every page load: the current index's questions (a new index brings its own)
-            return gr.Chatbot(examples=[{"text": q} for q in live.bot.starter_questions(4)] or None)
+        def examples():
+            return [{"text": q} for q in live.bot.starter_questions(4)] or None
 
-        demo.load(starters, None, chatbot, queue=False, api_visibility="private")
+        def restore(state):
+            """On every page load: the conversation kept in this browser, if any and recent, else a new one; and
+            the current index's starter questions (a new index brings its own)."""
+            ok = (
+                isinstance(state, dict)
+                and isinstance(state.get("id"), str)
+                and state["id"].startswith("c-")
+                and isinstance(state.get("messages"), list)
+                and isinstance(state.get("pairs"), list)
+                and time.time() - float(state.get("t") or 0) < KEEP_HOURS * 3600
+            )
+            if not ok:
+                return gr.Chatbot(value=[], examples=examples()), [], _new_id()
+            return gr.Chatbot(value=state["messages"], examples=examples()), state["pairs"], state["id"]
+
+        def restart():
+            return gr.Chatbot(value=[], examples=examples()), [], _new_id(), dict(EMPTY)
+
+        demo.load(restore, saved, [chatbot, pairs, conv], queue=False, api_visibility="private")
+        for ev in (new.click, chatbot.clear):  # the button, or the chat's own trash icon
+            ev(restart, None, [chatbot, pairs, conv, saved], queue=False, api_visibility="private")
         gr.api(chat, api_name="chat", concurrency_limit=16)
     return demo

@@ -67,7 +67,8 @@ _PERSON = re.compile(
     "|".join(
         [
             rf"\b(?:can|could|may|might)\s+i\s+(?:please\s+)?(?:talk|speak|chat)\s+(?:to|with)\s+{_WHO}\b",
-            rf"\b(?:i\s+(?:want|need|would like|'d like|wish)|let me|i have)\s+to\s+(?:talk|speak|chat)\s+(?:to|with)\s+{_WHO}\b",
+            rf"\b(?:i\s+(?:want|need|would like|'d like|wish)|let me|i have)\s+to\s+(?:talk|speak|chat)"
+            rf"\s+(?:to|with)\s+{_WHO}\b",
             rf"\b(?:connect|transfer|put)\s+me\s+(?:through\s+)?(?:to|with)\s+{_WHO}\b",
             rf"^\W*(?:{_WHO})(?:\s+please)?\W*$",
             rf"\b(?:is|are)\s+there\s+(?:{_WHO}|anyone|anybody)\s+(?:i|we)\s+(?:can|could)\s+(?:talk|speak|chat|call)\b",

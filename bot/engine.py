@@ -262,10 +262,11 @@ class Bot:
             out.append(Hit(rows[0], merged, h.score, h.dense, h.bm25, h.faq, rows=rows))
         return out
 
-    def quote(self, query: str, hits: list[Hit], qvec, page: str | None = None) -> Answer:
+    def quote(self, query: str, hits: list[Hit], qvec, page: str | None = None, lang: str | None = None) -> Answer:
         """The answer quoted from the articles (bot/answers/compose.py): the FAQ entry the question means, the summary,
-        the sentences that answer it, or an abstention. With `page`, FAQ entries of that page alone."""
-        return self.composer.answer(query, hits, qvec, page)
+        the sentences that answer it, or an abstention. With `page` (`lang`), FAQ entries of that page (language)
+        alone."""
+        return self.composer.answer(query, hits, qvec, page, lang)
 
     def handoff(self) -> dict | None:
         """Where a person can be reached, as the operator set it (BOT_HANDOFF_URL, BOT_HANDOFF_EMAIL)."""
@@ -331,7 +332,23 @@ class Bot:
                 a = self.quote(query, pref, qvec, page)
                 if a.grounded and any(c.source == page for c in a.citations):
                     return a, pref
-        return self.quote(query, hits, qvec), hits
+        return self.quote_in_language(message, query, hits, qvec)
+
+    def quote_in_language(self, message: str, query: str, hits: list[Hit], qvec) -> tuple[Answer, list[Hit]]:
+        """The quoted answer; in an index of several languages, an answer from pages in another language than the
+        message's says so (a note: "The answer is from a page in English"). A message too short to tell its
+        language is not marked. (Reading the message's own language first was tried and not kept: on a German
+        library page beside English CDC pages, "Darf ich meinen Hund mitbringen?" then got the German page's
+        introduction instead of the CDC's dog-import rules: both wrong, and the gate let either through.)"""
+        ix = self.index
+        a = self.quote(query, hits, qvec)
+        ql = turns.confident_language(message, ix.langs) if len(ix.langs) > 1 and a.grounded else None
+        if ql and a.citations:
+            cited = {c.source for c in a.citations}
+            other = {h.chunk.lang for h in a.retrieved if h.chunk.source in cited}
+            if other and ql not in other:
+                a.note = messages.text("other_language", ql, language=messages.language_name(sorted(other)[0], ql))
+        return a, hits
 
     def quote_parts(self, query: str, pieces: list[str]) -> tuple[Answer, list[Hit]]:
         """A message that asks several things ("What guarantees are considered, and who is wary of sending

@@ -273,3 +273,38 @@ def test_a_lone_yes_or_no_answers_a_yes_no_question_only(faq_bot):
     hist = [["Can I drive with a licence from another country?", "Yes. [1] Your valid foreign driver licence… [2]"]]
     reply = faq_bot.answer("No, I have a learner permit only.", hist)
     assert all(c.quote not in ("Yes.", "No.") for c in reply.citations), reply.text
+
+
+@pytest.fixture(scope="module")
+def two_languages(tmp_path_factory, cache_dir):
+    from bot.engine import Bot, ingest
+    from bot.settings import load_settings
+
+    root = tmp_path_factory.mktemp("two-languages")
+    (root / "corpus").mkdir()
+    (root / "corpus" / "bibliothek.md").write_text(
+        "# Bibliothek\n\n## Wie lange darf ich Bücher ausleihen?\n\nBücher leihen Sie für vier Wochen aus. Sie "
+        "können die Leihfrist online verlängern.\n",
+        encoding="utf-8",
+    )
+    (root / "corpus" / "museum.md").write_text(
+        "# Museum\n\n## When is the museum open?\n\nThe museum is open from ten in the morning to six in the "
+        "evening, every day except Monday.\n",
+        encoding="utf-8",
+    )
+    s = load_settings(corpus_dir=root / "corpus", index_dir=root / "index", cache_dir=cache_dir)
+    ingest(s)
+    return Bot.from_settings(s)
+
+
+def test_an_answer_from_a_page_in_another_language_says_so(two_languages):
+    from bot.answers import messages
+
+    assert sorted(two_languages.index.langs) == ["de", "en"]
+    own = two_languages.answer("Wie lange darf ich die Bücher ausleihen?")
+    assert own.grounded and own.citations[0].source == "bibliothek.md" and own.note is None
+    other = two_languages.answer("Wann hat das Museum geöffnet?")
+    assert other.grounded and other.citations[0].source == "museum.md", other.text
+    assert other.note == messages.text("other_language", "de", language="Englisch")
+    en = two_languages.answer("When is the museum open?")
+    assert en.grounded and en.note is None

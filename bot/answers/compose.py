@@ -48,8 +48,11 @@ class Composer:
         self.suggestions = suggestions
 
     # -- the decision ---------------------------------------------------------------------------------------
-    def answer(self, query: str, hits: list[Hit], qvec: np.ndarray, page: str | None = None) -> Answer:
-        """The quoted answer; with `page`, an FAQ entry is looked for on that page alone (a conversation on it)."""
+    def answer(
+        self, query: str, hits: list[Hit], qvec: np.ndarray, page: str | None = None, lang: str | None = None
+    ) -> Answer:
+        """The quoted answer; with `page`, an FAQ entry is looked for on that page alone (a conversation on it);
+        with `lang`, among the entries in that language."""
         q = self.reader.question(query)
         if q.qtype in qtypes.SPECIFIC | {"describe"} and self.unknown_names(query, q.lang):
             return self.abstain(query, hits)  # asks for a date, number, name or statement of an unknown someone
@@ -57,7 +60,7 @@ class Composer:
             a = self.overview(query, hits)
             if a is not None:
                 return a
-        m = self.matcher.match(qvec, page)
+        m = self.matcher.match(qvec, page, lang)
         fits = m is not None and self.entry_fits(q, m.entry)
         if m is not None:
             m.also = [(e, p) for e, p in m.also if self.entry_fits(q, e)]

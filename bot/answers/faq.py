@@ -119,12 +119,17 @@ class EntryMatcher:
         s, qq = self.scores(qvec)
         return self.entries, s, qq, self._norm, self._text
 
-    def match(self, qvec: np.ndarray, source: str | None = None) -> Match | None:
+    def match(self, qvec: np.ndarray, source: str | None = None, lang: str | None = None) -> Match | None:
         """The entry the question most likely means, of all pages, or of page `source` alone (a conversation
-        about that page)."""
+        about that page), or of the pages in language `lang`."""
         entries, s, qq, norm, text = self.pool(qvec)
-        if source is not None and entries:
-            keep = [i for i, e in enumerate(entries) if e.source == source]
+        if (source is not None or lang is not None) and entries:
+            chunks = self.index.chunks
+            keep = [
+                i
+                for i, e in enumerate(entries)
+                if (source is None or e.source == source) and (lang is None or chunks[e.rows[0]].lang == lang)
+            ]
             entries, s, qq = [entries[i] for i in keep], s[keep], qq[keep]
             norm, text = [norm[i] for i in keep], [text[i] for i in keep]
         if not entries:

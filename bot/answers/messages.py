@@ -21,4 +21,17 @@ def text(key: str, lang: str = "en", **values: str) -> str:
     return msg.format(**values) if values else msg
 
 
-__all__ = ["catalogue", "text"]
+_NAMES = {
+    "en": {"en": "English", "de": "German", "fr": "French", "es": "Spanish"},
+    "de": {"en": "Englisch", "de": "Deutsch", "fr": "Französisch", "es": "Spanisch"},
+    "fr": {"en": "anglais", "de": "allemand", "fr": "français", "es": "espagnol"},
+    "es": {"en": "inglés", "de": "alemán", "fr": "francés", "es": "español"},
+}
+
+
+def language_name(code: str, lang: str = "en") -> str:
+    """The name of language `code`, in language `lang` ("de" in English: "German")."""
+    return _NAMES.get(lang, _NAMES["en"]).get(code, code)
+
+
+__all__ = ["catalogue", "language_name", "text"]

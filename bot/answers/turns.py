@@ -229,3 +229,17 @@ def language(message: str, default: str = "en") -> str:
     if re.search(r"\b(hi|hello|hey|thanks|thank|bye|please|talk|speak|human|person)\b", message, re.IGNORECASE):
         return "en"
     return default if default in LANGUAGES else "en"
+
+
+def confident_language(message: str, langs) -> str | None:
+    """The message's language among `langs` when its words tell (a share of them are that language's function
+    words), else None ("hi", "REAL ID?")."""
+    from bot.ingest.lang import scores
+
+    cands = [x for x in langs if x]
+    if len(cands) < 2:
+        return None
+    sc = scores(message, cands)
+    best = max(cands, key=lambda c: sc.get(c, 0.0))
+    ranked = sorted((sc.get(c, 0.0) for c in cands), reverse=True)
+    return best if ranked[0] >= 0.3 and ranked[0] > ranked[1] else None

@@ -17,6 +17,7 @@ import re
 
 import pytest
 from _support import ARTICLE, OFF_TOPIC, ON_TOPIC
+from _support import ROOT as ROOT_DIR
 from browser_support import (
     CHEESE,
     FALLBACK_Q,
@@ -803,3 +804,55 @@ def test_a_broken_stored_conversation_starts_a_fresh_one(open_page, server):
         expect(page.locator(f"{W} .bubble")).to_be_visible()
         open_widget(page)
         expect(page.locator(f"{W} .msg")).to_have_count(0)
+
+
+GERMAN_PAGE = """<!doctype html>
+<html lang="de"><head><meta charset="utf-8"><title>Stadtbibliothek</title></head>
+<body><h1>Stadtbibliothek</h1><script src="{src}" defer></script></body></html>
+"""
+ENGLISH_WORDS = ["Sources", "Was this helpful", "I couldn't find", "The articles can answer", "Ask a question",
+                 "Try asking", "New conversation", "Answers cite"]  # fmt: skip
+
+
+def test_a_german_conversation_in_german_end_to_end(chromium, tmp_path):
+    """A German help center on a German page: every word the widget and the bot write is German."""
+    srv = BotServer(tmp_path / "srv", corpus=ROOT_DIR / "eval" / "help-de" / "corpus", BOT_RATE_LIMIT="1000").start()
+    try:
+        folder = tmp_path / "site"
+        folder.mkdir()
+        (folder / "index.html").write_text(GERMAN_PAGE.format(src=srv.url + "/widget.js"), encoding="utf-8")
+        site = HostPage(folder).start()
+        try:
+            ctx = chromium.new_context(viewport={"width": 1280, "height": 900})
+            guard = NetworkGuard().install(ctx)
+            page = ctx.new_page()
+            page.set_default_timeout(20_000)
+            page.goto(site.url + "/index.html")
+            page.locator(f"{W} .bubble").click()
+            expect(page.locator(f"{W} textarea")).to_have_attribute(
+                "placeholder", "Stellen Sie eine Frage zu den Artikeln…"
+            )
+            ask(page, "Hallo")
+            hello = wait_answer(page, 1)
+            expect(hello.locator(".answer")).to_contain_text("Ich beantworte Fragen")
+            ask(page, "Wie lange darf ich Medien ausleihen?")
+            answer = wait_answer(page, 2)
+            expect(answer.locator(".sources-h")).to_have_text("Quellen")
+            expect(answer.locator(".fb-label")).to_have_text("War das hilfreich?")
+            assert answer.get_attribute("lang") == "de"
+            ask(page, "Wie backe ich ein Sauerteigbrot?")
+            off = wait_answer(page, 3)
+            expect(off).to_contain_text("Dazu habe ich in den Artikeln nichts gefunden.")
+            expect(off).to_contain_text("Die Artikel beantworten zum Beispiel:")
+            shot(page, "widget-german.png")
+            shown = page.locator(W).evaluate(
+                "h => h.shadowRoot.textContent + ' ' + [...h.shadowRoot.querySelectorAll('[aria-label],[placeholder]')].map(e => (e.getAttribute('aria-label') || '') + ' ' + (e.getAttribute('placeholder') || '')).join(' ')"
+            )
+            found = [w for w in ENGLISH_WORDS if w in shown]
+            assert found == [], found
+            ctx.close()
+            assert guard.blocked == []
+        finally:
+            site.stop()
+    finally:
+        srv.stop()

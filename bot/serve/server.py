@@ -7,6 +7,7 @@ exceptions into HTTP status codes; no stack trace ever reaches the browser.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 import os
@@ -121,6 +122,22 @@ class AnswerOut(BaseModel):
 
 class ErrorOut(BaseModel):
     error: str
+
+
+@functools.cache
+def _widget_js() -> bytes | None:
+    """widget.js with its words filled in: the "ui_" entries (and the abstention) of bot/answers/messages.json in
+    each language, so the widget and the bot's answers speak from one catalogue."""
+    path = STATIC / "widget.js"
+    if not path.exists():
+        return None
+    from bot.answers.messages import catalogue
+
+    words = {
+        lang: {k: v for k, v in msgs.items() if k.startswith("ui_") or k == "abstain"}
+        for lang, msgs in catalogue().items()
+    }
+    return path.read_text(encoding="utf-8").replace("/*@CATALOGUE@*/ null", json.dumps(words)).encode("utf-8")
 
 
 def _shaped(d: dict) -> dict:
@@ -577,10 +594,10 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
 
     @app.get("/widget.js", include_in_schema=False)
     async def widget():
-        path = STATIC / "widget.js"
-        if not path.exists():
+        body = _widget_js()
+        if body is None:
             return JSONResponse({"error": "widget.js is not built into this version."}, status_code=404)
-        return FileResponse(path, media_type="application/javascript", headers={"Cache-Control": "public, max-age=300"})
+        return Response(body, media_type="application/javascript", headers={"Cache-Control": "public, max-age=300"})
 
     @app.get("/", include_in_schema=False)
     async def index():

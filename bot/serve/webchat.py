@@ -12,6 +12,7 @@ import os
 import time
 from collections import OrderedDict
 
+from bot.answers import messages as words
 from bot.errors import BotError
 from bot.ingest.text import pieces
 
@@ -34,6 +35,7 @@ def esc(text: str) -> str:
 def sources_html(answer) -> str:
     """The Sources box: each citation's file, page and section, the quote, and a link that opens the document
     at it (bot/serve/viewer.py). Everything from the articles is escaped; the only markup is our own link."""
+    lang = answer.lang or "en"
     parts = []
     for c in answer.citations:
         head = esc(f"[{c.n}] {c.source}{f', page {c.page}' if c.page else ''} — {c.section}\n“{c.quote}”")
@@ -42,9 +44,9 @@ def sources_html(answer) -> str:
             head += f' <a href="{html.escape(url, quote=True)}" target="_blank" rel="noopener noreferrer">open</a>'
         parts.append(head)
     if answer.unsupported:
-        parts.append(esc("Not found in the articles (shown without a source):\n" + "\n".join(answer.unsupported)))
+        parts.append(esc(words.text("ui_unsupported", lang) + "\n" + "\n".join(answer.unsupported)))
     if answer.standalone_question:
-        parts.append(esc(f"Understood as: {answer.standalone_question}"))
+        parts.append(esc(words.text("ui_understood", lang) + answer.standalone_question))
     return "\n\n".join(parts)
 
 
@@ -122,6 +124,7 @@ def build_chat(live, feedback, inflight, procs=None, convlog=None):
         while len(recent) > 500:
             recent.popitem(last=False)
         pairs = [*pairs, [raw, a.text]]
+        lang = a.lang or "en"
         if a.turn:  # small talk, or a person wanted: the reply, and questions to try
             final = [
                 {
@@ -136,14 +139,17 @@ def build_chat(live, feedback, inflight, procs=None, convlog=None):
                 {
                     "role": "assistant",
                     "content": sources_html(a),
-                    "metadata": {"title": f"Sources ({len(a.citations)})", "status": "done"},
+                    "metadata": {
+                        "title": f"{words.text('ui_sources', lang)} ({len(a.citations)})",
+                        "status": "done",
+                    },
                 },
             ]
         else:
             final = [
                 {
                     "role": "assistant",
-                    "content": esc(a.text + "\n\nThe articles can answer, for example:"),
+                    "content": esc(a.text + "\n\n" + words.text("ui_can_answer", lang)),
                     "options": [{"value": s, "label": esc(s)} for s in a.suggestions],
                 }
             ]

@@ -48,8 +48,28 @@
     var v = script.getAttribute("data-" + name);
     return v == null ? "" : String(v).trim();
   }
+  // ---------------------------------------------------------------- words
+  // The widget's words in English, German, French and Spanish: the server fills in bot/answers/messages.json's
+  // "ui_" entries (one catalogue with the bot's own answers). The panel speaks the page's language (data-lang,
+  // else <html lang>, else the browser's); each answer's labels ("Sources", "Was this helpful?") the answer's.
+  var CATALOGUE = /*@CATALOGUE@*/ null;
+  function langOf(tag) {
+    var m = /^([a-z]{2})(?:[-_]|$)/i.exec(String(tag || "").trim());
+    var l = m ? m[1].toLowerCase() : "";
+    return CATALOGUE && CATALOGUE[l] ? l : "";
+  }
+  var UI_LANG =
+    langOf(attr("lang")) ||
+    langOf(document.documentElement.getAttribute("lang")) ||
+    langOf((navigator.languages && navigator.languages[0]) || navigator.language) ||
+    "en";
+  function T(key, lang) {
+    var l = langOf(lang) || UI_LANG;
+    var cat = CATALOGUE || {};
+    return (cat[l] && cat[l]["ui_" + key]) || (cat.en && cat.en["ui_" + key]) || key;
+  }
   var opts = {
-    title: (attr("title") || "Ask the articles").slice(0, 80),
+    title: (attr("title") || T("title")).slice(0, 80),
     color: attr("color"),
     position: attr("position").toLowerCase() === "left" ? "left" : "right",
     starters: attr("starters")
@@ -345,7 +365,7 @@
     // launcher
     var bubble = el("button", "bubble");
     bubble.type = "button";
-    bubble.setAttribute("aria-label", "Open chat: " + opts.title);
+    bubble.setAttribute("aria-label", T("open") + ": " + opts.title);
     bubble.setAttribute("aria-expanded", "false");
     bubble.setAttribute("aria-controls", uid + "-panel");
     bubble.appendChild(icon("chat", 26));
@@ -360,9 +380,9 @@
     var head = el("div", "head");
     var title = el("h2", "title", opts.title);
     title.id = uid + "-title";
-    title.appendChild(el("span", "sub", "Answers cite the articles they come from"));
-    var restart = iconButton("restart", "New conversation");
-    var close = iconButton("close", "Close chat");
+    title.appendChild(el("span", "sub", T("sub")));
+    var restart = iconButton("restart", T("new"));
+    var close = iconButton("close", T("close"));
     head.appendChild(title);
     head.appendChild(restart);
     head.appendChild(close);
@@ -370,7 +390,7 @@
     var log = el("div", "log");
     log.setAttribute("role", "log");
     log.setAttribute("aria-live", "polite");
-    log.setAttribute("aria-label", "Conversation");
+    log.setAttribute("aria-label", T("conversation"));
     log.tabIndex = 0;
 
     var composer = el("form", "composer");
@@ -380,15 +400,15 @@
     input.id = uid + "-q";
     input.rows = 1;
     input.maxLength = MAX_CHARS;
-    input.placeholder = "Ask a question about the articles…";
-    input.setAttribute("aria-label", "Your question");
+    input.placeholder = T("placeholder");
+    input.setAttribute("aria-label", T("your_question"));
     input.setAttribute("aria-describedby", uid + "-notice");
     input.setAttribute("enterkeyhint", "send");
     input.autocomplete = "off";
     var send = el("button", "send");
     send.type = "submit";
-    send.setAttribute("aria-label", "Send question");
-    send.title = "Send";
+    send.setAttribute("aria-label", T("send"));
+    send.title = T("send");
     send.appendChild(icon("send", 20));
     row.appendChild(input);
     row.appendChild(send);
@@ -419,7 +439,7 @@
       panel.hidden = !open;
       root.classList.toggle("is-open", open);
       bubble.setAttribute("aria-expanded", open ? "true" : "false");
-      bubble.setAttribute("aria-label", (open ? "Close chat: " : "Open chat: ") + opts.title);
+      bubble.setAttribute("aria-label", (open ? T("close") : T("open")) + ": " + opts.title);
       bubble.replaceChildren(icon(open ? "close" : "chat", open ? 24 : 26));
       if (open && focus !== false) input.focus();
       if (!open && focus !== false) bubble.focus();
@@ -511,7 +531,7 @@
     function submit() {
       var q = input.value;
       if (!q.trim()) {
-        setNotice("Type a question first.", true);
+        setNotice(T("type_first"), true);
         return;
       }
       if (q.length > MAX_CHARS) {
@@ -519,7 +539,7 @@
         return;
       }
       if (busy) {
-        setNotice("Please wait for the current answer.", true);
+        setNotice(T("wait"), true);
         return;
       }
       input.value = "";
@@ -549,7 +569,7 @@
         b.type = "button";
         b.addEventListener("click", function () {
           if (busy) {
-            setNotice("Please wait for the current answer.", true);
+            setNotice(T("wait"), true);
             return;
           }
           input.focus(); // the chip is removed or disabled while answering: keep the keyboard in the widget
@@ -563,9 +583,9 @@
     function renderWelcome() {
       var w = el("div", "welcome");
       w.appendChild(
-        el("p", null, "Ask a question about the articles. Each answer shows the sentences it was taken from.")
+        el("p", null, T("welcome"))
       );
-      if (opts.starters.length) w.appendChild(chips(opts.starters, "Try asking:", "starters"));
+      if (opts.starters.length) w.appendChild(chips(opts.starters, T("try"), "starters"));
       log.appendChild(w);
     }
     renderWelcome();
@@ -573,7 +593,7 @@
     function addUser(q) {
       var m = el("div", "msg user");
       var b = el("div", "bub", q);
-      m.appendChild(el("span", "vh", "You asked: "));
+      m.appendChild(el("span", "vh", T("you_asked")));
       m.appendChild(b);
       log.appendChild(m);
       scrollDown(true);
@@ -593,7 +613,7 @@
       var b = el("div", "bub");
       var typing = el("span", "typing");
       typing.setAttribute("role", "status");
-      typing.setAttribute("aria-label", "Answering…");
+      typing.setAttribute("aria-label", T("answering"));
       typing.appendChild(el("span"));
       typing.appendChild(el("span"));
       typing.appendChild(el("span"));
@@ -625,7 +645,8 @@
           var text = isStr(a.answer) ? a.answer : "";
           var grounded = a.grounded === true;
           var social = a.turn === "smalltalk" || a.turn === "person"; // a greeting, thanks, a person wanted
-          if (isStr(a.lang) && /^[a-z]{2}$/.test(a.lang)) m.setAttribute("lang", a.lang);
+          var ml = isStr(a.lang) && /^[a-z]{2}$/.test(a.lang) ? a.lang : "";
+          if (ml) m.setAttribute("lang", ml);
           var cites = Array.isArray(a.citations) ? a.citations.filter(function (c) { return c && typeof c === "object"; }) : [];
           var sugg = Array.isArray(a.suggestions) ? a.suggestions.filter(isStr) : [];
           b.replaceChildren();
@@ -636,26 +657,26 @@
           } else {
             m.classList.add("abstain");
             var st = status("abstain", "");
-            renderText(st.lastChild, text || "I couldn't find that in the articles.");
+            renderText(st.lastChild, text || (CATALOGUE && CATALOGUE[langOf(ml) || UI_LANG] || {}).abstain || "I couldn't find that in the articles.");
             b.appendChild(st);
           }
-          if (grounded && cites.length) b.appendChild(sources(cites));
+          if (grounded && cites.length) b.appendChild(sources(cites, ml));
           // what the reader should know: sentences no passage supports, a model that could not be used,
           // and how a follow-up was understood (all text, never HTML)
           var unsupported = Array.isArray(a.unsupported) ? a.unsupported.filter(isStr) : [];
           if (grounded && unsupported.length) {
             var un = el("div", "aside unsupported");
-            un.appendChild(el("div", "aside-h", "Not found in the articles (shown without a source):"));
+            un.appendChild(el("div", "aside-h", T("unsupported", ml)));
             unsupported.forEach(function (u) { un.appendChild(el("div", "aside-t", u)); });
             b.appendChild(un);
           }
           if (isStr(a.note) && a.note) b.appendChild(el("div", "aside note-line", a.note));
           if (isStr(a.standalone_question) && a.standalone_question) {
-            b.appendChild(el("div", "aside searched", "Understood as: " + a.standalone_question));
+            b.appendChild(el("div", "aside searched", T("understood", ml) + a.standalone_question));
           }
           if (social && sugg.length) b.appendChild(chips(sugg, "", "suggestions")); // the reply says what they are
-          else if (!grounded && sugg.length) b.appendChild(chips(sugg, "The articles can answer, for example:", "suggestions"));
-          if (!social) m.appendChild(feedback(question, text, cites));
+          else if (!grounded && sugg.length) b.appendChild(chips(sugg, T("can_answer", ml), "suggestions"));
+          if (!social) m.appendChild(feedback(question, text, cites, ml));
           history.push([question, text]);
           if (!replaying) {
             stored.push({ q: question, a: a });
@@ -674,7 +695,7 @@
           st.setAttribute("role", "alert");
           b.appendChild(st);
           if (retry) {
-            var r = el("button", "retry", "Try again");
+            var r = el("button", "retry", T("try_again"));
             r.type = "button";
             r.addEventListener("click", function () {
               if (busy) return;
@@ -691,11 +712,11 @@
       };
     }
 
-    function sources(cites) {
+    function sources(cites, ml) {
       var wrap = el("div", "sources");
       wrap.setAttribute("role", "group");
-      wrap.setAttribute("aria-label", "Sources");
-      wrap.appendChild(el("div", "sources-h", "Sources"));
+      wrap.setAttribute("aria-label", T("sources", ml));
+      wrap.appendChild(el("div", "sources-h", T("sources", ml)));
       var ol = el("ol", "src-list");
       cites.forEach(function (c, i) {
         var n = Number.isFinite(Number(c.n)) ? String(Number(c.n)) : String(i + 1);
@@ -716,7 +737,7 @@
         d.appendChild(el("blockquote", "quote", isStr(c.quote) ? c.quote : ""));
         if (isStr(c.url) && c.url.indexOf("/source/") === 0) {
           // the source viewer at the quote (this server's; the text is set as text, never as HTML)
-          var open = el("a", "src-open", "Open in the document");
+          var open = el("a", "src-open", T("open_doc", ml));
           open.href = API + c.url;
           open.target = "_blank";
           open.rel = "noopener noreferrer";
@@ -729,11 +750,11 @@
       return wrap;
     }
 
-    function feedback(question, answer, cites) {
+    function feedback(question, answer, cites, ml) {
       var row = el("div", "fb");
-      var label = el("span", "fb-label", "Was this helpful?");
-      var up = iconButton("up", "Helpful (thumbs up)");
-      var down = iconButton("down", "Not helpful (thumbs down)");
+      var label = el("span", "fb-label", T("helpful", ml));
+      var up = iconButton("up", T("up", ml));
+      var down = iconButton("down", T("down", ml));
       up.setAttribute("aria-pressed", "false");
       down.setAttribute("aria-pressed", "false");
       up.replaceChildren(icon("up", 16));
@@ -744,7 +765,7 @@
       function rate(rating, btn) {
         up.disabled = down.disabled = true;
         btn.setAttribute("aria-pressed", "true");
-        label.textContent = "Sending…";
+        label.textContent = T("sending", ml);
         label.className = "fb-label";
         fetch(API + "/api/feedback", {
           method: "POST",
@@ -762,12 +783,12 @@
             return r.json();
           })
           .then(function () {
-            label.textContent = "Thanks for your feedback!";
+            label.textContent = T("thanks", ml);
             label.className = "fb-label fb-thanks";
             label.setAttribute("role", "status");
           })
           .catch(function () {
-            label.textContent = "Couldn't send your feedback. Try again.";
+            label.textContent = T("feedback_failed", ml);
             btn.setAttribute("aria-pressed", "false");
             up.disabled = down.disabled = false;
           });
@@ -903,13 +924,13 @@
         }
         buf += decoder.decode();
         if (buf.trim()) handle(buf.replace(/\r\n?/g, "\n"));
-        if (!turn.finished) turn.error("The answer was cut off. Please try again.", true);
+        if (!turn.finished) turn.error(T("cut_off"), true);
       } catch (e) {
         if (ctl.signal.aborted && ctl.signal.reason === "timeout") {
-          turn.error("The answer took too long. Please try again.", true);
+          turn.error(T("too_slow"), true);
         } else if (!ctl.signal.aborted) {
           turn.error(
-            "Couldn't reach the answer service. Check your connection and try again.",
+            T("unreachable"),
             true
           );
         }

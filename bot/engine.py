@@ -292,9 +292,11 @@ class Bot:
                 parts.append(messages.text("person_url", lang, url=h["url"]))
             if h and h.get("email"):
                 parts.append(messages.text("person_email", lang, email=h["email"]))
+            if not parts and self.settings.handoff_webhook:  # the server tells the operator's webhook
+                parts.append(messages.text("person_webhook", lang))
             a = Answer(question, "\n\n".join(parts) or messages.text("person_none", lang), False, confidence=1.0)
             a.handoff = h
-            if not h:
+            if not parts:
                 a.suggestions = self.starter_questions()
         a.turn, a.lang = turn.kind, lang
         return a

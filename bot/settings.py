@@ -72,6 +72,12 @@ class Settings(BaseSettings):
         'person, and beside every "I couldn\'t find that". Unset (and no BOT_HANDOFF_EMAIL): the bot says plainly that '
         "it can only answer from the articles.",
     )
+    handoff_webhook: str | None = Field(
+        None,
+        pattern=r"^https?://\S{1,500}$",
+        description="A URL told when a visitor asks for a person: a POST with the conversation, the last question "
+        "and the contact the client gave (bot/serve/handoff.py); once per conversation in 10 minutes.",
+    )
     handoff_email: str | None = Field(
         None,
         pattern=r"^[^@\s]{1,100}@[^@\s]{1,200}\.[^@\s]{1,50}$",

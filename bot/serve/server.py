@@ -62,6 +62,12 @@ class AskRequest(BaseModel):
     conversation_id: str | None = Field(
         None, max_length=100, description="Your id for the conversation, kept with its questions in the log."
     )
+    contact: str | None = Field(
+        None,
+        max_length=200,
+        description="How the visitor can be reached (an email, a phone number), if they gave it: sent to the "
+        "operator's BOT_HANDOFF_WEBHOOK when they ask for a person. Not stored in the log.",
+    )
 
 
 class CitationOut(BaseModel):
@@ -225,6 +231,10 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
         max_rows=settings.log_max_rows,
     )
     app.state.convlog = convlog
+    from bot.serve.handoff import HandoffNotifier
+
+    handoff = HandoffNotifier(settings.handoff_webhook)
+    app.state.handoff = handoff
 
     def surface_of(request: Request) -> str:
         return "widget" if request.query_params.get("via") == "widget" else "api"
@@ -318,6 +328,7 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
         convlog.record(
             surface_of(request), req.conversation_id, req.question, d, (time.perf_counter() - t0) * 1000, vec
         )
+        handoff.after(surface_of(request), req.conversation_id, req.question, d, req.history, req.contact)
         return JSONResponse(d)
 
     @app.post(
@@ -357,6 +368,7 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
                         yield _sse("delta", {"text": piece})
                     ms = (time.perf_counter() - t0) * 1000
                     convlog.record(surface, req.conversation_id, req.question, d, ms, vec)
+                    handoff.after(surface, req.conversation_id, req.question, d, req.history, req.contact)
                     yield _sse("done", d)
                     return
                 async for ev in iterate_in_threadpool(current.answer_stream(req.question, req.history)):
@@ -379,6 +391,7 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
                     yield _sse("delta", {"text": piece})
             d = a.to_dict()
             convlog.record(surface, req.conversation_id, req.question, d, (time.perf_counter() - t0) * 1000, a.qvec)
+            handoff.after(surface, req.conversation_id, req.question, d, req.history, req.contact)
             yield _sse("done", d)
 
         return StreamingResponse(
@@ -420,6 +433,7 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
         user = body.get("user")
         ms = (time.perf_counter() - t0) * 1000
         convlog.record("openai", user if isinstance(user, str) else None, question, d, ms, vec)
+        handoff.after("openai", user if isinstance(user, str) else None, question, d, history)
         if body.get("stream"):
             return StreamingResponse(
                 oa.chunks(d, question, history),
@@ -623,7 +637,7 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
         async def gradio_js():
             return Response(loader, media_type="application/javascript", headers={"Cache-Control": "no-cache"})
 
-        demo = build_chat(live, feedback, inflight, procs, convlog)
+        demo = build_chat(live, feedback, inflight, procs, convlog, handoff)
         fns = {"respond": set(), "chat": set(), "on_like": set()}
         for fid, fn in demo.fns.items():
             if fn.name in fns:

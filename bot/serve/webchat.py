@@ -61,7 +61,7 @@ def _new_id() -> str:
     return "c-" + secrets.token_hex(8)
 
 
-def build_chat(live, feedback, inflight, procs=None, convlog=None):
+def build_chat(live, feedback, inflight, procs=None, convlog=None, handoff=None):
     """The Blocks. `inflight` (bot/serve/guard.InFlight) is shared with the JSON API: one question in flight per
     client, and a busy server says so at once. (Rate limits and body caps for these routes: bot/serve/guard.py.)
     `live` is a bot/serve/live.LiveBot: each answer is given by the index current when it was asked; `procs` a
@@ -119,6 +119,8 @@ def build_chat(live, feedback, inflight, procs=None, convlog=None):
                 yield [*messages, {"role": "assistant", "content": esc(shown)}], pairs
         if convlog is not None:
             convlog.record("chat", session, raw, a.to_dict(), (time.perf_counter() - t0) * 1000, a.qvec)
+        if handoff is not None:
+            handoff.after("chat", session, raw, a.to_dict(), pairs)
         body = esc(a.text + (f"\n\n({a.note})" if a.note else ""))
         recent[body] = {"question": raw, "answer": a.text, "citations": [c.to_dict() for c in a.citations]}
         while len(recent) > 500:

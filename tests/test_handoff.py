@@ -1,0 +1,121 @@
+"""A visitor asks for a person (bot/serve/handoff.py): the operator's webhook gets the conversation, the question
+and the contact the client gave, over real HTTP, once per conversation; the answer says where a person is."""
+
+from __future__ import annotations
+
+import http.server
+import json
+import threading
+import time
+
+import httpx
+import pytest
+from test_server import LiveServer, _bot
+
+from bot.serve.server import create_app
+
+
+class Receiver:
+    """A webhook endpoint on localhost that keeps what it is sent."""
+
+    def __init__(self, status: int = 200):
+        got = self.got = []
+
+        class H(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802
+                n = int(self.headers.get("Content-Length", "0"))
+                got.append((self.path, self.headers.get("Content-Type"), json.loads(self.rfile.read(n))))
+                self.send_response(status)
+                self.end_headers()
+
+            def log_message(self, *a):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks/handoff"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def wait(self, n: int, timeout: float = 10.0) -> list:
+        deadline = time.monotonic() + timeout
+        while len(self.got) < n and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return self.got
+
+    def close(self):
+        self.server.shutdown()
+
+
+@pytest.fixture
+def receiver():
+    r = Receiver()
+    yield r
+    r.close()
+
+
+def test_asking_for_a_person_tells_the_operators_webhook(shipped_bot, tmp_path, receiver):
+    b = _bot(shipped_bot, tmp_path, handoff_webhook=receiver.url, rate_limit=1000)
+    app = create_app(b)
+    with LiveServer(app) as srv:
+        hist = [["What security guarantees are being considered?", "European leaders are discussing… [1]"]]
+        r = httpx.post(
+            f"{srv.url}/api/ask",
+            json={
+                "question": "Can I talk to a human?",
+                "history": hist,
+                "conversation_id": "conv-7",
+                "contact": "ana@example.org",
+            },  # fmt: skip
+            timeout=30,
+        )
+        assert r.status_code == 200, r.text
+        d = r.json()
+        assert d["turn"] == "person" and "let the team know" in d["answer"]
+        (path, ctype, body), *_ = receiver.wait(1)
+        assert path == "/hooks/handoff" and ctype == "application/json"
+        assert body["event"] == "handoff_requested" and body["conversation_id"] == "conv-7"
+        assert body["question"] == "Can I talk to a human?" and body["contact"] == "ana@example.org"
+        assert body["conversation"] == hist and body["surface"] == "api" and body["lang"] == "en"
+        # the same conversation asking again, and ordinary questions: no more calls
+        httpx.post(f"{srv.url}/api/ask", json={"question": "I want to speak to someone", "conversation_id": "conv-7"}, timeout=30)  # fmt: skip
+        httpx.post(f"{srv.url}/api/ask", json={"question": "What is NATO?", "conversation_id": "conv-8"}, timeout=30)
+        # another conversation, in German, through the widget's stream
+        with httpx.stream(
+            "POST",
+            f"{srv.url}/api/ask/stream?via=widget",
+            json={"question": "Kann ich mit einem Menschen sprechen?", "conversation_id": "conv-9"},
+            timeout=30,  # fmt: skip
+        ) as s:
+            assert s.status_code == 200 and "handoff" not in s.read().decode()  # no url or email route set
+        got = receiver.wait(2)
+        time.sleep(0.3)
+        assert len(receiver.got) == 2, receiver.got
+        assert (
+            got[1][2]["conversation_id"] == "conv-9" and got[1][2]["surface"] == "widget" and got[1][2]["lang"] == "de"
+        )
+        assert app.state.handoff.sent == 2
+
+
+def test_a_webhook_that_fails_costs_the_visitor_nothing(shipped_bot, tmp_path):
+    down = Receiver(status=500)
+    try:
+        b = _bot(shipped_bot, tmp_path, handoff_webhook=down.url, rate_limit=1000)
+        app = create_app(b)
+        with LiveServer(app) as srv:
+            t0 = time.perf_counter()
+            r = httpx.post(f"{srv.url}/api/ask", json={"question": "connect me with an agent please"}, timeout=30)
+            assert r.status_code == 200 and r.json()["turn"] == "person"
+            assert time.perf_counter() - t0 < 5
+            down.wait(1)
+            assert app.state.handoff.flush()
+            assert app.state.handoff.failed == 1 and app.state.handoff.sent == 0
+    finally:
+        down.close()
+
+
+def test_without_a_webhook_nothing_is_sent_and_the_bot_says_what_it_can_do(shipped_bot, tmp_path, receiver):
+    app = create_app(_bot(shipped_bot, tmp_path, rate_limit=1000))
+    with LiveServer(app) as srv:
+        d = httpx.post(f"{srv.url}/api/ask", json={"question": "Can I talk to a human?"}, timeout=30).json()
+        assert d["turn"] == "person" and "only answer from this site's articles" in d["answer"]
+        assert d["suggestions"]  # questions it can answer
+    assert receiver.got == [] and app.state.handoff.url is None

@@ -169,21 +169,22 @@ class Bot:
             return f"{resolved} ({prev})"
         return resolved
 
-    def answer(self, question: str, history=None) -> Answer:
-        """The answer, whole."""
-        for ev in self.answer_stream(question, history, stream=False):
+    def answer(self, question: str, history=None, lang: str | None = None) -> Answer:
+        """The answer, whole. `lang`: the visitor's language as the page or browser tells it ("de"), for the bot's
+        own words when the message is too short to tell ("hi")."""
+        for ev in self.answer_stream(question, history, stream=False, lang=lang):
             if isinstance(ev, Answer):
                 return ev
         raise AssertionError("answer_stream ended without an answer")
 
-    def answer_stream(self, question: str, history=None, stream: bool = True):
+    def answer_stream(self, question: str, history=None, stream: bool = True, lang: str | None = None):
         """Yields text as a model writes it (str; none for quoted answers), then the final Answer.
         The final Answer's text is the one to show: citations are resolved only then."""
         t0 = time.perf_counter()
         q = validate_question(question, self.settings.max_question_chars)
         prev = last_user_turn(history)
         turn = turns.classify(asked(q), prev)
-        lang = turns.language(q)
+        lang = turns.language(q, default=turns.language_tag(lang) or "en")
         if turn.kind in (turns.SMALLTALK, turns.PERSON):  # no search, no model: a greeting or a person wanted
             ans = self.social(q, turn, lang)
             ans.timings_ms = {"retrieve": 0.0, "answer": 0.0, "total": (time.perf_counter() - t0) * 1000}

@@ -235,3 +235,21 @@ def test_server_error_shows_no_stack_trace(shipped_bot, tmp_path, monkeypatch, c
             body = "".join(s.iter_text())
         assert "error" in body and "secret" not in body
     assert "secret internal detail" in caplog.text  # logged on the server
+
+
+def test_the_bots_own_words_follow_the_page_then_the_browser(live):
+    from bot.answers import messages
+
+    ask = lambda body, **h: httpx.post(f"{live.url}/api/ask", json=body, headers=h, timeout=30).json()  # noqa: E731
+    assert ask({"question": "hi"})["answer"] == messages.text("welcome", "en")
+    assert ask({"question": "hi"}, **{"Accept-Language": "fr-CH,fr;q=0.9"})["lang"] == "fr"
+    assert ask({"question": "hi", "lang": "de"}, **{"Accept-Language": "fr"})["answer"] == messages.text(
+        "welcome", "de"
+    )
+    off = ask({"question": "Wie backe ich ein Sauerteigbrot?"}, **{"Accept-Language": "en"})
+    assert not off["grounded"] and off["lang"] == "de"  # the question's own language first
+    with httpx.stream(
+        "POST", f"{live.url}/api/ask/stream", json={"question": "thanks!", "lang": "es"}, timeout=30
+    ) as r:
+        done = [json.loads(x[6:]) for x in r.read().decode().splitlines() if x.startswith("data: ")][-1]
+    assert done["turn"] == "smalltalk" and done["answer"] == messages.text("thanks", "es")

@@ -308,3 +308,16 @@ def test_an_answer_from_a_page_in_another_language_says_so(two_languages):
     assert other.note == messages.text("other_language", "de", language="Englisch")
     en = two_languages.answer("When is the museum open?")
     assert en.grounded and en.note is None
+
+
+def test_a_short_message_speaks_the_pages_or_browsers_language(shipped_bot):
+    from bot.answers import messages
+    from bot.answers.turns import language_tag
+
+    assert language_tag("de-CH,de;q=0.9,en;q=0.8") == "de" and language_tag("fr") == "fr"
+    assert language_tag("pt-BR,es;q=0.8") == "es" and language_tag("zz, *") is None and language_tag(None) is None
+    assert shipped_bot.answer("hi", lang="de-DE").text == messages.text("welcome", "de")
+    assert shipped_bot.answer("hi", lang="es").lang == "es"
+    # a message whose words tell its language keeps it, whatever the page says
+    assert shipped_bot.answer("Hallo", lang="en").lang == "de"
+    assert shipped_bot.answer("What is NATO?", lang="de").lang == "en"

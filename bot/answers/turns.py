@@ -216,19 +216,18 @@ LANGUAGES = ("en", "de", "fr", "es")
 
 def language(message: str, default: str = "en") -> str:
     """The message's language among those the bot speaks (en, de, fr, es): from its words when there are
-    enough, else from the greeting, thanks or request words it uses; `default` when nothing tells."""
+    enough; else from the greeting, thanks or request words of German, French or Spanish it uses; else `default`
+    (the page's or the browser's language, when the client tells it: "hi" on a German page is answered in
+    German)."""
     from bot.ingest.lang import detect, scores
 
+    default = default if default in LANGUAGES else "en"
     sc = scores(message, LANGUAGES)
     if max(sc.values(), default=0) >= 0.3:  # a share of the words that are that language's function words
-        return detect(message, LANGUAGES, default if default in LANGUAGES else "en")
+        return detect(message, LANGUAGES, default)
     hits = {lang: len(p.findall(message)) for lang, p in _LANG_WORDS.items()}
     best = max(hits, key=hits.get)
-    if hits[best]:
-        return best
-    if re.search(r"\b(hi|hello|hey|thanks|thank|bye|please|talk|speak|human|person)\b", message, re.IGNORECASE):
-        return "en"
-    return default if default in LANGUAGES else "en"
+    return best if hits[best] else default
 
 
 def confident_language(message: str, langs) -> str | None:
@@ -243,3 +242,15 @@ def confident_language(message: str, langs) -> str | None:
     best = max(cands, key=lambda c: sc.get(c, 0.0))
     ranked = sorted((sc.get(c, 0.0) for c in cands), reverse=True)
     return best if ranked[0] >= 0.3 and ranked[0] > ranked[1] else None
+
+
+def language_tag(tag: str | None) -> str | None:
+    """One of the bot's languages from a language tag or an Accept-Language header ("de-CH,de;q=0.9,en;q=0.8" ->
+    "de"), the first that it speaks; None when none."""
+    if not isinstance(tag, str):
+        return None
+    for part in tag.split(",")[:10]:
+        m = re.match(r"\s*([A-Za-z]{2})(?:[-_][A-Za-z0-9]{1,8})*\s*(?:;|$)", part)
+        if m and m.group(1).lower() in LANGUAGES:
+            return m.group(1).lower()
+    return None

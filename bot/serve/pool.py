@@ -50,10 +50,10 @@ def _exit_with_parent() -> None:
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
-def _answer(question: str, history) -> dict:
+def _answer(question: str, history, lang: str | None = None) -> dict:
     import os
 
-    a = _LIVE.bot.answer(question, history)
+    a = _LIVE.bot.answer(question, history, lang)
     d = a.to_dict()
     if a.qvec is not None:  # for the web process's conversation log: not embedded there again
         import numpy as np
@@ -97,15 +97,15 @@ class AnswerPool:
         """Quoted answers go to the answer processes; a language model's stay here (they stream its words)."""
         return bot.llm is None
 
-    def answer(self, question: str, history=None) -> tuple[dict, bytes | None]:
+    def answer(self, question: str, history=None, lang: str | None = None) -> tuple[dict, bytes | None]:
         """The answer (Answer.to_dict()) from one of the answer processes, and the question's vector (for the
         conversation log); BotError as raised there."""
-        return self._split(self._ex.submit(_answer, question, history).result())
+        return self._split(self._ex.submit(_answer, question, history, lang).result())
 
-    async def answer_async(self, question: str, history=None) -> tuple[dict, bytes | None]:
+    async def answer_async(self, question: str, history=None, lang: str | None = None) -> tuple[dict, bytes | None]:
         import asyncio
 
-        return self._split(await asyncio.wrap_future(self._ex.submit(_answer, question, history)))
+        return self._split(await asyncio.wrap_future(self._ex.submit(_answer, question, history, lang)))
 
     @staticmethod
     def _split(d: dict) -> tuple[dict, bytes | None]:

@@ -62,6 +62,12 @@ class AskRequest(BaseModel):
     conversation_id: str | None = Field(
         None, max_length=100, description="Your id for the conversation, kept with its questions in the log."
     )
+    lang: str | None = Field(
+        None,
+        max_length=35,
+        description="The visitor's language as the page tells it (`de`, `fr-CH`): the bot's own words follow it when "
+        'the question is too short to tell ("hi"). Default: the request\'s Accept-Language.',
+    )
     contact: str | None = Field(
         None,
         max_length=200,
@@ -305,13 +311,17 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
 
     errors = {400: {"model": ErrorOut}, 422: {"model": ErrorOut}, 429: {"model": ErrorOut}}
 
-    async def answered(question: str, history) -> tuple[dict, object]:
+    async def answered(question: str, history, lang: str | None = None) -> tuple[dict, object]:
         """The answer (every AnswerOut field) and its question's vector, from an answer process or this one."""
         if procs is not None and procs.takes(live.bot):  # the CPU work in one of the answer processes
-            d, vec = await procs.answer_async(question, history)
+            d, vec = await procs.answer_async(question, history, lang)
             return _shaped(d), vec
-        a = await asyncio.get_running_loop().run_in_executor(answer_pool, live.bot.answer, question, history)
+        a = await asyncio.get_running_loop().run_in_executor(answer_pool, live.bot.answer, question, history, lang)
         return _shaped(a.to_dict()), a.qvec
+
+    def visitor_lang(req, request: Request) -> str | None:
+        """The page's language as the client sent it, else the browser's (Accept-Language)."""
+        return (req.lang if req is not None else None) or request.headers.get("accept-language")
 
     @app.post("/api/ask", response_model=AnswerOut, responses=errors, summary="Answer a question")
     async def ask(req: AskRequest, request: Request):
@@ -320,7 +330,7 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
             return refused
         t0 = time.perf_counter()
         try:
-            d, vec = await answered(req.question, req.history)
+            d, vec = await answered(req.question, req.history, visitor_lang(req, request))
         except BotError as e:
             return JSONResponse({"error": str(e)}, status_code=400)
         finally:
@@ -363,7 +373,7 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
             t0 = time.perf_counter()
             try:  # a model's text is forwarded as it arrives; the final answer (checked citations) comes last
                 if procs is not None and procs.takes(current):  # quoted: computed in an answer process
-                    d, vec = await procs.answer_async(req.question, req.history)
+                    d, vec = await procs.answer_async(req.question, req.history, visitor_lang(req, request))
                     for piece in pieces(d["answer"]):
                         yield _sse("delta", {"text": piece})
                     ms = (time.perf_counter() - t0) * 1000
@@ -371,7 +381,8 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
                     handoff.after(surface, req.conversation_id, req.question, d, req.history, req.contact)
                     yield _sse("done", d)
                     return
-                async for ev in iterate_in_threadpool(current.answer_stream(req.question, req.history)):
+                stream = current.answer_stream(req.question, req.history, lang=visitor_lang(req, request))
+                async for ev in iterate_in_threadpool(stream):
                     if isinstance(ev, str):
                         streamed = True
                         yield _sse("delta", {"text": ev})
@@ -425,7 +436,7 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
             )
         t0 = time.perf_counter()
         try:
-            d, vec = await answered(question, history)
+            d, vec = await answered(question, history, visitor_lang(None, request))
         except BotError as e:
             return JSONResponse(oa.openai_error(str(e)), status_code=400)
         finally:

@@ -84,22 +84,25 @@ def build_chat(live, feedback, inflight, procs=None, convlog=None, handoff=None)
             return
         t0 = time.perf_counter()
         try:
-            yield from _respond(raw, messages, pairs, conv or getattr(request, "session_hash", None), t0)
+            lang = request.headers.get("accept-language") if getattr(request, "headers", None) else None
+            yield from _respond(raw, messages, pairs, conv or getattr(request, "session_hash", None), t0, lang)
         finally:
             inflight.leave(client, time.perf_counter() - t0)
 
-    def _respond(raw: str, messages: list, pairs: list, session=None, t0: float = 0.0):
+    def _respond(raw: str, messages: list, pairs: list, session=None, t0: float = 0.0, hint: str | None = None):
         try:
             shown, a = "", None
             bot = live.bot
             if procs is not None and procs.takes(bot):  # a quoted answer, computed in an answer process
                 from bot.answers.answering import Answer
 
-                d, vec = procs.answer(raw, pairs)
+                d, vec = procs.answer(raw, pairs, hint)
                 a = Answer.from_dict(d)
                 a.qvec = vec
             else:
-                for ev in bot.answer_stream(raw, pairs):  # a model's words as they arrive, then the checked answer
+                for ev in bot.answer_stream(
+                    raw, pairs, lang=hint
+                ):  # a model's words as they arrive, then the checked answer
                     if isinstance(ev, str):
                         shown += ev
                         yield [*messages, {"role": "assistant", "content": esc(shown)}], pairs

@@ -879,7 +879,7 @@
       var timer = setTimeout(function () {
         ctl.abort("timeout");
       }, TIMEOUT_MS);
-      var body = { question: question, conversation_id: CONVERSATION };
+      var body = { question: question, conversation_id: CONVERSATION, lang: UI_LANG };
       if (history.length) body.history = history.slice(-MAX_TURNS);
       try {
         var resp = await fetch(API + "/api/ask/stream?via=widget", {

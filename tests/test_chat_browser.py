@@ -457,3 +457,21 @@ def test_the_chat_keeps_its_conversation_across_a_reload_until_a_new_one(chat, s
     chat.reload()
     chat.wait_for_timeout(1500)
     expect(chat.locator('[data-testid="user"]')).to_have_count(0)
+
+
+def test_the_chat_speaks_the_browsers_language(chromium, server):
+    ctx = chromium.new_context(viewport={"width": 1100, "height": 900}, locale="de-DE")
+    guard = NetworkGuard().install(ctx)
+    page = ctx.new_page()
+    page.goto(server.url + "/chat/")
+    expect(page.get_by_text("Fragen Sie die Artikel")).to_be_visible(timeout=30_000)
+    expect(page.get_by_role("button", name="Neues Gespräch")).to_be_visible()
+    expect(page.get_by_placeholder("Stellen Sie eine Frage…")).to_be_visible()
+    ask(page, "Hallo")
+    expect(page.get_by_text("Ich beantworte Fragen aus den Artikeln")).to_be_visible(timeout=30_000)
+    ask(page, "Wie backe ich ein Sauerteigbrot?")
+    expect(page.get_by_text("Dazu habe ich in den Artikeln nichts gefunden.")).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("Die Artikel beantworten zum Beispiel:")).to_be_visible()
+    page.screenshot(path=str(SCREENSHOTS / "chat-german.png"))
+    ctx.close()
+    assert guard.blocked == []

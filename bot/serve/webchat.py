@@ -207,22 +207,19 @@ def build_chat(live, feedback, inflight, procs=None, convlog=None, handoff=None)
             inflight.leave(client, time.perf_counter() - t0)
 
     with gr.Blocks(title="Ask the articles", analytics_enabled=False) as demo:
-        gr.Markdown(
-            "## Ask the articles\nEvery answer cites the sentences it came from, or says plainly that "
-            "the articles don't cover it."
-        )
+        heading = gr.Markdown(words.text("ui_chat_heading", "en"))
         chatbot = gr.Chatbot(
             render_markdown=False,
             sanitize_html=True,
             feedback_options=("Like", "Dislike"),
-            placeholder="Ask about the articles, or pick a question below.",
+            placeholder=words.text("ui_chat_placeholder", "en"),
             examples=[{"text": q} for q in live.bot.starter_questions(4)] or None,
             height=540,
-            label="Answers from the articles",
+            label=words.text("ui_chat_label", "en"),
         )
         # no max_length: a pasted question would be cut silently; the engine's message states the limit
-        box = gr.Textbox(placeholder="Ask a question…", show_label=False, submit_btn=True, autofocus=True)
-        new = gr.Button("New conversation", size="sm", variant="secondary")
+        box = gr.Textbox(placeholder=words.text("ui_ask", "en"), show_label=False, submit_btn=True, autofocus=True)
+        new = gr.Button(words.text("ui_new", "en"), size="sm", variant="secondary")
         pairs = gr.State([])
         raw = gr.State("")
         conv = gr.State("")  # the conversation's id: the log sees one conversation across reloads
@@ -245,9 +242,20 @@ def build_chat(live, feedback, inflight, procs=None, convlog=None, handoff=None)
         def examples():
             return [{"text": q} for q in live.bot.starter_questions(4)] or None
 
-        def restore(state):
-            """On every page load: the conversation kept in this browser, if any and recent, else a new one; and
-            the current index's starter questions (a new index brings its own)."""
+        def restore(state, request: gr.Request):
+            """On every page load: the conversation kept in this browser, if any and recent, else a new one; the
+            current index's starter questions (a new index brings its own); the page's words in the browser's
+            language (Accept-Language: en, de, fr, es)."""
+            from bot.answers.turns import language_tag
+
+            headers = getattr(request, "headers", None)
+            lang = language_tag(headers.get("accept-language") if headers else None) or "en"
+            chrome = (
+                gr.Markdown(words.text("ui_chat_heading", lang)),
+                gr.Textbox(placeholder=words.text("ui_ask", lang)),
+                gr.Button(words.text("ui_new", lang)),
+            )
+            look = {"placeholder": words.text("ui_chat_placeholder", lang), "label": words.text("ui_chat_label", lang)}
             ok = (
                 isinstance(state, dict)
                 and isinstance(state.get("id"), str)
@@ -257,13 +265,18 @@ def build_chat(live, feedback, inflight, procs=None, convlog=None, handoff=None)
                 and time.time() - float(state.get("t") or 0) < KEEP_HOURS * 3600
             )
             if not ok:
-                return gr.Chatbot(value=[], examples=examples()), [], _new_id()
-            return gr.Chatbot(value=state["messages"], examples=examples()), state["pairs"], state["id"]
+                return gr.Chatbot(value=[], examples=examples(), **look), [], _new_id(), *chrome
+            return (
+                gr.Chatbot(value=state["messages"], examples=examples(), **look),
+                state["pairs"],
+                state["id"],
+                *chrome,
+            )
 
         def restart():
             return gr.Chatbot(value=[], examples=examples()), [], _new_id(), dict(EMPTY)
 
-        demo.load(restore, saved, [chatbot, pairs, conv], queue=False, api_visibility="private")
+        demo.load(restore, saved, [chatbot, pairs, conv, heading, box, new], queue=False, api_visibility="private")
         for ev in (new.click, chatbot.clear):  # the button, or the chat's own trash icon
             ev(restart, None, [chatbot, pairs, conv, saved], queue=False, api_visibility="private")
         gr.api(chat, api_name="chat", concurrency_limit=16)

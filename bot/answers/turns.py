@@ -148,7 +148,9 @@ def leans_back(message: str) -> bool:
     text = _DUMMY_IT.sub(" ", message)
     if _THAT_THERE.search(text) or _ELLIPSIS.match(message):
         return True
-    for m in _POINTS_BACK.finditer(text):
+    for i, m in enumerate(_POINTS_BACK.finditer(text)):
+        if i >= 8:  # a long message full of pronouns: its own nouns carry it (and the check stays cheap)
+            return False
         w = m.group(0).lower()
         # a pronoun whose noun comes earlier in the message itself ("lend my car to my Mom so she can drive")
         if w in _PRONOUNS and referent(w, text[: m.start()]) is not None:

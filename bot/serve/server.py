@@ -499,7 +499,7 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
 
     @app.get("/static/{name}", include_in_schema=False)
     async def admin_static(name: str):
-        kinds = {"admin.js": "application/javascript", "admin.css": "text/css"}
+        kinds = {"admin.js": "application/javascript; charset=utf-8", "admin.css": "text/css; charset=utf-8"}
         if not settings.admin_token or name not in kinds:
             return JSONResponse({"error": "Not found."}, status_code=404)
         return FileResponse(STATIC / name, media_type=kinds[name], headers={"Cache-Control": "no-cache"})
@@ -622,7 +622,9 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
         body = _widget_js()
         if body is None:
             return JSONResponse({"error": "widget.js is not built into this version."}, status_code=404)
-        return Response(body, media_type="application/javascript", headers={"Cache-Control": "public, max-age=300"})
+        return Response(  # the charset: a host page without one would read "▸" as "â–¸"
+            body, media_type="application/javascript; charset=utf-8", headers={"Cache-Control": "public, max-age=300"}
+        )
 
     @app.get("/", include_in_schema=False)
     async def index():

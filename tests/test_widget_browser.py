@@ -858,3 +858,45 @@ def test_a_german_conversation_in_german_end_to_end(chromium, tmp_path):
             site.stop()
     finally:
         srv.stop()
+
+
+def test_the_person_route_is_a_link_in_the_widget_and_the_chat(chromium, tmp_path):
+    url = "https://help.example.org/contact?from=bot"
+    srv = BotServer(tmp_path / "srv", BOT_RATE_LIMIT="1000", BOT_HANDOFF_URL=url).start()
+    try:
+        folder = tmp_path / "site"
+        folder.mkdir()
+        (folder / "index.html").write_text(GERMAN_PAGE.format(src=srv.url + "/widget.js").replace('lang="de"', 'lang="en"'), encoding="utf-8")  # fmt: skip
+        site = HostPage(folder).start()
+        try:
+            ctx = chromium.new_context(viewport={"width": 1280, "height": 900})
+            guard = NetworkGuard().install(ctx)
+            page = ctx.new_page()
+            page.set_default_timeout(20_000)
+            page.goto(site.url + "/index.html")
+            page.locator(f"{W} .bubble").click()
+            ask(page, "Can I talk to a human?")
+            person = wait_answer(page, 1)
+            link = person.locator("a.handoff")
+            expect(link).to_have_text("Contact a person")
+            assert link.get_attribute("href") == url and link.get_attribute("rel") == "noopener noreferrer"
+            ask(page, OFF_TOPIC)
+            off = wait_answer(page, 2)
+            expect(off.locator("a.handoff")).to_have_attribute("href", url)
+            ask(page, ON_TOPIC)
+            expect(wait_answer(page, 3).locator("a.handoff")).to_have_count(0)  # an answer: no detour
+            shot(page, "widget-person-link.png")
+            chat = ctx.new_page()
+            chat.goto(srv.url + "/chat/")
+            box = chat.get_by_role("textbox").first
+            box.fill("Can I talk to a human?")
+            box.press("Enter")
+            expect(chat.locator('[data-testid="bot"] a', has_text="Contact a person")).to_have_attribute(
+                "href", url, timeout=30_000
+            )
+            ctx.close()
+            assert guard.blocked == []
+        finally:
+            site.stop()
+    finally:
+        srv.stop()

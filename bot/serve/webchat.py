@@ -50,6 +50,18 @@ def sources_html(answer) -> str:
     return "\n\n".join(parts)
 
 
+def handoff_html(answer) -> str:
+    """A link to where a person can be reached (the operator's BOT_HANDOFF_URL, else _EMAIL), or ""."""
+    h = answer.handoff or {}
+    url = h.get("url") if isinstance(h.get("url"), str) and h["url"].startswith(("http://", "https://")) else None
+    if url is None and isinstance(h.get("email"), str) and "@" in h["email"]:
+        url = "mailto:" + h["email"]
+    if not url:
+        return ""
+    label = esc(words.text("ui_contact", answer.lang or "en"))
+    return f'\n\n<a href="{html.escape(url, quote=True)}" target="_blank" rel="noopener noreferrer">{label}</a>'
+
+
 KEEP_HOURS = 12  # a conversation kept in the browser is continued this long after its last message
 MAX_MESSAGES = 80  # messages (and history pairs) kept in the browser
 EMPTY = {"id": "", "t": 0, "messages": [], "pairs": []}
@@ -134,7 +146,7 @@ def build_chat(live, feedback, inflight, procs=None, convlog=None, handoff=None)
             final = [
                 {
                     "role": "assistant",
-                    "content": esc(a.text),
+                    "content": esc(a.text) + handoff_html(a),
                     **({"options": [{"value": s, "label": esc(s)} for s in a.suggestions]} if a.suggestions else {}),
                 }
             ]
@@ -154,7 +166,7 @@ def build_chat(live, feedback, inflight, procs=None, convlog=None, handoff=None)
             final = [
                 {
                     "role": "assistant",
-                    "content": esc(a.text + "\n\n" + words.text("ui_can_answer", lang)),
+                    "content": esc(a.text) + handoff_html(a) + esc("\n\n" + words.text("ui_can_answer", lang)),
                     "options": [{"value": s, "label": esc(s)} for s in a.suggestions],
                 }
             ]

@@ -164,6 +164,8 @@
     ".quote{margin:4px 6px 8px 36px;padding:6px 10px;border-left:3px solid var(--ab-accent);background:#f8fafc;",
     "color:#323f4b;font-size:13px;white-space:pre-wrap;overflow-wrap:anywhere;}",
     ".src-open{display:inline-block;margin:0 6px 8px 36px;font-size:12px;color:var(--ab-accent);}",
+    ".handoff{display:inline-block;margin:8px 0 2px;padding:6px 12px;border-radius:999px;border:1px solid var(--ab-accent);",
+    "color:var(--ab-accent);font-size:13px;text-decoration:none;}",
     // suggestions / starters
     ".chips-h{margin:10px 0 6px;font-size:13px;color:#52606d;}",
     ".chips{display:flex;flex-direction:column;gap:6px;align-items:stretch;}",
@@ -673,6 +675,15 @@
           if (isStr(a.note) && a.note) b.appendChild(el("div", "aside note-line", a.note));
           if (isStr(a.standalone_question) && a.standalone_question) {
             b.appendChild(el("div", "aside searched", T("understood", ml) + a.standalone_question));
+          }
+          // where a person can be reached (the operator's BOT_HANDOFF_URL / _EMAIL): a link, http(s) or mailto only
+          var h = a.handoff && typeof a.handoff === "object" ? a.handoff : null;
+          if (h && ((isStr(h.url) && /^https?:\/\//i.test(h.url)) || (isStr(h.email) && /^[^@\s]+@[^@\s]+$/.test(h.email)))) {
+            var hl = el("a", "handoff", T("contact", ml));
+            hl.href = isStr(h.url) && /^https?:\/\//i.test(h.url) ? h.url : "mailto:" + h.email;
+            hl.target = "_blank";
+            hl.rel = "noopener noreferrer";
+            b.appendChild(hl);
           }
           if (social && sugg.length) b.appendChild(chips(sugg, "", "suggestions")); // the reply says what they are
           else if (!grounded && sugg.length) b.appendChild(chips(sugg, T("can_answer", ml), "suggestions"));

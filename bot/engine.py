@@ -224,6 +224,11 @@ class Bot:
                     yield ev
         ans.question = q
         ans.standalone_question = query if query != q else None
+        if prev and query.endswith(f" ({prev})"):  # read with the previous question: say so, not the two glued
+            ans.follows_up, ans.standalone_question = prev, None
+            head = query[: -len(prev) - 3].strip()
+            if head and head != q and head != turns.content(q):  # its pronouns were resolved as well
+                ans.standalone_question = head
         ans.lang = lang
         if not ans.grounded:  # "I couldn't find that", in the user's language, and where a person can help
             if ans.text == ABSTAIN_TEXT:

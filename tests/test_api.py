@@ -167,7 +167,11 @@ def test_follow_up_with_nothing_to_resolve_folds_in_the_previous_question(shippe
     q = shipped_bot.search_query("Why?", history)
     assert q.startswith("Why?") and "What did Trump say about Zelensky?" in q
     a = shipped_bot.answer("Why?", history)
-    assert a.standalone_question == q and a.to_dict()["standalone_question"] == q
+    # shown as read with the earlier question, not as the two questions glued together
+    assert a.standalone_question is None and a.follows_up == "What did Trump say about Zelensky?"
+    assert (
+        a.to_dict()["follows_up"] == "What did Trump say about Zelensky?" and "standalone_question" not in a.to_dict()
+    )
     assert a.grounded and any("Trump" in c.quote for c in a.citations)
 
 

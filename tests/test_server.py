@@ -75,6 +75,7 @@ def test_ask_returns_what_the_python_api_returns(live):
         "unsupported",
         "note",
         "standalone_question",
+        "follows_up",
         "entry",
         "tokens",
         "timings_ms",

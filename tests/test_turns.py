@@ -181,6 +181,8 @@ def test_a_follow_up_stays_on_the_page_the_conversation_is_on(two_pages):
     for follow_up in ("And what are the fees?", "How much is it?", "What does it cost for children?"):
         a = two_pages.answer(follow_up, hist)
         assert a.grounded and {c.source for c in a.citations} == {"passport.md"}, (follow_up, a.text)
+    a = two_pages.answer("And what are the fees?", hist)  # shown as read with the earlier question, not glued to it
+    assert a.follows_up == "How do I renew my passport?" and a.standalone_question is None
 
 
 def test_a_question_of_its_own_in_a_conversation_is_answered_alone(two_pages):

@@ -250,7 +250,7 @@ def test_follow_up_sends_history(open_page, server):
     assert len(bodies) == 2, bodies
     assert bodies[0]["question"] == q1 and not bodies[0].get("history")
     conv = bodies[0]["conversation_id"]
-    assert conv.startswith("w-") and bodies[1] == {"question": q2, "history": [[q1, a1]], "conversation_id": conv}
+    assert conv.startswith("w-") and bodies[1] == {"question": q2, "history": [[q1, a1]], "conversation_id": conv, "lang": "en"}
     # both are in the conversation log as the widget's, in one conversation
     rows = [r for r in logged_rows(server, q1) + logged_rows(server, q2) if r["conversation"] == conv]
     assert [r["surface"] for r in rows] == ["widget", "widget"], rows

@@ -176,6 +176,7 @@ class Answer:
     checks: dict[str, int] = field(default_factory=dict)
     tokens: dict[str, int | bool] = field(default_factory=dict)  # prompt / completion tokens, "estimated"
     standalone_question: str | None = None  # a follow-up as searched and answered ("they" resolved)
+    follows_up: str | None = None  # the earlier question a follow-up was read with, when nothing in it was resolved
     entry: dict | None = None  # the FAQ entry answered from: question, source, anchor, whole (all of it shown)
     qvec: object = None  # the question's vector (the conversation log keeps it; not in to_dict)
     turn: str | None = None  # "smalltalk" or "person" (bot/answers/turns.py): not a question the articles answer
@@ -195,6 +196,7 @@ class Answer:
         a.unsupported = list(d.get("unsupported", []))
         a.note = d.get("note")
         a.standalone_question = d.get("standalone_question")
+        a.follows_up = d.get("follows_up")
         a.entry = d.get("entry")
         a.confidence = float(d.get("confidence") or 0.0)
         a.timings_ms = dict(d.get("timings_ms", {}))
@@ -225,6 +227,8 @@ class Answer:
             d["tokens"] = self.tokens
         if self.standalone_question:
             d["standalone_question"] = self.standalone_question
+        if self.follows_up:
+            d["follows_up"] = self.follows_up
         if self.entry:
             d["entry"] = self.entry
         if self.turn:

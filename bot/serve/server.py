@@ -107,6 +107,11 @@ class AnswerOut(BaseModel):
     standalone_question: str | None = Field(
         None, description="How a follow-up was understood: the standalone question searched and answered."
     )
+    follows_up: str | None = Field(
+        None,
+        description='The earlier question a follow-up ("And for adults?", "Why?") or a reply was read with, '
+        "when the message named nothing of its own to search for.",
+    )
     entry: dict | None = Field(
         None,
         description="The FAQ entry the answer is: its question, source, anchor, and `whole` (false: the answer "

@@ -47,6 +47,8 @@ def sources_html(answer) -> str:
         parts.append(esc(words.text("ui_unsupported", lang) + "\n" + "\n".join(answer.unsupported)))
     if answer.standalone_question:
         parts.append(esc(words.text("ui_understood", lang) + answer.standalone_question))
+    if answer.follows_up:
+        parts.append(esc(words.text("ui_follow_up", lang) + f"“{answer.follows_up}”"))
     return "\n\n".join(parts)
 
 

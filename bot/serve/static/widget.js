@@ -676,6 +676,9 @@
           if (isStr(a.standalone_question) && a.standalone_question) {
             b.appendChild(el("div", "aside searched", T("understood", ml) + a.standalone_question));
           }
+          if (isStr(a.follows_up) && a.follows_up) {
+            b.appendChild(el("div", "aside searched", T("follow_up", ml) + "“" + a.follows_up + "”"));
+          }
           // where a person can be reached (the operator's BOT_HANDOFF_URL / _EMAIL): a link, http(s) or mailto only
           var h = a.handoff && typeof a.handoff === "object" ? a.handoff : null;
           if (h && ((isStr(h.url) && /^https?:\/\//i.test(h.url)) || (isStr(h.email) && /^[^@\s]+@[^@\s]+$/.test(h.email)))) {

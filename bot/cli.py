@@ -189,28 +189,24 @@ def cmd_eval(args) -> int:
         raise BotError(f"No benchmark pack at {bench} (it needs questions.jsonl and corpus/).")
     from bot.evals import dialogues
 
-    if dialogues.is_dialogue_pack(bench):
-        r = dialogues.evaluate_dialogues(bench, s, log=lambda line: print(line, file=sys.stderr))
+    def report(r: dict, markdown: str) -> int:
         out = Path(args.out)
         out.mkdir(parents=True, exist_ok=True)
         j = out / f"eval-{bench.resolve().name}.json"
         j.write_text(json.dumps(r, indent=1, ensure_ascii=False), encoding="utf-8")
-        (out / f"eval-{bench.resolve().name}.md").write_text(dialogues.to_markdown(r), encoding="utf-8")
-        print(dialogues.to_markdown(r))
+        (out / f"eval-{bench.resolve().name}.md").write_text(markdown, encoding="utf-8")
+        print(markdown)
         print(f"reports: {j}")
         return 0
+
+    if dialogues.is_dialogue_pack(bench):
+        r = dialogues.evaluate_dialogues(bench, s, log=lambda line: print(line, file=sys.stderr))
+        return report(r, dialogues.to_markdown(r))
     if is_faq_pack(bench):
         from bot.evals import faqeval
 
         r = evaluate_faq(bench, s, limit=args.limit)
-        out = Path(args.out)
-        out.mkdir(parents=True, exist_ok=True)
-        j = out / f"eval-{bench.resolve().name}.json"
-        j.write_text(json.dumps(r, indent=1, ensure_ascii=False), encoding="utf-8")
-        (out / f"eval-{bench.resolve().name}.md").write_text(faqeval.to_markdown(r), encoding="utf-8")
-        print(faqeval.to_markdown(r))
-        print(f"reports: {j}")
-        return 0
+        return report(r, faqeval.to_markdown(r))
     args.bench = str(bench)
     r = evaluate(
         Path(args.bench), s, split=args.split, limit=args.limit, articles=args.articles, progress=sys.stderr.isatty()

@@ -11,6 +11,7 @@ Needs Chromium (`apt-get install -y chromium`) and Playwright (`pip install play
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -250,7 +251,12 @@ def test_follow_up_sends_history(open_page, server):
     assert len(bodies) == 2, bodies
     assert bodies[0]["question"] == q1 and not bodies[0].get("history")
     conv = bodies[0]["conversation_id"]
-    assert conv.startswith("w-") and bodies[1] == {"question": q2, "history": [[q1, a1]], "conversation_id": conv, "lang": "en"}
+    assert conv.startswith("w-") and bodies[1] == {
+        "question": q2,
+        "history": [[q1, a1]],
+        "conversation_id": conv,
+        "lang": "en",
+    }
     # both are in the conversation log as the widget's, in one conversation
     rows = [r for r in logged_rows(server, q1) + logged_rows(server, q2) if r["conversation"] == conv]
     assert [r["surface"] for r in rows] == ["widget", "widget"], rows
@@ -806,97 +812,92 @@ def test_a_broken_stored_conversation_starts_a_fresh_one(open_page, server):
         expect(page.locator(f"{W} .msg")).to_have_count(0)
 
 
-GERMAN_PAGE = """<!doctype html>
-<html lang="de"><head><title>Stadtbibliothek</title></head>
+# a host page in a language, with no charset declared
+PAGE_IN = """<!doctype html>
+<html lang="{lang}"><head><title>Stadtbibliothek</title></head>
 <body><h1>Stadtbibliothek</h1><script src="{src}" defer></script></body></html>
 """
+# every word the widget shows, and those it gives screen readers and in placeholders
+SHOWN_WORDS = (
+    "h => h.shadowRoot.textContent + ' ' + [...h.shadowRoot.querySelectorAll('[aria-label],[placeholder]')]"
+    ".map(e => (e.getAttribute('aria-label') || '') + ' ' + (e.getAttribute('placeholder') || '')).join(' ')"
+)
 ENGLISH_WORDS = ["Sources", "Was this helpful", "I couldn't find", "The articles can answer", "Ask a question",
-                 "Try asking", "New conversation", "Answers cite"]  # fmt: skip
+                 "Try asking", "New conversation", "Answers cite", "Show the quote", "Source 1"]  # fmt: skip
+
+
+@contextlib.contextmanager
+def own_server_page(chromium, tmp_path, lang: str, corpus=None, **env):
+    """A server of its own (`env`: its settings), a one-line host page in `lang` with the widget, and a page of a
+    guarded browser context opened on it, the widget's panel open. Yields (server, page)."""
+    srv = BotServer(tmp_path / "srv", corpus=corpus, BOT_RATE_LIMIT="1000", **env).start()
+    site = None
+    ctx = None
+    try:
+        folder = tmp_path / "site"
+        folder.mkdir()
+        html = PAGE_IN.format(src=srv.url + "/widget.js", lang=lang)
+        (folder / "index.html").write_text(html, encoding="utf-8")
+        site = HostPage(folder).start()
+        ctx = chromium.new_context(viewport={"width": 1280, "height": 900})
+        guard = NetworkGuard().install(ctx)
+        page = ctx.new_page()
+        page.set_default_timeout(20_000)
+        page.goto(site.url + "/index.html")
+        page.locator(f"{W} .bubble").click()
+        yield srv, page
+        assert guard.blocked == [], guard.blocked
+    finally:
+        if ctx is not None:
+            ctx.close()
+        if site is not None:
+            site.stop()
+        srv.stop()
 
 
 def test_a_german_conversation_in_german_end_to_end(chromium, tmp_path):
     """A German help center on a German page: every word the widget and the bot write is German."""
-    srv = BotServer(tmp_path / "srv", corpus=ROOT_DIR / "eval" / "help-de" / "corpus", BOT_RATE_LIMIT="1000").start()
-    try:
-        folder = tmp_path / "site"
-        folder.mkdir()
-        (folder / "index.html").write_text(GERMAN_PAGE.format(src=srv.url + "/widget.js"), encoding="utf-8")
-        site = HostPage(folder).start()
-        try:
-            ctx = chromium.new_context(viewport={"width": 1280, "height": 900})
-            guard = NetworkGuard().install(ctx)
-            page = ctx.new_page()
-            page.set_default_timeout(20_000)
-            page.goto(site.url + "/index.html")
-            page.locator(f"{W} .bubble").click()
-            expect(page.locator(f"{W} textarea")).to_have_attribute(
-                "placeholder", "Stellen Sie eine Frage zu den Artikeln…"
-            )
-            ask(page, "Hallo")
-            hello = wait_answer(page, 1)
-            expect(hello.locator(".answer")).to_contain_text("Ich beantworte Fragen")
-            ask(page, "Wie lange darf ich Medien ausleihen?")
-            answer = wait_answer(page, 2)
-            expect(answer.locator(".sources-h")).to_have_text("Quellen")
-            # the page declares no charset: the widget's own non-ASCII characters still read right
-            expect(answer.locator(".chev").first).to_have_text("▸")
-            expect(answer.locator(".fb-label")).to_have_text("War das hilfreich?")
-            assert answer.get_attribute("lang") == "de"
-            ask(page, "Wie backe ich ein Sauerteigbrot?")
-            off = wait_answer(page, 3)
-            expect(off).to_contain_text("Dazu habe ich in den Artikeln nichts gefunden.")
-            expect(off).to_contain_text("Die Artikel beantworten zum Beispiel:")
-            shot(page, "widget-german.png")
-            shown = page.locator(W).evaluate(
-                "h => h.shadowRoot.textContent + ' ' + [...h.shadowRoot.querySelectorAll('[aria-label],[placeholder]')].map(e => (e.getAttribute('aria-label') || '') + ' ' + (e.getAttribute('placeholder') || '')).join(' ')"
-            )
-            found = [w for w in ENGLISH_WORDS if w in shown]
-            assert found == [], found
-            ctx.close()
-            assert guard.blocked == []
-        finally:
-            site.stop()
-    finally:
-        srv.stop()
+    with own_server_page(chromium, tmp_path, "de", corpus=ROOT_DIR / "eval" / "help-de" / "corpus") as (_, page):
+        expect(page.locator(f"{W} textarea")).to_have_attribute(
+            "placeholder", "Stellen Sie eine Frage zu den Artikeln…"
+        )
+        ask(page, "Hallo")
+        hello = wait_answer(page, 1)
+        expect(hello.locator(".answer")).to_contain_text("Ich beantworte Fragen")
+        ask(page, "Wie lange darf ich Medien ausleihen?")
+        answer = wait_answer(page, 2)
+        expect(answer.locator(".sources-h")).to_have_text("Quellen")
+        # the page declares no charset: the widget's own non-ASCII characters still read right
+        expect(answer.locator(".chev").first).to_have_text("▸")
+        expect(answer.locator(".fb-label")).to_have_text("War das hilfreich?")
+        assert answer.get_attribute("lang") == "de"
+        ask(page, "Wie backe ich ein Sauerteigbrot?")
+        off = wait_answer(page, 3)
+        expect(off).to_contain_text("Dazu habe ich in den Artikeln nichts gefunden.")
+        expect(off).to_contain_text("Die Artikel beantworten zum Beispiel:")
+        shot(page, "widget-german.png")
+        shown = page.locator(W).evaluate(SHOWN_WORDS)
+        found = [w for w in ENGLISH_WORDS if w in shown]
+        assert found == [], found
 
 
 def test_the_person_route_is_a_link_in_the_widget_and_the_chat(chromium, tmp_path):
     url = "https://help.example.org/contact?from=bot"
-    srv = BotServer(tmp_path / "srv", BOT_RATE_LIMIT="1000", BOT_HANDOFF_URL=url).start()
-    try:
-        folder = tmp_path / "site"
-        folder.mkdir()
-        (folder / "index.html").write_text(GERMAN_PAGE.format(src=srv.url + "/widget.js").replace('lang="de"', 'lang="en"'), encoding="utf-8")  # fmt: skip
-        site = HostPage(folder).start()
-        try:
-            ctx = chromium.new_context(viewport={"width": 1280, "height": 900})
-            guard = NetworkGuard().install(ctx)
-            page = ctx.new_page()
-            page.set_default_timeout(20_000)
-            page.goto(site.url + "/index.html")
-            page.locator(f"{W} .bubble").click()
-            ask(page, "Can I talk to a human?")
-            person = wait_answer(page, 1)
-            link = person.locator("a.handoff")
-            expect(link).to_have_text("Contact a person")
-            assert link.get_attribute("href") == url and link.get_attribute("rel") == "noopener noreferrer"
-            ask(page, OFF_TOPIC)
-            off = wait_answer(page, 2)
-            expect(off.locator("a.handoff")).to_have_attribute("href", url)
-            ask(page, ON_TOPIC)
-            expect(wait_answer(page, 3).locator("a.handoff")).to_have_count(0)  # an answer: no detour
-            shot(page, "widget-person-link.png")
-            chat = ctx.new_page()
-            chat.goto(srv.url + "/chat/")
-            box = chat.get_by_role("textbox").first
-            box.fill("Can I talk to a human?")
-            box.press("Enter")
-            expect(chat.locator('[data-testid="bot"] a', has_text="Contact a person")).to_have_attribute(
-                "href", url, timeout=30_000
-            )
-            ctx.close()
-            assert guard.blocked == []
-        finally:
-            site.stop()
-    finally:
-        srv.stop()
+    with own_server_page(chromium, tmp_path, "en", BOT_HANDOFF_URL=url) as (srv, page):
+        ask(page, "Can I talk to a human?")
+        person = wait_answer(page, 1)
+        link = person.locator("a.handoff")
+        expect(link).to_have_text("Contact a person")
+        assert link.get_attribute("href") == url and link.get_attribute("rel") == "noopener noreferrer"
+        ask(page, OFF_TOPIC)
+        off = wait_answer(page, 2)
+        expect(off.locator("a.handoff")).to_have_attribute("href", url)
+        ask(page, ON_TOPIC)
+        expect(wait_answer(page, 3).locator("a.handoff")).to_have_count(0)  # an answer: no detour
+        chat = page.context.new_page()
+        chat.goto(srv.url + "/chat/")
+        box = chat.get_by_role("textbox").first
+        box.fill("Can I talk to a human?")
+        box.press("Enter")
+        link = chat.locator('[data-testid="bot"] a', has_text="Contact a person")
+        expect(link).to_have_attribute("href", url, timeout=30_000)

@@ -741,12 +741,12 @@
         s.appendChild(el("span", "src-n", n));
         var meta = el("span", "src-meta");
         meta.appendChild(el("span", "src-file", isStr(c.source) ? c.source : ""));
-        var page = Number.isInteger(c.page) && c.page > 0 ? "page " + c.page : "";
+        var page = Number.isInteger(c.page) && c.page > 0 ? T("page", ml) + " " + c.page : "";
         if (page) meta.appendChild(el("span", "src-sec", page));
         if (isStr(c.section) && c.section) meta.appendChild(el("span", "src-sec", c.section));
         s.appendChild(meta);
         s.appendChild(el("span", "chev", "▸"));
-        s.setAttribute("aria-label", "Source " + n + ": " + (c.source || "") + (page ? ", " + page : "") + (c.section ? ", " + c.section : "") + ". Show the quote.");
+        s.setAttribute("aria-label", T("source", ml) + " " + n + ": " + (c.source || "") + (page ? ", " + page : "") + (c.section ? ", " + c.section : "") + ". " + T("show_quote", ml));
         d.appendChild(s);
         d.appendChild(el("blockquote", "quote", isStr(c.quote) ? c.quote : ""));
         if (isStr(c.url) && c.url.indexOf("/source/") === 0) {

@@ -395,11 +395,17 @@ class Bot:
         return Answer(query, "\n\n".join(texts), True, cites, retrieved=hits, confidence=conf), hits
 
     def suggestions(self, question: str, hits: list[Hit], n: int = 3) -> list[str]:
-        """Questions the articles can answer, nearest first: FAQ questions, else section topics."""
+        """Questions the articles can answer, nearest first: FAQ questions, else section topics. In an index of
+        several languages, those in the question's language come first (an English question is not offered the
+        German page's questions while English ones are near)."""
         ix = self.index
         out: list[str] = []
         if len(ix.faq_vectors):
-            out.extend(ix.nearest_questions(self.embedder.embed_query_np(question), n))
+            ql = turns.confident_language(question, ix.langs) if len(ix.langs) > 1 else None
+            near = ix.nearest_questions(self.embedder.embed_query_np(question), 3 * n if ql else n)
+            if ql:
+                near = sorted(near, key=lambda x: turns.confident_language(x, ix.langs) not in (ql, None))
+            out.extend(near[:n])
         seen = set(out)
         for h in hits:
             if len(out) >= n:

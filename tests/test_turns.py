@@ -323,3 +323,11 @@ def test_a_short_message_speaks_the_pages_or_browsers_language(shipped_bot):
     # a message whose words tell its language keeps it, whatever the page says
     assert shipped_bot.answer("Hallo", lang="en").lang == "de"
     assert shipped_bot.answer("What is NATO?", lang="de").lang == "en"
+
+
+def test_suggestions_in_the_questions_language_come_first(two_languages):
+    off = two_languages.answer("How do I renew my passport at the town hall?")
+    assert not off.grounded and off.suggestions, off.text
+    assert off.suggestions[0] == "When is the museum open?", off.suggestions
+    de = two_languages.answer("Wie verlängere ich meinen Reisepass im Rathaus?")
+    assert not de.grounded and de.suggestions[0] == "Wie lange darf ich Bücher ausleihen?", de.suggestions

@@ -153,18 +153,19 @@ class Bot:
         q = validate_question(question, self.settings.max_question_chars)
         return self.retriever.search(q, k or self.settings.top_k)
 
-    def search_query(self, question: str, history) -> str:
+    def search_query(self, question: str, history, kind: str | None = None) -> str:
         """The standalone question, offline. What the message is decides (bot/answers/turns.py): a question of
         its own is searched alone, whatever came before; a follow-up has its pronouns resolved against the
         previous question ("they" -> "the leaders"), and when the rule cannot resolve what it leans on ("Why?",
         "and there?") the previous question is folded in; a reply to the bot ("Yes, I have a Pennsylvania
         licence") is searched with the question it answers. A message that tells something and then asks is
-        searched for what it asks (bot/answers/followup.py asked)."""
+        searched for what it asks (bot/answers/followup.py asked). `kind`: the message's kind when the caller has
+        classified it already."""
         question = asked(question)
         prev = last_user_turn(history)
         if not prev:
             return question
-        kind = turns.classify(question, prev).kind
+        kind = kind or turns.classify(question, prev).kind
         if kind == turns.REPLY:
             rest = turns.content(question)
             return f"{rest} ({prev})" if rest else prev
@@ -205,7 +206,7 @@ class Bot:
         # as typed (no model call, and nothing of an earlier topic folded in)
         leans = prev and turn.kind in (turns.FOLLOWUP, turns.REPLY)
         query = self.llm.condense(q, history) if self.llm is not None and leans else None
-        query = query or self.search_query(q, history)  # the standalone question
+        query = query or self.search_query(q, history, turn.kind)  # the standalone question
         qvec = self.retriever.query_vector(query)
         pieces = parts(query)  # several questions at once: each answered and cited on its own
         hits = self.retriever.search(query, self.settings.top_k, qvec=qvec) if len(pieces) == 1 else []
@@ -213,7 +214,7 @@ class Bot:
         if len(pieces) > 1:
             ans, hits = self.quote_parts(query, pieces)
         else:
-            ans, hits = self.quote_in_conversation(q, query, hits, qvec, history)
+            ans, hits = self.quote_in_conversation(q, query, hits, qvec, history, turn.kind)
         if self.llm is not None:
             for ev in self.llm.answer_stream(
                 q, self.passages(hits, ans), ans, self.suggestions, history, self.index.version, stream, query
@@ -327,15 +328,14 @@ class Bot:
         return ix.chunks[int(bm.argmax())].source
 
     def quote_in_conversation(
-        self, message: str, query: str, hits: list[Hit], qvec, history
+        self, message: str, query: str, hits: list[Hit], qvec, history, kind: str
     ) -> tuple[Answer, list[Hit]]:
         """The quoted answer, preferring the page the conversation is on when it answers: a follow-up or a reply
         is read on that page first (its best passages for the message); a question of its own only when
         retrieval found the page among its passages. A page that doesn't answer is never forced: the answer from
-        retrieval's order is given then."""
+        retrieval's order is given then. `kind`: the message's (bot/answers/turns.py)."""
         page = self.conversation_page(history) if history and hits else None
         if page:
-            kind = turns.classify(asked(message), last_user_turn(history)).kind
             if kind in (turns.FOLLOWUP, turns.REPLY):
                 deep = self.retriever.search(query, PAGE_DEPTH, qvec=qvec)
                 pref = [h for h in deep if h.chunk.source == page][: self.settings.top_k]

@@ -33,11 +33,9 @@ _BARE = re.compile(r"^\s*(yes|no|ja|nein|oui|non|sí|si)\W*$", re.IGNORECASE)
 
 
 def is_dialogue_pack(bench: Path) -> bool:
-    qs = Path(bench) / "questions.jsonl"
-    if not qs.exists():
-        return False
-    first = next((x for x in qs.read_text(encoding="utf-8").splitlines() if x.strip()), "{}")
-    return {"dial_id", "history", "question"} <= set(json.loads(first))
+    from bot.evals.faqeval import first_fields
+
+    return {"dial_id", "history", "question"} <= first_fields(bench)
 
 
 def _n(s: str) -> str:

@@ -52,12 +52,17 @@ def load_questions(bench: Path) -> list[dict]:
     return [json.loads(x) for x in (bench / "questions.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
 
 
-def is_faq_pack(bench: Path) -> bool:
+def first_fields(bench: Path) -> set[str]:
+    """The fields of a pack's first question (none when it has no questions.jsonl): what kind of pack it is."""
     qs = Path(bench) / "questions.jsonl"
     if not qs.exists():
-        return False
+        return set()
     first = next((x for x in qs.read_text(encoding="utf-8").splitlines() if x.strip()), "{}")
-    return {"faq_question", "answer", "file"} <= set(json.loads(first))
+    return set(json.loads(first))
+
+
+def is_faq_pack(bench: Path) -> bool:
+    return {"faq_question", "answer", "file"} <= first_fields(bench)
 
 
 # -- corpora --------------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ does the rule earn its place across data sets?
 
 Rules (bot/answers/compose.py, answering.py, faq.py):
   unknown_names   decline a specific question about a name no article mentions
+  prose_elsewhere an entry is not given when retrieval's best passage is body text of another page
   entry_fits      an entry is not given to a question asking another kind of thing (number, date, person, why)
   in_entry        the reader's best sentence inside the matcher's first entry: give that entry whole
   asked_kind      a number / date / statement question is declined when no cited sentence gives one
@@ -29,13 +30,25 @@ from bot.answers import answering, compose
 from bot.evals import allpacks
 from bot.settings import load_settings
 
-ALL = ("unknown_names", "entry_fits", "in_entry", "asked_kind", "also", "names", "one_page", "describe")
+ALL = (
+    "unknown_names",
+    "prose_elsewhere",
+    "entry_fits",
+    "in_entry",
+    "asked_kind",
+    "also",
+    "names",
+    "one_page",
+    "describe",
+)
 
 
 def switch_off(rule: str, bots) -> None:
     C = compose.Composer
     if rule == "unknown_names":
         C.unknown_names = lambda self, query, lang: []
+    elif rule == "prose_elsewhere":
+        C.prose_elsewhere = staticmethod(lambda hits, entry: False)
     elif rule == "entry_fits":
         C.entry_fits = lambda self, q, entry: True
     elif rule == "in_entry":

@@ -117,3 +117,41 @@ def test_a_question_only_one_page_answers_gets_that_page_alone(two_sites_bot):
     a = two_sites_bot.answer("Is there wifi?")
     assert a.grounded and a.entry["source"] == "city-library.md"
     assert "also" not in a.entry and all(c.source == "city-library.md" for c in a.citations), a.text
+
+
+@pytest.fixture(scope="module")
+def prose_and_faq_bot(tmp_path_factory):
+    from bot.engine import Bot
+
+    files = {
+        "vehicle-insurance.md": "# Vehicle insurance requirements\n\nEvery vehicle registered in the state must have "
+        "liability insurance coverage. To get insurance, contact an insurance company licensed in the state; it "
+        "sends the insurance card you need to register the vehicle. If your insurance lapses, your registration is "
+        "suspended.\n\nThe insurance card must show the vehicle identification number.\n",
+        "health-faq.md": "# Health coverage FAQ\n\n## What must I do if I don't have health coverage?\n\nApply for "
+        "coverage through the marketplace during open enrollment.\n\n## Can I get coverage for my children?\n\nYes. "
+        "Children can be covered under your plan until they are 26.\n\n## When is open enrollment?\n\nOpen "
+        "enrollment runs from November 1 to January 15.\n",
+    }
+    return Bot.from_settings(small_index(tmp_path_factory.mktemp("prose-and-faq"), files), build=False)
+
+
+def test_an_entry_of_another_page_does_not_override_the_prose_page_retrieval_finds(prose_and_faq_bot):
+    """doc2dial's "I need help getting insurance" got the entry of another agency's page: the nearest question
+    heading, while retrieval found the page about it."""
+    b = prose_and_faq_bot
+    q = "I need help getting insurance"
+    v = b.retriever.query_vector(q)
+    hits = b.retriever.search(q, 5, qvec=v)
+    m = b.matcher.match(v)
+    assert hits[0].chunk.source == "vehicle-insurance.md" and hits[0].chunk.kind != "faq"
+    assert m is not None and m.entry.source == "health-faq.md" and m.p >= b.matcher.threshold  # the matcher alone
+    a = b.answer(q)
+    assert a.entry is None and a.citations and {c.source for c in a.citations} == {"vehicle-insurance.md"}, a.text
+    assert "contact an insurance company" in a.text
+
+
+def test_an_entry_is_given_when_retrieval_finds_an_entry_first(prose_and_faq_bot):
+    a = prose_and_faq_bot.answer("What if I have no coverage?")
+    assert a.grounded and a.entry is not None and a.entry["source"] == "health-faq.md", a.text
+    assert "marketplace" in a.text

@@ -11,6 +11,9 @@ pack of `python -m bot eval --all`, and whether a gate refitted across packs wou
    each pack weighted alike, labelled by whether the answer is right; its threshold chosen on the other packs for
    the most utility (a right answer +1, a decline 0, a wrong answer or an answered unanswerable question -1), and
    scored on the pack left out.
+3. The curve: for gate thresholds from 0.40 to 0.95, each pack's answerable questions declined, unanswerable ones
+   declined, and right entry or page cited (the shipped threshold marked *). Questions an FAQ entry answers do
+   not pass the gate and do not move.
 Prints only: nothing is written. Results of 2026-12-06 are in docs/evaluation.md.
 """
 
@@ -143,12 +146,34 @@ def below(model, t: float):
     return lambda r: model(r) < t
 
 
+def at_threshold(t: float):
+    """The shipped gate's decision with its threshold moved to t."""
+    return lambda r: r["rec"][0][1] >= t and not Reader.fully_supported(r["rec"][0][0])
+
+
+def curve(data: dict[str, list[dict]], shipped_t: float) -> None:
+    grid = sorted({round(x, 2) for x in np.arange(0.40, 0.951, 0.05)} | {round(shipped_t, 4)})
+    print("\nthe curve (threshold: answerable declined / unanswerable declined / right):")
+    for n, rows in data.items():
+        cells = []
+        for t in grid:
+            dec = at_threshold(t)
+            ans = [r for r in rows if r["kind"] == "ans"]
+            un = [r for r in rows if r["kind"] != "ans"]
+            da = np.mean([not _final(r, dec)[0] for r in ans]) if ans else float("nan")
+            du = np.mean([not _final(r, dec)[0] for r in un]) if un else float("nan")
+            ok = np.mean([_final(r, dec)[1] for r in ans]) if ans else float("nan")
+            cells.append(f"{t:g}{'*' if t == round(shipped_t, 4) else ''}: {da:.2f}/{du:.2f}/{ok:.2f}")
+        print(f"  {n}: " + "; ".join(cells))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--bench-root", default=str(ROOT.parent / "shared" / "bench"))
     args = ap.parse_args()
     data = collect(Path(args.bench_root))
     shipped = lambda r: r["rec"][0][2]  # noqa: E731
+    curve(data, float(load_weights()["abstain"]["threshold"]))
     print("\nthe shipped gate / no gate:")
     for n, rows in data.items():
         print(f"  {n}: {summary(rows, shipped)}  |  without: {summary(rows, lambda r: False)}")

@@ -880,6 +880,50 @@ def test_a_german_conversation_in_german_end_to_end(chromium, tmp_path):
         found = [w for w in ENGLISH_WORDS if w in shown]
         assert found == [], found
 
+        # its error messages too: a question over the limit, a rate limit, a failed answer (the server's own
+        # wording is English: not shown on a German page)
+        box = page.locator(f"{W} textarea")
+        box.evaluate("(e, t) => { e.value = t; e.dispatchEvent(new Event('input')) }", "y" * 2001)
+        box.press("Enter")
+        expect(page.locator(f"{W} .notice .note")).to_have_text(
+            "Ihre Frage ist 2.001 Zeichen lang; erlaubt sind 2.000. Bitte kürzen Sie sie."
+        )
+        box.fill("")
+        stream = re.compile(r".*/api/ask/stream\?via=widget$")
+
+        def limited(route):
+            if route.request.method != "POST":
+                route.continue_()
+                return
+            real = route.fetch()  # the server's CORS headers (Retry-After is exposed to the page by them)
+            headers = {**real.headers, "content-type": "application/json", "retry-after": "7"}
+            body = json.dumps({"error": "Too many questions from you; try again in 7 s."})
+            route.fulfill(response=real, status=429, headers=headers, body=body)
+
+        page.route(stream, limited)
+        ask(page, "Wie lange darf ich Medien ausleihen?")
+        expect(wait_answer(page, 4).get_by_role("alert")).to_have_text(
+            "Zu viele Fragen in kurzer Zeit. Bitte warten Sie 7 s und versuchen Sie es erneut."
+        )
+        page.unroute(stream)
+
+        def failed(route):
+            if route.request.method != "POST":
+                route.continue_()
+                return
+            real = route.fetch()
+            headers = {**real.headers, "content-type": "text/event-stream"}
+            body = 'event: error\ndata: {"error": "Something went wrong on our side."}\n\n'
+            route.fulfill(response=real, status=200, headers=headers, body=body)
+
+        page.route(stream, failed)
+        ask(page, "Wie lange darf ich Medien ausleihen?")
+        expect(wait_answer(page, 5).get_by_role("alert")).to_have_text("Die Frage konnte nicht beantwortet werden.")
+        page.unroute(stream)
+        shown = page.locator(W).evaluate(SHOWN_WORDS)
+        found = [w for w in ["Too many", "Something went wrong", "characters long", "could not"] if w in shown]
+        assert found == [], found
+
 
 def test_the_person_route_is_a_link_in_the_widget_and_the_chat(chromium, tmp_path):
     url = "https://help.example.org/contact?from=bot"

@@ -68,6 +68,12 @@
     var cat = CATALOGUE || {};
     return (cat[l] && cat[l]["ui_" + key]) || (cat.en && cat.en["ui_" + key]) || key;
   }
+  // a catalogue text with its {name} fields filled in
+  function Tf(key, vars) {
+    return T(key).replace(/\{(\w+)\}/g, function (m, k) {
+      return vars && k in vars ? String(vars[k]) : m;
+    });
+  }
   var opts = {
     title: (attr("title") || T("title")).slice(0, 80),
     color: attr("color"),
@@ -276,7 +282,7 @@
   }
   function fmt(n) {
     try {
-      return Number(n).toLocaleString("en-US");
+      return Number(n).toLocaleString(UI_LANG || "en");
     } catch (e) {
       return String(n);
     }
@@ -488,13 +494,16 @@
       input.style.height = "42px";
       input.style.height = Math.min(120, Math.max(42, input.scrollHeight + 2)) + "px";
     }
+    var tooLongShown = false;
     function tooLongMessage(n) {
-      return (
-        "Your question is " + fmt(n) + " characters long; the limit is " + fmt(MAX_CHARS) + ". Please shorten it."
-      );
+      tooLongShown = true;
+      return Tf("too_long", { n: fmt(n), max: fmt(MAX_CHARS) });
     }
     input.addEventListener("input", function () {
-      if (input.value.length < MAX_CHARS && /limit/.test(noticeText.textContent)) setNotice("");
+      if (input.value.length < MAX_CHARS && tooLongShown) {
+        tooLongShown = false;
+        setNotice("");
+      }
       updateCount();
     });
     // maxlength silently drops the end of a long paste: cut it ourselves and say so
@@ -509,16 +518,7 @@
       var kept = data.slice(0, Math.max(0, room));
       input.setRangeText(kept, start, end, "end");
       updateCount();
-      setNotice(
-        "The pasted text is " +
-          fmt(data.length) +
-          " characters; questions can be at most " +
-          fmt(MAX_CHARS) +
-          ", so only the first " +
-          fmt(Math.max(0, room)) +
-          " were kept.",
-        true
-      );
+      setNotice(Tf("pasted_cut", { n: fmt(data.length), max: fmt(MAX_CHARS), kept: fmt(Math.max(0, room)) }), true);
     });
     input.addEventListener("keydown", function (e) {
       if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
@@ -833,26 +833,22 @@
       } catch (e) {
         /* not JSON */
       }
+      // the visitor's language: the server's own (English) wording only for an English page, where it says more
+      var own = UI_LANG === "en" ? msg : "";
       if (resp.status === 429) {
         var wait = resp.headers.get("Retry-After");
         return {
-          text:
-            msg ||
-            "Too many questions in a short time. " +
-              (wait ? "Please wait " + wait + " s and try again." : "Please wait a moment and try again."),
+          text: T("too_many") + " " + (wait ? Tf("wait_s", { s: wait }) : T("wait_moment")),
           retry: true,
         };
       }
       if (resp.status === 400 || resp.status === 422) {
-        return { text: msg || "The question could not be accepted. Please rephrase it.", retry: false };
+        return { text: own || T("not_accepted"), retry: false };
       }
       if (resp.status >= 500) {
-        return {
-          text: (msg || "The answer service had a problem.") + " (HTTP " + resp.status + ")",
-          retry: true,
-        };
+        return { text: (own || T("server_problem")) + " (HTTP " + resp.status + ")", retry: true };
       }
-      return { text: (msg || "Unexpected answer from the server.") + " (HTTP " + resp.status + ")", retry: true };
+      return { text: (own || T("unexpected")) + " (HTTP " + resp.status + ")", retry: true };
     }
 
     function parseEvent(block) {
@@ -911,7 +907,7 @@
         var type = resp.headers.get("Content-Type") || "";
         if (type.indexOf("text/event-stream") < 0 || !resp.body || !resp.body.getReader) {
           var whole = await resp.json();
-          if (whole && isStr(whole.error)) turn.error(whole.error, false);
+          if (whole && isStr(whole.error)) turn.error(UI_LANG === "en" ? whole.error : T("not_answered"), false);
           else turn.done(whole || {});
           return;
         }
@@ -924,7 +920,10 @@
           if (e.event === "delta" && e.data) turn.delta(e.data.text);
           else if (e.event === "done") turn.done(e.data || {});
           else if (e.event === "error")
-            turn.error((e.data && isStr(e.data.error) && e.data.error) || "The question could not be answered.", false);
+            turn.error(
+              (UI_LANG === "en" && e.data && isStr(e.data.error) && e.data.error) || T("not_answered"),
+              false
+            );
         };
         for (;;) {
           var r = await reader.read();

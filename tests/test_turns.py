@@ -181,8 +181,13 @@ def test_a_follow_up_stays_on_the_page_the_conversation_is_on(two_pages):
     for follow_up in ("And what are the fees?", "How much is it?", "What does it cost for children?"):
         a = two_pages.answer(follow_up, hist)
         assert a.grounded and {c.source for c in a.citations} == {"passport.md"}, (follow_up, a.text)
-    a = two_pages.answer("And what are the fees?", hist)  # shown as read with the earlier question, not glued to it
+    a = two_pages.answer("How much is it?", hist)  # shown as read with the earlier question, not glued to it
     assert a.follows_up == "How do I renew my passport?" and a.standalone_question is None
+    # read with the earlier question it brought back the renewal sentence the bot had just given: read as it
+    # stands on the conversation's page instead, it gets the page's fees
+    fees = two_pages.answer("And what are the fees?", hist)
+    assert "75 euros" in fees.text and "renew your passport online" not in fees.text, fees.text
+    assert fees.follows_up is None and fees.standalone_question is None
 
 
 def test_a_question_of_its_own_in_a_conversation_is_answered_alone(two_pages):
@@ -331,3 +336,68 @@ def test_suggestions_in_the_questions_language_come_first(two_languages):
     assert off.suggestions[0] == "When is the museum open?", off.suggestions
     de = two_languages.answer("Wie verlängere ich meinen Reisepass im Rathaus?")
     assert not de.grounded and de.suggestions[0] == "Wie lange darf ich Bücher ausleihen?", de.suggestions
+
+
+@pytest.mark.parametrize(
+    "message, kind",
+    [
+        ("Und kann ich die Leihfrist verlängern?", "question"),  # a whole question after "and": searched as it is
+        ("And how do I renew my passport online?", "question"),
+        ("And for adults?", "followup"),  # a fragment after "and" leans on what came before
+        ("Und was kostet das?", "followup"),
+        ("¿Y para adultos?", "followup"),
+        ("What about children?", "followup"),
+        ("And is it found in feces?", "followup"),  # its "it" leans back
+    ],
+)
+def test_an_opening_and_makes_a_follow_up_only_of_a_fragment(message, kind):
+    assert turns.classify(message, "How does the virus spread?").kind == kind
+
+
+def test_the_verb_at_the_end_of_a_question_is_not_taken_into_what_it_stands_for():
+    assert rewrite("And is it found in feces?", "How does the virus spread?") == "And is the virus found in feces?"
+    assert rewrite("Does it hurt?", "How does the new vaccine work?") == "Does the new vaccine hurt?"
+    assert rewrite("How much does it cost?", "How do I get a REAL ID?") == "How much does the REAL ID cost?"
+
+
+VIRUS_PAGES = {
+    "virus.md": "# Virus basics\n\n## How does the virus spread?\n\nThe virus spreads mainly between people who are in "
+    "close contact, through respiratory droplets.\n\n## Can the virus spread through food?\n\nThere is no evidence "
+    "that people get the virus from eating food.\n",
+    "water.md": "# Water and the virus\n\n## Is the virus found in feces?\n\nThe virus has been detected in the feces "
+    "of some patients. The risk of catching it from feces is thought to be low.\n\n## Is tap water safe to drink?\n\n"
+    "Tap water is treated and safe to drink.\n",
+}
+
+
+@pytest.fixture(scope="module")
+def virus_bot(tmp_path_factory, cache_dir):
+    from bot.engine import Bot, ingest
+    from bot.settings import load_settings
+
+    root = tmp_path_factory.mktemp("virus")
+    (root / "corpus").mkdir()
+    for name, text in VIRUS_PAGES.items():
+        (root / "corpus" / name).write_text(text, encoding="utf-8")
+    s = load_settings(corpus_dir=root / "corpus", index_dir=root / "index", cache_dir=cache_dir)
+    ingest(s)
+    return Bot.from_settings(s)
+
+
+def test_a_follow_up_another_pages_entry_answers_gets_that_entry(virus_bot):
+    first = virus_bot.answer("How does the virus spread?")
+    hist = [["How does the virus spread?", first.text]]
+    assert virus_bot.conversation_page(hist) == "virus.md"
+    a = virus_bot.answer("And is it found in feces?", hist)
+    assert a.grounded and a.entry is not None and a.entry["source"] == "water.md", a.text
+    assert "detected in the feces" in a.text
+
+
+def test_a_follow_up_that_brings_back_only_the_last_answer_is_declined(virus_bot):
+    first = virus_bot.answer("How does the virus spread?")
+    assert first.grounded and "close contact" in first.text
+    hist = [["How does the virus spread?", first.text]]
+    a = virus_bot.answer("And for adults?", hist)
+    assert not a.grounded, a.text  # not "The virus spreads mainly between people…" again
+    assert a.follows_up == "How does the virus spread?"
+    assert virus_bot.answer("And can it spread through food?", hist).grounded  # something new: answered

@@ -201,9 +201,21 @@ def referent(pronoun: str, previous: str) -> str | None:
         return _phrase(previous, toks, names[0]) if names else None
     # it / its: the first singular thing named, which is most often the subject ("Does Russia oppose ...")
     found: list[tuple[int, str]] = []
+    aux = _AUX_LED.match(previous)
     for k, (w, _, _) in enumerate(toks[:-1]):
         if w.lower() in ("the", "a", "an"):
             span = _noun_after(toks, k + 1, previous)
+            if (
+                span is not None
+                and aux is not None
+                and toks[k][1] >= aux.end()
+                and k > 0
+                and toks[k - 1][2] == aux.end()  # the article right after the auxiliary: the subject
+                and span[1] == len(toks)
+                and 2 <= span[1] - span[0] <= 3
+                and toks[span[1] - 1][0].islower()
+            ):
+                span = (span[0], span[1] - 1)  # "How does the virus spread?": the last word is the verb
             if span is not None:
                 found.append((k, "the " + _phrase(previous, toks, span)))
     covered = {i for k, ph in found for i in range(k, k + len(ph.split()))}
@@ -215,6 +227,13 @@ def referent(pronoun: str, previous: str) -> str | None:
     return None
 
 
+# a question led by an auxiliary, after a question word or not ("How does the virus spread?", "Is the office
+# open?"): its subject comes right after the auxiliary, and its last word is the verb or what is said of it
+_AUX_LED = re.compile(
+    r"^\s*(?:(?:how|why|when|where|what|which|who)\s+)?(?:does|do|did|is|are|was|were|will|would|can|could|should|"
+    r"may|might|must|has|have|had)\b",
+    re.IGNORECASE,
+)
 _BARE_WH = re.compile(r"^\s*(?:and\s+|but\s+)?(why|how|when|where)(?:\s+(?:so|not|exactly))?\s*\?*\s*$", re.IGNORECASE)
 _AUX_START = re.compile(
     r"^\s*(does|do|did|is|are|was|were|will|would|can|could|should|has|have|had)\b\s+(.+?)\s*\?*\s*$",

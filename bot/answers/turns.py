@@ -8,8 +8,9 @@ question of its own.
   "hablar con una persona".
 - **a reply**: after the bot has answered, a message that opens with yes / no (ja, nein, oui, non, sí) or says
   "none of those", and asks nothing.
-- **a follow-up**: it leans on what came before: a pronoun or "this/that/there", an opening "and…", "what
-  about…", "und…", "et…", "y…", or no content word of its own ("Why?").
+- **a follow-up**: it leans on what came before: a pronoun or "this/that/there", "what about…", an opening
+  "and…" ("und…", "et…", "y…") before a fragment ("And for adults?"; not "Und kann ich die Leihfrist
+  verlängern?", a question of its own), or no content word of its own ("Why?").
 - **a question of its own** otherwise: it is searched and answered alone, whatever was asked before ("What's the
   weather tomorrow?" after two questions about the virus is not about the virus).
 
@@ -109,11 +110,16 @@ _DUMMY_IT = re.compile(
     r"\b(?:is|was|will|would|isn't|it's)\s+it\s+\w+\s+(?:to|that|for|if)\b|\bit(?:'s| is| was)\s+\w+\s+(?:to|that)\b",
     re.IGNORECASE,
 )
-_ELLIPSIS = re.compile(
-    r"^\s*(?:and|but|also|plus|or|what about|how about|and what about|"
-    r"und|aber|auch|oder|was ist mit|und was|"
-    r"et|mais|aussi|ou|et pour|quid de|"
-    r"y|pero|también|o|¿y|y qué|qué tal)\b",
+# "what about…", "was ist mit…": asks about something else in the same frame
+_ABOUT = re.compile(
+    r"^\s*¿?\s*(?:(?:and|but|und|aber|et|mais|y|pero)\s+)?(?:what about|how about|was ist mit|wie ist es mit|"
+    r"wie steht es mit|quid de|qu'en est-il de|qué tal|qué pasa con|qué hay de)\b",
+    re.IGNORECASE,
+)
+# an opening "and…" ("Und kann ich die Leihfrist verlängern?", "And for adults?"): it leans back only when what
+# follows is a fragment, under two content words of its own; a whole question after it is searched as it stands
+_OPENER = re.compile(
+    r"^\s*¿?\s*(?:and|but|also|plus|or|und|aber|auch|oder|et|mais|aussi|ou|y|pero|también|o)\b[\s,]*",
     re.IGNORECASE,
 )
 
@@ -146,7 +152,10 @@ def leans_back(message: str) -> bool:
     """The message leans on what came before: a pronoun or demonstrative that points at something (not "Is it
     possible to…"), an opening "and…" / "what about…", or not one content word of its own ("Why?")."""
     text = _DUMMY_IT.sub(" ", message)
-    if _THAT_THERE.search(text) or _ELLIPSIS.match(message):
+    if _THAT_THERE.search(text) or _ABOUT.match(message):
+        return True
+    opener = _OPENER.match(message)
+    if opener and len(content_stems(message[opener.end() :], language(message))) < 2:
         return True
     for i, m in enumerate(_POINTS_BACK.finditer(text)):
         if i >= 8:  # a long message full of pronouns: its own nouns carry it (and the check stays cheap)

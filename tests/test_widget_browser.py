@@ -861,6 +861,11 @@ def test_a_german_conversation_in_german_end_to_end(chromium, tmp_path):
         expect(page.locator(f"{W} textarea")).to_have_attribute(
             "placeholder", "Stellen Sie eine Frage zu den Artikeln…"
         )
+        # no data-starters on the page: the site's own questions to try, in German
+        starters = page.locator(f"{W} .welcome .starters .chip")
+        expect(starters.first).to_be_visible()
+        assert all(t.endswith("?") for t in starters.all_inner_texts())
+        assert "Wie lange darf ich Medien ausleihen?" in starters.all_inner_texts(), starters.all_inner_texts()
         ask(page, "Hallo")
         hello = wait_answer(page, 1)
         expect(hello.locator(".answer")).to_contain_text("Ich beantworte Fragen")
@@ -936,6 +941,7 @@ def test_the_person_route_is_a_link_in_the_widget_and_the_chat(chromium, tmp_pat
         ask(page, OFF_TOPIC)
         off = wait_answer(page, 2)
         expect(off.locator("a.handoff")).to_have_attribute("href", url)
+        assert url not in off.inner_text()  # the link says where; the address is not spelt out beside it too
         ask(page, ON_TOPIC)
         expect(wait_answer(page, 3).locator("a.handoff")).to_have_count(0)  # an answer: no detour
         chat = page.context.new_page()
@@ -945,3 +951,8 @@ def test_the_person_route_is_a_link_in_the_widget_and_the_chat(chromium, tmp_pat
         box.press("Enter")
         link = chat.locator('[data-testid="bot"] a', has_text="Contact a person")
         expect(link).to_have_attribute("href", url, timeout=30_000)
+        box.fill(OFF_TOPIC)
+        box.press("Enter")
+        links = chat.locator('[data-testid="bot"] a', has_text="Contact a person")
+        expect(links).to_have_count(2, timeout=30_000)
+        assert url not in chat.locator('[data-testid="bot"]').last.inner_text()

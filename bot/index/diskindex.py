@@ -262,6 +262,14 @@ class ChunkTable(Sequence):
             )
         ]
 
+    def question_pool(self, limit: int) -> list[tuple[str, str, str]]:
+        return [
+            (q, s, lang or "en")
+            for q, s, lang in self.db.all(
+                "SELECT question, source, lang FROM chunks WHERE question IS NOT NULL ORDER BY row LIMIT ?", (limit,)
+            )
+        ]
+
 
 class EntryRows:
     """FAQ entry id -> the rows of its chunks, in order (a mapping read from the records file)."""
@@ -373,6 +381,9 @@ class DiskIndex(IndexBase):
 
     def questions(self, n: int) -> list[str]:
         return self.chunks.questions(n)
+
+    def question_pool(self, n: int) -> list[tuple[str, str, str]]:
+        return self.chunks.question_pool(n)
 
     def source_counts(self) -> dict[str, tuple[int, int]]:
         rows = self.db.all("SELECT source, count(*), count(DISTINCT entry) FROM chunks GROUP BY source")

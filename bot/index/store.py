@@ -185,6 +185,10 @@ class Index(IndexBase):
         """The first n FAQ questions, in corpus order."""
         return [c.question for c in self.chunks if c.question][:n]
 
+    def question_pool(self, n: int) -> list[tuple[str, str, str]]:
+        """(question, source, language) of the first n FAQ chunks, in corpus order."""
+        return [(c.question, c.source, c.lang) for c in self.chunks if c.question][:n]
+
     @classmethod
     def exists(cls, path: Path) -> bool:
         return (Path(path) / "manifest.json").exists()

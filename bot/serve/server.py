@@ -622,6 +622,14 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
             "watch": _watch_state(app.state.watcher),
         }
 
+    @app.get("/api/starters", summary="Questions to try: FAQ questions from across the site, in the visitor's language")
+    async def starters(request: Request, lang: str | None = None, n: int = 4) -> dict:
+        from bot.answers.turns import language_tag
+
+        tag = language_tag(lang or request.headers.get("accept-language"))
+        n = max(1, min(int(n), 10))
+        return {"questions": live.bot.starter_questions(n, tag), "lang": tag}
+
     @app.get("/widget.js", include_in_schema=False)
     async def widget():
         body = _widget_js()

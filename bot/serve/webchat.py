@@ -9,6 +9,7 @@ HTML, so everything that came from a question or an article is HTML-escaped firs
 import html
 import logging
 import os
+import re
 import time
 from collections import OrderedDict
 
@@ -41,7 +42,8 @@ def sources_html(answer) -> str:
         head = esc(f"[{c.n}] {c.source}{f', page {c.page}' if c.page else ''} — {c.section}\n“{c.quote}”")
         url = c.url
         if url:
-            head += f' <a href="{html.escape(url, quote=True)}" target="_blank" rel="noopener noreferrer">open</a>'
+            label = esc(words.text("ui_open_doc", lang))
+            head += f' <a href="{html.escape(url, quote=True)}" target="_blank" rel="noopener noreferrer">{label}</a>'
         parts.append(head)
     if answer.unsupported:
         parts.append(esc(words.text("ui_unsupported", lang) + "\n" + "\n".join(answer.unsupported)))
@@ -50,6 +52,20 @@ def sources_html(answer) -> str:
     if answer.follows_up:
         parts.append(esc(words.text("ui_follow_up", lang) + f"“{answer.follows_up}”"))
     return "\n\n".join(parts)
+
+
+def shown_text(answer) -> str:
+    """The answer's text as the chat shows it (escaped): list items as bullets, and without the line that
+    spells out where a person can be reached when handoff_html gives the link to it."""
+    text = answer.text
+    h = answer.handoff or {}
+    route = " · ".join(x for x in (h.get("url"), h.get("email")) if isinstance(x, str) and x)
+    if route and handoff_html(answer):
+        paras = text.split("\n\n")
+        if len(paras) > 1 and route in paras[-1]:
+            text = "\n\n".join(paras[:-1])
+    text = re.sub(r"(?m)^- ", "• ", text)
+    return esc(text + (f"\n\n({answer.note})" if answer.note else ""))
 
 
 def handoff_html(answer) -> str:
@@ -138,7 +154,7 @@ def build_chat(live, feedback, inflight, procs=None, convlog=None, handoff=None)
             convlog.record("chat", session, raw, a.to_dict(), (time.perf_counter() - t0) * 1000, a.qvec)
         if handoff is not None:
             handoff.after("chat", session, raw, a.to_dict(), pairs)
-        body = esc(a.text + (f"\n\n({a.note})" if a.note else ""))
+        body = shown_text(a)
         recent[body] = {"question": raw, "answer": a.text, "citations": [c.to_dict() for c in a.citations]}
         while len(recent) > 500:
             recent.popitem(last=False)
@@ -148,7 +164,7 @@ def build_chat(live, feedback, inflight, procs=None, convlog=None, handoff=None)
             final = [
                 {
                     "role": "assistant",
-                    "content": esc(a.text) + handoff_html(a),
+                    "content": shown_text(a) + handoff_html(a),
                     **({"options": [{"value": s, "label": esc(s)} for s in a.suggestions]} if a.suggestions else {}),
                 }
             ]
@@ -168,7 +184,7 @@ def build_chat(live, feedback, inflight, procs=None, convlog=None, handoff=None)
             final = [
                 {
                     "role": "assistant",
-                    "content": esc(a.text) + handoff_html(a) + esc("\n\n" + words.text("ui_can_answer", lang)),
+                    "content": shown_text(a) + handoff_html(a) + esc("\n\n" + words.text("ui_can_answer", lang)),
                     "options": [{"value": s, "label": esc(s)} for s in a.suggestions],
                 }
             ]
@@ -230,6 +246,10 @@ def build_chat(live, feedback, inflight, procs=None, convlog=None, handoff=None)
             examples=[{"text": q} for q in live.bot.starter_questions(4)] or None,
             height=540,
             label=words.text("ui_chat_label", "en"),
+            # no label or toolbar over the messages: on a phone, when the conversation scrolls, they covered the
+            # first line (a browser probe); a copy button on each message, "New conversation" below
+            show_label=False,
+            buttons=["copy"],
         )
         # no max_length: a pasted question would be cut silently; the engine's message states the limit
         box = gr.Textbox(placeholder=words.text("ui_ask", "en"), show_label=False, submit_btn=True, autofocus=True)
@@ -253,8 +273,8 @@ def build_chat(live, feedback, inflight, procs=None, convlog=None, handoff=None)
             ).then(store, [chatbot, pairs, conv], saved, queue=False, api_visibility="private")
         chatbot.like(on_like, None, None, api_visibility="private")
 
-        def examples():
-            return [{"text": q} for q in live.bot.starter_questions(4)] or None
+        def examples(lang: str = "en"):
+            return [{"text": q} for q in live.bot.starter_questions(4, lang)] or None
 
         def restore(state, request: gr.Request):
             """On every page load: the conversation kept in this browser, if any and recent, else a new one; the
@@ -279,19 +299,22 @@ def build_chat(live, feedback, inflight, procs=None, convlog=None, handoff=None)
                 and time.time() - float(state.get("t") or 0) < KEEP_HOURS * 3600
             )
             if not ok:
-                return gr.Chatbot(value=[], examples=examples(), **look), [], _new_id(), *chrome
+                return gr.Chatbot(value=[], examples=examples(lang), **look), [], _new_id(), *chrome
             return (
-                gr.Chatbot(value=state["messages"], examples=examples(), **look),
+                gr.Chatbot(value=state["messages"], examples=examples(lang), **look),
                 state["pairs"],
                 state["id"],
                 *chrome,
             )
 
-        def restart():
-            return gr.Chatbot(value=[], examples=examples()), [], _new_id(), dict(EMPTY)
+        def restart(request: gr.Request):
+            from bot.answers.turns import language_tag
+
+            headers = getattr(request, "headers", None)
+            lang = language_tag(headers.get("accept-language") if headers else None) or "en"
+            return gr.Chatbot(value=[], examples=examples(lang)), [], _new_id(), dict(EMPTY)
 
         demo.load(restore, saved, [chatbot, pairs, conv, heading, box, new], queue=False, api_visibility="private")
-        for ev in (new.click, chatbot.clear):  # the button, or the chat's own trash icon
-            ev(restart, None, [chatbot, pairs, conv, saved], queue=False, api_visibility="private")
+        new.click(restart, None, [chatbot, pairs, conv, saved], queue=False, api_visibility="private")
         gr.api(chat, api_name="chat", concurrency_limit=16)
     return demo

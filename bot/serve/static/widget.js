@@ -588,7 +588,24 @@
         el("p", null, T("welcome"))
       );
       if (opts.starters.length) w.appendChild(chips(opts.starters, T("try"), "starters"));
+      else loadStarters(w);
       log.appendChild(w);
+    }
+    // no data-starters: the site's own questions to try, in the page's language (GET /api/starters)
+    function loadStarters(w) {
+      fetch(API + "/api/starters?lang=" + encodeURIComponent(UI_LANG), { credentials: "omit" })
+        .then(function (r) {
+          return r.ok ? r.json() : null;
+        })
+        .then(function (d) {
+          var qs = d && Array.isArray(d.questions) ? d.questions.filter(isStr).slice(0, 6) : [];
+          if (qs.length && w.isConnected && !w.querySelector(".starters") && !log.querySelector(".msg")) {
+            w.appendChild(chips(qs, T("try"), "starters"));
+          }
+        })
+        .catch(function () {
+          /* no questions to try: the welcome alone */
+        });
     }
     renderWelcome();
 
@@ -653,13 +670,21 @@
           var sugg = Array.isArray(a.suggestions) ? a.suggestions.filter(isStr) : [];
           b.replaceChildren();
           var body = el("div", "answer");
+          // the line that spells out where a person can be reached: the link below says it (not twice)
+          var hh = a.handoff && typeof a.handoff === "object" ? a.handoff : {};
+          var route = [hh.url, hh.email].filter(function (x) { return isStr(x) && x; }).join(" · ");
+          var shownText = text;
+          if (route) {
+            var paras = text.split("\n\n");
+            if (paras.length > 1 && paras[paras.length - 1].indexOf(route) >= 0) shownText = paras.slice(0, -1).join("\n\n");
+          }
           if (grounded || social) {
-            renderText(body, text);
+            renderText(body, shownText);
             b.appendChild(body);
           } else {
             m.classList.add("abstain");
             var st = status("abstain", "");
-            renderText(st.lastChild, text || (CATALOGUE && CATALOGUE[langOf(ml) || UI_LANG] || {}).abstain || "I couldn't find that in the articles.");
+            renderText(st.lastChild, shownText || (CATALOGUE && CATALOGUE[langOf(ml) || UI_LANG] || {}).abstain || "I couldn't find that in the articles.");
             b.appendChild(st);
           }
           if (grounded && cites.length) b.appendChild(sources(cites, ml));

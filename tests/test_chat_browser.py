@@ -117,6 +117,9 @@ def test_abstention_with_clickable_suggestions(chat):
     chat.screenshot(path=str(SCREENSHOTS / "chat-abstention.png"))
     buttons.first.click()
     expect(chat.get_by_text("Sources (")).to_be_visible(timeout=30_000)
+    # an earlier abstention keeps its questions to try as text (Gradio's buttons go with the last message only)
+    earlier = chat.locator('[data-testid="bot"]', has_text=ABSTAIN).first.inner_text()
+    assert "• What are the potential outcomes" in earlier, earlier
 
 
 def test_follow_up_uses_the_history(chat, server):

@@ -415,3 +415,35 @@ def test_questions_to_try_are_in_the_visitors_language_and_from_every_page(two_l
     assert two == ["How does the virus spread?", "Is the virus found in feces?"], two
     hello = two_languages.answer("Hallo")
     assert hello.suggestions == ["Wie lange darf ich Bücher ausleihen?"], hello.suggestions
+
+
+def test_the_bots_own_words_in_an_entry_answer_are_in_the_questions_language(tmp_path_factory, cache_dir):
+    """ "Also on…" and "Part of the answer…" in German for a German question (the entry's page title, not its file)."""
+    from bot.engine import Bot, ingest
+    from bot.settings import load_settings
+
+    long_answer = " ".join(
+        f"Regel {i}: Bücher werden am Automaten im Erdgeschoss zurückgegeben, auch außerhalb der Öffnungszeiten."
+        for i in range(1, 16)
+    )
+    root = tmp_path_factory.mktemp("de-words")
+    (root / "corpus").mkdir()
+    (root / "corpus" / "stadt.md").write_text(
+        "# Stadtbibliothek\n\n## Wie gebe ich Bücher zurück?\n\n" + long_answer + "\n\n## Gibt es WLAN?\n\nJa, "
+        "im ganzen Haus gibt es kostenloses WLAN.\n",
+        encoding="utf-8",
+    )
+    (root / "corpus" / "uni.md").write_text(
+        "# Universitätsbibliothek\n\n## Gibt es WLAN?\n\nJa, Studierende nutzen das Netz eduroam.\n\n## Wo kann "
+        "ich drucken?\n\nDrucker stehen im ersten Stock.\n",
+        encoding="utf-8",
+    )
+    s = load_settings(corpus_dir=root / "corpus", index_dir=root / "index", cache_dir=cache_dir)
+    ingest(s)
+    b = Bot.from_settings(s)
+    wifi = b.answer("Gibt es in der Bibliothek WLAN?")
+    assert wifi.grounded and wifi.entry is not None and wifi.entry.get("also"), wifi.text
+    assert "Auch auf " in wifi.text and "Also on" not in wifi.text, wifi.text
+    back = b.answer("Wie gebe ich Bücher zurück?")
+    assert back.grounded and "(Teil der Antwort auf „Wie gebe ich Bücher zurück?“" in back.text, back.text
+    assert "„Stadtbibliothek“" in back.text and "stadt.md" not in back.text, back.text

@@ -20,7 +20,7 @@ from urllib.parse import quote as url_quote
 
 import numpy as np
 
-from bot.answers import qtypes
+from bot.answers import messages, qtypes, turns
 from bot.answers.retrieval import Hit
 from bot.ingest.chunking import Chunk, Sentence
 from bot.ingest.lang import STOPWORDS as _LANG_STOPWORDS
@@ -640,14 +640,17 @@ def entry_answer(
             prev_item = p.item
         return whole
 
+    # the bot's own words in the question's language (the page's when the question is too short to tell)
+    lang = turns.language(question, default=index.chunks[entry.rows[0]].lang)
     whole = add(entry, match.p, whole_words)
     if not whole:
-        blocks.append(f"(Part of the answer to “{entry.question}”: the rest is in {entry.link}.)")
+        title = index.chunks[entry.rows[0]].title or entry.source
+        blocks.append(messages.text("part_of", lang, question=entry.question, title=title))
     also = []
     for e, p_also in match.also:
         # another page answers (nearly) the same question: its opening, and where the rest is
         title = index.chunks[e.rows[0]].title or e.source
-        blocks.append(f"Also on {title}, “{e.question}”:")
+        blocks.append(messages.text("also_on", lang, title=title, question=e.question))
         w = add(e, p_also, also_words)
         if not w:
             blocks.append(f"(The rest is in {e.link}.)")

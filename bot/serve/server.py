@@ -671,8 +671,13 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
         classify_chat["fn"] = gradio_classifier(
             "/chat", fns["respond"] | fns["chat"], fns["on_like"], {"chat"}, set(demo.fns)
         )
-        app = gr.mount_gradio_app(app, demo, path="/chat", footer_links=["api"], show_error=False)
+        app = gr.mount_gradio_app(app, demo, path="/chat", footer_links=["api"], show_error=False, css=CHAT_CSS)
     return app
+
+
+# Gradio's "scroll to the latest message" arrow sits mid-width over the messages, on a phone over a line of text
+# (a browser probe: "How can my fa↓ly"): moved to the right edge
+CHAT_CSS = ".scroll-down-button-container{left:auto!important;right:8px!important;transform:none!important}"
 
 
 class NoQueryStrings(logging.Filter):

@@ -181,10 +181,18 @@ def build_chat(live, feedback, inflight, procs=None, convlog=None, handoff=None)
                 },
             ]
         else:
+            # the questions to try as text as well: Gradio shows the clickable ones under the last message only
+            tried = "".join(f"\n• {s}" for s in a.suggestions)
+            read = words.text("ui_follow_up", lang) + f"“{a.follows_up}”" if a.follows_up else ""
             final = [
                 {
                     "role": "assistant",
-                    "content": shown_text(a) + handoff_html(a) + esc("\n\n" + words.text("ui_can_answer", lang)),
+                    "content": shown_text(a)
+                    + handoff_html(a)
+                    + esc(
+                        (f"\n\n({read})" if read else "")
+                        + (f"\n\n{words.text('ui_can_answer', lang)}{tried}" if tried else "")
+                    ),
                     "options": [{"value": s, "label": esc(s)} for s in a.suggestions],
                 }
             ]

@@ -354,7 +354,7 @@
     shadow.appendChild(style);
 
     var root = el("div", "root " + opts.position);
-    root.setAttribute("lang", "en");
+    root.setAttribute("lang", UI_LANG); // the panel's own words; each answer carries its own lang
     shadow.appendChild(root);
     document.body.appendChild(host);
 

@@ -353,8 +353,8 @@ class Bot:
 
         - A follow-up or a reply is read on that page: first its own words ("And what are the fees?" in a
           passport conversation: the page's fees), kept when the answer is new and quotes the message's most
-          specific word;
-          else read with the previous question (query, "How much is it? (How do I renew my passport?)").
+          specific word; else read with the previous question (query: "How much is it? (How do I renew my
+          passport?)").
         - A question of its own is read on the page only when retrieval found the page among its passages.
         - An FAQ entry of another page that the matcher is sure of (entry_elsewhere) is answered instead.
         - A page that doesn't answer is never forced: the answer from retrieval's order is given then.

@@ -47,7 +47,7 @@ def test_the_disk_index_holds_what_the_snapshot_holds(both):
     assert dict(a.entries) == dict(b.entries.items()) and len(b.entries) == len(a.entries) > 3
     assert b.entries.get("no-such-entry") is None
     assert a.langs == b.langs
-    assert a.questions(4) == b.questions(4) and len(b.questions(4)) == 4
+    assert a.question_pool(4) == b.question_pool(4) and len(b.question_pool(4)) == 4
     src = a.chunks[0].source
     assert [c.id for c in a.chunks_of(src)] == [c.id for c in b.chunks_of(src)]
     for q in QUESTIONS[:20]:  # the on-disk keyword index scores exactly as the in-memory one

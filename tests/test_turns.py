@@ -13,6 +13,15 @@ from bot.answers.followup import rewrite
 from bot.evals.dialogues import passage_hit
 
 
+def bot_on(tmp_path_factory, name: str, pages: dict[str, str]):
+    """A bot on its own corpus of `pages` (file name -> text), indexed with the session's embedding cache."""
+    from _support import small_index
+
+    from bot.engine import Bot
+
+    return Bot.from_settings(small_index(tmp_path_factory.mktemp(name), pages), build=False)
+
+
 @pytest.mark.parametrize(
     "message, act",
     [
@@ -162,17 +171,8 @@ PAGES = {
 
 
 @pytest.fixture(scope="module")
-def two_pages(tmp_path_factory, cache_dir):
-    from bot.engine import Bot, ingest
-    from bot.settings import load_settings
-
-    root = tmp_path_factory.mktemp("two-pages")
-    (root / "corpus").mkdir()
-    for name, text in PAGES.items():
-        (root / "corpus" / name).write_text(text, encoding="utf-8")
-    s = load_settings(corpus_dir=root / "corpus", index_dir=root / "index", cache_dir=cache_dir)
-    ingest(s)
-    return Bot.from_settings(s)
+def two_pages(tmp_path_factory):
+    return bot_on(tmp_path_factory, "two-pages", PAGES)
 
 
 def test_a_follow_up_stays_on_the_page_the_conversation_is_on(two_pages):
@@ -252,16 +252,8 @@ FAQ_PAGE = (
 
 
 @pytest.fixture(scope="module")
-def faq_bot(tmp_path_factory, cache_dir):
-    from bot.engine import Bot, ingest
-    from bot.settings import load_settings
-
-    root = tmp_path_factory.mktemp("yes-no")
-    (root / "corpus").mkdir()
-    (root / "corpus" / "driving.md").write_text(FAQ_PAGE, encoding="utf-8")
-    s = load_settings(corpus_dir=root / "corpus", index_dir=root / "index", cache_dir=cache_dir)
-    ingest(s)
-    return Bot.from_settings(s)
+def faq_bot(tmp_path_factory):
+    return bot_on(tmp_path_factory, "yes-no", {"driving.md": FAQ_PAGE})
 
 
 def test_a_lone_yes_or_no_answers_a_yes_no_question_only(faq_bot):
@@ -283,25 +275,14 @@ def test_a_lone_yes_or_no_answers_a_yes_no_question_only(faq_bot):
 
 
 @pytest.fixture(scope="module")
-def two_languages(tmp_path_factory, cache_dir):
-    from bot.engine import Bot, ingest
-    from bot.settings import load_settings
-
-    root = tmp_path_factory.mktemp("two-languages")
-    (root / "corpus").mkdir()
-    (root / "corpus" / "bibliothek.md").write_text(
-        "# Bibliothek\n\n## Wie lange darf ich Bücher ausleihen?\n\nBücher leihen Sie für vier Wochen aus. Sie "
-        "können die Leihfrist online verlängern.\n",
-        encoding="utf-8",
-    )
-    (root / "corpus" / "museum.md").write_text(
-        "# Museum\n\n## When is the museum open?\n\nThe museum is open from ten in the morning to six in the "
-        "evening, every day except Monday.\n",
-        encoding="utf-8",
-    )
-    s = load_settings(corpus_dir=root / "corpus", index_dir=root / "index", cache_dir=cache_dir)
-    ingest(s)
-    return Bot.from_settings(s)
+def two_languages(tmp_path_factory):
+    pages = {
+        "bibliothek.md": "# Bibliothek\n\n## Wie lange darf ich Bücher ausleihen?\n\nBücher leihen Sie für vier Wochen "
+        "aus. Sie können die Leihfrist online verlängern.\n",
+        "museum.md": "# Museum\n\n## When is the museum open?\n\nThe museum is open from ten in the morning to six in "
+        "the evening, every day except Monday.\n",
+    }
+    return bot_on(tmp_path_factory, "two-languages", pages)
 
 
 def test_an_answer_from_a_page_in_another_language_says_so(two_languages):
@@ -371,17 +352,8 @@ VIRUS_PAGES = {
 
 
 @pytest.fixture(scope="module")
-def virus_bot(tmp_path_factory, cache_dir):
-    from bot.engine import Bot, ingest
-    from bot.settings import load_settings
-
-    root = tmp_path_factory.mktemp("virus")
-    (root / "corpus").mkdir()
-    for name, text in VIRUS_PAGES.items():
-        (root / "corpus" / name).write_text(text, encoding="utf-8")
-    s = load_settings(corpus_dir=root / "corpus", index_dir=root / "index", cache_dir=cache_dir)
-    ingest(s)
-    return Bot.from_settings(s)
+def virus_bot(tmp_path_factory):
+    return bot_on(tmp_path_factory, "virus", VIRUS_PAGES)
 
 
 def test_a_follow_up_another_pages_entry_answers_gets_that_entry(virus_bot):
@@ -417,30 +389,19 @@ def test_questions_to_try_are_in_the_visitors_language_and_from_every_page(two_l
     assert hello.suggestions == ["Wie lange darf ich Bücher ausleihen?"], hello.suggestions
 
 
-def test_the_bots_own_words_in_an_entry_answer_are_in_the_questions_language(tmp_path_factory, cache_dir):
+def test_the_bots_own_words_in_an_entry_answer_are_in_the_questions_language(tmp_path_factory):
     """ "Also on…" and "Part of the answer…" in German for a German question (the entry's page title, not its file)."""
-    from bot.engine import Bot, ingest
-    from bot.settings import load_settings
-
     long_answer = " ".join(
         f"Regel {i}: Bücher werden am Automaten im Erdgeschoss zurückgegeben, auch außerhalb der Öffnungszeiten."
         for i in range(1, 16)
     )
-    root = tmp_path_factory.mktemp("de-words")
-    (root / "corpus").mkdir()
-    (root / "corpus" / "stadt.md").write_text(
-        "# Stadtbibliothek\n\n## Wie gebe ich Bücher zurück?\n\n" + long_answer + "\n\n## Gibt es WLAN?\n\nJa, "
-        "im ganzen Haus gibt es kostenloses WLAN.\n",
-        encoding="utf-8",
-    )
-    (root / "corpus" / "uni.md").write_text(
-        "# Universitätsbibliothek\n\n## Gibt es WLAN?\n\nJa, Studierende nutzen das Netz eduroam.\n\n## Wo kann "
-        "ich drucken?\n\nDrucker stehen im ersten Stock.\n",
-        encoding="utf-8",
-    )
-    s = load_settings(corpus_dir=root / "corpus", index_dir=root / "index", cache_dir=cache_dir)
-    ingest(s)
-    b = Bot.from_settings(s)
+    pages = {
+        "stadt.md": "# Stadtbibliothek\n\n## Wie gebe ich Bücher zurück?\n\n" + long_answer + "\n\n## Gibt es WLAN?"
+        "\n\nJa, im ganzen Haus gibt es kostenloses WLAN.\n",
+        "uni.md": "# Universitätsbibliothek\n\n## Gibt es WLAN?\n\nJa, Studierende nutzen das Netz eduroam.\n\n## Wo "
+        "kann ich drucken?\n\nDrucker stehen im ersten Stock.\n",
+    }
+    b = bot_on(tmp_path_factory, "de-words", pages)
     wifi = b.answer("Gibt es in der Bibliothek WLAN?")
     assert wifi.grounded and wifi.entry is not None and wifi.entry.get("also"), wifi.text
     assert "Auch auf " in wifi.text and "Also on" not in wifi.text, wifi.text

@@ -254,14 +254,6 @@ class ChunkTable(Sequence):
             out.update(self.db.all(f"SELECT id, row FROM chunks WHERE id IN ({q})", part))
         return out
 
-    def questions(self, limit: int) -> list[str]:
-        return [
-            q
-            for (q,) in self.db.all(
-                "SELECT question FROM chunks WHERE question IS NOT NULL ORDER BY row LIMIT ?", (limit,)
-            )
-        ]
-
     def question_pool(self, limit: int) -> list[tuple[str, str, str]]:
         return [
             (q, s, lang or "en")
@@ -378,9 +370,6 @@ class DiskIndex(IndexBase):
 
     def chunks_of(self, source: str) -> list[Chunk]:
         return self.chunks.of_source(source)
-
-    def questions(self, n: int) -> list[str]:
-        return self.chunks.questions(n)
 
     def question_pool(self, n: int) -> list[tuple[str, str, str]]:
         return self.chunks.question_pool(n)

@@ -181,10 +181,6 @@ class Index(IndexBase):
         """The n FAQ questions nearest a question vector."""
         return [self.chunks[int(self.faq_rows[i])].question for i in np.argsort(-(self.faq_vectors @ qvec))[:n]]
 
-    def questions(self, n: int) -> list[str]:
-        """The first n FAQ questions, in corpus order."""
-        return [c.question for c in self.chunks if c.question][:n]
-
     def question_pool(self, n: int) -> list[tuple[str, str, str]]:
         """(question, source, language) of the first n FAQ chunks, in corpus order."""
         return [(c.question, c.source, c.lang) for c in self.chunks if c.question][:n]

@@ -85,6 +85,14 @@ MAX_MESSAGES = 80  # messages (and history pairs) kept in the browser
 EMPTY = {"id": "", "t": 0, "messages": [], "pairs": []}
 
 
+def browser_lang(request) -> str:
+    """The browser's language among the bot's (Accept-Language), English when none."""
+    from bot.answers.turns import language_tag
+
+    headers = getattr(request, "headers", None)
+    return language_tag(headers.get("accept-language") if headers else None) or "en"
+
+
 def _new_id() -> str:
     import secrets
 
@@ -288,10 +296,7 @@ def build_chat(live, feedback, inflight, procs=None, convlog=None, handoff=None)
             """On every page load: the conversation kept in this browser, if any and recent, else a new one; the
             current index's starter questions (a new index brings its own); the page's words in the browser's
             language (Accept-Language: en, de, fr, es)."""
-            from bot.answers.turns import language_tag
-
-            headers = getattr(request, "headers", None)
-            lang = language_tag(headers.get("accept-language") if headers else None) or "en"
+            lang = browser_lang(request)
             chrome = (
                 gr.Markdown(words.text("ui_chat_heading", lang)),
                 gr.Textbox(placeholder=words.text("ui_ask", lang)),
@@ -316,11 +321,7 @@ def build_chat(live, feedback, inflight, procs=None, convlog=None, handoff=None)
             )
 
         def restart(request: gr.Request):
-            from bot.answers.turns import language_tag
-
-            headers = getattr(request, "headers", None)
-            lang = language_tag(headers.get("accept-language") if headers else None) or "en"
-            return gr.Chatbot(value=[], examples=examples(lang)), [], _new_id(), dict(EMPTY)
+            return gr.Chatbot(value=[], examples=examples(browser_lang(request))), [], _new_id(), dict(EMPTY)
 
         demo.load(restore, saved, [chatbot, pairs, conv, heading, box, new], queue=False, api_visibility="private")
         new.click(restart, None, [chatbot, pairs, conv, saved], queue=False, api_visibility="private")

@@ -353,6 +353,40 @@ def test_chat_quotes_the_articles_with_a_note_when_the_model_fails(llm_chat, llm
     llm_chat.screenshot(path=str(SCREENSHOTS / "chat-fallback-note.png"))
 
 
+def test_a_question_waits_for_the_conversation_to_be_restored(chromium, server):
+    """The page's load event brings back this browser's conversation. Held back here (a slow connection), the box
+    takes no question meanwhile; once it has returned, a question and its follow-up keep their history (a question
+    asked before it returned was wiped with its answer when it came back, and the follow-up lost its history)."""
+    ctx = chromium.new_context(viewport={"width": 1100, "height": 900})
+    guard = NetworkGuard().install(ctx)
+    page = ctx.new_page()
+    held = []
+
+    def hold(route):
+        if route.request.method == "POST" and not held:
+            held.append(route)  # the first POST of the page: its load event; left pending
+        else:
+            route.continue_()
+
+    page.route("**/gradio_api/run/predict", hold)
+    page.goto(server.url + "/chat/")
+    box = page.get_by_role("textbox").first
+    expect(box).to_be_visible(timeout=30_000)
+    page.wait_for_timeout(500)
+    assert len(held) == 1 and '"messages":[]' in (held[0].request.post_data or "")
+    expect(box).not_to_be_editable()
+    held[0].continue_()
+    expect(box).to_be_editable(timeout=30_000)
+    expect(box).to_be_focused()
+    ask(page, FIRST)
+    sources = sources_messages(page)
+    expect(sources).to_have_count(1, timeout=30_000)
+    ask(page, FOLLOW)
+    expect(sources).to_have_count(2, timeout=30_000)
+    ctx.close()
+    assert guard.blocked == [], f"the page tried to leave the machine: {guard.blocked}"
+
+
 def test_chat_shows_how_a_follow_up_was_understood(chat, server):
     """Without a model (the offline rule): the follow-up's standalone question from the answer object is shown as
     "Understood as: …" in its Sources message; the first answer's Sources message has none."""

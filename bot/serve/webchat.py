@@ -93,6 +93,14 @@ def browser_lang(request) -> str:
     return language_tag(headers.get("accept-language") if headers else None) or "en"
 
 
+# the box was not editable when the page opened (see build_chat), so its autofocus came to nothing: focus it once
+# the conversation is back, unless the reader has already put the focus somewhere
+FOCUS_BOX = """() => {
+  const a = document.activeElement;
+  if (!a || a === document.body) document.querySelector('textarea')?.focus();
+}"""
+
+
 def _new_id() -> str:
     import secrets
 
@@ -259,7 +267,8 @@ def build_chat(live, feedback, inflight, procs=None, convlog=None, handoff=None)
             sanitize_html=True,
             feedback_options=("Like", "Dislike"),
             placeholder=words.text("ui_chat_placeholder", "en"),
-            examples=[{"text": q} for q in live.bot.starter_questions(4)] or None,
+            # no questions to try until the page's load event has run (restore, below): one clicked earlier
+            # would be wiped by the conversation the load brings back
             height=540,
             label=words.text("ui_chat_label", "en"),
             # no label or toolbar over the messages: on a phone, when the conversation scrolls, they covered the
@@ -268,7 +277,16 @@ def build_chat(live, feedback, inflight, procs=None, convlog=None, handoff=None)
             buttons=["copy"],
         )
         # no max_length: a pasted question would be cut silently; the engine's message states the limit
-        box = gr.Textbox(placeholder=words.text("ui_ask", "en"), show_label=False, submit_btn=True, autofocus=True)
+        # not editable until the load event has brought back this browser's conversation: on a slow connection a
+        # question asked before it returned was wiped, with its answer and the history its follow-up needed (CI saw
+        # it once); restore() turns the box on
+        box = gr.Textbox(
+            placeholder=words.text("ui_ask", "en"),
+            show_label=False,
+            submit_btn=True,
+            autofocus=True,
+            interactive=False,
+        )
         new = gr.Button(words.text("ui_new", "en"), size="sm", variant="secondary")
         pairs = gr.State([])
         raw = gr.State("")
@@ -299,7 +317,7 @@ def build_chat(live, feedback, inflight, procs=None, convlog=None, handoff=None)
             lang = browser_lang(request)
             chrome = (
                 gr.Markdown(words.text("ui_chat_heading", lang)),
-                gr.Textbox(placeholder=words.text("ui_ask", lang)),
+                gr.Textbox(placeholder=words.text("ui_ask", lang), interactive=True),
                 gr.Button(words.text("ui_new", lang)),
             )
             look = {"placeholder": words.text("ui_chat_placeholder", lang), "label": words.text("ui_chat_label", lang)}
@@ -323,7 +341,9 @@ def build_chat(live, feedback, inflight, procs=None, convlog=None, handoff=None)
         def restart(request: gr.Request):
             return gr.Chatbot(value=[], examples=examples(browser_lang(request))), [], _new_id(), dict(EMPTY)
 
-        demo.load(restore, saved, [chatbot, pairs, conv, heading, box, new], queue=False, api_visibility="private")
+        demo.load(
+            restore, saved, [chatbot, pairs, conv, heading, box, new], queue=False, api_visibility="private"
+        ).then(None, js=FOCUS_BOX, queue=False, api_visibility="private")
         new.click(restart, None, [chatbot, pairs, conv, saved], queue=False, api_visibility="private")
         gr.api(chat, api_name="chat", concurrency_limit=16)
     return demo

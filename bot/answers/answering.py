@@ -444,7 +444,9 @@ class Reader:
             infos = []
             for s in chunk.sentences:
                 text = s.text
-                if chunk.kind == "table":  # the row key belongs to the sentence
+                if s.label:  # a table cell: its row and column belong to it
+                    text = f"{s.label}: {s.text}"
+                elif chunk.kind == "table":  # the row key belongs to the sentence
                     text = next((ln for ln in lines if ln.endswith(s.text)), s.text)
                 infos.append(_SentInfo.of(s.text, text, chunk.lang))
             got = (infos, set(content_stems(chunk.section, chunk.lang)))
@@ -591,14 +593,70 @@ class Reader:
 
 
 def _citations_and_text(picked: list[tuple[Sentence, Hit, float]]) -> tuple[str, list[Citation]]:
+    """The answer's text and citations; a table cell on a line of its own after its row and column
+    ("Pier 1 to Saltmarsh — Last sailing: 19:55 [1]": the quote is the cell, the label says what it is)."""
     cites: list[Citation] = []
     parts = []
     for s, h, score in picked:
         n = len(cites) + 1
         c = h.chunk
         cites.append(Citation.of(n, c, s.text, score, (s.start, s.end)))
-        parts.append(f"{s.text} [{n}]")
+        parts.append(f"{s.label}: {s.text} [{n}]" if s.label else f"{s.text} [{n}]")
+    if any(s.label for s, _, _ in picked):
+        return "\n".join(parts), cites
     return " ".join(parts), cites
+
+
+def _overlap(q: QuestionInfo, text: str, lang: str) -> float:
+    """The question's idf-weighted words in `text`, and a little for each pair of them in the same order."""
+    ts = [stem(w, lang) for w in words(text) if w not in stopwords(lang)]
+    have = set(ts)
+    pairs = {(a, b) for a, b in zip(ts, ts[1:])}
+    return sum(v for t, v in q.idf.items() if t in have) + 0.1 * len(q.bigrams & pairs)
+
+
+def table_cells(q: QuestionInfo, best: Candidate, most: int = 12, yes_no: bool = False) -> list[Candidate]:
+    """What a question about a table asks for, read from the table the best cell is in (its chunk).
+    - The row: the one whose first cell and cells the question names most ("Which branch opens at 11:00?" names
+      the Hilltop row by its cell); rows named alike (or none) are all asked for.
+    - The column: the one whose name the question names, by the words that name does not share with every other
+      column ("Last" of "First sailing" / "Last sailing").
+    Row and column: that cell; a row: the row; a column: the column; neither: the best cell alone. At most `most`
+    cells, in the table's order. A yes/no question that names no row is not answered by the table ("Is the library
+    open on Sundays?" beside a column of opening times): nothing (the caller declines)."""
+    chunk, lang = best.hit.chunk, best.hit.chunk.lang
+    cells = [(i, s) for i, s in enumerate(chunk.sentences) if s.label]
+    rows: dict[int, list[str]] = {}
+    for _, s in cells:
+        key = s.label[: -len(s.column)].rstrip(" —") if s.column and s.label.endswith(s.column) else s.label
+        rows.setdefault(s.block, [key]).append(s.text)
+    columns = list(dict.fromkeys(s.column or "" for _, s in cells))
+    common = set.intersection(*(set(words(c)) for c in columns)) if len(columns) > 1 else set()
+    # a row: its content words the question has, then all its words ("1 year or more" over "Less than 1 year")
+    row_score = {b: (_overlap(q, " ".join(t), lang), len(q.words & set(words(" ".join(t))))) for b, t in rows.items()}
+    col_score = {c: _overlap(q, " ".join(w for w in words(c) if w not in common), lang) for c in columns}
+    top_row, top_col = max(row_score.values(), default=(0.0, 0)), max(col_score.values(), default=0.0)
+    named_rows = {b for b, v in row_score.items() if v == top_row} if top_row[0] > 0 else set()
+    col = best.sentence.column if col_score.get(best.sentence.column or "", 0.0) >= top_col else None
+    col = col if col is not None else max(col_score, key=col_score.get)
+    if yes_no and not named_rows:
+        return []
+    if named_rows and top_col > 0:
+        want = [i for i, s in cells if s.block in named_rows and s.column == col]
+    elif named_rows:
+        want = [i for i, s in cells if s.block in named_rows]
+    elif top_col > 0:
+        want = [i for i, s in cells if s.column == col]
+    else:
+        want = [best.index]
+    if best.index in want and len(want) > most:  # too much to quote: the best cell's row
+        want = [i for i in want if chunk.sentences[i].block == best.sentence.block][:most]
+    return [
+        best
+        if i == best.index
+        else Candidate(best.hit_rank, best.hit, i, chunk.sentences[i], {}, best.x, 0.0, best.prob)
+        for i in want[:most] or [best.index]
+    ]
 
 
 def entry_answer(
@@ -759,8 +817,20 @@ def extractive_answer(reader: Reader, question: str, hits: list[Hit], suggestion
             break
         if c.prob >= reader.second_ratio * best.prob and c.sentence.text not in {p.sentence.text for p in picked}:
             picked.append(c)
-    picked = _with_neighbours(q, best, picked, cands)
-    picked = _with_names(q, best, picked, cands)
+    if best.sentence.label:  # a table cell: the cell, row or column the question asks for (table_cells)
+        picked = table_cells(q, best, yes_no=qtypes.asks_yes_no(question))
+        if not picked:
+            return Answer(
+                question,
+                ABSTAIN_TEXT,
+                False,
+                suggestions=suggestions(question, hits),
+                retrieved=hits,
+                confidence=1 - p_un,
+            )
+    else:
+        picked = _with_neighbours(q, best, picked, cands)
+        picked = _with_names(q, best, picked, cands)
     if not qtypes.asks_yes_no(question):  # a lone "Yes." / "No." answers a yes/no question only
         picked = [c for c in picked if not qtypes.BARE_YES_NO.match(c.sentence.text)] or picked
     # keep source order within the same chunk so the answer reads naturally

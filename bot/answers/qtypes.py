@@ -119,6 +119,9 @@ _DESCRIBE_Q = [
 DATE = re.compile(
     r"\b(1\d{3}|20\d{2})s?\b|\b\d{1,2}(st|nd|rd|th)?\s+[Cc]entury\b|\b[Cc]entur(y|ies)\b|\bBC\b|\bAD\b|"
     r"\b\d{1,2}\.\d{1,2}\.(\d{2}|\d{4})\b|\b\d{4}-\d{2}-\d{2}\b|"
+    # a time of day answers "when" and "what time" too: "19:55", "9 a.m.", "10.30 Uhr", "noon"
+    r"\b([01]?\d|2[0-3]):[0-5]\d\b|\b\d{1,2}(?:[.:]\d{2})?\s*(?:[ap]\.m\.|[AaPp][Mm]\b|Uhr\b)|"
+    r"\b(?:noon|midnight|[Mm]ittag|[Mm]itternacht|midi|minuit|mediodía|medianoche)\b|"
     # month and day names as names (capitalised): "may" and "march" are verbs, "august" an adjective
     r"\b(January|February|March|April|May|June|July|August|September|October|November|December|Januar|Februar|"
     r"März|Mai|Juni|Juli|Oktober|Dezember|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Montag|"

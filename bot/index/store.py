@@ -647,8 +647,11 @@ def sync(
 
 
 def sentence_embed_text(chunk: Chunk, i: int) -> str:
-    """What is embedded for sentence i: the sentence, or for a table row its 'key: detail' line."""
+    """What is embedded for sentence i: the sentence; a table cell with its row and column ("Pier 1 to
+    Saltmarsh — Last sailing: 19:55"); a row without column names its 'key: detail' line."""
     s = chunk.sentences[i].text
+    if chunk.sentences[i].label:
+        return f"{chunk.sentences[i].label}: {s}"
     if chunk.kind == "table":
         return next((ln for ln in chunk.text.split("\n") if ln.endswith(s)), s)
     return s

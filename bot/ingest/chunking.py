@@ -22,6 +22,10 @@ class Sentence:
     block: int = 0  # the paragraph or list item it belongs to (numbered within the chunk)
     gap: str = ""  # the text between the previous sentence of its block and this one (verbatim; "" for the first)
     item: bool = False  # it is part of a list item
+    # a table cell under a header row: its row and column ("Pier 1 to Saltmarsh — Last sailing"), what a reader
+    # needs to know what the cell's text is; embedded and shown with it, never part of the quote
+    label: str | None = None
+    column: str | None = None  # that cell's column name alone ("Last sailing"); its row is its block
 
 
 @dataclass
@@ -90,17 +94,30 @@ class Chunk:
         return out
 
 
+def cell_label(key: str | None, header: str) -> str:
+    """A table cell's row and column: "Pier 1 to Saltmarsh — Last sailing" (the row key alone when its column
+    has no name, the column alone when the row has no key)."""
+    return " — ".join(x for x in ((key or "").strip(), header.strip()) if x)
+
+
 def _sentences(doc: Document, block: Block, n: int = 0) -> list[Sentence]:
-    """The block's sentences, all numbered `n` (their block within the chunk), with the verbatim gaps between."""
+    """The block's sentences, all numbered `n` (their block within the chunk), with the verbatim gaps between.
+    A table row under a header row: each cell's sentences carry its row and column (Sentence.label)."""
     out = []
-    for s, e in block.spans:
+    for j, (s, e) in enumerate(block.spans):
+        column = block.headers[j] if block.headers and j < len(block.headers) else None
+        label = cell_label(block.key, column) if column is not None else None
         for a, b in sentence_spans(doc.text, s, e, doc.lang):
             gap = doc.text[out[-1].end : a] if out else ""
-            out.append(Sentence(a, b, doc.text[a:b], n, gap, block.item))
+            out.append(Sentence(a, b, doc.text[a:b], n, gap, block.item, label or None, column))
     return out
 
 
 def _block_text(doc: Document, block: Block) -> str:
+    if block.kind == "row" and block.headers:  # a line per cell, with its row and column
+        return "\n".join(
+            f"{cell_label(block.key, h)}: {doc.text[s:e]}" for (s, e), h in zip(block.spans, block.headers)
+        )
     body = " ".join(doc.text[s:e] for s, e in block.spans)
     if block.kind == "row":
         return f"{block.key}: {body}"

@@ -83,6 +83,8 @@ class Block:
     spans: list[tuple[int, int]]  # citable text, as offsets into Document.text
     question: str | None = None  # FAQ question
     key: str | None = None  # table row key
+    # a table row under a header row: the column name of each span (one span per cell), "" where it has none
+    headers: list[str] | None = None
     entry: int | None = None  # FAQ entry number in the document (the blocks of one answer share it)
     anchor: str | None = None  # the page's id for the entry ("#how-does-it-spread"), where it has one
     item: bool = False  # a list item
@@ -160,6 +162,7 @@ class Piece:
     item: bool = False  # a list item
     key: str | None = None  # rows: the first cell
     line: tuple[int, int] | None = None  # rows: the whole "key: detail" line
+    headers: list[str] | None = None  # rows under a header row: each span's column name (spans: one per cell)
     strict: bool = False  # headings: a question only when it ends with "?" (plain-text heading lines)
 
 
@@ -171,10 +174,11 @@ _A_PREFIX = re.compile(
     re.IGNORECASE,
 )
 # The parser's version: bumped when the same file parses into other blocks (2: question-and-answer tables, labelled
-# bold questions, loose Markdown lists kept in their entry; 3: "Source: …" attribution lines left out). An index
+# bold questions, loose Markdown lists kept in their entry; 3: "Source: …" attribution lines left out; 4: table
+# rows under a header row cell by cell, each with its column's name). An index
 # made by another version reads every file again at its next sync (bot/index/store.py); only texts never embedded
 # before are embedded.
-PARSER = 3
+PARSER = 4
 _LIST_ITEM = re.compile(r"\s*(?:[-*+]\s+|\d+[.)]\s+)")
 _BULLET = re.compile(r"\s*[-*+•]\s+")
 _BOLD = re.compile(r"(\*\*|__)(.+?)\1\s*")  # a Markdown line opening in bold: "**How do I pay?** …"
@@ -251,20 +255,41 @@ def _text_pieces(text: str, markdown: bool, lang: str) -> list[Piece]:
     return out
 
 
+def _cell_spans(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    """The spans of a pipe-table line's cells (trimmed; an empty cell is an empty span)."""
+    line = text[s:e]
+    a, b = line.find("|"), line.rfind("|")
+    inner = (s + a + 1, s + b) if 0 <= a < b and not line[:a].strip() and not line[b + 1 :].strip() else (s, e)
+    out, pos = [], inner[0]
+    for part in text[inner[0] : inner[1]].split("|"):
+        out.append(trimmed(text, pos, pos + len(part)))
+        pos += len(part) + 1
+    return out
+
+
 def _pipe_rows(text: str, lines: list[tuple[int, int]]) -> list[Piece]:
-    """A Markdown pipe table: its header and separator lines skipped, one row piece per line."""
+    """A Markdown pipe table (also what a PDF's column runs and a Word table become): its first line names the
+    columns, a separator line is skipped, and each other line is a row piece: its first cell the row's key, each
+    other cell a span of its own with its column's name (the header row's cell above it)."""
     out, header = [], None
     for s, e in lines:
-        cells = [c.strip() for c in text[s:e].strip().strip("|").split("|")]
+        spans = _cell_spans(text, s, e)
+        cells = [text[a:b] for a, b in spans]
         if all(set(c) <= set("-: ") for c in cells):
             continue
         if header is None and len(lines) > 1:
             header = cells
             continue
-        if len(cells) >= 2 and cells[1]:
-            first = text.index(cells[1], s)
-            last = text.rindex(cells[-1], s, e) + len(cells[-1])
-            out.append(Piece("row", [(first, last)], key=cells[0], line=(s, e)))
+        if len(cells) < 2 or not any(cells[1:]):
+            continue
+        filled = [(i, sp) for i, sp in enumerate(spans[1:]) if sp[1] > sp[0]]
+        if header and any(h.strip() for h in header[1:]):
+            names = [h.strip() for h in header[1:]] + [""] * len(cells)
+            out.append(
+                Piece("row", [sp for _, sp in filled], key=cells[0], line=(s, e), headers=[names[i] for i, _ in filled])
+            )
+        else:  # no column names: the row's detail as one span ("key: a | b")
+            out.append(Piece("row", [(filled[0][1][0], filled[-1][1][1])], key=cells[0], line=(s, e)))
     return out
 
 
@@ -327,9 +352,18 @@ def _html_pieces(raw: str) -> tuple[str, list[Piece], str, str | None, set[str]]
         return add_lines([line])[0]
 
     def unit(u, in_entry: bool) -> None:
-        lines = [ln for ln in u.lines if not is_boilerplate(ln)]
+        # a table cell is content even where a lone line would be clutter ("£178", "Share")
+        lines = list(u.lines) if u.kind == "row" else [ln for ln in u.lines if not is_boilerplate(ln)]
         if u.kind == "heading" and lines:
             pieces.append(Piece("heading", [add(lines[0])], level=u.level, anchor=u.anchor))
+        elif u.kind == "row" and lines and u.headers and u.cells:  # each cell a span, with its column's name
+            line = f"{u.key}: {lines[0]}"
+            s, e = add(line)
+            spans, pos = [], e - len(lines[0])
+            for cell in u.cells:
+                spans.append((pos, pos + len(cell)))
+                pos += len(cell) + 3  # " | "
+            pieces.append(Piece("row", spans, key=u.key, line=(s, e), headers=list(u.headers)))
         elif u.kind == "row" and lines:
             line = f"{u.key}: {lines[0]}"
             s, e = add(line)
@@ -463,7 +497,7 @@ def assemble(
             if entry is not None:
                 add_to_entry([p.line or p.spans[0]])
             else:
-                doc.blocks.append(Block("row", section, p.spans, key=p.key))
+                doc.blocks.append(Block("row", section, p.spans, key=p.key, headers=p.headers))
             continue
         # text
         one_line = len(p.spans) == 1 and len(ptext) < 300

@@ -55,6 +55,8 @@ class Unit:
     anchor: str | None = None
     item: bool = False  # a list item
     key: str | None = None  # rows: the first cell
+    headers: list[str] | None = None  # rows under a header row: the column name of each of `cells`
+    cells: list[str] | None = None  # such rows: the cells after the first (their line is "key: a | b")
     question: str | None = None  # entries
     answer: list[Unit] = field(default_factory=list)  # entries
     bold: str | None = None  # text: the bold words it opens with
@@ -301,21 +303,81 @@ class _Walker:
                     out.append(Unit("text", [q]))
 
     def _table(self, el, out: list[Unit]) -> None:
-        rows = [r for r in el.iter("tr") if _in_table(r, el)]
+        """Rows of cells on a grid (a rowspan or colspan cell stands in every grid place it covers). A first row
+        of <th> cells (or every <th> row of a <thead>) names the columns: each other row is a "row" unit, its
+        first cell the key and every other cell with its column's name. Without column names, "key: a | b"."""
         header: list[str] | None = None
-        for r in rows:
-            cells = [_clean(c.text_content()) for c in r if _tag(c) in {"td", "th"}]
-            cells = [c for c in cells if c]
-            if not cells:
+        carry: dict[int, tuple[str, int]] = {}  # grid column -> (text, rows it still covers)
+        for r in (r for r in el.iter("tr") if _in_table(r, el)):
+            cells, heads, col = [], [], 0
+            for c in (c for c in r if _tag(c) in {"td", "th"}):
+                while col in carry:
+                    cells.append(carry[col][0])
+                    heads.append(True)
+                    col = self._carry(carry, col)
+                text, span = _clean(c.text_content()), _span(c.get("colspan"))
+                down = _span(c.get("rowspan"))
+                for k in range(span):
+                    cells.append(text)
+                    heads.append(_tag(c) == "th")
+                    if down > 1:
+                        carry[col + k] = (text, down - 1)
+                col += span
+            while col in carry:
+                cells.append(carry[col][0])
+                heads.append(True)
+                col = self._carry(carry, col)
+            if not any(cells):
                 continue
-            is_head = all(_tag(c) == "th" for c in r if _tag(c) in {"td", "th"})
-            if header is None and is_head:  # column names: not a row to cite
-                header = cells
+            in_head = any(_tag(a) == "thead" for a in r.iterancestors() if a is not el) or all(heads)
+            if in_head and (header is None or not any(_tag(a) == "tbody" for a in r.iterancestors())):
+                if header is None or len(cells) == len(header):  # column names: not a row to cite
+                    header = cells if header is None else [f"{a} {b}" if a != b else a for a, b in zip(header, cells)]
+                    continue
+            # a colspan cell's text once: the row's cells as a reader sees them
+            dedup = [(i, t) for i, t in enumerate(cells) if t and (i == 0 or t != cells[i - 1])]
+            if len(dedup) < 2:
+                out.append(Unit("text", [t for _, t in dedup]))
                 continue
-            if len(cells) >= 2:
-                out.append(Unit("row", [" | ".join(cells[1:])], key=cells[0]))
+            key, rest = dedup[0][1], dedup[1:]
+            if header and any(header[1:]):
+                names = [_column_name(header, i, cells) for i, _ in rest]
+                texts = [t for _, t in rest]
+                out.append(Unit("row", [" | ".join(texts)], key=key, headers=names, cells=texts))
             else:
-                out.append(Unit("text", cells))
+                out.append(Unit("row", [" | ".join(t for _, t in rest)], key=key))
+
+    @staticmethod
+    def _carry(carry: dict[int, tuple[str, int]], col: int) -> int:
+        text, left = carry[col]
+        if left > 1:
+            carry[col] = (text, left - 1)
+        else:
+            del carry[col]
+        return col + 1
+
+
+def _column_name(header: list[str], i: int, cells: list[str]) -> str:
+    """The name of the column a row's cell i starts in; a cell across several columns ("Fee Online", "Fee By
+    post") gets the words their names begin with ("Fee")."""
+    j = i
+    while j + 1 < len(cells) and cells[j + 1] == cells[i]:
+        j += 1
+    names = [header[k].split() for k in range(i, min(j, len(header) - 1) + 1)] if i < len(header) else [[]]
+    common = []
+    for ws in zip(*names):
+        if len(set(ws)) > 1:
+            break
+        common.append(ws[0])
+    return " ".join(common) if len(names) > 1 else " ".join(names[0])
+
+
+def _span(v) -> int:
+    """A colspan or rowspan attribute: 1 to 50 (a hostile 10**9 is not a grid of 10**9 places)."""
+    try:
+        return max(1, min(50, int(str(v).strip()))) if v is not None else 1
+    except ValueError:
+        return 1
 
 
 def _in_table(row, table) -> bool:

@@ -1,0 +1,175 @@
+"""Tables as tables (bot/ingest/corpus.py, pages.py, chunking.py; bot/answers/answering.table_cells): a Markdown pipe
+table, an HTML table with a two-row header, a rowspan and a colspan, a Word table and a PDF table, each made here
+and ingested for real. Every cell under a header row is indexed with its row and column, and a question that asks
+for a cell gets that cell, named by its row and column, its quote verbatim from the file; a row or a column when
+that is what is asked; a yes/no question the table doesn't answer is declined."""
+
+from __future__ import annotations
+
+import pytest
+from _support import CACHE_DIR
+
+from bot.answers import qtypes
+from bot.engine import Bot, ingest
+from bot.ingest.corpus import read_document
+from bot.settings import load_settings
+
+fpdf = pytest.importorskip("fpdf")
+docx = pytest.importorskip("docx")
+
+FERRY = """# Ferry timetable
+
+Boats run every day of the year except Christmas Day. Tickets are sold on board.
+
+## Sailings
+
+| Route | First sailing | Last sailing |
+|---|---|---|
+| Pier 1 to Saltmarsh | 07:25 | 19:55 |
+| Saltmarsh to Pier 1 | 08:10 | 20:40 |
+| Pier 1 to Gull Island | 09:00 | 17:30 |
+"""
+
+FEES = """<!doctype html><html lang="en"><head><title>Passport fees</title></head><body><main>
+<h1>Passport fees</h1>
+<p>Fees are paid when you apply. Refunds are not given once an application has been checked.</p>
+<table><caption>Fees by service</caption>
+<thead><tr><th rowspan="2">Service</th><th colspan="2">Fee</th></tr><tr><th>Online</th><th>By post</th></tr></thead>
+<tbody>
+<tr><th scope="row">Adult passport</th><td>£88.50</td><td>£100</td></tr>
+<tr><th scope="row">Child passport</th><td>£57.50</td><td>£69</td></tr>
+<tr><th scope="row">Fast Track</th><td colspan="1000000000">£178</td></tr>
+</tbody></table></main></body></html>"""
+
+
+def make_docx(path):
+    d = docx.Document()
+    d.add_heading("Leave policy", 0)
+    d.add_paragraph("Staff who are ill should tell their manager on the first day of absence.")
+    d.add_heading("Sick pay", 1)
+    rows = [("Length of service", "Full pay"), ("Less than 1 year", "4 weeks"), ("1 year or more", "13 weeks")]
+    t = d.add_table(rows=len(rows), cols=2)
+    for r, (a, b) in enumerate(rows):
+        t.cell(r, 0).text, t.cell(r, 1).text = a, b
+    d.save(str(path))
+
+
+def make_pdf(path):
+    pdf = fpdf.FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 18)
+    pdf.cell(0, 12, "Library opening hours", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "", 11)
+    pdf.multi_cell(0, 6, "All branches close on public holidays. Opening hours change in August.")
+    pdf.ln(4)
+    with pdf.table() as t:
+        for row in [("Branch", "Opens", "Closes"), ("Central", "9:00", "20:00"), ("Riverside", "10:00", "18:00")]:
+            r = t.row()
+            for c in row:
+                r.cell(c)
+    pdf.output(str(path))
+
+
+@pytest.fixture(scope="module")
+def tables(tmp_path_factory):
+    root = tmp_path_factory.mktemp("tables")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    (corpus / "ferry.md").write_text(FERRY, encoding="utf-8")
+    (corpus / "fees.html").write_text(FEES, encoding="utf-8")
+    make_docx(corpus / "leave.docx")
+    make_pdf(corpus / "hours.pdf")
+    s = load_settings(corpus_dir=corpus, index_dir=root / "index", cache_dir=CACHE_DIR)
+    report = ingest(s)
+    assert not report.failed and len(report.added) == 4, report.summary()
+    return s, Bot.from_settings(s, build=False)
+
+
+def cells_of(bot, source):
+    return [(s.label, s.text) for c in bot.index.chunks if c.source == source for s in c.sentences if s.label]
+
+
+def test_every_format_indexes_each_cell_with_its_row_and_column(tables):
+    _, bot = tables
+    assert ("Pier 1 to Saltmarsh — Last sailing", "19:55") in cells_of(bot, "ferry.md")
+    assert ("Child passport — Fee By post", "£69") in cells_of(bot, "fees.html")  # the two header rows, joined
+    assert ("Fast Track — Fee", "£178") in cells_of(bot, "fees.html")  # across both Fee columns: their common name
+    assert ("1 year or more — Full pay", "13 weeks") in cells_of(bot, "leave.docx")
+    assert ("Riverside — Closes", "18:00") in cells_of(bot, "hours.pdf")
+    # search sees the column names: the chunk's text (embedded and keyword-indexed) has them
+    ferry = next(c for c in bot.index.chunks if c.source == "ferry.md" and c.kind == "table")
+    assert "Pier 1 to Saltmarsh — Last sailing: 19:55" in ferry.embed_text.splitlines()
+
+
+@pytest.mark.parametrize(
+    ("question", "source", "line"),
+    [
+        ("When is the last sailing from Pier 1 to Saltmarsh?", "ferry.md", "Pier 1 to Saltmarsh — Last sailing: 19:55"),
+        ("What time is the first boat from Saltmarsh to Pier 1?", "ferry.md", "Saltmarsh to Pier 1 — First sailing: 08:10"),
+        ("How much is a child passport by post?", "fees.html", "Child passport — Fee By post: £69"),
+        ("How long is sick pay for staff with 1 year or more of service?", "leave.docx", "1 year or more — Full pay: 13 weeks"),
+        ("When does the Riverside branch close?", "hours.pdf", "Riverside — Closes: 18:00"),
+    ],
+)  # fmt: skip
+def test_a_cell_question_gets_that_cell_named_by_row_and_column(tables, question, source, line):
+    s, bot = tables
+    a = bot.answer(question)
+    assert a.grounded, a.text
+    assert a.text == f"{line} [1]", a.text  # that cell alone, after its row and column
+    (c,) = a.citations
+    assert c.source == source
+    cell = line.rsplit(": ", 1)[1]
+    assert c.quote == cell
+    if source.endswith(".md"):  # verbatim: the quote is the file's text at the cited span
+        assert (s.corpus_dir / source).read_text(encoding="utf-8")[c.start : c.end] == cell
+
+
+def test_a_row_or_a_column_when_that_is_asked(tables):
+    _, bot = tables
+    row = bot.answer("What are the sailing times from Pier 1 to Saltmarsh?")
+    assert row.text.splitlines() == [
+        "Pier 1 to Saltmarsh — First sailing: 07:25 [1]",
+        "Pier 1 to Saltmarsh — Last sailing: 19:55 [2]",
+    ], row.text
+    rows = bot.answer("What are the passport fees?")  # both passports named alike: both rows
+    assert [c.quote for c in rows.citations][:4] == ["£88.50", "£100", "£57.50", "£69"], rows.text
+    by_value = bot.answer("Which branch opens at 10:00?")  # a cell's value names its row
+    assert by_value.text == "Riverside — Opens: 10:00 [1]", by_value.text
+
+
+def test_no_table_cell_is_quoted_without_its_row_and_column(tables):
+    _, bot = tables
+    for q in [
+        "When is the last sailing from Pier 1 to Saltmarsh?",
+        "What are the passport fees?",
+        "When does the last ferry to Gull Island leave?",
+        "How much is Fast Track?",
+    ]:
+        a = bot.answer(q)
+        assert a.grounded, (q, a.text)
+        for c in a.citations:
+            assert any(line.endswith(f": {c.quote} [{c.n}]") and " — " in line for line in a.text.splitlines()), (
+                q,
+                a.text,
+            )
+
+
+def test_a_yes_no_question_the_table_does_not_answer_is_declined(tables):
+    _, bot = tables
+    a = bot.answer("Is the library open on Sundays?")
+    assert not a.grounded, a.text
+
+
+def test_a_time_of_day_answers_when():
+    for t in ["19:55", "at 9 a.m.", "10.30 Uhr", "until noon", "12:30pm"]:
+        assert qtypes.DATE.search(t), t
+    for t in ["3.50 euros", "ratio 2:1", "Chapter 3"]:
+        assert not qtypes.DATE.search(t), t
+
+
+def test_a_hostile_colspan_is_capped(tmp_path):
+    (tmp_path / "fees.html").write_text(FEES, encoding="utf-8")
+    doc = read_document(tmp_path / "fees.html", tmp_path)
+    rows = [b for b in doc.blocks if b.kind == "row"]
+    assert [b.key for b in rows] == ["Adult passport", "Child passport", "Fast Track"]
+    assert len(doc.text) < 2000

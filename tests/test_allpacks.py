@@ -149,3 +149,25 @@ def test_every_pack_gets_other_data_sets_questions_to_decline():
     first = [u["question"] for u in packs[0].unanswerable]
     allpacks.add_other_subjects(packs, n=10)  # the same choice every run, and not added twice
     assert [u["question"] for u in packs[0].unanswerable] == first
+
+
+def test_the_table_pack_scores_the_cell_named_by_its_row_and_column():
+    """A table question is right when each asked cell is quoted from its file on a line that names its row (its
+    column, for a column question); the pack's corpus is the one eval/tables/build.py writes, in four formats."""
+    from bot.answers.answering import Answer, Citation
+
+    pack = allpacks.table_pack()
+    assert pack is not None and pack.style == "table"
+    assert {p.suffix for p in pack.corpus.iterdir()} == {".md", ".html", ".docx", ".pdf"}
+    assert len(pack.answerable) + len(pack.unanswerable) >= 60
+    assert len({q["file"] for q in pack.answerable}) >= 15
+    q = {"file": "fees.html", "kind": "cell", "row": "Child passport", "column": "Fee By post", "cells": ["£69"]}
+
+    def answer(text, quote="£69", source="fees.html"):
+        return Answer("q", text, True, [Citation(n=1, source=source, section="", quote=quote, score=1.0)])
+
+    assert allpacks.table_hit(answer("Child passport — Fee By post: £69 [1]"), q)
+    assert not allpacks.table_hit(answer("£69 [1]"), q)  # the cell without its row
+    assert not allpacks.table_hit(answer("Adult passport — Fee By post: £69 [1]"), q)  # another row's words
+    assert not allpacks.table_hit(answer("Child passport — Fee By post: £69 [1]", source="other.html"), q)
+    assert not allpacks.table_hit(answer("Child passport — Fee Online: £57.50 [1]", quote="£57.50"), q)

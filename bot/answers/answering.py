@@ -615,7 +615,24 @@ def _overlap(q: QuestionInfo, text: str, lang: str) -> float:
     return sum(v for t, v in q.idf.items() if t in have) + 0.1 * len(q.bigrams & pairs)
 
 
-def table_cells(q: QuestionInfo, best: Candidate, most: int = 12, yes_no: bool = False) -> list[Candidate]:
+def _run(q: QuestionInfo, key: str, lang: str) -> int:
+    """The longest run of the key's words that stands in the question in the same order and holds a content word."""
+    kw, qw = words(key), words(q.text)
+    sw = stopwords(lang)
+    best = 0
+    for i in range(len(kw)):
+        for j in range(len(qw)):
+            n = 0
+            while i + n < len(kw) and j + n < len(qw) and kw[i + n] == qw[j + n]:
+                n += 1
+            if n > best and any(w not in sw for w in kw[i : i + n]):
+                best = n
+    return best
+
+
+def table_cells(
+    q: QuestionInfo, best: Candidate, most: int = 12, yes_no: bool = False, strict: bool = False
+) -> list[Candidate]:
     """What a question about a table asks for, read from the table the best cell is in (its chunk).
     - The row: the one whose first cell and cells the question names most ("Which branch opens at 11:00?" names
       the Hilltop row by its cell); rows named alike (or none) are all asked for.
@@ -623,7 +640,8 @@ def table_cells(q: QuestionInfo, best: Candidate, most: int = 12, yes_no: bool =
       column ("Last" of "First sailing" / "Last sailing").
     Row and column: that cell; a row: the row; a column: the column; neither: the best cell alone. At most `most`
     cells, in the table's order. A yes/no question that names no row is not answered by the table ("Is the library
-    open on Sundays?" beside a column of opening times): nothing (the caller declines)."""
+    open on Sundays?" beside a column of opening times): nothing (the caller declines). `strict`: the cell only
+    when the question names one row and a column, else nothing."""
     chunk, lang = best.hit.chunk, best.hit.chunk.lang
     cells = [(i, s) for i, s in enumerate(chunk.sentences) if s.label]
     rows: dict[int, list[str]] = {}
@@ -632,14 +650,20 @@ def table_cells(q: QuestionInfo, best: Candidate, most: int = 12, yes_no: bool =
         rows.setdefault(s.block, [key]).append(s.text)
     columns = list(dict.fromkeys(s.column or "" for _, s in cells))
     common = set.intersection(*(set(words(c)) for c in columns)) if len(columns) > 1 else set()
-    # a row: its content words the question has, then all its words ("1 year or more" over "Less than 1 year")
-    row_score = {b: (_overlap(q, " ".join(t), lang), len(q.words & set(words(" ".join(t))))) for b, t in rows.items()}
+    # a row: the question's content words among its key and cells (not the words of the column names: "notice"
+    # in "A week's notice" under "Notice you must give" names no row), then the longest run of the key's words
+    # the question has that holds a content word ("1 year or more" over "Less than 1 year"; not "to" of "20 to 99")
+    named_cols = {w for c in columns for w in words(c)}
+    row_score = {
+        b: (_overlap(q, " ".join(w for w in words(" ".join(t)) if w not in named_cols), lang), _run(q, t[0], lang))
+        for b, t in rows.items()
+    }
     col_score = {c: _overlap(q, " ".join(w for w in words(c) if w not in common), lang) for c in columns}
     top_row, top_col = max(row_score.values(), default=(0.0, 0)), max(col_score.values(), default=0.0)
     named_rows = {b for b, v in row_score.items() if v == top_row} if top_row[0] > 0 else set()
     col = best.sentence.column if col_score.get(best.sentence.column or "", 0.0) >= top_col else None
     col = col if col is not None else max(col_score, key=col_score.get)
-    if yes_no and not named_rows:
+    if (yes_no and not named_rows) or (strict and (len(named_rows) != 1 or top_col <= 0)):
         return []
     if named_rows and top_col > 0:
         want = [i for i, s in cells if s.block in named_rows and s.column == col]
@@ -805,6 +829,14 @@ def extractive_answer(reader: Reader, question: str, hits: list[Hit], suggestion
         return Answer(question, ABSTAIN_TEXT, False, suggestions=suggestions(question, hits), retrieved=hits)
     feats = reader.abstain_features(q, hits, cands)
     abstain, p_un = reader.should_abstain(feats)
+    # a table cell whose row and column the question names is the answer, whatever the gate (fitted on prose)
+    # makes of "45 days" and whatever sentence outscores it: "How long must consultation last before dismissing
+    # 20 to 99 employees?"
+    cell = max((c for c in cands if c.sentence.label), key=lambda c: c.score, default=None)
+    named = table_cells(q, cell, strict=True) if cell is not None else []
+    if named:
+        text, cites = _citations_and_text([(c.sentence, c.hit, c.prob) for c in named])
+        return Answer(question, text, True, cites, retrieved=hits, confidence=max(1 - p_un, cell.prob))
     if abstain:
         return Answer(
             question, ABSTAIN_TEXT, False, suggestions=suggestions(question, hits), retrieved=hits, confidence=1 - p_un

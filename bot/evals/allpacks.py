@@ -47,7 +47,7 @@ ROOT = Path(__file__).resolve().parents[2]
 @dataclass
 class Pack:
     name: str
-    style: str  # "faq" | "passage"
+    style: str  # "faq" | "passage" | "table"
     corpus: Path
     answerable: list[dict]  # {"question", "history", "gold": entry question (faq) or file (passage), "answer"}
     unanswerable: list[dict] = field(default_factory=list)  # {"question", "history", "kind"}
@@ -201,6 +201,36 @@ def passage_packs(bench_root: Path, cache: Path, squad_articles: int = 6) -> lis
     return out
 
 
+def table_pack() -> Pack | None:
+    """Our table pack (eval/tables: 15 gov.uk tables as Markdown, HTML, Word and PDF documents): cell, row and
+    column questions, and questions the table doesn't answer."""
+    d = ROOT / "eval" / "tables"
+    if not (d / "questions.jsonl").exists():
+        return None
+    rows = [json.loads(x) for x in (d / "questions.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
+    ans = [{**r, "history": None, "gold": r["file"]} for r in rows if r["kind"] != "unanswerable"]
+    un = [
+        {"question": r["question"], "history": None, "kind": "not_in_table"}
+        for r in rows
+        if r["kind"] == "unanswerable"
+    ]
+    return Pack("tables (gov.uk; Markdown, HTML, Word, PDF)", "table", d / "corpus", ans, un)
+
+
+def table_hit(a, q: dict) -> bool:
+    """Every cell the question asks for is quoted from its file, on an answer line that names the cell's row
+    (cell and row questions) or its column (column questions): "Child passport — Fee By post: £69 [1]"."""
+    lines = a.text.splitlines()
+    for cell in q["cells"]:
+        cited = [c for c in a.citations if c.source == q["file"] and norm(c.quote) == norm(cell)]
+        if not cited:
+            return False
+        name = q["row"] if q["kind"] in ("cell", "row") else q["column"]
+        if not any(f"[{c.n}]" in ln and norm(name) in norm(ln) for c in cited for ln in lines):
+            return False
+    return a.grounded
+
+
 def family(name: str) -> str:
     """The data set a pack row comes from ("clinc-faq, 1 in 4 entries removed" -> "clinc-faq")."""
     return name.split(" (")[0].split(",")[0]
@@ -240,6 +270,7 @@ def score_pack(pack: Pack, bot: Bot) -> dict:
     ix = bot.index
     hits = base_near = base_bm25 = declined = 0
     ms, shares = [], []
+    kind_right: dict[str, list[bool]] = {}
     entry_q = [_norm_q(c.question or "") for c in ix.chunks]
     for q in pack.answerable:
         t0 = time.perf_counter()
@@ -248,7 +279,15 @@ def score_pack(pack: Pack, bot: Bot) -> dict:
         declined += not a.grounded
         v = bot.retriever.query_vector(q["question"])
         bm = ix.bm25.scores(terms(q["question"], ix.query_lang(q["question"])))
-        if pack.style == "faq":
+        if pack.style == "table":
+            hits += table_hit(a, q)
+            kind_right.setdefault(q["kind"], []).append(table_hit(a, q))
+            top = (ix.sent_vectors @ v).argsort()[::-1][:3]
+            rows = [int(ix.sent_offsets.searchsorted(t, side="right") - 1) for t in top]
+            texts = [norm(ix.chunks[r].sentences[int(t - ix.sent_offsets[r])].text) for t, r in zip(top, rows)]
+            base_near += all(any(norm(c) in t for t in texts) for c in q["cells"])
+            base_bm25 += all(norm(c) in norm(ix.chunks[int(bm.argmax())].text) for c in q["cells"])
+        elif pack.style == "faq":
             hits += _entry_hit(a, q["answer"])
             sents = [x.replace(" ", "") for x in answer_sentences(q["answer"])]
             shown = norm(a.text).replace(" ", "")
@@ -281,6 +320,7 @@ def score_pack(pack: Pack, bot: Bot) -> dict:
         "declined_by_kind": {k: f"{sum(v)} of {len(v)}" for k, v in by_kind.items()},
         "p50_ms": round(float(np.median(ms)), 1) if ms else None,
         **({"share_given": round(float(np.mean(shares)), 3)} if shares else {}),
+        **({"right_by_kind": {k: f"{sum(v)} of {len(v)}" for k, v in kind_right.items()}} if kind_right else {}),
     }
 
 
@@ -393,7 +433,8 @@ def evaluate_all(settings: Settings, bench_root: Path, squad_articles: int = 6, 
             rows.append(r)
             log(json.dumps(r, ensure_ascii=False))
             (full_f if pack is full else missing_f)[full.name] = matcher_features(bot, pack)
-    for pack in passages:
+    tables = table_pack()  # after the other subjects are drawn: adding it leaves the other packs' sets as they were
+    for pack in passages + ([tables] if tables else []):
         r = score_pack(pack, _bot(pack, settings, cache))
         rows.append(r)
         log(json.dumps(r, ensure_ascii=False))
@@ -412,10 +453,15 @@ def to_markdown(r: dict) -> str:
     ]
     for x in r["rows"]:
         base = x.get("nearest", x.get("top3"))
+        right = (
+            x["bot"]
+            if "right_by_kind" not in x
+            else f"{x['bot']} ({', '.join(f'{k} {v}' for k, v in x['right_by_kind'].items())})"
+        )
         kinds = ", ".join(f"{k} {v}" for k, v in x["declined_by_kind"].items())
         un = "–" if x["unanswerable_declined"] is None else f"{x['unanswerable_declined']} ({kinds})"
         out.append(
-            f"| {x['pack']} | {x['answerable']} | {x['bot']} | {base} | {x['bm25']} | {x.get('share_given', '–')} "
+            f"| {x['pack']} | {x['answerable']} | {right} | {base} | {x['bm25']} | {x.get('share_given', '–')} "
             f"| {x['answerable_declined']} "
             f"| {x['unanswerable']} | {un} | {x['p50_ms']} |"
         )
@@ -439,5 +485,7 @@ __all__ = [
     "lopo",
     "passage_packs",
     "score_pack",
+    "table_hit",
+    "table_pack",
     "to_markdown",
 ]

@@ -154,6 +154,41 @@ def test_no_table_cell_is_quoted_without_its_row_and_column(tables):
             )
 
 
+def test_a_pdf_table_row_whose_cells_wrap_stays_one_row(tmp_path):
+    """fpdf2 sets each cell's lines in the middle of its row: a long cell's first line stands above its row's key,
+    and a long key wraps below the cell beside it. Each such row is read as one row, and a paragraph after the
+    table is not taken into it."""
+    from bot.ingest.documents import read_pdf
+
+    pdf = fpdf.FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", "", 11)
+    with pdf.table(col_widths=(40, 60)) as t:
+        for row in [
+            ("Order", "Who can be nominated"),
+            ("Order of the Bath", "Senior civil servants and military officers"),
+            (
+                "Royal Victorian Order",
+                "People who have served the Queen or the Monarchy in a personal way, for a long time",
+            ),
+            ("Other smoking tobacco and chewing tobacco (for example pipe tobacco)", "£4.03 on a 30g packet"),
+        ]:
+            r = t.row()
+            for c in row:
+                r.cell(c)
+    pdf.ln(10)
+    pdf.multi_cell(0, 6, "Nominations close at the end of the month. The committee meets twice a year.")
+    text = read_pdf(bytes(pdf.output())).text
+    rows = [ln for ln in text.splitlines() if ln.startswith("|")]
+    assert rows == [
+        "| Order | Who can be nominated |",
+        "| Order of the Bath | Senior civil servants and military officers |",
+        "| Royal Victorian Order | People who have served the Queen or the Monarchy in a personal way, for a long time |",
+        "| Other smoking tobacco and chewing tobacco (for example pipe tobacco) | £4.03 on a 30g packet |",
+    ], text
+    assert "Nominations close at the end of the month." in text.split("|")[-1]
+
+
 def test_a_yes_no_question_the_table_does_not_answer_is_declined(tables):
     _, bot = tables
     a = bot.answer("Is the library open on Sundays?")

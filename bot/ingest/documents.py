@@ -174,6 +174,38 @@ def _cells(line: _Line, xs: list[float]) -> list[str]:
     return [" ".join(c.split()) for c in cells]
 
 
+# A printed line's leading, in font sizes: lines closer than this are one paragraph, or one table row whose cells
+# wrap; a table's rows stand further apart (their cells' padding) unless the table is set tight, and then each
+# line with a cell in the first column is a row of its own.
+_LEADING = 1.45
+
+
+def _joined(row: list[str], more: list[str]) -> list[str]:
+    return [(a + " " + b).strip() for a, b in zip(row, more)]
+
+
+def _at_columns(line: _Line, xs: list[float], tol: float) -> bool:
+    """Every run of the line starts where a column of the table does."""
+    return all(any(abs(r.x - x) <= tol for x in xs) for r in line.runs)
+
+
+def _wrapped_row(lines: list[_Line], k: int, xs: list[float]) -> int:
+    """How many lines from k on are one table row whose cells wrap onto several printed lines (each line part of
+    the cells, at the table's columns, a leading from the line above), when together they fill two cells or more;
+    else 0. ("People who have served the Queen or the Monarchy" / "Royal Victorian Order" / "in a personal way":
+    a row whose key is set beside the middle of its second cell.)"""
+    n, filled = 0, set()
+    while k + n < len(lines):
+        ln = lines[k + n]
+        if n and lines[k + n - 1].y - ln.y > _LEADING * ln.size:
+            break
+        if not _at_columns(ln, xs, 2 * ln.size):
+            break
+        filled |= {i for i, c in enumerate(_cells(ln, xs)) if c}
+        n += 1
+    return n if n >= 2 and len(filled) >= 2 else 0
+
+
 def _same_columns(a: list[float], b: list[float], tol: float) -> bool:
     return len(a) == len(b) and all(abs(x - y) <= tol for x, y in zip(a, b))
 
@@ -285,7 +317,7 @@ def read_pdf(raw: bytes, time_budget_s: float | None = None) -> Extracted:
         step = statistics.median(gaps) if gaps else body * 1.2
         para: list[str] = []
         item = False
-        table: list[str] = []
+        table: list[list[str]] = []  # rows of cells
         table_cols: list[float] | None = None
 
         def flush_para() -> None:
@@ -296,14 +328,19 @@ def read_pdf(raw: bytes, time_budget_s: float | None = None) -> Extracted:
 
         def flush_table() -> None:
             nonlocal table, table_cols
-            if len(table) >= 2:
-                emit("\n".join(table))
-            elif table:
-                emit(table[0].strip("| ").replace(" | ", " "))
+            rows = ["| " + " | ".join(c.replace("|", "/") for c in r) + " |" for r in table]
+            if len(rows) >= 2:
+                emit("\n".join(rows))
+            elif rows:
+                emit(rows[0].strip("| ").replace(" | ", " "))
             table, table_cols = [], None
 
         prev = None
+        skip = 0
         for i, ln in enumerate(lines):
+            if skip:
+                skip -= 1
+                continue
             text = ln.text
             cols = _columns(ln)
             nxt = lines[i + 1] if i + 1 < len(lines) else None
@@ -313,13 +350,30 @@ def read_pdf(raw: bytes, time_budget_s: float | None = None) -> Extracted:
                 (table_cols is not None and _same_columns(cols, table_cols, tol))
                 or (ncols is not None and _same_columns(cols, ncols, tol))
             )
+            near = prev is not None and prev.y - ln.y <= _LEADING * ln.size  # a line's leading from the one above
             if in_table:
                 flush_para()
                 if table_cols is None or not _same_columns(cols, table_cols, tol):
                     flush_table()
                     table_cols = cols
-                table.append("| " + " | ".join(c.replace("|", "/") for c in _cells(ln, cols)) + " |")
+                cells = _cells(ln, table_cols)
+                if table and near and not table[-1][0] and cells[0]:  # a row's key set mid-way down its cells
+                    table[-1] = _joined(table[-1], cells)
+                else:
+                    table.append(cells)
                 prev = ln
+                continue
+            if table and table_cols and near and _at_columns(ln, table_cols, tol):
+                table[-1] = _joined(table[-1], _cells(ln, table_cols))  # a cell's text wrapped onto this line
+                prev = ln
+                continue
+            n = _wrapped_row(lines, i, table_cols) if table and table_cols else 0
+            if n:  # a row of wrapped cells that starts on a line without them all
+                row = _cells(ln, table_cols)
+                for k in range(i + 1, i + n):
+                    row = _joined(row, _cells(lines[k], table_cols))
+                table.append(row)
+                skip, prev = n - 1, lines[i + n - 1]
                 continue
             flush_table()
             size = round(ln.size, 1)

@@ -85,10 +85,15 @@ def _print_human(a) -> None:
         print(f"  not supported by the articles: {s}")
     if a.standalone_question:
         print(f"(understood as: {a.standalone_question})")
-    if a.grounded:
+    if a.grounded:  # each document once, then its quotes
+        from bot.answers.answering import grouped_sources
+
         print("\nSources:")
-        for c in a.citations:
-            print(f"  [{c.n}] {c.source} — {c.section}\n      “{c.quote}”")
+        for src in grouped_sources(a.citations):
+            print(f"  {src['title']} ({src['source']})")
+            for q in src["quotes"]:
+                page = f", page {q['page']}" if q["page"] else ""
+                print(f"    [{q['n']}] {q['section']}{page}\n        “{q['quote']}”")
     elif a.suggestions:
         print("\nThe articles can answer, for example:")
         for s in a.suggestions:

@@ -74,7 +74,9 @@ def test_to_dict_schema(on_topic):
     assert set(d["timings_ms"]) == {"retrieve", "answer", "total"}
     assert len(d["citations"]) == len(on_topic.citations)
     for c, obj in zip(d["citations"], on_topic.citations):
-        assert set(c) == {"n", "source", "section", "quote", "score", "question", "anchor", "page", "url", "source_url"}
+        assert set(c) == {
+            "n", "source", "section", "quote", "score", "question", "anchor", "page", "url", "source_url", "title"
+        }  # fmt: skip
         assert (c["n"], c["source"], c["section"], c["quote"]) == (obj.n, obj.source, obj.section, obj.quote)
         assert c.get("question") == obj.question and c.get("anchor") == obj.anchor
         assert isinstance(c["score"], float)

@@ -65,7 +65,9 @@ def check_schema(d: dict) -> None:
     assert isinstance(d["answer"], str) and isinstance(d["grounded"], bool)
     assert set(d["timings_ms"]) == {"retrieve", "answer", "total"}
     for c in d["citations"]:
-        assert set(c) == {"n", "source", "section", "quote", "score", "question", "anchor", "page", "url", "source_url"}
+        assert set(c) == {
+            "n", "source", "section", "quote", "score", "question", "anchor", "page", "url", "source_url", "title"
+        }  # fmt: skip
         assert isinstance(c["n"], int) and isinstance(c["score"], float)
         assert isinstance(c["section"], str) and c["section"]
 
@@ -76,7 +78,8 @@ def test_ask_prints_answer_and_sources(runs, article_text):
     body, sep, sources = r.stdout.partition("\nSources:\n")
     assert sep, r.stdout
     assert "[1]" in body
-    assert f"[1] {ARTICLE_NAME} — " in sources
+    assert sources.count(f"({ARTICLE_NAME})") == 1  # the document once, then each of its quotes
+    assert "[1] " in sources
     # each source line quotes verbatim text of the article
     quotes = [line.strip()[1:-1] for line in sources.splitlines() if line.strip().startswith("“")]
     assert quotes and all(q in article_text for q in quotes)

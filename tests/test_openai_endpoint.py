@@ -54,8 +54,10 @@ def test_models_and_a_plain_completion_match_the_api(server):
     assert content.startswith(want["answer"])
     extra = r.model_extra
     assert extra["citations"] == want["citations"] and extra["grounded"] is True
-    for cite in want["citations"]:  # the footnotes: file, section, verbatim quote
-        assert f"[{cite['n']}] {cite['source']} — {cite['section']}: “{cite['quote']}”" in content
+    for cite in want["citations"]:  # the footnotes: section, verbatim quote, under their document
+        assert f"[{cite['n']}] {cite['section']}: “{cite['quote']}”" in content
+    for src in want["sources"]:  # each document named once, by its title and file
+        assert content.count(f"{src['title']} — {src['source']}") == 1
     assert r.usage.total_tokens > 0
 
 

@@ -71,6 +71,7 @@ def test_ask_returns_what_the_python_api_returns(live):
         "answer_markdown",
         "grounded",
         "citations",
+        "sources",
         "suggestions",
         "unsupported",
         "note",
@@ -103,8 +104,10 @@ def test_ask_returns_what_the_python_api_returns(live):
             "page",
             "url",
             "source_url",
+            "title",
         }
     )
+    assert d["sources"] == want["sources"] and len(d["sources"]) == len({c["source"] for c in d["citations"]})
 
 
 def test_ask_abstains_with_suggestions(live):

@@ -208,3 +208,18 @@ def test_a_hostile_colspan_is_capped(tmp_path):
     rows = [b for b in doc.blocks if b.kind == "row"]
     assert [b.key for b in rows] == ["Adult passport", "Child passport", "Fast Track"]
     assert len(doc.text) < 2000
+
+
+def test_sources_name_each_document_once_with_its_title(tables):
+    """The answer's sources group its quotes by document: four cells of one page are one source, named by the
+    page's title, with the four quotes in the answer's order (the flat citations stay, one per [n])."""
+    from bot.answers.answering import readable_name
+
+    _, bot = tables
+    d = bot.answer("What are the passport fees?").to_dict()
+    assert len(d["citations"]) == 4
+    (src,) = d["sources"]
+    assert (src["source"], src["title"]) == ("fees.html", "Passport fees")
+    assert [(q["n"], q["quote"]) for q in src["quotes"]] == [(c["n"], c["quote"]) for c in d["citations"]]
+    assert all(q["url"] == c["url"] for q, c in zip(src["quotes"], d["citations"]))
+    assert readable_name("faq/covid-19_travel.pdf") == "Covid 19 travel"

@@ -175,14 +175,17 @@ def test_streamed_answer_with_sources_and_hostile_host_css(open_page, server):
     assert norm(answer.inner_text()) == norm(want["answer"])
     expect(answer.locator(".cite").first).to_have_text("[1]")
 
-    # numbered sources: file and section shown, the verbatim quote inside a <details>
-    items = bot.locator(".sources li")
+    # each document once, by its title and file; under it, its numbered quotes: section shown, the verbatim quote
+    # inside a <details>
+    expect(bot.locator(".src-doc")).to_have_count(len(want["sources"]))
+    expect(bot.locator(".src-title")).to_have_text([src["title"] for src in want["sources"]])
+    expect(bot.locator(".src-file")).to_have_text([src["source"] for src in want["sources"]])
+    items = bot.locator(".sources li.src")
     expect(items).to_have_count(len(want["citations"]))
     article = norm(ARTICLE.read_text(encoding="utf-8-sig"))
     for i, c in enumerate(want["citations"]):
         item = items.nth(i)
         expect(item.locator(".src-n")).to_have_text(str(c["n"]))
-        expect(item.locator(".src-file")).to_have_text(c["source"])
         expect(item.locator(".src-sec")).to_have_text(c["section"])
         quote = item.locator("details > blockquote")
         expect(quote).to_be_hidden()
@@ -289,6 +292,7 @@ def test_html_in_questions_and_answers_stays_text(open_page, server):
             {
                 "n": 1,
                 "source": '<img src=x onerror="window.__pwned=6">.txt',
+                "title": '<svg onload="window.__pwned=12"></svg>Title',
                 "section": "<b>bold</b> <a href='javascript:window.__pwned=7'>link</a>",
                 "quote": "<script>window.__pwned=8</script><iframe src=javascript:window.__pwned=9>",
                 "score": 0.5,
@@ -322,6 +326,7 @@ def test_html_in_questions_and_answers_stays_text(open_page, server):
     ask(page, "first mocked question")
     bot = wait_answer(page, 2)
     expect(bot.locator(".answer")).to_have_text(evil_answer)
+    expect(bot.locator(".src-title")).to_have_text(grounded["citations"][0]["title"])
     expect(bot.locator(".src-file")).to_have_text(grounded["citations"][0]["source"])
     expect(bot.locator(".src-sec")).to_have_text(grounded["citations"][0]["section"])
     bot.locator("summary").click()
@@ -545,11 +550,11 @@ def test_widget_streams_a_models_words_then_the_checked_answer(chromium, tmp_pat
         expect(answer.locator(".cite")).to_have_text(["[1]"])
         assert "[4]" not in bot.inner_text()
         expect(bot.locator(".stream")).to_have_count(0)
-        items = bot.locator(".sources li")
+        items = bot.locator(".sources li.src")
         expect(items).to_have_count(1)
         c = final["citations"][0]
         expect(items.first.locator(".src-n")).to_have_text("1")
-        expect(items.first.locator(".src-file")).to_have_text(c["source"])
+        expect(bot.locator(".src-file")).to_have_text(c["source"])
         assert c["source"] == ARTICLE.name
         assert norm(c["quote"]) in norm(ARTICLE.read_text(encoding="utf-8-sig"))
         assert not states[-1]["busy"] and norm(states[-1]["text"]).startswith(norm(final["answer"]))
@@ -635,11 +640,11 @@ def test_widget_lists_sentences_no_passage_supports(open_page, llm):
     expect(answer.locator(".cite")).to_have_text(["[1]"])
     expect(answer.locator(".cite", has_text="cheese")).to_have_count(0)
     # the cited sentence's source
-    items = bot.locator(".sources li")
+    items = bot.locator(".sources li.src")
     expect(items).to_have_count(1)
     c = final["citations"][0]
     expect(items.first.locator(".src-n")).to_have_text("1")
-    expect(items.first.locator(".src-file")).to_have_text(c["source"])
+    expect(bot.locator(".src-file")).to_have_text(c["source"])
     expect(items.first.locator(".src-sec")).to_have_text(c["section"])
     expect(items.first.locator("details > blockquote")).to_have_text(c["quote"])
     assert "actively discussed among European leaders and the US" in c["quote"]
@@ -682,11 +687,11 @@ def test_widget_quotes_the_articles_with_a_note_when_the_model_fails(open_page, 
     answer = bot.locator(".answer")
     assert norm(answer.inner_text()) == norm(want["answer"])
     expect(answer.locator(".cite").first).to_have_text("[1]")
-    items = bot.locator(".sources li")
+    items = bot.locator(".sources li.src")
     expect(items).to_have_count(len(want["citations"]))
+    expect(bot.locator(".src-file")).to_have_text(sorted({c["source"] for c in want["citations"]}))
     article = norm(ARTICLE.read_text(encoding="utf-8-sig"))
     for i, c in enumerate(want["citations"]):
-        expect(items.nth(i).locator(".src-file")).to_have_text(c["source"])
         expect(items.nth(i).locator("details > blockquote")).to_have_text(c["quote"])
         assert norm(c["quote"]) in article and norm(c["quote"]) in norm(want["answer"])  # quoted, verbatim
     expect(bot.locator(".note-line")).to_have_text(NOT_REACHED)

@@ -119,6 +119,7 @@ class Citation:
     start: int | None = None  # where the quote is in its document's text (bot/serve/viewer.py shows it there)
     end: int | None = None
     source_url: str | None = None  # a website's page (bot/ingest/crawl.py): its address, at the entry's anchor
+    title: str | None = None  # the document's title (its heading or <title>; else from its file name)
 
     @classmethod
     def of(cls, n: int, chunk, quote: str, score: float, span=None, **entry) -> Citation:
@@ -128,7 +129,7 @@ class Citation:
         start, end = span if span is not None else chunk.span_for(quote)
         page = chunk.page_at(start if start is not None else chunk.start)
         question, anchor = entry.get("question", chunk.question), entry.get("anchor", chunk.anchor)
-        return cls(n, chunk.source, chunk.section, quote, score, question, anchor, page, start, end)
+        return cls(n, chunk.source, chunk.section, quote, score, question, anchor, page, start, end, title=chunk.title)
 
     @property
     def url(self) -> str | None:
@@ -149,7 +150,36 @@ class Citation:
             "page": self.page,  # None unless the source is a PDF
             "url": self.url,  # the document at the quote (bot/serve/viewer.py)
             "source_url": self.source_url,  # None unless the document was fetched from a website
+            "title": self.title,
         }
+
+
+def readable_name(source: str) -> str:
+    """A file's name as a reader would write it: "faq/covid-19_travel.pdf" -> "Covid 19 travel"."""
+    stem = source.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    words = " ".join(re.sub(r"[-_.]+", " ", stem).split())
+    return (words[:1].upper() + words[1:]) if words else source
+
+
+def grouped_sources(citations: list[Citation]) -> list[dict]:
+    """The cited documents, each once, in the order they are first cited: the document (its file, its title or a
+    readable name of its file, its web address when it came from a website) and its cited quotes in order, each
+    with its number, section, page and source-viewer link. What a reader follows, where the flat citations list
+    repeats a document's name for every sentence."""
+    out: list[dict] = []
+    at: dict[str, dict] = {}
+    for c in citations:
+        doc = at.get(c.source)
+        if doc is None:
+            doc = at[c.source] = {
+                "source": c.source,
+                "title": c.title or readable_name(c.source),
+                "source_url": c.source_url.split("#", 1)[0] if c.source_url else None,
+                "quotes": [],
+            }
+            out.append(doc)
+        doc["quotes"].append({"n": c.n, "quote": c.quote, "section": c.section, "page": c.page, "url": c.url})
+    return out
 
 
 def _citation_fields(c: dict) -> dict:
@@ -216,6 +246,7 @@ class Answer:
             "answer_markdown": self.markdown,
             "grounded": self.grounded,
             "citations": [c.to_dict() for c in self.citations],
+            "sources": grouped_sources(self.citations),  # the same, once per document
             "suggestions": self.suggestions,
             "unsupported": self.unsupported,
             "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},

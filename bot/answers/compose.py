@@ -179,7 +179,11 @@ class Composer:
                 continue
             seen.add(c.question)
             n = len(cites) + 1
-            cites.append(Citation(n, c.source, c.section, c.question, 0.9, c.question, c.anchor, c.page_at(c.start)))
+            cites.append(
+                Citation(
+                    n, c.source, c.section, c.question, 0.9, c.question, c.anchor, c.page_at(c.start), title=c.title
+                )
+            )
             lines.append(f"- {c.question} [{n}]")
         title = chunks[0].title
         text = f"“{title}” answers questions such as:\n\n" + "\n".join(lines)

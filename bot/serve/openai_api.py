@@ -4,7 +4,8 @@ Tools that speak OpenAI's API (Open WebUI, LibreChat, the `openai` client, LangC
 as a model named "articlebot". The messages' history becomes the conversation (the last user message is the
 question, earlier user/assistant pairs the history). The answer is the one `/api/ask` gives:
 
-- its text, then its citations as numbered footnotes in the content ("[1] file — section: “quote”");
+- its text, then its citations as numbered footnotes in the content, grouped by document ("Title — file", then
+  "[1] section: “quote”" for each quote of it);
 - the same citations as `/api/ask` returns them in an extra field of the response, `citations` (streamed: on the
   last chunk), with `grounded` and `suggestions`;
 - an abstention is a normal assistant message that lists questions the articles can answer.
@@ -66,12 +67,14 @@ def _strip_footnotes(text: str) -> str:
 def content_of(d: dict) -> str:
     """The assistant message: the answer, then its citations as footnotes, or the questions the articles answer."""
     out = d.get("answer", "")
-    cites = d.get("citations") or []
-    if cites:
+    sources = d.get("sources") or []
+    if sources:  # each document once, its title and file, then its quotes: "[2] Section, page 3: “…”"
         lines = []
-        for c in cites:
-            where = c["source"] + (f", page {c['page']}" if c.get("page") else "")
-            lines.append(f"[{c['n']}] {where} — {c['section']}: “{c['quote']}”")
+        for src in sources:
+            lines.append(f"{src['title']} — {src['source']}")
+            for q in src["quotes"]:
+                where = q["section"] + (f", page {q['page']}" if q.get("page") else "")
+                lines.append(f"[{q['n']}] {where}: “{q['quote']}”")
         out += "\n\nSources:\n" + "\n".join(lines)
     elif not d.get("grounded") and d.get("suggestions"):
         out += "\n\nThe articles can answer, for example:\n" + "\n".join(f"- {s}" for s in d["suggestions"])

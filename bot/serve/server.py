@@ -89,6 +89,22 @@ class CitationOut(BaseModel):
         None, description="The document at the quote, highlighted (the source viewer), relative to this server."
     )
     source_url: str | None = Field(None, description="A page fetched from a website: its address (and anchor).")
+    title: str | None = Field(None, description="The document's title.")
+
+
+class QuoteOut(BaseModel):
+    n: int = Field(description="The [n] marker in the answer.")
+    quote: str = Field(description="Verbatim text of the document.")
+    section: str
+    page: int | None = Field(None, description="PDF files: the page the quote is on (from 1).")
+    url: str | None = Field(None, description="The document at the quote (the source viewer), relative to this server.")
+
+
+class SourceOut(BaseModel):
+    source: str = Field(description="File, relative to the corpus folder.")
+    title: str = Field(description="The document's title (its heading), else a readable form of its file name.")
+    source_url: str | None = Field(None, description="A page fetched from a website: its address.")
+    quotes: list[QuoteOut] = Field(description="What the answer cites from this document, in the answer's order.")
 
 
 class AnswerOut(BaseModel):
@@ -99,6 +115,11 @@ class AnswerOut(BaseModel):
     grounded: bool = Field(description="False when the articles don't answer the question.")
     confidence: float = Field(0.0, description="How sure the bot is that the answer answers the question (0-1).")
     citations: list[CitationOut]
+    sources: list[SourceOut] = Field(
+        default_factory=list,
+        description="The cited documents, each once, in the order first cited, with their quotes: what to show "
+        "a reader (`citations` has the same quotes as a flat list, one per [n]).",
+    )
     suggestions: list[str] = Field(description="Questions the articles can answer (given when not grounded).")
     unsupported: list[str] = Field(
         default_factory=list, description="Generated sentences no passage supports (shown without a citation)."

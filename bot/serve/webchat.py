@@ -34,17 +34,24 @@ def esc(text: str) -> str:
 
 
 def sources_html(answer) -> str:
-    """The Sources box: each citation's file, page and section, the quote, and a link that opens the document
-    at it (bot/serve/viewer.py). Everything from the articles is escaped; the only markup is our own link."""
+    """The Sources box: each cited document once (its title and file), then each of its quotes with its number,
+    section and page, and a link that opens the document at it (bot/serve/viewer.py). Everything from the
+    articles is escaped; the only markup is our own link."""
+    from bot.answers.answering import grouped_sources
+
     lang = answer.lang or "en"
     parts = []
-    for c in answer.citations:
-        head = esc(f"[{c.n}] {c.source}{f', page {c.page}' if c.page else ''} — {c.section}\n“{c.quote}”")
-        url = c.url
-        if url:
-            label = esc(words.text("ui_open_doc", lang))
-            head += f' <a href="{html.escape(url, quote=True)}" target="_blank" rel="noopener noreferrer">{label}</a>'
-        parts.append(head)
+    label = esc(words.text("ui_open_doc", lang))
+    for src in grouped_sources(answer.citations):
+        lines = [esc(f"{src['title']} · {src['source']}")]
+        for q in src["quotes"]:
+            page = f", page {q['page']}" if q["page"] else ""
+            line = esc(f"[{q['n']}] {q['section']}{page}\n“{q['quote']}”")
+            if q["url"]:
+                href = html.escape(q["url"], quote=True)
+                line += f' <a href="{href}" target="_blank" rel="noopener noreferrer">{label}</a>'
+            lines.append(line)
+        parts.append("\n".join(lines))
     if answer.unsupported:
         parts.append(esc(words.text("ui_unsupported", lang) + "\n" + "\n".join(answer.unsupported)))
     if answer.standalone_question:

@@ -163,7 +163,10 @@
     ".src-n{flex:none;min-width:22px;height:20px;padding:0 5px;border-radius:10px;background:var(--ab-accent);color:var(--ab-on-accent);",
     "font-size:12px;font-weight:650;display:flex;align-items:center;justify-content:center;margin-top:1px;}",
     ".src-meta{flex:1;min-width:0;display:flex;flex-direction:column;white-space:normal;}",
-    ".src-file{font-weight:600;font-size:13px;overflow-wrap:anywhere;}",
+    ".src-doc-h{display:flex;flex-direction:column;padding:2px 6px;}",
+    ".src-title{font-weight:650;font-size:13px;overflow-wrap:anywhere;}",
+    ".src-file{font-size:12px;color:#52606d;overflow-wrap:anywhere;}",
+    ".src-quotes{list-style:none;margin:0;padding:0;}",
     ".src-sec{font-size:12px;color:#52606d;overflow-wrap:anywhere;}",
     ".chev{flex:none;font-size:12px;color:#7b8794;margin-top:2px;transition:transform .15s ease;}",
     "details[open] .chev{transform:rotate(90deg);}",
@@ -751,13 +754,30 @@
       };
     }
 
+    // each cited document once (its title, its file), then each of its quotes: number, section, page, the quote
+    // inside a <details>, and a link to the source viewer at it
     function sources(cites, ml) {
       var wrap = el("div", "sources");
       wrap.setAttribute("role", "group");
       wrap.setAttribute("aria-label", T("sources", ml));
       wrap.appendChild(el("div", "sources-h", T("sources", ml)));
       var ol = el("ol", "src-list");
+      var docs = new Map(); // file -> its quotes' list (a Map: a file named "__proto__" is just a name)
       cites.forEach(function (c, i) {
+        var file = isStr(c.source) ? c.source : "";
+        var list = docs.get(file);
+        if (!list) {
+          var doc = el("li", "src-doc");
+          var h = el("div", "src-doc-h");
+          var title = isStr(c.title) && c.title ? c.title : file;
+          h.appendChild(el("span", "src-title", title));
+          if (title !== file) h.appendChild(el("span", "src-file", file));
+          doc.appendChild(h);
+          list = el("ul", "src-quotes");
+          doc.appendChild(list);
+          docs.set(file, list);
+          ol.appendChild(doc);
+        }
         var n = Number.isFinite(Number(c.n)) ? String(Number(c.n)) : String(i + 1);
         var li = el("li", "src");
         li.setAttribute("data-n", n);
@@ -765,13 +785,12 @@
         var s = el("summary");
         s.appendChild(el("span", "src-n", n));
         var meta = el("span", "src-meta");
-        meta.appendChild(el("span", "src-file", isStr(c.source) ? c.source : ""));
         var page = Number.isInteger(c.page) && c.page > 0 ? T("page", ml) + " " + c.page : "";
-        if (page) meta.appendChild(el("span", "src-sec", page));
         if (isStr(c.section) && c.section) meta.appendChild(el("span", "src-sec", c.section));
+        if (page) meta.appendChild(el("span", "src-sec", page));
         s.appendChild(meta);
         s.appendChild(el("span", "chev", "▸"));
-        s.setAttribute("aria-label", T("source", ml) + " " + n + ": " + (c.source || "") + (page ? ", " + page : "") + (c.section ? ", " + c.section : "") + ". " + T("show_quote", ml));
+        s.setAttribute("aria-label", T("source", ml) + " " + n + ": " + file + (page ? ", " + page : "") + (c.section ? ", " + c.section : "") + ". " + T("show_quote", ml));
         d.appendChild(s);
         d.appendChild(el("blockquote", "quote", isStr(c.quote) ? c.quote : ""));
         if (isStr(c.url) && c.url.indexOf("/source/") === 0) {
@@ -783,7 +802,7 @@
           d.appendChild(open);
         }
         li.appendChild(d);
-        ol.appendChild(li);
+        list.appendChild(li);
       });
       wrap.appendChild(ol);
       return wrap;

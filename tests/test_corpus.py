@@ -348,3 +348,20 @@ def test_source_is_relative_posix_path(tmp_path):
     p.parent.mkdir(parents=True)
     p.write_text("Title Here\n\nSome text in a nested file.\n", encoding="utf-8")
     assert read_document(p, tmp_path).source == "sub/deeper/c.txt"
+
+
+def test_a_links_screen_reader_label_for_its_icon_is_left_out(tmp_path):
+    """CDC pages: <a>best practice<span class="sr-only">external icon</span></a> read "best practiceexternal icon".
+    The label inside a link goes; screen-reader text outside links (a hidden heading) stays."""
+    (tmp_path / "p.html").write_text(
+        "<html><body><main><h1>Naming</h1><p>Follow the <a href='https://who.int/x'>best practice"
+        "<span class='sr-only'>external icon</span></a> for names.</p>"
+        "<h2 class='visually-hidden'>Contact</h2><p>Write to the <a href='/f.pdf'>form<span class='visually-hidden'>"
+        " (PDF, opens in a new window)</span></a> desk.</p></main></body></html>",
+        encoding="utf-8",
+    )
+    doc = read_document(tmp_path / "p.html", tmp_path)
+    assert "Follow the best practice for names." in doc.text
+    assert "Write to the form desk." in doc.text
+    assert "icon" not in doc.text and "PDF" not in doc.text
+    assert "Contact" in doc.text

@@ -44,6 +44,9 @@ BOILERPLATE_TOKENS = {
     "sidebar", "advert", "advertisement", "ads", "sponsored", "related", "popup", "toolbar", "masthead", "sitemap",
     "pagination", "pager", "feedback", "rating", "comments", "comment",
 }  # fmt: skip
+# the classes that hide text for screen readers; inside a link that text names the link's icon ("external icon",
+# "PDF", "opens in a new window"), and read into a sentence it reads "best practiceexternal icon"
+LINK_LABELS = {"sr-only", "visually-hidden", "visuallyhidden", "screen-reader-text", "sr-text", "a11y-hidden"}
 MAX_DEPTH = 400  # deeper than this, a subtree is taken as plain text (no recursion limit to hit)
 
 
@@ -104,6 +107,10 @@ class _Walker:
             return True
         if tag in {"body", "html", "main", "article"}:
             return False
+        if set((el.get("class") or "").lower().split()) & LINK_LABELS and any(
+            _tag(a) == "a" for a in el.iterancestors()
+        ):
+            return True  # a link's words for screen readers about its icon: "best practice" + "external icon"
         role = (el.get("role") or "").lower()
         boiler = role in DROP_ROLES or bool(_tokens(el) & BOILERPLATE_TOKENS)
         if tag == "header" and not any(_tag(x) == "h1" for x in el.iter()):

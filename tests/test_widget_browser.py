@@ -174,6 +174,13 @@ def test_streamed_answer_with_sources_and_hostile_host_css(open_page, server):
     expect(answer).to_contain_text("[1]")
     assert norm(answer.inner_text()) == norm(want["answer"])
     expect(answer.locator(".cite").first).to_have_text("[1]")
+    # each [n] is a link to the source viewer at its quote, the quote shown on hover and read out on focus
+    markers = answer.locator("a.cite")
+    expect(markers).to_have_count(len(want["citations"]))
+    for i, c in enumerate(want["citations"]):
+        expect(markers.nth(i)).to_have_attribute("href", server.url + c["url"])
+        expect(markers.nth(i)).to_have_attribute("title", c["quote"])
+        expect(markers.nth(i)).to_have_attribute("target", "_blank")
 
     # each document once, by its title and file; under it, its numbered quotes: section shown, the verbatim quote
     # inside a <details>

@@ -145,6 +145,8 @@
     ".bot .bub p{margin:0 0 8px;}.bot .bub p:last-child{margin-bottom:0;}",
     ".bot .bub ul{margin:0 0 8px;padding-left:20px;}",
     ".cite{color:var(--ab-ink);font-weight:650;font-size:12px;white-space:nowrap;}",
+    "a.cite{color:var(--ab-accent);text-decoration:none;border-radius:4px;}",
+    "a.cite:hover,a.cite:focus-visible{text-decoration:underline;}",
     ".abstain .bub{background:#fffaf0;border-color:#f3dfb6;}",
     ".status{display:flex;gap:8px;align-items:flex-start;}",
     ".status svg{width:18px;height:18px;margin-top:1px;}",
@@ -690,7 +692,10 @@
             renderText(st.lastChild, shownText || (CATALOGUE && CATALOGUE[langOf(ml) || UI_LANG] || {}).abstain || "I couldn't find that in the articles.");
             b.appendChild(st);
           }
-          if (grounded && cites.length) b.appendChild(sources(cites, ml));
+          if (grounded && cites.length) {
+            linkMarkers(body, cites, ml);
+            b.appendChild(sources(cites, ml));
+          }
           // what the reader should know: sentences no passage supports, a model that could not be used,
           // and how a follow-up was understood (all text, never HTML)
           var unsupported = Array.isArray(a.unsupported) ? a.unsupported.filter(isStr) : [];
@@ -752,6 +757,26 @@
           scrollDown();
         },
       };
+    }
+
+    // the answer's [n] markers as links to the source viewer at their quote, the quote shown on hover (title) and
+    // read out on focus (aria-label); a marker without a viewer link stays text
+    function linkMarkers(body, cites, ml) {
+      var byN = new Map();
+      cites.forEach(function (c) { byN.set(String(Number(c.n)), c); });
+      body.querySelectorAll("span.cite").forEach(function (span) {
+        var c = byN.get(span.getAttribute("data-n"));
+        if (!c || !isStr(c.url) || c.url.indexOf("/source/") !== 0) return;
+        var a = el("a", "cite", span.textContent);
+        a.setAttribute("data-n", span.getAttribute("data-n"));
+        a.href = API + c.url;
+        a.target = "_blank";
+        a.rel = "noopener noreferrer";
+        var quote = isStr(c.quote) ? c.quote : "";
+        a.title = quote;
+        a.setAttribute("aria-label", T("source", ml) + " " + span.getAttribute("data-n") + ": " + quote);
+        span.replaceWith(a);
+      });
     }
 
     // each cited document once (its title, its file), then each of its quotes: number, section, page, the quote

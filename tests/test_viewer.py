@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from urllib.parse import quote
 
 import httpx
@@ -117,3 +118,46 @@ def test_the_quote_is_scrolled_into_view_in_a_browser(server, chromium):
         assert page.locator("mark#q").inner_text() == c["quote"]
     finally:
         page.close()
+
+
+def test_a_pdf_table_is_shown_as_a_table_with_the_quoted_row_marked(tmp_path, chromium):
+    """The viewer lays a PDF (and Markdown, Word) document out as a reader sees it: its headings as headings, its
+    table as a table under its header row, no Markdown markup; the quoted cell is marked and its row highlighted.
+    Read in the real Chromium."""
+    import shutil
+
+    from playwright.sync_api import expect
+
+    root = tmp_path
+    (root / "corpus").mkdir()
+    tables = Path(__file__).resolve().parent.parent / "eval" / "tables" / "corpus"
+    for f in ("honours-orders.pdf", "redundancy-consultation.html"):
+        shutil.copy(tables / f, root / "corpus" / f)
+    s = small_index(root, {}, data_dir=root / "data")
+    app = create_app(Bot.from_settings(s, build=False))
+    with LiveServer(app) as srv:
+        d = _ask(srv, "Who can be nominated to the Royal Victorian Order?")
+        c = d["citations"][0]
+        assert c["source"] == "honours-orders.pdf", d
+        page = chromium.new_page()
+        try:
+            page.goto(srv.url + c["url"])
+            text = page.locator(".text")
+            shown = text.inner_text()
+            assert "|" not in shown and "# " not in shown and "---" not in shown, shown
+            expect(text.locator("h2, h3").first).to_have_text("Nominate someone for an honour or award")
+            expect(text.locator("table th")).to_have_text(["Order", "Who can be nominated"])
+            hit = text.locator("tr.hit")
+            expect(hit).to_have_count(1)
+            expect(hit.locator("td").first).to_have_text("Royal Victorian Order")
+            expect(hit.locator("mark#q")).to_have_text(c["quote"])
+            # an HTML page's rows are a table too, and its section a heading
+            d = _ask(srv, "What is the minimum consultation period for 100 or more redundancies?")
+            c = d["citations"][0]
+            page.goto(srv.url + c["url"])
+            expect(page.locator(".text h2")).to_have_text("Making staff redundant")
+            expect(page.locator(".text h3")).to_have_text("Consultation")
+            expect(page.locator(".text tr.hit th")).to_have_text("100 or more")
+            expect(page.locator(".text tr.hit mark#q")).to_have_text("45 days")
+        finally:
+            page.close()

@@ -1,7 +1,9 @@
 """The source viewer: a citation opens its document at the quote, highlighted and scrolled into view.
 
 `GET /source/<file>?s=START&e=END` shows the document's text as the bot read it (the text quotes are taken from,
-so the quote is found verbatim), with the quoted span marked and the page opened at it (`#q`, no script). A PDF
+so the quote is found verbatim), laid out as a reader sees it (headings, tables with their header row, lists,
+paragraphs: render_blocks), with the quoted span marked (a quoted table cell's row too) and the page opened at
+it (`#q`, no script). A PDF
 shows the page the quote is on, with its number; a long document the part around the quote. Only files of the
 current index are shown. Everything from the document is escaped text: its markup, scripts and links stay
 inert, and the page's Content-Security-Policy forbids scripts, frames and any other origin.
@@ -9,7 +11,9 @@ inert, and the page's Content-Security-Policy forbids scripts, frames and any ot
 
 from __future__ import annotations
 
+import bisect
 import html
+import re
 import threading
 from collections import OrderedDict
 from pathlib import Path
@@ -84,16 +88,7 @@ class Viewer:
             cut_before, cut_after, lo, hi = a > lo, b < hi, a, b
         elif start is None and hi - lo > 2 * WINDOW:
             hi, cut_after = lo + 2 * WINDOW, True
-        if start is not None:
-            body = (
-                html.escape(text[lo:start])
-                + '<mark id="q">'
-                + html.escape(text[start:end])
-                + "</mark>"
-                + html.escape(text[end:hi])
-            )
-        else:
-            body = html.escape(text[lo:hi])
+        body = render_blocks(doc, lo, hi, start, end)
         title = html.escape(doc.title or source)
         meta = " · ".join(x for x in (html.escape(source), page_note) if x)
         return f"""<!doctype html>
@@ -106,7 +101,13 @@ body {{ font: 16px/1.55 system-ui, sans-serif; max-width: 46rem; margin: 2rem au
 header {{ border-bottom: 1px solid #ddd; margin-bottom: 1rem; }}
 h1 {{ font-size: 1.3rem; margin: 0 0 .2rem; }}
 .meta {{ color: #555; font-size: .9rem; margin-bottom: .6rem; }}
-.text {{ white-space: pre-wrap; overflow-wrap: anywhere; }}
+.text {{ overflow-wrap: anywhere; }}
+.text p, .text li {{ white-space: pre-wrap; }}
+.text h2, .text h3, .text h4 {{ margin: 1.2em 0 .4em; line-height: 1.3; }}
+.text table {{ border-collapse: collapse; margin: .6em 0 1em; font-size: .95rem; }}
+.text th, .text td {{ border: 1px solid #ccd; padding: .3em .6em; text-align: left; vertical-align: top; }}
+.text th {{ background: #f3f4f8; }}
+.text tr.hit td, .text tr.hit th {{ background: #fff6cc; }}
 mark {{ background: #ffe066; padding: .1em 0; scroll-margin-top: 30vh; }}
 .cut {{ color: #777; font-style: italic; }}
 </style></head>
@@ -116,4 +117,138 @@ mark {{ background: #ffe066; padding: .1em 0; scroll-margin-top: 30vh; }}
 """
 
 
-__all__ = ["CSP", "NotShown", "Viewer", "source_url", "span_of_url"]
+_HEADING = re.compile(r"^(#{1,6})[ \t]+")
+_ITEM = re.compile(r"^(?:[-*•][ \t]+|\d{1,3}[.)][ \t]+)")
+_SEPARATOR = re.compile(r"^\|?[\s:|-]+\|?$")
+
+
+def render_blocks(doc, lo: int, hi: int, start: int | None, end: int | None) -> str:
+    """doc.text[lo:hi] as a reader sees it: headings as headings ("## Fees" in a Markdown, PDF or Word document;
+    an HTML page's line that is one of its sections), pipe-table lines and an HTML page's table rows as a table
+    (the header row as headers; the row holding the quote marked), list lines as a list, the rest as paragraphs.
+    Every character shown is escaped text of the document at its own offset, so the quote [start, end) is marked
+    where it stands (across elements: a mark in each, the first with id "q")."""
+    text = doc.text
+    sections = {b.section.strip() for b in doc.blocks if b.section} | {(doc.title or "").strip()} - {""}
+    # a row's first cell -> its block, in order (a bisect finds a line's row: a page of 10,000 rows stays quick)
+    rows = sorted(((b.spans[0][0], i, b) for i, b in enumerate(doc.blocks) if b.kind == "row" and b.spans))
+    first = [True]
+
+    def seg(a: int, b: int) -> str:
+        """Escaped text[a:b], the part inside the quote in a <mark>; "**" of Markdown bold not shown."""
+        if start is None or b <= start or a >= end:
+            return html.escape(text[a:b]).replace("**", "")
+        x, y = max(a, start), min(b, end)
+        mark = '<mark id="q">' if first[0] else '<mark class="q">'
+        first[0] = False
+        return (
+            html.escape(text[a:x]).replace("**", "")
+            + mark
+            + html.escape(text[x:y])
+            + "</mark>"
+            + html.escape(text[y:b]).replace("**", "")
+        )
+
+    def hit(a: int, b: int) -> bool:
+        return start is not None and a < end and start < b
+
+    out: list[str] = []
+    pos = lo
+    for m in re.finditer(r"\n[ \t\r]*\n|\Z", text[lo:hi]):
+        a, b = pos, lo + m.start()
+        pos = lo + m.end()
+        lines, p = [], a
+        for ln in text[a:b].split("\n"):
+            if ln.strip():
+                lines.append((p, p + len(ln)))
+            p += len(ln) + 1
+        if not lines:
+            continue
+        first_line = text[lines[0][0] : lines[0][1]].strip()
+        if all(text[x:y].lstrip().startswith("|") for x, y in lines):
+            out.append(_pipe_table(text, lines, seg, hit))
+        elif len(lines) == 1 and (h := _HEADING.match(text[lines[0][0] : lines[0][1]])):
+            level = min(6, len(h.group(1)) + 1)
+            out.append(f"<h{level}>{seg(lines[0][0] + h.end(), lines[0][1])}</h{level}>")
+        elif len(lines) == 1 and first_line in sections and len(first_line) < 200:
+            level = 2 if first_line == (doc.title or "").strip() else 3
+            out.append(f"<h{level}>{seg(*lines[0])}</h{level}>")
+        elif all(_ITEM.match(text[x:y]) for x, y in lines):
+            ordered = text[lines[0][0]].isdigit()
+            tag = "ol" if ordered else "ul"
+            items = "".join(f"<li>{seg(x + _ITEM.match(text[x:y]).end(), y)}</li>" for x, y in lines)
+            out.append(f"<{tag}>{items}</{tag}>")
+        elif len(lines) == 1 and (row := _html_row(text, lines[0], rows)) is not None:
+            out.append(row(seg, hit))
+        else:
+            out.append("<p>" + "\n".join(seg(x, y) for x, y in lines) + "</p>")
+    return _merge_tables("\n".join(out))
+
+
+def _cells(text: str, x: int, y: int) -> list[tuple[int, int]]:
+    line = text[x:y]
+    a, b = line.find("|"), line.rfind("|")
+    inner_a, inner_b = (x + a + 1, x + b) if 0 <= a < b else (x, y)
+    out, p = [], inner_a
+    for part in text[inner_a:inner_b].split("|"):
+        ca, cb = p, p + len(part)
+        while ca < cb and text[ca].isspace():
+            ca += 1
+        while cb > ca and text[cb - 1].isspace():
+            cb -= 1
+        out.append((ca, cb))
+        p += len(part) + 1
+    return out
+
+
+def _pipe_table(text: str, lines, seg, hit) -> str:
+    body = [(x, y) for x, y in lines if not _SEPARATOR.match(text[x:y].strip())]
+    head, rest = (body[0], body[1:]) if len(body) > 1 else (None, body)
+    parts = ["<table>"]
+    if head is not None:
+        parts.append("<thead><tr>" + "".join(f"<th>{seg(a, b)}</th>" for a, b in _cells(text, *head)) + "</tr></thead>")
+    parts.append("<tbody>")
+    for x, y in rest:
+        cls = ' class="hit"' if hit(x, y) else ""
+        parts.append(f"<tr{cls}>" + "".join(f"<td>{seg(a, b)}</td>" for a, b in _cells(text, x, y)) + "</tr>")
+    parts.append("</tbody></table>")
+    return "".join(parts)
+
+
+def _html_row(text: str, line: tuple[int, int], rows: list):
+    """An HTML page's table row ("Child passport: £57.50 | £69", its cells the block's spans): a function that
+    renders it as a one-row table (merged with its neighbours by _merge_tables), else None."""
+    x, y = line
+    k = bisect.bisect_left(rows, (x, -1))
+    block = rows[k][2] if k < len(rows) and rows[k][0] < y else None
+    if block is None or not block.key:
+        return None
+
+    def render(seg, hit) -> str:
+        key_end = text.find(":", x, y)
+        cls = ' class="hit"' if hit(x, y) else ""
+        key = f"<th>{seg(x, key_end)}</th>" if key_end > 0 else ""
+        if block.headers and len(block.headers) == len(block.spans):
+            cells = "".join(f"<td>{seg(a, b)}</td>" for a, b in block.spans)
+            head = "<tr><th></th>" + "".join(f"<th>{html.escape(h)}</th>" for h in block.headers) + "</tr>"
+        else:
+            a0, b0 = block.spans[0][0], block.spans[-1][1]
+            cells, head = f"<td>{seg(a0, b0)}</td>", ""
+        return f"<table data-head='{html.escape(head, quote=True)}'><tbody><tr{cls}>{key}{cells}</tr></tbody></table>"
+
+    return render
+
+
+def _merge_tables(body: str) -> str:
+    """Consecutive one-row tables of an HTML page's rows as one table, under the first one's header row."""
+
+    def merge(m: re.Match) -> str:
+        rows = re.findall(r"<tbody>(.*?)</tbody>", m.group(0), re.S)
+        head = re.search(r"data-head='([^']*)'", m.group(0))
+        top = html.unescape(head.group(1)) if head else ""
+        return f"<table>{f'<thead>{top}</thead>' if top else ''}<tbody>{''.join(rows)}</tbody></table>"
+
+    return re.sub(r"(?:<table data-head='[^']*'><tbody>.*?</tbody></table>\n?)+", merge, body, flags=re.S)
+
+
+__all__ = ["CSP", "NotShown", "Viewer", "render_blocks", "source_url", "span_of_url"]

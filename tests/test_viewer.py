@@ -73,6 +73,28 @@ def test_a_pdf_citation_opens_its_page(server):
     assert "Overdue books" not in r.text  # page 1 is not shown with page 2
 
 
+def test_a_pdf_page_links_to_the_pages_before_and_after_it(server, chromium):
+    from playwright.sync_api import expect
+
+    d = _ask(server, "When does the library open on Saturdays?")
+    c = next(c for c in d["citations"] if c["source"] == "handbook.pdf")
+    page = chromium.new_page()
+    try:
+        page.goto(server.url + c["url"])
+        expect(page.locator(".meta")).to_contain_text("Page 2 of 3")
+        page.get_by_role("link", name="Page 3 →").click()
+        expect(page.locator(".meta")).to_contain_text("Page 3 of 3")
+        expect(page.locator(".text")).to_contain_text("wireless network")
+        expect(page.get_by_role("link", name="Page 4 →")).to_have_count(0)  # the last page: no next
+        page.get_by_role("link", name="← Page 2").click()
+        page.get_by_role("link", name="← Page 1").click()
+        expect(page.locator(".meta")).to_contain_text("Page 1 of 3")
+        expect(page.locator(".text")).to_contain_text("Overdue books")
+        expect(page.locator("a[rel=prev]")).to_have_count(0)
+    finally:
+        page.close()
+
+
 def test_a_hostile_document_stays_inert(server):
     d = _ask(server, "When does the museum open?")
     c = next(c for c in d["citations"] if c["source"] == "hostile.txt")

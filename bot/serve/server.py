@@ -622,9 +622,9 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
         response_class=HTMLResponse,
         responses=errors,
     )
-    async def view_source(source: str, s: int | None = None, e: int | None = None):
+    async def view_source(source: str, s: int | None = None, e: int | None = None, page: int | None = None):
         try:
-            page = await asyncio.to_thread(viewer.render, live.bot.index, source, s, e)
+            page = await asyncio.to_thread(viewer.render, live.bot.index, source, s, e, page)
         except NotShown as x:
             return JSONResponse({"error": str(x)}, status_code=x.status)
         return HTMLResponse(page, headers={"Content-Security-Policy": VIEW_CSP, "Cache-Control": "no-store"})

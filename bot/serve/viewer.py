@@ -65,23 +65,31 @@ class Viewer:
                 self._docs.popitem(last=False)
         return doc
 
-    def render(self, index, source: str, start: int | None, end: int | None) -> str:
+    def render(self, index, source: str, start: int | None, end: int | None, page: int | None = None) -> str:
+        """The document at the quote [start, end); a PDF at the quote's page, or at `page` (when no quote is
+        given), with links to the pages before and after it."""
         doc = self.document(index, source)
         text = doc.text
         n = len(text)
         if start is None or end is None or not (0 <= start <= end <= n):
             start = end = None
-        lo, hi, page_note = 0, n, ""
+        lo, hi, page_note, nav = 0, n, "", ""
         if doc.pages:  # a PDF: the page of the quote
             starts = [o for o, _ in doc.pages] + [n]
             k = 0
-            for i, (o, _) in enumerate(doc.pages):
-                if start is not None and o <= start:
+            for i, (o, number) in enumerate(doc.pages):
+                if (start is not None and o <= start) or (start is None and page is not None and number == page):
                     k = i
             lo, hi = starts[k], starts[k + 1]
             if start is not None and end > hi:
                 hi = min(n, end)
             page_note = f"Page {doc.pages[k][1]} of {doc.pages[-1][1]}"
+            links = []
+            if k > 0:
+                links.append(f'<a href="?page={doc.pages[k - 1][1]}" rel="prev">← Page {doc.pages[k - 1][1]}</a>')
+            if k + 1 < len(doc.pages):
+                links.append(f'<a href="?page={doc.pages[k + 1][1]}" rel="next">Page {doc.pages[k + 1][1]} →</a>')
+            nav = f'<nav class="pages">{" ".join(links)}</nav>' if links else ""
         cut_before = cut_after = False
         if start is not None and hi - lo > 2 * WINDOW:
             a, b = max(lo, start - WINDOW), min(hi, end + WINDOW)
@@ -110,8 +118,9 @@ h1 {{ font-size: 1.3rem; margin: 0 0 .2rem; }}
 .text tr.hit td, .text tr.hit th {{ background: #fff6cc; }}
 mark {{ background: #ffe066; padding: .1em 0; scroll-margin-top: 30vh; }}
 .cut {{ color: #777; font-style: italic; }}
+.pages {{ display: flex; gap: 1rem; margin: 0 0 .6rem; font-size: .95rem; }}
 </style></head>
-<body><header><h1>{title}</h1><div class="meta">{meta}</div></header>
+<body><header><h1>{title}</h1><div class="meta">{meta}</div>{nav}</header>
 {'<p class="cut">… (earlier text not shown)</p>' if cut_before else ""}<div class="text">{body}</div>
 {'<p class="cut">… (later text not shown)</p>' if cut_after else ""}</body></html>
 """

@@ -95,3 +95,45 @@ def test_a_describe_question_in_any_of_its_forms(shipped_bot, question):
 def test_what_the_article_says_with_nothing_after_is_its_summary(shipped_bot):
     a = shipped_bot.answer("What does the article say?")
     assert a.grounded and {c.section for c in a.citations} == {"Summary"}
+
+
+LIST_DOC = """# Library help
+
+## Renewing a loan
+
+You can renew a loan online up to twice. To renew a book:
+
+1. Sign in to your library account.
+2. Open the list of your loans.
+3. Tick the book and choose Renew.
+
+A reserved book cannot be renewed.
+
+## What you can borrow
+
+Members can borrow these items:
+
+- books, for three weeks
+- DVDs, for one week
+- magazines, for one week
+
+Rare books stay in the reading room.
+"""
+
+
+def test_a_list_stays_with_the_sentence_that_introduces_it(tmp_path):
+    """ "To renew a book:" was the whole answer, without its steps; a list item came without what it is a list of.
+    Now the lead-in brings its items, in order, numbered steps numbered, and an item brings its lead-in."""
+    from _support import small_index
+
+    bot = Bot.from_settings(small_index(tmp_path, {"help.md": LIST_DOC}), build=False)
+    a = bot.answer("How do I renew a book?")
+    assert a.text.split("\n\n")[-1].splitlines() == [
+        "1. Sign in to your library account. [2]",
+        "2. Open the list of your loans. [3]",
+        "3. Tick the book and choose Renew. [4]",
+    ], a.text
+    assert a.text.startswith("To renew a book: [1]") and [c.quote for c in a.citations][0] == "To renew a book:"
+    b = bot.answer("What can I borrow?")
+    assert b.text.startswith("Members can borrow these items: [1]\n\n- books, for three weeks [2]\n"), b.text
+    assert "- magazines, for one week [4]" in b.text

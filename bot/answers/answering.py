@@ -623,6 +623,38 @@ class Reader:
         return p >= self.threshold and not self.fully_supported(feats), p
 
 
+LIST_MOST = 12  # list items given after the sentence that introduces them
+
+
+def _with_list(best: Candidate, picked: list[Candidate], most: int = LIST_MOST) -> list[Candidate]:
+    """A list stays with the sentence that introduces it: a chosen sentence that ends with ":" ("To renew a
+    book:") brings the list items after it, in order (at most `most`); a chosen list item brings that sentence
+    ("Members can borrow these items:" before "DVDs, for one week")."""
+    sents = best.hit.chunk.sentences
+    have = {c.index for c in picked if c.hit is best.hit}
+    want = set(have)
+    for i in sorted(have):
+        if sents[i].item:
+            j = i - 1
+            while j >= 0 and sents[j].item:
+                j -= 1
+            if j >= 0 and sents[j].text.rstrip().endswith(":"):
+                want.add(j)
+    for i in sorted(want):
+        if not sents[i].item and sents[i].text.rstrip().endswith(":"):
+            k, n = i + 1, 0
+            while k < len(sents) and sents[k].item and n < most:
+                want.add(k)
+                n += sents[k].block != sents[k - 1].block or k == i + 1
+                k += 1
+    if want == have:
+        return picked
+    out = list(picked)
+    for i in sorted(want - have):
+        out.append(Candidate(best.hit_rank, best.hit, i, sents[i], {}, best.x, 0.0, best.prob))
+    return out
+
+
 def _citations_and_text(picked: list[tuple[Sentence, Hit, float]]) -> tuple[str, list[Citation]]:
     """The answer's text and citations; a table cell on a line of its own after its row and column
     ("Pier 1 to Saltmarsh — Last sailing: 19:55 [1]": the quote is the cell, the label says what it is)."""
@@ -635,6 +667,18 @@ def _citations_and_text(picked: list[tuple[Sentence, Hit, float]]) -> tuple[str,
         parts.append(f"{s.label}: {s.text} [{n}]" if s.label else f"{s.text} [{n}]")
     if any(s.label for s, _, _ in picked):
         return "\n".join(parts), cites
+    if any(s.item for s, _, _ in picked):  # list items as "- " (or "1. ") lines, a blank line around a list
+        text, number, same_item = "", 0, False
+        for k, ((s, _, _), part) in enumerate(zip(picked, parts)):
+            if k:
+                prev = picked[k - 1][0]
+                same_item = s.item and prev.item and s.block == prev.block
+                text += " " if same_item or not (s.item or prev.item) else ("\n" if s.item and prev.item else "\n\n")
+            if s.item and not same_item:
+                number = number + 1 if k and picked[k - 1][0].item else 1
+                text += f"{number}. " if s.ordered else "- "
+            text += part
+        return text, cites
     return " ".join(parts), cites
 
 
@@ -894,6 +938,7 @@ def extractive_answer(reader: Reader, question: str, hits: list[Hit], suggestion
     else:
         picked = _with_neighbours(q, best, picked, cands)
         picked = _with_names(q, best, picked, cands)
+        picked = _with_list(best, picked)
     if not qtypes.asks_yes_no(question):  # a lone "Yes." / "No." answers a yes/no question only
         picked = [c for c in picked if not qtypes.BARE_YES_NO.match(c.sentence.text)] or picked
     # keep source order within the same chunk so the answer reads naturally

@@ -26,6 +26,7 @@ class Sentence:
     # needs to know what the cell's text is; embedded and shown with it, never part of the quote
     label: str | None = None
     column: str | None = None  # that cell's column name alone ("Last sailing"); its row is its block
+    ordered: bool = False  # an item of a numbered list ("1. Sign in…"): numbered where it is quoted
 
 
 @dataclass
@@ -100,16 +101,23 @@ def cell_label(key: str | None, header: str) -> str:
     return " — ".join(x for x in ((key or "").strip(), header.strip()) if x)
 
 
+_NUMBERED = re.compile(r"^\s*\d{1,3}[.)]\s+$")
+
+
 def _sentences(doc: Document, block: Block, n: int = 0) -> list[Sentence]:
     """The block's sentences, all numbered `n` (their block within the chunk), with the verbatim gaps between.
     A table row under a header row: each cell's sentences carry its row and column (Sentence.label)."""
     out = []
+    ordered = False
+    if block.item and block.spans:  # "1. " or "2) " before the item on its line
+        s0 = block.spans[0][0]
+        ordered = _NUMBERED.match(doc.text[doc.text.rfind("\n", 0, s0) + 1 : s0]) is not None
     for j, (s, e) in enumerate(block.spans):
         column = block.headers[j] if block.headers and j < len(block.headers) else None
         label = cell_label(block.key, column) if column is not None else None
         for a, b in sentence_spans(doc.text, s, e, doc.lang):
             gap = doc.text[out[-1].end : a] if out else ""
-            out.append(Sentence(a, b, doc.text[a:b], n, gap, block.item, label or None, column))
+            out.append(Sentence(a, b, doc.text[a:b], n, gap, block.item, label or None, column, ordered))
     return out
 
 
@@ -279,7 +287,7 @@ def merge_parts(parts: list[Chunk]) -> Chunk:
     sentences, lines, base = [], [first.question or ""], 0
     for p in parts:
         for s in p.sentences:
-            sentences.append(Sentence(s.start, s.end, s.text, s.block + base, s.gap, s.item))
+            sentences.append(replace(s, block=s.block + base))
         base = (sentences[-1].block + 1) if sentences else base
         lines.append(p.text.split("\n", 1)[1] if "\n" in p.text else p.text)
     text = "\n".join(lines)

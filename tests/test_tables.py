@@ -189,6 +189,35 @@ def test_a_pdf_table_row_whose_cells_wrap_stays_one_row(tmp_path):
     assert "Nominations close at the end of the month." in text.split("|")[-1]
 
 
+def test_a_pdf_table_across_two_pages_keeps_its_header_row(tmp_path):
+    """A long table breaks onto a second page that does not repeat its header row: the rows there are still read
+    under it, and a cell there is answered with its column's name and cited on page 2."""
+    from _support import small_index
+
+    pdf = fpdf.FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 16)
+    pdf.cell(0, 10, "Permit fees", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "", 11)
+    pdf.multi_cell(0, 6, "The fee depends on the site. Each site pays once a year.")
+    with pdf.table(repeat_headings=0) as t:
+        r = t.row()
+        r.cell("Site")
+        r.cell("Annual fee")
+        for i in range(40):
+            r = t.row()
+            r.cell(f"Site number {i}")
+            r.cell(f"{100 + i} pounds")
+    (tmp_path / "corpus").mkdir()
+    pdf.output(str(tmp_path / "corpus" / "fees.pdf"))
+    bot = Bot.from_settings(small_index(tmp_path, {}), build=False)
+    rows = [s for c in bot.index.chunks for s in c.sentences if s.label]
+    assert len(rows) == 40 and all(s.column == "Annual fee" for s in rows), [s.label for s in rows]
+    a = bot.answer("What is the annual fee for site number 37?")
+    assert a.text == "Site number 37 — Annual fee: 137 pounds [1]", a.text
+    assert a.citations[0].page == 2
+
+
 def test_a_yes_no_question_the_table_does_not_answer_is_declined(tables):
     _, bot = tables
     a = bot.answer("Is the library open on Sundays?")

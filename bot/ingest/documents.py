@@ -310,9 +310,13 @@ def read_pdf(raw: bytes, time_budget_s: float | None = None) -> Extracted:
         parts.append(block)
         pos += len(block)
 
+    # the header row and columns of a table the page before ended with: a table the next page starts with, in the
+    # same columns, goes on with it and gets that header row again (where the PDF does not repeat it)
+    carry: dict = {"head": None, "cols": None, "first": 0}
     for pno, lines in enumerate(pages, start=1):
         lines = [ln for ln in lines if _REPEAT_NORM.sub("#", ln.text.lower()) not in repeated]
         offsets.append((pos + (2 if parts else 0), pno))
+        carry["first"] = len(parts)
         gaps = [a.y - b.y for a, b in zip(lines, lines[1:]) if abs(a.size - body) < 0.6 and 0 < a.y - b.y < 4 * body]
         step = statistics.median(gaps) if gaps else body * 1.2
         para: list[str] = []
@@ -328,6 +332,19 @@ def read_pdf(raw: bytes, time_budget_s: float | None = None) -> Extracted:
 
         def flush_table() -> None:
             nonlocal table, table_cols
+            head = carry["head"]
+            if (
+                head is not None
+                and table
+                and table_cols is not None
+                and len(parts) == carry["first"]  # the page's first block
+                and len(head) == len(table[0])
+                and _same_columns(carry["cols"], table_cols, 2 * body)
+                and table[0] != head
+            ):
+                table.insert(0, head)
+            if table:
+                carry["head"] = None
             rows = ["| " + " | ".join(c.replace("|", "/") for c in r) + " |" for r in table]
             if len(rows) >= 2:
                 emit("\n".join(rows))
@@ -406,7 +423,9 @@ def read_pdf(raw: bytes, time_budget_s: float | None = None) -> Extracted:
                     flush_para()
             prev = ln
         flush_para()
+        ends_with = (table[0], table_cols) if len(table) >= 2 and table_cols is not None else (None, None)
         flush_table()
+        carry["head"], carry["cols"] = ends_with
     text = "".join(parts) + "\n"
     return Extracted(text, offsets, str(meta_title) if meta_title else None, len(pages))
 

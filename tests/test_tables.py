@@ -54,19 +54,29 @@ def make_docx(path):
     d.save(str(path))
 
 
-def make_pdf(path):
+def pdf_page(title: str, intro: str):
+    """An fpdf2 document: a page with a title and a paragraph."""
     pdf = fpdf.FPDF()
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 18)
-    pdf.cell(0, 12, "Library opening hours", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 12, title, new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 11)
-    pdf.multi_cell(0, 6, "All branches close on public holidays. Opening hours change in August.")
+    pdf.multi_cell(0, 6, intro)
     pdf.ln(4)
-    with pdf.table() as t:
-        for row in [("Branch", "Opens", "Closes"), ("Central", "9:00", "20:00"), ("Riverside", "10:00", "18:00")]:
+    return pdf
+
+
+def pdf_table(pdf, rows, **table) -> None:
+    with pdf.table(**table) as t:
+        for row in rows:
             r = t.row()
             for c in row:
                 r.cell(c)
+
+
+def make_pdf(path):
+    pdf = pdf_page("Library opening hours", "All branches close on public holidays. Opening hours change in August.")
+    pdf_table(pdf, [("Branch", "Opens", "Closes"), ("Central", "9:00", "20:00"), ("Riverside", "10:00", "18:00")])
     pdf.output(str(path))
 
 
@@ -160,22 +170,17 @@ def test_a_pdf_table_row_whose_cells_wrap_stays_one_row(tmp_path):
     table is not taken into it."""
     from bot.ingest.documents import read_pdf
 
-    pdf = fpdf.FPDF()
-    pdf.add_page()
-    pdf.set_font("Helvetica", "", 11)
-    with pdf.table(col_widths=(40, 60)) as t:
-        for row in [
-            ("Order", "Who can be nominated"),
-            ("Order of the Bath", "Senior civil servants and military officers"),
-            (
-                "Royal Victorian Order",
-                "People who have served the Queen or the Monarchy in a personal way, for a long time",
-            ),
-            ("Other smoking tobacco and chewing tobacco (for example pipe tobacco)", "£4.03 on a 30g packet"),
-        ]:
-            r = t.row()
-            for c in row:
-                r.cell(c)
+    pdf = pdf_page("Honours", "The committee decides which order someone should be a member of.")
+    rows = [
+        ("Order", "Who can be nominated"),
+        ("Order of the Bath", "Senior civil servants and military officers"),
+        (
+            "Royal Victorian Order",
+            "People who have served the Queen or the Monarchy in a personal way, for a long time",
+        ),
+        ("Other smoking tobacco and chewing tobacco (for example pipe tobacco)", "£4.03 on a 30g packet"),
+    ]
+    pdf_table(pdf, rows, col_widths=(40, 60))
     pdf.ln(10)
     pdf.multi_cell(0, 6, "Nominations close at the end of the month. The committee meets twice a year.")
     text = read_pdf(bytes(pdf.output())).text
@@ -194,20 +199,9 @@ def test_a_pdf_table_across_two_pages_keeps_its_header_row(tmp_path):
     under it, and a cell there is answered with its column's name and cited on page 2."""
     from _support import small_index
 
-    pdf = fpdf.FPDF()
-    pdf.add_page()
-    pdf.set_font("Helvetica", "B", 16)
-    pdf.cell(0, 10, "Permit fees", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "", 11)
-    pdf.multi_cell(0, 6, "The fee depends on the site. Each site pays once a year.")
-    with pdf.table(repeat_headings=0) as t:
-        r = t.row()
-        r.cell("Site")
-        r.cell("Annual fee")
-        for i in range(40):
-            r = t.row()
-            r.cell(f"Site number {i}")
-            r.cell(f"{100 + i} pounds")
+    pdf = pdf_page("Permit fees", "The fee depends on the site. Each site pays once a year.")
+    rows = [("Site", "Annual fee")] + [(f"Site number {i}", f"{100 + i} pounds") for i in range(40)]
+    pdf_table(pdf, rows, repeat_headings=0)
     (tmp_path / "corpus").mkdir()
     pdf.output(str(tmp_path / "corpus" / "fees.pdf"))
     bot = Bot.from_settings(small_index(tmp_path, {}), build=False)

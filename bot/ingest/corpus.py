@@ -257,7 +257,7 @@ def _text_pieces(text: str, markdown: bool, lang: str) -> list[Piece]:
     return out
 
 
-def _cell_spans(text: str, s: int, e: int) -> list[tuple[int, int]]:
+def cell_spans(text: str, s: int, e: int) -> list[tuple[int, int]]:
     """The spans of a pipe-table line's cells (trimmed; an empty cell is an empty span)."""
     line = text[s:e]
     a, b = line.find("|"), line.rfind("|")
@@ -275,7 +275,7 @@ def _pipe_rows(text: str, lines: list[tuple[int, int]]) -> list[Piece]:
     other cell a span of its own with its column's name (the header row's cell above it)."""
     out, header = [], None
     for s, e in lines:
-        spans = _cell_spans(text, s, e)
+        spans = cell_spans(text, s, e)
         cells = [text[a:b] for a, b in spans]
         if all(set(c) <= set("-: ") for c in cells):
             continue

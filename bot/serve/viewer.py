@@ -19,6 +19,7 @@ from collections import OrderedDict
 from pathlib import Path
 
 from bot.answers.answering import source_url, span_of_url
+from bot.ingest.corpus import cell_spans
 
 WINDOW = 40_000  # characters shown either side of the quote in a long document
 CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'"
@@ -194,32 +195,18 @@ def render_blocks(doc, lo: int, hi: int, start: int | None, end: int | None) -> 
     return _merge_tables("\n".join(out))
 
 
-def _cells(text: str, x: int, y: int) -> list[tuple[int, int]]:
-    line = text[x:y]
-    a, b = line.find("|"), line.rfind("|")
-    inner_a, inner_b = (x + a + 1, x + b) if 0 <= a < b else (x, y)
-    out, p = [], inner_a
-    for part in text[inner_a:inner_b].split("|"):
-        ca, cb = p, p + len(part)
-        while ca < cb and text[ca].isspace():
-            ca += 1
-        while cb > ca and text[cb - 1].isspace():
-            cb -= 1
-        out.append((ca, cb))
-        p += len(part) + 1
-    return out
-
-
 def _pipe_table(text: str, lines, seg, hit) -> str:
     body = [(x, y) for x, y in lines if not _SEPARATOR.match(text[x:y].strip())]
     head, rest = (body[0], body[1:]) if len(body) > 1 else (None, body)
     parts = ["<table>"]
     if head is not None:
-        parts.append("<thead><tr>" + "".join(f"<th>{seg(a, b)}</th>" for a, b in _cells(text, *head)) + "</tr></thead>")
+        parts.append(
+            "<thead><tr>" + "".join(f"<th>{seg(a, b)}</th>" for a, b in cell_spans(text, *head)) + "</tr></thead>"
+        )
     parts.append("<tbody>")
     for x, y in rest:
         cls = ' class="hit"' if hit(x, y) else ""
-        parts.append(f"<tr{cls}>" + "".join(f"<td>{seg(a, b)}</td>" for a, b in _cells(text, x, y)) + "</tr>")
+        parts.append(f"<tr{cls}>" + "".join(f"<td>{seg(a, b)}</td>" for a, b in cell_spans(text, x, y)) + "</tr>")
     parts.append("</tbody></table>")
     return "".join(parts)
 

@@ -642,10 +642,10 @@ def _with_list(best: Candidate, picked: list[Candidate], most: int = LIST_MOST) 
                 want.add(j)
     for i in sorted(want):
         if not sents[i].item and sents[i].text.rstrip().endswith(":"):
-            k, n = i + 1, 0
-            while k < len(sents) and sents[k].item and n < most:
+            k, items = i + 1, set()  # the items' blocks (an item may hold several sentences)
+            while k < len(sents) and sents[k].item and (len(items) < most or sents[k].block in items):
                 want.add(k)
-                n += sents[k].block != sents[k - 1].block or k == i + 1
+                items.add(sents[k].block)
                 k += 1
     if want == have:
         return picked

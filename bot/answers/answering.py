@@ -13,6 +13,7 @@ import functools
 import json
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from importlib import resources
 from urllib.parse import parse_qs, urlsplit
@@ -728,14 +729,21 @@ def table_cells(
     # a row: the question's content words among its key and cells (not the words of the column names: "notice"
     # in "A week's notice" under "Notice you must give" names no row), then the longest run of the key's words
     # the question has that holds a content word ("1 year or more" over "Less than 1 year"; not "to" of "20 to 99")
+    # first of all the words of its key no other key has ("Standard" over "Zero rate" for "the standard rate")
     named_cols = {w for c in columns for w in words(c)}
+    key_words = {b: set(words(t[0])) for b, t in rows.items()}
+    seen = Counter(w for ws in key_words.values() for w in ws)
     row_score = {
-        b: (_overlap(q, " ".join(w for w in words(" ".join(t)) if w not in named_cols), lang), _run(q, t[0], lang))
+        b: (
+            _overlap(q, " ".join(w for w in key_words[b] if seen[w] == 1), lang),
+            _overlap(q, " ".join(w for w in words(" ".join(t)) if w not in named_cols), lang),
+            _run(q, t[0], lang),
+        )
         for b, t in rows.items()
     }
     col_score = {c: _overlap(q, " ".join(w for w in words(c) if w not in common), lang) for c in columns}
-    top_row, top_col = max(row_score.values(), default=(0.0, 0)), max(col_score.values(), default=0.0)
-    named_rows = {b for b, v in row_score.items() if v == top_row} if top_row[0] > 0 else set()
+    top_row, top_col = max(row_score.values(), default=(0.0, 0.0, 0)), max(col_score.values(), default=0.0)
+    named_rows = {b for b, v in row_score.items() if v == top_row} if max(top_row[:2]) > 0 else set()
     col = best.sentence.column if col_score.get(best.sentence.column or "", 0.0) >= top_col else None
     col = col if col is not None else max(col_score, key=col_score.get)
     if (yes_no and not named_rows) or (strict and (len(named_rows) != 1 or top_col <= 0)):

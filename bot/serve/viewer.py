@@ -139,7 +139,9 @@ def render_blocks(doc, lo: int, hi: int, start: int | None, end: int | None) -> 
     Every character shown is escaped text of the document at its own offset, so the quote [start, end) is marked
     where it stands (across elements: a mark in each, the first with id "q")."""
     text = doc.text
+    # lines that head what follows: sections, the title, and FAQ questions (an HTML page's <h2> questions)
     sections = {b.section.strip() for b in doc.blocks if b.section} | {(doc.title or "").strip()} - {""}
+    sections |= {b.question.strip() for b in doc.blocks if b.question}
     # a row's first cell -> its block, in order (a bisect finds a line's row: a page of 10,000 rows stays quick)
     rows = sorted(((b.spans[0][0], i, b) for i, b in enumerate(doc.blocks) if b.kind == "row" and b.spans))
     first = [True]

@@ -75,24 +75,6 @@ def shown_text(answer) -> str:
     return esc(text + (f"\n\n({answer.note})" if answer.note else ""))
 
 
-_MARK = re.compile(r"\[(\d{1,3})\]")
-
-
-def linked_markers(shown: str, answer) -> str:
-    """The shown (escaped) answer with each [n] a link to the source viewer at its quote, the quote as its title
-    (shown on hover). A marker without a viewer link stays text."""
-    urls = {c.n: (c.url, c.quote) for c in answer.citations if c.url and c.url.startswith("/source/")}
-
-    def link(m: re.Match) -> str:
-        got = urls.get(int(m.group(1)))
-        if got is None:
-            return m.group(0)
-        href, title = html.escape(got[0], quote=True), html.escape(got[1], quote=True)
-        return f'<a href="{href}" target="_blank" rel="noopener noreferrer" title="{title}">{m.group(0)}</a>'
-
-    return _MARK.sub(link, shown)
-
-
 def handoff_html(answer) -> str:
     """A link to where a person can be reached (the operator's BOT_HANDOFF_URL, else _EMAIL), or ""."""
     h = answer.handoff or {}
@@ -195,9 +177,9 @@ def build_chat(live, feedback, inflight, procs=None, convlog=None, handoff=None)
             convlog.record("chat", session, raw, a.to_dict(), (time.perf_counter() - t0) * 1000, a.qvec)
         if handoff is not None:
             handoff.after("chat", session, raw, a.to_dict(), pairs)
+        # (its [n] markers stay text: as links, the message's copy button and its screen-reader label gave the
+        # raw <a> markup, a browser probe found; the Sources box under it links each quote)
         body = shown_text(a)
-        if a.grounded and not a.turn:  # its [n] markers link to their quotes (also the key 👍/👎 come back with)
-            body = linked_markers(body, a)
         recent[body] = {"question": raw, "answer": a.text, "citations": [c.to_dict() for c in a.citations]}
         while len(recent) > 500:
             recent.popitem(last=False)

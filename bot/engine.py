@@ -480,7 +480,8 @@ class Bot:
         out: list[str] = []
         if len(ix.faq_vectors):
             ql = turns.confident_language(question, ix.langs) if len(ix.langs) > 1 else None
-            near = ix.nearest_questions(self.embedder.embed_query_np(question), 3 * n if ql else n)
+            # a page may ask one question twice (the CDC water page does): each offered once
+            near = list(dict.fromkeys(ix.nearest_questions(self.embedder.embed_query_np(question), 3 * n)))
             if ql:
                 near = sorted(near, key=lambda x: turns.confident_language(x, ix.langs) not in (ql, None))
             out.extend(near[:n])

@@ -137,3 +137,20 @@ def test_a_list_stays_with_the_sentence_that_introduces_it(tmp_path):
     b = bot.answer("What can I borrow?")
     assert b.text.startswith("Members can borrow these items: [1]\n\n- books, for three weeks [2]\n"), b.text
     assert "- magazines, for one week [4]" in b.text
+
+
+def test_a_question_a_page_asks_twice_is_offered_once(tmp_path):
+    """The CDC water page asks "Should wastewater workers take extra precautions…?" twice: a declined question's
+    suggestions offered it twice (a browser probe)."""
+    from _support import small_index
+
+    page = (
+        "# Water FAQ\n\n## Should wastewater workers wear gloves?\n\nYes, they should wear gloves at work.\n\n"
+        "## Is tap water safe to drink?\n\nYes, tap water is treated and safe.\n\n"
+        "## Should wastewater workers wear gloves?\n\nGloves and goggles protect them from splashes.\n"
+    )
+    bot = Bot.from_settings(small_index(tmp_path, {"water.md": page}), build=False)
+    a = bot.answer("Who won the football world cup in 1954?")
+    assert not a.grounded and a.suggestions
+    assert len(a.suggestions) == len(set(a.suggestions)), a.suggestions
+    assert "Should wastewater workers wear gloves?" in a.suggestions

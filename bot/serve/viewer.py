@@ -165,6 +165,16 @@ def render_blocks(doc, lo: int, hi: int, start: int | None, end: int | None) -> 
         return start is not None and a < end and start < b
 
     out: list[str] = []
+    pending: list[str] = []  # an HTML page's consecutive table rows (one block each), under the first one's header
+    head = ""
+
+    def flush_rows() -> None:
+        nonlocal head
+        if pending:
+            out.append(f"<table>{f'<thead>{head}</thead>' if head else ''}<tbody>{''.join(pending)}</tbody></table>")
+            pending.clear()
+            head = ""
+
     pos = lo
     for m in re.finditer(r"\n[ \t\r]*\n|\Z", text[lo:hi]):
         a, b = pos, lo + m.start()
@@ -177,6 +187,12 @@ def render_blocks(doc, lo: int, hi: int, start: int | None, end: int | None) -> 
         if not lines:
             continue
         first_line = text[lines[0][0] : lines[0][1]].strip()
+        row = _html_row(text, lines[0], rows, seg, hit) if len(lines) == 1 and not first_line.startswith("|") else None
+        if row is not None:
+            head = head if pending else row[0]
+            pending.append(row[1])
+            continue
+        flush_rows()
         if all(text[x:y].lstrip().startswith("|") for x, y in lines):
             out.append(_pipe_table(text, lines, seg, hit))
         elif len(lines) == 1 and (h := _HEADING.match(text[lines[0][0] : lines[0][1]])):
@@ -190,11 +206,10 @@ def render_blocks(doc, lo: int, hi: int, start: int | None, end: int | None) -> 
             tag = "ol" if ordered else "ul"
             items = "".join(f"<li>{seg(x + _ITEM.match(text[x:y]).end(), y)}</li>" for x, y in lines)
             out.append(f"<{tag}>{items}</{tag}>")
-        elif len(lines) == 1 and (row := _html_row(text, lines[0], rows)) is not None:
-            out.append(row(seg, hit))
         else:
             out.append("<p>" + "\n".join(seg(x, y) for x, y in lines) + "</p>")
-    return _merge_tables("\n".join(out))
+    flush_rows()
+    return "\n".join(out)
 
 
 def _pipe_table(text: str, lines, seg, hit) -> str:
@@ -213,40 +228,23 @@ def _pipe_table(text: str, lines, seg, hit) -> str:
     return "".join(parts)
 
 
-def _html_row(text: str, line: tuple[int, int], rows: list):
-    """An HTML page's table row ("Child passport: £57.50 | £69", its cells the block's spans): a function that
-    renders it as a one-row table (merged with its neighbours by _merge_tables), else None."""
+def _html_row(text: str, line: tuple[int, int], rows: list, seg, hit) -> tuple[str, str] | None:
+    """An HTML page's table row ("Child passport: £57.50 | £69", its cells the block's spans): (its header row,
+    or "" without column names; the row), else None."""
     x, y = line
     k = bisect.bisect_left(rows, (x, -1))
     block = rows[k][2] if k < len(rows) and rows[k][0] < y else None
     if block is None or not block.key:
         return None
-
-    def render(seg, hit) -> str:
-        key_end = text.find(":", x, y)
-        cls = ' class="hit"' if hit(x, y) else ""
-        key = f"<th>{seg(x, key_end)}</th>" if key_end > 0 else ""
-        if block.headers and len(block.headers) == len(block.spans):
-            cells = "".join(f"<td>{seg(a, b)}</td>" for a, b in block.spans)
-            head = "<tr><th></th>" + "".join(f"<th>{html.escape(h)}</th>" for h in block.headers) + "</tr>"
-        else:
-            a0, b0 = block.spans[0][0], block.spans[-1][1]
-            cells, head = f"<td>{seg(a0, b0)}</td>", ""
-        return f"<table data-head='{html.escape(head, quote=True)}'><tbody><tr{cls}>{key}{cells}</tr></tbody></table>"
-
-    return render
-
-
-def _merge_tables(body: str) -> str:
-    """Consecutive one-row tables of an HTML page's rows as one table, under the first one's header row."""
-
-    def merge(m: re.Match) -> str:
-        rows = re.findall(r"<tbody>(.*?)</tbody>", m.group(0), re.S)
-        head = re.search(r"data-head='([^']*)'", m.group(0))
-        top = html.unescape(head.group(1)) if head else ""
-        return f"<table>{f'<thead>{top}</thead>' if top else ''}<tbody>{''.join(rows)}</tbody></table>"
-
-    return re.sub(r"(?:<table data-head='[^']*'><tbody>.*?</tbody></table>\n?)+", merge, body, flags=re.S)
+    key_end = text.find(":", x, y)
+    cls = ' class="hit"' if hit(x, y) else ""
+    key = f"<th>{seg(x, key_end)}</th>" if key_end > 0 else ""
+    if block.headers and len(block.headers) == len(block.spans):
+        cells = "".join(f"<td>{seg(a, b)}</td>" for a, b in block.spans)
+        head = "<tr><th></th>" + "".join(f"<th>{html.escape(h)}</th>" for h in block.headers) + "</tr>"
+    else:
+        cells, head = f"<td>{seg(block.spans[0][0], block.spans[-1][1])}</td>", ""
+    return head, f"<tr{cls}>{key}{cells}</tr>"
 
 
 __all__ = ["CSP", "NotShown", "Viewer", "render_blocks", "source_url", "span_of_url"]

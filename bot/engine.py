@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from bot.answers import messages, turns
-from bot.answers.answering import ABSTAIN_TEXT, Answer, Reader
+from bot.answers.answering import ABSTAIN_TEXT, MESSAGE, Answer, Reader
 from bot.answers.compose import Composer
 from bot.answers.faq import ChromaEntryMatcher, EntryMatcher
 from bot.answers.followup import asked, last_bot_turn, last_user_turn, parts, rewrite
@@ -232,7 +232,11 @@ class Bot:
         if len(pieces) > 1:
             ans, hits = self.quote_parts(query, pieces)
         else:
-            ans, hits, query = self.quote_in_conversation(q, query, hits, qvec, history, turn.kind)
+            told = MESSAGE.set(q)  # a table reads the numbers the whole message tells
+            try:
+                ans, hits, query = self.quote_in_conversation(q, query, hits, qvec, history, turn.kind)
+            finally:
+                MESSAGE.reset(told)
         if self.llm is not None:
             for ev in self.llm.answer_stream(
                 q, self.passages(hits, ans), ans, self.suggestions, history, self.index.version, stream, query

@@ -42,6 +42,20 @@ FEES = """<!doctype html><html lang="en"><head><title>Passport fees</title></hea
 </tbody></table></main></body></html>"""
 
 
+NOTICE = """# Ending employment
+
+## Notice periods
+
+The notice an employer must give depends on how long the employee has worked for them.
+
+| Length of service | Notice you must give |
+|---|---|
+| 1 month to 2 years | At least a week |
+| 2 years to 12 years | A week for each full year worked |
+| 12 years or more | 12 weeks |
+"""
+
+
 def make_docx(path):
     d = docx.Document()
     d.add_heading("Leave policy", 0)
@@ -87,11 +101,12 @@ def tables(tmp_path_factory):
     corpus.mkdir()
     (corpus / "ferry.md").write_text(FERRY, encoding="utf-8")
     (corpus / "fees.html").write_text(FEES, encoding="utf-8")
+    (corpus / "notice.md").write_text(NOTICE, encoding="utf-8")
     make_docx(corpus / "leave.docx")
     make_pdf(corpus / "hours.pdf")
     s = load_settings(corpus_dir=corpus, index_dir=root / "index", cache_dir=CACHE_DIR)
     report = ingest(s)
-    assert not report.failed and len(report.added) == 4, report.summary()
+    assert not report.failed and len(report.added) == 5, report.summary()
     return s, Bot.from_settings(s, build=False)
 
 
@@ -141,10 +156,60 @@ def test_a_row_or_a_column_when_that_is_asked(tables):
         "Pier 1 to Saltmarsh — First sailing: 07:25 [1]",
         "Pier 1 to Saltmarsh — Last sailing: 19:55 [2]",
     ], row.text
-    rows = bot.answer("What are the passport fees?")  # both passports named alike: both rows
-    assert [c.quote for c in rows.citations][:4] == ["£88.50", "£100", "£57.50", "£69"], rows.text
+    rows = bot.answer("What are the passport fees?")  # the rows' kind ("passport") and a plural: every row
+    assert [c.quote for c in rows.citations] == ["£88.50", "£100", "£57.50", "£69", "£178"], rows.text
     by_value = bot.answer("Which branch opens at 10:00?")  # a cell's value names its row
     assert by_value.text == "Riverside — Opens: 10:00 [1]", by_value.text
+
+
+def test_a_number_in_the_question_names_the_row_whose_range_holds_it(tables):
+    """Rows keyed by ranges ("2 years to 12 years", "12 years or more"): the question gives a number, and the row
+    whose range holds it (in the same unit) is the one asked about; a bound in the question ("more than 12
+    years") counts as just past it."""
+    _, bot = tables
+    for q, line in [
+        ("How much notice must I give someone who has worked for me for 15 years?", "12 years or more"),
+        ("What notice do I owe an employee with 7 years of service?", "2 years to 12 years"),
+        ("What is the notice for staff with more than 12 years?", "12 years or more"),
+    ]:
+        a = bot.answer(q)
+        assert a.grounded, (q, a.text)
+        assert a.text.splitlines()[0].startswith(f"{line} — Notice you must give: "), (q, a.text)
+
+
+def test_number_ranges_are_read_from_cells():
+    from bot.answers.answering import _in_range, number_range
+
+    def bounds(t):
+        r = number_range(t)
+        return (r.lo, r.lo_in, r.hi, r.hi_in, r.unit)
+
+    inf = float("inf")
+    assert bounds("20 to 99") == (20, True, 99, True, None)
+    assert bounds("100 or more") == (100, True, inf, False, None)
+    assert bounds("More than 1.2%, up to 5.5%") == (1.2, False, 5.5, True, "%")
+    assert bounds("Between 5,000 litres (5 cubic metres) and 20,000 litres") == (5000, True, 20000, True, "litres")
+    assert bounds("Under 11")[2:4] == (11, False)
+    assert bounds("ab 18 Jahren")[:2] == (18, True)
+    for no_range in ["£251", "45 days before the first redundancy", "Open 9 to 5", "Any volume"]:
+        assert number_range(no_range) is None, no_range
+    assert _in_range("I plan to make 150 people redundant", ["100 or more"]) == 1
+    assert _in_range("I plan to make 150 people redundant", ["20 to 99"]) == 0
+    assert _in_range("after 18 months", ["1 month to 2 years"]) == 1  # units of time compare in days
+    assert _in_range("after 3 weeks", ["1 month to 2 years"]) == 0
+    assert _in_range("after 18 litres", ["1 month to 2 years"]) == 0  # another unit: no guess
+    assert _in_range("I foster a 13-year-old", ["Age 11 to 15"]) == 1
+    assert _in_range("a child under 11", ["11 or over"]) == 0 and _in_range("a child under 11", ["Under 11"]) == 1
+
+
+def test_a_whole_column_when_its_name_is_asked_in_the_plural(tables):
+    _, bot = tables
+    a = bot.answer("What are the last sailings?")
+    assert a.text.splitlines() == [
+        "Pier 1 to Saltmarsh — Last sailing: 19:55 [1]",
+        "Saltmarsh to Pier 1 — Last sailing: 20:40 [2]",
+        "Pier 1 to Gull Island — Last sailing: 17:30 [3]",
+    ], a.text
 
 
 def test_no_table_cell_is_quoted_without_its_row_and_column(tables):
@@ -234,13 +299,13 @@ def test_a_hostile_colspan_is_capped(tmp_path):
 
 
 def test_sources_name_each_document_once_with_its_title(tables):
-    """The answer's sources group its quotes by document: four cells of one page are one source, named by the
-    page's title, with the four quotes in the answer's order (the flat citations stay, one per [n])."""
+    """The answer's sources group its quotes by document: the five cells of one page are one source, named by the
+    page's title, with the five quotes in the answer's order (the flat citations stay, one per [n])."""
     from bot.answers.answering import readable_name
 
     _, bot = tables
     d = bot.answer("What are the passport fees?").to_dict()
-    assert len(d["citations"]) == 4
+    assert len(d["citations"]) == 5
     (src,) = d["sources"]
     assert (src["source"], src["title"]) == ("fees.html", "Passport fees")
     assert [(q["n"], q["quote"]) for q in src["quotes"]] == [(c["n"], c["quote"]) for c in d["citations"]]

@@ -14,6 +14,7 @@ import json
 import math
 import re
 from collections import Counter
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from importlib import resources
 from urllib.parse import parse_qs, urlsplit
@@ -683,11 +684,12 @@ def _citations_and_text(picked: list[tuple[Sentence, Hit, float]]) -> tuple[str,
     return " ".join(parts), cites
 
 
-def _overlap(q: QuestionInfo, text: str, lang: str) -> float:
-    """The question's idf-weighted words in `text`, and a little for each pair of them in the same order."""
+def _overlap(q: QuestionInfo, text: str, lang: str, skip: frozenset[str] | set[str] = frozenset()) -> float:
+    """The question's idf-weighted words in `text` (but those in `skip`), and a little for each pair of them in
+    the same order."""
     ts = [stem(w, lang) for w in words(text) if w not in stopwords(lang)]
-    have = set(ts)
-    pairs = {(a, b) for a, b in zip(ts, ts[1:])}
+    have = set(ts) - skip
+    pairs = {(a, b) for a, b in zip(ts, ts[1:]) if a not in skip and b not in skip}
     return sum(v for t, v in q.idf.items() if t in have) + 0.1 * len(q.bigrams & pairs)
 
 
@@ -706,20 +708,274 @@ def _run(q: QuestionInfo, key: str, lang: str) -> int:
     return best
 
 
+# A table's row keys are often ranges ("20 to 99", "100 or more", "More than 1.2%, up to 5.5%", "Under 11"), and
+# a question gives a number ("150 people", "15 years"): the row whose range holds it is the one asked about.
+_NUM = r"(\d[\d,]*(?:\.\d+)?)"
+_MONEY = r"[£$€]?\s*"
+_AFTER = r"\s*(?:%|[^\W\d_]+)?\s*"  # a unit between a number and its range word ("12 years or more")
+_LOWER = re.compile(  # "more than 5", "over 5", "at least 5", "between 5", "5 or more", "5+", "ab 5"
+    r"\b(more than|over|above|greater than|at least|from|between|mehr als|über|ab|mindestens|plus de|más de|desde)"
+    r"\s*"
+    + _MONEY
+    + _NUM
+    + r"|"
+    + _MONEY
+    + _NUM
+    + _AFTER
+    + r"(?:\+|or (?:more|over|above)|and (?:over|above)|oder mehr|und mehr|ou plus|o más)(?!\w)",
+    re.IGNORECASE,
+)
+_UPPER = re.compile(  # "up to 5", "less than 5", "under 5", "5 or less", "bis 5"
+    r"\b(up to|less than|under|below|fewer than|no more than|bis|unter|weniger als|jusqu'à|moins de|hasta|menos de)"
+    r"\s*(?:up to\s*)?"
+    + _MONEY
+    + _NUM
+    + r"|"
+    + _MONEY
+    + _NUM
+    + _AFTER
+    + r"(?:or (?:less|fewer|under)|oder weniger)(?!\w)",
+    re.IGNORECASE,
+)
+_SPAN = re.compile(  # "5 to 20", "5-20", "between 5 and 20", "zwischen 5 und 20"
+    r"(?:\b(?:between|zwischen|entre)\s+"
+    + _MONEY
+    + _NUM
+    + _AFTER
+    + r"(?:and|und|et|y)\s*"
+    + _MONEY
+    + _NUM
+    + r")|"
+    + _MONEY
+    + _NUM
+    + _AFTER
+    + r"(?:to|-|–|bis|à|a)\s*"
+    + _MONEY
+    + _NUM,
+    re.IGNORECASE,
+)
+_EXCLUSIVE = {
+    "more than",
+    "over",
+    "above",
+    "greater than",
+    "mehr als",
+    "über",
+    "plus de",
+    "más de",
+    "less than",
+    "under",
+    "below",
+    "fewer than",
+    "unter",
+    "weniger als",
+    "moins de",
+    "menos de",
+}
+_Q_CUE = re.compile(
+    r"(?:\b(more|over|above|greater|higher|older|stronger|longer|larger|bigger|heavier|mehr|über|älter|plus)|"
+    r"\b(?:less|under|below|fewer|lower|younger|shorter|smaller|lighter|weaker|up to|weniger|unter|jünger|moins))"
+    r"(?:\s+(?:than|als|que|de))?\s*[£$€]?\s*$",
+    re.IGNORECASE,
+)
+_NOT_UNITS = {"or", "and", "to", "up", "but", "oder", "und", "bis", "ou", "et", "o", "y", "more", "less", "over"}
+
+
+def _num(x: str) -> float:
+    return float(x.replace(",", ""))
+
+
+_UNIT_AFTER = re.compile(_NUM + r"\s*-?\s*(%|[^\W\d_]+(?:[\s-]+[^\W\d_]+){0,2})?")
+
+
+def _unit(text: str, start: int = 0) -> str | None:
+    """The unit after the first number of `text` from `start` ("years" of "12 or more years", "%" of "5.5%",
+    "year" of "a 13-year-old"), passing over range words; None when a number stands alone or before an ordinary
+    word."""
+    m = _UNIT_AFTER.search(text, start)
+    for w in re.split(r"[\s-]+", m.group(2) or "") if m else []:
+        w = w.lower()
+        if w == "%" or (w and w not in _NOT_UNITS and w not in STOPWORDS):
+            return w
+        if w and w not in _NOT_UNITS:
+            return None
+    return None
+
+
+# units of time, in days, so that "8 months" falls in "1 month to 2 years"
+_DAYS = {
+    "day": 1.0,
+    "days": 1.0,
+    "week": 7.0,
+    "weeks": 7.0,
+    "month": 30.44,
+    "months": 30.44,
+    "year": 365.25,
+    "years": 365.25,
+    "tag": 1.0,
+    "tage": 1.0,
+    "tagen": 1.0,
+    "woche": 7.0,
+    "wochen": 7.0,
+    "monat": 30.44,
+    "monate": 30.44,
+    "monaten": 30.44,
+    "jahr": 365.25,
+    "jahre": 365.25,
+    "jahren": 365.25,
+}
+
+
+def _same_unit(a: str | None, b: str | None) -> bool:
+    """Units agree when either is missing, or they share their first four letters ("year" / "years")."""
+    return not a or not b or a[:4] == b[:4] or (a in _DAYS and b in _DAYS)
+
+
+def _value(x: float, unit: str | None, other: str | None) -> float:
+    """`x` in days when both its unit and the unit it is compared with are units of time, else as it is."""
+    return x * _DAYS[unit] if unit in _DAYS and other in _DAYS else x
+
+
+@dataclass(frozen=True)
+class NumberRange:
+    lo: float
+    lo_in: bool
+    hi: float
+    hi_in: bool
+    lo_unit: str | None
+    hi_unit: str | None
+
+    def holds(self, x: float, unit: str | None) -> bool:
+        """`x` (in `unit`, None when the question gives none) lies in the range, in the same unit or converted
+        between units of time."""
+        for bound, b_unit in ((self.lo, self.lo_unit), (self.hi, self.hi_unit)):
+            if math.isfinite(bound) and not _same_unit(unit, b_unit):
+                return False
+        lo = _value(self.lo, self.lo_unit, unit) if math.isfinite(self.lo) else self.lo
+        hi = _value(self.hi, self.hi_unit, unit) if math.isfinite(self.hi) else self.hi
+        v = _value(x, unit, self.hi_unit if math.isfinite(self.hi) else self.lo_unit)
+        return (v > lo or (self.lo_in and v == lo)) and (v < hi or (self.hi_in and v == hi))
+
+    @property
+    def unit(self) -> str | None:
+        return self.hi_unit or self.lo_unit
+
+
+def number_range(text: str) -> NumberRange | None:
+    """The range a table cell or column name states, or None when it states none ("£251" is no range; "20 to
+    99", "100 or more", "More than 1.2%, up to 5.5%", "Under 11" and "1 month to 2 years" are). Each bound has
+    the unit after its number, else the other bound's ("2 to 12 years": years)."""
+    text = re.sub(r"\([^)]*\)", " ", text)  # "Over 15,000 litres (15 cubic metres)": not its restatement
+    lo, lo_in, hi, hi_in, lo_at, hi_at = -math.inf, False, math.inf, False, -1, -1
+    span = _SPAN.search(text)
+    if span:
+        g1, g2 = (1, 2) if span.group(1) else (3, 4)
+        lo, lo_in, hi, hi_in = _num(span.group(g1)), True, _num(span.group(g2)), True
+        lo_at, hi_at = span.start(g1), span.start(g2)
+    else:
+        low, up = _LOWER.search(text), _UPPER.search(text)
+        if not low and not up:
+            return None
+        if low:
+            g = 2 if low.group(2) else 3
+            lo, lo_in, lo_at = _num(low.group(g)), (low.group(1) or "").lower() not in _EXCLUSIVE, low.start(g)
+        if up:
+            g = 2 if up.group(2) else 3
+            hi, hi_in, hi_at = _num(up.group(g)), (up.group(1) or "").lower() not in _EXCLUSIVE, up.start(g)
+    lo_unit = _unit(text, lo_at) if lo_at >= 0 else None
+    hi_unit = _unit(text, hi_at) if hi_at >= 0 else None
+    lo_unit, hi_unit = lo_unit or hi_unit, hi_unit or lo_unit
+    r = NumberRange(lo, lo_in, hi, hi_in, lo_unit, hi_unit)
+    if math.isfinite(lo) and math.isfinite(hi) and _value(lo, lo_unit, hi_unit) > _value(hi, hi_unit, lo_unit):
+        return None  # "Open 9 to 5": not a range of numbers
+    return r
+
+
+def quantities(q_text: str) -> list[tuple[float, str | None]]:
+    """The numbers a question gives, with their units; a bound the question states ("over 15,000 litres",
+    "under 11") as just past it."""
+    out = []
+    for m in re.finditer(_NUM, q_text):
+        x, unit = _num(m.group(1)), _unit(q_text, m.start())
+        cue = _Q_CUE.search(q_text[: m.start()])
+        if cue:
+            x += (1e-9 if cue.group(1) else -1e-9) * max(1.0, abs(x))
+        out.append((x, unit))
+    return out
+
+
+def _in_range(q_text: str, cells: list[str]) -> int:
+    """How many of the question's numbers fall in a range that one of a row's cells states (with the same unit
+    when both give one): "make 150 people redundant" in "100 or more"."""
+    ranges = [r for r in (number_range(c) for c in cells) if r is not None]
+    return sum(any(r.holds(x, u) for r in ranges) for x, u in quantities(q_text)) if ranges else 0
+
+
+def _out_of_range(q_text: str, cells: list[str], ranged: dict[int, int], by_key: set[int]) -> bool:
+    """The table's ranges can't hold what the question gives: a number in the unit the table's ranges state
+    ("more than 50,000 litres" beside ranges of litres up to 50,000) that no row holds, or rows named by their
+    keys of which none holds it while another row does ("a sparkling wine of 5%" beside a "Still" row for 4-5.5%)."""
+    if by_key and any(ranged.values()) and not any(ranged[b] for b in by_key):
+        return True
+    units = {r.unit for r in (number_range(c) for c in cells) if r is not None and r.unit}
+    asked = [(x, u) for x, u in quantities(q_text) if u and any(_same_unit(u, v) for v in units)]
+    return bool(asked) and not any(ranged.values())
+
+
+def _plural(w: str, lang: str) -> bool:
+    """A plural noun's look: a content word ending in "s" whose stem drops it ("rates", "fees"; not "does",
+    "bus", "class")."""
+    return (
+        len(w) > 3
+        and w.endswith("s")
+        and not w.endswith(("ss", "us", "is"))
+        and w not in stopwords(lang)
+        and stem(w, lang) != w
+    )
+
+
+def _key_share(q: QuestionInfo, key: str, lang: str) -> float:
+    """The share of a row key's content words that the question has."""
+    ks = {stem(w, lang) for w in words(key) if w not in stopwords(lang)}
+    return len(ks & set(q.terms)) / len(ks) if ks else 0.0
+
+
+_ALL = re.compile(r"\b(all|each|every|list|alle|jede[rsn]?|tous|toutes|chaque|todos|todas|cada)\b", re.IGNORECASE)
+
+
+def _asks_all(q: QuestionInfo, column: str, lang: str) -> bool:
+    """The question asks for a whole column: it names the column in the plural ("What are the rates?" beside
+    "Rate") or asks for all or each of something."""
+    if _ALL.search(q.text):
+        return True
+    col = {stem(w, lang): w for w in words(column)}
+    return any(stem(w, lang) in col and w != col[stem(w, lang)] and _plural(w, lang) for w in words(q.text))
+
+
+# The visitor's whole message, when the search was for its question alone ("I'll be releasing around 3,000 litres a
+# day into a stream. How much is the permit?"): a table reads the numbers it tells (set by Bot.answer_stream).
+MESSAGE: ContextVar[str] = ContextVar("message", default="")
+
+
 def table_cells(
     q: QuestionInfo, best: Candidate, most: int = 12, yes_no: bool = False, strict: bool = False
 ) -> list[Candidate]:
     """What a question about a table asks for, read from the table the best cell is in (its chunk).
-    - The row: the one whose first cell and cells the question names most ("Which branch opens at 11:00?" names
+    - The row: the one whose range holds a number the question gives ("150 people" in "100 or more"), else the
+      one whose first cell and cells the question names most ("Which branch opens at 11:00?" names
       the Hilltop row by its cell); rows named alike (or none) are all asked for.
     - The column: the one whose name the question names, by the words that name does not share with every other
       column ("Last" of "First sailing" / "Last sailing").
-    Row and column: that cell; a row: the row; a column: the column; neither: the best cell alone. At most `most`
-    cells, in the table's order. A yes/no question that names no row is not answered by the table ("Is the library
-    open on Sundays?" beside a column of opening times): nothing (the caller declines). `strict`: the cell only
-    when the question names one row and a column, else nothing."""
+    Row and column: that cell; a row: the row; a column: the column; neither: nothing (which cell would be a
+    guess; the caller declines). At most `most`
+    cells, in the table's order. A yes/no question that names no row, or no column, is not answered by the table
+    ("Is the library open on Sundays?" beside a column of opening times): nothing (the caller declines). Nor is a
+    question whose number no row's range holds ("more than 50,000 litres" beside ranges up to 50,000 litres).
+    `strict` (before the gate has judged): the cell only when the question names one row and a column, or a whole
+    column in the plural, else nothing."""
     chunk, lang = best.hit.chunk, best.hit.chunk.lang
     cells = [(i, s) for i, s in enumerate(chunk.sentences) if s.label]
+    told = q.text if quantities(q.text) else (MESSAGE.get() or q.text)  # where the question's numbers are
     rows: dict[int, list[str]] = {}
     for _, s in cells:
         key = s.label[: -len(s.column)].rstrip(" —") if s.column and s.label.endswith(s.column) else s.label
@@ -733,29 +989,85 @@ def table_cells(
     named_cols = {w for c in columns for w in words(c)}
     key_words = {b: set(words(t[0])) for b, t in rows.items()}
     seen = Counter(w for ws in key_words.values() for w in ws)
+    # the last word of most rows' keys names what the rows are, not one of them ("rate" of "Reduced rate", "Zero
+    # rate"; not "Saltmarsh" of "Pier 1 to Saltmarsh", "Saltmarsh to Pier 1")
+    heads = Counter(stem(words(t[0])[-1], lang) for t in rows.values() if words(t[0]))
+    kind = {t for t, n in heads.items() if n > len(rows) / 2 and len(rows) > 1}
+    subject = {stem(w, lang) for w in words(chunk.section or "")}  # "Tobacco" of "Tobacco Duty" names no row
+    # numbers: the rows whose ranges hold a number the question gives; when the question names rows by their
+    # keys' words ("a still wine at 12%" beside rows "Still" and "Sparkling"), only among those rows
+    by_key = {b for b, ws in key_words.items() if {stem(w, lang) for w in ws} & (set(q.terms) - kind - subject)}
+    ranged = {b: _in_range(told, t) for b, t in rows.items()}
+    if by_key and any(ranged[b] for b in by_key):
+        ranged = {b: n if b in by_key else 0 for b, n in ranged.items()}
+    if _out_of_range(told, [c for t in rows.values() for c in t], ranged, by_key):
+        return []  # "a sparkling wine of 5%", "more than 50,000 litres": no row of the table holds it
     row_score = {
         b: (
-            _overlap(q, " ".join(w for w in key_words[b] if seen[w] == 1), lang),
-            _overlap(q, " ".join(w for w in words(" ".join(t)) if w not in named_cols), lang),
+            ranged[b],
+            _overlap(q, " ".join(w for w in key_words[b] if seen[w] == 1), lang, subject),
+            _overlap(q, " ".join(w for w in words(" ".join(t)) if w not in named_cols), lang, kind | subject),
             _run(q, t[0], lang),
         )
         for b, t in rows.items()
     }
-    col_score = {c: _overlap(q, " ".join(w for w in words(c) if w not in common), lang) for c in columns}
-    top_row, top_col = max(row_score.values(), default=(0.0, 0.0, 0)), max(col_score.values(), default=0.0)
-    named_rows = {b for b, v in row_score.items() if v == top_row} if max(top_row[:2]) > 0 else set()
-    col = best.sentence.column if col_score.get(best.sentence.column or "", 0.0) >= top_col else None
+    top_row = max(row_score.values(), default=(0, 0.0, 0.0, 0))
+    named_rows = {b for b, v in row_score.items() if v == top_row} if max(top_row[:3]) > 0 else set()
+    # a column: named by words that name no row and not the table's subject ("rate" of "the standard rate" is a
+    # word of the rows' keys "Reduced rate" and "Zero rate"; "VAT" of "…rate of VAT" is the section "VAT and
+    # duties": neither names a column)
+    # (but a word asked for in the plural, "What are the Fuel Duty rates?", may name the column "Rate")
+    plural = {stem(w, lang) for w in words(q.text) if _plural(w, lang)}
+    skip = (subject - plural) | {stem(w, lang) for ws in key_words.values() for w in ws}
+    col_score = {c: _overlap(q, " ".join(w for w in words(c) if w not in common), lang, skip) for c in columns}
+    for c in columns:  # a column named by a range that holds the question's number ("Age 11 to 15": "a 13-year-old")
+        col_score[c] += 10.0 * _in_range(told, [c])
+    # a column whose cell in a named row placed the question's number states the condition, not the answer
+    # ("Strength (ABV)" for "a still wine at 12%"): the other columns are what is asked
+    condition = {s.column for _, s in cells if s.block in named_rows and _in_range(told, [s.text])}
+    if condition and len(columns) > len(condition):
+        col_score = {c: v for c, v in col_score.items() if c not in condition}
+    top_col = max(col_score.values(), default=0.0)
+    col_named = top_col > 0
+    col = best.sentence.column if col_score.get(best.sentence.column or "", -1.0) >= top_col else None
     col = col if col is not None else max(col_score, key=col_score.get)
-    if (yes_no and not named_rows) or (strict and (len(named_rows) != 1 or top_col <= 0)):
-        return []
-    if named_rows and top_col > 0:
+    # the column not named, one row named clearly (its range holds the question's number, or the question has
+    # most of its key's words: not "first" alone of "First accounting period for Corporation Tax ends")
+    clear = len(named_rows) == 1 and (top_row[0] > 0 or _key_share(q, rows[next(iter(named_rows))][0], lang) >= 0.5)
+    if top_col <= 0 and clear and len(col_score) == 1:
+        top_col = 1.0  # one column (but the condition's): the named row names its cell
+    if top_col <= 0 and clear and q.qtype in ("num", "date"):
+        # no column named, one row named: the one cell of that row of the kind asked ("How much…": an amount),
+        # leaving out a cell whose range placed the question's number ("more than 1.2%, up to 5.5%")
+        (b,) = named_rows
+        fit = [
+            s.column
+            for _, s in cells
+            if s.block == b and _type_ok(q.qtype, s.text, q.words) and not _in_range(told, [s.text])
+        ]
+        if len(fit) == 1:
+            col, top_col = fit[0], 1.0
+    # the rows' kind asked for in the plural ("What are the VAT rates?" beside "Reduced rate", "Zero rate"; "What
+    # are the passport fees?" beside "Adult passport", "Child passport"): every row, the whole table
+    # (before the gate has judged, `strict`: only the kind itself in the plural, "rates")
+    whole = not named_rows and bool(kind & (plural if strict else set(q.terms)))
+    whole = whole and (bool(plural) or bool(_ALL.search(q.text)))
+    if whole:
+        pass
+    elif strict and not named_rows and top_col > 0 and _asks_all(q, col, lang):
+        pass  # "What are the Fuel Duty rates?": the column
+    elif (yes_no and (not named_rows or not col_named)) or (strict and (len(named_rows) != 1 or top_col <= 0)):
+        return []  # (a yes/no question names what it asks about: "Is there a phone number for area 5?" doesn't)
+    if whole:
+        want = [i for i, _ in cells]
+    elif named_rows and top_col > 0:
         want = [i for i, s in cells if s.block in named_rows and s.column == col]
     elif named_rows:
         want = [i for i, s in cells if s.block in named_rows]
     elif top_col > 0:
         want = [i for i, s in cells if s.column == col]
     else:
-        want = [best.index]
+        return []  # neither a row nor a column named: which cell would be a guess ("Which area covers Cornwall?")
     if best.index in want and len(want) > most:  # too much to quote: the best cell's row
         want = [i for i in want if chunk.sentences[i].block == best.sentence.block][:most]
     return [
@@ -916,7 +1228,7 @@ def extractive_answer(reader: Reader, question: str, hits: list[Hit], suggestion
     # makes of "45 days" and whatever sentence outscores it: "How long must consultation last before dismissing
     # 20 to 99 employees?"
     cell = max((c for c in cands if c.sentence.label), key=lambda c: c.score, default=None)
-    named = table_cells(q, cell, strict=True) if cell is not None else []
+    named = table_cells(q, cell, yes_no=qtypes.asks_yes_no(question), strict=True) if cell is not None else []
     if named:
         text, cites = _citations_and_text([(c.sentence, c.hit, c.prob) for c in named])
         return Answer(question, text, True, cites, retrieved=hits, confidence=max(1 - p_un, cell.prob))

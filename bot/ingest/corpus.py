@@ -177,10 +177,11 @@ _A_PREFIX = re.compile(
 # bold questions, loose Markdown lists kept in their entry; 3: "Source: …" attribution lines left out; 4: table
 # rows under a header row cell by cell, each with its column's name; 5: a PDF table's row whose cells wrap onto
 # several printed lines read as one row; 6: a link's screen-reader label for its icon left out; 7: a numbered
-# list's items known as numbered; 8: a PDF table that goes on over a page break keeps its header row). An index
+# list's items known as numbered; 8: a PDF table that goes on over a page break keeps its header row; 9: a PDF table
+# of three columns or more is not taken for a page set in two columns). An index
 # made by another version reads every file again at its next sync (bot/index/store.py); only texts never embedded
 # before are embedded.
-PARSER = 8
+PARSER = 9
 _LIST_ITEM = re.compile(r"\s*(?:[-*+]\s+|\d+[.)]\s+)")
 _BULLET = re.compile(r"\s*[-*+•]\s+")
 _BOLD = re.compile(r"(\*\*|__)(.+?)\1\s*")  # a Markdown line opening in bold: "**How do I pay?** …"

@@ -128,7 +128,7 @@ def _page_lines(page) -> list[_Line]:
 def _split_columns(lines: list[_Line]) -> list[_Line]:
     """A page set in two columns: its lines as the left column's, then the right column's (reading order),
     instead of each printed line joining the two. Told from a two-column table by how long the left parts are:
-    a table's first column holds short keys, a column of text runs on."""
+    a table's first column holds short keys, a column of text runs on, and a wider table's left part is cells."""
     if len(lines) < 6:
         return lines
     left_x = min(ln.runs[0].x for ln in lines)
@@ -143,6 +143,13 @@ def _split_columns(lines: list[_Line]) -> list[_Line]:
     left_len = [len(" ".join(r.text for r in ln.runs if r.x < split - 4)) for ln in lines]
     two = [k for k, ln in enumerate(lines) if any(r.x >= split - 4 for r in ln.runs) and left_len[k]]
     if not two or statistics.mean(left_len[k] for k in two) < 25:
+        return lines
+    # a table of three columns or more: the left parts are cells themselves ("Still | More than 1.2%, up to 4%")
+    cells_left = [
+        _columns(_Line(lines[k].y, lines[k].size, lines[k].bold, [r for r in lines[k].runs if r.x < split - 4]))
+        for k in two
+    ]
+    if sum(c is not None for c in cells_left) > len(two) / 2:
         return lines
     left, right = [], []
     for ln in lines:

@@ -171,3 +171,24 @@ def test_the_table_pack_scores_the_cell_named_by_its_row_and_column():
     assert not allpacks.table_hit(answer("Adult passport — Fee By post: £69 [1]"), q)  # another row's words
     assert not allpacks.table_hit(answer("Child passport — Fee By post: £69 [1]", source="other.html"), q)
     assert not allpacks.table_hit(answer("Child passport — Fee Online: £57.50 [1]", quote="£57.50"), q)
+
+
+def test_the_held_out_table_questions_check_out_and_are_scored_apart():
+    """eval/tables-heldout (written blind): every asked cell is verbatim in its rendered file and names a real row
+    and column (its check.py), and `eval --all` scores its two parts as rows of their own, on their corpora."""
+    import subprocess
+    import sys
+
+    root = allpacks.ROOT / "eval" / "tables-heldout"
+    done = subprocess.run([sys.executable, str(root / "check.py")], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    packs = allpacks.table_packs()
+    assert [p.name.split(":")[0] for p in packs] == [
+        "tables (gov.uk; Markdown, HTML, Word, PDF)",
+        "tables, held out",
+        "tables, held out",
+    ]
+    own, blind_new, blind_old = packs
+    assert blind_new.corpus == root / "corpus" and blind_old.corpus == own.corpus
+    assert len(blind_new.answerable) + len(blind_new.unanswerable) >= 40
+    assert {q["file"] for q in blind_old.answerable} <= {p.name for p in own.corpus.iterdir()}

@@ -201,20 +201,35 @@ def passage_packs(bench_root: Path, cache: Path, squad_articles: int = 6) -> lis
     return out
 
 
-def table_pack() -> Pack | None:
-    """Our table pack (eval/tables: 15 gov.uk tables as Markdown, HTML, Word and PDF documents): cell, row and
-    column questions, and questions the table doesn't answer."""
-    d = ROOT / "eval" / "tables"
+def table_pack(folder: str = "tables", corpus: str | None = None, name: str = "") -> Pack | None:
+    """A table pack: eval/tables (15 gov.uk tables as Markdown, HTML, Word and PDF documents; questions written
+    while the table answers were built), or eval/tables-heldout (8 more tables and new wordings for the 15, written
+    blind: by someone who had not read the engine). Cell, row and column questions, and questions the table
+    doesn't answer. `corpus`: the questions whose "corpus" field is that folder's, answered on its corpus."""
+    d = ROOT / "eval" / folder
     if not (d / "questions.jsonl").exists():
         return None
     rows = [json.loads(x) for x in (d / "questions.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
+    if corpus is not None:
+        rows = [r for r in rows if r.get("corpus") == corpus]
     ans = [{**r, "history": None, "gold": r["file"]} for r in rows if r["kind"] != "unanswerable"]
     un = [
         {"question": r["question"], "history": None, "kind": "not_in_table"}
         for r in rows
         if r["kind"] == "unanswerable"
     ]
-    return Pack("tables (gov.uk; Markdown, HTML, Word, PDF)", "table", d / "corpus", ans, un)
+    where = ROOT / "eval" / (corpus or folder) / "corpus"
+    return Pack(name or "tables (gov.uk; Markdown, HTML, Word, PDF)", "table", where, ans, un)
+
+
+def table_packs() -> list[Pack]:
+    """Our table pack, then the held-out one's two parts: its own 8 tables, and new wordings on the pack's 15."""
+    packs = [
+        table_pack(),
+        table_pack("tables-heldout", "tables-heldout", "tables, held out: 8 more tables (written blind)"),
+        table_pack("tables-heldout", "tables", "tables, held out: new wordings on the 15 (written blind)"),
+    ]
+    return [p for p in packs if p is not None and (p.answerable or p.unanswerable)]
 
 
 def table_hit(a, q: dict) -> bool:
@@ -433,8 +448,8 @@ def evaluate_all(settings: Settings, bench_root: Path, squad_articles: int = 6, 
             rows.append(r)
             log(json.dumps(r, ensure_ascii=False))
             (full_f if pack is full else missing_f)[full.name] = matcher_features(bot, pack)
-    tables = table_pack()  # after the other subjects are drawn: adding it leaves the other packs' sets as they were
-    for pack in passages + ([tables] if tables else []):
+    tables = table_packs()  # after the other subjects are drawn: adding them leaves the other packs' sets alone
+    for pack in passages + tables:
         r = score_pack(pack, _bot(pack, settings, cache))
         rows.append(r)
         log(json.dumps(r, ensure_ascii=False))
@@ -487,5 +502,6 @@ __all__ = [
     "score_pack",
     "table_hit",
     "table_pack",
+    "table_packs",
     "to_markdown",
 ]

@@ -45,16 +45,20 @@ BEES_EDITED = TINY["bees.txt"].replace(
 )
 
 
-def write_corpus(folder: Path, files: dict[str, str] = TINY) -> Path:
+def write_corpus(folder: Path, files: dict[str, str | bytes] = TINY) -> Path:
+    """`files` (name -> text, or bytes for a binary document) written under `folder`."""
     folder.mkdir(parents=True, exist_ok=True)
     for name, text in files.items():
         p = folder / name
         p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_text(text, encoding="utf-8")
+        if isinstance(text, bytes):
+            p.write_bytes(text)
+        else:
+            p.write_text(text, encoding="utf-8")
     return folder
 
 
-def small_index(root: Path, files: dict[str, str], **settings):
+def small_index(root: Path, files: dict[str, str | bytes], **settings):
     """`files` written under root/corpus and ingested into root/index (the session's embedding cache); the
     Settings, with `settings` on top."""
     from bot.engine import ingest

@@ -121,12 +121,45 @@ Rare books stay in the reading room.
 """
 
 
-def test_a_list_stays_with_the_sentence_that_introduces_it(tmp_path):
+LIST_HTML = """<!doctype html><html lang="en"><head><title>Library help</title></head><body><main>
+<h1>Library help</h1><h2>Renewing a loan</h2><p>You can renew a loan online up to twice. To renew a book:</p>
+<ol><li>Sign in to your library account.</li><li>Open the list of your loans.</li>
+<li>Tick the book and choose Renew.</li></ol><p>A reserved book cannot be renewed.</p>
+<h2>What you can borrow</h2><p>Members can borrow these items:</p>
+<ul><li>books, for three weeks</li><li>DVDs, for one week</li><li>magazines, for one week</li></ul>
+<p>Rare books stay in the reading room.</p></main></body></html>"""
+
+
+def _list_docx() -> bytes:
+    import io
+
+    docx = pytest.importorskip("docx")
+    d = docx.Document()
+    d.add_heading("Library help", 0)
+    d.add_heading("Renewing a loan", 1)
+    d.add_paragraph("You can renew a loan online up to twice. To renew a book:")
+    for t in ["Sign in to your library account.", "Open the list of your loans.", "Tick the book and choose Renew."]:
+        d.add_paragraph(t, style="List Number")
+    d.add_paragraph("A reserved book cannot be renewed.")
+    d.add_heading("What you can borrow", 1)
+    d.add_paragraph("Members can borrow these items:")
+    for t in ["books, for three weeks", "DVDs, for one week", "magazines, for one week"]:
+        d.add_paragraph(t, style="List Bullet")
+    d.add_paragraph("Rare books stay in the reading room.")
+    out = io.BytesIO()
+    d.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("fmt", ["md", "html", "docx"])
+def test_a_list_stays_with_the_sentence_that_introduces_it(tmp_path, fmt):
     """ "To renew a book:" was the whole answer, without its steps; a list item came without what it is a list of.
-    Now the lead-in brings its items, in order, numbered steps numbered, and an item brings its lead-in."""
+    Now the lead-in brings its items, in order, numbered steps numbered, and an item brings its lead-in: in
+    Markdown, in HTML (<ol>, <ul>) and in Word ("List Number", "List Bullet")."""
     from _support import small_index
 
-    bot = Bot.from_settings(small_index(tmp_path, {"help.md": LIST_DOC}), build=False)
+    doc = {"md": LIST_DOC, "html": LIST_HTML, "docx": _list_docx() if fmt == "docx" else b""}[fmt]
+    bot = Bot.from_settings(small_index(tmp_path, {f"help.{fmt}": doc}), build=False)
     a = bot.answer("How do I renew a book?")
     assert a.text.split("\n\n")[-1].splitlines() == [
         "1. Sign in to your library account. [2]",

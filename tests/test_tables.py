@@ -119,6 +119,8 @@ def test_every_format_indexes_each_cell_with_its_row_and_column(tables):
     assert ("Pier 1 to Saltmarsh — Last sailing", "19:55") in cells_of(bot, "ferry.md")
     assert ("Child passport — Fee By post", "£69") in cells_of(bot, "fees.html")  # the two header rows, joined
     assert ("Fast Track — Fee", "£178") in cells_of(bot, "fees.html")  # across both Fee columns: their common name
+    fees = "\n".join(c.text for c in bot.index.chunks if c.source == "fees.html")
+    assert "Fees by service" in fees  # the caption is kept: it says what the table is
     assert ("1 year or more — Full pay", "13 weeks") in cells_of(bot, "leave.docx")
     assert ("Riverside — Closes", "18:00") in cells_of(bot, "hours.pdf")
     # search sees the column names: the chunk's text (embedded and keyword-indexed) has them

@@ -183,3 +183,24 @@ def test_a_pdf_table_is_shown_as_a_table_with_the_quoted_row_marked(tmp_path, ch
             expect(page.locator(".text tr.hit mark#q")).to_have_text("45 days")
         finally:
             page.close()
+
+
+def test_an_html_pages_lists_are_shown_as_lists(tmp_path):
+    """An HTML page's <ol> and <ul> items (a paragraph each in the document's text, with no "1." or "-" to show
+    it) are shown as the numbered and bulleted lists they were, the quoted item marked."""
+    from bot.ingest.corpus import read_document
+    from bot.serve.viewer import render_blocks
+
+    page = (
+        "<html><body><main><h1>Renewals</h1><p>To renew a book:</p><ol><li>Sign in.</li><li>Open <b>Loans</b>."
+        "</li></ol><p>You can borrow:</p><ul><li>Books</li><li>DVDs</li></ul><p>Rare books stay.</p></main></body>"
+        "</html>"
+    )
+    (tmp_path / "a.html").write_text(page, encoding="utf-8")
+    doc = read_document(tmp_path / "a.html", tmp_path)
+    at = doc.text.index("Open Loans.")
+    shown = render_blocks(doc, 0, len(doc.text), at, at + len("Open Loans."))
+    assert (
+        '<ol><li>Sign in.</li><li><mark id="q">Open Loans.</mark></li></ol>\n<p>You can borrow:</p>\n'
+        "<ul><li>Books</li><li>DVDs</li></ul>\n<p>Rare books stay.</p>"
+    ) in shown, shown

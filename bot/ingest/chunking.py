@@ -109,9 +109,9 @@ def _sentences(doc: Document, block: Block, n: int = 0) -> list[Sentence]:
     A table row under a header row: each cell's sentences carry its row and column (Sentence.label)."""
     out = []
     ordered = False
-    if block.item and block.spans:  # "1. " or "2) " before the item on its line
+    if block.item and block.spans:  # "1. " or "2) " before the item on its line, or an HTML <ol>'s item
         s0 = block.spans[0][0]
-        ordered = _NUMBERED.match(doc.text[doc.text.rfind("\n", 0, s0) + 1 : s0]) is not None
+        ordered = block.ordered or _NUMBERED.match(doc.text[doc.text.rfind("\n", 0, s0) + 1 : s0]) is not None
     for j, (s, e) in enumerate(block.spans):
         column = block.headers[j] if block.headers and j < len(block.headers) else None
         label = cell_label(block.key, column) if column is not None else None
@@ -197,7 +197,7 @@ def _split_long(doc: Document, block: Block, max_tokens: int) -> list[Block]:
         cur.append((s, e))
         size += n
     if cur:
-        parts.append(Block(block.kind, block.section, cur))
+        parts.append(replace(block, spans=cur))  # like the others: its entry, question and list marks kept
     return parts
 
 

@@ -88,6 +88,7 @@ class Block:
     entry: int | None = None  # FAQ entry number in the document (the blocks of one answer share it)
     anchor: str | None = None  # the page's id for the entry ("#how-does-it-spread"), where it has one
     item: bool = False  # a list item
+    ordered: bool = False  # an item of a numbered list whose number is not in the text (an HTML <ol>)
 
 
 @dataclass
@@ -160,6 +161,7 @@ class Piece:
     label: str | None = None  # a heading's text when it is not its span's text ("Key Points" of a table)
     anchor: str | None = None
     item: bool = False  # a list item
+    ordered: bool = False  # an item of a numbered list (an HTML <ol>)
     key: str | None = None  # rows: the first cell
     line: tuple[int, int] | None = None  # rows: the whole "key: detail" line
     headers: list[str] | None = None  # rows under a header row: each span's column name (spans: one per cell)
@@ -178,10 +180,11 @@ _A_PREFIX = re.compile(
 # rows under a header row cell by cell, each with its column's name; 5: a PDF table's row whose cells wrap onto
 # several printed lines read as one row; 6: a link's screen-reader label for its icon left out; 7: a numbered
 # list's items known as numbered; 8: a PDF table that goes on over a page break keeps its header row; 9: a PDF table
-# of three columns or more is not taken for a page set in two columns). An index
-# made by another version reads every file again at its next sync (bot/index/store.py); only texts never embedded
-# before are embedded.
-PARSER = 9
+# of three columns or more is not taken for a page set in two columns; 10: HTML <ol> and Word numbered lists'
+# items known as numbered, an HTML table's caption kept, and the last part of a long paragraph keeps its FAQ
+# entry). An index made by another version reads every file again at its next sync (bot/index/store.py); only
+# texts never embedded before are embedded.
+PARSER = 10
 _LIST_ITEM = re.compile(r"\s*(?:[-*+]\s+|\d+[.)]\s+)")
 _BULLET = re.compile(r"\s*[-*+•]\s+")
 _BOLD = re.compile(r"(\*\*|__)(.+?)\1\s*")  # a Markdown line opening in bold: "**How do I pay?** …"
@@ -383,7 +386,7 @@ def _html_pieces(raw: str) -> tuple[str, list[Piece], str, str | None, set[str]]
             spans = add_lines(lines)
             if answer:
                 spans[0] = _past_answer_label(lines[0], spans[0])
-            pieces.append(Piece("text", spans, item=u.item))
+            pieces.append(Piece("text", spans, item=u.item, ordered=u.ordered))
         elif u.kind == "entry":
             pieces.append(Piece("entry", [add(u.question)], anchor=u.anchor))
             for a in u.answer:
@@ -448,8 +451,17 @@ def assemble(
         entry = {"q": q, "level": level, "anchor": anchor, "n": n_entries, "structured": structured, "blocks": []}
         entry["span"] = span
 
-    def add_to_entry(spans, item: bool = False) -> None:
-        b = Block("faq", section, spans, question=entry["q"], entry=entry["n"], anchor=entry["anchor"], item=item)
+    def add_to_entry(spans, item: bool = False, ordered: bool = False) -> None:
+        b = Block(
+            "faq",
+            section,
+            spans,
+            question=entry["q"],
+            entry=entry["n"],
+            anchor=entry["anchor"],
+            item=item,
+            ordered=ordered,
+        )
         entry["blocks"].append(b)
         doc.blocks.append(b)
 
@@ -506,13 +518,13 @@ def assemble(
         one_line = len(p.spans) == 1 and len(ptext) < 300
         question_line = one_line and ptext.rstrip().endswith("?") and (in_faq or len(ptext.split()) <= 25)
         if entry is not None and entry["structured"]:
-            add_to_entry(p.spans, p.item)
+            add_to_entry(p.spans, p.item, p.ordered)
         elif (question_line and not p.item) or (one_line and norm_question(ptext) in ld_questions):
             start(p.spans[0], 99, p.anchor)
         elif entry is not None:
-            add_to_entry(p.spans, p.item)
+            add_to_entry(p.spans, p.item, p.ordered)
         else:
-            doc.blocks.append(Block("paragraph", section, p.spans, item=p.item))
+            doc.blocks.append(Block("paragraph", section, p.spans, item=p.item, ordered=p.ordered))
     close()
     doc.title = title_text or title or Path(source).stem.replace("_", " ").replace("-", " ")
     for b in doc.blocks:

@@ -437,6 +437,23 @@ def read_pdf(raw: bytes, time_budget_s: float | None = None) -> Extracted:
     return Extracted(text, offsets, str(meta_title) if meta_title else None, len(pages))
 
 
+def _numbered_format(d, el) -> str | None:
+    """The number format ("decimal", "bullet", "lowerLetter", …) of a Word list paragraph's level, from the
+    document's numbering part; None when it can't be told."""
+    try:
+        num_pr = el.pPr.numPr
+        num_id, ilvl = num_pr.numId.val, (num_pr.ilvl.val if num_pr.ilvl is not None else 0)
+        numbering = d.part.numbering_part.element
+        ns = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
+        w = "{" + ns["w"] + "}"
+        num = numbering.find(f"w:num[@w:numId='{num_id}']", ns)
+        abstract = num.find("w:abstractNumId", ns).get(w + "val")
+        lvl = numbering.find(f"w:abstractNum[@w:abstractNumId='{abstract}']/w:lvl[@w:ilvl='{ilvl}']", ns)
+        return lvl.find("w:numFmt", ns).get(w + "val")
+    except (AttributeError, KeyError, NotImplementedError, TypeError, ValueError):
+        return None
+
+
 def read_docx(raw: bytes, max_unpacked: int = MAX_UNPACKED_BYTES) -> Extracted:
     """A Word document's body as Markdown, in order. Raises ValueError with the reason when it can't be read or
     is over its budget (check_zip)."""
@@ -481,7 +498,9 @@ def read_docx(raw: bytes, max_unpacked: int = MAX_UNPACKED_BYTES) -> Extracted:
                     title = text
                 blocks.append("#" * level + " " + text)
             elif numbered or style.startswith("List"):
-                items.append("- " + text)
+                # a numbered list ("List Number", or numbering whose format is a number) as "1. ", else "- "
+                ordered = style.startswith("List Number") or (numbered and _numbered_format(d, el) == "decimal")
+                items.append(f"{len(items) + 1}. " + text if ordered else "- " + text)
             else:
                 flush_items()
                 blocks.append(text)

@@ -57,6 +57,7 @@ class Unit:
     level: int = 0  # headings
     anchor: str | None = None
     item: bool = False  # a list item
+    ordered: bool = False  # an item of a numbered list (<ol>)
     key: str | None = None  # rows: the first cell
     headers: list[str] | None = None  # rows under a header row: the column name of each of `cells`
     cells: list[str] | None = None  # such rows: the cells after the first (their line is "key: a | b")
@@ -161,7 +162,8 @@ class _Walker:
         lines = [_clean(x) for x in text.split("\n")]
         lines = [x for x in lines if x]
         if lines:
-            out.append(Unit("text", lines, item=block == "li", bold=bold or None))
+            item = block in ("li", "ol-li")
+            out.append(Unit("text", lines, item=item, ordered=block == "ol-li", bold=bold or None))
 
     def _answer(self, els) -> list[Unit]:
         """The units of an entry's answer: elements (and text between them) walked with one shared buffer."""
@@ -238,10 +240,12 @@ class _Walker:
         if tag in BLOCK:
             self._flush(out, buf, block)
             mine: list[str] = [el.text or ""]
+            parent = el.getparent()
+            kind = "ol-li" if tag == "li" and parent is not None and _tag(parent) == "ol" else tag
             for c in el:
-                self._walk(c, out, mine, depth + 1, tag)
+                self._walk(c, out, mine, depth + 1, kind)
                 mine.append(c.tail or "")
-            self._flush(out, mine, tag)
+            self._flush(out, mine, kind)
             return
         # inline: its text joins the current block (bold text marked, see _flush)
         bold = tag in {"strong", "b"}
@@ -310,9 +314,14 @@ class _Walker:
                     out.append(Unit("text", [q]))
 
     def _table(self, el, out: list[Unit]) -> None:
-        """Rows of cells on a grid (a rowspan or colspan cell stands in every grid place it covers). A first row
-        of <th> cells (or every <th> row of a <thead>) names the columns: each other row is a "row" unit, its
-        first cell the key and every other cell with its column's name. Without column names, "key: a | b"."""
+        """The caption (a line of its own), then rows of cells on a grid (a rowspan or colspan cell stands in every
+        grid place it covers). A first row of <th> cells (or every <th> row of a <thead>) names the columns: each
+        other row is a "row" unit, its first cell the key and every other cell with its column's name. Without
+        column names, "key: a | b"."""
+        caption = next((c for c in el if _tag(c) == "caption"), None)
+        text = _clean(caption.text_content()) if caption is not None else ""
+        if text:  # what the table is: a line of its own before it ("Fees by service")
+            out.append(Unit("text", [text]))
         header: list[str] | None = None
         carry: dict[int, tuple[str, int]] = {}  # grid column -> (text, rows it still covers)
         for r in (r for r in el.iter("tr") if _in_table(r, el)):

@@ -144,6 +144,8 @@ def render_blocks(doc, lo: int, hi: int, start: int | None, end: int | None) -> 
     sections |= {b.question.strip() for b in doc.blocks if b.question}
     # a row's first cell -> its block, in order (a bisect finds a line's row: a page of 10,000 rows stays quick)
     rows = sorted(((b.spans[0][0], i, b) for i, b in enumerate(doc.blocks) if b.kind == "row" and b.spans))
+    # an HTML page's list items (one paragraph each, no "- " in the text): where each starts, and numbered or not
+    items = {b.spans[0][0]: b.ordered for b in doc.blocks if b.item and b.spans}
     first = [True]
 
     def seg(a: int, b: int) -> str:
@@ -168,12 +170,19 @@ def render_blocks(doc, lo: int, hi: int, start: int | None, end: int | None) -> 
     pending: list[str] = []  # an HTML page's consecutive table rows (one block each), under the first one's header
     head = ""
 
+    listed: list[str] = []  # such a page's consecutive list items
+    numbered = False
+
     def flush_rows() -> None:
         nonlocal head
         if pending:
             out.append(f"<table>{f'<thead>{head}</thead>' if head else ''}<tbody>{''.join(pending)}</tbody></table>")
             pending.clear()
             head = ""
+        if listed:
+            tag = "ol" if numbered else "ul"
+            out.append(f"<{tag}>{''.join(listed)}</{tag}>")
+            listed.clear()
 
     pos = lo
     for m in re.finditer(r"\n[ \t\r]*\n|\Z", text[lo:hi]):
@@ -191,6 +200,13 @@ def render_blocks(doc, lo: int, hi: int, start: int | None, end: int | None) -> 
         if row is not None:
             head = head if pending else row[0]
             pending.append(row[1])
+            continue
+        starts = [x + len(text[x:y]) - len(text[x:y].lstrip()) for x, y in lines]
+        if all(x in items for x in starts) and not any(_ITEM.match(text[x:y]) for x, y in lines):
+            if pending or (listed and items[starts[0]] != numbered):
+                flush_rows()
+            numbered = items[starts[0]]
+            listed.append("<li>" + "\n".join(seg(x, y) for x, y in lines) + "</li>")
             continue
         flush_rows()
         if all(text[x:y].lstrip().startswith("|") for x, y in lines):

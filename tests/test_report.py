@@ -29,6 +29,7 @@ PRINTING = ["Is the building wheelchair accessible?", "Can I get into the buildi
 FORMULAS = ['=HYPERLINK("http://evil.example","x")', "+cmd|' /C calc'!A0", "@SUM(1+1)", "-2+3", "\t=1+1"]
 SOCIAL = ["hi", "thanks!", "Can I talk to a human?", "Hallo", "Ich möchte mit einem Mitarbeiter sprechen"]
 HOSTILE = "<script>window.__pwned=1</script><img src=x onerror=window.__pwned=2> Can I bring my dog?"
+ELSEWHERE = "Which volcano erupted in Iceland last spring?"  # nothing in the articles comes close
 
 
 @pytest.fixture(scope="module")
@@ -51,6 +52,7 @@ def logged(tmp_path_factory):
     for i, q in enumerate(PRINTING):
         ask(q, f"p{i}")
     ask(HOSTILE, "h1")
+    ask(ELSEWHERE, "e1")
     for i, q in enumerate(FORMULAS):
         ask(q, f"f{i}")
     for i, q in enumerate(SOCIAL):  # small talk and a person wanted: answered, never a gap
@@ -84,7 +86,9 @@ def test_paraphrases_of_one_need_are_one_row_and_unrelated_needs_are_not(logged)
     printing = [g for g in gaps if any(q in PRINTING for q in g["examples"])]
     assert printing and all(not set(g["examples"]) & set(PARKING) for g in printing)
     assert any(g["question"] == HOSTILE for g in gaps)
-    assert p["nearest"] and p["nearest"]["source"] in ("library.md", "unused.md")
+    assert p["nearest"] and p["nearest"]["source"] in ("library.md", "unused.md") and not p["nothing_close"]
+    (far,) = [g for g in gaps if g["question"] == ELSEWHERE]  # no entry shown as "nearest" when none is near
+    assert far["nearest"] is None and far["nothing_close"], far
     down = rep["downvoted"]
     assert (
         len(down) == 1
@@ -94,7 +98,7 @@ def test_paraphrases_of_one_need_are_one_row_and_unrelated_needs_are_not(logged)
     assert not [g for g in gaps if set(g["examples"]) & set(SOCIAL) or g["question"] in SOCIAL]
     day = rep["daily"][-1]
     assert (
-        day["questions"] == 12 + len(FORMULAS) + len(SOCIAL)
+        day["questions"] == 13 + len(FORMULAS) + len(SOCIAL)
         and day["answered"] >= 1
         and day["abstained"] >= 8
         and day["down"] == 1
@@ -107,8 +111,10 @@ def test_csv_and_markdown(logged):
     rows = list(csv.DictReader(io.StringIO(_report(srv, "csv").text)))
     assert {r["kind"] for r in rows} == {"gap", "downvoted"}
     assert any(r["asked"] == "8" and "park" in r["question"].lower() for r in rows)
+    assert [r["nearest"] for r in rows if r["question"] == ELSEWHERE] == ["nothing close"]
     md = _report(srv, "md").text
     assert md.startswith("# Knowledge gaps") and "| 8 | 8 |" in md
+    assert f"| {ELSEWHERE} |  | nothing close |" in md
     assert_inert(_report(srv, "csv").text)
 
 

@@ -190,7 +190,7 @@
       { cls: "num", get: function (x) { return x.asked; } },
       { get: function (x) { return x.question; } },
       { get: function (x) { return x.examples.slice(1, 4).join(" · "); } },
-      { get: function (x) { return x.nearest ? x.nearest.label : ""; } },
+      { get: function (x) { return x.nearest ? x.nearest.label : (x.nothing_close ? "nothing close" : ""); } },
     ]);
     table("report-down", rep.downvoted, [
       { cls: "num", get: function (x) { return x.asked; } },

@@ -187,8 +187,9 @@ def test_the_held_out_table_questions_check_out_and_are_scored_apart():
         "tables (gov.uk; Markdown, HTML, Word, PDF)",
         "tables, held out",
         "tables, held out",
+        "tables, blind 2",
     ]
-    own, blind_new, blind_old = packs
+    own, blind_new, blind_old, _ = packs
     assert blind_new.corpus == root / "corpus" and blind_old.corpus == own.corpus
     assert len(blind_new.answerable) + len(blind_new.unanswerable) >= 40
     assert {q["file"] for q in blind_old.answerable} <= {p.name for p in own.corpus.iterdir()}

@@ -56,6 +56,42 @@ The notice an employer must give depends on how long the employee has worked for
 """
 
 
+MODELS = """# Motorhomes
+
+## Models
+
+| Model | Fuel | Length |
+|---|---|---|
+| Adventurer | Gas | 35 ft |
+| Tour | Diesel | 42 ft |
+| Brave | Gas | 26 ft |
+"""
+
+BUSES = """# Bus times
+
+## Departures from the station
+
+| Departs | Going to | Arrives |
+|---|---|---|
+| 10.02 | Boston | 10.33 |
+| 11.34 | Lincoln | 12.10 |
+| 13.48 | Bourne | 14.24 |
+"""
+
+GRENZEN = """# E-Mails an einen Kanal
+
+## Grenzwerte
+
+Hier sind die Grenzwerte für E-Mails an einen Kanal aufgeführt.
+
+| Funktion | Obergrenze |
+|---|---|
+| Nachrichtengröße | 24 KB |
+| Anzahl der Dateianlagen | 20 |
+| Anzahl von Inlinebildern | 50 |
+"""
+
+
 def make_docx(path):
     d = docx.Document()
     d.add_heading("Leave policy", 0)
@@ -102,11 +138,13 @@ def tables(tmp_path_factory):
     (corpus / "ferry.md").write_text(FERRY, encoding="utf-8")
     (corpus / "fees.html").write_text(FEES, encoding="utf-8")
     (corpus / "notice.md").write_text(NOTICE, encoding="utf-8")
+    for name, text in (("models.md", MODELS), ("buses.md", BUSES), ("grenzen.md", GRENZEN)):
+        (corpus / name).write_text(text, encoding="utf-8")
     make_docx(corpus / "leave.docx")
     make_pdf(corpus / "hours.pdf")
     s = load_settings(corpus_dir=corpus, index_dir=root / "index", cache_dir=CACHE_DIR)
     report = ingest(s)
-    assert not report.failed and len(report.added) == 5, report.summary()
+    assert not report.failed and len(report.added) == 8, report.summary()
     return s, Bot.from_settings(s, build=False)
 
 
@@ -212,6 +250,18 @@ def test_a_whole_column_when_its_name_is_asked_in_the_plural(tables):
         "Saltmarsh to Pier 1 — Last sailing: 20:40 [2]",
         "Pier 1 to Gull Island — Last sailing: 17:30 [3]",
     ], a.text
+
+
+def test_a_column_named_by_its_values_a_timetable_time_and_a_plural_in_german(tables):
+    """A yes/no question names its column by a value other rows have ("diesel" in the Fuel column), a timetable's
+    "10.33" answers "when", a whole column asked in the plural in German ("Obergrenzen" of "Obergrenze"), and
+    rows named alike with "all" asked: the column."""
+    _, bot = tables
+    assert bot.answer("Does the Adventurer run on diesel?").text == "Adventurer — Fuel: Gas [1]"
+    assert bot.answer("When does the 10.02 get into Boston?").text == "10.02 — Arrives: 10.33 [1]"
+    a = bot.answer("Welche Obergrenzen gelten für E-Mails an einen Kanal?")
+    assert [c.quote for c in a.citations] == ["24 KB", "20", "50"], a.text
+    assert all("— Obergrenze: " in line for line in a.text.splitlines()), a.text
 
 
 def test_no_table_cell_is_quoted_without_its_row_and_column(tables):

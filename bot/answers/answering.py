@@ -922,6 +922,22 @@ def _out_of_range(q_text: str, cells: list[str], ranged: dict[int, int], by_key:
     return bool(asked) and not any(ranged.values())
 
 
+_CLOCK = re.compile(r"(?:[01]?\d|2[0-3])[.:h][0-5]\d")  # a timetable's "10.33": a time of day in a cell of its own
+
+
+def _named_by_values(q: QuestionInfo, cells, rows: set[int], skip: set[str], lang: str) -> str | None:
+    """The one column whose cells in other rows hold a word of the question that names no row and not the
+    table's subject ("diesel" in the Fuel column's "Diesel" of another row: "Does the Adventurer run on
+    diesel?"), else None."""
+    asked = set(q.terms) - skip
+    found = {
+        s.column
+        for _, s in cells
+        if s.block not in rows and s.column and asked & {stem(w, lang) for w in words(s.text)}
+    }
+    return found.pop() if len(found) == 1 else None
+
+
 def _plural(w: str, lang: str) -> bool:
     """A plural noun's look: a content word ending in "s" whose stem drops it ("rates", "fees"; not "does",
     "bus", "class")."""
@@ -949,7 +965,11 @@ def _asks_all(q: QuestionInfo, column: str, lang: str) -> bool:
     if _ALL.search(q.text):
         return True
     col = {stem(w, lang): w for w in words(column)}
-    return any(stem(w, lang) in col and w != col[stem(w, lang)] and _plural(w, lang) for w in words(q.text))
+    # a longer form of the column's word with its stem: "rates" of "Rate", "Obergrenzen" of "Obergrenze"
+    return any(
+        stem(w, lang) in col and len(w) > len(col[stem(w, lang)]) and w.startswith(col[stem(w, lang)])
+        for w in words(q.text)
+    )
 
 
 # The visitor's whole message, when the search was for its question alone ("I'll be releasing around 3,000 litres a
@@ -1036,6 +1056,8 @@ def table_cells(
     clear = len(named_rows) == 1 and (top_row[0] > 0 or _key_share(q, rows[next(iter(named_rows))][0], lang) >= 0.5)
     if top_col <= 0 and clear and len(col_score) == 1:
         top_col = 1.0  # one column (but the condition's): the named row names its cell
+    if top_col <= 0 and len(named_rows) == 1 and (by_value := _named_by_values(q, cells, named_rows, skip, lang)):
+        col, top_col, col_named = by_value, 1.0, True  # "Does the Adventurer run on diesel?": the Fuel column
     if top_col <= 0 and clear and q.qtype in ("num", "date"):
         # no column named, one row named: the one cell of that row of the kind asked ("How much…": an amount),
         # leaving out a cell whose range placed the question's number ("more than 1.2%, up to 5.5%")
@@ -1043,7 +1065,9 @@ def table_cells(
         fit = [
             s.column
             for _, s in cells
-            if s.block == b and _type_ok(q.qtype, s.text, q.words) and not _in_range(told, [s.text])
+            if s.block == b
+            and (_type_ok(q.qtype, s.text, q.words) or (q.qtype == "date" and _CLOCK.fullmatch(s.text.strip())))
+            and not _in_range(told, [s.text])
         ]
         if len(fit) == 1:
             col, top_col = fit[0], 1.0
@@ -1054,8 +1078,8 @@ def table_cells(
     whole = whole and (bool(plural) or bool(_ALL.search(q.text)))
     if whole:
         pass
-    elif strict and not named_rows and top_col > 0 and _asks_all(q, col, lang):
-        pass  # "What are the Fuel Duty rates?": the column
+    elif strict and len(named_rows) != 1 and top_col > 0 and _asks_all(q, col, lang):
+        named_rows = set()  # "What are the Fuel Duty rates?", "What are all the fees for…?": the column
     elif (yes_no and (not named_rows or not col_named)) or (strict and (len(named_rows) != 1 or top_col <= 0)):
         return []  # (a yes/no question names what it asks about: "Is there a phone number for area 5?" doesn't)
     if whole:

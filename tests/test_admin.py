@@ -178,6 +178,11 @@ def test_the_admin_page_in_a_browser(admin_server, chromium, tmp_path):
         assert int(page.locator("#docs tr[data-source='cards.md'] .entries").inner_text()) == 1
         assert page.locator("#docs tr[data-source='handbook.pdf'] .status").inner_text().startswith("indexed")
         assert cites(srv.url, ASK_CARDS, "cards.md")
+        page.once("dialog", lambda d: d.dismiss())  # delete asks first: "no" keeps the document
+        page.click("#docs tr[data-source='cards.md'] button.delete")
+        page.wait_for_timeout(300)
+        assert page.locator("#docs tr[data-source='cards.md']").count() == 1 and cites(srv.url, ASK_CARDS, "cards.md")
+        page.once("dialog", lambda d: d.accept())
         page.click("#docs tr[data-source='cards.md'] button.delete")
         page.wait_for_selector("#messages:has-text('Deleted cards.md')")
         page.wait_for_function("() => !document.querySelector(\"#docs tr[data-source='cards.md']\")", timeout=120_000)
@@ -278,3 +283,39 @@ def test_a_running_sync_can_be_cancelled_and_the_old_index_keeps_answering(tmp_p
         st = _wait_sync(srv.url)
         assert st["error"] is None and not st["cancelled"], st
         assert cites(srv.url, ASK_CARDS, "cards.md")
+
+
+def test_answers_from_the_report_refuse_bad_input_and_stay_one_entry(tmp_path):
+    """/api/admin/answers and /api/admin/gaps/dismiss: the token, one error shape for bad input (empty, not JSON,
+    too big), and an answer that tries to start a heading or a comment stays one entry's text."""
+    from bot.ingest.corpus import read_document
+    from bot.insights import answers as ans
+
+    srv, s = _server(tmp_path, admin_token=TOKEN)
+    with srv:
+        url = f"{srv.url}/api/admin/answers"
+        assert httpx.post(url, json={"question": "q?", "answer": "a"}, timeout=30).status_code == 401
+        for body, status, says in [
+            ({"question": "Can I park?", "answer": "  "}, 400, "answer is empty"),
+            ({"question": "", "answer": "Yes."}, 400, "question is empty"),
+            ({"question": "Can I park?", "answer": "x" * 6000}, 400, "keep it under 5000"),
+        ]:
+            r = httpx.post(url, json=body, headers=AUTH, timeout=30)
+            assert r.status_code == status and says in r.json()["error"], r.text
+        r = httpx.post(url, content=b"not json", headers=AUTH, timeout=30)
+        assert r.status_code == 400 and "JSON object" in r.json()["error"]
+        r = httpx.post(url, content=b"{" + b" " * 70_000 + b"}", headers=AUTH, timeout=30)
+        assert r.status_code == 413 and "error" in r.json()
+        hostile = "# Not a heading\nYes: behind the library. <!-- not a comment --> <script>x</script>"
+        r = httpx.post(url, json={"question": "Can I park at the bees", "answer": hostile,
+                                  "wordings": ["Where do I park? | or not", "Parking?"]}, headers=AUTH, timeout=30)  # fmt: skip
+        assert r.status_code == 200, r.text
+        _wait_sync(srv.url)
+        r = httpx.post(f"{srv.url}/api/admin/gaps/dismiss", json={"question": " "}, headers=AUTH, timeout=30)
+        assert r.status_code == 400 and "question is empty" in r.json()["error"]
+    doc = read_document(s.corpus_dir / ans.ANSWERS_FILE, s.corpus_dir)
+    entries = {b.question for b in doc.blocks if b.question}
+    assert entries == {"Can I park at the bees?"}, entries  # the "#" line did not start a heading
+    (b,) = [b for b in doc.blocks if b.question]
+    assert b.also == ["Where do I park? / or not", "Parking?"]
+    assert "<script>x</script>" in doc.text[b.spans[0][0] : b.spans[-1][1]]  # kept as text (shown escaped)

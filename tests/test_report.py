@@ -206,3 +206,61 @@ def test_the_clustering_keeps_labelled_paraphrase_groups_together():
             f1["shipped"].append(shipped["f1"])
             f1["leader"].append(old["f1"])
     assert sum(f1["shipped"]) > sum(f1["leader"]), f1
+
+
+def test_a_gap_answered_from_the_report_is_answered_to_the_next_visitor(logged, chromium):
+    """The operator's loop in Chromium: the report's parking row -> Answer -> the answer typed and saved -> an FAQ
+    entry in the corpus's answers.md (its other wordings as "also asked") -> after the sync, a visitor asking in
+    other words gets it, cited; the row is then marked answered, and a dismissed row leaves the report. Every
+    change is logged with who made it."""
+    from bot.insights import answers as ans
+
+    srv, s = logged
+    page = chromium.new_page()
+    try:
+        page.goto(srv.url + "/admin")
+        page.fill("#token", TOKEN)
+        page.click("#login button")
+        page.wait_for_selector("#report-gaps tbody tr")
+        assert page.locator("#token").input_value() == "" and page.locator("#sign-out").is_visible()
+        row = page.locator("#report-gaps tbody tr", has_text="park").first
+        row.locator("button.answer").click()
+        assert page.locator("#answer-q").input_value() in PARKING
+        page.fill("#answer-text", "Visitors park free in the Mill Street car park, behind the library.")
+        page.click("#answer-form button[type=submit]")
+        page.wait_for_selector("#messages:has-text('Saved the answer to answers.md')")
+        text = (s.corpus_dir / ans.ANSWERS_FILE).read_text(encoding="utf-8")
+        assert "Mill Street car park" in text and "<!-- also asked: " in text, text
+        _wait_sync(srv.url)
+        r = httpx.post(f"{srv.url}/api/ask", json={"question": "Where should I leave my car when I come to the library?"},
+                       timeout=60).json()  # fmt: skip
+        assert r["grounded"] and any(c["source"] == ans.ANSWERS_FILE for c in r["citations"]), r
+        assert "Mill Street car park" in r["answer"] and "also asked" not in r["answer"]
+        page.click("#report-go")
+        page.wait_for_selector("#report-gaps tbody tr .answered")
+        assert "answered " in page.locator("#report-gaps tbody tr", has_text="park").first.inner_text()
+        dog = page.locator("#report-gaps tbody tr", has_text="bring my dog")
+        assert dog.count() == 1
+        page.once("dialog", lambda d: d.accept())
+        dog.locator("button.dismiss").click()
+        page.wait_for_selector("#messages:has-text('Dismissed')")
+        page.wait_for_function("() => ![...document.querySelectorAll('#report-gaps tbody tr')]"
+                               ".some(r => r.textContent.includes('bring my dog'))")  # fmt: skip
+        page.click("#sign-out")
+        assert page.locator("#login").is_visible() and not page.locator("#app").is_visible()
+    finally:
+        page.close()
+    done = ans.actions(s.data_dir)
+    assert [a["action"] for a in done] == ["answer", "dismiss"] and all(a["who"] for a in done)
+
+
+def _wait_sync(url: str, timeout: float = 120) -> None:
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        st = httpx.get(f"{url}/api/admin/sync", headers={"Authorization": f"Bearer {TOKEN}"}, timeout=30).json()
+        if not st["running"] and not st.get("queued"):
+            return
+        assert time.monotonic() < deadline, st
+        time.sleep(0.1)

@@ -24,7 +24,7 @@ from bot.errors import IndexMismatch, IndexMissing, SyncCancelled
 from bot.index.diskindex import DiskIndex, RowFile, write_records
 from bot.index.indexbase import IndexBase
 from bot.index.keyword import BM25
-from bot.ingest.chunking import Chunk, chunk_document
+from bot.ingest.chunking import Chunk, chunk_document, faq_text
 from bot.ingest.corpus import PARSER, ReadLimits, list_files, read_document, scan
 from bot.ingest.worker import Cancelled
 
@@ -586,7 +586,7 @@ def sync(
         faqs = [c for c in to_add if c.question]
         if faqs:
             faq_store.add_texts(
-                texts=[c.question for c in faqs],
+                texts=[faq_text(c) for c in faqs],
                 metadatas=[{"chunk": c.id, "source": c.source} for c in faqs],
                 ids=[c.id for c in faqs],
             )

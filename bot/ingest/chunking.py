@@ -47,6 +47,7 @@ class Chunk:
     lang: str = "en"  # the document's language (bot/ingest/lang.py)
     lead: str | None = None  # FAQ chunks: the entry's question and the first words of its answer (embedded)
     pages: list[list[int]] | None = None  # PDF: [offset, page] at the start of each page the chunk is on
+    also_asked: list[str] | None = None  # FAQ chunks: other wordings of the question, matched like it
 
     def page_at(self, offset: int) -> int | None:
         """The PDF page a character of the document is on."""
@@ -225,6 +226,11 @@ def _heading(doc: Document, section: str) -> str:
     return doc.title if section == doc.title else f"{doc.title} — {section}"
 
 
+def faq_text(c: Chunk) -> str:
+    """What an FAQ chunk's question vector is made from: its question, and its other wordings when it has some."""
+    return "\n".join([c.question or "", *(c.also_asked or [])])
+
+
 def chunk_document(doc: Document, max_tokens: int = 400) -> list[Chunk]:
     """Sections stay whole when they fit; otherwise one chunk per paragraph (tiny ones merged,
     long ones split by sentence). The heading prepended to the embedded text counts towards the limit."""
@@ -237,7 +243,11 @@ def chunk_document(doc: Document, max_tokens: int = 400) -> list[Chunk]:
             room = max(20, budget - count_tokens(q) - 1)
             for part in _pack(doc, blocks, room):
                 text = q + "\n" + "\n".join(_block_text(doc, b) for b in part)
-                chunks.append(_make(doc, "faq", section, part, text, question=q))
+                c = _make(doc, "faq", section, part, text, question=q)
+                if blocks[0].also:  # searched and matched by its other wordings too; never quoted
+                    c.also_asked = list(blocks[0].also)
+                    c.embed_text += "\n" + "\n".join(c.also_asked)
+                chunks.append(c)
             continue
         sep = "\n" if kind == "row" else "\n\n"
         sep_n = 1

@@ -89,6 +89,7 @@ class Block:
     anchor: str | None = None  # the page's id for the entry ("#how-does-it-spread"), where it has one
     item: bool = False  # a list item
     ordered: bool = False  # an item of a numbered list whose number is not in the text (an HTML <ol>)
+    also: list[str] | None = None  # FAQ blocks: other wordings of the question ("<!-- also asked: … -->")
 
 
 @dataclass
@@ -156,6 +157,7 @@ class Piece:
     """One step of a document in reading order, before sections and FAQ entries are assembled."""
 
     kind: str  # "heading" | "text" | "row" | "question" (a bold or "Q:" question) | "entry" | "end" (of an entry)
+    # | "also" (other wordings of the entry's question, in `label`, a line each)
     spans: list[tuple[int, int]] = field(default_factory=list)
     level: int = 2  # headings: 1-6
     label: str | None = None  # a heading's text when it is not its span's text ("Key Points" of a table)
@@ -182,13 +184,18 @@ _A_PREFIX = re.compile(
 # list's items known as numbered; 8: a PDF table that goes on over a page break keeps its header row; 9: a PDF table
 # of three columns or more is not taken for a page set in two columns; 10: HTML <ol> and Word numbered lists'
 # items known as numbered, an HTML table's caption kept, and the last part of a long paragraph keeps its FAQ
-# entry). An index made by another version reads every file again at its next sync (bot/index/store.py); only
-# texts never embedded before are embedded.
-PARSER = 10
+# entry; 11: a Markdown comment is not text, and "<!-- also asked: … -->" gives an entry other wordings). An index
+# made by another version reads every file again at its next sync (bot/index/store.py); only texts never embedded
+# before are embedded.
+PARSER = 11
 _LIST_ITEM = re.compile(r"\s*(?:[-*+]\s+|\d+[.)]\s+)")
 _BULLET = re.compile(r"\s*[-*+•]\s+")
 _BOLD = re.compile(r"(\*\*|__)(.+?)\1\s*")  # a Markdown line opening in bold: "**How do I pay?** …"
 _MD_ANCHOR = re.compile(r"\s*\{#([\w:.-]+)\}\s*$")  # pandoc / kramdown heading id: "## Title {#title}"
+# A Markdown comment, which a reader never sees; "<!-- also asked: A | B -->" under an FAQ question lists other
+# wordings of it (the answers file the admin page writes, bot/insights/answers.py): matched, never quoted
+_MD_COMMENT = re.compile(r"\s*<!--(.*?)-->\s*", re.DOTALL)
+_ALSO_ASKED = re.compile(r"\s*also asked\s*:\s*(.*)", re.IGNORECASE | re.DOTALL)
 
 
 def slug(heading: str) -> str:
@@ -203,6 +210,13 @@ def _text_pieces(text: str, markdown: bool, lang: str) -> list[Piece]:
     for lines in _paragraph_blocks(text):
         lines = [(s, e) for s, e in lines if not is_boilerplate(text[s:e])]
         if not lines:
+            continue
+        whole = text[lines[0][0] : lines[-1][1]]
+        if markdown and (comment := _MD_COMMENT.fullmatch(whole)):
+            also = _ALSO_ASKED.match(comment.group(1))
+            if also:
+                wordings = [" ".join(w.split()) for w in also.group(1).split("|")]
+                out.append(Piece("also", [], label="\n".join(w for w in wordings if w)))
             continue
         first = text[lines[0][0] : lines[0][1]]
         md_heading = markdown and re.match(r"#{1,6}\s", first) is not None
@@ -461,11 +475,16 @@ def assemble(
             anchor=entry["anchor"],
             item=item,
             ordered=ordered,
+            also=entry.get("also"),
         )
         entry["blocks"].append(b)
         doc.blocks.append(b)
 
     for p in pieces:
+        if p.kind == "also":  # other wordings of the open entry's question
+            if entry is not None and p.label:
+                entry.setdefault("also", []).extend(p.label.split("\n"))
+            continue
         if p.kind == "end":
             if entry is not None and entry["structured"]:
                 close()

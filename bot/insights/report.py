@@ -214,6 +214,14 @@ def build(log_path: Path, since: float = 0.0, *, embed=None, nearest=None, docum
     down_rows = [r for r in rows if r["feedback"] == "down"]
     embed = embed or (lambda texts: np.zeros((len(texts), 384), dtype=np.float32))
     gaps = _group_rows(gap_rows, _vectors(gap_rows, embed), nearest) if gap_rows else []
+    # what the operator did from the report (bot/insights/answers.py): dismissed rows left out, answered ones marked
+    from bot.insights.answers import marks, norm
+
+    answered, dismissed = marks(Path(log_path).parent)
+    gaps = [g for g in gaps if not any(norm(w) in dismissed for w in [g["question"], *g["examples"]])]
+    for g in gaps:
+        when = [answered[norm(w)] for w in [g["question"], *g["examples"]] if norm(w) in answered]
+        g["answered"] = time.strftime("%Y-%m-%d", time.gmtime(max(when))) if when else None
     down = _group_rows(down_rows, _vectors(down_rows, embed), None) if down_rows else []
 
     daily: dict[str, dict] = {}

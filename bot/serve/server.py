@@ -592,6 +592,54 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
     async def admin_sync_state() -> dict:
         return sync_job.snapshot()
 
+    @admin_api.post("/answers", summary="Admin: answer a gap: an FAQ entry in the corpus's answers.md, then sync")
+    async def admin_answer(request: Request) -> dict:
+        from bot.insights import answers as ans
+
+        body = await _admin_json(request)
+        if isinstance(body, JSONResponse):
+            return body
+        try:
+            saved = await asyncio.to_thread(
+                ans.add_answer,
+                settings,
+                body.get("question"),
+                body.get("answer"),
+                body.get("wordings") or [],
+                client_host(request),
+            )
+        except ans.AnswerError as e:
+            return JSONResponse({"error": str(e)}, status_code=400)
+        log.info("admin answer from %s: %s", client_host(request), saved["question"])
+        return {"saved": saved, "sync": sync_job.start()}
+
+    @admin_api.post("/gaps/dismiss", summary="Admin: leave a gap out of later reports (spam, out of scope)")
+    async def admin_dismiss(request: Request) -> dict:
+        from bot.insights import answers as ans
+
+        body = await _admin_json(request)
+        if isinstance(body, JSONResponse):
+            return body
+        try:
+            item = await asyncio.to_thread(
+                ans.dismiss, settings, body.get("question"), body.get("wordings") or [], client_host(request)
+            )
+        except ans.AnswerError as e:
+            return JSONResponse({"error": str(e)}, status_code=400)
+        return {"dismissed": item}
+
+    async def _admin_json(request: Request):
+        raw = await request.body()
+        if len(raw) > 64_000:
+            return JSONResponse({"error": "The request is over 64 kB: send a shorter answer."}, status_code=413)
+        try:
+            body = json.loads(raw or b"{}")
+        except ValueError:
+            return JSONResponse({"error": 'Send a JSON object: {"question": …, "answer": …}.'}, status_code=400)
+        if not isinstance(body, dict):
+            return JSONResponse({"error": 'Send a JSON object: {"question": …, "answer": …}.'}, status_code=400)
+        return body
+
     @admin_api.get("/report", summary="Admin: the knowledge-gap report (format=json|csv|md, since=7d)")
     async def admin_report(since: str = "7d", format: str = "json"):
         from bot.insights import report as rp

@@ -132,6 +132,9 @@ _ITEM = re.compile(r"^(?:[-*•][ \t]+|\d{1,3}[.)][ \t]+)")
 _SEPARATOR = re.compile(r"^\|?[\s:|-]+\|?$")
 
 
+_COMMENT = re.compile(r"\s*<!--.*?-->\s*", re.DOTALL)
+
+
 def render_blocks(doc, lo: int, hi: int, start: int | None, end: int | None) -> str:
     """doc.text[lo:hi] as a reader sees it: headings as headings ("## Fees" in a Markdown, PDF or Word document;
     an HTML page's line that is one of its sections), pipe-table lines and an HTML page's table rows as a table
@@ -139,6 +142,7 @@ def render_blocks(doc, lo: int, hi: int, start: int | None, end: int | None) -> 
     Every character shown is escaped text of the document at its own offset, so the quote [start, end) is marked
     where it stands (across elements: a mark in each, the first with id "q")."""
     text = doc.text
+    markdown = doc.source.lower().endswith((".md", ".markdown"))
     # lines that head what follows: sections, the title, and FAQ questions (an HTML page's <h2> questions)
     sections = {b.section.strip() for b in doc.blocks if b.section} | {(doc.title or "").strip()} - {""}
     sections |= {b.question.strip() for b in doc.blocks if b.question}
@@ -196,6 +200,8 @@ def render_blocks(doc, lo: int, hi: int, start: int | None, end: int | None) -> 
         if not lines:
             continue
         first_line = text[lines[0][0] : lines[0][1]].strip()
+        if markdown and _COMMENT.fullmatch(text[lines[0][0] : lines[-1][1]]):
+            continue  # a Markdown comment ("<!-- also asked: … -->") is not shown, as a Markdown viewer would not
         row = _html_row(text, lines[0], rows, seg, hit) if len(lines) == 1 and not first_line.startswith("|") else None
         if row is not None:
             head = head if pending else row[0]

@@ -35,7 +35,9 @@
   function signOut(msg) {
     token = "";
     sessionStorage.removeItem(KEY);
+    $("token").value = "";
     $("app").hidden = true;
+    $("sign-out").hidden = true;
     $("login").hidden = false;
     $("login-msg").textContent = msg || "";
   }
@@ -122,6 +124,7 @@
   }
 
   async function remove(source) {
+    if (!window.confirm("Delete " + source + " from the corpus folder? The bot stops answering from it.")) return;
     try {
       var data = await call("DELETE", "/api/admin/documents/" + encodeURIComponent(source));
       say("Deleted " + source);
@@ -170,14 +173,67 @@
     box.appendChild(s);
   }
 
-  function table(id, items, cols) {
+  function table(id, items, cols, actions) {
     var tb = $(id).querySelector("tbody");
     tb.textContent = "";
     items.forEach(function (x) {
       var tr = el("tr");
       cols.forEach(function (c) { tr.appendChild(el("td", c.cls || null, c.get(x))); });
+      if (actions) tr.appendChild(actions(x));
       tb.appendChild(tr);
     });
+  }
+
+  // -- closing a gap from the report (bot/insights/answers.py) -------------------------------------------------------------
+  var answering = null;
+
+  function gapActions(x) {
+    var td = el("td", "act");
+    if (x.answered) td.appendChild(el("span", "answered", "answered " + x.answered));
+    var a = el("button", "answer", "Answer");
+    a.type = "button";
+    a.setAttribute("aria-label", "Answer: " + x.question);
+    a.addEventListener("click", function () { openAnswer(x); });
+    var d = el("button", "dismiss", "Dismiss");
+    d.type = "button";
+    d.setAttribute("aria-label", "Dismiss: " + x.question);
+    d.addEventListener("click", function () { dismissGap(x); });
+    td.appendChild(a);
+    td.appendChild(d);
+    return td;
+  }
+
+  function openAnswer(x) {
+    answering = x;
+    $("answer-q").value = x.question;
+    var others = x.examples.filter(function (w) { return w !== x.question; });
+    $("answer-wordings").textContent = others.length ? "Also asked as: " + others.join(" · ") : "";
+    $("answer-text").value = "";
+    $("answer-form").hidden = false;
+    $("answer-text").focus();
+  }
+
+  async function saveAnswer(ev) {
+    ev.preventDefault();
+    if (!answering) return;
+    var body = { question: $("answer-q").value, answer: $("answer-text").value,
+                 wordings: answering.examples.filter(function (w) { return w !== $("answer-q").value; }) };
+    try {
+      var data = await call("POST", "/api/admin/answers", JSON.stringify(body));
+      say("Saved the answer to " + data.saved.file + ": " + data.saved.question);
+      $("answer-form").hidden = true;
+      answering = null;
+      showSync(data.sync);
+    } catch (e) { say("Saving the answer failed: " + e.message, true); }
+  }
+
+  async function dismissGap(x) {
+    if (!window.confirm("Leave \u201c" + x.question + "\u201d out of the report from now on?")) return;
+    try {
+      await call("POST", "/api/admin/gaps/dismiss", JSON.stringify({ question: x.question, wordings: x.examples }));
+      say("Dismissed: " + x.question);
+      await report();
+    } catch (e) { say("Dismissing failed: " + e.message, true); }
   }
 
   async function report() {
@@ -191,7 +247,7 @@
       { get: function (x) { return x.question; } },
       { get: function (x) { return x.examples.slice(1, 4).join(" · "); } },
       { get: function (x) { return x.nearest ? x.nearest.label : (x.nothing_close ? "nothing close" : ""); } },
-    ]);
+    ], gapActions);
     table("report-down", rep.downvoted, [
       { cls: "num", get: function (x) { return x.asked; } },
       { get: function (x) { return x.question; } },
@@ -225,7 +281,9 @@
       await refresh();
       report().catch(function (e) { say("Report: " + e.message, true); });
       $("login").hidden = true;
+      $("token").value = "";  // not left in the (hidden) form
       $("app").hidden = false;
+      $("sign-out").hidden = false;
       $("login-msg").textContent = "";
     } catch (e) {
       if (e.message !== "unauthorised") $("login-msg").textContent = e.message;
@@ -256,6 +314,9 @@
     });
     $("report-go").addEventListener("click", function () { report().catch(function (e) { say("Report: " + e.message, true); }); });
     $("report-csv").addEventListener("click", function () { download("csv"); });
+    $("answer-form").addEventListener("submit", saveAnswer);
+    $("answer-cancel").addEventListener("click", function () { $("answer-form").hidden = true; answering = null; });
+    $("sign-out").addEventListener("click", function () { signOut("Signed out."); });
     $("report-json").addEventListener("click", function () { download("json"); });
     if (token) enter();
   });

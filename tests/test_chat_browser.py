@@ -147,6 +147,13 @@ def test_html_injection_is_shown_as_text(chat):
     assert chat.locator('[data-testid="user"] img').count() == 0
 
 
+def test_visitors_see_no_use_via_api_footer(chat):
+    """Gradio's "Use via API" footer is for developers: off under the public chat unless BOT_CHAT_API_LINK."""
+    expect(chat.locator("textarea").first).to_be_visible(timeout=30_000)
+    expect(chat.get_by_text("Use via API")).to_have_count(0)
+    expect(chat.get_by_text("Built with Gradio")).to_have_count(0)
+
+
 def test_like_is_stored_with_question_and_citations(chat, server):
     ask(chat, ON_TOPIC)
     expect(chat.get_by_text("Sources (")).to_be_visible(timeout=30_000)

@@ -740,7 +740,8 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
         classify_chat["fn"] = gradio_classifier(
             "/chat", fns["respond"] | fns["chat"], fns["on_like"], {"chat"}, set(demo.fns)
         )
-        app = gr.mount_gradio_app(app, demo, path="/chat", footer_links=["api"], show_error=False, css=CHAT_CSS)
+        links = ["api"] if settings.chat_api_link else []  # "Use via API" only when the operator turns it on
+        app = gr.mount_gradio_app(app, demo, path="/chat", footer_links=links, show_error=False, css=CHAT_CSS)
     return app
 
 

@@ -164,7 +164,7 @@ class Settings(BaseSettings):
     )
     chat_api_link: bool = Field(
         False,
-        description="Show Gradio's \"Use via API\" link under the public chat (/chat). Off: visitors see no footer; "
+        description='Show Gradio\'s "Use via API" link under the public chat (/chat). Off: visitors see no footer; '
         "developers use /api/ask, /v1 and the docs at /docs.",
     )
     max_file_mb: int = Field(50, ge=1, le=10_000, description="The largest document read from the corpus (MB).")

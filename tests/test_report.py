@@ -96,6 +96,7 @@ def test_paraphrases_of_one_need_are_one_row_and_unrelated_needs_are_not(logged)
         and "12 euros" in down[0]["answers"][0]
     )
     assert not [g for g in gaps if set(g["examples"]) & set(SOCIAL) or g["question"] in SOCIAL]
+    assert len(rep["daily"]) == 8 and [d["questions"] for d in rep["daily"][:-1]] == [0] * 7  # days without: zero
     day = rep["daily"][-1]
     assert (
         day["questions"] == 13 + len(FORMULAS) + len(SOCIAL)
@@ -163,14 +164,26 @@ def test_the_report_on_the_admin_page(logged, chromium, tmp_path):
         texts = [rows.nth(i).inner_text() for i in range(rows.count())]
         assert any("park" in t.lower() and t.split("\t")[1].strip() == "8" for t in texts), texts
         assert any(HOSTILE in t for t in texts)  # shown as text
-        assert page.locator("#report-chart svg rect.bar").count() >= 1
+        assert page.locator("#report-chart svg g.day").count() == 8  # 7 days back and today, each a slot
+        assert page.locator("#report-chart svg text.ytick").count() >= 2  # a count axis
+        assert page.locator("#report-chart svg text.xtick").count() >= 2  # dates
+        page.select_option("#report-since", "90d")
+        page.click("#report-go")
+        page.wait_for_function("() => document.querySelectorAll('#report-chart svg g.day').length === 91")
+        labels = page.locator("#report-chart svg text.xtick").all_inner_texts()
+        assert 2 <= len(labels) <= 10, labels  # readable at 90 days: a date now and then, not 91 of them
+        page.select_option("#report-since", "7d")
+        page.click("#report-go")
+        page.wait_for_function("() => document.querySelectorAll('#report-chart svg g.day').length === 8")
         assert page.evaluate("typeof window.__pwned") == "undefined"
         assert page.locator("#report-gaps script, #report-gaps img").count() == 0
         with page.expect_download() as dl:
             page.click("#report-csv")
         path = tmp_path / "gaps.csv"
         dl.value.save_as(path)
-        assert any(r["asked"] == "8" for r in csv.DictReader(path.open(encoding="utf-8")))
+        got = list(csv.DictReader(path.open(encoding="utf-8")))
+        assert any(r["asked"] == "8" for r in got)
+        assert all(len(r["first_asked"]) == 10 and r["last_asked"] >= r["first_asked"] for r in got)  # rows carry dates
     finally:
         page.close()
 
@@ -223,6 +236,7 @@ def test_a_gap_answered_from_the_report_is_answered_to_the_next_visitor(logged, 
         page.click("#login button")
         page.wait_for_selector("#report-gaps tbody tr")
         assert page.locator("#token").input_value() == "" and page.locator("#sign-out").is_visible()
+        assert not page.locator("#login").is_visible()  # the token form leaves the screen once signed in
         row = page.locator("#report-gaps tbody tr", has_text="park").first
         row.locator("button.answer").click()
         assert page.locator("#answer-q").input_value() in PARKING

@@ -38,6 +38,7 @@ from bot.insights.convlog import read_rows
 JOIN = 0.92
 LOW_CONFIDENCE = 0.5
 NEAREST_FOR = 50  # clusters that get a nearest FAQ entry or section (each costs a retrieval)
+MAX_DAYS = 400  # days the daily counts cover at most
 # A nearest entry or section is named only this similar or more, else "nothing close". Measured on the packs of
 # eval --all (`python scripts/nearest_eval.py`, 2026-12-06): the threshold that keeps 95% of the other packs'
 # answerable questions' nearest shown, each pack left out, came out 0.820-0.841; at it, a held-out pack's
@@ -187,6 +188,7 @@ def _group_rows(rows: list[dict], vectors: np.ndarray, nearest) -> list[dict]:
                 "question": wordings.most_common(1)[0][0],
                 "examples": [w for w, _ in wordings.most_common(5)],
                 "abstained": sum(1 for r in members if not r["grounded"]),
+                "first": min(r["ts"] for r in members),
                 "last": max(r["ts"] for r in members),
                 "answers": [a for a, _ in Counter(r["answer"] for r in members if r.get("answer")).most_common(2)],
             }
@@ -225,6 +227,14 @@ def build(log_path: Path, since: float = 0.0, *, embed=None, nearest=None, docum
     down = _group_rows(down_rows, _vectors(down_rows, embed), None) if down_rows else []
 
     daily: dict[str, dict] = {}
+    # every day of the period, a day without questions as zeros (at most MAX_DAYS, the latest)
+    first = since or min((r["ts"] for r in rows), default=time.time())
+    last = time.time()
+    first = max(first, last - MAX_DAYS * 86400)
+    for k in range(int((last - first) // 86400) + 2):
+        day = time.strftime("%Y-%m-%d", time.gmtime(first + k * 86400))
+        if day <= time.strftime("%Y-%m-%d", time.gmtime(last)):
+            daily[day] = {"day": day, "questions": 0, "answered": 0, "abstained": 0, "up": 0, "down": 0}
     for r in rows:
         day = time.strftime("%Y-%m-%d", time.gmtime(r["ts"]))
         d = daily.setdefault(day, {"day": day, "questions": 0, "answered": 0, "abstained": 0, "up": 0, "down": 0})
@@ -267,16 +277,22 @@ def inert(cell):
     return "'" + cell if isinstance(cell, str) and cell.startswith(FORMULA_START) else cell
 
 
+def _date(ts) -> str:
+    return time.strftime("%Y-%m-%d", time.gmtime(ts)) if ts else ""
+
+
 def to_csv(rep: dict) -> str:
     """One row per cluster: the gaps, then the 👎 answers. Every text cell is inert in a spreadsheet."""
     f = io.StringIO()
     w = csv.writer(f)
-    w.writerow(["kind", "people", "asked", "abstained", "question", "examples", "nearest", "answer_given"])
+    w.writerow(["kind", "people", "asked", "abstained", "question", "examples", "nearest", "answer_given",
+                "first_asked", "last_asked", "answered_on"])  # fmt: skip
     for kind, items in (("gap", rep["gaps"]), ("downvoted", rep["downvoted"])):
         for x in items:
             near = x.get("nearest") or {"label": NOTHING_CLOSE if x.get("nothing_close") else ""}
             row = [kind, x["people"], x["asked"], x["abstained"], x["question"], " | ".join(x["examples"]),
-                   near.get("label", ""), (x["answers"] or [""])[0] if kind == "downvoted" else ""]  # fmt: skip
+                   near.get("label", ""), (x["answers"] or [""])[0] if kind == "downvoted" else "",
+                   _date(x.get("first")), _date(x.get("last")), x.get("answered") or ""]  # fmt: skip
             w.writerow([inert(c) for c in row])
     return f.getvalue()
 

@@ -151,25 +151,54 @@
     return e;
   }
 
+  function niceStep(x) {
+    var p = Math.pow(10, Math.floor(Math.log10(Math.max(1, x))));
+    var m = x / p;
+    return (m <= 1 ? 1 : m <= 2 ? 2 : m <= 5 ? 5 : 10) * p;
+  }
+
   function chart(daily) {
-    // questions per day as bars, the abstained part of each darker; drawn here, no library, no CDN
+    // per day: answered and abstained stacked, a count axis and date labels; every day of the period is there
+    // (a day without questions is a gap at zero); drawn here, no library, no CDN
     var box = $("report-chart");
     box.textContent = "";
-    var W = 640, H = 160, pad = 24, n = Math.max(1, daily.length);
-    var max = Math.max(1, Math.max.apply(null, daily.map(function (d) { return d.questions; })));
-    var s = svg("svg", { viewBox: "0 0 " + W + " " + (H + 30), width: "100%", role: "img", "aria-label": "Questions per day" });
-    var bw = Math.max(2, (W - 2 * pad) / n - 4);
+    var W = 640, H = 190, L = 40, R = 8, T = 8, B = 40;
+    var n = Math.max(1, daily.length);
+    var most = Math.max(1, Math.max.apply(null, daily.map(function (d) { return d.questions; })));
+    var step = Math.max(1, niceStep(most / 4)), top = step * Math.ceil(most / step);
+    var pw = W - L - R, ph = H - T - B, slot = pw / n, bw = Math.max(1, slot * 0.8);
+    var up = 0, down = 0;
+    daily.forEach(function (d) { up += d.up; down += d.down; });
+    var s = svg("svg", { viewBox: "0 0 " + W + " " + H, width: "100%", role: "img",
+      "aria-label": "Questions per day, " + daily.length + " days: " + daily.reduce(function (a, d) { return a + d.questions; }, 0) +
+        " questions, " + up + " thumbs up, " + down + " thumbs down" });
+    for (var y = 0; y <= top; y += step) {  // the count axis: grid lines and their numbers
+      var yy = T + ph - (y / top) * ph;
+      s.appendChild(svg("line", { x1: L, x2: W - R, y1: yy, y2: yy, stroke: y ? "#e4e4e4" : "#888", "class": "grid" }));
+      s.appendChild(svg("text", { x: L - 4, y: yy + 3, "font-size": 10, "text-anchor": "end", "class": "ytick" }, y));
+    }
+    var every = Math.ceil(n / 8);
     daily.forEach(function (d, i) {
-      var x = pad + i * ((W - 2 * pad) / n);
-      var h = (d.questions / max) * (H - 10);
-      var ha = (d.abstained / max) * (H - 10);
-      var bar = svg("rect", { x: x, y: H - h, width: bw, height: h, fill: "#7fb8a4", "class": "bar" });
-      bar.appendChild(svg("title", {}, d.day + ": " + d.questions + " questions, " + d.abstained + " abstained, " + d.up + " up, " + d.down + " down"));
-      s.appendChild(bar);
-      s.appendChild(svg("rect", { x: x, y: H - ha, width: bw, height: ha, fill: "#b3541e" }));
-      if (n <= 14 || i % Math.ceil(n / 14) === 0) s.appendChild(svg("text", { x: x, y: H + 14, "font-size": 10 }, d.day.slice(5)));
+      var x = L + i * slot + (slot - bw) / 2;
+      var ha = (d.answered / top) * ph, hb = (d.abstained / top) * ph;
+      var g = svg("g", { "class": "day" });
+      g.appendChild(svg("title", {}, d.day + ": " + d.questions + " questions, " + d.answered + " answered, " +
+        d.abstained + " abstained, " + d.up + " up, " + d.down + " down"));
+      g.appendChild(svg("rect", { x: x, y: T + ph - ha, width: bw, height: ha, fill: "#7fb8a4", "class": "bar" }));
+      g.appendChild(svg("rect", { x: x, y: T + ph - ha - hb, width: bw, height: hb, fill: "#b3541e", "class": "bar-abstained" }));
+      s.appendChild(g);
+      if ((n - 1 - i) % every === 0) {  // counted back from the last day, which always has its date
+        var last = i === n - 1 && n > 8;  // the right edge: the date ends there, not centred past it
+        s.appendChild(svg("text", { x: L + i * slot + (last ? slot : slot / 2), y: T + ph + 13, "font-size": 10,
+          "text-anchor": last ? "end" : "middle", "class": "xtick" }, d.day.slice(5)));
+      }
     });
-    s.appendChild(svg("text", { x: pad, y: H + 28, "font-size": 10 }, "bars: questions a day; dark: abstained (max " + max + ")"));
+    s.appendChild(svg("rect", { x: L, y: H - 14, width: 9, height: 9, fill: "#7fb8a4" }));
+    s.appendChild(svg("text", { x: L + 13, y: H - 6, "font-size": 10 }, "answered"));
+    s.appendChild(svg("rect", { x: L + 75, y: H - 14, width: 9, height: 9, fill: "#b3541e" }));
+    s.appendChild(svg("text", { x: L + 88, y: H - 6, "font-size": 10 }, "abstained"));
+    s.appendChild(svg("text", { x: L + 160, y: H - 6, "font-size": 10 }, "\ud83d\udc4d " + up + "   \ud83d\udc4e " + down +
+      " in the period; questions a day (" + daily.length + " days)"));
     box.appendChild(s);
   }
 

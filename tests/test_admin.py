@@ -319,3 +319,30 @@ def test_answers_from_the_report_refuse_bad_input_and_stay_one_entry(tmp_path):
     (b,) = [b for b in doc.blocks if b.question]
     assert b.also == ["Where do I park? / or not", "Parking?"]
     assert "<script>x</script>" in doc.text[b.spans[0][0] : b.spans[-1][1]]  # kept as text (shown escaped)
+
+
+def test_the_admin_page_by_keyboard_and_on_a_phone(admin_server, chromium, tmp_path):
+    """Keyboard users reach the file picker (Tab to "choose files", Enter) and upload;
+    on a phone-sized screen nothing makes the page scroll sideways (wide tables scroll in their own box)."""
+    srv, s = admin_server
+    up = tmp_path / "kbd.md"
+    up.write_text(CARDS, encoding="utf-8")
+    page = chromium.new_page(viewport={"width": 390, "height": 844})
+    try:
+        page.goto(srv.url + "/admin")
+        page.fill("#token", TOKEN)
+        page.keyboard.press("Enter")
+        page.wait_for_selector("#docs tr[data-source='bees.md']")
+        page.focus("#drop")
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.id") == "pick"  # "choose files" is reached by Tab
+        with page.expect_file_chooser(timeout=10_000) as fc:
+            page.keyboard.press("Enter")
+        fc.value.set_files(str(up))
+        page.wait_for_selector("#messages:has-text('Uploaded kbd.md')")
+        page.wait_for_selector("#docs tr[data-source='kbd.md']")
+        wide = page.evaluate("document.documentElement.scrollWidth")
+        assert wide <= 390, f"the page is {wide}px wide on a 390px screen"
+    finally:
+        page.close()
+    _wait_sync(srv.url)

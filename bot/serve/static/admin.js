@@ -327,6 +327,10 @@
       enter();
     });
     $("files").addEventListener("change", function (ev) { upload(ev.target.files); ev.target.value = ""; });
+    $("pick").addEventListener("click", function () { $("files").click(); });  // a button: keyboard users too
+    $("drop").addEventListener("keydown", function (ev) {  // Enter or Space on the drop zone opens the picker
+      if (ev.target === $("drop") && (ev.key === "Enter" || ev.key === " ")) { ev.preventDefault(); $("files").click(); }
+    });
     var drop = $("drop");
     ["dragenter", "dragover"].forEach(function (t) {
       drop.addEventListener(t, function (ev) { ev.preventDefault(); drop.classList.add("over"); });

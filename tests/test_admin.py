@@ -346,3 +346,29 @@ def test_the_admin_page_by_keyboard_and_on_a_phone(admin_server, chromium, tmp_p
     finally:
         page.close()
     _wait_sync(srv.url)
+
+
+def test_a_gaps_wordings_mapped_to_an_existing_entry_reach_it(tmp_path):
+    """ "These wordings mean that entry": a wording the matcher did not take to bees.md's entry is added to that
+    entry as another wording of its question (a line in answers.md; bees.md read again), and is then answered
+    from it; an entry the index does not have is a 404."""
+    from bot.insights import answers as ans
+
+    srv, s = _server(tmp_path, admin_token=TOKEN)
+    odd = "What is the daily output of the hive's mother?"
+    with srv:
+        before = httpx.post(f"{srv.url}/api/ask", json={"question": odd}, timeout=60).json()
+        assert not any(c["source"] == "bees.md" and "2,000 eggs" in c["quote"] for c in before["citations"]), before
+        url = f"{srv.url}/api/admin/answers/map"
+        r = httpx.post(url, json={"source": "bees.md", "entry_question": "How many eggs does a wasp lay?",
+                                  "wordings": [odd]}, headers=AUTH, timeout=30)  # fmt: skip
+        assert r.status_code == 404 and "No FAQ entry" in r.json()["error"]
+        r = httpx.post(url, json={"source": "bees.md", "entry_question": "How many eggs does a queen lay?",
+                                  "wordings": [odd, "How many eggs does a queen lay?"]}, headers=AUTH, timeout=30)  # fmt: skip
+        assert r.status_code == 200 and r.json()["mapped"]["wordings"] == [odd], r.text
+        _wait_sync(srv.url)
+        after = httpx.post(f"{srv.url}/api/ask", json={"question": odd}, timeout=60).json()
+        assert after["grounded"] and any("2,000 eggs" in c["quote"] for c in after["citations"]), after
+        assert "also asked" not in after["answer"]
+    assert ans.mappings(s.corpus_dir) == {"bees.md": {"how many eggs does a queen lay": [odd]}}
+    assert [a["action"] for a in ans.actions(s.data_dir)] == ["map"]

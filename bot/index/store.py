@@ -24,6 +24,7 @@ from bot.errors import IndexMismatch, IndexMissing, SyncCancelled
 from bot.index.diskindex import DiskIndex, RowFile, write_records
 from bot.index.indexbase import IndexBase
 from bot.index.keyword import BM25
+from bot.ingest.answers_file import mappings
 from bot.ingest.chunking import Chunk, chunk_document, faq_text
 from bot.ingest.corpus import PARSER, ReadLimits, list_files, read_document, scan
 from bot.ingest.worker import Cancelled
@@ -468,6 +469,7 @@ def sync(
 
         new_files: dict[str, dict] = {}
         new_chunks: dict[str, Chunk] = {}
+        mapped = mappings(corpus_dir)
 
         try:
             for k, path in enumerate(files):
@@ -485,7 +487,16 @@ def sync(
                     fail(source, str(e))
                     continue
                 prev = old_files.get(source)
-                if prev and prev["sha256"] == raw_sha and manifest is not None and source not in force and not reparse:
+                also = mapped.get(source)  # other wordings the admin page gave this document's entries
+                also_key = hashlib.sha256(json.dumps(also, sort_keys=True).encode()).hexdigest()[:16] if also else ""
+                if (
+                    prev
+                    and prev["sha256"] == raw_sha
+                    and prev.get("also", "") == also_key
+                    and manifest is not None
+                    and source not in force
+                    and not reparse
+                ):
                     new_files[source] = prev
                     report.skipped.append(source)
                     continue
@@ -514,12 +525,14 @@ def sync(
                     # file is skipped, named with the reason, and the rest is indexed
                     fail(source, f"could not be read ({type(e).__name__}: {str(e)[:300]})", raw_sha)
                     continue
-                chunks = chunk_document(doc, max_tokens)
+                chunks = chunk_document(doc, max_tokens, also)
                 new_files[source] = {
                     "sha256": doc.sha256,
                     "chunks": [c.id for c in chunks],
                     "ingested": round(time.time(), 1),
                 }
+                if also_key:
+                    new_files[source]["also"] = also_key
                 if doc.url:
                     new_files[source]["url"] = doc.url  # a website's page: citations link to it
                 for c in chunks:
@@ -622,7 +635,10 @@ def sync(
         gen = f"{int(time.time() * 1000):x}{os.getpid():x}"
         _write_snapshot(index_dir, store, faq_store, sent_store, lead_store, order, gen)
         report.chunks_total = len(keep_ids)
-        shas = sorted((k, v["sha256"]) for k, v in new_files.items())
+        # (a file's other wordings from the answers file change what it answers: a new version too)
+        shas = sorted(
+            (k, v["sha256"]) if not v.get("also") else (k, v["sha256"], v["also"]) for k, v in new_files.items()
+        )
         version = hashlib.sha1(json.dumps([shas, PARSER]).encode()).hexdigest()[:12]
         _write_json(
             mpath,

@@ -231,9 +231,15 @@ def faq_text(c: Chunk) -> str:
     return "\n".join([c.question or "", *(c.also_asked or [])])
 
 
-def chunk_document(doc: Document, max_tokens: int = 400) -> list[Chunk]:
+def _norm_question(q: str) -> str:
+    return " ".join(re.findall(r"\w+", (q or "").lower()))
+
+
+def chunk_document(doc: Document, max_tokens: int = 400, also: dict[str, list[str]] | None = None) -> list[Chunk]:
     """Sections stay whole when they fit; otherwise one chunk per paragraph (tiny ones merged,
-    long ones split by sentence). The heading prepended to the embedded text counts towards the limit."""
+    long ones split by sentence). The heading prepended to the embedded text counts towards the limit. `also`:
+    other wordings for this document's FAQ questions (by question, lower-cased words), from the answers file the
+    admin page writes (bot/insights/answers.py), given to those entries like their own "also asked"."""
     chunks: list[Chunk] = []
     for (kind, section, _), group in groupby(doc.blocks, key=lambda b: (b.kind, b.section, b.entry)):
         blocks = list(group)
@@ -244,8 +250,9 @@ def chunk_document(doc: Document, max_tokens: int = 400) -> list[Chunk]:
             for part in _pack(doc, blocks, room):
                 text = q + "\n" + "\n".join(_block_text(doc, b) for b in part)
                 c = _make(doc, "faq", section, part, text, question=q)
-                if blocks[0].also:  # searched and matched by its other wordings too; never quoted
-                    c.also_asked = list(blocks[0].also)
+                more = list(blocks[0].also or []) + list((also or {}).get(_norm_question(q), []))
+                if more:  # searched and matched by its other wordings too; never quoted
+                    c.also_asked = list(dict.fromkeys(more))
                     c.embed_text += "\n" + "\n".join(c.also_asked)
                 chunks.append(c)
             continue

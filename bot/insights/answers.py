@@ -5,6 +5,8 @@
   (`<!-- also asked: A | B -->`, which the Markdown reader gives the entry as other wordings of its question:
   matched and searched like it, never quoted). The file is plain Markdown, to review and edit as text; a sync
   starts at once, and the next visitor who asks gets the entry, cited like any other.
+- **Map** a row to an existing entry of any document: its wordings become that entry's other wordings (a line
+  `<!-- also asked for "Q" in "source": A | B -->` in the same file; the sync reads that document again with them).
 - **Dismiss** a row (spam, out of scope): remembered in the data folder, left out of later reports.
 
 Every change is logged, one JSON line each, in the data folder's `admin-actions.jsonl`, with who made it (the
@@ -14,12 +16,12 @@ client's address; there is one admin token) and when; the report reads it to mar
 from __future__ import annotations
 
 import json
-import re
 import threading
 import time
 from pathlib import Path
 
-ANSWERS_FILE = "answers.md"
+from bot.ingest.answers_file import ANSWERS_FILE, mappings, norm  # noqa: F401 - the file's name and its reader
+
 HEADER = (
     "# Answers from the help desk\n\n"
     '<!-- Written from the admin page\'s knowledge-gap report. Each "## question" below is an FAQ entry; the\n'
@@ -43,10 +45,6 @@ def _line(text: str, what: str, most: int) -> str:
     if len(t) > most:
         raise AnswerError(f"The {what} is {len(t)} characters long; keep it under {most}.")
     return t.replace("<!--", "<!-").replace("-->", "->")  # nothing that would end or start a comment
-
-
-def norm(q: str) -> str:
-    return " ".join(re.findall(r"\w+", str(q).lower()))
 
 
 def entry_text(question: str, answer: str, wordings: list[str]) -> str:
@@ -90,6 +88,32 @@ def add_answer(settings, question: str, answer: str, wordings: list[str], who: s
     return {"file": ANSWERS_FILE, **item}
 
 
+def map_to_entry(settings, source: str, entry_question: str, wordings: list[str], who: str) -> dict:
+    """The row's wordings become other wordings of an existing entry (of any document): a line in the answers
+    file; the sync reads that entry's document again with them."""
+    src = _line(source, "entry's document", 500).replace('"', "'")
+    q = _line(entry_question, "entry's question", MAX_QUESTION).replace('"', "'")
+    ws = []
+    for w in wordings[:MAX_WORDINGS] if isinstance(wordings, list) else []:
+        try:
+            w = _line(w, "wording", MAX_QUESTION).replace("|", "/").replace('"', "'")
+        except AnswerError:
+            continue
+        if norm(w) != norm(q) and norm(w) not in {norm(x) for x in ws}:
+            ws.append(w)
+    if not ws:
+        raise AnswerError("No wordings to add: the row's wordings are the entry's own question.")
+    path = Path(settings.corpus_dir) / ANSWERS_FILE
+    with _lock:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        old = path.read_text(encoding="utf-8") if path.exists() else HEADER
+        line = f'<!-- also asked for "{q}" in "{src}": {" | ".join(ws)} -->'
+        path.write_text(old.rstrip("\n") + "\n\n" + line + "\n", encoding="utf-8")
+    item = {"question": q, "source": src, "wordings": ws}
+    log_action(settings, "map", who, item)
+    return item
+
+
 def dismiss(settings, question: str, wordings: list[str], who: str) -> dict:
     q = _line(question, "question", MAX_QUESTION)
     item = {"question": q, "wordings": [q, *[str(w) for w in (wordings if isinstance(wordings, list) else [])]]}
@@ -124,7 +148,7 @@ def marks(data_dir) -> tuple[dict[str, float], set[str]]:
     dismissed: set[str] = set()
     for a in actions(data_dir):
         for w in a.get("wordings") or []:
-            if a.get("action") == "answer":
+            if a.get("action") in ("answer", "map"):
                 answered[norm(w)] = a.get("ts", 0.0)
             elif a.get("action") == "dismiss":
                 dismissed.add(norm(w))

@@ -613,6 +613,29 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
         log.info("admin answer from %s: %s", client_host(request), saved["question"])
         return {"saved": saved, "sync": sync_job.start()}
 
+    @admin_api.post("/answers/map", summary="Admin: a gap's wordings become other wordings of an existing entry")
+    async def admin_map(request: Request) -> dict:
+        from bot.insights import answers as ans
+
+        body = await _admin_json(request)
+        if isinstance(body, JSONResponse):
+            return body
+        source, question = body.get("source"), body.get("entry_question")
+        entries = {(c.source, ans.norm(c.question)) for c in live.bot.index.chunks if c.question}
+        if (str(source), ans.norm(question or "")) not in entries:
+            return JSONResponse(
+                {"error": f"No FAQ entry {question!r} in {source!r}: map to an entry the index has."}, status_code=404
+            )
+        try:
+            item = await asyncio.to_thread(
+                ans.map_to_entry, settings, source, question, body.get("wordings") or [], client_host(request)
+            )
+        except ans.AnswerError as e:
+            return JSONResponse({"error": str(e)}, status_code=400)
+        log.info("admin map from %s: %d wordings to %s in %s", client_host(request), len(item["wordings"]),
+                 item["question"], item["source"])  # fmt: skip
+        return {"mapped": item, "sync": sync_job.start()}
+
     @admin_api.post("/gaps/dismiss", summary="Admin: leave a gap out of later reports (spam, out of scope)")
     async def admin_dismiss(request: Request) -> dict:
         from bot.insights import answers as ans

@@ -223,6 +223,13 @@
     a.type = "button";
     a.setAttribute("aria-label", "Answer: " + x.question);
     a.addEventListener("click", function () { openAnswer(x); });
+    if (x.nearest && x.nearest.question) {  // "these wordings mean that entry": they become its other wordings
+      var m = el("button", "map", "Same as nearest");
+      m.type = "button";
+      m.setAttribute("aria-label", "These wordings mean the entry: " + x.nearest.question);
+      m.addEventListener("click", function () { mapGap(x); });
+      td.appendChild(m);
+    }
     var d = el("button", "dismiss", "Dismiss");
     d.type = "button";
     d.setAttribute("aria-label", "Dismiss: " + x.question);
@@ -254,6 +261,17 @@
       answering = null;
       showSync(data.sync);
     } catch (e) { say("Saving the answer failed: " + e.message, true); }
+  }
+
+  async function mapGap(x) {
+    if (!window.confirm("Answer \u201c" + x.question + "\u201d and its other wordings with the entry \u201c" +
+                        x.nearest.question + "\u201d (" + x.nearest.source + ")?")) return;
+    try {
+      var data = await call("POST", "/api/admin/answers/map", JSON.stringify(
+        { source: x.nearest.source, entry_question: x.nearest.question, wordings: x.examples }));
+      say("Added " + data.mapped.wordings.length + " wordings to \u201c" + data.mapped.question + "\u201d");
+      showSync(data.sync);
+    } catch (e) { say("Mapping failed: " + e.message, true); }
   }
 
   async function dismissGap(x) {

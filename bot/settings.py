@@ -162,6 +162,14 @@ class Settings(BaseSettings):
         description="Turns on the admin page (/admin) and its API (/api/admin/*), which take this token as "
         "`Authorization: Bearer <token>`. Unset: both answer 404.",
     )
+    widget: dict[str, str] = Field(
+        default_factory=dict,
+        description="The widget's defaults for every site that embeds it, as JSON; the script tag's data-* "
+        "attributes override them. Keys: title, name (the bot's display name), welcome, starters (questions "
+        "separated by |), logo (an https address), color, theme (light, dark or auto), position (right or left), "
+        "launcher (a label beside the button), open (false, true, or large: opened on a first visit on a large "
+        "screen). The admin page's Widget section writes the tag.",
+    )
     chat_api_link: bool = Field(
         False,
         description='Show Gradio\'s "Use via API" link under the public chat (/chat). Off: visitors see no footer; '

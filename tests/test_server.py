@@ -267,3 +267,15 @@ def test_the_bots_own_words_follow_the_page_then_the_browser(live):
     ) as r:
         done = [json.loads(x[6:]) for x in r.read().decode().splitlines() if x.startswith("data: ")][-1]
     assert done["turn"] == "smalltalk" and done["answer"] == messages.text("thanks", "es")
+
+
+def test_the_widget_takes_the_servers_defaults(shipped_bot, tmp_path):
+    """BOT_WIDGET's options reach every embedding site's widget as its defaults (the tag's data-* still win): only
+    known keys, as JSON that cannot end the script ("</script>" in a title stays text)."""
+    b = _bot(shipped_bot, tmp_path, widget={"welcome": "Hi from the desk", "title": "x</script><b>y", "evil": "z"})
+    with LiveServer(create_app(b)) as srv:
+        js = httpx.get(f"{srv.url}/widget.js", timeout=30).text
+    line = next(ln for ln in js.splitlines() if ln.strip().startswith("var DEFAULTS = "))
+    given = json.loads(line.strip()[len("var DEFAULTS = ") : -1])
+    assert given == {"title": "x</script><b>y", "welcome": "Hi from the desk"}
+    assert "</script>" not in line

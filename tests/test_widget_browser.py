@@ -968,3 +968,70 @@ def test_the_person_route_is_a_link_in_the_widget_and_the_chat(chromium, tmp_pat
         links = chat.locator('[data-testid="bot"] a', has_text="Contact a person")
         expect(links).to_have_count(2, timeout=30_000)
         assert url not in chat.locator('[data-testid="bot"]').last.inner_text()
+
+
+# a 1x1 PNG, the host site's own logo file
+LOGO_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360f8cfc0f01f0005fe02fe0dc9d6a30000000049454e44ae426082"
+)
+
+
+def test_the_site_owners_options_welcome_logo_dark_launcher_copy_and_open_on_large_screens(
+    chromium, server, tmp_path, guard
+):
+    """data-name, -welcome, -logo, -theme, -launcher and -open="large" on the script tag: the panel opens by itself
+    only on a first visit on a large screen (not after a reload, not on a phone), shows the owner's name, welcome
+    and logo, is dark, the closed launcher carries its label, and an answer has a copy button that copies the
+    answer with its numbered sources."""
+    folder = tmp_path / "site"
+    folder.mkdir()
+    (folder / "logo.png").write_bytes(LOGO_PNG)
+    html = host_page_html(server.url + "/widget.js", title="", color=COLOR, starters=STARTERS).replace(
+        'data-title=""',
+        'data-name="Newsie" data-welcome="Welcome to the newsroom desk." data-logo="logo.png" data-theme="dark" '
+        'data-launcher="Ask us" data-open="large"',
+    )
+    (folder / "index.html").write_text(html, encoding="utf-8")
+    site = HostPage(folder).start()
+    try:
+        ctx = chromium.new_context(
+            viewport={"width": 1280, "height": 800}, permissions=["clipboard-read", "clipboard-write"]
+        )
+        guard.install(ctx)
+        page = ctx.new_page()
+        page.goto(site.url + "/index.html")
+        panel = page.locator(f"{W} .panel")
+        expect(panel).to_be_visible()  # a first visit on a large screen
+        expect(page.locator(f"{W} .title")).to_contain_text("Newsie")
+        expect(page.locator(f"{W} .welcome")).to_contain_text("Welcome to the newsroom desk.")
+        expect(page.locator(f"{W} img.logo")).to_have_attribute("src", site.url + "/logo.png")
+        assert panel.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(17, 24, 39)"  # dark
+        page.locator(f"{W} .head button").last.click()  # closed
+        expect(page.locator(f"{W} .bubble .launch-label")).to_have_text("Ask us")
+        page.locator(f"{W} .bubble").click()
+        ask(page, ON_TOPIC)
+        msg = wait_answer(page, 1)
+        copy = msg.locator("button.copy")
+        expect(copy).to_be_visible()
+        copy.click()
+        expect(copy).to_have_text("Copied")
+        copied = page.evaluate("navigator.clipboard.readText()")
+        first_line = msg.locator(".answer").inner_text().splitlines()[0]
+        assert first_line.split(" [")[0] in copied and "\n[1] " in copied, copied
+        page.locator(f"{W} .head button").last.click()
+        page.reload()
+        expect(page.locator(f"{W} .bubble")).to_be_visible()
+        expect(panel).to_be_hidden()  # not a first visit: stays closed
+        ctx.close()
+        phone = chromium.new_context(viewport={"width": 390, "height": 844})
+        guard.install(phone)
+        p2 = phone.new_page()
+        p2.goto(site.url + "/index.html")
+        expect(p2.locator(f"{W} .bubble")).to_be_visible()
+        p2.wait_for_timeout(300)
+        expect(p2.locator(f"{W} .panel")).to_be_hidden()  # never opened by itself on a phone
+        phone.close()
+    finally:
+        site.stop()
+    assert guard.blocked == []

@@ -162,8 +162,18 @@ class ErrorOut(BaseModel):
     error: str
 
 
+WIDGET_KEYS = ("title", "name", "welcome", "starters", "logo", "color", "theme", "position", "launcher", "open", "lang")
+
+
+def _widget_js(defaults: dict | None = None) -> bytes | None:
+    """widget.js with its words and the server's defaults for its options (BOT_WIDGET) filled in."""
+    given = {k: str(v)[:2000] for k, v in (defaults or {}).items() if k in WIDGET_KEYS and v is not None}
+    # JSON in a script: "</" would end it; the widget reads these as text like its data-* attributes
+    return _widget_js_for(json.dumps(given, sort_keys=True).replace("</", "<\\/"))
+
+
 @functools.cache
-def _widget_js() -> bytes | None:
+def _widget_js_for(defaults_json: str) -> bytes | None:
     """widget.js with its words filled in: the "ui_" entries (and the abstention) of bot/answers/messages.json in
     each language, so the widget and the bot's answers speak from one catalogue."""
     path = STATIC / "widget.js"
@@ -175,7 +185,8 @@ def _widget_js() -> bytes | None:
         lang: {k: v for k, v in msgs.items() if k.startswith("ui_") or k == "abstain"}
         for lang, msgs in catalogue().items()
     }
-    return path.read_text(encoding="utf-8").replace("/*@CATALOGUE@*/ null", json.dumps(words)).encode("utf-8")
+    text = path.read_text(encoding="utf-8").replace("/*@CATALOGUE@*/ null", json.dumps(words))
+    return text.replace("/*@DEFAULTS@*/ null", defaults_json).encode("utf-8")
 
 
 def _shaped(d: dict) -> dict:
@@ -724,7 +735,7 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
 
     @app.get("/widget.js", include_in_schema=False)
     async def widget():
-        body = _widget_js()
+        body = _widget_js(settings.widget)
         if body is None:
             return JSONResponse({"error": "widget.js is not built into this version."}, status_code=404)
         return Response(  # the charset: a host page without one would read "▸" as "â–¸"

@@ -44,8 +44,11 @@
   };
 
   // ---------------------------------------------------------------- options
+  // the server's defaults (BOT_WIDGET), then the tag's own data-* attributes over them
+  var DEFAULTS = /*@DEFAULTS@*/ null;
   function attr(name) {
     var v = script.getAttribute("data-" + name);
+    if (v == null && DEFAULTS && typeof DEFAULTS[name] === "string") v = DEFAULTS[name];
     return v == null ? "" : String(v).trim();
   }
   // ---------------------------------------------------------------- words
@@ -75,7 +78,19 @@
     });
   }
   var opts = {
-    title: (attr("title") || T("title")).slice(0, 80),
+    title: (attr("title") || attr("name") || T("title")).slice(0, 80),
+    name: attr("name").slice(0, 40),
+    welcome: attr("welcome").slice(0, 600),
+    launcher: attr("launcher").slice(0, 40),
+    theme: /^(dark|auto)$/i.test(attr("theme")) ? attr("theme").toLowerCase() : "light",
+    logo: (function () {  // an image the site owner names: http(s) only, never a script or data URL
+      try {
+        var u = attr("logo") ? new URL(attr("logo"), document.baseURI) : null;
+        return u && /^https?:$/.test(u.protocol) ? u.href : "";
+      } catch (e) {
+        return "";
+      }
+    })(),
     color: attr("color"),
     position: attr("position").toLowerCase() === "left" ? "left" : "right",
     starters: attr("starters")
@@ -88,6 +103,7 @@
       })
       .slice(0, 6),
     open: attr("open").toLowerCase() === "true",
+    openLarge: attr("open").toLowerCase() === "large", // opened on a first visit, on a large screen only
   };
   if (!opts.color || !(window.CSS && CSS.supports && CSS.supports("color", opts.color))) opts.color = "#1d4ed8";
   var API = (function () {
@@ -101,6 +117,22 @@
   })();
 
   // ---------------------------------------------------------------- styles (constant text, no data)
+  // the dark theme: the same rules for data-theme="dark" and, on a dark system, for "auto"
+  var DARK = [
+    "% .panel{background:#111827;color:#e5e7eb;box-shadow:0 12px 40px rgba(0,0,0,.6),0 0 0 1px rgba(255,255,255,.08);}",
+    "% .log{background:#0b1220;}",
+    "% .welcome,% .chips-h,% .sources-h,% .src-file,% .src-sec,% .aside,% .notice,% .fb{color:#aab4c0;}",
+    "% .bot .bub{background:#1f2937;color:#e5e7eb;border-color:#374151;}",
+    "% .abstain .bub{background:#2a2312;border-color:#5c4a1e;}",
+    "% .error .bub{background:#2a1313;border-color:#5c2323;color:#fecaca;}",
+    "% .quote{background:#0f172a;}",
+    "% .chip{background:#111827;color:#e5e7eb;}",
+    "% .chip:hover:not(:disabled){background:#1e293b;}",
+    "% .composer{background:#111827;border-top-color:#374151;}",
+    "% .composer textarea{background:#0b1220;color:#e5e7eb;border-color:#374151;}",
+    "% .fb .iconbtn:hover:not(:disabled),% .fb .iconbtn[aria-pressed=true]{background:#1f2937;color:#e5e7eb;}",
+    "% .copy{color:#aab4c0;border-color:#374151;}",
+  ];
   var CSS_TEXT = [
     ":host{all:initial !important;display:block !important;position:static !important;}",
     ".root{all:initial;font-family:system-ui,-apple-system,'Segoe UI',Roboto,'Helvetica Neue',Arial,'Liberation Sans',sans-serif;",
@@ -226,7 +258,15 @@
     ".root.is-open .bubble{display:none;}",
     ".bub{max-width:92%;}",
     "}",
-  ].join("");
+    // the site owner's options: a labelled launcher, a logo, the copy button
+    ".bubble.labelled{width:auto;border-radius:28px;padding:0 18px 0 14px;gap:8px;}",
+    ".launch-label{font-size:15px;font-weight:600;white-space:nowrap;}",
+    ".logo{width:28px;height:28px;border-radius:6px;object-fit:contain;flex:none;background:rgba(255,255,255,.9);}",
+    ".copy{margin-top:6px;margin-right:6px;padding:2px 10px;border-radius:8px;border:1px solid #d6dbe1;background:none;",
+    "font-size:12px;color:#52606d;}",
+  ].join("") +
+    DARK.map(function (r) { return r.replace(/%/g, ".dark"); }).join("") +
+    "@media (prefers-color-scheme:dark){" + DARK.map(function (r) { return r.replace(/%/g, ".auto"); }).join("") + "}";
 
   // ---------------------------------------------------------------- DOM helpers (text only)
   // one id per conversation: the server's conversation log groups this reader's questions by it (no cookie).
@@ -358,7 +398,7 @@
     style.textContent = CSS_TEXT;
     shadow.appendChild(style);
 
-    var root = el("div", "root " + opts.position);
+    var root = el("div", "root " + opts.position + " " + opts.theme);
     root.setAttribute("lang", UI_LANG); // the panel's own words; each answer carries its own lang
     shadow.appendChild(root);
     document.body.appendChild(host);
@@ -382,6 +422,10 @@
     bubble.setAttribute("aria-expanded", "false");
     bubble.setAttribute("aria-controls", uid + "-panel");
     bubble.appendChild(icon("chat", 26));
+    if (opts.launcher) {  // a label beside the button: a pill instead of a round button
+      bubble.classList.add("labelled");
+      bubble.appendChild(el("span", "launch-label", opts.launcher));
+    }
 
     // panel
     var panel = el("section", "panel");
@@ -391,6 +435,14 @@
     panel.setAttribute("aria-label", opts.title);
 
     var head = el("div", "head");
+    if (opts.logo) {
+      var logo = el("img", "logo");
+      logo.src = opts.logo;
+      logo.alt = "";
+      logo.referrerPolicy = "no-referrer";
+      logo.addEventListener("error", function () { logo.remove(); });
+      head.appendChild(logo);
+    }
     var title = el("h2", "title", opts.title);
     title.id = uid + "-title";
     title.appendChild(el("span", "sub", T("sub")));
@@ -454,6 +506,8 @@
       bubble.setAttribute("aria-expanded", open ? "true" : "false");
       bubble.setAttribute("aria-label", (open ? T("close") : T("open")) + ": " + opts.title);
       bubble.replaceChildren(icon(open ? "close" : "chat", open ? 24 : 26));
+      if (opts.launcher && !open) bubble.appendChild(el("span", "launch-label", opts.launcher));
+      bubble.classList.toggle("labelled", !!opts.launcher && !open);
       if (open && focus !== false) input.focus();
       if (!open && focus !== false) bubble.focus();
     }
@@ -589,9 +643,7 @@
     }
     function renderWelcome() {
       var w = el("div", "welcome");
-      w.appendChild(
-        el("p", null, T("welcome"))
-      );
+      w.appendChild(el("p", null, opts.welcome || T("welcome")));
       if (opts.starters.length) w.appendChild(chips(opts.starters, T("try"), "starters"));
       else loadStarters(w);
       log.appendChild(w);
@@ -723,6 +775,7 @@
           }
           if (social && sugg.length) b.appendChild(chips(sugg, "", "suggestions")); // the reply says what they are
           else if (!grounded && sugg.length) b.appendChild(chips(sugg, T("can_answer", ml), "suggestions"));
+          if (grounded && !social) m.appendChild(copyButton(text, cites, ml));
           if (!social) m.appendChild(feedback(question, text, cites, ml));
           history.push([question, text]);
           if (!replaying) {
@@ -831,6 +884,42 @@
       });
       wrap.appendChild(ol);
       return wrap;
+    }
+
+    // the answer and its sources as plain text, to paste into an e-mail or a ticket
+    function copyButton(text, cites, ml) {
+      var b = el("button", "copy", T("copy", ml));
+      b.type = "button";
+      b.setAttribute("aria-label", T("copy_label", ml));
+      b.addEventListener("click", function () {
+        var lines = [text, ""];
+        cites.forEach(function (c) {
+          var where = [c.title || c.source, c.section].filter(isStr).filter(Boolean).join(", ");
+          lines.push("[" + Number(c.n) + "] " + where + (isStr(c.source_url) && c.source_url ? " " + c.source_url : ""));
+        });
+        var all = lines.join("\n").trim();
+        var done = function () {
+          b.textContent = T("copied", ml);
+          setTimeout(function () { b.textContent = T("copy", ml); }, 1500);
+        };
+        if (navigator.clipboard && navigator.clipboard.writeText) {
+          navigator.clipboard.writeText(all).then(done, function () { fallbackCopy(all) && done(); });
+        } else if (fallbackCopy(all)) done();
+      });
+      return b;
+    }
+    function fallbackCopy(text) {
+      var t = el("textarea");
+      t.value = text;
+      t.setAttribute("readonly", "");
+      t.style.position = "fixed";
+      t.style.opacity = "0";
+      root.appendChild(t);
+      t.select();
+      var ok = false;
+      try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+      root.removeChild(t);
+      return ok;
     }
 
     function feedback(question, answer, cites, ml) {
@@ -1045,7 +1134,7 @@
     } else if (saved) {
       CONVERSATION = saved.id;
     }
-    if (opts.open) setOpen(true, false);
+    if (opts.open || (opts.openLarge && !saved && window.innerWidth >= 1024)) setOpen(true, false);
   }
 
   if (document.body) init();

@@ -51,7 +51,7 @@ def test_without_a_token_setting_the_admin_is_not_there(tmp_path):
     srv, _ = _server(tmp_path)
     with srv:
         for method, path in [("GET", "/admin"), ("GET", "/api/admin/documents"), ("POST", "/api/admin/sync"),
-                             ("GET", "/static/admin.js")]:  # fmt: skip
+                             ("GET", "/static/admin.js"), ("GET", "/widget-preview")]:  # fmt: skip
             r = httpx.request(method, srv.url + path, headers=AUTH, timeout=30)
             assert r.status_code == 404 and set(r.json()) == {"error"}, (path, r.status_code, r.text)
 
@@ -372,3 +372,30 @@ def test_a_gaps_wordings_mapped_to_an_existing_entry_reach_it(tmp_path):
         assert "also asked" not in after["answer"]
     assert ans.mappings(s.corpus_dir) == {"bees.md": {"how many eggs does a queen lay": [odd]}}
     assert [a["action"] for a in ans.actions(s.data_dir)] == ["map"]
+
+
+def test_the_widget_section_writes_the_tag_and_previews_it(admin_server, chromium):
+    """The admin page's Widget section: the options chosen become the script tag to paste (escaped attributes)
+    and a live preview of the widget with them; what an option holds is shown as text."""
+    from playwright.sync_api import expect
+
+    srv, _ = admin_server
+    page = chromium.new_page()
+    try:
+        page.goto(srv.url + "/admin")
+        page.fill("#token", TOKEN)
+        page.click("#login button")
+        page.wait_for_selector("#docs tr[data-source='bees.md']")
+        page.fill("#w-name", "Newsie")
+        page.fill("#w-welcome", 'Hello from the desk <b>"x"</b>')
+        page.select_option("#w-theme", "dark")
+        tag = page.locator("#widget-tag").input_value()
+        assert tag.startswith(f'<script src="{srv.url}/widget.js" defer') and tag.endswith("></script>"), tag
+        assert 'data-name="Newsie"' in tag and 'data-theme="dark"' in tag
+        assert 'data-welcome="Hello from the desk &lt;b&gt;&quot;x&quot;&lt;/b&gt;"' in tag, tag
+        frame = page.frame_locator("#widget-preview")
+        expect(frame.locator("articlebot-widget .welcome")).to_contain_text('Hello from the desk <b>"x"</b>')
+        expect(frame.locator("articlebot-widget .title")).to_contain_text("Newsie")
+        assert frame.locator("articlebot-widget .welcome b").count() == 0  # text, not HTML
+    finally:
+        page.close()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import html
 import json
 import logging
 import os
@@ -47,7 +48,12 @@ log = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parent / "static"
 ADMIN_CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; "
-    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    "frame-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
+# the admin page's widget preview: the widget alone, framed by the admin page only (its <style> is inline)
+PREVIEW_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self'; "
+    "img-src 'self' https: data:; base-uri 'none'; form-action 'none'; frame-ancestors 'self'"
 )
 
 
@@ -745,6 +751,24 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
     @app.get("/", include_in_schema=False)
     async def index():
         return HTMLResponse(INDEX_HTML)
+
+    @app.get("/widget-preview", include_in_schema=False)
+    async def widget_preview(request: Request):
+        """The admin page's live preview of the widget with the options it is given (query parameters of
+        WIDGET_KEYS, each escaped into the tag's data-* attributes); on only with the admin page."""
+        if not settings.admin_token:
+            return JSONResponse({"error": "Not found."}, status_code=404)
+        attrs = "".join(
+            f' data-{k}="{html.escape(str(request.query_params[k])[:2000], quote=True)}"'
+            for k in WIDGET_KEYS
+            if k in request.query_params and k != "open"
+        )
+        body = (
+            '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Widget preview</title></head>'
+            '<body style="margin:0;background:#f3f4f6"><p style="font:14px system-ui;margin:12px">Your site</p>'
+            f'<script src="/widget.js" defer data-open="true"{attrs}></script></body></html>'
+        )
+        return HTMLResponse(body, headers={"Content-Security-Policy": PREVIEW_CSP, "Cache-Control": "no-store"})
 
     if with_chat:
         from bot.serve.webchat import quiet_gradio

@@ -323,6 +323,35 @@
     setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
   }
 
+  // -- the widget's options, its tag and a live preview (/widget-preview) ---------------------------------------------
+  var previewTimer = null;
+
+  function widgetOptions() {
+    var out = [];
+    document.querySelectorAll("#widget-form [data-key]").forEach(function (f) {
+      var v = String(f.value || "").trim();
+      if (f.id === "w-color" && v.toLowerCase() === "#1d4ed8") v = "";  // the widget's own colour: no attribute
+      if (v) out.push([f.getAttribute("data-key"), v]);
+    });
+    return out;
+  }
+
+  function quoteAttr(v) {
+    return v.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  }
+
+  function showWidget() {
+    var opts = widgetOptions();
+    $("widget-tag").value = '<script src="' + location.origin + '/widget.js" defer' +
+      opts.map(function (o) { return "\n        data-" + o[0] + '="' + quoteAttr(o[1]) + '"'; }).join("") + "></" + "script>";
+    clearTimeout(previewTimer);
+    previewTimer = setTimeout(function () {
+      var q = new URLSearchParams();
+      opts.forEach(function (o) { q.set(o[0], o[1]); });
+      $("widget-preview").src = "/widget-preview?" + q.toString();
+    }, 300);
+  }
+
   async function enter() {
     try {
       await refresh();
@@ -331,6 +360,7 @@
       $("token").value = "";  // not left in the (hidden) form
       $("app").hidden = false;
       $("sign-out").hidden = false;
+      showWidget();
       $("login-msg").textContent = "";
     } catch (e) {
       if (e.message !== "unauthorised") $("login-msg").textContent = e.message;
@@ -368,6 +398,15 @@
     $("answer-form").addEventListener("submit", saveAnswer);
     $("answer-cancel").addEventListener("click", function () { $("answer-form").hidden = true; answering = null; });
     $("sign-out").addEventListener("click", function () { signOut("Signed out."); });
+    $("widget-form").addEventListener("input", showWidget);
+    $("widget-form").addEventListener("change", showWidget);
+    $("widget-form").addEventListener("submit", function (ev) { ev.preventDefault(); });
+    $("widget-copy").addEventListener("click", function () {
+      $("widget-tag").select();
+      var done = function () { say("The tag is copied: paste it into your site's pages."); };
+      if (navigator.clipboard) navigator.clipboard.writeText($("widget-tag").value).then(done, function () {});
+      else { document.execCommand("copy"); done(); }
+    });
     $("report-json").addEventListener("click", function () { download("json"); });
     if (token) enter();
   });

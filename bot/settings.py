@@ -162,6 +162,13 @@ class Settings(BaseSettings):
         description="Turns on the admin page (/admin) and its API (/api/admin/*), which take this token as "
         "`Authorization: Bearer <token>`. Unset: both answer 404.",
     )
+    admin_tokens: dict[str, str] = Field(
+        default_factory=dict,
+        repr=False,
+        description='Named admin tokens, as JSON {"name": "token"}: each signs in to the admin page and its '
+        'API like BOT_ADMIN_TOKEN (which is one more, named "admin"), and the log of changes made from the '
+        "report names who made each.",
+    )
     widget: dict[str, str] = Field(
         default_factory=dict,
         description="The widget's defaults for every site that embeds it, as JSON; the script tag's data-* "

@@ -26,6 +26,21 @@ log = logging.getLogger("bot.admin")
 NAME_OK = re.compile(r"[^\w.\- ()]+", re.UNICODE)
 
 
+def tokens(settings) -> dict[str, str]:
+    """Every admin token by its name: BOT_ADMIN_TOKENS's, and BOT_ADMIN_TOKEN as "admin"."""
+    out = {str(k): str(v) for k, v in (settings.admin_tokens or {}).items() if v}
+    if settings.admin_token:
+        out.setdefault("admin", settings.admin_token)
+    return out
+
+
+def who(settings, header: str | None) -> str | None:
+    """The name of the admin token an `Authorization: Bearer <token>` header holds, or None."""
+    from bot.serve.guard import bearer_matches
+
+    return next((name for name, t in tokens(settings).items() if bearer_matches(header, [t])), None)
+
+
 def token_ok(token: str | None, header: str | None) -> bool:
     """The admin token, as `Authorization: Bearer <token>` (False when no token is set)."""
     from bot.serve.guard import bearer_matches

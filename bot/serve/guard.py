@@ -418,7 +418,7 @@ class Guard:
         classify: Callable[[str, bytes], str | None],
         frame_ancestors: str,
         views: RateLimiter | None = None,
-        admin_token: str | None = None,
+        admin_token: str | list[str] | None = None,
         admin_max_body: int = 0,
         auth_failures: RateLimiter | None = None,
         admin_lockout: Lockout | None = None,
@@ -429,7 +429,8 @@ class Guard:
         self.trusted = trusted
         self.max_body = max_body
         self.posts, self.questions, self.feedback, self.views = posts, questions, feedback, views
-        self.admin_token, self.admin_max_body = admin_token, admin_max_body
+        tokens = [admin_token] if isinstance(admin_token, str) else list(admin_token or [])
+        self.admin_tokens, self.admin_max_body = [t for t in tokens if t], admin_max_body
         self.auth_failures = auth_failures or RateLimiter(10, 600)
         self.lockout = admin_lockout or Lockout()
         self.api_keys = [k for k in api_keys if k]
@@ -451,13 +452,13 @@ class Guard:
         path = scope.get("path", "")
         cap = self.max_body
         if path == "/admin" or path.startswith(("/api/admin/", "/static/admin")):
-            if not self.admin_token:  # the admin page is off
+            if not self.admin_tokens:  # the admin page is off
                 return await send_error(send, 404, "Not found.")
             if path.startswith("/api/admin/"):  # checked before a byte of the body is read
                 if (wait := self.lockout.locked(client)) > 0:  # locked out: the token is not even looked at
                     admin_log.info("admin %s %s from %s: locked out (%.0f s left)", method, path[:200], client, wait)
                     return await _too_many(send, "Too many wrong admin tokens", wait)
-                ok = bearer_matches(headers.get("authorization"), [self.admin_token])
+                ok = bearer_matches(headers.get("authorization"), self.admin_tokens)
                 admin_log.info("admin %s %s from %s: %s", method, path[:200], client, "accepted" if ok else "refused")
                 if not ok:
                     self.lockout.failed(client)

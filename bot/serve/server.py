@@ -28,6 +28,7 @@ from bot.engine import Bot, validate_question
 from bot.errors import BotError, ConfigError
 from bot.ingest.corpus import SUFFIXES
 from bot.ingest.text import pieces
+from bot.serve.admin import tokens as adm_tokens
 from bot.serve.feedback import FeedbackIn, FeedbackStore
 from bot.serve.guard import (
     REFUSED,
@@ -309,7 +310,7 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
         classify=lambda path, body: classify_chat["fn"](path, body),
         frame_ancestors=origins,
         views=views,
-        admin_token=settings.admin_token,
+        admin_token=list(adm_tokens(settings).values()),
         api_keys=settings.api_keys,
         allowed_origins=settings.allowed_origins,
         admin_max_body=settings.admin_max_upload_mb * 1_000_000 * 5 + 65_536,  # several files a request
@@ -515,9 +516,9 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
 
     def admin_gate(request: Request) -> None:
         """Every /api/admin route, behind the guard's own check of the token (bot/serve/guard.py), checks it again."""
-        if not settings.admin_token:
+        if not adm.tokens(settings):
             raise HTTPException(404, "Not found.")
-        if not adm.token_ok(settings.admin_token, request.headers.get("authorization")):
+        if adm.who(settings, request.headers.get("authorization")) is None:
             raise HTTPException(401, "The admin token is missing or wrong.")
 
     admin_api = APIRouter(prefix="/api/admin", dependencies=[Depends(admin_gate)], responses=admin_errors)
@@ -532,7 +533,7 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
 
     @app.get("/admin", include_in_schema=False)
     async def admin_page():
-        if not settings.admin_token:
+        if not adm_tokens(settings):
             return JSONResponse({"error": "Not found."}, status_code=404)
         return FileResponse(
             STATIC / "admin.html",
@@ -543,7 +544,7 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
     @app.get("/static/{name}", include_in_schema=False)
     async def admin_static(name: str):
         kinds = {"admin.js": "application/javascript; charset=utf-8", "admin.css": "text/css; charset=utf-8"}
-        if not settings.admin_token or name not in kinds:
+        if not adm_tokens(settings) or name not in kinds:
             return JSONResponse({"error": "Not found."}, status_code=404)
         return FileResponse(STATIC / name, media_type=kinds[name], headers={"Cache-Control": "no-cache"})
 
@@ -623,7 +624,7 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
                 body.get("question"),
                 body.get("answer"),
                 body.get("wordings") or [],
-                client_host(request),
+                _who(request),
             )
         except ans.AnswerError as e:
             return JSONResponse({"error": str(e)}, status_code=400)
@@ -645,7 +646,7 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
             )
         try:
             item = await asyncio.to_thread(
-                ans.map_to_entry, settings, source, question, body.get("wordings") or [], client_host(request)
+                ans.map_to_entry, settings, source, question, body.get("wordings") or [], _who(request)
             )
         except ans.AnswerError as e:
             return JSONResponse({"error": str(e)}, status_code=400)
@@ -662,11 +663,15 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
             return body
         try:
             item = await asyncio.to_thread(
-                ans.dismiss, settings, body.get("question"), body.get("wordings") or [], client_host(request)
+                ans.dismiss, settings, body.get("question"), body.get("wordings") or [], _who(request)
             )
         except ans.AnswerError as e:
             return JSONResponse({"error": str(e)}, status_code=400)
         return {"dismissed": item}
+
+    def _who(request: Request) -> str:
+        """Who made an admin change: the admin token's name, and the client's address."""
+        return f"{adm.who(settings, request.headers.get('authorization')) or '?'} ({client_host(request)})"
 
     async def _admin_json(request: Request):
         raw = await request.body()
@@ -756,7 +761,7 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
     async def widget_preview(request: Request):
         """The admin page's live preview of the widget with the options it is given (query parameters of
         WIDGET_KEYS, each escaped into the tag's data-* attributes); on only with the admin page."""
-        if not settings.admin_token:
+        if not adm_tokens(settings):
             return JSONResponse({"error": "Not found."}, status_code=404)
         attrs = "".join(
             f' data-{k}="{html.escape(str(request.query_params[k])[:2000], quote=True)}"'

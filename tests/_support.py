@@ -201,3 +201,18 @@ def clients_asking(url: str, question: str, n: int = 20, subnet: str = "10.0"):
         stop.set()
         for t in threads:
             t.join(60)
+
+
+def wait_sync(url: str, token: str, timeout: float = 120) -> dict:
+    """Until the admin API says no sync is running or queued; its last state."""
+    import time
+
+    import httpx
+
+    deadline = time.monotonic() + timeout
+    while True:
+        st = httpx.get(f"{url}/api/admin/sync", headers={"Authorization": f"Bearer {token}"}, timeout=30).json()
+        if not st["running"] and not st.get("queued"):
+            return st
+        assert time.monotonic() < deadline, st
+        time.sleep(0.1)

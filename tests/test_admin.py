@@ -10,7 +10,7 @@ import time
 
 import httpx
 import pytest
-from _support import cites, clients_asking, small_index
+from _support import cites, clients_asking, small_index, wait_sync
 from test_documents import make_pdf
 from test_server import LiveServer
 
@@ -38,13 +38,7 @@ def _server(tmp_path, **settings):
 
 
 def _wait_sync(url: str, timeout: float = 120) -> dict:
-    deadline = time.monotonic() + timeout
-    while True:
-        st = httpx.get(f"{url}/api/admin/sync", headers=AUTH, timeout=30).json()
-        if not st["running"] and not st.get("queued"):
-            return st
-        assert time.monotonic() < deadline, st
-        time.sleep(0.1)
+    return wait_sync(url, TOKEN, timeout)
 
 
 def test_without_a_token_setting_the_admin_is_not_there(tmp_path):

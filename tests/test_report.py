@@ -12,7 +12,7 @@ import json
 
 import httpx
 import pytest
-from _support import bot_env, run_bot, small_index
+from _support import bot_env, run_bot, small_index, wait_sync
 from test_server import LiveServer
 
 from bot.engine import Bot
@@ -268,13 +268,5 @@ def test_a_gap_answered_from_the_report_is_answered_to_the_next_visitor(logged, 
     assert [a["action"] for a in done] == ["answer", "dismiss"] and all(a["who"] for a in done)
 
 
-def _wait_sync(url: str, timeout: float = 120) -> None:
-    import time
-
-    deadline = time.monotonic() + timeout
-    while True:
-        st = httpx.get(f"{url}/api/admin/sync", headers={"Authorization": f"Bearer {TOKEN}"}, timeout=30).json()
-        if not st["running"] and not st.get("queued"):
-            return
-        assert time.monotonic() < deadline, st
-        time.sleep(0.1)
+def _wait_sync(url: str, timeout: float = 120) -> dict:
+    return wait_sync(url, TOKEN, timeout)

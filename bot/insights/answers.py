@@ -47,6 +47,19 @@ def _line(text: str, what: str, most: int) -> str:
     return t.replace("<!--", "<!-").replace("-->", "->")  # nothing that would end or start a comment
 
 
+def _wordings(wordings, question: str) -> list[str]:
+    """Other wordings of `question`, each on one line, without "|" or '"' (the file's separators), once each."""
+    out: list[str] = []
+    for w in wordings[:MAX_WORDINGS] if isinstance(wordings, list) else []:
+        try:
+            w = _line(w, "wording", MAX_QUESTION).replace("|", "/").replace('"', "'")
+        except AnswerError:
+            continue
+        if norm(w) != norm(question) and norm(w) not in {norm(x) for x in out}:
+            out.append(w)
+    return out
+
+
 def entry_text(question: str, answer: str, wordings: list[str]) -> str:
     """The Markdown of one entry: its question as a heading, its other wordings, its answer's paragraphs."""
     q = _line(question, "question", MAX_QUESTION)
@@ -62,14 +75,7 @@ def entry_text(question: str, answer: str, wordings: list[str]) -> str:
     for ln in body.split("\n"):
         ln = ln.rstrip().replace("<!--", "<!-").replace("-->", "->")
         lines.append("\\" + ln if ln.lstrip().startswith("#") else ln)
-    others = []
-    for w in wordings[:MAX_WORDINGS] if isinstance(wordings, list) else []:
-        try:
-            w = _line(w, "wording", MAX_QUESTION).replace("|", "/")
-        except AnswerError:
-            continue
-        if norm(w) != norm(q) and norm(w) not in {norm(o) for o in others}:
-            others.append(w)
+    others = _wordings(wordings, q)
     also = f"<!-- also asked: {' | '.join(others)} -->\n\n" if others else ""
     return f"\n## {q}\n\n{also}" + "\n".join(lines) + "\n"
 
@@ -93,14 +99,7 @@ def map_to_entry(settings, source: str, entry_question: str, wordings: list[str]
     file; the sync reads that entry's document again with them."""
     src = _line(source, "entry's document", 500).replace('"', "'")
     q = _line(entry_question, "entry's question", MAX_QUESTION).replace('"', "'")
-    ws = []
-    for w in wordings[:MAX_WORDINGS] if isinstance(wordings, list) else []:
-        try:
-            w = _line(w, "wording", MAX_QUESTION).replace("|", "/").replace('"', "'")
-        except AnswerError:
-            continue
-        if norm(w) != norm(q) and norm(w) not in {norm(x) for x in ws}:
-            ws.append(w)
+    ws = _wordings(wordings, q)
     if not ws:
         raise AnswerError("No wordings to add: the row's wordings are the entry's own question.")
     path = Path(settings.corpus_dir) / ANSWERS_FILE

@@ -617,17 +617,9 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
         body = await _admin_json(request)
         if isinstance(body, JSONResponse):
             return body
-        try:
-            saved = await asyncio.to_thread(
-                ans.add_answer,
-                settings,
-                body.get("question"),
-                body.get("answer"),
-                body.get("wordings") or [],
-                _who(request),
-            )
-        except ans.AnswerError as e:
-            return JSONResponse({"error": str(e)}, status_code=400)
+        saved = await _change(ans.add_answer, body.get("question"), body.get("answer"), body.get("wordings"), request)
+        if isinstance(saved, JSONResponse):
+            return saved
         log.info("admin answer from %s: %s", client_host(request), saved["question"])
         return {"saved": saved, "sync": sync_job.start()}
 
@@ -644,12 +636,9 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
             return JSONResponse(
                 {"error": f"No FAQ entry {question!r} in {source!r}: map to an entry the index has."}, status_code=404
             )
-        try:
-            item = await asyncio.to_thread(
-                ans.map_to_entry, settings, source, question, body.get("wordings") or [], _who(request)
-            )
-        except ans.AnswerError as e:
-            return JSONResponse({"error": str(e)}, status_code=400)
+        item = await _change(ans.map_to_entry, source, question, body.get("wordings"), request)
+        if isinstance(item, JSONResponse):
+            return item
         log.info("admin map from %s: %d wordings to %s in %s", client_host(request), len(item["wordings"]),
                  item["question"], item["source"])  # fmt: skip
         return {"mapped": item, "sync": sync_job.start()}
@@ -661,13 +650,19 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
         body = await _admin_json(request)
         if isinstance(body, JSONResponse):
             return body
+        item = await _change(ans.dismiss, body.get("question"), body.get("wordings"), request)
+        return item if isinstance(item, JSONResponse) else {"dismissed": item}
+
+    async def _change(fn, *args):
+        """A change made from the report (bot/insights/answers.py): fn(settings, *args, wordings, who) in a
+        thread; its refusal as a 400 saying what to do."""
+        from bot.insights import answers as ans
+
+        *given, wordings, request = args
         try:
-            item = await asyncio.to_thread(
-                ans.dismiss, settings, body.get("question"), body.get("wordings") or [], _who(request)
-            )
+            return await asyncio.to_thread(fn, settings, *given, wordings or [], _who(request))
         except ans.AnswerError as e:
             return JSONResponse({"error": str(e)}, status_code=400)
-        return {"dismissed": item}
 
     def _who(request: Request) -> str:
         """Who made an admin change: the admin token's name, and the client's address."""

@@ -187,3 +187,21 @@ def test_a_question_a_page_asks_twice_is_offered_once(tmp_path):
     assert not a.grounded and a.suggestions
     assert len(a.suggestions) == len(set(a.suggestions)), a.suggestions
     assert "Should wastewater workers wear gloves?" in a.suggestions
+
+
+def test_a_lone_yes_from_another_entry_does_not_answer_a_yes_no_question(tmp_path):
+    """A browser probe: after the owner answered "Do students get a discount?" with "Yes. Students … pay half price",
+    "Is there parking?" got that "Yes." and its entry. A bare "Yes." / "No." is never the sentence the gate judges;
+    the entry it belongs to still gives it to its own question."""
+    from _support import small_index
+
+    page = (
+        "# Library\n\n## Do students get a discount?\n\nYes. Students with a valid student card pay half price on all "
+        "fees.\n\n## When is the library open?\n\nThe library opens at nine on weekdays and at ten on Saturdays.\n"
+    )
+    bot = Bot.from_settings(small_index(tmp_path, {"library.md": page}), build=False)
+    for q in ["Is there parking?", "Is there a cafe?", "Do you have a car park?"]:
+        a = bot.answer(q)
+        assert not a.grounded, (q, a.text)
+    a = bot.answer("Do students get a discount?")
+    assert a.grounded and a.text.startswith("Yes. [1] Students with a valid student card"), a.text

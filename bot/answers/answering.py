@@ -1243,7 +1243,9 @@ def extractive_answer(reader: Reader, question: str, hits: list[Hit], suggestion
     if not hits or not any(h.chunk.sentences for h in hits):
         return Answer(question, ABSTAIN_TEXT, False, suggestions=suggestions(question, hits))
     q = reader.question(question)
-    cands = reader.candidates(q, hits, qvec)
+    # a lone "Yes." / "No." answers the question its own page asked, not this one: never the sentence the gate
+    # judges (a probe: "Is there parking?" got "Yes. Students… pay half price", the next FAQ entry's "Yes.")
+    cands = [c for c in reader.candidates(q, hits, qvec) if not qtypes.BARE_YES_NO.match(c.sentence.text)]
     if not cands:
         return Answer(question, ABSTAIN_TEXT, False, suggestions=suggestions(question, hits), retrieved=hits)
     feats = reader.abstain_features(q, hits, cands)

@@ -333,6 +333,9 @@ def test_a_yes_no_question_the_table_does_not_answer_is_declined(tables):
     _, bot = tables
     a = bot.answer("Is the library open on Sundays?")
     assert not a.grounded, a.text
+    # a browser probe: the whole fee table for a discount the table never mentions
+    a = bot.answer("Is there a student discount on the passport fees?")
+    assert not a.grounded, a.text
 
 
 def test_a_time_of_day_answers_when():

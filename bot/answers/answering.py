@@ -1076,9 +1076,15 @@ def table_cells(
     # (before the gate has judged, `strict`: only the kind itself in the plural, "rates")
     whole = not named_rows and bool(kind & (plural if strict else set(q.terms)))
     whole = whole and (bool(plural) or bool(_ALL.search(q.text)))
+    # before the gate (`strict`), a whole column or table only when the table has the words the question asks
+    # with, all but one ("Is there a student discount on the fees?" beside a table of fees: "student" and
+    # "discount" are not in it, the fees are not the answer; "all the consular fees": "consular" alone may not be)
+    uncovered = set(q.terms) - {stem(w, lang) for w in words(f"{chunk.title} {chunk.embed_text}")}
+    covered = not strict or len(uncovered) <= 1
+    whole = whole and covered and not yes_no and len(uncovered) <= 1  # (a yes/no question asks no list)
     if whole:
         pass
-    elif strict and len(named_rows) != 1 and top_col > 0 and _asks_all(q, col, lang):
+    elif strict and covered and len(named_rows) != 1 and top_col > 0 and _asks_all(q, col, lang):
         named_rows = set()  # "What are the Fuel Duty rates?", "What are all the fees for…?": the column
     elif (yes_no and (not named_rows or not col_named)) or (strict and (len(named_rows) != 1 or top_col <= 0)):
         return []  # (a yes/no question names what it asks about: "Is there a phone number for area 5?" doesn't)

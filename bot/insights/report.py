@@ -236,6 +236,8 @@ def build(log_path: Path, since: float = 0.0, *, embed=None, nearest=None, docum
         if day <= time.strftime("%Y-%m-%d", time.gmtime(last)):
             daily[day] = {"day": day, "questions": 0, "answered": 0, "abstained": 0, "up": 0, "down": 0}
     for r in rows:
+        if r.get("turn"):  # a greeting, thanks, a person wanted: no question answered or not
+            continue
         day = time.strftime("%Y-%m-%d", time.gmtime(r["ts"]))
         d = daily.setdefault(day, {"day": day, "questions": 0, "answered": 0, "abstained": 0, "up": 0, "down": 0})
         d["questions"] += 1

@@ -218,12 +218,16 @@
 
   function gapActions(x) {
     var td = el("td", "act");
-    if (x.answered) td.appendChild(el("span", "answered", "answered " + x.answered));
+    x.cell = td;
+    if (x.answered) {  // answered or mapped since: what was done, and Dismiss to take the row away
+      td.appendChild(el("span", "answered", "answered " + x.answered));
+    }
     var a = el("button", "answer", "Answer");
     a.type = "button";
     a.setAttribute("aria-label", "Answer: " + x.question);
     a.addEventListener("click", function () { openAnswer(x); });
-    if (x.nearest && x.nearest.question) {  // "these wordings mean that entry": they become its other wordings
+    if (x.answered) a.hidden = true;
+    if (x.nearest && x.nearest.question && !x.answered) {  // "these wordings mean that entry": its other wordings
       var m = el("button", "map", "Same as nearest");
       m.type = "button";
       m.setAttribute("aria-label", "These wordings mean the entry: " + x.nearest.question);
@@ -258,6 +262,10 @@
       var data = await call("POST", "/api/admin/answers", JSON.stringify(body));
       say("Saved the answer to " + data.saved.file + ": " + data.saved.question);
       $("answer-form").hidden = true;
+      if (answering.cell) {  // said where the owner is looking: the row itself
+        answering.cell.replaceChildren(el("span", "answered", "answered just now: " + data.saved.file));
+        answering.cell.scrollIntoView({ block: "nearest" });
+      }
       answering = null;
       showSync(data.sync);
     } catch (e) { say("Saving the answer failed: " + e.message, true); }
@@ -270,6 +278,7 @@
       var data = await call("POST", "/api/admin/answers/map", JSON.stringify(
         { source: x.nearest.source, entry_question: x.nearest.question, wordings: x.examples }));
       say("Added " + data.mapped.wordings.length + " wordings to \u201c" + data.mapped.question + "\u201d");
+      if (x.cell) x.cell.replaceChildren(el("span", "answered", "answered just now: same as \u201c" + data.mapped.question + "\u201d"));
       showSync(data.sync);
     } catch (e) { say("Mapping failed: " + e.message, true); }
   }
@@ -286,8 +295,10 @@
   async function report() {
     var since = $("report-since").value;
     var rep = await call("GET", "/api/admin/report?since=" + encodeURIComponent(since));
+    var done = rep.gaps.filter(function (g) { return g.answered; }).length;
     $("report-summary").textContent = rep.questions + " questions, " + rep.answered + " answered; " +
-      rep.gaps.length + " unanswered needs; built in " + rep.seconds + " s";
+      (rep.gaps.length - done) + " unanswered needs" + (done ? " (and " + done + " answered since)" : "") +
+      "; built in " + rep.seconds + " s";
     table("report-gaps", rep.gaps, [
       { cls: "num", get: function (x) { return x.people; } },
       { cls: "num", get: function (x) { return x.asked; } },

@@ -132,6 +132,7 @@
     "% .composer textarea{background:#0b1220;color:#e5e7eb;border-color:#374151;}",
     "% .fb .iconbtn:hover:not(:disabled),% .fb .iconbtn[aria-pressed=true]{background:#1f2937;color:#e5e7eb;}",
     "% .copy{color:#aab4c0;border-color:#374151;}",
+    "% .cite,% a.cite,% .src-title,% .chip{color:#93c5fd;}",  // the accent on dark grey is too dim to read
   ];
   var CSS_TEXT = [
     ":host{all:initial !important;display:block !important;position:static !important;}",

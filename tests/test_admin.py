@@ -398,6 +398,9 @@ def test_the_widget_section_writes_the_tag_and_previews_it(admin_server, chromiu
         expect(frame.locator("articlebot-widget .welcome")).to_contain_text('Hello from the desk <b>"x"</b>')
         expect(frame.locator("articlebot-widget .title")).to_contain_text("Newsie")
         assert frame.locator("articlebot-widget .welcome b").count() == 0  # text, not HTML
+        page.reload()  # the options chosen are kept for the next visit (this browser)
+        page.wait_for_selector("#docs tr[data-source='bees.md']")
+        assert page.locator("#w-name").input_value() == "Newsie" and page.locator("#w-theme").input_value() == "dark"
     finally:
         page.close()
 

@@ -1018,7 +1018,7 @@ def test_the_site_owners_options_welcome_logo_dark_launcher_copy_and_open_on_lar
         expect(copy).to_have_text("Copied")
         copied = page.evaluate("navigator.clipboard.readText()")
         first_line = msg.locator(".answer").inner_text().splitlines()[0]
-        assert first_line.split(" [")[0] in copied and "\n[1] " in copied, copied
+        assert first_line.split(" [")[0] in copied and "\n[1] \u201c" in copied, copied  # each source with its quote
         page.locator(f"{W} .head button").last.click()
         page.reload()
         expect(page.locator(f"{W} .bubble")).to_be_visible()

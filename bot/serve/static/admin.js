@@ -351,8 +351,22 @@
     return v.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
   }
 
+  var WIDGET_KEY = "articlebot-admin-widget";  // the options chosen, kept in this browser for the next visit
+
+  function restoreWidget() {
+    var kept = {};
+    try { kept = JSON.parse(localStorage.getItem(WIDGET_KEY) || "{}") || {}; } catch (e) { kept = {}; }
+    document.querySelectorAll("#widget-form [data-key]").forEach(function (f) {
+      var v = kept[f.getAttribute("data-key")];
+      if (typeof v === "string") f.value = v;
+    });
+  }
+
   function showWidget() {
     var opts = widgetOptions();
+    var keep = {};
+    document.querySelectorAll("#widget-form [data-key]").forEach(function (f) { keep[f.getAttribute("data-key")] = f.value; });
+    try { localStorage.setItem(WIDGET_KEY, JSON.stringify(keep)); } catch (e) { /* private mode: not kept */ }
     $("widget-tag").value = '<script src="' + location.origin + '/widget.js" defer' +
       opts.map(function (o) { return "\n        data-" + o[0] + '="' + quoteAttr(o[1]) + '"'; }).join("") + "></" + "script>";
     clearTimeout(previewTimer);
@@ -371,6 +385,7 @@
       $("token").value = "";  // not left in the (hidden) form
       $("app").hidden = false;
       $("sign-out").hidden = false;
+      restoreWidget();
       showWidget();
       $("login-msg").textContent = "";
     } catch (e) {

@@ -895,8 +895,10 @@
       b.addEventListener("click", function () {
         var lines = [text, ""];
         cites.forEach(function (c) {
-          var where = [c.title || c.source, c.section].filter(isStr).filter(Boolean).join(", ");
-          lines.push("[" + Number(c.n) + "] " + where + (isStr(c.source_url) && c.source_url ? " " + c.source_url : ""));
+          var title = c.title || c.source;
+          var where = [title, c.section !== title ? c.section : ""].filter(isStr).filter(Boolean).join(", ");
+          var quote = isStr(c.quote) && c.quote ? "\u201c" + c.quote + "\u201d \u2014 " : "";
+          lines.push("[" + Number(c.n) + "] " + quote + where + (isStr(c.source_url) && c.source_url ? " " + c.source_url : ""));
         });
         var all = lines.join("\n").trim();
         var done = function () {

@@ -14,7 +14,7 @@ from bot.answers import messages, turns
 from bot.answers.answering import ABSTAIN_TEXT, MESSAGE, Answer, Reader
 from bot.answers.compose import Composer
 from bot.answers.faq import ChromaEntryMatcher, EntryMatcher
-from bot.answers.followup import asked, last_bot_turn, last_user_turn, parts, rewrite
+from bot.answers.followup import asked, last_bot_turn, parts, rewrite
 from bot.answers.retrieval import ChromaRetriever, Hit, Retriever
 from bot.errors import BadQuestion
 from bot.index.embeddings import CachedEmbedder, make_embeddings
@@ -180,7 +180,7 @@ class Bot:
         searched for what it asks (bot/answers/followup.py asked). `kind`: the message's kind when the caller has
         classified it already."""
         question = asked(question)
-        prev = last_user_turn(history)
+        prev = turns.previous_question(history)
         if not prev:
             return question
         kind = kind or turns.classify(question, prev).kind
@@ -207,7 +207,7 @@ class Bot:
         The final Answer's text is the one to show: citations are resolved only then."""
         t0 = time.perf_counter()
         q = validate_question(question, self.settings.max_question_chars)
-        prev = last_user_turn(history)
+        prev = turns.previous_question(history)
         turn = turns.classify(asked(q), prev)
         lang = turns.language(q, default=turns.language_tag(lang) or "en")
         if turn.kind in (turns.SMALLTALK, turns.PERSON):  # no search, no model: a greeting or a person wanted
@@ -339,7 +339,7 @@ class Bot:
     def conversation_page(self, history) -> str | None:
         """The page the conversation is on: the keyword search's best passage for the last exchange (the user's
         last message and the reply to it: a quoted answer holds the page's own words). None at the start."""
-        prev, reply = last_user_turn(history), last_bot_turn(history)
+        prev, reply = turns.previous_question(history), last_bot_turn(history)
         text = f"{prev} {MARKER.sub(' ', reply)}".strip()
         if not text:
             return None
@@ -368,7 +368,7 @@ class Bot:
         page = self.conversation_page(history) if history and hits else None
         if page and kind != turns.REPLY and self.entry_elsewhere(qvec, page, hits):
             page = None  # (a reply answers the bot: it stays on the page)
-        prev = last_user_turn(history)
+        prev = turns.previous_question(history)
         folded = bool(prev) and query.endswith(f" ({prev})")
         if page and kind in (turns.FOLLOWUP, turns.REPLY):
             head = query[: -len(prev) - 3].strip() if folded else ""

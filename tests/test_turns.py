@@ -413,10 +413,10 @@ def test_the_bots_own_words_in_an_entry_answer_are_in_the_questions_language(tmp
 def test_a_greeting_is_no_question_a_follow_up_leans_on():
     """A browser probe: "Und am Sonntag?" after "Hallo!" was shown as a follow-up to "Hallo!". Greetings, thanks
     and requests for a person are passed over when looking for the question before."""
-    from bot.answers.followup import last_user_turn
+    from bot.answers.turns import previous_question
 
-    assert last_user_turn([["Hallo!", "Hallo! Ich beantworte Fragen…"]]) == ""
-    assert last_user_turn([["When is the library open?", "At nine."], ["thanks!", "You're welcome."]]) == (
+    assert previous_question([["Hallo!", "Hallo! Ich beantworte Fragen…"]]) == ""
+    assert previous_question([["When is the library open?", "At nine."], ["thanks!", "You're welcome."]]) == (
         "When is the library open?"
     )
-    assert last_user_turn([{"role": "user", "content": "Can I talk to a human?"}]) == ""
+    assert previous_question([{"role": "user", "content": "Can I talk to a human?"}]) == ""

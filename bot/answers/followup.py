@@ -270,17 +270,8 @@ def rewrite(question: str, previous: str) -> str:
     return _PRONOUN.sub(sub, question)
 
 
-def _social(text: str) -> bool:
-    """A greeting, thanks or a request for a person: no question a follow-up could lean on."""
-    from bot.answers import turns
-
-    return turns.classify(text, None).kind in (turns.SMALLTALK, turns.PERSON)
-
-
 def last_user_turn(history) -> str:
-    """The previous user question from [[user, bot], ...] or [{"role", "content"}, ...] history; greetings, thanks
-    and requests for a person are passed over (a browser probe: "Und am Sonntag?" after "Hallo!" was shown as
-    "understood as a follow-up to 'Hallo!'")."""
+    """The previous user question from [[user, bot], ...] or [{"role", "content"}, ...] history."""
     if history is None:
         return ""
     if not isinstance(history, (list, tuple)):
@@ -291,10 +282,10 @@ def last_user_turn(history) -> str:
         if isinstance(turn, dict):
             if not isinstance(turn.get("content", ""), str):
                 raise BadQuestion("each history message needs text in 'content'.")
-            if turn.get("role") == "user" and not _social(turn.get("content", "")):
+            if turn.get("role") == "user":
                 return turn.get("content", "")
         elif isinstance(turn, (list, tuple)) and len(turn) == 2 and all(x is None or isinstance(x, str) for x in turn):
-            if turn[0] and not _social(turn[0]):
+            if turn[0]:
                 return turn[0]
         else:
             raise BadQuestion("history must be a list of [question, answer] pairs (or role/content messages).")

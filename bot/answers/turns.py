@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.answers.followup import referent
+from bot.answers.followup import last_user_turn, referent
 from bot.ingest.text import content_stems
 
 SMALLTALK, PERSON, REPLY, FOLLOWUP, QUESTION = "smalltalk", "person", "reply", "followup", "question"
@@ -184,6 +184,21 @@ def classify(message: str, previous: str | None) -> Turn:
     return Turn(QUESTION)
 
 
+def previous_question(history) -> str:
+    """The user's last message in the history that is a question of some kind (followup.last_user_turn), passing
+    over greetings, thanks and requests for a person (a browser probe: "Und am Sonntag?" after "Hallo!" was shown
+    as a follow-up to "Hallo!")."""
+    last_user_turn(history)  # the history's shape checked: a BadQuestion for a wrong one
+    for turn in reversed(history or []):
+        if isinstance(turn, dict):
+            text = turn.get("content") if turn.get("role") == "user" else None
+        else:
+            text = turn[0] if isinstance(turn, (list, tuple)) and len(turn) == 2 else None
+        if isinstance(text, str) and text and classify(text, None).kind not in (SMALLTALK, PERSON):
+            return text
+    return ""
+
+
 def content(message: str) -> str:
     """A reply's words less its yes / no ("Yes, I have a Pennsylvania licence" -> "I have a Pennsylvania
     licence")."""
@@ -191,6 +206,7 @@ def content(message: str) -> str:
 
 
 __all__ = [
+    "previous_question",
     "FOLLOWUP",
     "PERSON",
     "QUESTION",

@@ -216,3 +216,10 @@ def wait_sync(url: str, token: str, timeout: float = 120) -> dict:
             return st
         assert time.monotonic() < deadline, st
         time.sleep(0.1)
+
+
+def admin_sign_in(page, url: str, token: str) -> None:
+    """Open the admin page in a Playwright page and sign in with `token` (the form, as a person would)."""
+    page.goto(url + "/admin")
+    page.fill("#token", token)
+    page.click("#login button")

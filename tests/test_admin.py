@@ -10,7 +10,7 @@ import time
 
 import httpx
 import pytest
-from _support import cites, clients_asking, small_index, wait_sync
+from _support import admin_sign_in, cites, clients_asking, small_index, wait_sync
 from test_documents import make_pdf
 from test_server import LiveServer
 
@@ -383,9 +383,7 @@ def test_the_widget_section_writes_the_tag_and_previews_it(admin_server, chromiu
     srv, _ = admin_server
     page = chromium.new_page()
     try:
-        page.goto(srv.url + "/admin")
-        page.fill("#token", TOKEN)
-        page.click("#login button")
+        admin_sign_in(page, srv.url, TOKEN)
         page.wait_for_selector("#docs tr[data-source='bees.md']")
         page.fill("#w-name", "Newsie")
         page.fill("#w-welcome", 'Hello from the desk <b>"x"</b>')

@@ -12,7 +12,7 @@ import json
 
 import httpx
 import pytest
-from _support import bot_env, run_bot, small_index, wait_sync
+from _support import admin_sign_in, bot_env, run_bot, small_index, wait_sync
 from test_server import LiveServer
 
 from bot.engine import Bot
@@ -155,9 +155,7 @@ def test_the_report_on_the_admin_page(logged, chromium, tmp_path):
     srv, _ = logged
     page = chromium.new_page(accept_downloads=True)
     try:
-        page.goto(srv.url + "/admin")
-        page.fill("#token", TOKEN)
-        page.click("#login button")
+        admin_sign_in(page, srv.url, TOKEN)
         page.wait_for_selector("#report-gaps tbody tr")
         rows = page.locator("#report-gaps tbody tr")
         assert rows.count() >= 3
@@ -231,9 +229,7 @@ def test_a_gap_answered_from_the_report_is_answered_to_the_next_visitor(logged, 
     srv, s = logged
     page = chromium.new_page()
     try:
-        page.goto(srv.url + "/admin")
-        page.fill("#token", TOKEN)
-        page.click("#login button")
+        admin_sign_in(page, srv.url, TOKEN)
         page.wait_for_selector("#report-gaps tbody tr")
         assert page.locator("#token").input_value() == "" and page.locator("#sign-out").is_visible()
         assert not page.locator("#login").is_visible()  # the token form leaves the screen once signed in

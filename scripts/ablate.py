@@ -13,6 +13,7 @@ Rules (bot/answers/compose.py, answering.py, faq.py):
   names           who/which: add the sentence that names the most
   one_page        the reader quotes the page retrieval ranks first only
   describe        "How does the article describe X": the sentence that says what X is
+  disagree        the reader's sentence in another entry than the unsure matcher's first: declined
 Prints one line per rule: each pack's right entry/page cited, answerable declined and unanswerable declined,
 as differences from everything on.
 """
@@ -40,6 +41,7 @@ ALL = (
     "names",
     "one_page",
     "describe",
+    "disagree",
 )
 
 
@@ -66,6 +68,8 @@ def switch_off(rule: str, bots) -> None:
         )
     elif rule == "describe":
         C.describe = lambda self, *a, **k: None
+    elif rule == "disagree":
+        C.entry_disagrees = lambda self, a, m: None
     else:
         raise SystemExit(f"unknown rule {rule!r}; choose from {', '.join(ALL)}")
 
@@ -97,7 +101,15 @@ def main() -> None:
         return f"{r['bot']:.3f}/d{r['answerable_declined']:.2f}/u{'-' if u is None else u}{share}"
 
     print("everything on: " + " | ".join(f"{names[n]} {fmt(r)}" for n, r in base.items()), flush=True)
-    kept = ("unknown_names", "entry_fits", "_in_entry", "gives_what_was_asked", "one_page", "describe")
+    kept = (
+        "unknown_names",
+        "entry_fits",
+        "_in_entry",
+        "gives_what_was_asked",
+        "one_page",
+        "describe",
+        "entry_disagrees",
+    )
     saved = {k: compose.Composer.__dict__[k] for k in kept}  # staticmethods stay static
     ratio = answering.NAMES_MIN_RATIO
     for rule in args.rules.split(","):

@@ -168,3 +168,38 @@ def test_plain_german_text_keeps_its_ordinals_inside_sentences():
     assert doc.lang == "de"
     s, e = doc.blocks[0].spans[0]
     assert split(doc.text[s:e], "de")[0] == "Am 24. Dezember bleibt die Bibliothek geschlossen."
+
+
+def test_when_the_reader_and_the_matcher_name_different_entries_both_are_offered_and_neither_given(tmp_path):
+    # the matcher is unsure of its first entry, and the reader quotes a sentence of another one (how to protect a
+    # loaned book from damage): two signals, two entries, neither sure. Declined, with both offered
+    # (compose.entry_disagrees); the meant entry, "Was passiert, wenn ich ein Buch beschädige oder verliere?",
+    # is among them
+    page = (HELP_DE / "corpus" / "stadtbibliothek-faq.html").read_bytes()
+    bot = Bot.from_settings(small_index(tmp_path, {"stadtbibliothek-faq.html": page}), build=False)
+    q = "Mir ist Kaffee über ein Buch gelaufen, was muss ich zahlen?"
+    m = bot.composer.matcher.match(bot.retriever.query_vector(q))
+    assert m.p < bot.composer.matcher.threshold, m.p  # the matcher alone is unsure
+    a = bot.answer(q)
+    assert not a.grounded, a.text
+    assert m.entry.question in a.suggestions[:2], a.suggestions
+    assert "Was passiert, wenn ich ein Buch beschädige oder verliere?" in a.suggestions, a.suggestions
+    # with the rule off the reader's sentence is given: the rule is what declines it
+    from bot.answers.compose import Composer
+
+    orig = Composer.entry_disagrees
+    try:
+        Composer.entry_disagrees = lambda self, a, m: None
+        b = bot.answer(q)
+    finally:
+        Composer.entry_disagrees = orig
+    assert b.grounded, b.text
+
+
+def test_a_question_for_a_fact_is_answered_by_the_sentence_that_gives_it_in_whichever_entry(tmp_path):
+    # "How many weeks…" asks for a number: any sentence that gives it answers, whichever entry it sits in; the
+    # matcher's unsure first entry does not overrule it
+    page = (HELP_DE / "corpus" / "stadtbibliothek-faq.html").read_bytes()
+    bot = Bot.from_settings(small_index(tmp_path, {"stadtbibliothek-faq.html": page}), build=False)
+    a = bot.answer("Wie viele Wochen kann ich ein Buch behalten?")
+    assert a.grounded and "Wochen" in a.text, a.text

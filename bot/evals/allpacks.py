@@ -285,7 +285,7 @@ def _entry_hit(bot_answer, gold_answer: str) -> bool:
 
 def score_pack(pack: Pack, bot: Bot) -> dict:
     ix = bot.index
-    hits = base_near = base_bm25 = declined = 0
+    hits = base_near = base_bm25 = declined = offered = 0
     ms, shares = [], []
     kind_right: dict[str, list[bool]] = {}
     entry_q = [_norm_q(c.question or "") for c in ix.chunks]
@@ -310,6 +310,8 @@ def score_pack(pack: Pack, bot: Bot) -> dict:
             shown = norm(a.text).replace(" ", "")
             shares.append(sum(x in shown for x in sents) / len(sents) if sents and a.grounded else 0.0)
             gold = _norm_q(q["gold"])
+            # declined, but the meant entry is among the related questions offered: one click from its answer
+            offered += not a.grounded and gold in {_norm_q(x) for x in a.suggestions}
             if len(ix.faq_vectors):
                 base_near += entry_q[int(ix.faq_rows[int(np.argmax(ix.faq_vectors @ v))])] == gold
             base_bm25 += entry_q[int(bm.argmax())] == gold
@@ -337,6 +339,7 @@ def score_pack(pack: Pack, bot: Bot) -> dict:
         "declined_by_kind": {k: f"{sum(v)} of {len(v)}" for k, v in by_kind.items()},
         "p50_ms": round(float(np.median(ms)), 1) if ms else None,
         **({"share_given": round(float(np.mean(shares)), 3)} if shares else {}),
+        **({"declined_entry_offered": f"{offered} of {declined}"} if pack.style == "faq" else {}),
         **({"right_by_kind": {k: f"{sum(v)} of {len(v)}" for k, v in kind_right.items()}} if kind_right else {}),
     }
 
@@ -464,8 +467,8 @@ def evaluate_all(settings: Settings, bench_root: Path, squad_articles: int = 6, 
 def to_markdown(r: dict) -> str:
     out = [
         "| pack | answerable | bot: right entry / page cited | nearest question (FAQ) or top-3 sentences (passage) "
-        "| BM25 top chunk | share of the meant entry given | answerable declined | unanswerable "
-        "| unanswerable declined (by kind) | answer p50 ms |",
+        "| BM25 top chunk | share of the meant entry given | answerable declined (FAQ: meant entry offered) "
+        "| unanswerable | unanswerable declined (by kind) | answer p50 ms |",
         "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for x in r["rows"]:
@@ -479,7 +482,9 @@ def to_markdown(r: dict) -> str:
         un = "–" if x["unanswerable_declined"] is None else f"{x['unanswerable_declined']} ({kinds})"
         out.append(
             f"| {x['pack']} | {x['answerable']} | {right} | {base} | {x['bm25']} | {x.get('share_given', '–')} "
-            f"| {x['answerable_declined']} "
+            f"| {x['answerable_declined']}"
+            + (f" ({x['declined_entry_offered']})" if "declined_entry_offered" in x else "")
+            + " "
             f"| {x['unanswerable']} | {un} | {x['p50_ms']} |"
         )
     out += [

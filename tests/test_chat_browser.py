@@ -511,6 +511,34 @@ def test_the_chat_keeps_its_conversation_across_a_reload_until_a_new_one(chat, s
     expect(chat.locator('[data-testid="user"]')).to_have_count(0)
 
 
+def test_a_question_in_flight_when_the_chat_reloads_is_asked_again(chat, server):
+    ask(chat, "hi")
+    expect(chat.get_by_text("I answer questions from this site's articles")).to_be_visible(timeout=30_000)
+    q = "Which European leaders is Zelensky meeting in London?"
+    # the server is slow: the answer has not started when the visitor reloads
+    chat.route("**/queue/join*", lambda route: None)  # held, never sent
+    ask(chat, q)
+    expect(chat.locator('[data-testid="user"]')).to_have_count(2)
+    chat.wait_for_timeout(800)  # the question is stored before it is answered (a chained event)
+    chat.unroute("**/queue/join*")
+    chat.reload()
+    # the question is shown once, asked again, answered, in the same conversation
+    expect(chat.get_by_text("Sources (")).to_be_visible(timeout=30_000)
+    expect(chat.locator('[data-testid="user"]')).to_have_count(2)
+    assert chat.locator('[data-testid="user"]').nth(1).inner_text().strip() == q
+    convs = {r["conversation"] for r in logged_rows(server, "hi") + logged_rows(server, q) if r["surface"] == "chat"}
+    # (the answer shown after the reload can only come from asking again: the page lost the first request; the
+    # held request may still have reached the server, so the log holds one or two)
+    asked = [r for r in logged_rows(server, q) if r["surface"] == "chat"]
+    assert asked and {r["conversation"] for r in asked} <= convs, asked
+    chat.wait_for_timeout(500)  # stored once answered: a second reload asks nothing again
+    chat.reload()
+    expect(chat.get_by_text("Sources (")).to_be_visible(timeout=30_000)
+    chat.wait_for_timeout(1500)
+    assert len([r for r in logged_rows(server, q) if r["surface"] == "chat"]) == len(asked)
+    expect(chat.locator('[data-testid="user"]')).to_have_count(2)
+
+
 def test_the_chat_speaks_the_browsers_language(chromium, server):
     ctx = chromium.new_context(viewport={"width": 1100, "height": 900}, locale="de-DE")
     guard = NetworkGuard().install(ctx)

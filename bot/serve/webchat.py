@@ -89,6 +89,7 @@ def handoff_html(answer) -> str:
 
 KEEP_HOURS = 12  # a conversation kept in the browser is continued this long after its last message
 MAX_MESSAGES = 80  # messages (and history pairs) kept in the browser
+RESUME_WAITS = 12  # a question asked again after a reload waits up to 3 s for the cut-off one to close
 EMPTY = {"id": "", "t": 0, "messages": [], "pairs": []}
 
 
@@ -129,9 +130,16 @@ def build_chat(live, feedback, inflight, procs=None, convlog=None, handoff=None)
         message = message or ""
         return "", [*messages, {"role": "user", "content": esc(message)}], message
 
-    def respond(raw: str, messages: list, pairs: list, conv: str, request: gr.Request):
+    def respond(raw: str, messages: list, pairs: list, conv: str, request: gr.Request, patient: bool = False):
         client = client_host(request)
         refused = inflight.enter(client)
+        # a question asked again after a reload: this browser's previous request (the same question, cut off)
+        # may still be closing on the server, so a short wait for it before "one at a time"
+        for _ in range(RESUME_WAITS if patient else 0):
+            if refused != "client":
+                break
+            time.sleep(0.25)
+            refused = inflight.enter(client)
         if refused is not None:
             yield [*messages, {"role": "assistant", "content": esc(REFUSED[refused])}], pairs
             return
@@ -307,11 +315,27 @@ def build_chat(live, feedback, inflight, procs=None, convlog=None, handoff=None)
         def store(messages: list, pairs: list, conv: str):
             return {"id": conv, "t": time.time(), "messages": messages[-MAX_MESSAGES:], "pairs": pairs[-MAX_MESSAGES:]}
 
+        def store_pending(messages: list, pairs: list, conv: str, raw: str):
+            """Kept before the answer comes: a reload while it is written asks the question again (resume)."""
+            return {**store(messages, pairs, conv), "pending": raw}
+
+        def resume(raw: str, messages: list, pairs: list, conv: str, request: gr.Request):
+            """The question that was being answered when the page was reloaded, answered now (its message is
+            already shown: restore kept it). Nothing when there is none."""
+            if not raw:
+                yield gr.skip(), gr.skip()
+                return
+            yield from respond(raw, messages, pairs, conv, request, patient=True)
+
         box.submit(add_user, [box, chatbot, pairs], [box, chatbot, raw], queue=False, api_visibility="private").then(
+            store_pending, [chatbot, pairs, conv, raw], saved, queue=False, api_visibility="private"
+        ).then(
             respond, [raw, chatbot, pairs, conv], [chatbot, pairs], api_visibility="private", concurrency_limit=16
         ).then(store, [chatbot, pairs, conv], saved, queue=False, api_visibility="private")
         for event in (chatbot.option_select, chatbot.example_select):
             event(picked, [chatbot, pairs], [chatbot, raw], queue=False, api_visibility="private").then(
+                store_pending, [chatbot, pairs, conv, raw], saved, queue=False, api_visibility="private"
+            ).then(
                 respond, [raw, chatbot, pairs, conv], [chatbot, pairs], api_visibility="private", concurrency_limit=16
             ).then(store, [chatbot, pairs, conv], saved, queue=False, api_visibility="private")
         chatbot.like(on_like, None, None, api_visibility="private")
@@ -339,20 +363,30 @@ def build_chat(live, feedback, inflight, procs=None, convlog=None, handoff=None)
                 and time.time() - float(state.get("t") or 0) < KEEP_HOURS * 3600
             )
             if not ok:
-                return gr.Chatbot(value=[], examples=examples(lang), **look), [], _new_id(), *chrome
+                return gr.Chatbot(value=[], examples=examples(lang), **look), [], _new_id(), *chrome, ""
+            pending = state.get("pending")
+            last = state["messages"][-1] if state["messages"] else None
+            # a question cut off by the reload, its message the last shown: asked again (resume)
+            ok = isinstance(pending, str) and isinstance(last, dict) and last.get("role") == "user"
             return (
                 gr.Chatbot(value=state["messages"], examples=examples(lang), **look),
                 state["pairs"],
                 state["id"],
                 *chrome,
+                pending if ok else "",
             )
+
+        def store_resumed(raw: str, messages: list, pairs: list, conv: str):
+            return store(messages, pairs, conv) if raw else gr.skip()
 
         def restart(request: gr.Request):
             return gr.Chatbot(value=[], examples=examples(browser_lang(request))), [], _new_id(), dict(EMPTY)
 
         demo.load(
-            restore, saved, [chatbot, pairs, conv, heading, box, new], queue=False, api_visibility="private"
-        ).then(None, js=FOCUS_BOX, queue=False, api_visibility="private")
+            restore, saved, [chatbot, pairs, conv, heading, box, new, raw], queue=False, api_visibility="private"
+        ).then(None, js=FOCUS_BOX, queue=False, api_visibility="private").then(
+            resume, [raw, chatbot, pairs, conv], [chatbot, pairs], api_visibility="private", concurrency_limit=16
+        ).then(store_resumed, [raw, chatbot, pairs, conv], saved, queue=False, api_visibility="private")
         new.click(restart, None, [chatbot, pairs, conv, saved], queue=False, api_visibility="private")
         gr.api(chat, api_name="chat", concurrency_limit=16)
     return demo

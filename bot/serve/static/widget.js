@@ -498,6 +498,7 @@
     var history = []; // [[question, answer], ...] of completed turns
     var stored = []; // [{q, a}] of completed turns, as the server sent them (kept in sessionStorage)
     var replaying = false;
+    var pending = null; // the question in flight: kept too, so a reload while it is answered asks it again
     var busy = false;
     var current = null; // AbortController of the request in flight
 
@@ -612,6 +613,7 @@
       if (current) current.abort();
       history = [];
       stored = [];
+      pending = null;
       CONVERSATION = newConversationId();
       saveState(null);
       log.replaceChildren();
@@ -782,6 +784,7 @@
           if (!replaying) {
             stored.push({ q: question, a: a });
             if (stored.length > MAX_STORED) stored = stored.slice(-MAX_STORED);
+            pending = null;
             remember();
           }
           follow(m);
@@ -789,6 +792,10 @@
         error: function (msg, retry) {
           if (finished) return;
           finished = true;
+          if (pending === question) {
+            pending = null; // it failed in this page: the Try again button asks it again, not a reload
+            remember();
+          }
           m.removeAttribute("aria-busy");
           m.classList.add("error");
           b.replaceChildren();
@@ -1045,6 +1052,8 @@
       setBusy(true);
       addUser(question);
       var turn = botTurn(question);
+      pending = question;
+      remember();
       var ctl = new AbortController();
       current = ctl;
       var timer = setTimeout(function () {
@@ -1053,13 +1062,22 @@
       var body = { question: question, conversation_id: CONVERSATION, lang: UI_LANG };
       if (history.length) body.history = history.slice(-MAX_TURNS);
       try {
-        var resp = await fetch(API + "/api/ask/stream?via=widget", {
-          method: "POST",
-          headers: { "Content-Type": "application/json", Accept: "text/event-stream" },
-          credentials: "omit",
-          body: JSON.stringify(body),
-          signal: ctl.signal,
-        });
+        // a short wait the server asks for (429 with Retry-After of a few seconds: this visitor's previous
+        // question, cut off by a reload, may still be closing) is waited out here, twice at most
+        var resp;
+        for (var tries = 0; ; tries++) {
+          resp = await fetch(API + "/api/ask/stream?via=widget", {
+            method: "POST",
+            headers: { "Content-Type": "application/json", Accept: "text/event-stream" },
+            credentials: "omit",
+            body: JSON.stringify(body),
+            signal: ctl.signal,
+          });
+          var after = Number(resp.headers.get("Retry-After"));
+          if (resp.status !== 429 || tries >= 2 || !(after > 0 && after <= 5)) break;
+          if (resp.body && resp.body.cancel) resp.body.cancel().catch(function () {});
+          await new Promise(function (done) { setTimeout(done, after * 1000); });
+        }
         if (!resp.ok) {
           var err = await errorFrom(resp);
           turn.error(err.text, err.retry);
@@ -1116,7 +1134,9 @@
     }
 
     function remember() {
-      saveState({ id: CONVERSATION, turns: stored.slice(), open: !panel.hidden });
+      var state = { id: CONVERSATION, turns: stored.slice(), open: !panel.hidden };
+      if (pending !== null) state.pending = pending;
+      saveState(state);
     }
     // a conversation kept from before a reload, or from another page of this site: shown again, and continued
     var saved = loadState();
@@ -1138,6 +1158,10 @@
       CONVERSATION = saved.id;
     }
     if (opts.open || (opts.openLarge && !saved && window.innerWidth >= 1024)) setOpen(true, false);
+    // the page was reloaded (or left) while a question was being answered: it is asked again
+    if (saved && isStr(saved.pending) && saved.pending.trim() && saved.pending.length <= MAX_CHARS) {
+      ask(saved.pending);
+    }
   }
 
   if (document.body) init();

@@ -85,7 +85,8 @@ class Composer:
             return entry_answer(
                 query, m, self.index, qvec, a.retrieved, self.matcher.whole_words, self.matcher.also_words
             )
-        other = self.entry_disagrees(a, m) if q.qtype not in qtypes.SPECIFIC else None
+        # (a conversation on a page, `page`, is evidence for its passages beyond the two: the rule is not applied)
+        other = self.entry_disagrees(a, m) if q.qtype not in qtypes.SPECIFIC and page is None else None
         if other is not None:
             # neither is sure, and they point at different entries: both are offered, neither is the answer
             related = [other.question or "", m.entry.question]

@@ -366,3 +366,104 @@ def test_sources_name_each_document_once_with_its_title(tables):
     assert [(q["n"], q["quote"]) for q in src["quotes"]] == [(c["n"], c["quote"]) for c in d["citations"]]
     assert all(q["url"] == c["url"] for q, c in zip(src["quotes"], d["citations"]))
     assert readable_name("faq/covid-19_travel.pdf") == "Covid 19 travel"
+
+
+STAGES = """# School years and key stages
+
+Children move up a year group each September.
+
+## The stages
+
+| Age | Year | Key stage | Assessment |
+|---|---|---|---|
+| 8 to 9 | Year 4 | KS2 | Multiplication check |
+| 9 to 10 | Year 5 | KS2 | Teacher assessments |
+| 10 to 11 | Year 6 | KS2 | National tests in English and maths |
+| 11 to 12 | Year 7 | KS3 | Teacher assessments |
+"""
+
+# a timetable of English place names on a page that says it is Dutch: its words are stemmed as the question's
+DEPARTURES = """<!doctype html><html lang="nl"><head><title>Departures</title></head><body>
+<h1>Departures from Sleaford</h1><table>
+<tr><th>Time</th><th>Going to</th><th>Calling at</th><th>Arrival</th></tr>
+<tr><td>13.48</td><td>Bourne</td><td>Billingborough, Rippingale</td><td>14.24</td></tr>
+<tr><td>13.48</td><td>Grantham</td><td>Rauceby, Ancaster</td><td>14.21</td></tr>
+<tr><td>14.00</td><td>York</td><td>Lincoln, Doncaster, Selby</td><td>16.33</td></tr>
+<tr><td>14.30</td><td>Lincoln</td><td>Ruskington, Metheringham</td><td>15.20</td></tr>
+</table></body></html>
+"""
+
+
+LEIHFRISTEN = """# Leihfristen der Stadtbücherei
+
+Die Leihfrist beginnt am Tag der Ausleihe.
+
+## Wie lange Sie Medien behalten dürfen
+
+| Medium | Leihfrist |
+|---|---|
+| Romane und Sachbücher | 4 Wochen |
+| Zeitschriften | 2 Wochen |
+| Brettspiele | 1 Woche |
+"""
+
+
+@pytest.fixture(scope="module")
+def everyday(tmp_path_factory):
+    from _support import small_index
+
+    files = {"stages.md": STAGES, "departures.html": DEPARTURES, "leihfristen.md": LEIHFRISTEN}
+    s = small_index(tmp_path_factory.mktemp("everyday"), files)
+    return Bot.from_settings(s, build=False)
+
+
+@pytest.mark.parametrize(
+    "text, numbers",
+    [
+        ("My son is nine and a half.", [9.5]),
+        ("She is ten and three quarters", [10.75]),
+        ("14 and a half", [14.5]),
+        ("worked for a year", [1.0]),
+        ("half a year", [0.5]),
+        ("twenty-one years", [21.0]),
+        ("a 7-year-old", [7.0]),
+        ("Mein Sohn ist neuneinhalb", [9.5]),
+        ("9½ years", [9.5]),
+        ("Which one is cheaper?", []),  # "one" as a pronoun is no number
+    ],
+)
+def test_numbers_in_words_are_read_as_numbers(text, numbers):
+    from bot.answers.answering import quantities
+
+    assert [x for x, _ in quantities(text)] == numbers
+
+
+def test_an_age_in_words_names_the_row_whose_range_holds_it(everyday):
+    a = everyday.answer("My son is nine and a half. Which key stage is he in?")
+    assert a.grounded and a.text.splitlines() == ["9 to 10 — Key stage: KS2 [1]"], a.text
+
+
+def test_two_columns_named_by_their_whole_names_are_both_given(everyday):
+    # "year group": a question for the Year column, not for a calendar year
+    a = everyday.answer("My daughter is ten and three quarters. What year group and key stage is that?")
+    assert a.grounded and a.text.splitlines() == ["10 to 11 — Year: Year 6 [1]", "10 to 11 — Key stage: KS2 [2]"], (
+        a.text
+    )
+
+
+def test_rows_with_the_same_key_are_told_apart_by_their_cells_in_any_page_language(everyday):
+    a = everyday.answer("What time did the 13.48 to Bourne arrive?")
+    assert a.grounded and a.text.splitlines() == ["13.48 — Arrival: 14.24 [1]"], a.text
+
+
+def test_a_yes_no_question_about_a_value_of_the_row_gets_the_cell_that_holds_it(everyday):
+    # the row's own "Calling at" holds Lincoln; another train's "Going to: Lincoln" does not answer it
+    for q in ("Did the 14.00 train stop at Selby?", "Did the 14.00 train stop at Lincoln?"):
+        a = everyday.answer(q)
+        assert a.grounded and a.text.splitlines() == ["14.00 — Calling at: Lincoln, Doncaster, Selby [1]"], (q, a.text)
+
+
+def test_a_part_of_a_german_compound_names_the_row(everyday):
+    # "Spiel" is the last part of "Brettspiele"
+    a = everyday.answer("Wie lange darf ich ein Spiel ausleihen?")
+    assert a.grounded and a.text.splitlines() == ["Brettspiele — Leihfrist: 1 Woche [1]"], a.text

@@ -213,6 +213,7 @@ class Answer:
     qvec: object = None  # the question's vector (the conversation log keeps it; not in to_dict)
     turn: str | None = None  # "smalltalk" or "person" (bot/answers/turns.py): not a question the articles answer
     handoff: dict | None = None  # where a person can be reached: {"url", "email"} as the operator set them
+    cells: bool = False  # table cells whose row and column the question names (the column says what they are)
     lang: str | None = None  # the language the bot's own words are in ("en", "de", "fr", "es")
 
     @classmethod
@@ -690,7 +691,17 @@ def _overlap(q: QuestionInfo, text: str, lang: str, skip: frozenset[str] | set[s
     ts = [stem(w, lang) for w in words(text) if w not in stopwords(lang)]
     have = set(ts) - skip
     pairs = {(a, b) for a, b in zip(ts, ts[1:]) if a not in skip and b not in skip}
-    return sum(v for t, v in q.idf.items() if t in have) + 0.1 * len(q.bigrams & pairs)
+    part = set()
+    if lang == "de":  # German compounds: "Bilder" is a part of "Inlinebildern", "Nachricht" of "Nachrichtengröße"
+        part = {t for t in q.idf if t not in have and t not in skip and len(t) >= 4 and _in_compound(t, have)}
+    # (a part of a compound counts half a word: "Größe der Dateianlagen" over "Nachrichtengröße" for "große Datei")
+    whole = sum(v for t, v in q.idf.items() if t in have)
+    return whole + 0.5 * sum(v for t, v in q.idf.items() if t in part) + 0.1 * len(q.bigrams & pairs)
+
+
+def _in_compound(t: str, stems: set[str]) -> bool:
+    """`t` begins or ends a longer word of `stems` (a German compound's first or last part)."""
+    return any(len(w) >= len(t) + 3 and (w.startswith(t) or w.endswith(t)) for w in stems)
 
 
 def _run(q: QuestionInfo, key: str, lang: str) -> int:
@@ -891,9 +902,56 @@ def number_range(text: str) -> NumberRange | None:
     return r
 
 
+_EN = "zero _ two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
+_DE = "null _ zwei drei vier fünf sechs sieben acht neun zehn elf zwölf dreizehn vierzehn fünfzehn sechzehn siebzehn "
+_TENS = "twenty thirty forty fifty sixty seventy eighty ninety zwanzig dreißig vierzig fünfzig sechzig siebzig achtzig "
+_WORD_NUM = {  # "one" and "eins"/"ein" are left out: "Which one is cheaper?"
+    **{w: n for n, w in enumerate((_EN + "eighteen nineteen").split()) if w != "_"},
+    **{w: n for n, w in enumerate((_DE + "achtzehn neunzehn").split()) if w != "_"},
+    **{w: 20 + 10 * (n % 8) for n, w in enumerate((_TENS + "neunzig").split())},
+}
+_FRACTION = re.compile(
+    r"\s*(?:\band (?:an? )?|\bund )?(three quarters|quarter|half|einhalb|dreiviertel|½|¾)\b|\s*[½¾]", re.IGNORECASE
+)
+_FRACTION_OF = {"three quarters": "75", "quarter": "25", "half": "5", "einhalb": "5", "dreiviertel": "75", "¾": "75"}
+_SPELLED = re.compile(
+    r"\b(" + "|".join(sorted(_WORD_NUM, key=len, reverse=True)) + r")(?:[\s-](one|two|three|four|five|six|seven|"
+    r"eight|nine))?(?!\w)(?!\s+quarters?\b)",
+    re.IGNORECASE,
+)
+
+
+def spelled_out(text: str) -> str:
+    """`text` with the numbers people write in words as digits, for reading a table's ranges: "nine and a half"
+    -> "9.5", "ten and three quarters" -> "10.75", "a year" -> "1 year", "half a year" -> "0.5 year",
+    "neuneinhalb" -> "9.5". ("one" is left alone: "Which one is cheaper?")"""
+    t = re.sub(r"\bhalf an? (year|month|week|day|hour)\b", r"0.5 \1", text, flags=re.IGNORECASE)
+    part = {"three quarters": "0.75", "a quarter": "0.25"}
+    t = re.sub(r"\b(three quarters|a quarter) of an? (year|hour)\b",
+               lambda m: part[m.group(1).lower()] + " " + m.group(2), t, flags=re.IGNORECASE)  # fmt: skip
+    t = re.sub(r"\b(?:a|an|one)\s+(year|month|week|day|hour)\b", r"1 \1", t, flags=re.IGNORECASE)
+
+    def word(m: re.Match) -> str:
+        n = _WORD_NUM[m.group(1).lower()]
+        if m.group(2) and n >= 20 and n % 10 == 0:
+            n += ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine"].index(m.group(2).lower()) + 1
+        return str(n)
+
+    t = re.sub(r"(?i)(\w)(einhalb|dreiviertel)\b", r"\1 \2", t)  # "neuneinhalb": "neun einhalb"
+    t = _SPELLED.sub(word, t)
+
+    def frac(m: re.Match) -> str:
+        tail = (m.group(1) or m.group(0).strip()).lower()
+        return "." + _FRACTION_OF.get(tail, "5")
+
+    return re.sub(r"\b(\d+)(?=\s*(?:and |und |½|¾|einhalb|dreiviertel))" + "(" + _FRACTION.pattern + ")",
+                  lambda m: m.group(1) + frac(_FRACTION.match(m.group(2))), t, flags=re.IGNORECASE)  # fmt: skip
+
+
 def quantities(q_text: str) -> list[tuple[float, str | None]]:
-    """The numbers a question gives, with their units; a bound the question states ("over 15,000 litres",
-    "under 11") as just past it."""
+    """The numbers a question gives, with their units, numbers in words among them (spelled_out); a bound the
+    question states ("over 15,000 litres", "under 11") as just past it."""
+    q_text = spelled_out(q_text)
     out = []
     for m in re.finditer(_NUM, q_text):
         x, unit = _num(m.group(1)), _unit(q_text, m.start())
@@ -953,7 +1011,9 @@ def _plural(w: str, lang: str) -> bool:
 def _key_share(q: QuestionInfo, key: str, lang: str) -> float:
     """The share of a row key's content words that the question has."""
     ks = {stem(w, lang) for w in words(key) if w not in stopwords(lang)}
-    return len(ks & set(q.terms)) / len(ks) if ks else 0.0
+    asked = set(q.terms)
+    have = {k for k in ks if k in asked or (lang == "de" and any(len(t) >= 4 and _in_compound(t, {k}) for t in asked))}
+    return len(have) / len(ks) if ks else 0.0
 
 
 _ALL = re.compile(r"\b(all|each|every|list|alle|jede[rsn]?|tous|toutes|chaque|todos|todas|cada)\b", re.IGNORECASE)
@@ -993,7 +1053,9 @@ def table_cells(
     question whose number no row's range holds ("more than 50,000 litres" beside ranges up to 50,000 litres).
     `strict` (before the gate has judged): the cell only when the question names one row and a column, or a whole
     column in the plural, else nothing."""
-    chunk, lang = best.hit.chunk, best.hit.chunk.lang
+    # the table's words are stemmed as the question's are (its language), so that they compare: a timetable of
+    # English place names was read as Dutch, and "Bourne" of its cells did not match the question's "Bourne"
+    chunk, lang = best.hit.chunk, q.lang or best.hit.chunk.lang
     cells = [(i, s) for i, s in enumerate(chunk.sentences) if s.label]
     told = q.text if quantities(q.text) else (MESSAGE.get() or q.text)  # where the question's numbers are
     rows: dict[int, list[str]] = {}
@@ -1056,6 +1118,17 @@ def table_cells(
     clear = len(named_rows) == 1 and (top_row[0] > 0 or _key_share(q, rows[next(iter(named_rows))][0], lang) >= 0.5)
     if top_col <= 0 and clear and len(col_score) == 1:
         top_col = 1.0  # one column (but the condition's): the named row names its cell
+    if not col_named and yes_no and len(named_rows) == 1:
+        # a yes/no question about a value of the named row ("Did the 14.00 stop at Selby?"): the one cell of that
+        # row that holds a word of the question no key has (the row's "Calling at: …, Selby"), before the values
+        # of other rows (another train's "Going to: Lincoln" for "Did the 14.00 stop at Lincoln?")
+        (b,) = named_rows
+        asked = set(q.terms) - skip - kind
+        held = {
+            s.column for _, s in cells if s.block == b and s.column and asked & {stem(w, lang) for w in words(s.text)}
+        }
+        if len(held) == 1:
+            col, top_col, col_named = held.pop(), 1.0, True
     if top_col <= 0 and len(named_rows) == 1 and (by_value := _named_by_values(q, cells, named_rows, skip, lang)):
         col, top_col, col_named = by_value, 1.0, True  # "Does the Adventurer run on diesel?": the Fuel column
     if top_col <= 0 and clear and q.qtype in ("num", "date"):
@@ -1088,8 +1161,19 @@ def table_cells(
         named_rows = set()  # "What are the Fuel Duty rates?", "What are all the fees for…?": the column
     elif (yes_no and (not named_rows or not col_named)) or (strict and (len(named_rows) != 1 or top_col <= 0)):
         return []  # (a yes/no question names what it asks about: "Is there a phone number for area 5?" doesn't)
+    # several columns named whole, each by every content word of its name ("What year group and key stage is a
+    # child of ten in?", "the first and last sailing"): each of them
+    whole_names = [
+        c
+        for c in columns
+        if c not in condition
+        and (ws := {stem(w, lang) for w in words(c) if w not in stopwords(lang)})
+        and ws <= set(q.terms)
+    ]
     if whole:
         want = [i for i, _ in cells]
+    elif named_rows and top_col > 0 and len(whole_names) > 1 and col in whole_names:
+        want = [i for i, s in cells if s.block in named_rows and s.column in whole_names]
     elif named_rows and top_col > 0:
         want = [i for i, s in cells if s.block in named_rows and s.column == col]
     elif named_rows:
@@ -1263,7 +1347,9 @@ def extractive_answer(reader: Reader, question: str, hits: list[Hit], suggestion
     named = table_cells(q, cell, yes_no=qtypes.asks_yes_no(question), strict=True) if cell is not None else []
     if named:
         text, cites = _citations_and_text([(c.sentence, c.hit, c.prob) for c in named])
-        return Answer(question, text, True, cites, retrieved=hits, confidence=max(1 - p_un, cell.prob))
+        a = Answer(question, text, True, cites, retrieved=hits, confidence=max(1 - p_un, cell.prob))
+        a.cells = True
+        return a
     if abstain:
         return Answer(
             question, ABSTAIN_TEXT, False, suggestions=suggestions(question, hits), retrieved=hits, confidence=1 - p_un

@@ -76,7 +76,9 @@ class Composer:
             if a is not None:
                 return a
         a = self.one_page(query, hits, qvec)
-        if a.grounded and not self.gives_what_was_asked(q, a, 1.0 - a.confidence):
+        # (table cells the question names by row and column are what it asks, whatever their kind: "What year
+        # group is a child of 10 in?" is answered by the Year column's "Year 6", not by a calendar year)
+        if a.grounded and not a.cells and not self.gives_what_was_asked(q, a, 1.0 - a.confidence):
             return self.abstain(query, hits, a.confidence)
         if a.grounded and fits and self._in_entry(a, m.entry):
             # the reader's sentence is in the entry the matcher ranks first: two signals agree on the entry, so

@@ -408,11 +408,23 @@ Die Leihfrist beginnt am Tag der Ausleihe.
 """
 
 
+VAT = """# VAT
+
+## VAT rates
+
+| Rate | % of VAT | What the rate applies to |
+|---|---|---|
+| Standard rate | 20% | Most goods and services |
+| Reduced rate | 5% | Some goods and services, for example children's car seats |
+| Zero rate | 0% | Zero-rated goods and services, for example most food and children's clothes |
+"""
+
+
 @pytest.fixture(scope="module")
 def everyday(tmp_path_factory):
     from _support import small_index
 
-    files = {"stages.md": STAGES, "departures.html": DEPARTURES, "leihfristen.md": LEIHFRISTEN}
+    files = {"stages.md": STAGES, "departures.html": DEPARTURES, "leihfristen.md": LEIHFRISTEN, "vat.md": VAT}
     s = small_index(tmp_path_factory.mktemp("everyday"), files)
     return Bot.from_settings(s, build=False)
 
@@ -467,3 +479,10 @@ def test_a_part_of_a_german_compound_names_the_row(everyday):
     # "Spiel" is the last part of "Brettspiele"
     a = everyday.answer("Wie lange darf ich ein Spiel ausleihen?")
     assert a.grounded and a.text.splitlines() == ["Brettspiele — Leihfrist: 1 Woche [1]"], a.text
+
+
+def test_the_words_that_name_a_row_by_its_cells_do_not_name_a_column(everyday):
+    # "children's car seats" names the Reduced rate row by its own cell; "children's clothes" of another row in
+    # the same column does not make that column the one asked: the row is given, its rate with it
+    a = everyday.answer("What is the VAT rate on childrens car seats?")
+    assert a.grounded and a.text.splitlines()[0] == "Reduced rate — % of VAT: 5% [1]", a.text

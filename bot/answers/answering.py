@@ -987,7 +987,10 @@ def _named_by_values(q: QuestionInfo, cells, rows: set[int], skip: set[str], lan
     """The one column whose cells in other rows hold a word of the question that names no row and not the
     table's subject ("diesel" in the Fuel column's "Diesel" of another row: "Does the Adventurer run on
     diesel?"), else None."""
-    asked = set(q.terms) - skip
+    # (a word the named row's own cells hold named the row, not a column: "children's car seats" of the Reduced
+    # rate row is no value of its "applies to" column asked for, though "children's clothes" is another row's)
+    own = {stem(w, lang) for _, s in cells if s.block in rows for w in words(s.text)}
+    asked = set(q.terms) - skip - own
     found = {
         s.column
         for _, s in cells

@@ -172,7 +172,8 @@ class Settings(BaseSettings):
     widget: dict[str, str] = Field(
         default_factory=dict,
         description="The widget's defaults for every site that embeds it, as JSON; the script tag's data-* "
-        "attributes override them. Keys: title, name (the bot's display name), welcome, starters (questions "
+        "attributes override them. Keys: title, name (the bot's display name), welcome, subtitle (the line under "
+        "the title), placeholder (the input's hint), starters (questions "
         "separated by |), logo (an https address), color, theme (light, dark or auto), position (right or left), "
         "launcher (a label beside the button), open (false, true, or large: opened on a first visit on a large "
         "screen). The admin page's Widget section writes the tag.",

@@ -1015,7 +1015,7 @@ LOGO_PNG = bytes.fromhex(
 def test_the_site_owners_options_welcome_logo_dark_launcher_copy_and_open_on_large_screens(
     chromium, server, tmp_path, guard
 ):
-    """data-name, -welcome, -logo, -theme, -launcher and -open="large" on the script tag: the panel opens by itself
+    """data-name, -welcome, -subtitle, -placeholder, -logo, -theme, -launcher and -open="large" on the script tag: the panel opens by itself
     only on a first visit on a large screen (not after a reload, not on a phone), shows the owner's name, welcome
     and logo, is dark, the closed launcher carries its label, and an answer has a copy button that copies the
     answer with its numbered sources."""
@@ -1025,7 +1025,8 @@ def test_the_site_owners_options_welcome_logo_dark_launcher_copy_and_open_on_lar
     html = host_page_html(server.url + "/widget.js", title="", color=COLOR, starters=STARTERS).replace(
         'data-title=""',
         'data-name="Newsie" data-welcome="Welcome to the newsroom desk." data-logo="logo.png" data-theme="dark" '
-        'data-launcher="Ask us" data-open="large"',
+        'data-launcher="Ask us" data-open="large" data-subtitle="Quoted from our reporting" '
+        'data-placeholder="Ask the newsroom…"',
     )
     (folder / "index.html").write_text(html, encoding="utf-8")
     site = HostPage(folder).start()
@@ -1040,6 +1041,8 @@ def test_the_site_owners_options_welcome_logo_dark_launcher_copy_and_open_on_lar
         expect(panel).to_be_visible()  # a first visit on a large screen
         expect(page.locator(f"{W} .title")).to_contain_text("Newsie")
         expect(page.locator(f"{W} .welcome")).to_contain_text("Welcome to the newsroom desk.")
+        expect(page.locator(f"{W} .title .sub")).to_have_text("Quoted from our reporting")
+        expect(page.locator(f"{W} textarea")).to_have_attribute("placeholder", "Ask the newsroom…")
         expect(page.locator(f"{W} img.logo")).to_have_attribute("src", site.url + "/logo.png")
         assert panel.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(17, 24, 39)"  # dark
         page.locator(f"{W} .head button").last.click()  # closed

@@ -169,7 +169,21 @@ class ErrorOut(BaseModel):
     error: str
 
 
-WIDGET_KEYS = ("title", "name", "welcome", "starters", "logo", "color", "theme", "position", "launcher", "open", "lang")
+WIDGET_KEYS = (
+    "title",
+    "name",
+    "welcome",
+    "subtitle",
+    "placeholder",
+    "starters",
+    "logo",
+    "color",
+    "theme",
+    "position",
+    "launcher",
+    "open",
+    "lang",
+)
 
 
 def _widget_js(defaults: dict | None = None) -> bytes | None:

@@ -82,6 +82,8 @@
     name: attr("name").slice(0, 40),
     welcome: attr("welcome").slice(0, 600),
     launcher: attr("launcher").slice(0, 40),
+    subtitle: attr("subtitle").slice(0, 120), // the line under the title (the catalogue's by default)
+    placeholder: attr("placeholder").slice(0, 120), // the input's hint (the catalogue's by default)
     theme: /^(dark|auto)$/i.test(attr("theme")) ? attr("theme").toLowerCase() : "light",
     logo: (function () {  // an image the site owner names: http(s) only, never a script or data URL
       try {
@@ -446,7 +448,7 @@
     }
     var title = el("h2", "title", opts.title);
     title.id = uid + "-title";
-    title.appendChild(el("span", "sub", T("sub")));
+    title.appendChild(el("span", "sub", opts.subtitle || T("sub")));
     var restart = iconButton("restart", T("new"));
     var close = iconButton("close", T("close"));
     head.appendChild(title);
@@ -466,7 +468,7 @@
     input.id = uid + "-q";
     input.rows = 1;
     input.maxLength = MAX_CHARS;
-    input.placeholder = T("placeholder");
+    input.placeholder = opts.placeholder || T("placeholder");
     input.setAttribute("aria-label", T("your_question"));
     input.setAttribute("aria-describedby", uid + "-notice");
     input.setAttribute("enterkeyhint", "send");

@@ -388,6 +388,7 @@ def test_the_widget_section_writes_the_tag_and_previews_it(admin_server, chromiu
         page.fill("#w-name", "Newsie")
         page.fill("#w-welcome", 'Hello from the desk <b>"x"</b>')
         page.select_option("#w-theme", "dark")
+        page.fill("#w-placeholder", "Ask the desk…")
         tag = page.locator("#widget-tag").input_value()
         assert tag.startswith(f'<script src="{srv.url}/widget.js" defer') and tag.endswith("></script>"), tag
         assert 'data-name="Newsie"' in tag and 'data-theme="dark"' in tag
@@ -395,6 +396,8 @@ def test_the_widget_section_writes_the_tag_and_previews_it(admin_server, chromiu
         frame = page.frame_locator("#widget-preview")
         expect(frame.locator("articlebot-widget .welcome")).to_contain_text('Hello from the desk <b>"x"</b>')
         expect(frame.locator("articlebot-widget .title")).to_contain_text("Newsie")
+        assert 'data-placeholder="Ask the desk…"' in tag, tag
+        expect(frame.locator("articlebot-widget textarea")).to_have_attribute("placeholder", "Ask the desk…")
         assert frame.locator("articlebot-widget .welcome b").count() == 0  # text, not HTML
         page.reload()  # the options chosen are kept for the next visit (this browser)
         page.wait_for_selector("#docs tr[data-source='bees.md']")

@@ -442,6 +442,9 @@ def everyday(tmp_path_factory):
         ("Mein Sohn ist neuneinhalb", [9.5]),
         ("9½ years", [9.5]),
         ("Which one is cheaper?", []),  # "one" as a pronoun is no number
+        ("a car emitting one hundred and forty grams per km", [140.0]),
+        ("registered in May 2017, it emits 95 g/km of CO2", [95.0]),  # a date and a name's digit are no quantities
+        ("support until 12 January 2027", []),
     ],
 )
 def test_numbers_in_words_are_read_as_numbers(text, numbers):
@@ -486,3 +489,21 @@ def test_the_words_that_name_a_row_by_its_cells_do_not_name_a_column(everyday):
     # the same column does not make that column the one asked: the row is given, its rate with it
     a = everyday.answer("What is the VAT rate on childrens car seats?")
     assert a.grounded and a.text.splitlines()[0] == "Reduced rate — % of VAT: 5% [1]", a.text
+
+
+def test_a_word_table_keeps_neighbouring_cells_that_say_the_same(tmp_path):
+    # two cells that merely hold the same text ("8 hours | 8 hours") are two cells (a merged cell is read once)
+    from _support import small_index
+
+    d = docx.Document()
+    d.add_heading("Annual leave", 1)
+    t = d.add_table(rows=3, cols=3)
+    for r, row in enumerate([("Years of service", "Other pay periods", "Last pay period"),
+                             ("Up to 3", "4 hours", "4 hours"), ("15 or more", "8 hours", "8 hours")]):  # fmt: skip
+        for c, text in enumerate(row):
+            t.cell(r, c).text = text
+    d.save(tmp_path / "leave.docx")
+    bot = Bot.from_settings(small_index(tmp_path / "ix", {"leave.docx": (tmp_path / "leave.docx").read_bytes()}),
+                            build=False)  # fmt: skip
+    cells = cells_of(bot, "leave.docx")
+    assert ("15 or more — Last pay period", "8 hours") in cells and ("Up to 3 — Last pay period", "4 hours") in cells

@@ -921,6 +921,14 @@ _SPELLED = re.compile(
 )
 
 
+_MONTHS = (
+    r"(?:jan(?:uary|uar)?|feb(?:ruary|ruar)?|m(?:ar(?:ch)?|ärz)|apr(?:il)?|ma[yi]|june?|juni|july?|juli|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|o[ck]t(?:ober)?|nov(?:ember)?|de[cz](?:ember)?)\.?"
+)
+_MONTH_NEAR = re.compile(rf"\b{_MONTHS}\s*$", re.IGNORECASE)  # "May 2017"
+_MONTH_NEXT = re.compile(rf"\.?\s*{_MONTHS}\b", re.IGNORECASE)  # "12 January", "12. Januar"
+
+
 def spelled_out(text: str) -> str:
     """`text` with the numbers people write in words as digits, for reading a table's ranges: "nine and a half"
     -> "9.5", "ten and three quarters" -> "10.75", "a year" -> "1 year", "half a year" -> "0.5 year",
@@ -940,6 +948,12 @@ def spelled_out(text: str) -> str:
     t = re.sub(r"(?i)(\w)(einhalb|dreiviertel)\b", r"\1 \2", t)  # "neuneinhalb": "neun einhalb"
     t = _SPELLED.sub(word, t)
 
+    def hundreds(m: re.Match) -> str:  # "one hundred and forty" (40 by now): 140
+        n = 100 * (int(m.group(1)) if m.group(1) and m.group(1).isdigit() else 1)
+        return str(n + (int(m.group(2)) if m.group(2) else 0))
+
+    t = re.sub(r"\b(?:(one|a|\d{1,2})\s+)?hundred(?:\s+(?:and\s+)?(\d{1,2})(?!\d))?\b", hundreds, t, flags=re.I)
+
     def frac(m: re.Match) -> str:
         tail = (m.group(1) or m.group(0).strip()).lower()
         return "." + _FRACTION_OF.get(tail, "5")
@@ -954,6 +968,10 @@ def quantities(q_text: str) -> list[tuple[float, str | None]]:
     q_text = spelled_out(q_text)
     out = []
     for m in re.finditer(_NUM, q_text):
+        if m.start() and q_text[m.start() - 1].isalpha():
+            continue  # part of a name: "CO2", "A4"
+        if _MONTH_NEAR.search(q_text[max(0, m.start() - 12) : m.start()]) or _MONTH_NEXT.match(q_text, m.end()):
+            continue  # a date: "in May 2017", "12 January" (the table's dates are read as dates, not ranges)
         x, unit = _num(m.group(1)), _unit(q_text, m.start())
         cue = _Q_CUE.search(q_text[: m.start()])
         if cue:

@@ -184,10 +184,11 @@ _A_PREFIX = re.compile(
 # list's items known as numbered; 8: a PDF table that goes on over a page break keeps its header row; 9: a PDF table
 # of three columns or more is not taken for a page set in two columns; 10: HTML <ol> and Word numbered lists'
 # items known as numbered, an HTML table's caption kept, and the last part of a long paragraph keeps its FAQ
-# entry; 11: a Markdown comment is not text, and "<!-- also asked: … -->" gives an entry other wordings). An index
+# entry; 11: a Markdown comment is not text, and "<!-- also asked: … -->" gives an entry other wordings; 12: a
+# Word table's neighbouring cells that say the same are both kept, only a merged cell is read once). An index
 # made by another version reads every file again at its next sync (bot/index/store.py); only texts never embedded
 # before are embedded.
-PARSER = 11
+PARSER = 12
 _LIST_ITEM = re.compile(r"\s*(?:[-*+]\s+|\d+[.)]\s+)")
 _BULLET = re.compile(r"\s*[-*+•]\s+")
 _BOLD = re.compile(r"(\*\*|__)(.+?)\1\s*")  # a Markdown line opening in bold: "**How do I pay?** …"

@@ -509,10 +509,12 @@ def read_docx(raw: bytes, max_unpacked: int = MAX_UNPACKED_BYTES) -> Extracted:
             rows = []
             for row in Table(el, d).rows:
                 cells: list[str] = []
-                for c in row.cells:  # a merged cell is listed once per grid column it spans
-                    t = " ".join(c.text.split()).replace("|", "/")
-                    if not cells or t != cells[-1]:
-                        cells.append(t)
+                last = None
+                for c in row.cells:  # a merged cell is listed once per grid column it spans: the same element
+                    if c._tc is last:  # (two cells that merely say the same, "4 hours | 4 hours", are both kept)
+                        continue
+                    last = c._tc
+                    cells.append(" ".join(c.text.split()).replace("|", "/"))
                 if any(cells):
                     rows.append("| " + " | ".join(cells) + " |")
             if rows:

@@ -180,16 +180,20 @@ def test_the_held_out_table_questions_check_out_and_are_scored_apart():
     import sys
 
     root = allpacks.ROOT / "eval" / "tables-heldout"
-    done = subprocess.run([sys.executable, str(root / "check.py")], capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stdout + done.stderr
+    for folder in ("tables-heldout", "tables-blind2", "tables-blind3"):
+        check = allpacks.ROOT / "eval" / folder / "check.py"
+        done = subprocess.run([sys.executable, str(check)], capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, folder + ": " + done.stdout + done.stderr
     packs = allpacks.table_packs()
     assert [p.name.split(":")[0] for p in packs] == [
         "tables (gov.uk; Markdown, HTML, Word, PDF)",
         "tables, held out",
         "tables, held out",
         "tables, blind 2",
+        "tables, blind 3",
     ]
-    own, blind_new, blind_old, _ = packs
+    own, blind_new, blind_old, _, third = packs
+    assert third.corpus == allpacks.ROOT / "eval" / "tables-blind3" / "corpus" and len(third.answerable) >= 30
     assert blind_new.corpus == root / "corpus" and blind_old.corpus == own.corpus
     assert len(blind_new.answerable) + len(blind_new.unanswerable) >= 40
     assert {q["file"] for q in blind_old.answerable} <= {p.name for p in own.corpus.iterdir()}

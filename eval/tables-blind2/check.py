@@ -28,13 +28,15 @@ def _load(name, path):
 
 
 heldout_check = _load("heldout_check", HERE.parent / "tables-heldout" / "check.py")
-blind_build = _load("blind2_build", HERE / "build.py")
 file_text = heldout_check.file_text
 
 
-def main() -> int:
+def main(here: Path = HERE, corpus: str = CORPUS, prefix: str = "b") -> int:
+    """Checks the pack in `here` (its build.py's tables, questions.jsonl and corpus/), whose questions' "corpus" is
+    `corpus` and whose ids are `prefix` and two digits (eval/tables-blind3/check.py calls it for its own)."""
+    blind_build = _load(f"{here.name}_build", here / "build.py")
     problems, kinds, seen, texts = [], Counter(), set(), {}
-    lines = (HERE / "questions.jsonl").read_text(encoding="utf-8").splitlines()
+    lines = (here / "questions.jsonl").read_text(encoding="utf-8").splitlines()
     files = {f"{t[0]}.{t[1]}" for t in blind_build.TABLES}
     asked = Counter()
     for i, line in enumerate(lines):
@@ -47,10 +49,10 @@ def main() -> int:
         if list(q) != FIELDS:
             problems.append(f"{qid}: fields {list(q)}")
             continue
-        if qid != f"b{i:02d}" or qid in seen:
+        if qid != f"{prefix}{i:02d}" or qid in seen:
             problems.append(f"{qid}: id out of order or repeated")
         seen.add(qid)
-        if q["corpus"] != CORPUS:
+        if q["corpus"] != corpus:
             problems.append(f"{qid}: corpus {q['corpus']!r}")
         if not q["question"].strip():
             problems.append(f"{qid}: empty question")
@@ -59,7 +61,7 @@ def main() -> int:
             problems.append(f"{qid}: {q['file']} is not one of build.py's tables")
             continue
         asked[q["file"]] += 1
-        path = HERE / "corpus" / q["file"]
+        path = here / "corpus" / q["file"]
         if not path.exists():
             problems.append(f"{qid}: no file {path} (run build.py)")
             continue

@@ -420,11 +420,24 @@ VAT = """# VAT
 """
 
 
+HOSTING = """# Hosting plans
+
+## What each plan includes
+
+| Limit | Sites Starter | Sites Business |
+|---|---|---|
+| Number of sites | 3 | 50 |
+| Storage | 1 GB/site | 100 GB/site |
+| Bandwidth | 10 GB | 1 TB |
+"""
+
+
 @pytest.fixture(scope="module")
 def everyday(tmp_path_factory):
     from _support import small_index
 
-    files = {"stages.md": STAGES, "departures.html": DEPARTURES, "leihfristen.md": LEIHFRISTEN, "vat.md": VAT}
+    files = {"stages.md": STAGES, "departures.html": DEPARTURES, "leihfristen.md": LEIHFRISTEN, "vat.md": VAT,
+             "hosting.md": HOSTING}  # fmt: skip
     s = small_index(tmp_path_factory.mktemp("everyday"), files)
     return Bot.from_settings(s, build=False)
 
@@ -507,3 +520,13 @@ def test_a_word_table_keeps_neighbouring_cells_that_say_the_same(tmp_path):
                             build=False)  # fmt: skip
     cells = cells_of(bot, "leave.docx")
     assert ("15 or more — Last pay period", "8 hours") in cells and ("Up to 3 — Last pay period", "4 hours") in cells
+
+
+def test_a_word_of_a_column_name_names_no_row(everyday):
+    # "Sites" names the plan's column; that "Number of sites" has it too does not make that row the one asked
+    a = everyday.answer("What do I get on the Sites Starter plan? Please list all of its limits.")
+    assert a.grounded and a.text.splitlines() == [
+        "Number of sites — Sites Starter: 3 [1]",
+        "Storage — Sites Starter: 1 GB/site [2]",
+        "Bandwidth — Sites Starter: 10 GB [3]",
+    ], a.text

@@ -1088,8 +1088,11 @@ def table_cells(
     # a row: the question's content words among its key and cells (not the words of the column names: "notice"
     # in "A week's notice" under "Notice you must give" names no row), then the longest run of the key's words
     # the question has that holds a content word ("1 year or more" over "Less than 1 year"; not "to" of "20 to 99")
-    # first of all the words of its key no other key has ("Standard" over "Zero rate" for "the standard rate")
-    named_cols = {w for c in columns for w in words(c)}
+    # first of all the words of its key no other key has ("Standard" over "Zero rate" for "the standard rate");
+    # compared by stem, in keys as in cells ("Workers" of the column "Workers Free" names no row "Number of
+    # Workers", nor does "Worker" of a cell "64/Worker")
+    col_stems = {stem(w, lang) for c in columns for w in words(c)}
+    named_cols = {w for t in rows.values() for w in words(" ".join(t)) if stem(w, lang) in col_stems}
     key_words = {b: set(words(t[0])) for b, t in rows.items()}
     seen = Counter(w for ws in key_words.values() for w in ws)
     # the last word of most rows' keys names what the rows are, not one of them ("rate" of "Reduced rate", "Zero
@@ -1108,7 +1111,7 @@ def table_cells(
     row_score = {
         b: (
             ranged[b],
-            _overlap(q, " ".join(w for w in key_words[b] if seen[w] == 1), lang, subject),
+            _overlap(q, " ".join(w for w in key_words[b] if seen[w] == 1 and w not in named_cols), lang, subject),
             _overlap(q, " ".join(w for w in words(" ".join(t)) if w not in named_cols), lang, kind | subject),
             _run(q, t[0], lang),
         )

@@ -352,20 +352,30 @@ TABLES = [
 ]
 
 
-def rendered_rows(name: str):
-    """The table of a file (name with its suffix) as its rendering has it: the PDFs' text in the Latin-1 font."""
-    for n, fmt, _, _, _, rows in TABLES:
+def rendered_rows(name: str, tables=None):
+    """The table of a file (name with its suffix) as its rendering has it: the PDFs' text in the Latin-1 font.
+    `tables`: another pack's TABLES (eval/tables-blind3/build.py), rows (name, format, title, section, intro, rows)
+    with the page's language after them or not."""
+    for n, fmt, _, _, _, rows, *_ in tables or TABLES:
         if f"{n}.{fmt}" == name:
             return [[tables_build._latin(c) for c in r] for r in rows] if fmt == "pdf" else rows
     raise KeyError(name)
 
 
-def main() -> None:
-    out = HERE / "corpus"
+def main(tables=None, out: Path | None = None) -> None:
+    """Writes each table's document into `out` (this folder's corpus/); an HTML page in another language than
+    English gets that lang (the shared renderer writes lang="en")."""
+    out = out or HERE / "corpus"
     out.mkdir(exist_ok=True)
-    for name, fmt, title, section, intro, rows in TABLES:
+    for name, fmt, title, section, intro, rows, *lang in tables or TABLES:
         assert all(len(r) == len(rows[0]) for r in rows), name
         getattr(tables_build, f"write_{fmt}")(out / name, title, section, intro, rows)
+        if fmt == "html" and lang and lang[0] != "en":
+            path = out / f"{name}.html"
+            path.write_text(
+                path.read_text(encoding="utf-8").replace('<html lang="en">', f'<html lang="{lang[0]}">', 1),
+                encoding="utf-8",
+            )
         print(f"{name}.{fmt}: {len(rows) - 1} rows, {len(rows[0])} columns")
 
 

@@ -2,10 +2,10 @@
 Supabase's and Kubernetes' open documentation, GOV.UK content in an alphagov repository and in the UK Government Web
 Archive, a U.S. federal page, a German federal law as the bundestag/gesetze repository holds it, and Microsoft's
 German lifecycle documentation; two of them in German). Each table is written as a small document (a title, a
-section heading, one sentence that introduces the table, the table) by the table pack's own renderers, imported from
-eval/tables/build.py, in one of four formats: Markdown, HTML, Word and PDF. The cells are the sources' text (see
-README.md for what was dropped or resolved); they are copied into this file, so the build needs nothing but this
-repository. Deterministic:
+section heading, one sentence that introduces the table, the table) by eval/tables-blind2/build.py's main, with the
+table pack's own renderers (eval/tables/build.py), in one of four formats: Markdown, HTML, Word and PDF. The cells
+are the sources' text (see README.md for what was dropped or resolved); they are copied into this file, so the build
+needs nothing but this repository. Deterministic:
 
   python eval/tables-blind3/build.py
 
@@ -19,9 +19,9 @@ import importlib.util
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-_spec = importlib.util.spec_from_file_location("tables_build", HERE.parent / "tables" / "build.py")
-tables_build = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(tables_build)
+_spec = importlib.util.spec_from_file_location("blind2_build", HERE.parent / "tables-blind2" / "build.py")
+blind2_build = importlib.util.module_from_spec(_spec)  # its renderers (eval/tables/build.py's) and its main
+_spec.loader.exec_module(blind2_build)
 
 # --- the tables' cells, as the sources have them (header row first) ---------------------------------------------
 
@@ -233,27 +233,9 @@ TABLES = [
 
 
 def rendered_rows(name: str):
-    """The table of a file (name with its suffix) as its rendering has it: the PDFs' text in the Latin-1 font."""
-    for n, fmt, _, _, _, rows, _ in TABLES:
-        if f"{n}.{fmt}" == name:
-            return [[tables_build._latin(c) for c in r] for r in rows] if fmt == "pdf" else rows
-    raise KeyError(name)
-
-
-def main() -> None:
-    out = HERE / "corpus"
-    out.mkdir(exist_ok=True)
-    for name, fmt, title, section, intro, rows, lang in TABLES:
-        assert all(len(r) == len(rows[0]) for r in rows), name
-        getattr(tables_build, f"write_{fmt}")(out / name, title, section, intro, rows)
-        if fmt == "html" and lang != "en":  # the shared renderer writes lang="en"
-            path = out / f"{name}.html"
-            path.write_text(
-                path.read_text(encoding="utf-8").replace('<html lang="en">', f'<html lang="{lang}">', 1),
-                encoding="utf-8",
-            )
-        print(f"{name}.{fmt}: {len(rows) - 1} rows, {len(rows[0])} columns")
+    """The table of a file (name with its suffix) as its rendering has it (blind 2's build reads it)."""
+    return blind2_build.rendered_rows(name, TABLES)
 
 
 if __name__ == "__main__":
-    main()
+    blind2_build.main(TABLES, HERE / "corpus")

@@ -962,9 +962,11 @@ def spelled_out(text: str) -> str:
                   lambda m: m.group(1) + frac(_FRACTION.match(m.group(2))), t, flags=re.IGNORECASE)  # fmt: skip
 
 
-def quantities(q_text: str) -> list[tuple[float, str | None]]:
+@functools.lru_cache(maxsize=1024)
+def quantities(q_text: str) -> tuple[tuple[float, str | None], ...]:
     """The numbers a question gives, with their units, numbers in words among them (spelled_out); a bound the
-    question states ("over 15,000 litres", "under 11") as just past it."""
+    question states ("over 15,000 litres", "under 11") as just past it. (Cached: a table's every row asks for the
+    same question's numbers.)"""
     q_text = spelled_out(q_text)
     out = []
     for m in re.finditer(_NUM, q_text):
@@ -977,7 +979,7 @@ def quantities(q_text: str) -> list[tuple[float, str | None]]:
         if cue:
             x += (1e-9 if cue.group(1) else -1e-9) * max(1.0, abs(x))
         out.append((x, unit))
-    return out
+    return tuple(out)
 
 
 def _in_range(q_text: str, cells: list[str]) -> int:

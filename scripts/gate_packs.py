@@ -14,6 +14,9 @@ pack of `python -m bot eval --all`, and whether a gate refitted across packs wou
 3. The curve: for gate thresholds from 0.40 to 0.95, each pack's answerable questions declined, unanswerable ones
    declined, and right entry or page cited (the shipped threshold marked *). Questions an FAQ entry answers do
    not pass the gate and do not move.
+4. With --polar: yes/no questions (qtypes.polar) that the gate alone (without Reader.polar_near) declines, and,
+   each data set left out in turn, the nearness at which overruling the gate does best on the others (the range
+   of equally good values), with its utility on the one left out (bot/answers/answering.py POLAR_NEAR).
 Prints only: nothing is written. Results of 2026-12-06 are in docs/evaluation.md.
 """
 
@@ -167,11 +170,52 @@ def curve(data: dict[str, list[dict]], shipped_t: float) -> None:
         print(f"  {n}: " + "; ".join(cells))
 
 
+def gate_alone(r) -> bool:
+    """The gate's own decision, without the yes/no rule (Reader.polar_near)."""
+    f, p, _ = r["rec"][0]
+    return p >= float(load_weights()["abstain"]["threshold"]) and not Reader.fully_supported(f)
+
+
+def polar(data: dict[str, list[dict]], shipped: float) -> None:
+    grid = [round(x, 3) for x in np.arange(0.80, 0.9201, 0.005)]
+    rows = {n: [r for r in rr if len(r["rec"]) == 1 and r["rec"][0][0].get("_polar")] for n, rr in data.items()}
+
+    def util(rr, t):  # the gate overruled at nearness >= t
+        return sum(
+            (1 if r["kind"] == "ans" and r["ok"] else -1)
+            for r in rr
+            if not gate_alone(r) or r["rec"][0][0]["sdense_max"] >= t
+        )
+
+    print("\nyes/no questions the gate alone declines (pack, right answer or kind, nearness):")
+    for n, rr in rows.items():
+        for r in rr:
+            if gate_alone(r):
+                lab = ("right" if r["ok"] else "wrong") if r["kind"] == "ans" else r["kind"]
+                print(f"  {n}: {lab}, {r['rec'][0][0]['sdense_max']:.3f}")
+    print("\noverruling the gate for yes/no questions at a nearness, each data set left out:")
+    for fam in dict.fromkeys(allpacks.family(n) for n in rows):
+        others = [r for n, rr in rows.items() if allpacks.family(n) != fam for r in rr]
+        held = [r for n, rr in rows.items() if n.startswith(fam) and "removed" not in n for r in rr]
+        best = max(util(others, t) for t in grid)
+        good = [t for t in grid if util(others, t) == best]
+        mid = good[len(good) // 2]
+        print(f"  {fam}: best on the others {good[0]:.3f}-{good[-1]:.3f} (middle {mid:.3f}); held out: utility"
+              f" {util(held, mid):+d} at the middle, {util(held, shipped):+d} at the shipped {shipped},"
+              f" {util(held, 9.0):+d} with the gate alone ({len(held)} yes/no questions)")  # fmt: skip
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--bench-root", default=str(ROOT.parent / "shared" / "bench"))
+    ap.add_argument("--polar", action="store_true", help="only the yes/no rule's evidence (step 4)")
     args = ap.parse_args()
     data = collect(Path(args.bench_root))
+    if args.polar:
+        from bot.answers.answering import POLAR_NEAR
+
+        polar(data, POLAR_NEAR)
+        return
     shipped = lambda r: r["rec"][0][2]  # noqa: E731
     curve(data, float(load_weights()["abstain"]["threshold"]))
     print("\nthe shipped gate / no gate:")

@@ -12,6 +12,8 @@ import pytest
 from bot.answers.answering import Reader, load_weights
 from bot.engine import Bot
 
+ROOT = Path(__file__).resolve().parent.parent
+
 
 def _permuted(weights: dict, model: str, order: list[int]) -> dict:
     """The same fitted model with its features stored in another order (names, weights and scaling alike)."""
@@ -85,3 +87,38 @@ def test_the_shipped_weights_use_every_feature_the_code_computes():
     assert w["features"]["abstain"] == ABSTAIN_FEATURES
     assert w["features"]["sentence"] == SENT_FEATURES
     assert "wh_how" in ABSTAIN_FEATURES
+
+
+def test_the_yes_no_form_is_read_from_the_last_question_in_its_language():
+    from bot.answers.qtypes import polar
+
+    assert polar("Can I apply online if I am not in UK?") and polar("I want to complain about my adviser, can I?")
+    assert polar("I live in Japan. I would like to renounce my citizenship. Can I apply online?")
+    assert polar("Was the plan formalized?") and polar("Darf ich meinen Hund mitbringen?", "de")
+    assert not polar("Was kostet eine Farbkopie?", "de")  # a what-question in German
+    assert not polar("Are ctenophores predators, vegetarian or parasitic?")  # alternatives: answered by a span
+    assert not polar("How many people have died of plague in Baghdad?")
+    assert not polar("Is it free? What does it cost for students?")  # the last question asks what
+
+
+def test_a_yes_no_question_its_page_answers_is_not_declined_by_the_span_gate(tmp_path_factory, monkeypatch):
+    """ConditionalQA's "…do we need to register that we are taking our vehicle abroad?" (its gov.uk page answers:
+    take the log book) was declined by the gate, fitted on SQuAD's span answers; nearness overrules it for a yes/no
+    question (Reader.polar_near), and a yes/no question of another subject is still declined."""
+    from _support import small_index
+
+    from bot.answers import answering
+    from bot.engine import Bot
+
+    page = (ROOT / "eval" / "conditionalqa" / "corpus" / "taking-vehicles-out-of-uk.md").read_text(encoding="utf-8")
+    bot = Bot.from_settings(small_index(tmp_path_factory.mktemp("cqa"), {"taking-vehicles.md": page}), build=False)
+    q = (
+        "My family and I are intending to go on a camping holiday in Europe and would like to take our SUV. We would"
+        " be out of the UK for around five weeks in total. As we are not going to be away for very long, do we need"
+        " to register that we are taking our vehicle abroad?"
+    )
+    a = bot.answer(q)
+    assert a.grounded and a.citations[0].source == "taking-vehicles.md", a.text
+    assert not bot.answer("Is the museum open on Mondays?").grounded  # nothing near: the gate declines it
+    monkeypatch.setattr(answering, "POLAR_NEAR", 2.0)  # the gate alone declines it: the rule is what answers it
+    assert not bot.answer(q).grounded

@@ -13,7 +13,8 @@ In order:
 4. "How does the article describe X": the sentence that says what X is ("As Europe's largest military
    alliance, NATO …").
 5. Otherwise the reader picks the sentences of the page retrieval ranks first, with their neighbours when the
-   answer spans them, and the gate decides whether they answer at all. A question for a number, a calendar
+   answer spans them, and the gate decides whether they answer at all (not alone for a yes/no question near a sentence
+   read: Reader.polar_near, the gate being fitted on span answers). A question for a number, a calendar
    date or somebody's statement is answered only by a sentence that gives one. When that sentence lies in
    another FAQ entry than the one the matcher ranks first (the matcher unsure), the question is declined and
    both entries are offered as related questions (entry_disagrees).

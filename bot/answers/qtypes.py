@@ -309,6 +309,7 @@ __all__ = [
     "SPECIFIC",
     "asks_calendar",
     "asks_yes_no",
+    "polar",
     "described",
     "evidence",
     "names",
@@ -326,6 +327,17 @@ _YES_NO_Q = re.compile(
     r"est-ce|puis-je|peut-on|dois-je|faut-il|puedo|puede|hay|tengo|debo|es|está|son)\b",
     re.IGNORECASE,
 )
+
+
+def polar(q: str, lang: str = "en") -> bool:
+    """The last question a message asks is a yes/no question in form: it opens with a verb or is a tag after a
+    comma ("Can I apply online?", "…, can I?"), has no question word in the message's language ("Was kostet…?" is
+    a what-question; "Was the plan formalized?" is not), and offers no alternatives ("Is it abstract or concrete?"
+    is answered by a span, as SQuAD's questions are). A scenario told before it ("I am 25. Can I…?") is not read."""
+    parts = [x for x in re.split(r"(?<=[.?!])\s+", q.strip()) if x.strip()]
+    asked = [x for x in parts if x.rstrip().endswith("?")]
+    last = (asked or parts or [q])[-1]
+    return asks_yes_no(last) and question_word(last, lang) == "none" and not re.search(r"\b(or|oder|ou|o)\b", last, _I)
 
 
 def asks_yes_no(q: str) -> bool:

@@ -272,6 +272,11 @@ def test_a_lone_yes_or_no_answers_a_yes_no_question_only(faq_bot):
     hist = [["Can I drive with a licence from another country?", "Yes. [1] Your valid foreign driver licence… [2]"]]
     reply = faq_bot.answer("No, I have a learner permit only.", hist)
     assert all(c.quote not in ("Yes.", "No.") for c in reply.citations), reply.text
+    # a reply to a yes/no question the bot (or an agent) asked is searched with that question; the entry's lone
+    # "Yes." answers the question, not the visitor's "yes"
+    asked = [["I have a licence from abroad.", "Can I drive in New York with my licence from another country?"]]
+    said = faq_bot.answer("yes", asked)
+    assert said.grounded and said.text.startswith("Your valid foreign driver licence"), said.text
 
 
 @pytest.fixture(scope="module")
@@ -420,3 +425,38 @@ def test_a_greeting_is_no_question_a_follow_up_leans_on():
         "When is the library open?"
     )
     assert previous_question([{"role": "user", "content": "Can I talk to a human?"}]) == ""
+
+
+@pytest.fixture(scope="module")
+def insurance_bot(tmp_path_factory):
+    page = (
+        "# Insurance letters\n\n## Letters about your insurance\n\nThe office may send you a letter that asks for proof "
+        "of insurance. Send the proof within 10 days of the date on the letter.\n\n## If you do not have insurance\n\n"
+        "Without insurance you must surrender your number plates at an office before the coverage ends. Keep the "
+        "receipt you get for the plates.\n\n## If your policy was cancelled\n\nAsk your insurer for a letter that says "
+        "when the cancellation took effect.\n"
+    )
+    return bot_on(tmp_path_factory, "insurance", {"insurance.md": page})
+
+
+def test_a_reply_is_read_with_what_the_bot_asked(insurance_bot, monkeypatch):
+    """doc2dial's replies answer the agent's question: "Yes, none at the moment." after "Do you not have insurance
+    at the moment?" is about having no insurance, not about the letter the user first asked about."""
+    from bot.engine import Bot
+
+    hist = [["I got a letter about my insurance, what do I do?", "Do you not have insurance at the moment?"]]
+    a = insurance_bot.answer("Yes, none at the moment.", hist)
+    assert a.grounded and "surrender your number plates" in a.text, a.text
+    assert Bot.replied_to(hist) == "Do you not have insurance at the moment?"
+    # the bot's own words say nothing of the articles: a reply to an abstention is read with the user's question
+    assert Bot.replied_to([["Wie geht das?", messages_text("abstain", "de") + "\n\nmore"]]) == ""
+    assert Bot.replied_to([["hi", "Where is it? [1] Here. [2]"]]) == "Where is it? Here."
+    monkeypatch.setattr(Bot, "replied_to", staticmethod(lambda history: ""))  # read with the user's question
+    b = insurance_bot.answer("Yes, none at the moment.", hist)
+    assert "surrender your number plates" not in b.text, b.text
+
+
+def messages_text(key, lang):
+    from bot.answers import messages
+
+    return messages.text(key, lang)

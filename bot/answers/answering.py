@@ -1078,6 +1078,13 @@ def _asks_all(q: QuestionInfo, column: str, lang: str) -> bool:
 MESSAGE: ContextVar[str] = ContextVar("message", default="")
 
 
+def yes_no_asked(question: str) -> bool:
+    """The user asked a yes/no question: their message does (MESSAGE, when the engine set it), not only the query
+    searched for it. A reply "Yes" to the agent's "Do you have any health concerns…?" is searched with that
+    question, and a lone "Yes." of the entry it finds answers the agent's question, not the user's message."""
+    return qtypes.asks_yes_no(MESSAGE.get() or question)
+
+
 def table_cells(
     q: QuestionInfo, best: Candidate, most: int = 12, yes_no: bool = False, strict: bool = False
 ) -> list[Candidate]:
@@ -1249,7 +1256,7 @@ def entry_answer(
     cites: list[Citation] = []
     blocks: list[str] = []  # paragraphs, and runs of list items, separated by blank lines
 
-    yes_no = qtypes.asks_yes_no(question)
+    yes_no = yes_no_asked(question)
 
     def add(e, p_entry: float, words: int) -> bool:
         pieces, whole = select(e, index, qvec, words)
@@ -1388,7 +1395,7 @@ def extractive_answer(reader: Reader, question: str, hits: list[Hit], suggestion
     # makes of "45 days" and whatever sentence outscores it: "How long must consultation last before dismissing
     # 20 to 99 employees?"
     cell = max((c for c in cands if c.sentence.label), key=lambda c: c.score, default=None)
-    named = table_cells(q, cell, yes_no=qtypes.asks_yes_no(question), strict=True) if cell is not None else []
+    named = table_cells(q, cell, yes_no=yes_no_asked(question), strict=True) if cell is not None else []
     if named:
         text, cites = _citations_and_text([(c.sentence, c.hit, c.prob) for c in named])
         a = Answer(question, text, True, cites, retrieved=hits, confidence=max(1 - p_un, cell.prob))
@@ -1407,7 +1414,7 @@ def extractive_answer(reader: Reader, question: str, hits: list[Hit], suggestion
         if c.prob >= reader.second_ratio * best.prob and c.sentence.text not in {p.sentence.text for p in picked}:
             picked.append(c)
     if best.sentence.label:  # a table cell: the cell, row or column the question asks for (table_cells)
-        picked = table_cells(q, best, yes_no=qtypes.asks_yes_no(question))
+        picked = table_cells(q, best, yes_no=yes_no_asked(question))
         if not picked:
             return Answer(
                 question,
@@ -1421,7 +1428,7 @@ def extractive_answer(reader: Reader, question: str, hits: list[Hit], suggestion
         picked = _with_neighbours(q, best, picked, cands)
         picked = _with_names(q, best, picked, cands)
         picked = _with_list(best, picked)
-    if not qtypes.asks_yes_no(question):  # a lone "Yes." / "No." answers a yes/no question only
+    if not yes_no_asked(question):  # a lone "Yes." / "No." answers a yes/no question only
         picked = [c for c in picked if not qtypes.BARE_YES_NO.match(c.sentence.text)] or picked
     # keep source order within the same chunk so the answer reads naturally
     picked.sort(key=lambda c: (c.hit_rank, c.index) if c.hit is best.hit else (99, c.hit_rank, c.index))

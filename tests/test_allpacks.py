@@ -197,3 +197,21 @@ def test_the_held_out_table_questions_check_out_and_are_scored_apart():
     assert blind_new.corpus == root / "corpus" and blind_old.corpus == own.corpus
     assert len(blind_new.answerable) + len(blind_new.unanswerable) >= 40
     assert {q["file"] for q in blind_old.answerable} <= {p.name for p in own.corpus.iterdir()}
+
+
+def test_the_software_faq_pack_checks_out_and_is_scored_with_the_faq_packs(tmp_path):
+    """eval/oss-faq (six open-source projects' FAQ pages, users' wordings, written blind): its check.py holds (every
+    meant entry is a heading of its page, its answer the text under it, the splits by entry), and `eval --all` scores
+    its tune half whole and with 1 in 4 entries removed."""
+    import subprocess
+    import sys
+
+    check = allpacks.ROOT / "eval" / "oss-faq" / "check.py"
+    done = subprocess.run([sys.executable, str(check)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    pairs = allpacks.faq_packs(tmp_path / "no-bench", tmp_path / "cache")
+    full, missing = next(pair for pair in pairs if pair[0].name == "oss-faq")
+    assert len(full.answerable) >= 70 and {u["kind"] for u in full.unanswerable} == {"missing_entry", "out_of_scope"}
+    assert missing.name == "oss-faq, 1 in 4 entries removed" and len(missing.answerable) < len(full.answerable)
+    gone = {q["question"] for q in full.answerable} - {q["question"] for q in missing.answerable}
+    assert gone and gone <= {u["question"] for u in missing.unanswerable}

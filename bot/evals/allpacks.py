@@ -124,7 +124,7 @@ def faq_packs(bench_root: Path, cache: Path) -> list[tuple[Pack, Pack]]:
         qs = load_questions(covid)
         specs.append(("covid-faq-en (CDC pages)", covid, cdc, qs, []))
         specs.append(("covid-faq-en (all 9 pages)", covid, files, qs, []))
-    for name in ("help-de", "clinc-faq"):
+    for name in ("help-de", "clinc-faq", "oss-faq"):
         d = ROOT / "eval" / name
         if not (d / "questions.jsonl").exists():
             continue

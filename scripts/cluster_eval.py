@@ -47,7 +47,8 @@ def load_sets(bench: Path) -> dict[str, list[tuple[str, str]]]:
     for i, s in enumerate(sorted(sets)):
         sets[s] += [(r["need"], r["text"]) for r in oos[i * 10 : i * 10 + 10]]
     for name, f in (("covid-faq-en", bench / "covid-faq-en" / "questions.jsonl"),
-                    ("help-de", ROOT / "eval" / "help-de" / "questions.jsonl")):  # fmt: skip
+                    ("help-de", ROOT / "eval" / "help-de" / "questions.jsonl"),
+                    ("oss-faq", ROOT / "eval" / "oss-faq" / "questions.jsonl")):  # fmt: skip
         if f.exists():
             for x in f.open(encoding="utf-8"):
                 r = json.loads(x)

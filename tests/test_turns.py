@@ -492,3 +492,20 @@ def test_a_follow_up_is_not_answered_from_another_agencys_page(two_agencies, mon
     assert not follow.grounded, follow.text
     own = two_agencies.answer("And how often are the payments made?", hist)  # a question of its own
     assert own.grounded and own.citations[0].source == "va-work-study.md", own.text
+
+
+def test_a_follow_up_on_the_conversations_page_passes_a_looser_gate(insurance_bot, monkeypatch):
+    """A follow-up is read on the conversation's page with the gate at engine.FOLLOWUP_GATE: an answer the reader
+    doubts as much as p_unanswerable 0.75 is declined for a question asked alone, and given for a follow-up on the
+    page the conversation is about."""
+    from bot.answers.answering import Reader
+
+    monkeypatch.setattr(Reader, "p_unanswerable", lambda self, feats: 0.75)
+    monkeypatch.setattr(Reader, "fully_supported", staticmethod(lambda f: False))
+    hist = [["I got a letter about my insurance, what do I do?", "The office may send you a letter. [1]"]]
+    q = "And by when do I have to send it?"
+    assert not insurance_bot.answer(q).grounded
+    follow = insurance_bot.answer(q, hist)
+    assert follow.grounded and follow.citations[0].source == "insurance.md", follow.text
+    monkeypatch.setattr("bot.engine.FOLLOWUP_GATE", 0.7)  # at the reader's own threshold or so: declined again
+    assert not insurance_bot.answer(q, hist).grounded

@@ -633,7 +633,8 @@ class Reader:
 
     def should_abstain(self, feats: dict[str, float]) -> tuple[bool, float]:
         p = self.p_unanswerable(feats)
-        return p >= self.threshold and not self.fully_supported(feats) and not self.polar_near(feats), p
+        t = max(self.threshold, GATE.get() or 0.0)
+        return p >= t and not self.fully_supported(feats) and not self.polar_near(feats), p
 
 
 # Reader.polar_near: the nearness (best sentence cosine among the passages read) at which the gate is overruled for
@@ -1076,6 +1077,9 @@ def _asks_all(q: QuestionInfo, column: str, lang: str) -> bool:
 # The visitor's whole message, when the search was for its question alone ("I'll be releasing around 3,000 litres a
 # day into a stream. How much is the permit?"): a table reads the numbers it tells (set by Bot.answer_stream).
 MESSAGE: ContextVar[str] = ContextVar("message", default="")
+# A looser gate for the passages being read (Reader.should_abstain declines at max(its threshold, this)); set by
+# Bot.quote_in_conversation while a follow-up is read on the conversation's page (engine.FOLLOWUP_GATE).
+GATE: ContextVar[float | None] = ContextVar("gate", default=None)
 
 
 def yes_no_asked(question: str) -> bool:

@@ -204,7 +204,7 @@
     ".src-title{font-weight:650;font-size:13px;overflow-wrap:anywhere;}",
     ".src-file{font-size:12px;color:#52606d;overflow-wrap:anywhere;}",
     ".src-quotes{list-style:none;margin:0;padding:0;}",
-    ".src-sec{font-size:12px;color:#52606d;overflow-wrap:anywhere;}",
+    ".src-sec{font-size:12px;color:#52606d;white-space:nowrap;overflow:hidden;text-overflow:ellipsis;}",
     ".chev{flex:none;font-size:12px;color:#7b8794;margin-top:2px;transition:transform .15s ease;}",
     "details[open] .chev{transform:rotate(90deg);}",
     ".quote{margin:4px 6px 8px 36px;padding:6px 10px;border-left:3px solid var(--ab-accent);background:#f8fafc;",
@@ -874,11 +874,20 @@
         s.appendChild(el("span", "src-n", n));
         var meta = el("span", "src-meta");
         var page = Number.isInteger(c.page) && c.page > 0 ? T("page", ml) + " " + c.page : "";
-        if (isStr(c.section) && c.section) meta.appendChild(el("span", "src-sec", c.section));
-        if (page) meta.appendChild(el("span", "src-sec", page));
+        // where in the document: an FAQ entry's question (its page's heading says nothing of it), else the
+        // section; said once for a run of quotes from the same place, not on every line
+        var label = isStr(c.question) && c.question ? c.question : isStr(c.section) ? c.section : "";
+        var where = label + "\u0000" + page;
+        if (label && list.getAttribute("data-last") !== where) {
+          var sec = el("span", "src-sec", label); // one line; its whole text on hover and in the label
+          sec.title = label;
+          meta.appendChild(sec);
+        }
+        if (page && list.getAttribute("data-last") !== where) meta.appendChild(el("span", "src-sec", page));
+        list.setAttribute("data-last", where);
         s.appendChild(meta);
         s.appendChild(el("span", "chev", "▸"));
-        s.setAttribute("aria-label", T("source", ml) + " " + n + ": " + file + (page ? ", " + page : "") + (c.section ? ", " + c.section : "") + ". " + T("show_quote", ml));
+        s.setAttribute("aria-label", T("source", ml) + " " + n + ": " + file + (page ? ", " + page : "") + (label ? ", " + label : "") + ". " + T("show_quote", ml));
         d.appendChild(s);
         d.appendChild(el("blockquote", "quote", isStr(c.quote) ? c.quote : ""));
         if (isStr(c.url) && c.url.indexOf("/source/") === 0) {

@@ -86,14 +86,13 @@ def _print_human(a) -> None:
     if a.standalone_question:
         print(f"(understood as: {a.standalone_question})")
     if a.grounded:  # each document once, then its quotes
-        from bot.answers.answering import grouped_sources
+        from bot.answers.answering import grouped_sources, quote_places
 
         print("\nSources:")
         for src in grouped_sources(a.citations):
             print(f"  {src['title']} ({src['source']})")
-            for q in src["quotes"]:
-                page = f", page {q['page']}" if q["page"] else ""
-                print(f"    [{q['n']}] {q['section']}{page}\n        “{q['quote']}”")
+            for q, place in zip(src["quotes"], quote_places(src["quotes"])):
+                print(f"    [{q['n']}] {place}".rstrip() + f"\n        “{q['quote']}”")
     elif a.suggestions:
         print("\nThe articles can answer, for example:")
         for s in a.suggestions:

@@ -370,3 +370,24 @@ def test_the_parts_of_a_compound_question(message, expected):
     from bot.answers.followup import parts
 
     assert parts(message) == expected
+
+
+def test_a_quotes_place_is_said_once_for_a_run_of_quotes_from_it():
+    """Sources (chat, CLI, OpenAI footnotes): an FAQ quote's place is its entry's question, not its page's heading;
+    a run of quotes from one place names it once."""
+    from bot.answers.answering import quote_places
+
+    q = [
+        {"section": "Häufige Fragen", "question": "Kann ich die Leihfrist verlängern?", "page": None},
+        {"section": "Häufige Fragen", "question": "Kann ich die Leihfrist verlängern?", "page": None},
+        {"section": "Fees", "question": None, "page": 2},
+        {"section": "Fees", "question": None, "page": 3},
+        {"section": "Häufige Fragen", "question": "Kann ich die Leihfrist verlängern?", "page": None},
+    ]
+    assert quote_places(q) == [
+        "Kann ich die Leihfrist verlängern?",
+        "",
+        "Fees, page 2",
+        "Fees, page 3",
+        "Kann ich die Leihfrist verlängern?",
+    ]

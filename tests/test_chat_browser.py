@@ -92,9 +92,15 @@ def test_answer_streams_with_sources_and_quotes(chat, server):
     sources.click()
     for src in want["sources"]:  # each document once, by its title and file
         expect(chat.get_by_text(f"{src['title']} · {src['source']}")).to_have_count(1)
-    for c in want["citations"]:
-        expect(chat.get_by_text(f"[{c['n']}] {c['section']}")).to_be_visible()
+    from bot.answers.answering import quote_places
+
+    places = {q["n"]: p for src in want["sources"] for q, p in zip(src["quotes"], quote_places(src["quotes"]))}
+    assert places[want["citations"][0]["n"]] == want["citations"][0]["question"]  # an FAQ entry: its question
+    for c in want["citations"]:  # the place once for a run of quotes from it
+        said = f"[{c['n']}] {places[c['n']]}" if places[c["n"]] else f"[{c['n']}] “{c['quote']}”"
+        expect(chat.get_by_text(said)).to_be_visible()
         expect(chat.get_by_text(f"“{c['quote']}”")).to_be_visible()
+    assert len(want["citations"]) > 1 and not places[want["citations"][1]["n"]]
     # each citation in the Sources links to the source viewer at its quote, and that page marks the quote (the
     # answer's [n] markers stay text: the message's copy button and screen-reader label take its raw markup)
     links = chat.locator('[data-testid="bot"] a[href^="/source/"]')
@@ -323,7 +329,7 @@ def test_chat_lists_sentences_no_passage_supports_in_the_sources(llm_chat, llm):
     # the Sources message, opened: the citation, then the invented sentence under its heading, as text
     sources.first.get_by_text("Sources (1)").click()
     c = final["citations"][0]
-    expect(llm_chat.get_by_text(f"[1] {c['section']}")).to_be_visible()
+    expect(llm_chat.get_by_text(f"[1] {c.get('question') or c['section']}")).to_be_visible()
     expect(llm_chat.get_by_text(f"“{c['quote']}”")).to_be_visible()
     expect(sources.first).to_contain_text(UNSUPPORTED_HEAD + "\n" + CHEESE, use_inner_text=True)
     shown = sources.first.inner_text()
@@ -355,7 +361,7 @@ def test_chat_quotes_the_articles_with_a_note_when_the_model_fails(llm_chat, llm
     expect(sources.first).to_contain_text(f"Sources ({len(want['citations'])})")
     sources.first.get_by_text("Sources (").click()
     for c in want["citations"]:
-        expect(llm_chat.get_by_text(f"[{c['n']}] {c['section']}")).to_be_visible()
+        expect(llm_chat.get_by_text(f"[{c['n']}] {c.get('question') or c['section']}")).to_be_visible()
         expect(llm_chat.get_by_text(f"“{c['quote']}”")).to_be_visible()
         assert c["quote"] in want["answer"]  # quoted verbatim
     assert UNSUPPORTED_HEAD not in sources.first.inner_text()

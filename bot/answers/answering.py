@@ -166,8 +166,8 @@ def readable_name(source: str) -> str:
 def grouped_sources(citations: list[Citation]) -> list[dict]:
     """The cited documents, each once, in the order they are first cited: the document (its file, its title or a
     readable name of its file, its web address when it came from a website) and its cited quotes in order, each
-    with its number, section, page and source-viewer link. What a reader follows, where the flat citations list
-    repeats a document's name for every sentence."""
+    with its number, section (and FAQ entry question), page and source-viewer link. What a reader follows, where
+    the flat citations list repeats a document's name for every sentence."""
     out: list[dict] = []
     at: dict[str, dict] = {}
     for c in citations:
@@ -180,7 +180,21 @@ def grouped_sources(citations: list[Citation]) -> list[dict]:
                 "quotes": [],
             }
             out.append(doc)
-        doc["quotes"].append({"n": c.n, "quote": c.quote, "section": c.section, "page": c.page, "url": c.url})
+        doc["quotes"].append(
+            {"n": c.n, "quote": c.quote, "section": c.section, "question": c.question, "page": c.page, "url": c.url}
+        )
+    return out
+
+
+def quote_places(quotes: list[dict]) -> list[str]:
+    """Where each of a document's quotes is, as a reader needs it: the FAQ entry's question (its page's heading says
+    nothing of it), else the section, with the page; "" for a quote from the same place as the one before it (the
+    place is said once for a run of quotes, not on every line)."""
+    out, last = [], None
+    for q in quotes:
+        place = (q.get("question") or q.get("section") or "") + (f", page {q['page']}" if q.get("page") else "")
+        out.append(place if place != last else "")
+        last = place
     return out
 
 

@@ -66,15 +66,16 @@ def _strip_footnotes(text: str) -> str:
 
 def content_of(d: dict) -> str:
     """The assistant message: the answer, then its citations as footnotes, or the questions the articles answer."""
+    from bot.answers.answering import quote_places
+
     out = d.get("answer", "")
     sources = d.get("sources") or []
     if sources:  # each document once, its title and file, then its quotes: "[2] Section, page 3: “…”"
         lines = []
         for src in sources:
             lines.append(f"{src['title']} — {src['source']}")
-            for q in src["quotes"]:
-                where = q["section"] + (f", page {q['page']}" if q.get("page") else "")
-                lines.append(f"[{q['n']}] {where}: “{q['quote']}”")
+            for q, where in zip(src["quotes"], quote_places(src["quotes"])):
+                lines.append(f"[{q['n']}] {where}: “{q['quote']}”" if where else f"[{q['n']}] “{q['quote']}”")
         out += "\n\nSources:\n" + "\n".join(lines)
     elif not d.get("grounded") and d.get("suggestions"):
         out += "\n\nThe articles can answer, for example:\n" + "\n".join(f"- {s}" for s in d["suggestions"])

@@ -37,16 +37,15 @@ def sources_html(answer) -> str:
     """The Sources box: each cited document once (its title and file), then each of its quotes with its number,
     section and page, and a link that opens the document at it (bot/serve/viewer.py). Everything from the
     articles is escaped; the only markup is our own link."""
-    from bot.answers.answering import grouped_sources
+    from bot.answers.answering import grouped_sources, quote_places
 
     lang = answer.lang or "en"
     parts = []
     label = esc(words.text("ui_open_doc", lang))
     for src in grouped_sources(answer.citations):
         lines = [esc(f"{src['title']} · {src['source']}")]
-        for q in src["quotes"]:
-            page = f", page {q['page']}" if q["page"] else ""
-            line = esc(f"[{q['n']}] {q['section']}{page}\n“{q['quote']}”")
+        for q, place in zip(src["quotes"], quote_places(src["quotes"])):
+            line = esc(f"[{q['n']}] {place}\n“{q['quote']}”" if place else f"[{q['n']}] “{q['quote']}”")
             if q["url"]:
                 href = html.escape(q["url"], quote=True)
                 line += f' <a href="{href}" target="_blank" rel="noopener noreferrer">{label}</a>'

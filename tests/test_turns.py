@@ -442,6 +442,7 @@ def insurance_bot(tmp_path_factory):
 def test_a_reply_is_read_with_what_the_bot_asked(insurance_bot, monkeypatch):
     """doc2dial's replies answer the agent's question: "Yes, none at the moment." after "Do you not have insurance
     at the moment?" is about having no insurance, not about the letter the user first asked about."""
+    from bot.answers import messages
     from bot.engine import Bot
 
     hist = [["I got a letter about my insurance, what do I do?", "Do you not have insurance at the moment?"]]
@@ -449,17 +450,11 @@ def test_a_reply_is_read_with_what_the_bot_asked(insurance_bot, monkeypatch):
     assert a.grounded and "surrender your number plates" in a.text, a.text
     assert Bot.replied_to(hist) == "Do you not have insurance at the moment?"
     # the bot's own words say nothing of the articles: a reply to an abstention is read with the user's question
-    assert Bot.replied_to([["Wie geht das?", messages_text("abstain", "de") + "\n\nmore"]]) == ""
+    assert Bot.replied_to([["Wie geht das?", messages.text("abstain", "de") + "\n\nmore"]]) == ""
     assert Bot.replied_to([["hi", "Where is it? [1] Here. [2]"]]) == "Where is it? Here."
     monkeypatch.setattr(Bot, "replied_to", staticmethod(lambda history: ""))  # read with the user's question
     b = insurance_bot.answer("Yes, none at the moment.", hist)
     assert "surrender your number plates" not in b.text, b.text
-
-
-def messages_text(key, lang):
-    from bot.answers import messages
-
-    return messages.text(key, lang)
 
 
 @pytest.fixture(scope="module")

@@ -54,8 +54,14 @@ def test_models_and_a_plain_completion_match_the_api(server):
     assert content.startswith(want["answer"])
     extra = r.model_extra
     assert extra["citations"] == want["citations"] and extra["grounded"] is True
-    for cite in want["citations"]:  # the footnotes: section, verbatim quote, under their document
-        assert f"[{cite['n']}] {cite['section']}: “{cite['quote']}”" in content
+    from bot.answers.answering import quote_places
+
+    # the footnotes: where (an FAQ entry's question, once for a run of quotes from it), the verbatim quote
+    places = {q["n"]: p for src in want["sources"] for q, p in zip(src["quotes"], quote_places(src["quotes"]))}
+    assert places[1] == want["citations"][0]["question"]
+    for cite in want["citations"]:
+        where = f"{places[cite['n']]}: " if places[cite["n"]] else ""
+        assert f"[{cite['n']}] {where}“{cite['quote']}”" in content
     for src in want["sources"]:  # each document named once, by its title and file
         assert content.count(f"{src['title']} — {src['source']}") == 1
     assert r.usage.total_tokens > 0

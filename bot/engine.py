@@ -208,7 +208,7 @@ class Bot:
             return question
         kind = kind or turns.classify(question, prev).kind
         if kind == turns.REPLY:
-            said = self.replied_to(history) or prev
+            said = self.read_with(history, kind)
             rest = turns.content(question)
             lang = self.index.query_lang(rest) if rest else "en"
             if rest and not any(self.index.bm25.has(t) for t in terms(rest, lang)):
@@ -236,6 +236,11 @@ class Bot:
         if not said or any(said.startswith(m) for m in _stock_openings()):
             return ""
         return said
+
+    def read_with(self, history, kind: str) -> str:
+        """What a message that leans on the conversation is read with: a reply, what it answers (replied_to); any
+        other message, the user's previous question."""
+        return (self.replied_to(history) if kind == turns.REPLY else "") or turns.previous_question(history)
 
     def answer(self, question: str, history=None, lang: str | None = None) -> Answer:
         """The answer, whole. `lang`: the visitor's language as the page or browser tells it ("de"), for the bot's
@@ -411,7 +416,7 @@ class Bot:
         page = self.conversation_page(history) if history and hits else None
         if page and kind != turns.REPLY and self.entry_elsewhere(qvec, page, hits):
             page = None  # (a reply answers the bot: it stays on the page)
-        prev = (self.replied_to(history) if kind == turns.REPLY else "") or turns.previous_question(history)
+        prev = self.read_with(history, kind)
         folded = bool(prev) and query.endswith(f" ({prev})")
         if page and kind in (turns.FOLLOWUP, turns.REPLY):
             head = query[: -len(prev) - 3].strip() if folded else ""

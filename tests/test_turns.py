@@ -117,6 +117,10 @@ PREV = "How can I protect my kids from the virus?"
         ("ja", turns.REPLY),
         # a pronoun whose noun is in the message itself
         ("I want to lend my car to my Mom, what can I do to allow her to drive it?", turns.QUESTION),
+        # a greeting opens a new conversation, whatever its pronouns
+        ("Hello, I have some questions about my student loan plan. Perhaps you can help me with that.", turns.QUESTION),
+        ("Hallo, ich habe eine Frage zu meinem Bibliotheksausweis. Können Sie mir damit helfen?", turns.QUESTION),
+        ("Hi, and what about that?", turns.FOLLOWUP),  # nothing of its own after the greeting
     ],
 )
 def test_follow_ups_replies_and_questions_of_their_own(message, kind):

@@ -74,6 +74,9 @@ def test_a_greeting_with_a_question_is_a_question(message):
         "Kann ich mit einem Menschen reden?",
         "Je voudrais parler à un conseiller",
         "¿Puedo hablar con una persona?",
+        # a browser probe (2026-12-07): these two got a REAL ID sentence and "nothing found"
+        "can I just talk to a real person please",
+        "Kann ich mit jemandem vom Kundenservice sprechen?",
     ],
 )
 def test_asking_for_a_person(message):
@@ -88,6 +91,8 @@ def test_asking_for_a_person(message):
         "Who is the agent of change?",
         "How should I act if I had close contact with someone who has COVID-19?",  # covid-faq-en
         "Who should I contact about my claim?",
+        "Muss ich mit der Bank sprechen, bevor ich kündige?",
+        "Wie kann ich mit meinem Kind über das Virus sprechen?",
     ],
 )
 def test_a_question_about_people_is_not_a_request_for_one(message):
@@ -407,13 +412,18 @@ def test_the_bots_own_words_in_an_entry_answer_are_in_the_questions_language(tmp
     pages = {
         "stadt.md": "# Stadtbibliothek\n\n## Wie gebe ich Bücher zurück?\n\n" + long_answer + "\n\n## Gibt es WLAN?"
         "\n\nJa, im ganzen Haus gibt es kostenloses WLAN.\n",
-        "uni.md": "# Universitätsbibliothek\n\n## Gibt es WLAN?\n\nJa, Studierende nutzen das Netz eduroam.\n\n## Wo "
-        "kann ich drucken?\n\nDrucker stehen im ersten Stock.\n",
+        "uni.md": "# Universitätsbibliothek\n\n## Gibt es WLAN?\n\nJa, Studierende nutzen das Netz eduroam. "
+        + " ".join(f"Hinweis {i}: Gäste erhalten an der Theke einen Zugang für einen Tag, kostenlos." for i in range(9))
+        + "\n\n## Wo kann ich drucken?\n\nDrucker stehen im ersten Stock.\n",
     }
     b = bot_on(tmp_path_factory, "de-words", pages)
     wifi = b.answer("Gibt es in der Bibliothek WLAN?")
     assert wifi.grounded and wifi.entry is not None and wifi.entry.get("also"), wifi.text
     assert "Auch auf " in wifi.text and "Also on" not in wifi.text, wifi.text
+    if wifi.entry["source"] == "stadt.md":  # the other page's long entry: where its rest is, by its title
+        assert "(Den Rest finden Sie auf „Universitätsbibliothek“.)" in wifi.text and "uni.md" not in wifi.text, (
+            wifi.text
+        )
     back = b.answer("Wie gebe ich Bücher zurück?")
     assert back.grounded and "(Teil der Antwort auf „Wie gebe ich Bücher zurück?“" in back.text, back.text
     assert "„Stadtbibliothek“" in back.text and "stadt.md" not in back.text, back.text

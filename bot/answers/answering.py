@@ -1313,7 +1313,7 @@ def entry_answer(
         blocks.append(messages.text("also_on", lang, title=title, question=e.question))
         w = add(e, p_also, also_words)
         if not w:
-            blocks.append(f"(The rest is in {e.link}.)")
+            blocks.append(messages.text("rest_on", lang, title=title))  # (the page's title, not its file name)
         also.append({"id": e.id, "question": e.question, "source": e.source, "anchor": e.anchor, "whole": w})
     rows = entry.rows + [r for e, _ in match.also for r in e.rows]
     found = {h.row for h in hits}  # what retrieval ranked, then any part of the entries it did not

@@ -77,7 +77,8 @@ _WHO = (
 _PERSON = re.compile(
     "|".join(
         [
-            rf"\b(?:can|could|may|might)\s+i\s+(?:please\s+)?(?:talk|speak|chat)\s+(?:to|with)\s+{_WHO}\b",
+            rf"\b(?:can|could|may|might)\s+i\s+(?:(?:please|just|maybe|actually|now)\s+)*(?:talk|speak|chat)\s+"
+            rf"(?:to|with)\s+{_WHO}\b",
             rf"\b(?:i\s+(?:want|need|would like|'d like|wish)|let me|i have)\s+to\s+(?:talk|speak|chat)"
             rf"\s+(?:to|with)\s+{_WHO}\b",
             rf"\b(?:connect|transfer|put)\s+me\s+(?:through\s+)?(?:to|with)\s+{_WHO}\b",
@@ -85,6 +86,10 @@ _PERSON = re.compile(
             rf"\b(?:is|are)\s+there\s+(?:{_WHO}|anyone|anybody)\s+(?:i|we)\s+(?:can|could)\s+(?:talk|speak|chat|call)\b",
             r"\b(?:mit\s+)?(?:einem|einer|jemandem)\s+(?:echten\s+)?(?:menschen|mitarbeiter(?:in)?|berater(?:in)?|person)"
             r"\s+(?:sprechen|reden|chatten|verbunden werden)\b",
+            # "mit jemandem vom Kundenservice sprechen", "mit dem Support reden"
+            r"\bmit\s+(?:jemandem|dem|der|ihrem|eurem)\s+(?:(?:vom|von|aus|im|beim)\s+(?:dem\s+|der\s+)?)?"
+            r"(?:kundenservice|kundendienst|support|team|service|hotline|mitarbeiter\w*|menschen)?\s*"
+            r"(?:sprechen|reden|chatten)\b",
             r"\b(?:parler|discuter)\s+(?:à|a|avec)\s+(?:un|une|quelqu'un|quelqu’un)\s*(?:vrai\s+)?"
             r"(?:humain|personne|conseill\w+|agent|opérateur|operateur)?(?:\W|$)",
             r"\bhablar\s+con\s+(?:un|una|alguien)\s*(?:humano|persona|agente|asesor\w*|operador)?(?:\W|$)",

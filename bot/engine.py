@@ -295,9 +295,13 @@ class Bot:
                     yield ev
         ans.question = q
         ans.standalone_question = query if query != q else None
-        if prev and query.endswith(f" ({prev})"):  # read with the previous question: say so, not the two glued
+        said = self.read_with(history, turn.kind) if prev else ""
+        if said and (query == said or query.endswith(f" ({said})")):
+            # read with the previous question, or (a reply) with what the bot said last: say which question it
+            # follows, never the two glued nor the bot's answer pasted in ("Understood as: I have insurance (The
+            # letter means your insurance company notified…)", a browser probe)
             ans.follows_up, ans.standalone_question = prev, None
-            head = query[: -len(prev) - 3].strip()
+            head = query[: -len(said) - 3].strip() if query != said else ""
             if head and head != q and head != turns.content(q):  # its pronouns were resolved as well
                 ans.standalone_question = head
         ans.lang = lang

@@ -463,6 +463,10 @@ def test_a_reply_is_read_with_what_the_bot_asked(insurance_bot, monkeypatch):
     a = insurance_bot.answer("Yes, none at the moment.", hist)
     assert a.grounded and "surrender your number plates" in a.text, a.text
     assert Bot.replied_to(hist) == "Do you not have insurance at the moment?"
+    # what the visitor is shown it was read as: the question it follows, never the bot's words pasted in
+    assert a.follows_up == hist[0][0] and "Do you not have" not in (a.standalone_question or ""), a.to_dict()
+    told = insurance_bot.answer("Yes, I have no insurance cover at the moment.", hist)
+    assert "Do you not have" not in (told.standalone_question or "") + (told.follows_up or ""), told.to_dict()
     # the bot's own words say nothing of the articles: a reply to an abstention is read with the user's question
     assert Bot.replied_to([["Wie geht das?", messages.text("abstain", "de") + "\n\nmore"]]) == ""
     assert Bot.replied_to([["hi", "Where is it? [1] Here. [2]"]]) == "Where is it? Here."

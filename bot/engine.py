@@ -568,6 +568,11 @@ class Bot:
         pool = list(dict.fromkeys(self.index.question_pool(STARTER_POOL)))
         if lang and any(x[2] == lang for x in pool):
             pool = [x for x in pool if x[2] == lang]
+        # whole questions, when the pages have enough: a heading read as an entry ("What is checked") means
+        # nothing out of its page (a browser probe)
+        asked = [x for x in pool if x[0].rstrip().endswith(("?", "？"))]
+        if len(asked) >= n:
+            pool = asked
         by_page: dict[str, list[str]] = {}
         for q, src, _ in pool:
             if q not in by_page.setdefault(src, []):

@@ -522,3 +522,17 @@ def test_a_follow_up_on_the_conversations_page_passes_a_looser_gate(insurance_bo
     assert follow.grounded and follow.citations[0].source == "insurance.md", follow.text
     monkeypatch.setattr("bot.engine.FOLLOWUP_GATE", 0.7)  # at the reader's own threshold or so: declined again
     assert not insurance_bot.answer(q, hist).grounded
+
+
+def test_questions_to_try_are_whole_questions_when_the_pages_have_them(tmp_path_factory):
+    """A heading read as an FAQ entry ("What is checked") is no question to offer a visitor (a browser probe: it was
+    a starter question of the DMV pages); the pages' questions are offered instead."""
+    pages = {
+        "inspection.md": "# Inspections\n\n## What is checked\n\nThe brakes, lights and tyres are checked.\n\n"
+        "## How often do I need an inspection?\n\nEvery twelve months.\n",
+        "plates.md": "# Plates\n\n## How do I replace a lost plate?\n\nApply at a motor vehicle office.\n",
+    }
+    b = bot_on(tmp_path_factory, "starters", pages)
+    assert "What is checked" in [q for q, _, _ in b.index.question_pool(50)]  # it is an entry of the index
+    got = b.starter_questions(2)
+    assert len(got) == 2 and all(q.endswith("?") for q in got), got

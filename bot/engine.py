@@ -203,7 +203,7 @@ class Bot:
         searched for what it asks (bot/answers/followup.py asked). `kind`: the message's kind when the caller has
         classified it already."""
         question = asked(question)
-        prev = turns.previous_question(history)
+        prev = turns.leaned_on(history)
         if not prev:
             return question
         kind = kind or turns.classify(question, prev).kind
@@ -239,8 +239,9 @@ class Bot:
 
     def read_with(self, history, kind: str) -> str:
         """What a message that leans on the conversation is read with: a reply, what it answers (replied_to); any
-        other message, the user's previous question."""
-        return (self.replied_to(history) if kind == turns.REPLY else "") or turns.previous_question(history)
+        other message, the user's previous question, and the one before when that was a follow-up itself
+        (turns.leaned_on)."""
+        return (self.replied_to(history) if kind == turns.REPLY else "") or turns.leaned_on(history)
 
     def answer(self, question: str, history=None, lang: str | None = None) -> Answer:
         """The answer, whole. `lang`: the visitor's language as the page or browser tells it ("de"), for the bot's
@@ -300,7 +301,9 @@ class Bot:
             # read with the previous question, or (a reply) with what the bot said last: say which question it
             # follows, never the two glued nor the bot's answer pasted in ("Understood as: I have insurance (The
             # letter means your insurance company notified…)", a browser probe)
-            ans.follows_up, ans.standalone_question = prev, None
+            # (a follow-up of a follow-up: the question the two lean on)
+            ans.follows_up = said[len(prev) + 1 :] if said.startswith(prev + " ") else prev
+            ans.standalone_question = None
             head = query[: -len(said) - 3].strip() if query != said else ""
             if head and head != q and head != turns.content(q):  # its pronouns were resolved as well
                 ans.standalone_question = head

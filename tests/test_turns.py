@@ -126,6 +126,9 @@ PREV = "How can I protect my kids from the virus?"
         ("Hello, I have some questions about my student loan plan. Perhaps you can help me with that.", turns.QUESTION),
         ("Hallo, ich habe eine Frage zu meinem Bibliotheksausweis. Können Sie mir damit helfen?", turns.QUESTION),
         ("Hi, and what about that?", turns.FOLLOWUP),  # nothing of its own after the greeting
+        # "do it" stands for the action asked about, whatever noun came before it; "…instead?" contrasts with it
+        ("Do I have to go to an office or can I do it online?", turns.FOLLOWUP),
+        ("What if I'm here on a student visa instead?", turns.FOLLOWUP),
     ],
 )
 def test_follow_ups_replies_and_questions_of_their_own(message, kind):
@@ -536,3 +539,19 @@ def test_questions_to_try_are_whole_questions_when_the_pages_have_them(tmp_path_
     assert "What is checked" in [q for q, _, _ in b.index.question_pool(50)]  # it is an entry of the index
     got = b.starter_questions(2)
     assert len(got) == 2 and all(q.endswith("?") for q in got), got
+
+
+def test_a_follow_up_of_a_follow_up_leans_on_the_question_they_follow(two_agencies):
+    """A browser probe: "I need new plates", "how much is it?", then "can I do it online?" was read with "how much
+    is it?" alone, and answered from another page; the question the two follow-ups lean on comes along."""
+    hist = [
+        ["How do I register a vehicle?", "To register a vehicle, bring the title… [1]"],
+        ["How much is it?", "The registration fee depends on the weight of the vehicle. [1]"],
+    ]
+    assert turns.leaned_on(hist) == "How much is it? How do I register a vehicle?"
+    assert turns.leaned_on(hist[:1]) == "How do I register a vehicle?"
+    assert turns.leaned_on([*hist[:1], ["What is work-study?", "The work-study program… [1]"]]) == "What is work-study?"
+    query = two_agencies.search_query("Can I do it online?", hist)
+    assert "register a vehicle" in query, query
+    a = two_agencies.answer("Can I do it online?", hist)
+    assert a.follows_up == "How do I register a vehicle?" or a.standalone_question, a.to_dict()

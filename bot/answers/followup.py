@@ -247,6 +247,12 @@ _AUX_START = re.compile(
 )
 
 
+# "do" as the verb of an action, not the auxiliary of "How much does it cost?", "Did it arrive?"
+_DO_BEFORE = re.compile(
+    r"\b(?:(?:can|could|should|must|will|would|may|might|to|i|we|you|they)\s+do|doing|done)\s+$", re.IGNORECASE
+)
+
+
 def rewrite(question: str, previous: str) -> str:
     """The question with its pronouns resolved against the previous question; unchanged when unsure.
     A bare "Why?" after a yes/no question asks why of that question: "Does Russia oppose Ukraine joining
@@ -261,6 +267,8 @@ def rewrite(question: str, previous: str) -> str:
     def sub(m: re.Match) -> str:
         p = m.group(0)
         lp = p.lower()
+        if lp == "it" and (_DO_BEFORE.search(question[: m.start()]) or question[m.end() :].startswith(" done")):
+            return p  # "Can I do it online?": "do it" is the action asked about, not a thing (read with it whole)
         key = "plural" if lp in _PLURAL else "person" if lp in _PERSON else "thing"
         if key not in cache:
             cache[key] = referent(lp, previous)

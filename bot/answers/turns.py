@@ -125,6 +125,15 @@ _DUMMY_IT = re.compile(
     r"\b(?:is|was|will|would|isn't|it's)\s+it\s+\w+\s+(?:to|that|for|if)\b|\bit(?:'s| is| was)\s+\w+\s+(?:to|that)\b",
     re.IGNORECASE,
 )
+# "can I do it online?", "how long does doing it take?": "do it" stands for the action asked about before, whatever
+# noun came earlier in the message ("go to an office or can I do it online" is not about doing the office); and
+# "…instead?", "…stattdessen?": a contrast with what was asked before ("what if I'm here on a student visa instead")
+_DO_IT = re.compile(
+    r"\b(?:(?:can|could|should|must|will|would|may|might|to|i|we|you|they)\s+do|doing|done)\s+(?:it|this|that)\b"
+    r"(?!\s+(?:is|was|to|that|if)\b)|\bget(?:ting)?\s+(?:it|this|that)\s+done\b|"
+    r"\b(?:instead|stattdessen|statt dessen|à la place|plutôt|en cambio|en su lugar)\W*$",
+    re.IGNORECASE,
+)
 # "what about…", "was ist mit…": asks about something else in the same frame
 _ABOUT = re.compile(
     r"^\s*¿?\s*(?:(?:and|but|und|aber|et|mais|y|pero)\s+)?(?:what about|how about|was ist mit|wie ist es mit|"
@@ -167,7 +176,7 @@ def leans_back(message: str) -> bool:
     """The message leans on what came before: a pronoun or demonstrative that points at something (not "Is it
     possible to…"), an opening "and…" / "what about…", or not one content word of its own ("Why?")."""
     text = _DUMMY_IT.sub(" ", message)
-    if _THAT_THERE.search(text) or _ABOUT.match(message):
+    if _THAT_THERE.search(text) or _ABOUT.match(message) or _DO_IT.search(text):
         return True
     opener = _OPENER.match(message)
     if opener and len(content_stems(message[opener.end() :], language(message))) < 2:
@@ -215,6 +224,30 @@ def previous_question(history) -> str:
         if isinstance(text, str) and text and classify(text, None).kind not in (SMALLTALK, PERSON):
             return text
     return ""
+
+
+def _questions(history) -> list[str]:
+    out = []
+    for turn in history or []:
+        if isinstance(turn, dict):
+            text = turn.get("content") if turn.get("role") == "user" else None
+        else:
+            text = turn[0] if isinstance(turn, (list, tuple)) and len(turn) == 2 else None
+        if isinstance(text, str) and text and classify(text, None).kind not in (SMALLTALK, PERSON):
+            out.append(text)
+    return out
+
+
+def leaned_on(history) -> str:
+    """What a follow-up leans on: the previous question, and when that was a follow-up itself, the question before
+    it as well ("do I have to go to an office or can I do it online", after "how much is it?" after "I need new
+    plates": the plates, not "it")."""
+    qs = _questions(history)
+    if not qs:
+        return ""
+    if len(qs) >= 2 and classify(qs[-1], qs[-2]).kind == FOLLOWUP:
+        return f"{qs[-1]} {qs[-2]}"
+    return qs[-1]
 
 
 def content(message: str) -> str:

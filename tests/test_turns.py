@@ -129,6 +129,11 @@ PREV = "How can I protect my kids from the virus?"
         # "do it" stands for the action asked about, whatever noun came before it; "…instead?" contrasts with it
         ("Do I have to go to an office or can I do it online?", turns.FOLLOWUP),
         ("What if I'm here on a student visa instead?", turns.FOLLOWUP),
+        # German "die", "das" with no noun after them: pronouns
+        ("Was kostet die?", turns.FOLLOWUP),
+        ("Wie lange dauert das?", turns.FOLLOWUP),
+        ("Was kostet die REAL ID?", turns.QUESTION),
+        ("Was kostet es, wenn ich ein Buch zu spät abgebe?", turns.QUESTION),
     ],
 )
 def test_follow_ups_replies_and_questions_of_their_own(message, kind):

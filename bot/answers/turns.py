@@ -125,6 +125,9 @@ _DUMMY_IT = re.compile(
     r"\b(?:is|was|will|would|isn't|it's)\s+it\s+\w+\s+(?:to|that|for|if)\b|\bit(?:'s| is| was)\s+\w+\s+(?:to|that)\b",
     re.IGNORECASE,
 )
+# German "das", "die", "der", "es", "sie" where no noun can follow, at the end of the message: a pronoun, not an article
+# ("Was kostet die?", "Wie lange dauert das?"; not "Was kostet die REAL ID?")
+_ARTICLE_ALONE = re.compile(r"\b(?:das|die|der|den|dem|es|sie)\s*[?!.]*\s*$", re.IGNORECASE)
 # "can I do it online?", "how long does doing it take?": "do it" stands for the action asked about before, whatever
 # noun came earlier in the message ("go to an office or can I do it online" is not about doing the office); and
 # "…instead?", "…stattdessen?": a contrast with what was asked before ("what if I'm here on a student visa instead")
@@ -177,6 +180,8 @@ def leans_back(message: str) -> bool:
     possible to…"), an opening "and…" / "what about…", or not one content word of its own ("Why?")."""
     text = _DUMMY_IT.sub(" ", message)
     if _THAT_THERE.search(text) or _ABOUT.match(message) or _DO_IT.search(text):
+        return True
+    if _ARTICLE_ALONE.search(message) and language(message) == "de":
         return True
     opener = _OPENER.match(message)
     if opener and len(content_stems(message[opener.end() :], language(message))) < 2:

@@ -216,7 +216,10 @@ class Bot:
             return f"{rest} ({said})" if rest else said
         if kind != turns.FOLLOWUP:
             return question
-        resolved = rewrite(question, prev)
+        ix = self.index
+        resolved = rewrite(
+            question, prev, known=lambda ref: any(ix.bm25.has(t) for t in terms(ref, ix.query_lang(ref)))
+        )
         if turns.leans_back(resolved):
             return f"{resolved} ({prev})"
         return resolved

@@ -170,6 +170,16 @@ def test_the_rewrite_leaves_a_pronoun_whose_noun_is_already_there():
     assert rewrite("What did he say?", "Zelensky met Macron in London.") == "What did Zelensky say?"
 
 
+def test_the_rewrite_leaves_a_pronoun_whose_noun_the_articles_never_mention(two_agencies):
+    """A browser probe: "ok how much does it cost?" after "I fly from JFK to Florida in March, will my normal license
+    still work?" was searched as "how much does JFK cost?"."""
+    prev = "I fly from JFK to Florida in March, will my normal license still work?"
+    assert rewrite("How much does it cost?", prev) == "How much does JFK cost?"  # the rule alone
+    assert rewrite("How much does it cost?", prev, known=lambda ref: ref != "JFK") == "How much does it cost?"
+    query = two_agencies.search_query("How much does it cost?", [[prev, "Bring the title… [1]"]])
+    assert "JFK cost" not in query and "(I fly from JFK" in query, query
+
+
 def test_passage_hit_is_overlap_of_a_quote_and_the_agents_span():
     assert passage_hit(["You must pay a fee of 40 dollars."], ["pay a fee of 40 dollars"])
     assert passage_hit(["Nothing."], ["Nothing.", "We provide dependent coverage at no cost"])

@@ -253,8 +253,10 @@ _DO_BEFORE = re.compile(
 )
 
 
-def rewrite(question: str, previous: str) -> str:
-    """The question with its pronouns resolved against the previous question; unchanged when unsure.
+def rewrite(question: str, previous: str, known=None) -> str:
+    """The question with its pronouns resolved against the previous question; unchanged when unsure, and (with
+    `known`, a test of a phrase) where what a pronoun would stand for is nothing the articles mention ("how much
+    does it cost?" after "I fly from JFK to Florida…": not "JFK").
     A bare "Why?" after a yes/no question asks why of that question: "Does Russia oppose Ukraine joining
     NATO?" then "Why?" -> "Why does Russia oppose Ukraine joining NATO?"."""
     if not previous:
@@ -273,6 +275,8 @@ def rewrite(question: str, previous: str) -> str:
         if key not in cache:
             cache[key] = referent(lp, previous)
         ref = cache[key]
+        if ref is not None and known is not None and not known(ref):
+            return p
         if ref is None or re.sub(r"^(the|a|an) ", "", ref.lower()) in question.lower():
             return p  # "Is it mandatory to obtain a REAL ID?": what it would stand for is in the question already
         if lp in ("their", "theirs", "its", "his"):  # "her" is left as an object: possessive or not is unclear

@@ -129,6 +129,13 @@ PREV = "How can I protect my kids from the virus?"
         # "do it" stands for the action asked about, whatever noun came before it; "…instead?" contrasts with it
         ("Do I have to go to an office or can I do it online?", turns.FOLLOWUP),
         ("What if I'm here on a student visa instead?", turns.FOLLOWUP),
+        # a message this long tells its own situation, whatever its pronouns (a browser probe)
+        (
+            "my dad was in the army and got deployed twice while i was in high school and now im in college and my mom"
+            " says theres some kind of special aid for military familys, and my brother is using some of my dads gi "
+            "bill stuff so i dont know if that counts against me",
+            turns.QUESTION,
+        ),
         # German "die", "das" with no noun after them: pronouns
         ("Was kostet die?", turns.FOLLOWUP),
         ("Wie lange dauert das?", turns.FOLLOWUP),

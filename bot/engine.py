@@ -131,6 +131,32 @@ def repeats(a: Answer, history) -> bool:
     return bool(last) and bool(a.citations) and all(_words(c.quote) in last for c in a.citations)
 
 
+def answered_exchange(history) -> tuple[str, str]:
+    """The last exchange of the conversation that the bot answered from the articles: the user's question and the
+    reply, passing over small talk, requests for a person and the bot's own messages (an abstention: "I couldn't find
+    that" is about no page). ("", "") when there is none. A browser probe: after a question about moving a vehicle's
+    registration, a declined COVID-19 question and a declined pizza order, "do both cars have to be the same type?"
+    was read on the page the pizza order's words pointed at."""
+    pairs: list[tuple[str, str]] = []
+    for turn in history or []:
+        if isinstance(turn, dict):
+            text = turn.get("content") if isinstance(turn.get("content"), str) else ""
+            if turn.get("role") == "user":
+                pairs.append((text, ""))
+            elif turn.get("role") == "assistant" and pairs and not pairs[-1][1]:
+                pairs[-1] = (pairs[-1][0], text)
+        elif isinstance(turn, (list, tuple)) and len(turn) == 2:
+            pairs.append((turn[0] if isinstance(turn[0], str) else "", turn[1] if isinstance(turn[1], str) else ""))
+    stock = _stock_openings()
+    for user, bot in reversed(pairs):
+        if not user or turns.classify(user, None).kind in (turns.SMALLTALK, turns.PERSON):
+            continue
+        if bot and any(bot.startswith(m) for m in stock):
+            continue
+        return user, bot
+    return "", ""
+
+
 @functools.cache
 def _stock_openings() -> tuple[str, ...]:
     """The first words of every message the bot writes itself, in every language (bot/answers/messages.json)."""
@@ -395,9 +421,10 @@ class Bot:
         return a
 
     def conversation_page(self, history) -> str | None:
-        """The page the conversation is on: the keyword search's best passage for the last exchange (the user's
-        last message and the reply to it: a quoted answer holds the page's own words). None at the start."""
-        prev, reply = turns.previous_question(history), last_bot_turn(history)
+        """The page the conversation is on: the keyword search's best passage for the last exchange the bot answered
+        (the user's message and the reply to it: a quoted answer holds the page's own words; answered_exchange).
+        None at the start."""
+        prev, reply = answered_exchange(history)
         text = f"{prev} {MARKER.sub(' ', reply)}".strip()
         if not text:
             return None

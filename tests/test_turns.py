@@ -577,3 +577,21 @@ def test_a_follow_up_of_a_follow_up_leans_on_the_question_they_follow(two_agenci
     assert "register a vehicle" in query, query
     a = two_agencies.answer("Can I do it online?", hist)
     assert a.follows_up == "How do I register a vehicle?" or a.standalone_question, a.to_dict()
+
+
+def test_the_conversations_page_is_the_last_one_the_bot_answered_from(two_agencies):
+    """A declined question is about no page: after it, the conversation is still on the page of the last answer (a
+    browser probe: a declined pizza order set the page a follow-up about two cars was read on)."""
+    from bot.answers import messages
+    from bot.engine import answered_exchange
+
+    hist = [
+        ["How do I register a vehicle?", "To register a vehicle, bring the title and proof of insurance… [1]"],
+        ["Can I get paid for work-study at the office?", messages.text("abstain", "en")],
+        ["hi", messages.text("welcome", "en")],
+    ]
+    assert answered_exchange(hist)[0] == "How do I register a vehicle?"
+    assert two_agencies.conversation_page(hist) == "dmv-registration.md"
+    roles = [{"role": r, "content": t} for pair in hist for r, t in zip(("user", "assistant"), pair)]
+    assert two_agencies.conversation_page(roles) == "dmv-registration.md"
+    assert answered_exchange([["hi", messages.text("welcome", "en")]]) == ("", "")

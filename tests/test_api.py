@@ -310,6 +310,12 @@ def test_follow_ups_on_the_shipped_article(shipped_bot):
             "I have questions about my loan. Can you help me with that?",
         ),
         ("I have a question. What now?", "I have a question. What now?"),
+        # "dort", "allí": there, where the telling said (a browser probe searched the German question alone)
+        (
+            "Ich ziehe bald nach New York. Muss ich meinen Führerschein dort umschreiben lassen?",
+            "Ich ziehe bald nach New York. Muss ich meinen Führerschein dort umschreiben lassen?",
+        ),
+        ("Me mudo a Madrid. ¿Qué documentos necesito allí?", "Me mudo a Madrid. ¿Qué documentos necesito allí?"),
     ],
 )
 def test_what_a_message_asks(message, expected):

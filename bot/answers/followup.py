@@ -31,7 +31,8 @@ _PERSON = {"he", "him", "his", "she", "her"}
 # a word that points back at the sentences before it: then the question needs them
 _POINTS_BACK = re.compile(
     r"\b(it|its|they|them|their|this|that|these|those|there|he|she|him|his|her|such|es|sie|er|ihn|ihm|ihr|dies|diese|dieser|"
-    r"dieses|il|elle|ils|elles|ce|cela)\b",
+    r"dieses|dort|dorthin|dafür|dazu|davon|damit|darüber|dabei|darauf|daran|il|elle|ils|elles|ce|cela|là|"
+    r"esto|eso|ello|allí|ahí|allá)\b",
     re.IGNORECASE,
 )
 

@@ -447,8 +447,8 @@ class Bot:
         - A question of its own is read on the page only when retrieval found the page among its passages.
         - An FAQ entry of another page that the matcher is sure of (entry_elsewhere) is answered instead.
         - A page that doesn't answer is never forced: the answer from retrieval's order is given then.
-        - A message read with the previous question that brings back only what the bot had just said ("And for
-          adults?" after how the virus spreads) gets "the articles don't say".
+        - A follow-up that brings back only what the bot had just said ("And for adults?" after how the virus
+          spreads; "Where does it come from?", read as "…the virus…") gets "the articles don't say".
         `kind`: the message's (bot/answers/turns.py)."""
         page = self.conversation_page(history) if history and hits else None
         if page and kind != turns.REPLY and self.entry_elsewhere(qvec, page, hits):
@@ -480,7 +480,7 @@ class Bot:
                 # (another agency's rules read as this one's: "Is it accurate?" about the SSA estimator got the
                 # loan simulator's page); an FAQ entry the matcher chose, or a table's named cell, still is
                 return self.composer.abstain(query, hits, a.confidence), hits, query
-        if folded and a.grounded and repeats(a, history):
+        if (folded or kind == turns.FOLLOWUP) and a.grounded and repeats(a, history):
             return self.composer.abstain(query, hits), hits, query
         return a, found, query
 

@@ -412,6 +412,9 @@ def test_a_follow_up_that_brings_back_only_the_last_answer_is_declined(virus_bot
     assert not a.grounded, a.text  # not "The virus spreads mainly between people…" again
     assert a.follows_up == "How does the virus spread?"
     assert virus_bot.answer("And can it spread through food?", hist).grounded  # something new: answered
+    # nor when its pronoun was resolved (a browser probe: "Does it cost anything?" after what a teach-out is)
+    again = virus_bot.answer("Where does it come from?", hist)
+    assert not again.grounded and again.standalone_question == "Where does the virus come from?", again.text
 
 
 def test_questions_to_try_are_in_the_visitors_language_and_from_every_page(two_languages, virus_bot):

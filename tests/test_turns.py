@@ -598,3 +598,19 @@ def test_the_conversations_page_is_the_last_one_the_bot_answered_from(two_agenci
     roles = [{"role": r, "content": t} for pair in hist for r, t in zip(("user", "assistant"), pair)]
     assert two_agencies.conversation_page(roles) == "dmv-registration.md"
     assert answered_exchange([["hi", messages.text("welcome", "en")]]) == ("", "")
+
+
+def test_a_pages_own_bracketed_numbers_are_not_citation_markers(tmp_path_factory):
+    """A browser probe: a page's link numbers ("to the DMV [4]", "[7 ]") showed in answers as citation markers,
+    and the widget linked them to other quotes. The quote stays the page's text; the answer's markers are its own."""
+    import re
+
+    pages = {
+        "plates.md": "# Plates\n\n## How do I surrender my plates?\n\nYou must surrender your plates to the DMV [4] "
+        "within ten days. Keep the receipt [7 ] as proof.\n"
+    }
+    b = bot_on(tmp_path_factory, "page-marks", pages)
+    a = b.answer("How do I surrender my plates?")
+    assert a.grounded and any("[4]" in c.quote for c in a.citations), a.text  # the quote: verbatim
+    assert re.findall(r"\[(\d{1,3})\]", a.text) == [str(c.n) for c in a.citations], a.text
+    assert "DMV [\u20604]" in a.text  # shown as it stands, marked as the page's own

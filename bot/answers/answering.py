@@ -27,7 +27,7 @@ from bot.answers.retrieval import Hit
 from bot.ingest.chunking import Chunk, Sentence
 from bot.ingest.lang import STOPWORDS as _LANG_STOPWORDS
 from bot.ingest.lang import stopwords
-from bot.ingest.text import MARKER, NEGATION, STOPWORDS, content_stems, fold, stem, terms, words
+from bot.ingest.text import MARKER, NEGATION, STOPWORDS, content_stems, fold, stem, terms, unmarked, words
 
 ABSTAIN_TEXT = "I couldn't find that in the articles."
 
@@ -700,7 +700,7 @@ def _citations_and_text(picked: list[tuple[Sentence, Hit, float]]) -> tuple[str,
         n = len(cites) + 1
         c = h.chunk
         cites.append(Citation.of(n, c, s.text, score, (s.start, s.end)))
-        parts.append(f"{s.label}: {s.text} [{n}]" if s.label else f"{s.text} [{n}]")
+        parts.append(f"{s.label}: {unmarked(s.text)} [{n}]" if s.label else f"{unmarked(s.text)} [{n}]")
     if any(s.label for s, _, _ in picked):
         return "\n".join(parts), cites
     if any(s.item for s, _, _ in picked):  # list items as "- " (or "1. ") lines, a blank line around a list
@@ -1289,7 +1289,7 @@ def entry_answer(
                 cites.append(
                     Citation.of(n, c, sent.text, p_entry, (sent.start, sent.end), question=e.question, anchor=e.anchor)
                 )
-                parts.append(f"{sent.text} [{n}]")
+                parts.append(f"{unmarked(sent.text)} [{n}]")
             if not parts:
                 continue
             line = ("- " if p.item else "") + " ".join(parts)

@@ -32,7 +32,7 @@ from bot.answers import qtypes
 from bot.answers.answering import ABSTAIN_TEXT, ANAPHOR, Answer, Citation, Reader, entry_answer, extractive_answer
 from bot.answers.faq import EntryMatcher
 from bot.answers.retrieval import Hit
-from bot.ingest.text import content_stems, stem
+from bot.ingest.text import content_stems, stem, unmarked
 
 SUMMARY_SECTION = re.compile(
     r"^\s*(summary|overview|conclusions?|in (short|brief|summary)|tl;?dr|key takeaways|at a glance|"
@@ -219,7 +219,7 @@ class Composer:
                     n, c.source, c.section, c.question, 0.9, c.question, c.anchor, c.page_at(c.start), title=c.title
                 )
             )
-            lines.append(f"- {c.question} [{n}]")
+            lines.append(f"- {unmarked(c.question)} [{n}]")
         title = chunks[0].title
         text = f"“{title}” answers questions such as:\n\n" + "\n".join(lines)
         return Answer(query, text, True, cites, retrieved=hits, confidence=0.9)
@@ -229,7 +229,7 @@ class Composer:
         for s, c in sents:
             n = len(cites) + 1
             cites.append(Citation.of(n, c, s.text, confidence, (s.start, s.end)))
-            parts.append(f"{s.text} [{n}]")
+            parts.append(f"{unmarked(s.text)} [{n}]")
         return Answer(query, " ".join(parts), True, cites, retrieved=hits, confidence=confidence)
 
     # -- 3. entries ------------------------------------------------------------------------------------------

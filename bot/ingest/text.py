@@ -94,6 +94,17 @@ NEGATION = re.compile(
 
 # A citation marker "[3]" (group 1: the number), with the space before it when stripped.
 MARKER = re.compile(r"\[(\d+)\]")
+_PAGE_MARK = re.compile(r"\[(\s*\d{1,3}\s*)\]")
+
+
+def unmarked(text: str) -> str:
+    """A quoted sentence as the answer's text shows it: a page's own bracketed numbers (link or footnote numbers:
+    "surrender your plates to the DMV [4]", "transfer ownership [7 ]") get an invisible word joiner after their "[",
+    so that neither a client nor a reader takes them for the answer's citation markers. The citation's quote stays
+    the page's text, character for character."""
+    return _PAGE_MARK.sub(lambda m: "[\u2060" + m.group(1) + "]", text) if "[" in text else text
+
+
 _MARKER_WITH_SPACE = re.compile(r"\s*\[\d+\]")
 
 

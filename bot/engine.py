@@ -14,7 +14,7 @@ import numpy as np
 from bot.answers import messages, turns
 from bot.answers.answering import ABSTAIN_TEXT, GATE, MESSAGE, Answer, Reader
 from bot.answers.compose import Composer
-from bot.answers.faq import ChromaEntryMatcher, EntryMatcher
+from bot.answers.faq import SKIP_ENTRIES, ChromaEntryMatcher, EntryMatcher
 from bot.answers.followup import asked, last_bot_turn, parts, rewrite
 from bot.answers.retrieval import ChromaRetriever, Hit, Retriever
 from bot.errors import BadQuestion
@@ -481,8 +481,36 @@ class Bot:
                 # loan simulator's page); an FAQ entry the matcher chose, or a table's named cell, still is
                 return self.composer.abstain(query, hits, a.confidence), hits, query
         if (folded or kind == turns.FOLLOWUP) and a.grounded and repeats(a, history):
+            b = self.something_new(message, query, a, hits, qvec, history)
+            if b is not None:
+                return b, b.retrieved or hits, query
             return self.composer.abstain(query, hits), hits, query
         return a, found, query
+
+    def something_new(self, message: str, query: str, a: Answer, hits: list[Hit], qvec, history) -> Answer | None:
+        """A follow-up whose answer only brought back the last one ("what about swimming pools?" after drinking
+        water: the drinking-water entry again), read again without the passages and entries that answer quoted:
+        the new answer when it quotes a word of the message's own ("There is no evidence that COVID-19 can be
+        spread … through the use of pools and hot tubs."), else None ("And for adults?" after how the virus
+        spreads: nothing new about adults)."""
+        ix = self.index
+        quoted = {(c.source, c.quote) for c in a.citations}
+        rows = {h.row for h in a.retrieved or [] for s in h.chunk.sentences if (h.chunk.source, s.text) in quoted}
+        entries = frozenset(ix.chunks[r].entry for r in rows if ix.chunks[r].entry is not None)
+        deep = self.retriever.search(query, PAGE_DEPTH, qvec=qvec)
+        rest = [h for h in deep if h.row not in rows and h.chunk.entry not in entries][: self.settings.top_k]
+        if not rest:
+            return None
+        token = SKIP_ENTRIES.set(entries)
+        try:
+            b = self.quote(query, rest, qvec)
+        finally:
+            SKIP_ENTRIES.reset(token)
+        lang = ix.query_lang(message)
+        own = set(terms(turns.content(asked(message)), lang))
+        if not b.grounded or repeats(b, history) or not own:
+            return None
+        return b if any(own & set(terms(c.quote, lang)) for c in b.citations) else None
 
     def quotes_what_is_asked(self, a: Answer, message: str) -> bool:
         """The message's most specific word the articles have (highest idf) is in a sentence the answer quotes:

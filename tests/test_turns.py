@@ -614,3 +614,29 @@ def test_a_pages_own_bracketed_numbers_are_not_citation_markers(tmp_path_factory
     assert a.grounded and any("[4]" in c.quote for c in a.citations), a.text  # the quote: verbatim
     assert re.findall(r"\[(\d{1,3})\]", a.text) == [str(c.n) for c in a.citations], a.text
     assert "DMV [\u20604]" in a.text  # shown as it stands, marked as the page's own
+
+
+def test_a_follow_up_that_brought_back_the_last_answer_is_read_again_for_something_new(tmp_path_factory):
+    """A browser probe on the COVID FAQ pages: "what about swimming pools?" after drinking water got the drinking
+    water entry again (and so "I couldn't find that"), though the pools entry was among its suggestions. Read again
+    without what the last answer quoted, it gets the pools entry; "And what about adults?" gets nothing new."""
+    pages = {
+        "water.md": "# Water and the virus\n\n## Can the virus spread through drinking water?\n\nThe virus has not been "
+        "detected in drinking water. Water treatment removes or inactivates it.\n\n## Can the virus spread through "
+        "pools and hot tubs?\n\nThere is no evidence that the virus spreads to people through the use of pools and hot "
+        "tubs. Chlorine inactivates it.\n\n## Is the virus found in feces?\n\nThe virus has been detected in the feces "
+        "of some patients.\n"
+    }
+    b = bot_on(tmp_path_factory, "something-new", pages)
+    first = b.answer("Can the virus spread through drinking water?")
+    assert first.grounded and "drinking water" in first.text
+    hist = [["Can the virus spread through drinking water?", first.text]]
+    for message, new in (("what about swimming pools?", "pools and hot tubs"), ("And what about adults?", None)):
+        query = b.search_query(message, hist)
+        qvec = b.retriever.query_vector(query)
+        hits = b.retriever.search(query, b.settings.top_k, qvec=qvec)
+        got = b.something_new(message, query, first, hits, qvec, hist)  # `first`: the answer that came back
+        if new is None:
+            assert got is None, got.text
+        else:
+            assert got is not None and got.grounded and new in got.text and "drinking water" not in got.text, got

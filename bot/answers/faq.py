@@ -18,6 +18,7 @@ import json
 import math
 import re
 import threading
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from importlib import resources
 
@@ -61,6 +62,11 @@ def load_params() -> dict:
 
 def _norm_q(q: str) -> str:
     return " ".join(re.findall(r"\w+", q.lower()))
+
+
+# entries not to match (their ids): those the bot's last answer quoted, while a follow-up that only brought that
+# answer back is read again for something new (set by Bot.quote_in_conversation)
+SKIP_ENTRIES: ContextVar[frozenset[str]] = ContextVar("skip_entries", default=frozenset())
 
 
 class EntryMatcher:
@@ -123,12 +129,15 @@ class EntryMatcher:
         """The entry the question most likely means, of all pages, or of page `source` alone (a conversation
         about that page), or of the pages in language `lang`."""
         entries, s, qq, norm, text = self.pool(qvec)
-        if (source is not None or lang is not None) and entries:
+        skip = SKIP_ENTRIES.get()
+        if (source is not None or lang is not None or skip) and entries:
             chunks = self.index.chunks
             keep = [
                 i
                 for i, e in enumerate(entries)
-                if (source is None or e.source == source) and (lang is None or chunks[e.rows[0]].lang == lang)
+                if (source is None or e.source == source)
+                and (lang is None or chunks[e.rows[0]].lang == lang)
+                and e.id not in skip
             ]
             entries, s, qq = [entries[i] for i in keep], s[keep], qq[keep]
             norm, text = [norm[i] for i in keep], [text[i] for i in keep]

@@ -131,12 +131,33 @@ def repeats(a: Answer, history) -> bool:
     return bool(last) and bool(a.citations) and all(_words(c.quote) in last for c in a.citations)
 
 
+def leaned_on(history) -> str:
+    """What a follow-up leans on: the question of the last exchange the bot answered (answered_exchanges; not a
+    declined off-topic question, nor a bare "yes": "und DVDs?" after a football question the bot declined is about
+    the library), with the answered question before it when it was a follow-up of that one ("do I have to go to an
+    office or can I do it online", after "how much is it?" after new plates: the plates, not "it"). The user's last
+    question when the bot answered none."""
+    qs = [u for u, _ in answered_exchanges(history, 2, questions=True)]
+    if not qs:
+        return turns.previous_question(history)
+    if len(qs) == 2 and turns.classify(qs[0], qs[1]).kind == turns.FOLLOWUP:
+        return f"{qs[0]} {qs[1]}"
+    return qs[0]
+
+
 def answered_exchange(history) -> tuple[str, str]:
     """The last exchange of the conversation that the bot answered from the articles: the user's question and the
     reply, passing over small talk, requests for a person and the bot's own messages (an abstention: "I couldn't find
     that" is about no page). ("", "") when there is none. A browser probe: after a question about moving a vehicle's
     registration, a declined COVID-19 question and a declined pizza order, "do both cars have to be the same type?"
     was read on the page the pizza order's words pointed at."""
+    got = answered_exchanges(history, 1)
+    return got[0] if got else ("", "")
+
+
+def answered_exchanges(history, n: int, questions: bool = False) -> list[tuple[str, str]]:
+    """The last `n` exchanges the bot answered (answered_exchange), the last first; with `questions`, not those
+    whose message is a bare yes or no (what it answered is the question before it)."""
     pairs: list[tuple[str, str]] = []
     for turn in history or []:
         if isinstance(turn, dict):
@@ -148,13 +169,18 @@ def answered_exchange(history) -> tuple[str, str]:
         elif isinstance(turn, (list, tuple)) and len(turn) == 2:
             pairs.append((turn[0] if isinstance(turn[0], str) else "", turn[1] if isinstance(turn[1], str) else ""))
     stock = _stock_openings()
+    out: list[tuple[str, str]] = []
     for user, bot in reversed(pairs):
         if not user or turns.classify(user, None).kind in (turns.SMALLTALK, turns.PERSON):
             continue
+        if questions and turns.is_bare_reply(user):
+            continue
         if bot and any(bot.startswith(m) for m in stock):
             continue
-        return user, bot
-    return "", ""
+        out.append((user, bot))
+        if len(out) >= n:
+            break
+    return out
 
 
 @functools.cache
@@ -229,7 +255,7 @@ class Bot:
         searched for what it asks (bot/answers/followup.py asked). `kind`: the message's kind when the caller has
         classified it already."""
         question = asked(question)
-        prev = turns.leaned_on(history)
+        prev = leaned_on(history)
         if not prev:
             return question
         kind = kind or turns.classify(question, prev).kind
@@ -269,8 +295,8 @@ class Bot:
     def read_with(self, history, kind: str) -> str:
         """What a message that leans on the conversation is read with: a reply, what it answers (replied_to); any
         other message, the user's previous question, and the one before when that was a follow-up itself
-        (turns.leaned_on)."""
-        return (self.replied_to(history) if kind == turns.REPLY else "") or turns.leaned_on(history)
+        (leaned_on)."""
+        return (self.replied_to(history) if kind == turns.REPLY else "") or leaned_on(history)
 
     def answer(self, question: str, history=None, lang: str | None = None) -> Answer:
         """The answer, whole. `lang`: the visitor's language as the page or browser tells it ("de"), for the bot's

@@ -136,6 +136,8 @@ PREV = "How can I protect my kids from the virus?"
             "bill stuff so i dont know if that counts against me",
             turns.QUESTION,
         ),
+        # what the message is about, named bare after "about", is what its "it" stands for (doc2dial)
+        ("we have pets so I just wanted to know more about coronavirus and if it spreads through pets", turns.QUESTION),
         # German "die", "das" with no noun after them: pronouns
         ("Was kostet die?", turns.FOLLOWUP),
         ("Wie lange dauert das?", turns.FOLLOWUP),
@@ -569,13 +571,21 @@ def test_questions_to_try_are_whole_questions_when_the_pages_have_them(tmp_path_
 def test_a_follow_up_of_a_follow_up_leans_on_the_question_they_follow(two_agencies):
     """A browser probe: "I need new plates", "how much is it?", then "can I do it online?" was read with "how much
     is it?" alone, and answered from another page; the question the two follow-ups lean on comes along."""
+    from bot.answers import messages
+    from bot.engine import leaned_on
+
     hist = [
         ["How do I register a vehicle?", "To register a vehicle, bring the title… [1]"],
         ["How much is it?", "The registration fee depends on the weight of the vehicle. [1]"],
     ]
-    assert turns.leaned_on(hist) == "How much is it? How do I register a vehicle?"
-    assert turns.leaned_on(hist[:1]) == "How do I register a vehicle?"
-    assert turns.leaned_on([*hist[:1], ["What is work-study?", "The work-study program… [1]"]]) == "What is work-study?"
+    assert leaned_on(hist) == "How much is it? How do I register a vehicle?"
+    assert leaned_on(hist[:1]) == "How do I register a vehicle?"
+    assert leaned_on([*hist[:1], ["What is work-study?", "The work-study program… [1]"]]) == "What is work-study?"
+    # not a declined question of another subject, nor a bare "yes" (a browser probe: "und DVDs?" was read as a
+    # follow-up to "Wer hat gestern das Spiel gewonnen?")
+    off = ["Who won the game yesterday?", messages.text("abstain", "en")]
+    assert leaned_on([*hist[:1], off]) == "How do I register a vehicle?"
+    assert leaned_on([*hist[:1], ["yes", "Bring the title. [1]"]]) == "How do I register a vehicle?"
     query = two_agencies.search_query("Can I do it online?", hist)
     assert "register a vehicle" in query, query
     a = two_agencies.answer("Can I do it online?", hist)

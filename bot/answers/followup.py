@@ -225,6 +225,11 @@ def referent(pronoun: str, previous: str) -> str | None:
                 span = (span[0], span[1] - 1)  # "How does the virus spread?": the last word is the verb
             if span is not None:
                 found.append((k, "the " + _phrase(previous, toks, span)))
+        elif w.lower() in ("about", "regarding", "concerning") and toks[k + 1][0].lower() not in ("the", "a", "an"):
+            # what a question is about, named bare ("to know more about coronavirus and if it spreads")
+            span = _noun_after(toks, k + 1, previous)
+            if span is not None:
+                found.append((k + 1, _phrase(previous, toks, span)))
     covered = {i for k, ph in found for i in range(k, k + len(ph.split()))}
     found += [(n[0], _phrase(previous, toks, n)) for n in names if n[0] not in covered]
     for _, phrase in sorted(found):

@@ -238,28 +238,9 @@ def previous_question(history) -> str:
     return ""
 
 
-def _questions(history) -> list[str]:
-    out = []
-    for turn in history or []:
-        if isinstance(turn, dict):
-            text = turn.get("content") if turn.get("role") == "user" else None
-        else:
-            text = turn[0] if isinstance(turn, (list, tuple)) and len(turn) == 2 else None
-        if isinstance(text, str) and text and classify(text, None).kind not in (SMALLTALK, PERSON):
-            out.append(text)
-    return out
-
-
-def leaned_on(history) -> str:
-    """What a follow-up leans on: the previous question, and when that was a follow-up itself, the question before
-    it as well ("do I have to go to an office or can I do it online", after "how much is it?" after "I need new
-    plates": the plates, not "it")."""
-    qs = _questions(history)
-    if not qs:
-        return ""
-    if len(qs) >= 2 and classify(qs[-1], qs[-2]).kind == FOLLOWUP:
-        return f"{qs[-1]} {qs[-2]}"
-    return qs[-1]
+def is_bare_reply(message: str) -> bool:
+    """A yes / no with nothing of its own ("yes", "No, none of those."): it answers the bot, and asks nothing."""
+    return bool(_REPLY.match(message)) and "?" not in message and not content_stems(content(message))
 
 
 def content(message: str) -> str:

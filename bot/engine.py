@@ -137,12 +137,18 @@ def leaned_on(history) -> str:
     the library), with the answered question before it when it was a follow-up of that one ("do I have to go to an
     office or can I do it online", after "how much is it?" after new plates: the plates, not "it"). The user's last
     question when the bot answered none."""
+    return " ".join(leaned_on_questions(history))
+
+
+def leaned_on_questions(history) -> list[str]:
+    """leaned_on's questions, the last first: its last is the question of its own they follow."""
     qs = [u for u, _ in answered_exchanges(history, 2, questions=True)]
     if not qs:
-        return turns.previous_question(history)
+        prev = turns.previous_question(history)
+        return [prev] if prev else []
     if len(qs) == 2 and turns.classify(qs[0], qs[1]).kind == turns.FOLLOWUP:
-        return f"{qs[0]} {qs[1]}"
-    return qs[0]
+        return qs
+    return qs[:1]
 
 
 def answered_exchange(history) -> tuple[str, str]:
@@ -268,6 +274,9 @@ class Bot:
             return f"{rest} ({said})" if rest else said
         if kind != turns.FOLLOWUP:
             return question
+        said = turns.correction(question)
+        if said:  # "no I mean for my 1 year old": what it says instead, read with the question it corrects
+            return f"{said} ({prev})"
         ix = self.index
         resolved = rewrite(
             question, prev, known=lambda ref: any(ix.bm25.has(t) for t in terms(ref, ix.query_lang(ref)))
@@ -356,11 +365,12 @@ class Bot:
             # read with the previous question, or (a reply) with what the bot said last: say which question it
             # follows, never the two glued nor the bot's answer pasted in ("Understood as: I have insurance (The
             # letter means your insurance company notified…)", a browser probe)
-            # (a follow-up of a follow-up: the question the two lean on)
-            ans.follows_up = said[len(prev) + 1 :] if said.startswith(prev + " ") else prev
+            # (a follow-up of a follow-up: the question the two lean on; a reply: the question before it)
+            on = leaned_on_questions(history)
+            ans.follows_up = on[-1] if on and turn.kind != turns.REPLY else prev
             ans.standalone_question = None
             head = query[: -len(said) - 3].strip() if query != said else ""
-            if head and head != q and head != turns.content(q):  # its pronouns were resolved as well
+            if head and head not in (q, turns.content(q), turns.correction(q)):  # its pronouns were resolved as well
                 ans.standalone_question = head
         ans.lang = lang
         if not ans.grounded:  # "I couldn't find that", in the user's language, and where a person can help

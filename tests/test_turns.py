@@ -136,6 +136,9 @@ PREV = "How can I protect my kids from the virus?"
             "bill stuff so i dont know if that counts against me",
             turns.QUESTION,
         ),
+        # the user corrects what they asked: read with that question, not as a reply to the bot (a browser probe)
+        ("no I mean for my 1 year old", turns.FOLLOWUP),
+        ("Nein, ich meinte am Wochenende", turns.FOLLOWUP),
         # what the message is about, named bare after "about", is what its "it" stands for (doc2dial)
         ("we have pets so I just wanted to know more about coronavirus and if it spreads through pets", turns.QUESTION),
         # German "die", "das" with no noun after them: pronouns
@@ -650,3 +653,18 @@ def test_a_follow_up_that_brought_back_the_last_answer_is_read_again_for_somethi
             assert got is None, got.text
         else:
             assert got is not None and got.grounded and new in got.text and "drinking water" not in got.text, got
+
+
+def test_a_correction_is_read_with_the_question_it_corrects(two_agencies):
+    """ "no, I meant while breastfeeding" after "yes" had been read as a reply, and shown as a follow-up to "yes"."""
+    hist = [
+        ["How do I register a vehicle?", "To register a vehicle, bring the title… [1]"],
+        ["yes", "The registration fee depends on the weight of the vehicle. [1]"],
+    ]
+    assert turns.correction("no, I meant for a motorcycle") == "for a motorcycle"
+    assert turns.correction("no") is None
+    assert two_agencies.search_query("no, I meant for a motorcycle", hist) == (
+        "for a motorcycle (How do I register a vehicle?)"
+    )
+    a = two_agencies.answer("no, I meant for a motorcycle", hist)
+    assert a.follows_up == "How do I register a vehicle?" and a.standalone_question is None, a.to_dict()

@@ -103,6 +103,13 @@ _PERSON = re.compile(
     re.IGNORECASE,
 )
 
+# "no, I mean for my 1 year old", "nein, ich meinte am Wochenende": the user corrects what they asked; read with
+# that question, not as a reply to the bot (a browser probe: both were declined as replies)
+_CORRECTS = re.compile(
+    r"^\W*(?:(?:no|nope|nah|sorry|nein|non|perdón|perdon|pardon)\W+)?(?:i mean|i meant|i was asking|i'm asking|"
+    r"ich meine|ich meinte|ich frage|je veux dire|je voulais dire|je parle de|quiero decir|me refiero)\b\W*",
+    re.IGNORECASE,
+)
 _REPLY = re.compile(
     r"^\s*(?:yes|yeah|yep|yup|no|nope|nah|sure|correct|right|exactly|ja|jein|nein|genau|doch|oui|non|si|sí|claro|"
     r"none of (?:those|these|them|the above)|neither|both|keine davon|aucun|ninguno)\b",
@@ -216,6 +223,8 @@ def classify(message: str, previous: str | None) -> Turn:
         return Turn(QUESTION)  # a greeting opens a conversation: a new one
     if len(content_stems(message, language(message))) >= OWN_WORDS:
         return Turn(QUESTION)  # a message this long says what it is about, whatever its pronouns
+    if _CORRECTS.match(message):
+        return Turn(FOLLOWUP)
     if _REPLY.match(message) and "?" not in message:
         return Turn(REPLY)
     if leans_back(message):
@@ -241,6 +250,13 @@ def previous_question(history) -> str:
 def is_bare_reply(message: str) -> bool:
     """A yes / no with nothing of its own ("yes", "No, none of those."): it answers the bot, and asks nothing."""
     return bool(_REPLY.match(message)) and "?" not in message and not content_stems(content(message))
+
+
+def correction(message: str) -> str | None:
+    """What a message that corrects the user's question says instead ("no I mean for my 1 year old" -> "for my 1
+    year old"), None for any other message."""
+    m = _CORRECTS.match(message)
+    return message[m.end() :].strip() or None if m else None
 
 
 def content(message: str) -> str:

@@ -35,6 +35,13 @@ PAGE_DEPTH = 50  # passages searched for the conversation's page's best ones
 # conversation, page cited / COVID-19 turns after a conversation, declined: 5: 0.691 / 0.571 / 0.778;
 # 8: 0.735 / 0.571 / 0.778; 12: 0.735 / 0.548 / 0.778; 20: 0.735 / 0.548 / 0.667 (alone: 0.595 and 0.778).
 PAGE_NEAR = 8
+# ...unless an FAQ entry of another page means it with the matcher's probability ENTRY_OWN or more: then it is
+# answered as if it were asked first (a browser probe on the COVID FAQ pages: "HOW DO I WASH MY HANDS PROPERLY",
+# after a message about masks, got the WHO mask page's hand-hygiene bullets; alone, the handwashing entry, 0.86).
+# doc2dial tune, follow-ups' agent passage / page by the value: 0.6: 0.507 / 0.809; 0.7: 0.507 / 0.809; 0.75:
+# 0.522 / 0.824; 0.8 and 0.85: 0.552 / 0.838; 0.9 (SURE, entry_elsewhere's alone): 0.537 / 0.838; no other row moves
+# but a first turn after another page's conversation at 0 (0.762).
+ENTRY_OWN = 0.8
 # A follow-up or a reply is read on the conversation's page with a looser gate: the reader declines it at this
 # p_unanswerable or more (answering.GATE), not at its own threshold (0.684, fitted on SQuAD's lone questions). The
 # conversation is evidence for its page; off-topic turns in a conversation are questions of their own and keep the
@@ -505,8 +512,12 @@ class Bot:
             finally:
                 GATE.reset(loose)
         elif page:  # a question of its own: the page only when retrieval ranks it among the first PAGE_NEAR
-            near = self.retriever.search(query, PAGE_NEAR, qvec=qvec) if PAGE_NEAR > len(hits) else hits
-            a, found = self.on_page(query, page, near, qvec, hits)
+            m = self.matcher.match(qvec)
+            if m is not None and m.entry.source != page and m.p >= ENTRY_OWN:
+                a = None  # another page's FAQ entry answers it as if it were asked first (ENTRY_OWN)
+            else:
+                near = self.retriever.search(query, PAGE_NEAR, qvec=qvec) if PAGE_NEAR > len(hits) else hits
+                a, found = self.on_page(query, page, near, qvec, hits)
         else:
             a = None
         if a is None:

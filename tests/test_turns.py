@@ -668,3 +668,24 @@ def test_a_correction_is_read_with_the_question_it_corrects(two_agencies):
     )
     a = two_agencies.answer("no, I meant for a motorcycle", hist)
     assert a.follows_up == "How do I register a vehicle?" and a.standalone_question is None, a.to_dict()
+
+
+def test_a_question_of_its_own_that_another_pages_entry_answers_gets_that_entry(tmp_path_factory):
+    """A browser probe: "HOW DO I WASH MY HANDS PROPERLY", after a message about masks, got the mask page's hand
+    hygiene bullets (the conversation's page, read first); asked first it gets the handwashing entry, and so now."""
+    pages = {
+        "masks.md": "# Masks\n\n## How do I put on a mask?\n\nBefore touching the mask, clean your hands with soap and "
+        "water. Cover your mouth and nose with the mask and make sure there are no gaps. Wash your hands again after "
+        "you take the mask off.\n",
+        "hands.md": "# Hand hygiene\n\n## How do I wash my hands properly?\n\nWet your hands with running water, apply "
+        "soap, and scrub all surfaces for at least 20 seconds. Rinse and dry them with a clean towel.\n\n## When "
+        "should I use hand sanitizer?\n\nUse a sanitizer with at least 60% alcohol when soap is not at hand.\n",
+    }
+    b = bot_on(tmp_path_factory, "entry-own", pages)
+    first = b.answer("How do I put on a mask?")
+    hist = [["How do I put on a mask?", first.text]]
+    assert b.conversation_page(hist) == "masks.md"
+    alone = b.answer("HOW DO I WASH MY HANDS PROPERLY")
+    assert alone.entry is not None and alone.entry["source"] == "hands.md", alone.text
+    a = b.answer("HOW DO I WASH MY HANDS PROPERLY", hist)
+    assert a.entry is not None and a.entry["source"] == "hands.md", a.text

@@ -77,6 +77,7 @@ def test_a_greeting_with_a_question_is_a_question(message):
         # a browser probe (2026-12-07): these two got a REAL ID sentence and "nothing found"
         "can I just talk to a real person please",
         "Kann ich mit jemandem vom Kundenservice sprechen?",
+        "I want a real person please, this bot isn't helping",
     ],
 )
 def test_asking_for_a_person(message):
@@ -92,6 +93,8 @@ def test_asking_for_a_person(message):
         "How should I act if I had close contact with someone who has COVID-19?",  # covid-faq-en
         "Who should I contact about my claim?",
         "Muss ich mit der Bank sprechen, bevor ich kündige?",
+        "I need a person to sign the form as a witness, who can do that?",
+        "Do I need an agent to sell my house?",
         "Wie kann ich mit meinem Kind über das Virus sprechen?",
     ],
 )

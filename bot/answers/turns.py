@@ -87,6 +87,9 @@ _PERSON = re.compile(
             rf"\b(?:i\s+(?:want|need|would like|'d like|wish)|let me|i have)\s+to\s+(?:talk|speak|chat)"
             rf"\s+(?:to|with)\s+{_WHO}\b",
             rf"\b(?:connect|transfer|put)\s+me\s+(?:through\s+)?(?:to|with)\s+{_WHO}\b",
+            # "I want a real person please, this bot isn't helping": the person itself wanted, and nothing after it
+            r"\bi\s+(?:want|need|would like|'d like)\s+(?:a |an |to have a )?(?:real person|real human|human|"
+            r"human being|live agent|live person|person|agent|operator)\b(?=\s*(?:please\b|now\b|[,.!;:]|$))",
             rf"^\W*(?:{_WHO})(?:\s+please)?\W*$",
             rf"\b(?:is|are)\s+there\s+(?:{_WHO}|anyone|anybody)\s+(?:i|we)\s+(?:can|could)\s+(?:talk|speak|chat|call)\b",
             r"\b(?:mit\s+)?(?:einem|einer|jemandem)\s+(?:echten\s+)?(?:menschen|mitarbeiter(?:in)?|berater(?:in)?|person)"

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from bot.answers import messages, turns
-from bot.answers.answering import ABSTAIN_TEXT, GATE, MESSAGE, Answer, Reader
+from bot.answers.answering import ABSTAIN_TEXT, GATE, MESSAGE, Answer, Reader, extractive_answer
 from bot.answers.compose import Composer
 from bot.answers.faq import SKIP_ENTRIES, ChromaEntryMatcher, EntryMatcher
 from bot.answers.followup import asked, last_bot_turn, parts, rewrite
@@ -498,6 +498,8 @@ class Bot:
             page = None  # (a reply answers the bot: it stays on the page)
         prev = self.read_with(history, kind)
         folded = bool(prev) and query.endswith(f" ({prev})")
+        if page and kind == turns.FOLLOWUP and (said := self.in_last_answer(message, query, qvec, history, page)):
+            return said, said.retrieved or hits, query
         if page and kind in (turns.FOLLOWUP, turns.REPLY):
             head = query[: -len(prev) - 3].strip() if folded else ""
             loose = GATE.set(FOLLOWUP_GATE)  # the conversation is evidence for its page (FOLLOWUP_GATE)
@@ -533,6 +535,35 @@ class Bot:
                 return b, b.retrieved or hits, query
             return self.composer.abstain(query, hits), hits, query
         return a, found, query
+
+    def in_last_answer(self, message: str, query: str, qvec, history, page: str) -> Answer | None:
+        """A follow-up of one word of its own or none ("Und für Kinder?" after what a library card costs; "wie
+        oft?" after "you can renew up to three times…") asks for a detail of what the bot just said: the sentence
+        of the passages its last answer quoted that names that word ("Kinder bis 12 Jahre erhalten den Ausweis
+        kostenlos."), or, with none, gives the kind of thing asked (a number for "how often"). None otherwise."""
+        ix = self.index
+        lang = ix.query_lang(message)
+        own = set(terms(turns.content(asked(message)), lang))
+        if len(own) > 1:
+            return None
+        last = " ".join(MARKER.sub(" ", last_bot_turn(history).replace("\u2060", "")).split())
+        if not last:
+            return None
+        deep = self.retriever.search(query, PAGE_DEPTH, qvec=qvec)
+        said = [
+            h
+            for h in deep
+            if h.chunk.source == page and any(len(x.text) >= 20 and x.text in last for x in h.chunk.sentences)
+        ]
+        if not said:
+            return None
+        a = extractive_answer(self.reader, query, said, lambda q, _: [], qvec)
+        if not a.grounded or len(a.citations) > 2:
+            return None
+        if own:
+            return a if any(own & set(terms(c.quote, lang)) for c in a.citations) else None
+        q = self.reader.question(query)
+        return a if q.qtype in ("num", "date") and self.composer.gives_what_was_asked(q, a, 1.0) else None
 
     def something_new(self, message: str, query: str, a: Answer, hits: list[Hit], qvec, history) -> Answer | None:
         """A follow-up whose answer only brought back the last one ("what about swimming pools?" after drinking

@@ -139,6 +139,11 @@ PREV = "How can I protect my kids from the virus?"
             "bill stuff so i dont know if that counts against me",
             turns.QUESTION,
         ),
+        # a question word and its measure alone asks a detail of what was said (a browser probe: "wie oft?")
+        ("wie oft?", turns.FOLLOWUP),
+        ("How long?", turns.FOLLOWUP),
+        ("¿Cuánto?", turns.FOLLOWUP),
+        ("How long does the card last?", turns.QUESTION),
         # the user corrects what they asked: read with that question, not as a reply to the bot (a browser probe)
         ("no I mean for my 1 year old", turns.FOLLOWUP),
         ("Nein, ich meinte am Wochenende", turns.FOLLOWUP),
@@ -692,3 +697,21 @@ def test_a_question_of_its_own_that_another_pages_entry_answers_gets_that_entry(
     assert alone.entry is not None and alone.entry["source"] == "hands.md", alone.text
     a = b.answer("HOW DO I WASH MY HANDS PROPERLY", hist)
     assert a.entry is not None and a.entry["source"] == "hands.md", a.text
+
+
+def test_a_one_word_follow_up_asks_a_detail_of_the_last_answer(tmp_path_factory):
+    """A browser probe: "Und für Kinder?" after what a library card costs got another entry's sentence about
+    children ("…brauchen zusätzlich die Unterschrift eines Elternteils"); the last answer had said it."""
+    pages = {
+        "bibliothek.md": "# Bibliothek\n\n## Was kostet ein Ausweis?\n\nDer Jahresausweis kostet 18 Euro. Für "
+        "Studierende kostet er 6 Euro. Kinder bis 12 Jahre erhalten den Ausweis kostenlos.\n\n## Wer braucht eine "
+        "Unterschrift?\n\nKinder und Jugendliche unter 16 Jahren brauchen zusätzlich die Unterschrift eines "
+        "Elternteils.\n\n## Wann ist geöffnet?\n\nDienstags bis freitags von 10 bis 19 Uhr.\n"
+    }
+    b = bot_on(tmp_path_factory, "detail", pages)
+    first = b.answer("Was kostet ein Ausweis?")
+    assert first.grounded and "kostenlos" in first.text, first.text
+    hist = [["Was kostet ein Ausweis?", first.text]]
+    a = b.answer("Und für Kinder?", hist)
+    assert a.grounded and "kostenlos" in a.text and "Unterschrift" not in a.text, a.text
+    assert not b.answer("Und für Senioren?", hist).grounded  # nothing of them said, nor on the page

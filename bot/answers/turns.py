@@ -152,6 +152,13 @@ _DO_IT = re.compile(
     r"\b(?:instead|stattdessen|statt dessen|à la place|plutôt|en cambio|en su lugar)\W*$",
     re.IGNORECASE,
 )
+# a question word and its measure, nothing else ("how often?", "wie lange?", "combien ?", "¿cuánto?"): a detail of
+# what was just said
+_BARE_MEASURE = re.compile(
+    r"^\W*(?:(?:and|but|und|aber|et|mais|y|pero)\s+)?(?:(?:how|wie)\s+(?:often|long|much|many|far|soon|old|oft|"
+    r"lange|viel|viele|weit|bald|alt)|combien(?:\s+de\s+temps)?|cu[aá]nto(?:s|\s+tiempo)?|cu[aá]ntas)\W*$",
+    re.IGNORECASE,
+)
 # "what about…", "was ist mit…": asks about something else in the same frame
 _ABOUT = re.compile(
     r"^\s*¿?\s*(?:(?:and|but|und|aber|et|mais|y|pero)\s+)?(?:what about|how about|was ist mit|wie ist es mit|"
@@ -194,7 +201,7 @@ def leans_back(message: str) -> bool:
     """The message leans on what came before: a pronoun or demonstrative that points at something (not "Is it
     possible to…"), an opening "and…" / "what about…", or not one content word of its own ("Why?")."""
     text = _DUMMY_IT.sub(" ", message)
-    if _THAT_THERE.search(text) or _ABOUT.match(message) or _DO_IT.search(text):
+    if _THAT_THERE.search(text) or _ABOUT.match(message) or _DO_IT.search(text) or _BARE_MEASURE.match(message):
         return True
     if _ARTICLE_ALONE.search(message) and language(message) == "de":
         return True
@@ -209,7 +216,7 @@ def leans_back(message: str) -> bool:
         if w in _PRONOUNS and referent(w, text[: m.start()]) is not None:
             continue
         return True
-    return not content_stems(message)
+    return not content_stems(message, language(message))
 
 
 def classify(message: str, previous: str | None) -> Turn:

@@ -374,7 +374,8 @@ class Bot:
             # letter means your insurance company notified…)", a browser probe)
             # (a follow-up of a follow-up: the question the two lean on; a reply: the question before it)
             on = leaned_on_questions(history)
-            ans.follows_up = on[-1] if on and turn.kind != turns.REPLY else prev
+            replied = turn.kind == turns.REPLY and self.replied_to(history)
+            ans.follows_up = prev if replied or not on else on[-1]
             ans.standalone_question = None
             head = query[: -len(said) - 3].strip() if query != said else ""
             if head and head not in (q, turns.content(q), turns.correction(q)):  # its pronouns were resolved as well
@@ -493,6 +494,9 @@ class Bot:
         - A follow-up that brings back only what the bot had just said ("And for adults?" after how the virus
           spreads; "Where does it come from?", read as "…the virus…") gets "the articles don't say".
         `kind`: the message's (bot/answers/turns.py)."""
+        if kind == turns.REPLY and turns.is_bare_reply(message) and not self.replied_to(history):
+            # a bare "no" to the bot's own message (an abstention, a welcome) answers nothing of the articles
+            return self.composer.abstain(query, hits), hits, query
         page = self.conversation_page(history) if history and hits else None
         if page and kind != turns.REPLY and self.entry_elsewhere(qvec, page, hits):
             page = None  # (a reply answers the bot: it stays on the page)

@@ -715,3 +715,20 @@ def test_a_one_word_follow_up_asks_a_detail_of_the_last_answer(tmp_path_factory)
     a = b.answer("Und für Kinder?", hist)
     assert a.grounded and "kostenlos" in a.text and "Unterschrift" not in a.text, a.text
     assert not b.answer("Und für Senioren?", hist).grounded  # nothing of them said, nor on the page
+
+
+def test_a_new_subject_keeps_its_pronouns_and_a_bare_no_to_an_abstention_answers_nothing(two_agencies):
+    """A browser probe: "what about my cat, can she catch it from me?" after a question naming Italy was read as
+    "…can Italy catch Italy from me?"; a bare "no" after the bot had declined got a sentence of another page."""
+    from bot.answers import messages
+
+    prev = "I'm flying to Italy next month, should I cancel?"
+    assert (
+        rewrite("what about my cat, can she catch it from me?", prev) == "what about my cat, can she catch it from me?"
+    )
+    hist = [
+        ["How do I register a vehicle?", "To register a vehicle, bring the title… [1]"],
+        ["my sister visits from italy next week and i am worried about the baby", messages.text("abstain", "en")],
+    ]
+    a = two_agencies.answer("no", hist)
+    assert not a.grounded and not a.citations, a.text

@@ -253,6 +253,13 @@ _AUX_START = re.compile(
 )
 
 
+# "what about my cat, can she catch it from me?": a new subject for the same question; its pronouns are not the
+# previous question's things (a browser probe: "can Italy catch Italy from me?")
+_NEW_SUBJECT = re.compile(
+    r"^\s*¿?\s*(?:(?:and|but|und|aber|et|mais|y|pero)\s+)?(?:what about|how about|was ist mit|wie ist es mit|"
+    r"qu'en est-il d|et pour|qué tal|qué pasa con)\b",
+    re.IGNORECASE,
+)
 # "do" as the verb of an action, not the auxiliary of "How much does it cost?", "Did it arrive?"
 _DO_BEFORE = re.compile(
     r"\b(?:(?:can|could|should|must|will|would|may|might|to|i|we|you|they)\s+do|doing|done)\s+$", re.IGNORECASE
@@ -265,8 +272,8 @@ def rewrite(question: str, previous: str, known=None) -> str:
     does it cost?" after "I fly from JFK to Florida…": not "JFK").
     A bare "Why?" after a yes/no question asks why of that question: "Does Russia oppose Ukraine joining
     NATO?" then "Why?" -> "Why does Russia oppose Ukraine joining NATO?"."""
-    if not previous:
-        return question
+    if not previous or _NEW_SUBJECT.match(question):
+        return question  # "what about my cat, can she catch it?": the subject is the message's own
     wh, yn = _BARE_WH.match(question), _AUX_START.match(previous)
     if wh and yn:
         return f"{wh.group(1).capitalize()} {yn.group(1).lower()} {yn.group(2)}?"

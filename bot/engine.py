@@ -15,7 +15,7 @@ from bot.answers import messages, turns
 from bot.answers.answering import ABSTAIN_TEXT, GATE, MESSAGE, Answer, Reader, extractive_answer
 from bot.answers.compose import Composer
 from bot.answers.faq import SKIP_ENTRIES, ChromaEntryMatcher, EntryMatcher
-from bot.answers.followup import asked, last_bot_turn, parts, rewrite
+from bot.answers.followup import asked, exchanges, last_bot_turn, parts, rewrite
 from bot.answers.retrieval import ChromaRetriever, Hit, Retriever
 from bot.errors import BadQuestion
 from bot.index.embeddings import CachedEmbedder, make_embeddings
@@ -171,19 +171,9 @@ def answered_exchange(history) -> tuple[str, str]:
 def answered_exchanges(history, n: int, questions: bool = False) -> list[tuple[str, str]]:
     """The last `n` exchanges the bot answered (answered_exchange), the last first; with `questions`, not those
     whose message is a bare yes or no (what it answered is the question before it)."""
-    pairs: list[tuple[str, str]] = []
-    for turn in history or []:
-        if isinstance(turn, dict):
-            text = turn.get("content") if isinstance(turn.get("content"), str) else ""
-            if turn.get("role") == "user":
-                pairs.append((text, ""))
-            elif turn.get("role") == "assistant" and pairs and not pairs[-1][1]:
-                pairs[-1] = (pairs[-1][0], text)
-        elif isinstance(turn, (list, tuple)) and len(turn) == 2:
-            pairs.append((turn[0] if isinstance(turn[0], str) else "", turn[1] if isinstance(turn[1], str) else ""))
     stock = _stock_openings()
     out: list[tuple[str, str]] = []
-    for user, bot in reversed(pairs):
+    for user, bot in reversed(exchanges(history)):
         if not user or turns.classify(user, None).kind in (turns.SMALLTALK, turns.PERSON):
             continue
         if questions and turns.is_bare_reply(user):

@@ -323,6 +323,22 @@ def last_user_turn(history) -> str:
     return ""
 
 
+def exchanges(history) -> list[tuple[str, str]]:
+    """The history as (user message, reply) pairs, in order, from [[user, bot], ...] or role/content messages (a
+    user message not yet answered has the reply ""; history already checked by last_user_turn)."""
+    pairs: list[tuple[str, str]] = []
+    for turn in history or []:
+        if isinstance(turn, dict):
+            text = turn.get("content") if isinstance(turn.get("content"), str) else ""
+            if turn.get("role") == "user":
+                pairs.append((text, ""))
+            elif turn.get("role") == "assistant" and pairs and not pairs[-1][1]:
+                pairs[-1] = (pairs[-1][0], text)
+        elif isinstance(turn, (list, tuple)) and len(turn) == 2:
+            pairs.append(tuple(x if isinstance(x, str) else "" for x in turn))
+    return pairs
+
+
 def last_bot_turn(history) -> str:
     """The bot's (or the agent's) last reply in the history, "" when there is none (history already checked by
     last_user_turn)."""
@@ -335,4 +351,4 @@ def last_bot_turn(history) -> str:
     return ""
 
 
-__all__ = ["last_bot_turn", "last_user_turn", "referent", "rewrite"]
+__all__ = ["exchanges", "last_bot_turn", "last_user_turn", "referent", "rewrite"]

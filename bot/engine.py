@@ -132,6 +132,11 @@ def _words(text: str) -> str:
     return " ".join(re.findall(r"\w+", MARKER.sub(" ", text).lower()))
 
 
+def quotes_any(a: Answer, stems: set[str], lang: str) -> bool:
+    """A sentence the answer quotes has one of the words (stems)."""
+    return any(stems & set(terms(c.quote, lang)) for c in a.citations)
+
+
 def repeats(a: Answer, history) -> bool:
     """Every sentence the answer quotes is in the bot's last reply already."""
     last = _words(last_bot_turn(history))
@@ -535,9 +540,7 @@ class Bot:
         oft?" after "you can renew up to three times…") asks for a detail of what the bot just said: the sentence
         of the passages its last answer quoted that names that word ("Kinder bis 12 Jahre erhalten den Ausweis
         kostenlos."), or, with none, gives the kind of thing asked (a number for "how often"). None otherwise."""
-        ix = self.index
-        lang = ix.query_lang(message)
-        own = set(terms(turns.content(asked(message)), lang))
+        own, lang = self.own_words(message)
         if len(own) > 1:
             return None
         last = " ".join(MARKER.sub(" ", last_bot_turn(history).replace("\u2060", "")).split())
@@ -555,7 +558,7 @@ class Bot:
         if not a.grounded or len(a.citations) > 2:
             return None
         if own:
-            return a if any(own & set(terms(c.quote, lang)) for c in a.citations) else None
+            return a if quotes_any(a, own, lang) else None
         q = self.reader.question(query)
         return a if q.qtype in ("num", "date") and self.composer.gives_what_was_asked(q, a, 1.0) else None
 
@@ -578,11 +581,15 @@ class Bot:
             b = self.quote(query, rest, qvec)
         finally:
             SKIP_ENTRIES.reset(token)
-        lang = ix.query_lang(message)
-        own = set(terms(turns.content(asked(message)), lang))
+        own, lang = self.own_words(message)
         if not b.grounded or repeats(b, history) or not own:
             return None
-        return b if any(own & set(terms(c.quote, lang)) for c in b.citations) else None
+        return b if quotes_any(b, own, lang) else None
+
+    def own_words(self, message: str) -> tuple[set[str], str]:
+        """The content words (stems) of what a message asks, less a reply's yes or no; and its language."""
+        lang = self.index.query_lang(message)
+        return set(terms(turns.content(asked(message)), lang)), lang
 
     def quotes_what_is_asked(self, a: Answer, message: str) -> bool:
         """The message's most specific word the articles have (highest idf) is in a sentence the answer quotes:
@@ -703,9 +710,9 @@ class Bot:
             pool = [x for x in pool if x[2] == lang]
         # whole questions, when the pages have enough: a heading read as an entry ("What is checked") means
         # nothing out of its page (a browser probe)
-        asked = [x for x in pool if x[0].rstrip().endswith(("?", "？"))]
-        if len(asked) >= n:
-            pool = asked
+        whole = [x for x in pool if x[0].rstrip().endswith(("?", "？"))]
+        if len(whole) >= n:
+            pool = whole
         by_page: dict[str, list[str]] = {}
         for q, src, _ in pool:
             if q not in by_page.setdefault(src, []):

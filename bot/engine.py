@@ -541,6 +541,8 @@ class Bot:
         of the passages its last answer quoted that names that word ("Kinder bis 12 Jahre erhalten den Ausweis
         kostenlos."), or, with none, gives the kind of thing asked (a number for "how often"). None otherwise."""
         own, lang = self.own_words(message)
+        if turns.bare_measure(message):
+            own = set()  # "wie oft?": "oft" is what is asked, a number, not a word to find
         if len(own) > 1:
             return None
         last = " ".join(MARKER.sub(" ", last_bot_turn(history).replace("\u2060", "")).split())

@@ -706,7 +706,9 @@ def test_a_one_word_follow_up_asks_a_detail_of_the_last_answer(tmp_path_factory)
         "bibliothek.md": "# Bibliothek\n\n## Was kostet ein Ausweis?\n\nDer Jahresausweis kostet 18 Euro. Für "
         "Studierende kostet er 6 Euro. Kinder bis 12 Jahre erhalten den Ausweis kostenlos.\n\n## Wer braucht eine "
         "Unterschrift?\n\nKinder und Jugendliche unter 16 Jahren brauchen zusätzlich die Unterschrift eines "
-        "Elternteils.\n\n## Wann ist geöffnet?\n\nDienstags bis freitags von 10 bis 19 Uhr.\n"
+        "Elternteils.\n\n## Wann ist geöffnet?\n\nDienstags bis freitags von 10 bis 19 Uhr.\n\n## Kann ich die "
+        "Leihfrist verlängern?\n\nJa, Sie können jedes Medium bis zu dreimal verlängern, solange es niemand "
+        "vorgemerkt hat. Das geht online in Ihrem Konto.\n"
     }
     b = bot_on(tmp_path_factory, "detail", pages)
     first = b.answer("Was kostet ein Ausweis?")
@@ -715,6 +717,10 @@ def test_a_one_word_follow_up_asks_a_detail_of_the_last_answer(tmp_path_factory)
     a = b.answer("Und für Kinder?", hist)
     assert a.grounded and "kostenlos" in a.text and "Unterschrift" not in a.text, a.text
     assert not b.answer("Und für Senioren?", hist).grounded  # nothing of them said, nor on the page
+    # a bare "how often?" asks the count the last answer gave ("dreimal": a number)
+    renew = b.answer("Kann ich die Leihfrist verlängern?")
+    often = b.answer("wie oft?", [["Kann ich die Leihfrist verlängern?", renew.text]])
+    assert often.grounded and "dreimal" in often.text and "online" not in often.text, often.text
 
 
 def test_a_new_subject_keeps_its_pronouns_and_a_bare_no_to_an_abstention_answers_nothing(two_agencies):

@@ -138,7 +138,9 @@ NUM = re.compile(
     r"none|single|ein|eine|zwei|drei|vier|fünf|sechs|sieben|"
     r"acht|neun|zehn|zwölf|zwanzig|hundert|tausend|millionen?|milliarden?|hälfte|prozent|un|une|deux|trois|"
     r"quatre|cinq|sept|huit|neuf|dix|vingt|cent|mille|moitié|pourcent|uno|una|dos|tres|cuatro|cinco|seis|siete|"
-    r"ocho|nueve|diez|veinte|cien|mil|millones|mitad|por ciento)\b",
+    r"ocho|nueve|diez|veinte|cien|mil|millones|mitad|por ciento|"
+    # how often: "twice", "dreimal" ("once" and "einmal" also mean "as soon as" and "just")
+    r"twice|thrice|(?:zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn)mal)\b",
     _I,
 )
 CAUSE = re.compile(

@@ -262,6 +262,11 @@ def is_bare_reply(message: str) -> bool:
     return bool(_REPLY.match(message)) and "?" not in message and not content_stems(content(message))
 
 
+def bare_measure(message: str) -> bool:
+    """A question word and its measure, nothing else ("how often?", "wie lange?")."""
+    return bool(_BARE_MEASURE.match(message))
+
+
 def correction(message: str) -> str | None:
     """What a message that corrects the user's question says instead ("no I mean for my 1 year old" -> "for my 1
     year old"), None for any other message."""

@@ -548,6 +548,30 @@ def test_a_follow_up_is_not_answered_from_another_agencys_page(two_agencies, mon
     assert own.grounded and own.citations[0].source == "va-work-study.md", own.text
 
 
+def test_a_question_with_a_word_no_article_has_is_not_read_on_the_conversations_page(two_agencies, monkeypatch):
+    """doc2dial: "we have pets so I just wanted to know more about coronavirus and if it spreads through pets", asked
+    in a Camp Lejeune conversation, was read on that page and got its health-care sentences; asked first it is
+    declined. A question of its own naming what no article has is a new subject: it is read as if asked first. A
+    greeting or an interjection ("Ah, …") is no such word."""
+    from bot.engine import Bot
+
+    said = "To register a vehicle, bring the title and proof of insurance to a motor vehicle office. [1]"
+    hist = [["What do I need to bring to register a vehicle?", said]]
+    read = []
+    real = Bot.on_page
+    monkeypatch.setattr(Bot, "on_page", lambda self, *a: read.append(a[1]) or real(self, *a))
+    for q in (
+        "Can the coronavirus spread through registration stickers?",
+        "Ah, does the registration fee depend on the vehicle?",
+    ):
+        assert two_agencies.search_query(q, hist) == q  # questions of their own
+    two_agencies.answer("Can the coronavirus spread through registration stickers?", hist)
+    assert read == [], read
+    assert two_agencies.unknown_words("Ah, hello, does the registration fee depend on the vehicle?") == []
+    two_agencies.answer("Ah, does the registration fee depend on the vehicle?", hist)
+    assert read == ["dmv-registration.md"], read
+
+
 def test_a_follow_up_on_the_conversations_page_passes_a_looser_gate(insurance_bot, monkeypatch):
     """A follow-up is read on the conversation's page with the gate at engine.FOLLOWUP_GATE: an answer the reader
     doubts as much as p_unanswerable 0.75 is declined for a question asked alone, and given for a follow-up on the

@@ -55,6 +55,9 @@ _FILLER = (
     r"and|und|et|y|you|du|vous|tú|tu|usted|friend|mate|folks|team|sir|madam"
 )
 _SMALL = re.compile(rf"(?:{_GREETING}|{_THANKS}|{_BYE}|{_FILLER})", re.IGNORECASE)
+# sounds that open or pad a message and say nothing of its subject ("Ah, so you offer career counseling as well?")
+_INTERJECTION = r"ah+|oh+|a+ha|hm+|u+m+|u+h+|er+m?|wow|well|alright|ach|äh+m?|eh|ay|oops|ugh|hmpf|huh"
+_CHATTER = re.compile(rf"(?:{_GREETING}|{_THANKS}|{_BYE}|{_FILLER}|{_INTERJECTION})", re.IGNORECASE)
 # a message of this many content words is read as it stands: it tells its own situation (a browser probe: a
 # 600-character message about military families' aid, with "that counts against me" in it, was read on the page of
 # the loan question before it). On doc2dial's tune dialogues the longest follow-up that needs its conversation has
@@ -274,6 +277,11 @@ def correction(message: str) -> str | None:
     return message[m.end() :].strip() or None if m else None
 
 
+def chatter(word: str) -> bool:
+    """A greeting, thanks, goodbye, filler or interjection ("hello", "ah"): no word of what a message is about."""
+    return bool(_CHATTER.fullmatch(word))
+
+
 def content(message: str) -> str:
     """A reply's words less its yes / no ("Yes, I have a Pennsylvania licence" -> "I have a Pennsylvania
     licence")."""
@@ -289,6 +297,7 @@ __all__ = [
     "SMALLTALK",
     "Turn",
     "classify",
+    "chatter",
     "content",
     "leans_back",
     "smalltalk",

@@ -303,6 +303,13 @@ class Bot:
             return ""
         return said
 
+    def asks_back(self, history) -> bool:
+        """The bot's (or the agent's) last turn ends with a question of its own to the visitor ("Do you have a
+        service related disability?"); not one of its quotes (those end in a citation marker) nor its stock
+        messages."""
+        said = last_bot_turn(history).rstrip()
+        return said.endswith("?") and bool(self.replied_to(history))
+
     def read_with(self, history, kind: str) -> str:
         """What a message that leans on the conversation is read with: a reply, what it answers (replied_to); any
         other message, the user's previous question, and the one before when that was a follow-up itself
@@ -323,7 +330,7 @@ class Bot:
         t0 = time.perf_counter()
         q = validate_question(question, self.settings.max_question_chars)
         prev = turns.previous_question(history)
-        turn = turns.classify(asked(q), prev)
+        turn = turns.classify(asked(q), prev, self.asks_back(history))
         lang = turns.language(q, default=turns.language_tag(lang) or "en")
         if turn.kind in (turns.SMALLTALK, turns.PERSON):  # no search, no model: a greeting or a person wanted
             ans = self.social(q, turn, lang)

@@ -516,6 +516,28 @@ def test_a_reply_is_read_with_what_the_bot_asked(insurance_bot, monkeypatch):
     assert "surrender your number plates" not in b.text, b.text
 
 
+def test_a_short_statement_after_the_bot_asks_is_its_answer(insurance_bot):
+    """doc2dial: "I guess I am." after "Are you interested in learning about any other VA benefits?", "lost" after
+    "Did your plate leak or destroy?": a statement of a few words right after the bot (or an agent) asked something
+    answers that, and is read with it. A longer statement, a question, or a statement after a quoted answer (its
+    sentences end in citation markers) or after the bot's stock messages is read as before."""
+    from bot.answers import messages, turns
+
+    asked = [["I got a letter about my insurance, what do I do?", "Do you have insurance at the moment?"]]
+    quoted = [["Do I need to pay a fee?", "Is there a fee? [1] There is no fee. [2]"]]
+    assert insurance_bot.asks_back(asked)
+    assert not insurance_bot.asks_back(quoted)
+    assert not insurance_bot.asks_back([["hi", messages.text("welcome", "en") + " What is a letter?"]])
+    assert turns.classify("I guess not.", asked[0][0], True).kind == turns.REPLY
+    assert turns.classify("I guess not.", asked[0][0], False).kind == turns.QUESTION
+    assert turns.classify("What if my policy was cancelled?", asked[0][0], True).kind == turns.QUESTION
+    long = "tell me how to clean and disinfect my home and my office"
+    assert turns.classify(long, asked[0][0], True).kind == turns.QUESTION
+    a = insurance_bot.answer("I guess not.", asked)
+    assert a.grounded and "surrender your number plates" in a.text, a.text
+    assert a.follows_up == asked[0][0], a.to_dict()
+
+
 @pytest.fixture(scope="module")
 def two_agencies(tmp_path_factory):
     pages = {

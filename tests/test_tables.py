@@ -281,6 +281,33 @@ def test_no_table_cell_is_quoted_without_its_row_and_column(tables):
             )
 
 
+def test_a_loosely_set_pdf_tables_long_key_stays_one_row():
+    """A table whose key's lines stand as far apart as its rows, its value set beside the key's middle line or
+    between two of them (blind pack 2's pupil-premium PDF: "Pupil premium plus: looked-after children…" on four
+    lines, "£1,900" beside their middle, was read as prose with the amount inside the key, and the next row with
+    it). Each such row is one row; the rows after it and the paragraph after the table stay apart."""
+    from bot.ingest.documents import read_pdf
+
+    pdf = pdf_page("Pupil premium", "The per pupil amounts are protected at the current rates, which are:")
+    three = "Looked-after children and those adopted from care or who leave care under a special guardianship order"
+    four = three + " or a child arrangements order (formally known as a residence order) and some more words"
+    rows = [
+        ("Pupils", "Per pupil rate"),
+        ("Disadvantaged pupils: primary", "£1,320"),
+        (three, "£1,900"),
+        ("Service children", "£300"),
+        (four, "£2,100"),
+        ("Disadvantaged pupils: secondary", "£935"),
+    ]
+    pdf_table(pdf, rows, col_widths=(60, 40), borders_layout="NONE")
+    pdf.ln(10)
+    pdf.multi_cell(0, 6, "Schools get the money each term.")
+    text = read_pdf(bytes(pdf.output())).text
+    table = [ln for ln in text.splitlines() if ln.startswith("|")]
+    assert table == [f"| {a} | {b} |" for a, b in rows], text
+    assert "Schools get the money each term." in text.split("\n\n")[-1], text
+
+
 def test_a_pdf_table_row_whose_cells_wrap_stays_one_row(tmp_path):
     """fpdf2 sets each cell's lines in the middle of its row: a long cell's first line stands above its row's key,
     and a long key wraps below the cell beside it. Each such row is read as one row, and a paragraph after the

@@ -185,10 +185,11 @@ _A_PREFIX = re.compile(
 # of three columns or more is not taken for a page set in two columns; 10: HTML <ol> and Word numbered lists'
 # items known as numbered, an HTML table's caption kept, and the last part of a long paragraph keeps its FAQ
 # entry; 11: a Markdown comment is not text, and "<!-- also asked: … -->" gives an entry other wordings; 12: a
-# Word table's neighbouring cells that say the same are both kept, only a merged cell is read once). An index
+# Word table's neighbouring cells that say the same are both kept, only a merged cell is read once; 13: a loosely
+# set PDF table's key that wraps at its rows' pitch stays one row with its value). An index
 # made by another version reads every file again at its next sync (bot/index/store.py); only texts never embedded
 # before are embedded.
-PARSER = 12
+PARSER = 13
 _LIST_ITEM = re.compile(r"\s*(?:[-*+]\s+|\d+[.)]\s+)")
 _BULLET = re.compile(r"\s*[-*+•]\s+")
 _BOLD = re.compile(r"(\*\*|__)(.+?)\1\s*")  # a Markdown line opening in bold: "**How do I pay?** …"

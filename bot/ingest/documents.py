@@ -196,19 +196,26 @@ def _at_columns(line: _Line, xs: list[float], tol: float) -> bool:
     return all(any(abs(r.x - x) <= tol for x in xs) for r in line.runs)
 
 
-def _wrapped_row(lines: list[_Line], k: int, xs: list[float]) -> int:
+def _wrapped_row(lines: list[_Line], k: int, xs: list[float], pitch: float = 0.0) -> int:
     """How many lines from k on are one table row whose cells wrap onto several printed lines (each line part of
     the cells, at the table's columns, a leading from the line above), when together they fill two cells or more;
     else 0. ("People who have served the Queen or the Monarchy" / "Royal Victorian Order" / "in a personal way":
-    a row whose key is set beside the middle of its second cell.)"""
-    n, filled = 0, set()
+    a row whose key is set beside the middle of its second cell.) `pitch`: how far apart the table's rows stand;
+    in a table set as loosely as its rows, its key's text goes on within that pitch, on a line that has the key
+    as the line above did and fills no other cell again ("Pupil premium plus: looked-after children…" on four
+    lines, "£1,900" set beside their middle)."""
+    n, filled, last = 0, set(), set()
     while k + n < len(lines):
         ln = lines[k + n]
-        if n and lines[k + n - 1].y - ln.y > _LEADING * ln.size:
-            break
+        cells = {i for i, c in enumerate(_cells(ln, xs)) if c}
         if not _at_columns(ln, xs, 2 * ln.size):
             break
-        filled |= {i for i, c in enumerate(_cells(ln, xs)) if c}
+        if n and lines[k + n - 1].y - ln.y > _LEADING * ln.size:
+            key_goes_on = 0 in last and 0 in cells and not (cells - {0}) & filled
+            if not (key_goes_on and lines[k + n - 1].y - ln.y <= 1.05 * pitch):
+                break
+        filled |= cells
+        last = cells
         n += 1
     return n if n >= 2 and len(filled) >= 2 else 0
 
@@ -361,10 +368,13 @@ def read_pdf(raw: bytes, time_budget_s: float | None = None) -> Extracted:
 
         prev = None
         skip = 0
+        pitch, prev_row = 0.0, False  # how far apart the table's rows stand; the line before was a table row
         for i, ln in enumerate(lines):
             if skip:
                 skip -= 1
                 continue
+            if not table:
+                pitch = 0.0
             text = ln.text
             cols = _columns(ln)
             nxt = lines[i + 1] if i + 1 < len(lines) else None
@@ -384,20 +394,22 @@ def read_pdf(raw: bytes, time_budget_s: float | None = None) -> Extracted:
                 if table and near and not table[-1][0] and cells[0]:  # a row's key set mid-way down its cells
                     table[-1] = _joined(table[-1], cells)
                 else:
+                    if table and prev is not None and prev_row:
+                        pitch = prev.y - ln.y
                     table.append(cells)
-                prev = ln
+                prev, prev_row = ln, True
                 continue
             if table and table_cols and near and _at_columns(ln, table_cols, tol):
                 table[-1] = _joined(table[-1], _cells(ln, table_cols))  # a cell's text wrapped onto this line
-                prev = ln
+                prev, prev_row = ln, False
                 continue
-            n = _wrapped_row(lines, i, table_cols) if table and table_cols else 0
+            n = _wrapped_row(lines, i, table_cols, pitch) if table and table_cols else 0
             if n:  # a row of wrapped cells that starts on a line without them all
                 row = _cells(ln, table_cols)
                 for k in range(i + 1, i + n):
                     row = _joined(row, _cells(lines[k], table_cols))
                 table.append(row)
-                skip, prev = n - 1, lines[i + n - 1]
+                skip, prev, prev_row = n - 1, lines[i + n - 1], False
                 continue
             flush_table()
             size = round(ln.size, 1)
@@ -405,7 +417,7 @@ def read_pdf(raw: bytes, time_budget_s: float | None = None) -> Extracted:
             if size in level_of and short:
                 flush_para()
                 emit("#" * level_of[size] + " " + text)
-                prev = ln
+                prev, prev_row = ln, False
                 continue
             new_para = (
                 prev is None
@@ -428,7 +440,7 @@ def read_pdf(raw: bytes, time_budget_s: float | None = None) -> Extracted:
                 # a line of bold text alone (a question, a minor heading): its own block
                 if text.endswith("?"):
                     flush_para()
-            prev = ln
+            prev, prev_row = ln, False
         flush_para()
         ends_with = (table[0], table_cols) if len(table) >= 2 and table_cols is not None else (None, None)
         flush_table()

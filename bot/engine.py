@@ -129,7 +129,9 @@ def validate_question(question, max_chars: int) -> str:
 
 
 def _words(text: str) -> str:
-    return " ".join(re.findall(r"\w+", MARKER.sub(" ", text).lower()))
+    """The words of a text, less its citation markers: the bot's "[1]" and a page's own "[1]" alike (text.unmarked
+    keeps the page's apart with a word joiner, which would leave its number among the words of a shown answer)."""
+    return " ".join(re.findall(r"\w+", MARKER.sub(" ", text.replace("\u2060", "")).lower()))
 
 
 def quotes_any(a: Answer, stems: set[str], lang: str) -> bool:

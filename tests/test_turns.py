@@ -683,6 +683,21 @@ def test_a_pages_own_bracketed_numbers_are_not_citation_markers(tmp_path_factory
     assert "DMV [\u20604]" in a.text  # shown as it stands, marked as the page's own
 
 
+def test_an_answer_that_quotes_a_pages_own_markers_is_known_as_repeated(two_agencies):
+    """A browser probe: "and for my wife?" after the REAL ID fee got the same fee sentence again, because the page's
+    own "[1]" (shown with a word joiner, text.unmarked) left its number among the shown answer's words and the repeat
+    went unseen. The same sentence is a repeat however its page's markers are shown."""
+    from bot.answers.answering import Answer, Citation
+    from bot.engine import repeats
+    from bot.ingest.text import unmarked
+
+    quote = "If you want an Enhanced Driver License [1] or Enhanced ID Card [6], there is an additional $30 fee."
+    cite = Citation(1, "real-id.md", "Cost", quote, 0.9)
+    again = Answer("and for my wife?", f"{quote} [1]", True, [cite])
+    assert repeats(again, [["how much does it cost?", f"{unmarked(quote)} [1]"]])
+    assert not repeats(again, [["how much does it cost?", "There is no additional cost to get a REAL ID. [1]"]])
+
+
 def test_a_follow_up_that_brought_back_the_last_answer_is_read_again_for_something_new(tmp_path_factory):
     """A browser probe on the COVID FAQ pages: "what about swimming pools?" after drinking water got the drinking
     water entry again (and so "I couldn't find that"), though the pools entry was among its suggestions. Read again

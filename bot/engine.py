@@ -154,15 +154,21 @@ def leaned_on(history) -> str:
     return " ".join(leaned_on_questions(history))
 
 
+CHAIN = 4  # answered questions looked back at for the question of its own a run of follow-ups leans on
+
+
 def leaned_on_questions(history) -> list[str]:
-    """leaned_on's questions, the last first: its last is the question of its own they follow."""
-    qs = [u for u, _ in answered_exchanges(history, 2, questions=True)]
+    """leaned_on's questions, the last first: the last answered question and, when it was a follow-up, the question
+    of its own the run of follow-ups before it leans on (up to CHAIN back: "what if I lost it?" after "how much does
+    it cost?" after "I need help with my ID": the ID, not the cost)."""
+    qs = [u for u, _ in answered_exchanges(history, CHAIN, questions=True)]
     if not qs:
         prev = turns.previous_question(history)
         return [prev] if prev else []
-    if len(qs) == 2 and turns.classify(qs[0], qs[1]).kind == turns.FOLLOWUP:
-        return qs
-    return qs[:1]
+    root = 0
+    while root + 1 < len(qs) and turns.classify(qs[root], qs[root + 1]).kind == turns.FOLLOWUP:
+        root += 1
+    return [qs[0], qs[root]] if root else qs[:1]
 
 
 def answered_exchange(history) -> tuple[str, str]:

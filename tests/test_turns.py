@@ -643,6 +643,11 @@ def test_a_follow_up_of_a_follow_up_leans_on_the_question_they_follow(two_agenci
     off = ["Who won the game yesterday?", messages.text("abstain", "en")]
     assert leaned_on([*hist[:1], off]) == "How do I register a vehicle?"
     assert leaned_on([*hist[:1], ["yes", "Bring the title. [1]"]]) == "How do I register a vehicle?"
+    # a run of three: the last and the question of its own they all lean on (a browser probe: "ok, and do I need it
+    # to fly?" after "what if I lost it?" after "how much does it cost?" after "I need help with my ID" was read
+    # with the two follow-ups alone, and got the ID's fee again)
+    three = [*hist, ["What if I lost it?", "Bring a police report. [1]"]]
+    assert leaned_on(three) == "What if I lost it? How do I register a vehicle?"
     query = two_agencies.search_query("Can I do it online?", hist)
     assert "register a vehicle" in query, query
     a = two_agencies.answer("Can I do it online?", hist)

@@ -208,7 +208,9 @@ def wants_person(message: str) -> bool:
 
 def leans_back(message: str) -> bool:
     """The message leans on what came before: a pronoun or demonstrative that points at something (not "Is it
-    possible to…"), an opening "and…" / "what about…", or not one content word of its own ("Why?")."""
+    possible to…"), an opening "and…" / "what about…", or under two content words of its own ("Why?", "Who do I
+    call?": a browser probe, in a student-loan conversation, got another agency's phone numbers read as a question
+    of its own; on doc2dial's tune dialogues no row moves)."""
     text = _DUMMY_IT.sub(" ", message)
     if _THAT_THERE.search(text) or _ABOUT.match(message) or _DO_IT.search(text) or _BARE_MEASURE.match(message):
         return True
@@ -225,7 +227,7 @@ def leans_back(message: str) -> bool:
         if w in _PRONOUNS and referent(w, text[: m.start()]) is not None:
             continue
         return True
-    return not content_stems(message, language(message))
+    return len(content_stems(message, language(message))) < 2
 
 
 def classify(message: str, previous: str | None, asked_back: bool = False) -> Turn:

@@ -160,6 +160,24 @@ def test_visitors_see_no_use_via_api_footer(chat):
     expect(chat.get_by_text("Built with Gradio")).to_have_count(0)
 
 
+def test_the_chat_heading_is_drawn_in_one_font(chat):
+    """A browser probe: the bold heading "Ask the articles" was drawn in two fonts (Gradio's default theme serves
+    Source Sans Pro at 400 and 600 only; 3 glyphs came from it, the rest from another font). The chat uses the
+    system's sans-serif, and every glyph of the heading comes from one font."""
+    heading = chat.get_by_text("Ask the articles").first
+    expect(heading).to_be_visible(timeout=30_000)
+    cdp = chat.context.new_cdp_session(chat)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument", {"depth": -1, "pierce": True})["root"]["nodeId"]
+    found = []
+    for nid in cdp.send("DOM.querySelectorAll", {"nodeId": root, "selector": "h1, h2, h3"})["nodeIds"]:
+        if "Ask the articles" in cdp.send("DOM.getOuterHTML", {"nodeId": nid})["outerHTML"]:
+            found.append(cdp.send("CSS.getPlatformFontsForNode", {"nodeId": nid})["fonts"])
+    assert found, "no heading says 'Ask the articles'"
+    assert all(len(fonts) == 1 for fonts in found), found
+
+
 def test_like_is_stored_with_question_and_citations(chat, server):
     ask(chat, ON_TOPIC)
     expect(chat.get_by_text("Sources (")).to_be_visible(timeout=30_000)

@@ -813,13 +813,33 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
             "/chat", fns["respond"] | fns["chat"], fns["on_like"], {"chat"}, set(demo.fns)
         )
         links = ["api"] if settings.chat_api_link else []  # "Use via API" only when the operator turns it on
-        app = gr.mount_gradio_app(app, demo, path="/chat", footer_links=links, show_error=False, css=CHAT_CSS)
+        app = gr.mount_gradio_app(
+            app, demo, path="/chat", footer_links=links, show_error=False, css=CHAT_CSS, theme=chat_theme()
+        )
     return app
 
 
 # Gradio's "scroll to the latest message" arrow sits mid-width over the messages, on a phone over a line of text
 # (a browser probe: "How can my fa↓ly"): moved to the right edge
 CHAT_CSS = ".scroll-down-button-container{left:auto!important;right:8px!important;transform:none!important}"
+# the system's own sans-serif, as the widget and the other pages use: Gradio's default theme serves Source Sans Pro at
+# weights 400 and 600 only, and a bold heading ("Ask the articles") was drawn in two fonts (a browser probe)
+SYSTEM_FONTS = (
+    "system-ui",
+    "-apple-system",
+    "Segoe UI",
+    "Roboto",
+    "Helvetica Neue",
+    "Arial",
+    "Noto Sans",
+    "sans-serif",
+)
+
+
+def chat_theme():
+    import gradio as gr
+
+    return gr.themes.Default(font=list(SYSTEM_FONTS))
 
 
 class NoQueryStrings(logging.Filter):

@@ -140,8 +140,10 @@ def quotes_any(a: Answer, stems: set[str], lang: str) -> bool:
 
 
 def repeats(a: Answer, history) -> bool:
-    """Every sentence the answer quotes is in the bot's last reply already."""
-    last = _words(last_bot_turn(history))
+    """Every sentence the answer quotes is in the bot's last answer already (its last reply from the articles: not
+    an "ok" or an abstention after it; a browser probe: "no, I meant while breastfeeding" after "yes" got the
+    pregnancy answer of two turns before again)."""
+    last = _words(answered_exchange(history)[1])
     return bool(last) and bool(a.citations) and all(_words(c.quote) in last for c in a.citations)
 
 
@@ -339,6 +341,12 @@ class Bot:
         q = validate_question(question, self.settings.max_question_chars)
         prev = turns.previous_question(history)
         turn = turns.classify(asked(q), prev, self.asks_back(history))
+        if turn.kind == turns.REPLY and turns.is_bare_reply(q) and not self.asks_back(history):
+            if MARKER.search(last_bot_turn(history)) or not self.replied_to(history):
+                # a bare "yes" / "no" after a quoted answer or the bot's own message answers nothing of the articles:
+                # taken as "ok" (a browser probe: "ja" after the library card's price got both earlier answers
+                # again, merged, with 7 citations); a question the bot (or an agent) asked is still answered by it
+                turn = turns.Turn(turns.SMALLTALK, "ack")
         lang = turns.language(q, default=turns.language_tag(lang) or "en")
         if turn.kind in (turns.SMALLTALK, turns.PERSON):  # no search, no model: a greeting or a person wanted
             ans = self.social(q, turn, lang)
@@ -356,7 +364,9 @@ class Bot:
         query = self.llm.condense(q, history) if self.llm is not None and leans else None
         query = query or self.search_query(q, history, turn.kind)  # the standalone question
         qvec = self.retriever.query_vector(query)
-        pieces = parts(query)  # several questions at once: each answered and cited on its own
+        # several questions at once: each answered and cited on its own; only a message that asks several itself (a
+        # bare "ja" read with the two questions it leans on was answered as both at once: a browser probe)
+        pieces = parts(query) if len(parts(asked(q))) > 1 else [query]
         hits = self.retriever.search(query, self.settings.top_k, qvec=qvec) if len(pieces) == 1 else []
         t1 = time.perf_counter()
         if len(pieces) > 1:
@@ -455,7 +465,7 @@ class Bot:
         and the starter questions, thanks and goodbye a short reply, a request for a person where to reach one
         (or, when the operator has set none, that the bot answers from the articles only)."""
         if turn.kind == turns.SMALLTALK:
-            key = {"greeting": "welcome", "thanks": "thanks", "bye": "bye"}[turn.act]
+            key = {"greeting": "welcome", "thanks": "thanks", "bye": "bye", "ack": "ack"}[turn.act]
             sugg = self.starter_questions(lang=lang) if key == "welcome" else []
             a = Answer(question, messages.text(key, lang), False, suggestions=sugg, confidence=1.0)
         else:
@@ -504,9 +514,6 @@ class Bot:
         - A follow-up that brings back only what the bot had just said ("And for adults?" after how the virus
           spreads; "Where does it come from?", read as "…the virus…") gets "the articles don't say".
         `kind`: the message's (bot/answers/turns.py)."""
-        if kind == turns.REPLY and turns.is_bare_reply(message) and not self.replied_to(history):
-            # a bare "no" to the bot's own message (an abstention, a welcome) answers nothing of the articles
-            return self.composer.abstain(query, hits), hits, query
         page = self.conversation_page(history) if history and hits else None
         if page and kind != turns.REPLY and self.entry_elsewhere(qvec, page, hits):
             page = None  # (a reply answers the bot: it stays on the page)

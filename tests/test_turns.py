@@ -37,6 +37,11 @@ def bot_on(tmp_path_factory, name: str, pages: dict[str, str]):
         ("Danke schön", "thanks"),
         ("merci beaucoup", "thanks"),
         ("Muchas gracias", "thanks"),
+        ("ok", "ack"),
+        ("Got it.", "ack"),
+        ("Alles klar!", "ack"),
+        ("d'accord", "ack"),
+        ("vale", "ack"),
         ("bye", "bye"),
         ("Tschüss!", "bye"),
         ("au revoir", "bye"),
@@ -692,6 +697,31 @@ def test_a_pages_own_bracketed_numbers_are_not_citation_markers(tmp_path_factory
     assert "DMV [\u20604]" in a.text  # shown as it stands, marked as the page's own
 
 
+def test_a_bare_yes_after_an_answer_that_asked_nothing_is_not_answered_again(two_agencies):
+    """A browser probe: "ja" after a declined "Und für meine Tochter?", which followed "Was kostet das?" after "Ich
+    möchte Bücher ausleihen", was read with the two questions it leans on and answered as both at once (7 citations).
+    A bare yes or no after a quoted answer (or after the bot's own message) answers nothing; only a message that asks
+    several questions itself is answered part by part."""
+    from bot.answers import messages
+
+    said = two_agencies.answer("How do I register a vehicle?")
+    assert said.grounded
+    hist = [["How do I register a vehicle?", said.text]]
+    for reply in ("yes", "ok", "ja", "Got it.", "No"):
+        a = two_agencies.answer(reply, hist)
+        assert not a.grounded and not a.citations, (reply, a.text)
+        assert a.text == messages.text("ack", a.lang) and a.turn == turns.SMALLTALK, (reply, a.to_dict())
+    fee = ["How much is the fee?", "The registration fee depends on the weight of the vehicle. [1]"]
+    declined = [*hist, fee, ["And for my mother?", messages.text("abstain", "en")]]
+    a = two_agencies.answer("yes", declined)
+    assert not a.grounded and not a.citations, a.text
+    # a question the bot asked is still answered by a bare yes (doc2dial's agents ask them)
+    asked = [["How do I register a vehicle?", "Do you have the title of the vehicle?"]]
+    assert two_agencies.answer("yes", asked).grounded
+    both = two_agencies.answer("What does the registration fee depend on, and how often are work-study payments made?")
+    assert "How often are work-study payments made?" in both.text, both.text  # a message that asks two: part by part
+
+
 def test_an_answer_that_quotes_a_pages_own_markers_is_known_as_repeated(two_agencies):
     """A browser probe: "and for my wife?" after the REAL ID fee got the same fee sentence again, because the page's
     own "[1]" (shown with a word joiner, text.unmarked) left its number among the shown answer's words and the repeat
@@ -705,6 +735,10 @@ def test_an_answer_that_quotes_a_pages_own_markers_is_known_as_repeated(two_agen
     again = Answer("and for my wife?", f"{quote} [1]", True, [cite])
     assert repeats(again, [["how much does it cost?", f"{unmarked(quote)} [1]"]])
     assert not repeats(again, [["how much does it cost?", "There is no additional cost to get a REAL ID. [1]"]])
+    # the bot's last answer, not its "ok" after it
+    from bot.answers import messages
+
+    assert repeats(again, [["how much does it cost?", f"{unmarked(quote)} [1]"], ["yes", messages.text("ack", "en")]])
 
 
 def test_a_follow_up_that_brought_back_the_last_answer_is_read_again_for_something_new(tmp_path_factory):

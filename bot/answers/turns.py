@@ -54,7 +54,12 @@ _FILLER = (
     r"beaucoup|pour (?:l'|votre |ton )?aide|bien|parfait|muy|por (?:la|tu|su) ayuda|vale|genial|perfecto|"
     r"and|und|et|y|you|du|vous|tú|tu|usted|friend|mate|folks|team|sir|madam"
 )
-_SMALL = re.compile(rf"(?:{_GREETING}|{_THANKS}|{_BYE}|{_FILLER})", re.IGNORECASE)
+# "ok", "got it": the visitor heard the answer, and asks nothing
+_ACK = (
+    r"ok|okay|alright|all right|i see|got it|understood|noted|fine|good|great|perfect|cool|nice|sure thing|"
+    r"alles klar|verstehe|verstanden|gut|in ordnung|d'accord|entendu|compris|vale|entendido|de acuerdo|ya veo"
+)
+_SMALL = re.compile(rf"\b(?:{_GREETING}|{_THANKS}|{_BYE}|{_FILLER}|{_ACK})\b", re.IGNORECASE)  # whole words
 # sounds that open or pad a message and say nothing of its subject ("Ah, so you offer career counseling as well?")
 _INTERJECTION = r"ah+|oh+|a+ha|hm+|u+m+|u+h+|er+m?|wow|well|alright|ach|äh+m?|eh|ay|oops|ugh|hmpf|huh"
 _CHATTER = re.compile(rf"(?:{_GREETING}|{_THANKS}|{_BYE}|{_FILLER}|{_INTERJECTION})", re.IGNORECASE)
@@ -78,6 +83,7 @@ _KIND = [
     ("greeting", re.compile(rf"\b(?:{_GREETING})\b", re.IGNORECASE)),
     ("thanks", re.compile(rf"\b(?:{_THANKS})\b", re.IGNORECASE)),
     ("bye", re.compile(rf"\b(?:{_BYE})\b", re.IGNORECASE)),
+    ("ack", re.compile(rf"\b(?:{_ACK})\b", re.IGNORECASE)),
 ]
 
 # a request for a person, in the forms people ask it: "can I talk to a human", "I want to speak to someone",
@@ -189,7 +195,7 @@ class Turn:
 
 
 def smalltalk(message: str) -> str | None:
-    """ "greeting", "thanks" or "bye" when the message is nothing else; None otherwise."""
+    """ "greeting", "thanks", "bye" or "ack" ("ok", "got it") when the message is nothing else; None otherwise."""
     text = message.strip().lower()
     if not text or len(text) > 80:
         return None

@@ -153,7 +153,7 @@ class AnswerOut(BaseModel):
     )
     turn: str | None = Field(
         None,
-        description="Not a question for the articles: `smalltalk` (a greeting, thanks, goodbye: answered with a "
+        description='Not a question for the articles: `smalltalk` (a greeting, thanks, goodbye, "ok": answered with a '
         "short reply) or `person` (the visitor asked for a person). Null for questions. Neither is a knowledge gap.",
     )
     handoff: dict | None = Field(

@@ -123,7 +123,7 @@
   var DARK = [
     "% .panel{background:#111827;color:#e5e7eb;box-shadow:0 12px 40px rgba(0,0,0,.6),0 0 0 1px rgba(255,255,255,.08);}",
     "% .log{background:#0b1220;}",
-    "% .welcome,% .chips-h,% .sources-h,% .src-file,% .src-sec,% .aside,% .notice,% .fb{color:#aab4c0;}",
+    "% .welcome,% .chips-h,% .sources-h,% .src-file,% .src-sec,% .src-snip,% .aside,% .notice,% .fb{color:#aab4c0;}",
     "% .bot .bub{background:#1f2937;color:#e5e7eb;border-color:#374151;}",
     "% .abstain .bub{background:#2a2312;border-color:#5c4a1e;}",
     "% .error .bub{background:#2a1313;border-color:#5c2323;color:#fecaca;}",
@@ -205,6 +205,7 @@
     ".src-file{font-size:12px;color:#52606d;overflow-wrap:anywhere;}",
     ".src-quotes{list-style:none;margin:0;padding:0;}",
     ".src-sec{font-size:12px;color:#52606d;white-space:nowrap;overflow:hidden;text-overflow:ellipsis;}",
+    ".src-snip{font-size:12px;color:#52606d;font-style:italic;white-space:nowrap;overflow:hidden;text-overflow:ellipsis;}",
     ".chev{flex:none;font-size:12px;color:#7b8794;margin-top:2px;transition:transform .15s ease;}",
     "details[open] .chev{transform:rotate(90deg);}",
     ".quote{margin:4px 6px 8px 36px;padding:6px 10px;border-left:3px solid var(--ab-accent);background:#f8fafc;",
@@ -884,6 +885,13 @@
           meta.appendChild(sec);
         }
         if (page && list.getAttribute("data-last") !== where) meta.appendChild(el("span", "src-sec", page));
+        if (!meta.childNodes.length && isStr(c.quote) && c.quote) {
+          // the same place as the quote above: the row says which words it holds, not nothing (a browser probe
+          // saw rows with only a number and an arrow)
+          var snip = el("span", "src-snip", c.quote.length > 70 ? c.quote.slice(0, 70).replace(/\s+\S*$/, "") + "\u2026" : c.quote);
+          snip.title = c.quote;
+          meta.appendChild(snip);
+        }
         list.setAttribute("data-last", where);
         s.appendChild(meta);
         s.appendChild(el("span", "chev", "▸"));

@@ -193,10 +193,16 @@ def build_chat(live, feedback, inflight, procs=None, convlog=None, handoff=None)
         pairs = [*pairs, [raw, a.text]]
         lang = a.lang or "en"
         if a.turn:  # small talk, or a person wanted: the reply, and questions to try
+            # the questions as text too: Gradio drops the buttons once the next message is in, and a welcome that
+            # ends "You could ask, for example:" was left hanging (a browser probe)
+            said = shown_text(a)
+            tried = "".join(f"\n• {s}" for s in a.suggestions)
+            if tried and not said.rstrip().endswith(":"):
+                tried = f"\n\n{words.text('ui_can_answer', lang)}{tried}"
             final = [
                 {
                     "role": "assistant",
-                    "content": shown_text(a) + handoff_html(a),
+                    "content": said + esc(tried) + handoff_html(a),
                     **({"options": [{"value": s, "label": esc(s)} for s in a.suggestions]} if a.suggestions else {}),
                 }
             ]

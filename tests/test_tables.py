@@ -308,6 +308,25 @@ def test_a_loosely_set_pdf_tables_long_key_stays_one_row():
     assert "Schools get the money each term." in text.split("\n\n")[-1], text
 
 
+def test_a_pdf_tables_header_with_an_empty_first_cell_stays_its_header():
+    """A held-out pack's PDF: the header row "" | "Account number (IBAN)" | "Bank identifier code (BIC)" has nothing
+    in its first column, so it was read as a paragraph, and the first data row taken for the header ("HMRC Shipley
+    — BARCGB22: BARCGB22"). It is the table's header, its first cell empty; the paragraph above stays a paragraph."""
+    from bot.ingest.documents import read_pdf
+
+    pdf = pdf_page("Overseas accounts", "Use these details to pay from an overseas account.")
+    rows = [
+        ("", "Account number (IBAN)", "Bank identifier code (BIC)"),
+        ("HMRC Cumbernauld", "GB62BARC20114770297690", "BARCGB22"),
+        ("HMRC Shipley", "GB03BARC20114783977692", "BARCGB22"),
+    ]
+    pdf_table(pdf, rows, borders_layout="NONE", first_row_as_headings=False)
+    text = read_pdf(bytes(pdf.output())).text
+    table = [ln for ln in text.splitlines() if ln.startswith("|")]
+    assert table == [f"| {' | '.join(r)} |" for r in rows], text
+    assert "Use these details to pay from an overseas account." in text.split("\n\n")[-2], text
+
+
 def test_a_pdf_table_row_whose_cells_wrap_stays_one_row(tmp_path):
     """fpdf2 sets each cell's lines in the middle of its row: a long cell's first line stands above its row's key,
     and a long key wraps below the cell beside it. Each such row is read as one row, and a paragraph after the

@@ -186,10 +186,11 @@ _A_PREFIX = re.compile(
 # items known as numbered, an HTML table's caption kept, and the last part of a long paragraph keeps its FAQ
 # entry; 11: a Markdown comment is not text, and "<!-- also asked: … -->" gives an entry other wordings; 12: a
 # Word table's neighbouring cells that say the same are both kept, only a merged cell is read once; 13: a loosely
-# set PDF table's key that wraps at its rows' pitch stays one row with its value). An index
+# set PDF table's key that wraps at its rows' pitch stays one row with its value; 14: a PDF table's header row whose
+# first cell is empty is its header). An index
 # made by another version reads every file again at its next sync (bot/index/store.py); only texts never embedded
 # before are embedded.
-PARSER = 13
+PARSER = 14
 _LIST_ITEM = re.compile(r"\s*(?:[-*+]\s+|\d+[.)]\s+)")
 _BULLET = re.compile(r"\s*[-*+•]\s+")
 _BOLD = re.compile(r"(\*\*|__)(.+?)\1\s*")  # a Markdown line opening in bold: "**How do I pay?** …"

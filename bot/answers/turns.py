@@ -295,6 +295,11 @@ def correction(message: str) -> str | None:
     return message[m.end() :].strip() or None if m else None
 
 
+def opens_with_and(message: str) -> bool:
+    """The message opens with "and…", "but…", "also…" (in the four languages): it goes on with the conversation."""
+    return bool(_OPENER.match(message))
+
+
 def chatter(word: str) -> bool:
     """A greeting, thanks, goodbye, filler or interjection ("hello", "ah"): no word of what a message is about."""
     return bool(_CHATTER.fullmatch(word))
@@ -316,6 +321,7 @@ __all__ = [
     "Turn",
     "classify",
     "chatter",
+    "opens_with_and",
     "content",
     "leans_back",
     "smalltalk",

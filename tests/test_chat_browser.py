@@ -540,6 +540,28 @@ def test_the_chat_keeps_its_conversation_across_a_reload_until_a_new_one(chat, s
     expect(chat.locator('[data-testid="user"]')).to_have_count(0)
 
 
+def test_the_trash_button_starts_a_new_conversation(chat, server):
+    """Gradio's trash button over the messages emptied the screen only: a reload brought the conversation back, and
+    the next question was a follow-up of the hidden one. It starts a new conversation, as "New conversation" does."""
+    ask(chat, ON_TOPIC)
+    expect(chat.get_by_text("Sources (")).to_be_visible(timeout=30_000)
+    chat.wait_for_timeout(500)  # stored after the answer (a chained event)
+    before = {r["conversation"] for r in logged_rows(server, ON_TOPIC) if r["surface"] == "chat"}
+    chat.get_by_role("button", name="Clear").first.click()
+    expect(chat.locator('[data-testid="user"]')).to_have_count(0)
+    chat.wait_for_timeout(500)
+    chat.reload()
+    chat.wait_for_timeout(1500)
+    expect(chat.locator('[data-testid="user"]')).to_have_count(0)  # not brought back
+    follow = "Who is wary of sending them?"
+    ask(chat, follow)
+    expect(chat.locator('[data-testid="user"]')).to_have_count(1)
+    expect(chat.locator('[data-testid="bot"]').last).not_to_be_empty(timeout=30_000)
+    chat.wait_for_timeout(500)
+    rows = [r for r in logged_rows(server, follow) if r["surface"] == "chat"]
+    assert rows and rows[-1]["conversation"] not in before, (rows, before)
+
+
 def test_a_question_in_flight_when_the_chat_reloads_is_asked_again(chat, server):
     ask(chat, "hi")
     expect(chat.get_by_text("I answer questions from this site's articles")).to_be_visible(timeout=30_000)

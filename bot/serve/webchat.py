@@ -393,5 +393,8 @@ def build_chat(live, feedback, inflight, procs=None, convlog=None, handoff=None)
             resume, [raw, chatbot, pairs, conv], [chatbot, pairs], api_visibility="private", concurrency_limit=16
         ).then(store_resumed, [raw, chatbot, pairs, conv], saved, queue=False, api_visibility="private")
         new.click(restart, None, [chatbot, pairs, conv, saved], queue=False, api_visibility="private")
+        # Gradio's own trash button over the messages starts a new conversation too: it emptied the screen only, and
+        # the next question was read as a follow-up of the hidden one, which a reload brought back (a browser probe)
+        chatbot.clear(restart, None, [chatbot, pairs, conv, saved], queue=False, api_visibility="private")
         gr.api(chat, api_name="chat", concurrency_limit=16)
     return demo

@@ -553,7 +553,11 @@ class Bot:
             a = None
         if a is None:
             a, found = self.quote_in_language(message, query, hits, qvec)
-            if page and kind in (turns.FOLLOWUP, turns.REPLY) and a.grounded and not a.entry and not a.cells:
+            # (another page's FAQ entry only when the matcher is sure of it: a browser probe got the German library's
+            # WLAN entry for "Et sous Windows ?" after a Syncthing question; on doc2dial's tune dialogues one first
+            # turn after another page's conversation, a wrong page's entry, is declined instead: 0.024 -> 0.048)
+            sure = bool(a.entry) and a.confidence >= SURE
+            if page and kind in (turns.FOLLOWUP, turns.REPLY) and a.grounded and not sure and not a.cells:
                 # a follow-up the conversation's page doesn't answer is not answered by sentences of another page
                 # (another agency's rules read as this one's: "Is it accurate?" about the SSA estimator got the
                 # loan simulator's page); an FAQ entry the matcher chose, or a table's named cell, still is

@@ -128,6 +128,7 @@ PREV = "How can I protect my kids from the virus?"
         ("Why?", turns.FOLLOWUP),
         ("Und für Erwachsene?", turns.FOLLOWUP),
         ("Et pour les adultes ?", turns.FOLLOWUP),
+        ("Et sous Windows ?", turns.FOLLOWUP),  # "sous" is no word of its own (a browser probe)
         ("Is that right?", turns.FOLLOWUP),
         ("Yes, I have a Pennsylvania driver's license.", turns.REPLY),
         ("No, none of those.", turns.REPLY),
@@ -624,6 +625,39 @@ def test_a_question_of_its_own_on_a_new_subject_is_read_as_if_asked_first(two_ag
     assert not two_agencies.new_to_page(
         "Does the registration fee depend on the vehicle?", "dmv-registration.md", a.retrieved
     )
+
+
+def test_a_follow_up_is_not_answered_by_an_unsure_entry_of_another_page(tmp_path_factory, monkeypatch):
+    """A browser probe: "Et sous Windows ?" after a Syncthing question, and "¿Cómo la solicito?", got the German
+    library page's WLAN and contact-form entries. A follow-up its conversation's page does not answer gets another
+    page's FAQ entry only when the matcher is sure of it (engine.SURE), else "the articles don't say"."""
+    from bot.engine import SURE, Bot
+
+    pages = {
+        "sync.md": "# Sync\n\nThe sync program copies your files between your devices. Its log file is kept in the "
+        "program's settings folder.\n",
+        "library.md": "# Library FAQ\n\n## Is there WiFi in the library?\n\nEvery branch has free WiFi. Choose the "
+        "guest network.\n",
+    }
+    b = bot_on(tmp_path_factory, "unsure-entry", pages)
+    hist = [["Where is the sync program's log file?", "Its log file is kept in the program's settings folder. [1]"]]
+    monkeypatch.setattr(Bot, "on_page", lambda self, query, page, ranked, qvec, hits: (None, hits))
+    q = "And what about on the wireless network?"
+    assert b.search_query(q, hist) != q  # a follow-up
+    real = Bot.quote_in_language
+
+    def entry(p):
+        def quote(self, *a):
+            got, hits = real(self, *a)
+            got.entry, got.confidence, got.grounded = {"id": "library.md#1"}, p, True
+            return got, hits
+
+        return quote
+
+    monkeypatch.setattr(Bot, "quote_in_language", entry(SURE - 0.2))
+    assert not b.answer(q, hist).grounded
+    monkeypatch.setattr(Bot, "quote_in_language", entry(SURE))
+    assert b.answer(q, hist).grounded
 
 
 def test_a_follow_up_on_the_conversations_page_passes_a_looser_gate(insurance_bot, monkeypatch):

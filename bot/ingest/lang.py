@@ -234,7 +234,7 @@ STOPWORDS: dict[str, frozenset[str]] = {
         "sollen sondern sonst über um und uns unsere unserem unseren unser unseres unter viel vom von vor während "
         "war waren warst was weg weil weiter welche welchem welchen welcher welches wenn werde werden wie wieder "
         "will wir wird wirst wo wollen wollte würde würden zu zum zur zwar zwischen wer wann warum wieso weshalb "
-        "gibt kein keine keinem keinen keiner keines darf dürfen sollen bitte ja nein mehr schon"
+        "gibt kein keine keinem keinen keiner keines darf dürfen sollen bitte ja nein mehr schon neben seit"
     ),
     "fr": _words(
         "au aux avec ce ces dans de des du elle en et eux il ils je la le les leur lui ma mais me même mes moi mon "
@@ -246,7 +246,7 @@ STOPWORDS: dict[str, frozenset[str]] = {
         "avions aviez avaient eut eûmes eûtes eurent aie aies ait ayons ayez aient eusse eusses eût eussions "
         "eussiez eussent ceci cela celà cet cette ici ils les leurs quel quels quelle quelles sans soi quand "
         "comment pourquoi où combien peut peuvent dois doit faut est-ce qu'est-ce si plus très aussi tout tous "
-        "toute toutes"
+        "toute toutes sous chez vers contre depuis pendant selon parmi"
     ),
     "es": _words(
         "de la que el en y a los del se las por un para con no una su al lo como más pero sus le ya o este sí "
@@ -258,7 +258,7 @@ STOPWORDS: dict[str, frozenset[str]] = {
         "están esté estés estemos estéis estén estaré estará estaba estaban estuvo he has ha hemos habéis han haya "
         "había habían hubo soy eres es somos sois son sea sean seré será era eran fue fueron tengo tienes tiene "
         "tenemos tienen tenga tenía tuvo cómo cuándo dónde quién quiénes cuál cuáles cuánto cuánta cuántos cuántas "
-        "puedo puede pueden debo debe deben hace"
+        "puedo puede pueden debo debe deben hace bajo hacia según tras"
     ),
     "it": _words(
         "ad al allo ai agli all agl alla alle con col coi da dal dallo dai dagli dall dagl dalla dalle di del dello "

@@ -37,6 +37,17 @@ def test_the_language_of_a_text(text, lang):
     assert detect(text) == lang
 
 
+def test_a_documents_language_is_told_from_its_prose_not_its_table():
+    """A browser probe: an English timetable's place names ("Sutton-on-Sea", "Scopwick & Timberland", "Road") were
+    read as Dutch, and its quotes marked "from a page in nl". The prose around the table tells the language."""
+    from bot.ingest.corpus import read_document
+
+    folder = ROOT / "eval" / "tables-blind2" / "corpus"
+    assert read_document(folder / "sleaford-departures-1922.docx", folder).lang == "en"
+    assert parse_text("de.md", "# Öffnungszeiten\n\nDie Bibliothek ist montags bis freitags geöffnet, samstags nur "
+                      "vormittags und an Feiertagen nicht.\n", "y", markdown=True).lang == "de"  # fmt: skip
+
+
 def test_sentences_split_by_the_rules_of_each_language():
     assert split("Am 3. März öffnen wir z.B. schon um 9 Uhr. Bitte kommen Sie pünktlich.", "de") == [
         "Am 3. März öffnen wir z.B. schon um 9 Uhr.",

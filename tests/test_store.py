@@ -158,6 +158,28 @@ def test_edit_reembeds_only_the_changed_chunk(tiny, embed_calls):
     assert "dancing" in texts and "waggle" not in texts
 
 
+def test_an_edit_before_a_chunk_stores_it_anew_with_its_new_offsets(tiny, embed_calls):
+    """A sentence added to a document's first section moves every later chunk: their text is the same, their
+    offsets are not. They were kept with their old records, and the source viewer highlighted other words. Every
+    chunk whose record changed is stored anew; only the edited text goes to the embedder."""
+    ingest(tiny)
+    old = manifest_ids(tiny.index_dir)
+    edited = TINY["bees.txt"].replace("A single queen", "Each colony has one queen. A single queen")
+    (tiny.corpus_dir / "bees.txt").write_text(edited, encoding="utf-8")
+    embed_calls.clear()
+    report = ingest(tiny)
+    assert report.updated == ["bees.txt"]
+    new = manifest_ids(tiny.index_dir)
+    assert new["bees.txt"][0] != old["bees.txt"][0] and new["bees.txt"][1] != old["bees.txt"][1]
+    # the edited chunk and its new sentence embedded; the moved chunk's texts come from the cache
+    assert report.texts_embedded <= 3, report
+    ix = Index.load(tiny.index_dir, manifest(tiny.index_dir)["embedder"])
+    for c in ix.chunks:
+        if c.source == "bees.txt":
+            for s in c.sentences:
+                assert edited[s.start : s.end] == s.text, (s.text, edited[s.start : s.end])
+
+
 def test_deleted_file_leaves_chroma_and_snapshot(tiny):
     ingest(tiny)
     old = manifest_ids(tiny.index_dir)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from dataclasses import asdict, dataclass, field, replace
 from itertools import groupby
@@ -338,10 +339,15 @@ def _assign_leads(chunks: list[Chunk]) -> None:
 
 
 def _assign_ids(chunks: list[Chunk]) -> None:
-    """Stable ids: source path + content hash (+ an ordinal for repeated identical chunks)."""
+    """Stable ids: a hash of the whole chunk, its source, text, offsets, language and every other field (+ an
+    ordinal for repeated identical chunks). A chunk whose text is the same but whose record is not gets a new id,
+    and so its new record: a sentence added at a document's start had left the later chunks' offsets stale (the
+    source viewer highlighted other words), and a document's language read anew was not applied. Its vectors come
+    from the embedding cache: the texts are the same."""
     seen: dict[str, int] = {}
     for c in chunks:
-        h = hashlib.sha1(f"{c.source}\0{c.embed_text}".encode()).hexdigest()[:20]
+        record = json.dumps({**asdict(c), "id": ""}, sort_keys=True, ensure_ascii=False)
+        h = hashlib.sha1(f"{c.source}\0{record}".encode()).hexdigest()[:20]
         n = seen.get(h, 0)
         seen[h] = n + 1
         c.id = h if n == 0 else f"{h}-{n}"

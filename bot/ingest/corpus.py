@@ -187,10 +187,11 @@ _A_PREFIX = re.compile(
 # entry; 11: a Markdown comment is not text, and "<!-- also asked: … -->" gives an entry other wordings; 12: a
 # Word table's neighbouring cells that say the same are both kept, only a merged cell is read once; 13: a loosely
 # set PDF table's key that wraps at its rows' pitch stays one row with its value; 14: a PDF table's header row whose
-# first cell is empty is its header). An index
+# first cell is empty is its header; 15: a document's language told from its prose, not its table rows; 16: a
+# chunk's id hashes its whole record, so a record changed with the same text is stored anew). An index
 # made by another version reads every file again at its next sync (bot/index/store.py); only texts never embedded
 # before are embedded.
-PARSER = 14
+PARSER = 16
 _LIST_ITEM = re.compile(r"\s*(?:[-*+]\s+|\d+[.)]\s+)")
 _BULLET = re.compile(r"\s*[-*+•]\s+")
 _BOLD = re.compile(r"(\*\*|__)(.+?)\1\s*")  # a Markdown line opening in bold: "**How do I pay?** …"
@@ -559,8 +560,16 @@ def parse_text(source: str, text: str, sha: str, markdown: bool = False, lang: s
     """Recover title, sections, FAQ entries and tables from a plain-text (or Markdown) article."""
     from bot.ingest.lang import detect as detect_lang
 
-    lang = lang or detect_lang(text[:20_000])
+    lang = lang or detect_lang(_prose(text[:20_000]))
     return assemble(source, text, sha, _text_pieces(text, markdown, lang), lang)
+
+
+def _prose(text: str) -> str:
+    """The text less its table rows, when enough prose is left to tell its language by (a timetable's place names,
+    "Sutton-on-Sea", "Scopwick & Timberland", read as Dutch, and its English quotes were marked as from a page in
+    Dutch: a browser probe)."""
+    prose = "\n".join(ln for ln in text.splitlines() if not ln.lstrip().startswith("|"))
+    return prose if len(prose.split()) >= 12 else text
 
 
 def _strip_md(text: str, s: int, e: int) -> tuple[int, int]:

@@ -226,6 +226,30 @@ def test_markdown_faq(tmp_path):
     assert all(b.section == "FAQ" for b in faqs)
 
 
+def test_a_short_line_is_text_in_markdown_with_headings_and_after_a_colon(tmp_path):
+    """A browser probe: "brew update", on a line of its own after "First update all package definitions and
+    Homebrew itself:", became a section heading, and the FAQ entry lost its command ("…itself:" was the answer). In
+    Markdown that marks its headings with "#" a short line is text; in plain text a short line after a paragraph
+    that ends with ":" is text, and other short lines are still headings."""
+    md = (
+        "# Homebrew FAQ\n\n## How do I update my local packages?\n\nFirst update all package definitions and "
+        "Homebrew itself:\n\nbrew update\n\nUpgrade everything with:\n\nbrew upgrade\n"
+    )
+    (tmp_path / "brew.md").write_text(md, encoding="utf-8")
+    doc = read_document(tmp_path / "brew.md", tmp_path)
+    faq = [b for b in doc.blocks if b.kind == "faq"]
+    assert [t for b in faq for t in span_texts(doc, b)] == [
+        "First update all package definitions and Homebrew itself:",
+        "brew update",
+        "Upgrade everything with:",
+        "brew upgrade",
+    ], [(b.kind, b.section, span_texts(doc, b)) for b in doc.blocks]
+    txt = "Renewals\n\nTo renew a card, send this line:\n\nRENEW CARD 1234\n\nOpening hours\n\nWe open at nine.\n"
+    (tmp_path / "renew.txt").write_text(txt, encoding="utf-8")
+    doc = read_document(tmp_path / "renew.txt", tmp_path)
+    assert [b.section for b in doc.blocks] == ["Renewals", "Renewals", "Opening hours"], doc.blocks
+
+
 # --- HTML ------------------------------------------------------------------------------------------
 
 HTML = """<!doctype html>

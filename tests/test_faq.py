@@ -155,3 +155,22 @@ def test_an_entry_is_given_when_retrieval_finds_an_entry_first(prose_and_faq_bot
     a = prose_and_faq_bot.answer("What if I have no coverage?")
     assert a.grounded and a.entry is not None and a.entry["source"] == "health-faq.md", a.text
     assert "marketplace" in a.text
+
+
+def test_a_paragraph_a_kept_sentence_announces_with_a_colon_is_kept_with_it(tmp_path):
+    """A long entry's most relevant sentences (faq.select) or the reader's (answering._with_list): "To stop
+    something from being updated:" is no answer without the command after it, "brew pin <formula>" (a browser
+    probe). The short paragraph after a kept sentence that ends with ":" is kept with it; a long one is not."""
+    from bot.answers.faq import ANNOUNCED_WORDS, announced
+    from bot.ingest.chunking import chunk_document
+    from bot.ingest.corpus import read_document
+
+    long = " ".join(["This paragraph goes on about other things."] * (ANNOUNCED_WORDS // 6 + 1))
+    md = f"# FAQ\n\n## How do I pin?\n\nTo stop something from being updated:\n\nbrew pin <formula>\n\nOr set this:\n\n{long}\n"
+    (tmp_path / "f.md").write_text(md, encoding="utf-8")
+    chunks = chunk_document(read_document(tmp_path / "f.md", tmp_path), 400)
+    sents = [s.text for c in chunks for s in c.sentences]
+    lengths = [len(t.split()) for t in sents]
+    colon, other = sents.index("To stop something from being updated:"), sents.index("Or set this:")
+    assert [sents[i] for i in announced(chunks, {colon}, lengths)] == ["brew pin <formula>"]
+    assert announced(chunks, {other}, lengths) == set()  # too long to give whole

@@ -683,6 +683,10 @@ def _with_list(best: Candidate, picked: list[Candidate], most: int = LIST_MOST) 
                 want.add(k)
                 items.add(sents[k].block)
                 k += 1
+            if not items:  # what it announces is a short paragraph of its own: a command (faq.announced)
+                from bot.answers.faq import announced
+
+                want |= announced([best.hit.chunk], {i}, [len(x.text.split()) for x in sents])
     if want == have:
         return picked
     out = list(picked)

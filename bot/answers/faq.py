@@ -273,6 +273,30 @@ def _piece(run: list[Sentence], chunk: Chunk) -> Piece:
     return Piece(text, run[0].item, chunk, len(text.split()), run)
 
 
+# a paragraph that a sentence ending in ":" introduces is given with it up to this many words: a command ("First
+# update all package definitions (formulae) and Homebrew itself:" / "brew update"), an address, a short step (a
+# browser probe got the colon and not the command)
+ANNOUNCED_WORDS = 40
+
+
+def announced(chunks: list[Chunk], keep: set[int], lengths: list[int]) -> set[int]:
+    """The sentences (numbered across the chunks) of the short paragraph right after each kept sentence that ends
+    with ":" and is no list item (a list after such a sentence is bot/answers/answering._with_list's)."""
+    flat = [(ci, s) for ci, c in enumerate(chunks) for s in c.sentences]
+    more: set[int] = set()
+    for i in sorted(keep):
+        ci, s = flat[i]
+        if s.item or not s.text.rstrip().endswith(":") or i + 1 >= len(flat):
+            continue
+        cj, nxt = flat[i + 1]
+        if cj != ci or nxt.block == s.block or nxt.item:
+            continue
+        block = [j for j in range(i + 1, len(flat)) if flat[j][0] == ci and flat[j][1].block == nxt.block]
+        if sum(lengths[j] for j in block) <= ANNOUNCED_WORDS:
+            more.update(block)
+    return more - keep
+
+
 def select(entry: Entry, index, qvec: np.ndarray, whole_words: int) -> tuple[list[Piece], bool]:
     """The pieces of the entry's answer to show, and whether that is the whole answer."""
     chunks = [index.chunks[r] for r in entry.rows]
@@ -298,6 +322,7 @@ def select(entry: Entry, index, qvec: np.ndarray, whole_words: int) -> tuple[lis
         budget -= lengths[i]
         if budget < 8:
             break
+    keep |= announced(chunks, keep, lengths)
     out, offset = [], 0
     for c in chunks:
         out.extend(_pieces(c, keep, offset))
@@ -305,4 +330,4 @@ def select(entry: Entry, index, qvec: np.ndarray, whole_words: int) -> tuple[lis
     return out, False
 
 
-__all__ = ["ChromaEntryMatcher", "Entry", "EntryMatcher", "Match", "load_params", "select"]
+__all__ = ["ChromaEntryMatcher", "Entry", "EntryMatcher", "Match", "announced", "load_params", "select"]

@@ -188,10 +188,11 @@ _A_PREFIX = re.compile(
 # Word table's neighbouring cells that say the same are both kept, only a merged cell is read once; 13: a loosely
 # set PDF table's key that wraps at its rows' pitch stays one row with its value; 14: a PDF table's header row whose
 # first cell is empty is its header; 15: a document's language told from its prose, not its table rows; 16: a
-# chunk's id hashes its whole record, so a record changed with the same text is stored anew). An index
+# chunk's id hashes its whole record, so a record changed with the same text is stored anew; 17: in Markdown with
+# "#" headings a short line is text, and nowhere a short line after a paragraph ending in ":"). An index
 # made by another version reads every file again at its next sync (bot/index/store.py); only texts never embedded
 # before are embedded.
-PARSER = 16
+PARSER = 17
 _LIST_ITEM = re.compile(r"\s*(?:[-*+]\s+|\d+[.)]\s+)")
 _BULLET = re.compile(r"\s*[-*+•]\s+")
 _BOLD = re.compile(r"(\*\*|__)(.+?)\1\s*")  # a Markdown line opening in bold: "**How do I pay?** …"
@@ -211,10 +212,17 @@ def slug(heading: str) -> str:
 def _text_pieces(text: str, markdown: bool, lang: str) -> list[Piece]:
     """Plain text or Markdown -> pieces: headings, paragraphs (list markers dropped), tables, questions."""
     out: list[Piece] = []
+    # a Markdown document that marks its headings with "#" has no other headings: a short line there is text ("brew
+    # update" after "First update all package definitions and Homebrew itself:" had become a section heading, and
+    # the FAQ entry it belongs to lost it: a browser probe); nor is a short line right after a paragraph that ends
+    # with ":" a heading anywhere
+    marked = markdown and re.search(r"(?m)^#{1,6}\s", text) is not None
+    announced = False
     for lines in _paragraph_blocks(text):
         lines = [(s, e) for s, e in lines if not is_boilerplate(text[s:e])]
         if not lines:
             continue
+        after_colon, announced = announced, text[lines[-1][0] : lines[-1][1]].rstrip().endswith(":")
         whole = text[lines[0][0] : lines[-1][1]]
         if markdown and (comment := _MD_COMMENT.fullmatch(whole)):
             also = _ALSO_ASKED.match(comment.group(1))
@@ -227,7 +235,8 @@ def _text_pieces(text: str, markdown: bool, lang: str) -> list[Piece]:
         # a short line is a heading, unless it is a list item: "- Wash your hands" (in plain text, "1. Background"
         # may still be a numbered heading; in Markdown it is a list item, headings there have "#")
         listed = (_LIST_ITEM if markdown else _BULLET).match(first) is not None
-        if len(lines) == 1 and (md_heading or (_heading_like(first) and not first.endswith("?") and not listed)):
+        bare = not marked and not after_colon and _heading_like(first) and not first.endswith("?") and not listed
+        if len(lines) == 1 and (md_heading or bare):
             s, e = lines[0]
             level, anchor = 2, None
             if md_heading:

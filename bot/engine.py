@@ -35,6 +35,7 @@ PAGE_DEPTH = 50  # passages searched for the conversation's page's best ones
 # conversation, page cited / COVID-19 turns after a conversation, declined: 5: 0.691 / 0.571 / 0.778;
 # 8: 0.735 / 0.571 / 0.778; 12: 0.735 / 0.548 / 0.778; 20: 0.735 / 0.548 / 0.667 (alone: 0.595 and 0.778).
 PAGE_NEAR = 8
+MOVES_ON = 5  # content words of its own a follow-up needs to be read as a question on a new subject (Bot.moves_on)
 # ...unless an FAQ entry of another page means it with the matcher's probability ENTRY_OWN or more: then it is
 # answered as if it were asked first (a browser probe on the COVID FAQ pages: "HOW DO I WASH MY HANDS PROPERLY",
 # after a message about masks, got the WHO mask page's hand-hygiene bullets; alone, the handwashing entry, 0.86).
@@ -341,6 +342,8 @@ class Bot:
         q = validate_question(question, self.settings.max_question_chars)
         prev = turns.previous_question(history)
         turn = turns.classify(asked(q), prev, self.asks_back(history))
+        if turn.kind == turns.FOLLOWUP and self.moves_on(q, history):
+            turn = turns.Turn(turns.QUESTION)
         if turn.kind == turns.REPLY and turns.is_bare_reply(q) and not self.asks_back(history):
             if MARKER.search(last_bot_turn(history)) or not self.replied_to(history):
                 # a bare "yes" / "no" after a quoted answer or the bot's own message answers nothing of the articles:
@@ -538,7 +541,7 @@ class Bot:
             m = self.matcher.match(qvec)
             if m is not None and m.entry.source != page and m.p >= ENTRY_OWN:
                 a = None  # another page's FAQ entry answers it as if it were asked first (ENTRY_OWN)
-            elif self.new_to_page(message, page, hits):
+            elif self.new_to_page(message, page, hits[0].chunk.source):
                 a = None  # a new subject, read as if asked first (new_to_page)
             elif self.unknown_words(message):
                 # it names what no article has: a new subject, read as if asked first (doc2dial tune, 2026-12-07: a
@@ -622,27 +625,40 @@ class Bot:
             return None
         return b if quotes_any(b, own, lang) else None
 
-    def new_to_page(self, message: str, page: str, hits) -> bool:
-        """A question of its own names a new subject: its most specific word (the highest idf of the words the
-        articles have) is not on the conversation's page but is on the page retrieval ranks first, and it does not
+    def new_to_page(self, message: str, page: str, top: str) -> bool:
+        """A message names a new subject: its most specific word (the highest idf of the words the articles have) is
+        not on the conversation's `page` but is on `top`, the page retrieval ranks first for it, and it does not
         open with "and…" (which goes on with the conversation: doc2dial's "and should I deliver the plates?" in a
         registration conversation). A browser probe: "do I have to pay for new license plates?" after the REAL ID's
         cost was read on the REAL ID page and got its Social Security card sentences; asked first, the plates page
         answers. On doc2dial's tune dialogues (2026-12-07) no row moves; the same check without the opener and
         top-page conditions cost follow-ups' passage 0.567 -> 0.522."""
         ix = self.index
-        if turns.opens_with_and(message) or not hits or hits[0].chunk.source == page:
+        if turns.opens_with_and(message) or not top or top == page:
             return False
         lang = ix.query_lang(message)
         known = [t for t in terms(turns.content(asked(message)), lang) if ix.bm25.has(t)]
         if not known:
             return False
         key = max(known, key=lambda t: (ix.bm25.idf(t), t))
-        on = {
-            src: any(key in terms(c.text, c.lang or lang) for c in ix.chunks_of(src))
-            for src in (page, hits[0].chunk.source)
-        }
-        return not on[page] and on[hits[0].chunk.source]
+        on = {src: any(key in terms(c.text, c.lang or lang) for c in ix.chunks_of(src)) for src in (page, top)}
+        return not on[page] and on[top]
+
+    def moves_on(self, message: str, history) -> bool:
+        """A message read as a follow-up (it has a pronoun) that says enough of its own, at least MOVES_ON content
+        words, about a new subject (new_to_page, with the keyword search's first page for it): a question of its
+        own. A browser probe: "In the pupil premium rates, how much is it per pupil for service children?" after a
+        funeral question was read as "…how much is the funeral per pupil…" and answered from the funeral page."""
+        ix = self.index
+        text = asked(message)
+        lang = ix.query_lang(text)
+        if len(set(terms(turns.content(text), lang))) < MOVES_ON:
+            return False
+        page = self.conversation_page(history)
+        bm = ix.bm25.scores(terms(text, lang))
+        if not page or not len(bm) or float(bm.max()) <= 0:
+            return False
+        return self.new_to_page(message, page, ix.chunks[int(bm.argmax())].source)
 
     def unknown_words(self, message: str) -> list[str]:
         """The message's words no article has (stems), less greetings and interjections ("hello", "ah")."""

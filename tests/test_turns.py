@@ -129,6 +129,11 @@ PREV = "How can I protect my kids from the virus?"
         ("Und für Erwachsene?", turns.FOLLOWUP),
         ("Et pour les adultes ?", turns.FOLLOWUP),
         ("Et sous Windows ?", turns.FOLLOWUP),  # "sous" is no word of its own (a browser probe)
+        ("how much would I get?", turns.FOLLOWUP),  # a measure and a light verb: nothing of its own (a browser probe)
+        # the visitor says the subject changes (a browser probe: read with the funeral question before it)
+        ("Different question. My landlord wants to put my rent up, can he do that?", turns.QUESTION),
+        ("Andere Frage: wie lange ist es offen?", turns.QUESTION),
+        ("Otra pregunta: ¿cuánto cuesta?", turns.QUESTION),
         ("Is that right?", turns.FOLLOWUP),
         ("Yes, I have a Pennsylvania driver's license.", turns.REPLY),
         ("No, none of those.", turns.REPLY),
@@ -620,11 +625,22 @@ def test_a_question_of_its_own_on_a_new_subject_is_read_as_if_asked_first(two_ag
     assert two_agencies.search_query(new, hist) == new  # a question of its own
     a = two_agencies.answer(new, hist)
     assert read == [] and a.grounded and a.citations[0].source == "va-work-study.md", (read, a.text)
-    assert two_agencies.new_to_page(new, "dmv-registration.md", a.retrieved)
-    assert not two_agencies.new_to_page("And when are work-study payments made?", "dmv-registration.md", a.retrieved)
+    assert two_agencies.new_to_page(new, "dmv-registration.md", a.retrieved[0].chunk.source)
     assert not two_agencies.new_to_page(
-        "Does the registration fee depend on the vehicle?", "dmv-registration.md", a.retrieved
+        "And when are work-study payments made?", "dmv-registration.md", a.retrieved[0].chunk.source
     )
+    assert not two_agencies.new_to_page(
+        "Does the registration fee depend on the vehicle?", "dmv-registration.md", a.retrieved[0].chunk.source
+    )
+    # a message with a pronoun that names enough of a new subject (Bot.moves_on): a question of its own (a browser
+    # probe: "In the pupil premium rates, how much is it per pupil for service children?" after a funeral question)
+    named = "In the work-study rates, how much is it per week for students at a VA facility?"
+    assert turns.classify(named, hist[0][0]).kind == turns.FOLLOWUP and two_agencies.moves_on(named, hist)
+    got = two_agencies.answer(named, hist)
+    assert got.follows_up is None and all(c.source != "dmv-registration.md" for c in got.citations), got.to_dict()
+    assert two_agencies.search_query(named, hist, turns.QUESTION) == named  # searched as it stands
+    # ...but not one that says too little of its own: the "The whole process must be done at the office?"
+    assert not two_agencies.moves_on("The whole process must be done at the office?", hist)
 
 
 def test_a_follow_up_is_not_answered_by_an_unsure_entry_of_another_page(tmp_path_factory, monkeypatch):

@@ -182,6 +182,19 @@ _ABOUT = re.compile(
 )
 # an opening "and…" ("Und kann ich die Leihfrist verlängern?", "And for adults?"): it leans back only when what
 # follows is a fragment, under two content words of its own; a whole question after it is searched as it stands
+# words that carry no subject of a message's own: a measure asked for and light verbs ("how much would I get?" after
+# a funeral payment question asks about the payment; a browser probe had it read as a question of its own)
+_LIGHT = frozenset({"much", "mani", "get", "got", "need", "want", "like", "mean"})
+# the visitor says the subject changes: what follows is a question of its own (a browser probe: "Different question.
+# My landlord wants to put my rent up, can he do that?" was read with the funeral question before it)
+_NEW_TOPIC = re.compile(
+    r"^\W*(?:(?:a|one|another|my)\s+)?(?:different|other|new|separate|unrelated|next)\s+(?:question|topic|thing|subject)\b|"
+    r"^\W*(?:unrelated|changing the subject|on another (?:note|topic)|something else)\b|"
+    r"^\W*(?:eine\s+)?(?:andere|neue|weitere)\s+(?:frage|thema)\b|^\W*anderes thema\b|"
+    r"^\W*(?:une\s+)?(?:autre|nouvelle)\s+(?:question|sujet)\b|^\W*(?:un\s+)?autre sujet\b|"
+    r"^\W*(?:otra|nueva)\s+(?:pregunta|cosa)\b|^\W*(?:otro|nuevo)\s+tema\b",
+    re.IGNORECASE,
+)
 _OPENER = re.compile(
     r"^\s*¿?\s*(?:and|but|also|plus|or|und|aber|auch|oder|et|mais|aussi|ou|y|pero|también|o)\b[\s,]*",
     re.IGNORECASE,
@@ -233,7 +246,8 @@ def leans_back(message: str) -> bool:
         if w in _PRONOUNS and referent(w, text[: m.start()]) is not None:
             continue
         return True
-    return len(content_stems(message, language(message))) < 2
+    own = content_stems(message, language(message)) - _LIGHT
+    return len(own) < 2
 
 
 def classify(message: str, previous: str | None, asked_back: bool = False) -> Turn:
@@ -252,6 +266,8 @@ def classify(message: str, previous: str | None, asked_back: bool = False) -> Tu
         return Turn(QUESTION)  # a greeting opens a conversation: a new one
     if len(content_stems(message, language(message))) >= OWN_WORDS:
         return Turn(QUESTION)  # a message this long says what it is about, whatever its pronouns
+    if _NEW_TOPIC.match(message):
+        return Turn(QUESTION)  # "Different question. My landlord wants to put my rent up, can he do that?"
     if _CORRECTS.match(message):
         return Turn(FOLLOWUP)
     if _REPLY.match(message) and "?" not in message:

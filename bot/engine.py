@@ -22,7 +22,7 @@ from bot.index.embeddings import CachedEmbedder, make_embeddings
 from bot.index.store import ChromaServer, Index, SyncReport, open_index, sync
 from bot.ingest.chunking import merge_parts
 from bot.ingest.corpus import ReadLimits
-from bot.ingest.text import MARKER, has_lone_surrogate, terms
+from bot.ingest.text import MARKER, has_lone_surrogate, sentence_spans, terms
 from bot.ingest.tokens import enable_offline_cl100k
 from bot.settings import Settings, load_settings
 
@@ -200,6 +200,14 @@ def answered_exchanges(history, n: int, questions: bool = False) -> list[tuple[s
         if len(out) >= n:
             break
     return out
+
+
+def offerable(question: str) -> bool:
+    """A question short and plain enough to offer a visitor: one sentence of at most OFFER_WORDS words."""
+    return len(question.split()) <= OFFER_WORDS and len(sentence_spans(question)) == 1
+
+
+OFFER_WORDS = 16
 
 
 @functools.cache
@@ -764,9 +772,18 @@ class Bot:
         ix = self.index
         out: list[str] = []
         if len(ix.faq_vectors):
-            ql = turns.confident_language(question, ix.langs) if len(ix.langs) > 1 else None
-            # a page may ask one question twice (the CDC water page does): each offered once
+            ql = None
+            if len(ix.langs) > 1:
+                # the question's language, or its likely one when it is too short to be sure ("how much would I
+                # get?"), or the site's main language when no page is in the visitor's (a browser probe offered an
+                # English and a French visitor the German library's questions)
+                ql = turns.confident_language(question, ix.langs) or turns.language(question, ix.langs[0])
+                ql = ql if ql in ix.langs else ix.langs[0]
+            # a page may ask one question twice (the CDC water page does): each offered once; a heading of several
+            # sentences or many words is no question to offer ("Did you chown root /Applications/TextMate.app?
+            # Probably not. So is it…")
             near = list(dict.fromkeys(ix.nearest_questions(self.embedder.embed_query_np(question), 3 * n)))
+            near = [x for x in near if offerable(x)] or near
             if ql:
                 near = sorted(near, key=lambda x: turns.confident_language(x, ix.langs) not in (ql, None))
             out.extend(near[:n])
@@ -786,11 +803,15 @@ class Bot:
         offered English ones), from as many pages as there are (the first of each page in corpus order, then the
         second…), so that they show what the site covers rather than one page."""
         pool = list(dict.fromkeys(self.index.question_pool(STARTER_POOL)))
+        # (no page in the visitor's language: the site's main language's, not a mix: a browser probe offered a
+        # French visitor English and German questions side by side)
+        if lang and not any(x[2] == lang for x in pool):
+            lang = self.index.langs[0]
         if lang and any(x[2] == lang for x in pool):
             pool = [x for x in pool if x[2] == lang]
-        # whole questions, when the pages have enough: a heading read as an entry ("What is checked") means
-        # nothing out of its page (a browser probe)
-        whole = [x for x in pool if x[0].rstrip().endswith(("?", "？"))]
+        # whole questions, short and plain, when the pages have enough: a heading read as an entry ("What is
+        # checked") means nothing out of its page (a browser probe), nor does one of three sentences
+        whole = [x for x in pool if x[0].rstrip().endswith(("?", "？")) and offerable(x[0])]
         if len(whole) >= n:
             pool = whole
         by_page: dict[str, list[str]] = {}

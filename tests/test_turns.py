@@ -352,6 +352,21 @@ def two_languages(tmp_path_factory):
     return bot_on(tmp_path_factory, "two-languages", pages)
 
 
+def test_related_questions_are_in_the_visitors_likely_language_and_plain(two_languages):
+    """A browser probe: "how much would I get?" (too short to be sure of its language) was offered only the German
+    library's questions, and a visitor was offered "Did you chown root /Applications/TextMate.app? Probably not. So
+    is it that important to chown root wget?". A short message's likely language comes first; a question of
+    several sentences or many words is not offered while plainer ones are."""
+    from bot.engine import offerable
+
+    got = two_languages.suggestions("how long can I borrow?", [])
+    assert got and got[0] == "When is the museum open?", got
+    assert two_languages.suggestions("wie lange wäre das?", [])[0] == "Wie lange darf ich Bücher ausleihen?"
+    assert offerable("How do I update my local packages?")
+    assert not offerable("Did you chown root /Applications/TextMate.app? Probably not. So is it that important?")
+    assert not offerable(" ".join(["word"] * 20) + "?")
+
+
 def test_an_answer_from_a_page_in_another_language_says_so(two_languages):
     from bot.answers import messages
 
@@ -452,7 +467,9 @@ def test_questions_to_try_are_in_the_visitors_language_and_from_every_page(two_l
         "When is the museum open?",
         "Wie lange darf ich Bücher ausleihen?",
     ]
-    assert two_languages.starter_questions(4, "fr") == two_languages.starter_questions(4)  # none in French: all
+    # none in French: the site's main language's, not a mix (a browser probe offered a French visitor German ones)
+    main = two_languages.index.langs[0]
+    assert two_languages.starter_questions(4, "fr") == two_languages.starter_questions(4, main)
     two = virus_bot.starter_questions(2)  # two pages of two entries: one of each page first
     assert two == ["How does the virus spread?", "Is the virus found in feces?"], two
     hello = two_languages.answer("Hallo")

@@ -649,8 +649,8 @@ class Bot:
         if not known:
             return False
         key = max(known, key=lambda t: (ix.bm25.idf(t), t))
-        on = {src: any(key in terms(c.text, c.lang or lang) for c in ix.chunks_of(src)) for src in (page, top)}
-        return not on[page] and on[top]
+        on = {ix.chunks[int(r)].source for r in ix.bm25.rows(key)}  # the pages the keyword index has it on
+        return page not in on and top in on
 
     def moves_on(self, message: str, history) -> bool:
         """A message read as a follow-up (it has a pronoun) that says enough of its own, at least MOVES_ON content

@@ -55,6 +55,7 @@ def test_the_disk_index_holds_what_the_snapshot_holds(both):
         assert np.allclose(a.bm25.scores(t), b.bm25.scores(t), rtol=1e-6, atol=1e-6)
         assert [a.bm25.idf(x) for x in t] == pytest.approx([b.bm25.idf(x) for x in t])
         assert [a.bm25.has(x) for x in t] == [b.bm25.has(x) for x in t]
+        assert [sorted(a.bm25.rows(x).tolist()) for x in t] == [sorted(b.bm25.rows(x).tolist()) for x in t]
     assert sorted(a.bm25.near("zel")) == sorted(b.bm25.near("zel")) and b.bm25.near("zel")
 
 

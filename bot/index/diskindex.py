@@ -318,6 +318,11 @@ class DiskBM25:
     def has(self, term: str) -> bool:
         return self._posting(term) is not None
 
+    def rows(self, term: str) -> np.ndarray:
+        """The rows (chunks) whose text has the term."""
+        p = self._posting(term)
+        return p[0] if p is not None else np.zeros(0, dtype=np.int32)
+
     def near(self, prefix: str) -> list[str]:
         """Terms whose folded first three letters are `prefix` (for near-spellings of a name)."""
         return [t for (t,) in self.db.all("SELECT term FROM terms WHERE fold3=?", (prefix,))]

@@ -45,6 +45,11 @@ class BM25:
     def has(self, term: str) -> bool:
         return term in self.postings
 
+    def rows(self, term: str) -> np.ndarray:
+        """The rows (chunks) whose text has the term."""
+        p = self.postings.get(term)
+        return p[0] if p is not None else np.zeros(0, dtype=np.int32)
+
     def near(self, prefix: str) -> list[str]:
         """Terms whose folded first three letters are `prefix` (for near-spellings of a name)."""
         if self._by_prefix is None:

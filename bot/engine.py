@@ -644,8 +644,8 @@ class Bot:
         ix = self.index
         if turns.opens_with_and(message) or not top or top == page:
             return False
-        lang = ix.query_lang(message)
-        known = [t for t in terms(turns.content(asked(message)), lang) if ix.bm25.has(t)]
+        own, _ = self.own_words(message)
+        known = [t for t in own if ix.bm25.has(t)]
         if not known:
             return False
         key = max(known, key=lambda t: (ix.bm25.idf(t), t))
@@ -658,12 +658,11 @@ class Bot:
         own. A browser probe: "In the pupil premium rates, how much is it per pupil for service children?" after a
         funeral question was read as "…how much is the funeral per pupil…" and answered from the funeral page."""
         ix = self.index
-        text = asked(message)
-        lang = ix.query_lang(text)
-        if len(set(terms(turns.content(text), lang))) < MOVES_ON:
+        own, lang = self.own_words(message)
+        if len(own) < MOVES_ON:
             return False
         page = self.conversation_page(history)
-        bm = ix.bm25.scores(terms(text, lang))
+        bm = ix.bm25.scores(terms(asked(message), lang))
         if not page or not len(bm) or float(bm.max()) <= 0:
             return False
         return self.new_to_page(message, page, ix.chunks[int(bm.argmax())].source)

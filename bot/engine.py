@@ -526,7 +526,7 @@ class Bot:
           spreads; "Where does it come from?", read as "…the virus…") gets "the articles don't say".
         `kind`: the message's (bot/answers/turns.py)."""
         page = self.conversation_page(history) if history and hits else None
-        if page and kind != turns.REPLY and self.entry_elsewhere(qvec, page, hits):
+        if page and kind != turns.REPLY and self.entry_elsewhere(query, qvec, page, hits):
             page = None  # (a reply answers the bot: it stays on the page)
         prev = self.read_with(history, kind)
         folded = bool(prev) and query.endswith(f" ({prev})")
@@ -546,7 +546,7 @@ class Bot:
             finally:
                 GATE.reset(loose)
         elif page:  # a question of its own: the page only when retrieval ranks it among the first PAGE_NEAR
-            m = self.matcher.match(qvec)
+            m = self.matcher.match(qvec, text=query)
             if m is not None and m.entry.source != page and m.p >= ENTRY_OWN:
                 a = None  # another page's FAQ entry answers it as if it were asked first (ENTRY_OWN)
             elif self.new_to_page(message, page, hits[0].chunk.source):
@@ -705,18 +705,18 @@ class Bot:
             return a, pref
         return None, hits
 
-    def entry_elsewhere(self, qvec, page: str, hits: list[Hit]) -> bool:
+    def entry_elsewhere(self, query: str, qvec, page: str, hits: list[Hit]) -> bool:
         """An FAQ entry of another page means the message more than anything on the conversation's page: the
         matcher is sure of it (probability SURE), it scores above the page's best entry, and retrieval's best
         passage is that entry. (A reply to the bot stays on the page: see quote_in_conversation.)
         "And is it found in feces?" after "How does the virus spread?" is asked of the water page's "Is the
         COVID-19 virus found in feces?", not read on the page the conversation was on."""
-        m = self.matcher.match(qvec)
+        m = self.matcher.match(qvec, text=query)
         if m is None or m.entry.source == page or m.p < SURE:
             return False
         if not hits or hits[0].row not in m.entry.rows:
             return False
-        here = self.matcher.match(qvec, page)
+        here = self.matcher.match(qvec, page, text=query)
         return here is None or m.score > here.score
 
     def quote_in_language(self, message: str, query: str, hits: list[Hit], qvec) -> tuple[Answer, list[Hit]]:

@@ -294,7 +294,8 @@ def main() -> None:
 
     params = load_params()
     params["also"] = {"margin": best_d, "max": args.also_max, "words": params.get("also", {}).get("words", 60)}
-    params["score"] = {"question": round(float(w_final[0]), 5), "lead": round(float(w_final[1]), 5)}
+    kw = params.get("score", {}).get("keyword", 0.0)  # fitted across packs (bot/evals/allpacks.py): kept
+    params["score"] = {"question": round(float(w_final[0]), 5), "lead": round(float(w_final[1]), 5), "keyword": kw}
     params["decision"] = {
         "features": ["score", "question"],
         "coef": [round(float(x), 5) for x in coef],

@@ -65,7 +65,8 @@ def main() -> None:
         for f in missing_f.values()
         if f["ans"]
     )
-    p["score"] = {"question": round(w, 4), "lead": round(1 - w, 4)}
+    b = float(allpacks.fit_keyword(list(full_f.values()), w))
+    p["score"] = {"question": round(w, 4), "lead": round(1 - w, 4), "keyword": b}
     p["decision"] = {"features": ["score"], "coef": [SHARPNESS], "bias": round(-SHARPNESS * t, 5), "threshold": 0.5}
     p["fitted_on"] = f"{', '.join(full_f)}: w by mean top-1; threshold keeps {args.keep} of each pack's answerable"
     for k in ("cv_top1", "question_cosine_top1"):

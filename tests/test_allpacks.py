@@ -215,3 +215,28 @@ def test_the_software_faq_pack_checks_out_and_is_scored_with_the_faq_packs(tmp_p
     assert missing.name == "oss-faq, 1 in 4 entries removed" and len(missing.answerable) < len(full.answerable)
     gone = {q["question"] for q in full.answerable} - {q["question"] for q in missing.answerable}
     assert gone and gone <= {u["question"] for u in missing.unanswerable}
+
+
+def _kw_feats(rng, n: int, keyword_knows: bool) -> dict:
+    """n questions over 5 entries, the meant entry 0 a little behind on the cosines; the keyword evidence points
+    at it (keyword_knows) or is noise."""
+    f = {"ans": [], "un": [], "kw_ans": []}
+    for _ in range(n):
+        qq, ll = rng.uniform(0.80, 0.84, 5), rng.uniform(0.80, 0.84, 5)
+        qq[0], ll[0] = qq.max() - 0.002, ll.max() - 0.002
+        kw = rng.uniform(0.0, 0.5, 5)
+        if keyword_knows:
+            kw[0] = 1.0
+        f["ans"].append((qq, ll, np.array([True, False, False, False, False])))
+        f["kw_ans"].append(kw)
+    return f
+
+
+def test_the_keyword_weight_is_fitted_on_the_other_packs_and_scored_on_the_one_left_out():
+    rng = np.random.default_rng(1)
+    full = {"a": _kw_feats(rng, 30, True), "b": _kw_feats(rng, 30, True), "c": _kw_feats(rng, 30, True)}
+    rows = {r["left out"]: r for r in allpacks.lopo(full, {}, shipped_w=0.5, shipped_b=0.0)}
+    assert rows["a"]["keyword b fitted on the others"] > 0
+    assert rows["a"]["top-1 with b, held out"] > rows["a"]["top-1, shipped w and b"]  # shipped b = 0 here
+    noise = {"a": _kw_feats(rng, 30, False), "b": _kw_feats(rng, 30, False), "c": _kw_feats(rng, 30, False)}
+    assert allpacks.fit_keyword(list(noise.values()), 0.5) == 0.0  # words that point nowhere earn no weight

@@ -64,7 +64,7 @@ class Composer:
             a = self.overview(query, hits)
             if a is not None:
                 return a
-        m = self.matcher.match(qvec, page, lang)
+        m = self.matcher.match(qvec, page, lang, text=query)
         if m is not None and page is None and self.prose_elsewhere(hits, m.entry):
             m = None
         fits = m is not None and self.entry_fits(q, m.entry)
@@ -81,7 +81,7 @@ class Composer:
         # group is a child of 10 in?" is answered by the Year column's "Year 6", not by a calendar year)
         if a.grounded and not a.cells and not self.gives_what_was_asked(q, a, 1.0 - a.confidence):
             return self.abstain(query, hits, a.confidence)
-        if a.grounded and fits and self._in_entry(a, m.entry):
+        if a.grounded and fits and m.dense_first and self._in_entry(a, m.entry):
             # the reader's sentence is in the entry the matcher ranks first: two signals agree on the entry, so
             # its whole answer is given (the matcher alone was not sure enough; its cosines run lower in some
             # languages than in the English it was fitted on)
@@ -116,7 +116,8 @@ class Composer:
         for h in a.retrieved or []:
             c = h.chunk
             if c.source == best.source and any(s.text == best.quote for s in c.sentences):
-                return c if c.entry is not None and c.entry != m.entry.id else None
+                first = m.dense_entry or m.entry  # the embeddings' entry: the reader weighs the words itself
+                return c if c.entry is not None and c.entry != first.id else None
         return None
 
     @staticmethod

@@ -1,7 +1,9 @@
 """FAQ entries: find the entry a user's question means, and answer with that entry's own answer.
 
 An entry is scored by two cosines of the question's embedding: with the entry's question, and with its "lead"
-(the question and the first words of its answer, bot/ingest/chunking.lead_text). The weights and the decision to
+(the question and the first words of its answer, bot/ingest/chunking.lead_text), and ranked by those plus a small
+share of keyword evidence (EntryMatcher.keyword: its best chunk's BM25 score; weight and evidence across packs in
+docs/evaluation.md, 2026-12-07). The weights and the decision to
 answer with the best entry (a small logistic model over the best score, its margin over the next entry that
 asks something else, and the question cosine) come from bot/answers/faq.json, fitted by scripts/fit_faq.py on the
 tune paraphrases of covid-faq-en (grouped by entry) with off-topic and leave-the-entry-out negatives.
@@ -52,6 +54,13 @@ class Match:
     # entries of other pages that answer (nearly) the same question about as well: several agencies often
     # answer one question, and nothing in the question says which page the user means
     also: list[tuple[Entry, float]] = field(default_factory=list)
+    # the entry first by the embeddings alone (without keyword evidence): a signal independent of the reader's,
+    # which weighs the question's words itself (bot/answers/compose.py compares the two)
+    dense_entry: Entry | None = None
+
+    @property
+    def dense_first(self) -> bool:
+        return self.dense_entry is None or self.dense_entry is self.entry
 
 
 @functools.cache
@@ -80,6 +89,7 @@ class EntryMatcher:
         self.params = p
         self.w_question = float(p["score"]["question"])
         self.w_lead = float(p["score"]["lead"])
+        self.w_keyword = float(p["score"].get("keyword", 0.0))
         d = p["decision"]
         stored = list(d["features"])
         unknown = [n for n in stored if n not in self.FEATURES]
@@ -125,10 +135,26 @@ class EntryMatcher:
         s, qq = self.scores(qvec)
         return self.entries, s, qq, self._norm, self._text
 
-    def match(self, qvec: np.ndarray, source: str | None = None, lang: str | None = None) -> Match | None:
+    def keyword(self, text: str, entries: list[Entry]) -> np.ndarray:
+        """Each entry's keyword evidence for the question `text`: the BM25 score of its best chunk over the best
+        chunk's of the whole index (0 to 1; 0 when no word of the question is indexed)."""
+        from bot.ingest.text import terms
+
+        ix = self.index
+        bm = ix.bm25.scores(terms(text, ix.query_lang(text)))
+        top = float(bm.max()) if len(bm) else 0.0
+        if top <= 0:
+            return np.zeros(len(entries), dtype=np.float64)
+        return np.array([max(float(bm[r]) for r in e.rows) for e in entries], dtype=np.float64) / top
+
+    def match(
+        self, qvec: np.ndarray, source: str | None = None, lang: str | None = None, text: str | None = None
+    ) -> Match | None:
         """The entry the question most likely means, of all pages, or of page `source` alone (a conversation
-        about that page), or of the pages in language `lang`."""
-        entries, s, qq, norm, text = self.pool(qvec)
+        about that page), or of the pages in language `lang`. With the question's `text`, the entries are ranked
+        by the combined score plus KEYWORD times their keyword evidence (EntryMatcher.keyword); the decision and
+        the other pages' entries that answer as well are judged on the combined score alone, as fitted."""
+        entries, s, qq, norm, text_of = self.pool(qvec)
         skip = SKIP_ENTRIES.get()
         if (source is not None or lang is not None or skip) and entries:
             chunks = self.index.chunks
@@ -140,10 +166,11 @@ class EntryMatcher:
                 and e.id not in skip
             ]
             entries, s, qq = [entries[i] for i in keep], s[keep], qq[keep]
-            norm, text = [norm[i] for i in keep], [text[i] for i in keep]
+            norm, text_of = [norm[i] for i in keep], [text_of[i] for i in keep]
         if not entries:
             return None
-        order = np.argsort(-s)
+        rank = s + self.w_keyword * self.keyword(text, entries) if text and self.w_keyword else s
+        order = np.argsort(-rank, kind="stable")
         top = int(order[0])
         # the runner-up asks something else (the same question on two pages is not a rival)
         rival = next((int(i) for i in order[1:] if norm[int(i)] != norm[top]), None)
@@ -151,21 +178,22 @@ class EntryMatcher:
         f = {"score": float(s[top]), "margin": margin, "question": float(qq[top])}
         p = self._p(f)
         also: list[tuple[Entry, float]] = []
-        pages, texts = {entries[top].source}, {text[top]}
+        pages, texts = {entries[top].source}, {text_of[top]}
         for i in order[1:]:
             i = int(i)
             if len(also) >= self.also_max or s[top] - s[i] > self.also_margin:
                 break
             e = entries[i]
-            if e.source in pages or text[i] in texts:
+            if e.source in pages or text_of[i] in texts:
                 continue  # one entry per page; the same answer copied on two pages is given once
             pi = self._p({"score": float(s[i]), "margin": 0.0, "question": float(qq[i])})
             if pi < self.threshold:
                 continue
             also.append((e, pi))
             pages.add(e.source)
-            texts.add(text[i])
-        return Match(entries[top], float(s[top]), p, f, entries[rival] if rival is not None else None, also)
+            texts.add(text_of[i])
+        runner = entries[rival] if rival is not None else None
+        return Match(entries[top], float(s[top]), p, f, runner, also, entries[int(np.argmax(s))])
 
     def _p(self, f: dict[str, float]) -> float:
         z = self.decision_bias + float(self.decision_coef @ np.array([f[n] for n in self.decision_names]))

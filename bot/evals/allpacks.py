@@ -353,10 +353,11 @@ def matcher_features(bot: Bot, pack: Pack) -> dict:
     """Per question: the question and lead cosines of every entry, and which entries are the meant one."""
     m = EntryMatcher(bot.index)
     norms = [_norm_q(e.question) for e in m.entries]
-    feats = {"ans": [], "un": []}
+    feats = {"ans": [], "un": [], "kw_ans": []}  # kw_ans: each answerable question's keyword evidence per entry
     for q in pack.answerable:
         v = bot.embedder.embed_query_np(q["question"])
         feats["ans"].append((m.qv @ v, m.lv @ v, np.array([n == _norm_q(q["gold"]) for n in norms])))
+        feats["kw_ans"].append(m.keyword(q["question"], m.entries))
     for u in pack.unanswerable:
         v = bot.embedder.embed_query_np(u["question"])
         feats["un"].append((m.qv @ v, m.lv @ v, None))
@@ -383,6 +384,24 @@ def _acc(feats, w):
     return float(np.mean([g[_top(qq, ll, w)[0]] for qq, ll, g in feats["ans"]])) if feats["ans"] else 0.0
 
 
+KEYWORD_GRID = [0.0, 0.005, 0.01, 0.015, 0.02, 0.025, 0.03, 0.04, 0.05]
+
+
+def _acc_kw(feats, w: float, b: float) -> float:
+    """Top-1 when entries are ranked by w·cos(question) + (1−w)·cos(lead) + b·keyword evidence."""
+    if not feats["ans"]:
+        return 0.0
+    right = [
+        g[int(np.argmax(w * qq + (1 - w) * ll + b * kw))] for (qq, ll, g), kw in zip(feats["ans"], feats["kw_ans"])
+    ]
+    return float(np.mean(right))
+
+
+def fit_keyword(packs: list[dict], w: float) -> float:
+    """The keyword weight b with the best mean top-1 over the packs, w fixed (ties: the smaller b)."""
+    return max(KEYWORD_GRID, key=lambda b: (np.mean([_acc_kw(f, w, b) for f in packs]), -b))
+
+
 def fit_decision(packs: list[dict], w: float, keep: float = 0.95) -> tuple[float, float]:
     """(wd, threshold): for each wd, the highest threshold that still gives at least `keep` of every pack's
     answerable questions an entry; of those, the wd that declines the most unanswerable questions (mean over
@@ -397,7 +416,7 @@ def fit_decision(packs: list[dict], w: float, keep: float = 0.95) -> tuple[float
     return best[1], best[2]
 
 
-def lopo(full: dict[str, dict], missing: dict[str, dict], shipped_w: float) -> list[dict]:
+def lopo(full: dict[str, dict], missing: dict[str, dict], shipped_w: float, shipped_b: float = 0.0) -> list[dict]:
     """full / missing: pack name -> matcher_features. One row per FAQ pack: the ranking weight and the decision
     fitted on the other packs (never on other pages of the same pack), scored on the one left out."""
     rows = []
@@ -414,6 +433,15 @@ def lopo(full: dict[str, dict], missing: dict[str, dict], shipped_w: float) -> l
             "top-1, shipped w": round(_acc(full[held], shipped_w), 3),
             "top-1, nearest question": round(_acc(full[held], 1.0), 3),
         }
+        if all("kw_ans" in full[n] for n in [*others, held]):
+            b = fit_keyword([full[n] for n in others], w)
+            row.update(
+                {
+                    "keyword b fitted on the others": b,
+                    "top-1 with b, held out": round(_acc_kw(full[held], w, b), 3),
+                    "top-1, shipped w and b": round(_acc_kw(full[held], shipped_w, shipped_b), 3),
+                }
+            )
         mk = [missing[n] for n in others if n in missing]
         if held in missing and mk:
             wd, t = fit_decision(mk, w)
@@ -433,6 +461,8 @@ def lopo(full: dict[str, dict], missing: dict[str, dict], shipped_w: float) -> l
         wd, t = fit_decision(list(missing.values()), w) if missing else (w, float("nan"))
         rows.append({"left out": "(none: fitted on all)", "w fitted on the others": w,
                      "decision wd, threshold (fitted on the others)": f"{wd}, {t:.4f}"})  # fmt: skip
+        if all("kw_ans" in f for f in full.values()):
+            rows[-1]["keyword b fitted on the others"] = fit_keyword(list(full.values()), w)
     return rows
 
 
@@ -445,6 +475,7 @@ def evaluate_all(settings: Settings, bench_root: Path, squad_articles: int = 6, 
     rows, full_f, missing_f = [], {}, {}
     p = load_params()["score"]
     shipped_w = float(p["question"]) / (float(p["question"]) + float(p["lead"]))
+    shipped_b = float(p.get("keyword", 0.0))
     pairs = faq_packs(bench_root, cache)
     passages = passage_packs(bench_root, cache, squad_articles)
     add_other_subjects([p for pair in pairs for p in pair] + passages)
@@ -460,10 +491,16 @@ def evaluate_all(settings: Settings, bench_root: Path, squad_articles: int = 6, 
         r = score_pack(pack, _bot(pack, settings, cache))
         rows.append(r)
         log(json.dumps(r, ensure_ascii=False))
-    lo = lopo(full_f, missing_f, shipped_w)
+    lo = lopo(full_f, missing_f, shipped_w, shipped_b)
     for r in lo:
         log(json.dumps(r, ensure_ascii=False))
-    return {"rows": rows, "lopo": lo, "shipped_w": shipped_w, "seconds": round(time.perf_counter() - t0, 1)}
+    return {
+        "rows": rows,
+        "lopo": lo,
+        "shipped_w": shipped_w,
+        "shipped_b": shipped_b,
+        "seconds": round(time.perf_counter() - t0, 1),
+    }
 
 
 def to_markdown(r: dict) -> str:
@@ -491,7 +528,8 @@ def to_markdown(r: dict) -> str:
         )
     out += [
         "",
-        f"Leave one FAQ pack out (entry score w·cos(question) + (1−w)·cos(lead); shipped w = {r['shipped_w']:.3f}):",
+        f"Leave one FAQ pack out (entry rank w·cos(question) + (1−w)·cos(lead) + b·keyword evidence; shipped w = "
+        f"{r['shipped_w']:.3f}, b = {r.get('shipped_b', 0.0)}):",
         "",
     ]
     if r["lopo"]:

@@ -22,7 +22,7 @@ from bot.index.embeddings import CachedEmbedder, make_embeddings
 from bot.index.store import ChromaServer, Index, SyncReport, open_index, sync
 from bot.ingest.chunking import merge_parts
 from bot.ingest.corpus import ReadLimits
-from bot.ingest.text import MARKER, has_lone_surrogate, sentence_spans, terms
+from bot.ingest.text import MARKER, has_lone_surrogate, sentence_spans, terms, unmarked
 from bot.ingest.tokens import enable_offline_cl100k
 from bot.settings import Settings, load_settings
 
@@ -475,7 +475,9 @@ class Bot:
         """The reply to small talk or to a request for a person, in the user's language: a greeting gets a welcome
         and the starter questions, thanks and goodbye a short reply, a request for a person where to reach one
         (or, when the operator has set none, that the bot answers from the articles only)."""
-        if turn.kind == turns.SMALLTALK:
+        if turn.kind == turns.SMALLTALK and turn.act == "invite":
+            a = self.invite(question, turns.announced(question) or "", lang)
+        elif turn.kind == turns.SMALLTALK:
             key = {"greeting": "welcome", "thanks": "thanks", "bye": "bye", "ack": "ack"}[turn.act]
             sugg = self.starter_questions(lang=lang) if key == "welcome" else []
             a = Answer(question, messages.text(key, lang), False, suggestions=sugg, confidence=1.0)
@@ -492,8 +494,36 @@ class Bot:
             a.handoff = h
             if not parts:
                 a.suggestions = self.starter_questions(lang=lang)
-        a.turn, a.lang = turn.kind, lang
+        # (an invitation that shows a page's opening, cited, is shown as an answer with its sources)
+        a.turn, a.lang = (None if a.grounded else turn.kind), lang
         return a
+
+    def invite(self, question: str, topic: str, lang: str) -> Answer:
+        """A question announced, not asked ("Hallo, ich habe eine Frage zur Bibliothek": a browser probe got the
+        library's WLAN entry): the bot asks for it. When the topic's words are a page's (the keyword search's best
+        passage has them), that page's opening is shown, cited, to say which page it can answer from: an FAQ page's
+        questions, else the first sentence of its summary or first paragraph; and questions near the topic are
+        offered. Otherwise the starter questions."""
+        text = messages.text("invite", lang)
+        ix = self.index
+        if topic and ix.chunks and any(ix.bm25.has(t) for t in terms(topic, ix.query_lang(topic))):
+            hits = self.retriever.search(topic, PAGE_DEPTH)
+            if hits and hits[0].bm25 > 0:
+                page = hits[0].chunk.source
+                near = [h.chunk for h in hits if h.chunk.source == page]
+                asks = [c.question for c in near if c.question and offerable(c.question)]
+                asks = asks or [f"What do the articles say about {c.section}?" for c in near if c.section]
+                asks = list(dict.fromkeys(asks))[:3]  # the page's, nearest first
+                o = self.composer.overview(topic, hits[: self.settings.top_k])
+                if o is not None and o.grounded and o.citations:
+                    if "\n- " not in o.text:  # a page's opening: its first sentence says which page it is
+                        first = o.citations[0]
+                        o.citations, o.text = [first], f"{unmarked(first.quote)} [{first.n}]"
+                    o.text = f"{text}\n\n{o.text}"
+                    o.question, o.suggestions = question, asks
+                    return o
+                return Answer(question, text, False, suggestions=asks, confidence=1.0)
+        return Answer(question, text, False, suggestions=self.starter_questions(lang=lang), confidence=1.0)
 
     def conversation_page(self, history) -> str | None:
         """The page the conversation is on: the keyword search's best passage for the last exchange the bot answered

@@ -140,9 +140,13 @@ PREV = "How can I protect my kids from the virus?"
         ("ja", turns.REPLY),
         # a pronoun whose noun is in the message itself
         ("I want to lend my car to my Mom, what can I do to allow her to drive it?", turns.QUESTION),
-        # a greeting opens a new conversation, whatever its pronouns
-        ("Hello, I have some questions about my student loan plan. Perhaps you can help me with that.", turns.QUESTION),
-        ("Hallo, ich habe eine Frage zu meinem Bibliotheksausweis. Können Sie mir damit helfen?", turns.QUESTION),
+        # a greeting opens a new conversation, whatever its pronouns: a question announced is invited, not a follow-up
+        (
+            "Hello, I have some questions about my student loan plan. Perhaps you can help me with that.",
+            turns.SMALLTALK,
+        ),
+        ("Hallo, ich habe eine Frage zu meinem Bibliotheksausweis. Können Sie mir damit helfen?", turns.SMALLTALK),
+        ("Hallo, ich habe eine Frage zu meinem Bibliotheksausweis: Was kostet er?", turns.QUESTION),
         ("Hi, and what about that?", turns.FOLLOWUP),  # nothing of its own after the greeting
         # "do it" stands for the action asked about, whatever noun came before it; "…instead?" contrasts with it
         ("Do I have to go to an office or can I do it online?", turns.FOLLOWUP),
@@ -932,3 +936,61 @@ def test_a_new_subject_keeps_its_pronouns_and_a_bare_no_to_an_abstention_answers
     ]
     a = two_agencies.answer("no", hist)
     assert not a.grounded and not a.citations, a.text
+
+
+@pytest.mark.parametrize(
+    "message, topic",
+    [
+        ("Hallo, ich habe eine Frage zur Bibliothek", "Bibliothek"),
+        ("Ich hätte eine Frage zum Ausweis.", "Ausweis"),
+        ("Kann ich Ihnen eine Frage stellen?", ""),
+        ("I have a question", ""),
+        ("Hi there! I have a question regarding VA health care, can you help me?", "VA health care"),
+        ("Hello, I have some questions about my student loan plan. Perhaps you can help me with that.", "my student loan plan"),
+        ("Can I ask you something?", ""),
+        ("J'ai une question sur les horaires", "les horaires"),
+        ("Tengo una pregunta sobre mi cuenta", "mi cuenta"),
+        # questions asked, not announced
+        ("I have a question about my loan: can I defer it?", None),
+        ("I have a question about my loan. Can I defer it?", None),
+        ("I had a question about my refund, what is the status?", None),
+        ("I have a question about the fees and whether they differ by course", None),
+        ("Can I ask questions in German?", None),
+        ("Do you have a question?", None),
+        ("question about fees", None),
+    ],
+)  # fmt: skip
+def test_a_question_announced_is_told_from_a_question_asked(message, topic):
+    assert turns.announced(message) == topic
+    assert (turns.classify(message, None) == turns.Turn(turns.SMALLTALK, "invite")) == (topic is not None)
+
+
+def test_an_announced_question_is_invited_in_the_visitors_language_with_the_page_it_is_about(
+    two_languages, tmp_path_factory
+):
+    """A browser probe: "Hallo, ich habe eine Frage zur Bibliothek" got the library's loan entry as if it were asked.
+    The bot asks for the question, in German, and shows which page it can answer from (its questions, cited); a
+    topic no page has gets the invitation and the questions to try, nothing cited."""
+    from bot.answers import messages
+
+    faq = "# Bibliothek\n\n" + "".join(
+        f"## {q}\n\n{a}\n\n"
+        for q, a in [
+            ("Wie lange darf ich Bücher ausleihen?", "Bücher leihen Sie für vier Wochen aus."),
+            ("Was kostet ein Ausweis?", "Der Ausweis kostet zehn Euro im Jahr."),
+            ("Gibt es WLAN?", "Ja, das WLAN der Bibliothek ist kostenlos."),
+        ]
+    )
+    library = bot_on(tmp_path_factory, "library-invite", {"bibliothek.md": faq, "museum.md": "# Museum\n\nOpen daily."})
+    a = library.answer("Hallo, ich habe eine Frage zur Bibliothek")
+    assert a.text.startswith(messages.text("invite", "de")), a.text
+    assert a.grounded and {c.source for c in a.citations} == {"bibliothek.md"}, a.text
+    assert a.turn is None  # shown as an answer, with its sources
+    assert "Gibt es WLAN?" in a.text and "kostenlos" not in a.text and "vier Wochen" not in a.text  # none answered
+    assert a.suggestions and set(a.suggestions) <= {"Wie lange darf ich Bücher ausleihen?", "Was kostet ein Ausweis?",
+                                                   "Gibt es WLAN?"}  # fmt: skip
+    one = two_languages.answer("Ich habe eine Frage zur Bibliothek")  # a page of one entry: its question offered
+    assert not one.grounded and one.suggestions == ["Wie lange darf ich Bücher ausleihen?"], one
+    b = two_languages.answer("Hi, I have a question about pizza delivery")
+    assert b.text == messages.text("invite", "en") and not b.grounded and not b.citations and b.turn == "smalltalk"
+    assert "When is the museum open?" in b.suggestions

@@ -28,7 +28,7 @@ import re
 
 import numpy as np
 
-from bot.answers import qtypes
+from bot.answers import messages, qtypes
 from bot.answers.answering import ABSTAIN_TEXT, ANAPHOR, Answer, Citation, Reader, entry_answer, extractive_answer
 from bot.answers.faq import EntryMatcher
 from bot.answers.retrieval import Hit
@@ -222,7 +222,7 @@ class Composer:
             )
             lines.append(f"- {unmarked(c.question)} [{n}]")
         title = chunks[0].title
-        text = f"“{title}” answers questions such as:\n\n" + "\n".join(lines)
+        text = messages.text("answers_such_as", chunks[0].lang or "en", title=title) + "\n\n" + "\n".join(lines)
         return Answer(query, text, True, cites, retrieved=hits, confidence=0.9)
 
     def _cited(self, query: str, sents, hits: list[Hit], confidence: float) -> Answer:

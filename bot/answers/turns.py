@@ -201,10 +201,66 @@ _OPENER = re.compile(
 )
 
 
+# A question announced, not yet asked: "I have a question about my loan", "Hallo, ich habe eine Frage zur Bibliothek",
+# "J'ai une question sur les horaires", "Tengo una pregunta sobre mi cuenta", "Can I ask you something?" (a browser
+# probe got the library's WLAN entry for the German one). The whole message is the announcement: a greeting before
+# it, a topic after it, "can you help me?" at its end; anything it asks besides is a question of its own.
+_ANNOUNCE_HEAD = (
+    r"(?:i\s+(?:have|'ve\s+got|got|had|would\s+have)|i\s+would\s+like\s+to\s+ask(?:\s+you)?|i'd\s+like\s+to\s+ask"
+    r"(?:\s+you)?|can\s+i\s+ask(?:\s+you)?|could\s+i\s+ask(?:\s+you)?|may\s+i\s+ask(?:\s+you)?|quick)\s+"
+    r"(?:(?:a|one|some|a\s+few|few|two|a\s+couple\s+of|another)\s+)?(?:(?:quick|short|small|simple)\s+)?"
+    r"(?:questions?|something|query|queries)"
+    r"|(?:ich\s+(?:habe|hab|hätte|hätt)|hätte\s+ich|darf\s+ich(?:\s+ihnen|\s+dir)?|kann\s+ich(?:\s+ihnen|\s+dir)?)\s+"
+    r"(?:(?:eine|ein\s+paar|einige|zwei|mal\s+eine|noch\s+eine)\s+)?(?:(?:kurze|kleine)\s+)?"
+    r"(?:fragen?|etwas\s+fragen|was\s+fragen)(?:\s+stellen)?"
+    r"|(?:j'ai|j'aurais|je\s+peux\s+vous\s+poser|puis-je\s+vous\s+poser|je\s+voudrais\s+poser)\s+"
+    r"(?:(?:une|des|quelques|deux|petite)\s+)*questions?"
+    r"|(?:tengo|tendría|quiero\s+hacer(?:le|te)?|puedo\s+hacer(?:le|te)?)\s+"
+    r"(?:(?:una|unas|algunas|dos|pequeña)\s+)*preguntas?"
+)
+_ANNOUNCE_ABOUT = (
+    r"about|on|regarding|concerning|re|with|for|zu|zur|zum|über|bezüglich|wegen|zu\s+(?:der|dem|den)|"
+    r"sur|concernant|à\s+propos\s+(?:de|du|des)|au\s+sujet\s+(?:de|du|des)|pour|"
+    r"sobre|acerca\s+de|respecto\s+a|con\s+respecto\s+a|en\s+cuanto\s+a|de|del|para"
+)
+_ANNOUNCE_TAIL = (
+    r"(?:(?:perhaps|maybe|hopefully|so)\s+)?(?:(?:can|could|would)\s+you|you\s+(?:can|could|might))\s+help(?:\s+me)?"
+    r"(?:\s+with\s+(?:that|it|this))?"
+    r"|(?:können|könnten)\s+sie\s+(?:mir\s+)?(?:(?:damit|dabei)\s+)?helfen|kannst\s+du\s+(?:mir\s+)?(?:(?:damit|dabei)\s+)?helfen|"
+    r"(?:pouvez|pourriez)-vous\s+m'aider|(?:puede|podría)s?\s+ayudarme|please|bitte|s'il\s+vous\s+plaît|por\s+favor"
+)
+_ANNOUNCE = re.compile(
+    rf"^\W*(?:(?:{_GREETING}|{_FILLER})\b[\s,!.]*)*(?:{_ANNOUNCE_HEAD})"
+    rf"(?:\s+(?:{_ANNOUNCE_ABOUT})\s+(?P<topic>[^?.!:;,]{{1,80}}?))?"
+    rf"(?:[\s,.!?]+(?:{_ANNOUNCE_TAIL}))?[\s?.!]*$",
+    re.IGNORECASE,
+)
+
+
+ANNOUNCED_WORDS = 8  # a topic, not a question: "my student loan plan", "die Öffnungszeiten der Bibliothek"
+_ASKS_WITHIN = re.compile(
+    r"\b(?:whether|if|how|what|when|why|where|who|which|ob|wie|was|wann|warum|wo|wer|welche[rsmn]?|si|comment|"
+    r"quand|pourquoi|où|qui|quel(?:le)?s?|cómo|cuándo|por\s+qué|dónde|quién|cuál(?:es)?)\b",
+    re.IGNORECASE,
+)
+
+
+def announced(message: str) -> str | None:
+    """The topic of a question the message announces without asking it ("" when it names none); None when the
+    message is no such announcement."""
+    m = _ANNOUNCE.match(message.strip())
+    if m is None:
+        return None
+    topic = (m.group("topic") or "").strip()
+    if len(topic.split()) > ANNOUNCED_WORDS or _ASKS_WITHIN.search(topic):
+        return None  # "a question about the fees and whether they differ by course": a question, asked
+    return topic
+
+
 @dataclass
 class Turn:
     kind: str  # SMALLTALK, PERSON, REPLY, FOLLOWUP or QUESTION
-    act: str | None = None  # small talk: "greeting", "thanks" or "bye"
+    act: str | None = None  # small talk: "greeting", "thanks", "bye", "ack" or "invite" (a question announced)
 
 
 def smalltalk(message: str) -> str | None:
@@ -259,6 +315,8 @@ def classify(message: str, previous: str | None, asked_back: bool = False) -> Tu
         return Turn(SMALLTALK, act)
     if wants_person(message):
         return Turn(PERSON)
+    if announced(message) is not None:
+        return Turn(SMALLTALK, "invite")
     if not previous:
         return Turn(QUESTION)
     opened = _GREETS_FIRST.match(message)

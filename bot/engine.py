@@ -164,7 +164,7 @@ def leaned_on_questions(history) -> list[str]:
     """leaned_on's questions, the last first: the last answered question and, when it was a follow-up, the question
     of its own the run of follow-ups before it leans on (up to CHAIN back: "what if I lost it?" after "how much does
     it cost?" after "I need help with my ID": the ID, not the cost)."""
-    qs = [u for u, _ in answered_exchanges(history, CHAIN, questions=True)]
+    qs = [turns.without_opener(u) for u, _ in answered_exchanges(history, CHAIN, questions=True)]
     if not qs:
         prev = turns.previous_question(history)
         return [prev] if prev else []
@@ -297,7 +297,10 @@ class Bot:
             return question
         said = turns.correction(question)
         if said:  # "no I mean for my 1 year old": what it says instead, read with the question it corrects
-            return f"{said} ({prev})"
+            last = (leaned_on_questions(history) or [prev])[0]
+            # ...or put in the place of what it corrects ("No, I meant the Syncthing config" after "Can I copy my
+            # rclone config…?": a browser probe got an rclone command, the folded question's words being rclone's)
+            return turns.corrected(last, said, turns.language(said)) or f"{said} ({prev})"
         ix = self.index
         resolved = rewrite(
             question, prev, known=lambda ref: any(ix.bm25.has(t) for t in terms(ref, ix.query_lang(ref)))
@@ -514,7 +517,9 @@ class Bot:
                 asks = [c.question for c in near if c.question and offerable(c.question)]
                 asks = asks or [f"What do the articles say about {c.section}?" for c in near if c.section]
                 asks = list(dict.fromkeys(asks))[:3]  # the page's, nearest first
-                o = self.composer.overview(topic, hits[: self.settings.top_k])
+                chunks = ix.chunks_of(page)
+                listed = len({c.question for c in chunks if c.question}) >= 3  # an FAQ page: its questions
+                o = self.composer.questions_of(topic, chunks, hits) if listed else self.composer.overview(topic, hits)
                 if o is not None and o.grounded and o.citations:
                     if "\n- " not in o.text:  # a page's opening: its first sentence says which page it is
                         first = o.citations[0]

@@ -994,3 +994,26 @@ def test_an_announced_question_is_invited_in_the_visitors_language_with_the_page
     b = two_languages.answer("Hi, I have a question about pizza delivery")
     assert b.text == messages.text("invite", "en") and not b.grounded and not b.citations and b.turn == "smalltalk"
     assert "When is the museum open?" in b.suggestions
+
+
+@pytest.mark.parametrize(
+    "previous, message, expected",
+    [
+        ("Can I copy my rclone config to another machine?", "No, I meant the Syncthing config",
+         "Can I copy the Syncthing config to another machine?"),
+        ("How much does a REAL ID cost?", "I meant an enhanced ID", "How much does an enhanced ID cost?"),
+        ("How much is the allowance for a child?", "no I mean for my 1 year old", None),  # nothing shared: folded
+    ],
+)  # fmt: skip
+def test_a_correction_takes_the_place_of_what_it_corrects(previous, message, expected):
+    assert turns.corrected(previous, turns.correction(message)) == expected
+
+
+def test_a_different_question_opener_is_not_what_a_follow_up_leans_on():
+    history = [["Different question: how much does a REAL ID cost?", "A REAL ID costs $30. [1]"]]
+    assert turns.previous_question(history) == "how much does a REAL ID cost?"
+    assert rewrite("I'm 17, can I still get it?", turns.previous_question(history)) != (
+        "I'm 17, can I still get Different?"
+    )
+    assert turns.without_opener("Andere Frage: Was kostet der Ausweis?") == "Was kostet der Ausweis?"
+    assert turns.without_opener("How much is it?") == "How much is it?"

@@ -207,6 +207,10 @@ class Composer:
                 used += n
         return self._cited(query, sents, hits, 0.9)
 
+    def questions_of(self, query: str, chunks, hits: list[Hit]) -> Answer:
+        """The questions a page's FAQ entries answer, each quoted and cited (at most 8, in the page's order)."""
+        return self._question_list(query, chunks, hits)
+
     def _question_list(self, query: str, chunks, hits: list[Hit]) -> Answer:
         """An FAQ page without a summary: the questions it answers, each quoted from the page."""
         seen, lines, cites = set(), [], []

@@ -337,6 +337,17 @@ def classify(message: str, previous: str | None, asked_back: bool = False) -> Tu
     return Turn(QUESTION)
 
 
+def without_opener(message: str) -> str:
+    """The question a message asks after its "Different question:" / "Andere Frage:" opener ("Different question:
+    how much does a REAL ID cost?" -> "how much does a REAL ID cost?"): what a later follow-up leans on (a browser
+    probe read "I'm 17, can I still get it?" as "…can I still get Different?")."""
+    m = _NEW_TOPIC.match(message)
+    if m is None:
+        return message
+    rest = re.sub(r"^[\s:;,.!\-–—]+", "", message[m.end() :])
+    return rest or message
+
+
 def previous_question(history) -> str:
     """The user's last message in the history that is a question of some kind (followup.last_user_turn), passing
     over greetings, thanks and requests for a person (a browser probe: "Und am Sonntag?" after "Hallo!" was shown
@@ -348,7 +359,7 @@ def previous_question(history) -> str:
         else:
             text = turn[0] if isinstance(turn, (list, tuple)) and len(turn) == 2 else None
         if isinstance(text, str) and text and classify(text, None).kind not in (SMALLTALK, PERSON):
-            return text
+            return without_opener(text)
     return ""
 
 
@@ -367,6 +378,38 @@ def correction(message: str) -> str | None:
     year old"), None for any other message."""
     m = _CORRECTS.match(message)
     return message[m.end() :].strip() or None if m else None
+
+
+_OWNER = frozenset(
+    "the a an my your our their his her its this that these those der die das den dem des mein meine meinen "
+    "meinem dein deine unser unsere le la les l' mon ma mes son sa ses el los las mi mis su sus".split()
+)
+
+
+def corrected(previous: str, said: str, lang: str = "en") -> str | None:
+    """The previous question with the phrase a correction replaces ("Can I copy my rclone config to another
+    machine?" + "the Syncthing config" -> "Can I copy the Syncthing config to another machine?"): the phrase of the
+    previous question that ends in the correction's last word they share, with at most one word before it and its
+    determiner. None when they share no content word ("for my 1 year old" after a question about fees)."""
+    said_words = re.findall(r"[\w'’-]+", said)
+    shared = [
+        w for w in said_words if content_stems(w, lang) and content_stems(w, lang) <= content_stems(previous, lang)
+    ]
+    if not shared or len(said_words) > 8:
+        return None
+    head = content_stems(shared[-1], lang)
+    tokens = list(re.finditer(r"[\w'’-]+", previous))
+    at = next((i for i, t in enumerate(tokens) if content_stems(t.group(), lang) == head), None)
+    if at is None:
+        return None
+    start = at
+    if start > 0 and tokens[start - 1].group().lower() not in _OWNER and content_stems(tokens[start - 1].group(), lang):
+        start -= 1  # one word before the shared one: "rclone" of "my rclone config"
+    if start > 0 and tokens[start - 1].group().lower() in _OWNER:
+        start -= 1
+    if start == at and len(said_words) == 1:
+        return None  # nothing of the previous question is replaced but the word itself
+    return previous[: tokens[start].start()] + said.strip(" .!?") + previous[tokens[at].end() :]
 
 
 def opens_with_and(message: str) -> bool:

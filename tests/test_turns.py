@@ -973,13 +973,21 @@ def test_an_announced_question_is_invited_in_the_visitors_language_with_the_page
     topic no page has gets the invitation and the questions to try, nothing cited."""
     from bot.answers import messages
 
-    faq = "# Bibliothek\n\n" + "".join(
-        f"## {q}\n\n{a}\n\n"
-        for q, a in [
-            ("Wie lange darf ich Bücher ausleihen?", "Bücher leihen Sie für vier Wochen aus."),
-            ("Was kostet ein Ausweis?", "Der Ausweis kostet zehn Euro im Jahr."),
-            ("Gibt es WLAN?", "Ja, das WLAN der Bibliothek ist kostenlos."),
-        ]
+    intro = (  # an opening paragraph too: the page's questions are what the visitor can ask (a browser probe)
+        "Die Stadtbibliothek ist für alle da. Hier finden Sie Bücher, Filme, Zeitschriften und Spiele, dazu Plätze "
+        "zum Lernen und Arbeiten, Veranstaltungen für Kinder und Erwachsene und freundliche Beratung.\n\n"
+    )
+    faq = (
+        "# Bibliothek\n\n"
+        + intro
+        + "".join(
+            f"## {q}\n\n{a}\n\n"
+            for q, a in [
+                ("Wie lange darf ich Bücher ausleihen?", "Bücher leihen Sie für vier Wochen aus."),
+                ("Was kostet ein Ausweis?", "Der Ausweis kostet zehn Euro im Jahr."),
+                ("Gibt es WLAN?", "Ja, das WLAN der Bibliothek ist kostenlos."),
+            ]
+        )
     )
     library = bot_on(tmp_path_factory, "library-invite", {"bibliothek.md": faq, "museum.md": "# Museum\n\nOpen daily."})
     a = library.answer("Hallo, ich habe eine Frage zur Bibliothek")

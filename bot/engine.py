@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.answers import messages, turns
+from bot.answers import messages, qtypes, turns
 from bot.answers.answering import ABSTAIN_TEXT, GATE, MESSAGE, Answer, Reader, extractive_answer
 from bot.answers.compose import Composer
 from bot.answers.faq import SKIP_ENTRIES, ChromaEntryMatcher, EntryMatcher
@@ -625,7 +625,9 @@ class Bot:
             own = set()  # "wie oft?": "oft" is what is asked, a number, not a word to find
         if len(own) > 1:
             return None
-        last = " ".join(MARKER.sub(" ", last_bot_turn(history).replace("\u2060", "")).split())
+        # the last answer from the articles (not an abstention after it: "und für Studenten?", declined, then "Und
+        # für Kinder?" got another entry's sentence about children, a browser probe)
+        last = " ".join(MARKER.sub(" ", answered_exchange(history)[1].replace("\u2060", "")).split())
         if not last:
             return None
         deep = self.retriever.search(query, PAGE_DEPTH, qvec=qvec)
@@ -642,7 +644,11 @@ class Bot:
         if own:
             return a if quotes_any(a, own, lang) else None
         q = self.reader.question(query)
-        return a if q.qtype in ("num", "date") and self.composer.gives_what_was_asked(q, a, 1.0) else None
+        # the kind asked is the message's own when it asks one ("Warum?" after opening hours asks a reason, not the
+        # date the question it is read with asks: a browser probe got the hours again)
+        own_kind = qtypes.question_type(message)
+        kind = own_kind if own_kind != "other" else q.qtype
+        return a if kind in ("num", "date") and self.composer.gives_what_was_asked(q, a, 1.0) else None
 
     def something_new(self, message: str, query: str, a: Answer, hits: list[Hit], qvec, history) -> Answer | None:
         """A follow-up whose answer only brought back the last one ("what about swimming pools?" after drinking

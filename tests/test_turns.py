@@ -919,6 +919,16 @@ def test_a_one_word_follow_up_asks_a_detail_of_the_last_answer(tmp_path_factory)
     renew = b.answer("Kann ich die Leihfrist verlängern?")
     often = b.answer("wie oft?", [["Kann ich die Leihfrist verlängern?", renew.text]])
     assert often.grounded and "dreimal" in often.text and "online" not in often.text, often.text
+    # the last answer from the articles, an abstention after it passed over (a browser probe: "und für Studenten?",
+    # declined, then "Und für Kinder?" got the signature sentence)
+    declined = b.answer("Und für Senioren?", hist)
+    assert not declined.grounded
+    after = b.answer("Und für Kinder?", [*hist, ["Und für Senioren?", declined.text]])
+    assert after.grounded and "kostenlos" in after.text and "Unterschrift" not in after.text, after.text
+    # "Warum?" asks a reason, not the hours the question before it asked (a browser probe got them again)
+    hours = b.answer("Wann ist geöffnet?")
+    assert hours.grounded and "10 bis 19 Uhr" in hours.text, hours.text
+    assert not b.answer("Warum?", [["Wann ist geöffnet?", hours.text]]).grounded
 
 
 def test_a_new_subject_keeps_its_pronouns_and_a_bare_no_to_an_abstention_answers_nothing(two_agencies):

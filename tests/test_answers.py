@@ -205,3 +205,24 @@ def test_a_lone_yes_from_another_entry_does_not_answer_a_yes_no_question(tmp_pat
         assert not a.grounded, (q, a.text)
     a = bot.answer("Do students get a discount?")
     assert a.grounded and a.text.startswith("Yes. [1] Students with a valid student card"), a.text
+
+
+def test_a_run_of_link_titles_is_never_quoted_as_an_answer(tmp_path):
+    """A browser probe: a follow-up about working while getting benefits was answered "Get Your Social Security
+    Benefit Verification Letter Online Your Right To Question The Decision Made On Your Claim", a page's links."""
+    from _support import small_index
+
+    from bot.answers.answering import link_labels
+    from bot.engine import Bot
+
+    links = "Get Your Social Security Benefit Verification Letter Online Your Right To Question The Decision Made On Your Claim"
+    assert link_labels(links)
+    assert not link_labels("You can question the decision made on your claim.")
+    assert not link_labels("Der Jahresausweis kostet 18 Euro und gilt ein Jahr lang")  # German nouns: prose
+    page = (
+        "# Retirement\n\nYou can apply for retirement benefits online.\n\n## Additional Information\n\n"
+        f"{links}\n\n## Working\n\nYou can work while you receive retirement benefits.\n"
+    )
+    bot = Bot.from_settings(small_index(tmp_path, {"retirement.md": page}), build=False)
+    a = bot.answer("Can I question the decision made on my claim?")
+    assert all(c.quote != links for c in a.citations), a.text

@@ -1401,6 +1401,18 @@ def _with_names(q: QuestionInfo, best: Candidate, picked: list[Candidate], cands
     return picked
 
 
+def link_labels(text: str) -> bool:
+    """A run of titles, not a statement: six words or more, every one capitalised, small words too, and no closing
+    stop ("Get Your Social Security Benefit Verification Letter Online Your Right To Question The Decision Made On
+    Your Claim": a page's links under "Additional Information", quoted as the answer to a follow-up in a browser
+    probe). German capitalises nouns, not its small words: its prose is no such run."""
+    ws = re.findall(r"[^\W\d_][\w'’-]*", text)
+    if len(ws) < 6 or text.rstrip()[-1:] in ".!?:;":
+        return False
+    small = [w for w in ws if w.lower() in STOPWORDS]
+    return all(w[0].isupper() for w in ws) and len(small) >= 2
+
+
 def extractive_answer(reader: Reader, question: str, hits: list[Hit], suggestions, qvec: np.ndarray) -> Answer:
     """Pick 1–3 sentences that answer the question, or abstain."""
     if not hits or not any(h.chunk.sentences for h in hits):
@@ -1408,7 +1420,12 @@ def extractive_answer(reader: Reader, question: str, hits: list[Hit], suggestion
     q = reader.question(question)
     # a lone "Yes." / "No." answers the question its own page asked, not this one: never the sentence the gate
     # judges (a probe: "Is there parking?" got "Yes. Students… pay half price", the next FAQ entry's "Yes.")
-    cands = [c for c in reader.candidates(q, hits, qvec) if not qtypes.BARE_YES_NO.match(c.sentence.text)]
+    # (nor a run of link titles: link_labels)
+    cands = [
+        c
+        for c in reader.candidates(q, hits, qvec)
+        if not qtypes.BARE_YES_NO.match(c.sentence.text) and (c.sentence.label or not link_labels(c.sentence.text))
+    ]
     if not cands:
         return Answer(question, ABSTAIN_TEXT, False, suggestions=suggestions(question, hits), retrieved=hits)
     feats = reader.abstain_features(q, hits, cands)

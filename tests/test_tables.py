@@ -527,7 +527,8 @@ def test_two_columns_named_by_their_whole_names_are_both_given(everyday):
 
 def test_rows_with_the_same_key_are_told_apart_by_their_cells_in_any_page_language(everyday):
     a = everyday.answer("What time did the 13.48 to Bourne arrive?")
-    assert a.grounded and a.text.splitlines() == ["13.48 — Arrival: 14.24 [1]"], a.text
+    # the line says which of the two 13.48 trains it is (the first other column that tells them apart)
+    assert a.grounded and a.text.splitlines() == ["13.48 (Going to: Bourne) — Arrival: 14.24 [1]"], a.text
 
 
 def test_a_yes_no_question_about_a_value_of_the_row_gets_the_cell_that_holds_it(everyday):
@@ -576,3 +577,22 @@ def test_a_word_of_a_column_name_names_no_row(everyday):
         "Storage — Sites Starter: 1 GB/site [2]",
         "Bandwidth — Sites Starter: 10 GB [3]",
     ], a.text
+
+
+def test_a_list_of_rows_that_share_a_key_names_what_tells_them_apart(tmp_path):
+    """A browser probe: "list all the cider duty rates" got "Still — Rate per litre: 40.38 pence", "Still — Rate per
+    litre: 50.71 pence", … with nothing to tell the rows apart; each line now names its strength."""
+    from _support import small_index
+
+    from bot.engine import Bot
+
+    page = (
+        "# Cider Duty\n\n| Type | Strength (ABV) | Rate per litre |\n| --- | --- | --- |\n"
+        "| Still | Up to 6.9% | 40.38 pence |\n| Still | 6.9% to 7.5% | 50.71 pence |\n"
+        "| Sparkling | Up to 5.5% | 40.38 pence |\n| Sparkling | 5.5% to 8.5% | 288.10 pence |\n"
+    )
+    bot = Bot.from_settings(small_index(tmp_path, {"cider.md": page}), build=False)
+    a = bot.answer("List all the cider duty rates per litre")
+    lines = a.text.splitlines()
+    assert a.grounded and "Still (Strength (ABV): Up to 6.9%) — Rate per litre: 40.38 pence [1]" in lines, a.text
+    assert "Still (Strength (ABV): 6.9% to 7.5%) — Rate per litre: 50.71 pence [2]" in lines, a.text

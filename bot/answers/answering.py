@@ -695,6 +695,29 @@ def _with_list(best: Candidate, picked: list[Candidate], most: int = LIST_MOST) 
     return out
 
 
+def shown_label(s: Sentence, chunk) -> str | None:
+    """A table cell's row and column as the answer shows them: its label, and, when another row of the table has
+    the same key, the cell of the first other column that tells those rows apart ("Still (Strength (ABV): 1.2% to
+    6.9%) — Rate per litre": a browser probe's "list all the cider duty rates" got three lines "Still — Rate per
+    litre" that nothing told apart)."""
+    if not s.label or not s.column or not s.label.endswith(s.column):
+        return s.label
+
+    def key(x: Sentence) -> str:
+        return x.label[: -len(x.column)].rstrip(" —")
+
+    cells = [x for x in chunk.sentences if x.label and x.column and x.label.endswith(x.column)]
+    mine = key(s)
+    twins = list(dict.fromkeys(x.block for x in cells if key(x) == mine))
+    if not mine or len(twins) < 2:
+        return s.label
+    for col in dict.fromkeys(x.column for x in cells if x.block == s.block and x.column != s.column):
+        vals = {b: " ".join(x.text for x in cells if x.block == b and x.column == col) for b in twins}
+        if all(vals.values()) and len(set(vals.values())) == len(twins):
+            return f"{mine} ({col}: {vals[s.block]}) — {s.column}"
+    return s.label
+
+
 def _citations_and_text(picked: list[tuple[Sentence, Hit, float]]) -> tuple[str, list[Citation]]:
     """The answer's text and citations; a table cell on a line of its own after its row and column
     ("Pier 1 to Saltmarsh — Last sailing: 19:55 [1]": the quote is the cell, the label says what it is)."""
@@ -704,7 +727,8 @@ def _citations_and_text(picked: list[tuple[Sentence, Hit, float]]) -> tuple[str,
         n = len(cites) + 1
         c = h.chunk
         cites.append(Citation.of(n, c, s.text, score, (s.start, s.end)))
-        parts.append(f"{s.label}: {unmarked(s.text)} [{n}]" if s.label else f"{unmarked(s.text)} [{n}]")
+        label = shown_label(s, c)
+        parts.append(f"{label}: {unmarked(s.text)} [{n}]" if label else f"{unmarked(s.text)} [{n}]")
     if any(s.label for s, _, _ in picked):
         return "\n".join(parts), cites
     if any(s.item for s, _, _ in picked):  # list items as "- " (or "1. ") lines, a blank line around a list

@@ -214,3 +214,31 @@ def test_a_question_for_a_fact_is_answered_by_the_sentence_that_gives_it_in_whic
     bot = Bot.from_settings(small_index(tmp_path, {"stadtbibliothek-faq.html": page}), build=False)
     a = bot.answer("Wie viele Wochen kann ich ein Buch behalten?")
     assert a.grounded and "Wochen" in a.text, a.text
+
+
+@pytest.mark.parametrize(
+    "q, kind",
+    [
+        ("and how do I limit how many people join?", "other"),  # a way to limit: a browser probe
+        ("How can I check how many days of leave I have?", "other"),
+        ("How do I know when my loan is due?", "other"),
+        ("Wie kann ich sehen, wie viel ich bezahlt habe?", "other"),
+        ("how many people can join?", "num"),
+        ("How much does it cost?", "num"),
+        ("Can I see how much I paid last year?", "num"),  # the amount, not a way
+        ("when is my loan due?", "date"),
+    ],
+)
+def test_a_question_for_a_way_to_do_something_asks_for_the_way(q, kind):
+    assert question_type(q) == kind
+
+
+def test_an_entry_for_a_way_is_given_to_a_question_that_embeds_a_number(tmp_path):
+    page = (
+        "# Meetings FAQ\n\n## How to limit the number of participants?\n\nSet a maximum in the room settings; "
+        "further guests wait in the lobby.\n\n## Can I mute other participants?\n\nThe moderator can mute everyone.\n"
+        "\n## How do I record a meeting?\n\nStart the recording from the menu.\n"
+    )
+    bot = Bot.from_settings(small_index(tmp_path, {"meetings.md": page}), build=False)
+    a = bot.answer("how do I limit how many people join?")
+    assert a.grounded and "room settings" in a.text, a.text

@@ -219,6 +219,23 @@ def asks_name(q: str) -> bool:
     return bool(_NAME_Q.search(q.replace("’", "'")))
 
 
+# a question for a way to do something: what it asks is the way, whatever it embeds ("how do I limit how many people
+# join?" asks how to limit, not a number: a browser probe's question was kept from its FAQ entry as asking a number)
+_PROCEDURE = re.compile(
+    r"^\W*(?:(?:and|so|also|but|ok|okay|und|et|y)\W+)?(?:how (?:do|can|could|should|would|might|may) (?:i|we|you|one)|"
+    r"how to|what (?:do|should|can) (?:i|we) do to|is there a way to|wie (?:kann|muss|soll) ich|comment (?:puis-je|"
+    r"dois-je|faire pour)|cómo (?:puedo|debo|hago para))\b",
+    _I,
+)
+
+
+def _embedded(rx: re.Pattern, q: str) -> bool:
+    """`rx` matches only inside a question for a way to do something, after its opening."""
+    proc = _PROCEDURE.match(q)
+    m = rx.search(q)
+    return proc is not None and m is not None and m.start() >= proc.end()
+
+
 def question_type(q: str) -> str:
     """The kind of answer the question expects."""
     if _OVERVIEW_Q.search(q):
@@ -227,9 +244,9 @@ def question_type(q: str) -> str:
         return "describe"
     if speaker(q):
         return "quote"
-    if _DATE_Q.search(q):
+    if _DATE_Q.search(q) and not _embedded(_DATE_Q, q):
         return "date"
-    if _NUM_Q.search(q):
+    if _NUM_Q.search(q) and not _embedded(_NUM_Q, q):
         return "num"
     if _PERSON_Q.search(q):
         return "person"

@@ -515,7 +515,9 @@ class Bot:
                 page = hits[0].chunk.source
                 near = [h.chunk for h in hits if h.chunk.source == page]
                 asks = [c.question for c in near if c.question and offerable(c.question)]
-                asks = asks or [f"What do the articles say about {c.section}?" for c in near if c.section]
+                asks = asks or [
+                    messages.text("about_section", c.lang or "en", section=c.section) for c in near if c.section
+                ]
                 asks = list(dict.fromkeys(asks))[:3]  # the page's, nearest first
                 chunks = ix.chunks_of(page)
                 listed = len({c.question for c in chunks if c.question}) >= 3  # an FAQ page: its questions
@@ -832,7 +834,8 @@ class Bot:
             if len(out) >= n:
                 break
             sec = h.chunk.section
-            s = f"What do the articles say about {sec}?" if sec else None
+            # in the page's language (a German page's section was offered in English)
+            s = messages.text("about_section", h.chunk.lang or "en", section=sec) if sec else None
             if s and s not in seen and h.chunk.kind != "faq":
                 out.append(s)
                 seen.add(s)

@@ -1035,3 +1035,14 @@ def test_a_different_question_opener_is_not_what_a_follow_up_leans_on():
     )
     assert turns.without_opener("Andere Frage: Was kostet der Ausweis?") == "Was kostet der Ausweis?"
     assert turns.without_opener("How much is it?") == "How much is it?"
+
+
+def test_section_topics_are_offered_in_their_pages_language(tmp_path_factory):
+    page = (
+        "# Stadtbad\n\n## Öffnungszeiten\n\nDas Stadtbad ist täglich von 7 bis 21 Uhr geöffnet, auch an Feiertagen.\n\n"
+        "## Eintrittspreise\n\nEine Tageskarte kostet 5 Euro, für Kinder 3 Euro. Die Zehnerkarte kostet 45 Euro.\n"
+    )
+    b = bot_on(tmp_path_factory, "section-topics", {"stadtbad.md": page})
+    hits = b.retriever.search("Wann hat das Bad geöffnet?", 5)
+    got = b.suggestions("Wann hat das Bad geöffnet?", hits)
+    assert got and all(s.startswith("Was steht in den Artikeln zu ") for s in got), got

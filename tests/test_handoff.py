@@ -139,3 +139,5 @@ def test_the_chat_shows_the_route_once_list_items_as_bullets_and_its_links_in_th
     de = Answer("q", "Bücher leihen Sie für vier Wochen aus. [1]", True, [c])
     de.lang = "de"
     assert ">Im Dokument öffnen</a>" in sources_html(de) and ">open<" not in sources_html(de)
+    de.follows_up = "Was kostet ein <Ausweis>?"  # German quotation marks, the question escaped (a browser probe)
+    assert "Verstanden als Nachfrage zu „Was kostet ein &lt;Ausweis&gt;?“" in sources_html(de), sources_html(de)

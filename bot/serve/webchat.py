@@ -56,7 +56,7 @@ def sources_html(answer) -> str:
     if answer.standalone_question:
         parts.append(esc(words.text("ui_understood", lang) + answer.standalone_question))
     if answer.follows_up:
-        parts.append(esc(words.text("ui_follow_up", lang) + f"“{answer.follows_up}”"))
+        parts.append(esc(words.text("ui_follow_up", lang) + words.text("ui_quoted", lang, text=answer.follows_up)))
     return "\n\n".join(parts)
 
 
@@ -221,7 +221,11 @@ def build_chat(live, feedback, inflight, procs=None, convlog=None, handoff=None)
         else:
             # the questions to try as text as well: Gradio shows the clickable ones under the last message only
             tried = "".join(f"\n• {s}" for s in a.suggestions)
-            read = words.text("ui_follow_up", lang) + f"“{a.follows_up}”" if a.follows_up else ""
+            read = (
+                words.text("ui_follow_up", lang) + words.text("ui_quoted", lang, text=a.follows_up)
+                if a.follows_up
+                else ""
+            )
             final = [
                 {
                     "role": "assistant",

@@ -768,7 +768,8 @@
             b.appendChild(el("div", "aside searched", T("understood", ml) + a.standalone_question));
           }
           if (isStr(a.follows_up) && a.follows_up) {
-            b.appendChild(el("div", "aside searched", T("follow_up", ml) + "“" + a.follows_up + "”"));
+            var quoted = T("quoted", ml).replace("{text}", function () { return a.follows_up; }); // „…“ in German
+            b.appendChild(el("div", "aside searched", T("follow_up", ml) + quoted));
           }
           // where a person can be reached (the operator's BOT_HANDOFF_URL / _EMAIL): a link, http(s) or mailto only
           var h = a.handoff && typeof a.handoff === "object" ? a.handoff : null;

@@ -204,3 +204,21 @@ def test_an_html_pages_lists_are_shown_as_lists(tmp_path):
         '<ol><li>Sign in.</li><li><mark id="q">Open Loans.</mark></li></ol>\n<p>You can borrow:</p>\n'
         "<ul><li>Books</li><li>DVDs</li></ul>\n<p>Rare books stay.</p>"
     ) in shown, shown
+
+
+def test_a_markdown_list_followed_by_more_text_is_shown(tmp_path):
+    """A browser probe: every source link into three gov.uk Markdown pages failed with HTTP 500: the list rendered
+    before a later block reused the name of the viewer's table of list items, and that block's check raised."""
+    from bot.ingest.corpus import read_document
+    from bot.serve.viewer import render_blocks
+
+    page = (
+        "# Funeral payments\n\n## What you get\n\nYou could get help to pay for:\n\n- burial fees\n- cremation fees\n\n"
+        "How much you get depends on your circumstances.\n\nThe payment will not usually cover all of the costs.\n"
+    )
+    (tmp_path / "f.md").write_text(page, encoding="utf-8")
+    doc = read_document(tmp_path / "f.md", tmp_path)
+    at = doc.text.index("The payment will not")
+    shown = render_blocks(doc, 0, len(doc.text), at, at + 20)
+    assert "<ul><li>burial fees</li><li>cremation fees</li></ul>" in shown, shown
+    assert '<p><mark id="q">The payment will not</mark> usually cover all of the costs.</p>' in shown, shown

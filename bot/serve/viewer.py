@@ -226,8 +226,8 @@ def render_blocks(doc, lo: int, hi: int, start: int | None, end: int | None) -> 
         elif all(_ITEM.match(text[x:y]) for x, y in lines):
             ordered = text[lines[0][0]].isdigit()
             tag = "ol" if ordered else "ul"
-            items = "".join(f"<li>{seg(x + _ITEM.match(text[x:y]).end(), y)}</li>" for x, y in lines)
-            out.append(f"<{tag}>{items}</{tag}>")
+            lis = "".join(f"<li>{seg(x + _ITEM.match(text[x:y]).end(), y)}</li>" for x, y in lines)
+            out.append(f"<{tag}>{lis}</{tag}>")
         else:
             out.append("<p>" + "\n".join(seg(x, y) for x, y in lines) + "</p>")
     flush_rows()

@@ -361,6 +361,8 @@ class Bot:
                 # taken as "ok" (a browser probe: "ja" after the library card's price got both earlier answers
                 # again, merged, with 7 citations); a question the bot (or an agent) asked is still answered by it
                 turn = turns.Turn(turns.SMALLTALK, "ack")
+        if turn.kind == turns.QUESTION and not prev and turns.nothing_to_lean_on(q):
+            turn = turns.Turn(turns.SMALLTALK, "clarify")  # "why?" with nothing before it: what is asked?
         lang = turns.language(q, default=turns.language_tag(lang) or "en")
         if turn.kind in (turns.SMALLTALK, turns.PERSON):  # no search, no model: a greeting or a person wanted
             ans = self.social(q, turn, lang)
@@ -481,8 +483,10 @@ class Bot:
         if turn.kind == turns.SMALLTALK and turn.act == "invite":
             a = self.invite(question, turns.announced(question) or "", lang)
         elif turn.kind == turns.SMALLTALK:
-            key = {"greeting": "welcome", "thanks": "thanks", "bye": "bye", "ack": "ack"}[turn.act]
-            sugg = self.starter_questions(lang=lang) if key == "welcome" else []
+            key = {"greeting": "welcome", "thanks": "thanks", "bye": "bye", "ack": "ack", "clarify": "clarify"}[
+                turn.act
+            ]
+            sugg = self.starter_questions(lang=lang) if key in ("welcome", "clarify") else []
             a = Answer(question, messages.text(key, lang), False, suggestions=sugg, confidence=1.0)
         else:
             h = self.handoff()

@@ -1046,3 +1046,32 @@ def test_section_topics_are_offered_in_their_pages_language(tmp_path_factory):
     hits = b.retriever.search("Wann hat das Bad geöffnet?", 5)
     got = b.suggestions("Wann hat das Bad geöffnet?", hits)
     assert got and all(s.startswith("Was steht in den Artikeln zu ") for s in got), got
+
+
+@pytest.mark.parametrize(
+    "message, alone",
+    [
+        ("why?", True),
+        ("Warum?", True),
+        ("And for adults?", True),
+        ("what about for kids?", True),
+        ("Et pour les enfants ?", True),
+        ("What is it?", True),
+        ("Is it safe?", False),  # "safe" is its own
+        ("Where should I begin?", False),
+        ("Und kann ich die Leihfrist verlängern?", False),
+        ("hi", False),
+    ],
+)
+def test_a_first_message_that_can_only_lean_on_a_conversation_is_asked_about(message, alone, two_languages):
+    """A browser probe: "why?" and "and in black and white?" as the first message after "New conversation" got the
+    German library's introduction. With nothing before it, such a message gets a question back and questions to try;
+    the same message in a conversation is read with it."""
+    from bot.answers import messages
+
+    assert turns.nothing_to_lean_on(message) == alone
+    if alone:
+        a = two_languages.answer(message)
+        lang = turns.language(message)
+        assert a.text == messages.text("clarify", lang) and not a.grounded and a.turn == turns.SMALLTALK, a.text
+        assert a.suggestions

@@ -260,7 +260,9 @@ def announced(message: str) -> str | None:
 @dataclass
 class Turn:
     kind: str  # SMALLTALK, PERSON, REPLY, FOLLOWUP or QUESTION
-    act: str | None = None  # small talk: "greeting", "thanks", "bye", "ack" or "invite" (a question announced)
+    # small talk: "greeting", "thanks", "bye", "ack", "invite" (a question announced) or "clarify" (a first message
+    # with nothing of its own to ask: bot/engine.py)
+    act: str | None = None
 
 
 def smalltalk(message: str) -> str | None:
@@ -410,6 +412,17 @@ def corrected(previous: str, said: str, lang: str = "en") -> str | None:
     if start == at and len(said_words) == 1:
         return None  # nothing of the previous question is replaced but the word itself
     return previous[: tokens[start].start()] + said.strip(" .!?") + previous[tokens[at].end() :]
+
+
+def nothing_to_lean_on(message: str) -> bool:
+    """The message can only be read with a conversation before it, and there is none: it has no word of its own
+    ("why?", "how?") or it goes on from something unsaid ("and in black and white?", "what about for kids?" as the
+    first message; a browser probe got the German library's introduction for both after "New conversation")."""
+    lang = language(message)
+    own = content_stems(message, lang) - _LIGHT
+    if not own:
+        return bool(re.search(r"\w", message)) and smalltalk(message) is None
+    return bool(_ABOUT.match(message) or (_OPENER.match(message) and leans_back(message)))
 
 
 def opens_with_and(message: str) -> bool:

@@ -153,7 +153,8 @@ class AnswerOut(BaseModel):
     )
     turn: str | None = Field(
         None,
-        description='Not a question for the articles: `smalltalk` (a greeting, thanks, goodbye, "ok": answered with a '
+        description='Not a question for the articles: `smalltalk` (a greeting, thanks, goodbye, "ok", a question '
+        'announced but not asked, or a first message with nothing to ask yet such as "why?": answered with a '
         "short reply) or `person` (the visitor asked for a person). Null for questions. Neither is a knowledge gap.",
     )
     handoff: dict | None = Field(

@@ -721,9 +721,11 @@ class Bot:
         return [t for t in terms(words, lang) if not self.index.bm25.has(t)]
 
     def own_words(self, message: str) -> tuple[set[str], str]:
-        """The content words (stems) of what a message asks, less a reply's yes or no; and its language."""
+        """The content words (stems) of what a message asks, less a reply's yes or no and a correction's "I meant"
+        ("nein, ich meinte Zeitschriften": "Zeitschriften", a detail of the last answer); and its language."""
         lang = self.index.query_lang(message)
-        return set(terms(turns.content(asked(message)), lang)), lang
+        said = turns.correction(message)
+        return set(terms(said or turns.content(asked(message)), lang)), lang
 
     def quotes_what_is_asked(self, a: Answer, message: str) -> bool:
         """The message's most specific word the articles have (highest idf) is in a sentence the answer quotes:

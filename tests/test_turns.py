@@ -925,6 +925,10 @@ def test_a_one_word_follow_up_asks_a_detail_of_the_last_answer(tmp_path_factory)
     assert not declined.grounded
     after = b.answer("Und für Kinder?", [*hist, ["Und für Senioren?", declined.text]])
     assert after.grounded and "kostenlos" in after.text and "Unterschrift" not in after.text, after.text
+    # a correction names the detail it means: "I meant" is no word of it (a browser probe: "nein, ich meinte
+    # Zeitschriften" after the loan periods was declined, the magazines' sentence in the answer before it)
+    meant = b.answer("nein, ich meinte für Studierende", hist)
+    assert meant.grounded and "6 Euro" in meant.text and "Unterschrift" not in meant.text, meant.text
     # "Warum?" asks a reason, not the hours the question before it asked (a browser probe got them again)
     hours = b.answer("Wann ist geöffnet?")
     assert hours.grounded and "10 bis 19 Uhr" in hours.text, hours.text

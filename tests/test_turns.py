@@ -46,6 +46,8 @@ def bot_on(tmp_path_factory, name: str, pages: dict[str, str]):
         ("Tschüss!", "bye"),
         ("au revoir", "bye"),
         ("adiós", "bye"),
+        ("gracias, adiós", "bye"),
+        ("thanks, bye!", "bye"),
     ],
 )
 def test_small_talk_in_four_languages(message, act):

@@ -81,8 +81,9 @@ _GREETS_FIRST = re.compile(
 )
 _KIND = [
     ("greeting", re.compile(rf"\b(?:{_GREETING})\b", re.IGNORECASE)),
-    ("thanks", re.compile(rf"\b(?:{_THANKS})\b", re.IGNORECASE)),
+    # (a goodbye with thanks is a goodbye: "gracias, adiós" got "De nada. Pregunte lo que quiera…", a browser probe)
     ("bye", re.compile(rf"\b(?:{_BYE})\b", re.IGNORECASE)),
+    ("thanks", re.compile(rf"\b(?:{_THANKS})\b", re.IGNORECASE)),
     ("ack", re.compile(rf"\b(?:{_ACK})\b", re.IGNORECASE)),
 ]
 

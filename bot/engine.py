@@ -28,6 +28,7 @@ from bot.settings import Settings, load_settings
 
 log = logging.getLogger(__name__)
 
+INVITE_MOST = 6  # sentences of a page's opening shown with an invitation (Bot.invite)
 PAGE_DEPTH = 50  # passages searched for the conversation's page's best ones
 # a question of its own in a conversation is read on the conversation's page first when retrieval ranks one of the
 # page's passages among the first PAGE_NEAR. On doc2dial's tune dialogues (python -m bot eval
@@ -527,9 +528,19 @@ class Bot:
                 listed = len({c.question for c in chunks if c.question}) >= 3  # an FAQ page: its questions
                 o = self.composer.questions_of(topic, chunks, hits) if listed else self.composer.overview(topic, hits)
                 if o is not None and o.grounded and o.citations:
-                    if "\n- " not in o.text:  # a page's opening: its first sentence says which page it is
-                        first = o.citations[0]
-                        o.citations, o.text = [first], f"{unmarked(first.quote)} [{first.n}]"
+                    if "\n- " not in o.text:  # a page's opening: its first sentence says which page it is,
+                        # with what it announces when it ends in ":" ("…you might be eligible for:" was left
+                        # hanging, a browser probe), up to INVITE_MOST sentences
+                        first, items = o.citations[0], []
+                        if first.quote.rstrip().endswith(":"):  # the list it announces: its short items
+                            for c in o.citations[1:INVITE_MOST]:
+                                if c.quote.rstrip().endswith((".", "!", "?")) or len(c.quote.split()) > 12:
+                                    break
+                                items.append(c)
+                        o.citations = [first, *items]
+                        o.text = f"{unmarked(first.quote)} [{first.n}]" + "".join(
+                            f"\n- {unmarked(c.quote)} [{c.n}]" for c in items
+                        )
                     o.text = f"{text}\n\n{o.text}"
                     o.question, o.suggestions = question, asks
                     return o

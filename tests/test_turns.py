@@ -1081,3 +1081,20 @@ def test_a_first_message_that_can_only_lean_on_a_conversation_is_asked_about(mes
         lang = turns.language(message)
         assert a.text == messages.text("clarify", lang) and not a.grounded and a.turn == turns.SMALLTALK, a.text
         assert a.suggestions
+
+
+def test_an_invitation_shows_the_list_a_pages_opening_announces(tmp_path_factory):
+    """A browser probe: "I have a question about maternity leave" got "When you take time off to have a baby you
+    might be eligible for: [1]" and nothing after the colon."""
+    page = (
+        "# Maternity pay and leave\n\n## Overview\n\nWhen you take time off to have a baby you might be eligible "
+        "for:\n\n- Statutory Maternity Leave\n- Statutory Maternity Pay\n- paid time off for antenatal care\n\n"
+        "There are rules on when and how to claim your paid leave, and on what your employer must do. Your employment "
+        "rights are protected while on Statutory Maternity Leave.\n"
+    )
+    b = bot_on(tmp_path_factory, "maternity", {"maternity.md": page})
+    a = b.answer("I have a question about maternity leave")
+    lines = a.text.splitlines()
+    assert a.grounded and lines[-4].endswith("eligible for: [1]"), a.text
+    assert lines[-3:] == ["- Statutory Maternity Leave [2]", "- Statutory Maternity Pay [3]",
+                          "- paid time off for antenatal care [4]"], a.text  # fmt: skip

@@ -27,6 +27,7 @@ from importlib import resources
 import numpy as np
 
 from bot.ingest.chunking import Chunk, Sentence
+from bot.ingest.text import terms
 
 
 @dataclass
@@ -138,8 +139,6 @@ class EntryMatcher:
     def keyword(self, text: str, entries: list[Entry]) -> np.ndarray:
         """Each entry's keyword evidence for the question `text`: the BM25 score of its best chunk over the best
         chunk's of the whole index (0 to 1; 0 when no word of the question is indexed)."""
-        from bot.ingest.text import terms
-
         ix = self.index
         bm = ix.bm25.scores(terms(text, ix.query_lang(text)))
         top = float(bm.max()) if len(bm) else 0.0

@@ -192,7 +192,7 @@ class Composer:
             lead = next((c for c in body if sum(len(s.text.split()) for s in c.sentences) >= 25), None)
             entries = list(dict.fromkeys(c.question for c in chunks if c.question))
             if lead is None and len(entries) >= 3:
-                return self._question_list(query, chunks, hits)
+                return self.questions_of(query, chunks, hits)
             if lead is None:
                 return None
             picked = [lead]
@@ -208,11 +208,8 @@ class Composer:
         return self._cited(query, sents, hits, 0.9)
 
     def questions_of(self, query: str, chunks, hits: list[Hit]) -> Answer:
-        """The questions a page's FAQ entries answer, each quoted and cited (at most 8, in the page's order)."""
-        return self._question_list(query, chunks, hits)
-
-    def _question_list(self, query: str, chunks, hits: list[Hit]) -> Answer:
-        """An FAQ page without a summary: the questions it answers, each quoted from the page."""
+        """The questions a page's FAQ entries answer, each quoted and cited (at most 8, in the page's order): an FAQ
+        page's overview when it has no summary, and what an invitation shows (Bot.invite)."""
         seen, lines, cites = set(), [], []
         for c in sorted(chunks, key=lambda c: c.start):
             if not c.question or c.question in seen or len(cites) >= 8:

@@ -1,7 +1,9 @@
 """Article files -> Documents: title, sections, paragraphs, FAQ pairs and table rows; boilerplate removed.
 
-Every block keeps the character spans of its citable text in the decoded source, so a quote taken
-from a span is verbatim text of the file.
+Every block keeps the character spans of its citable text in the document's text, so a quote taken
+from a span is verbatim text of the file as its reader sees it: a text file's own characters, an HTML page's
+visible text, a Markdown file without its inline mark-up and with its hard-wrapped paragraphs whole
+(bot/ingest/mdplain.py), a PDF's or Word file's extracted text.
 """
 
 from __future__ import annotations
@@ -189,10 +191,11 @@ _A_PREFIX = re.compile(
 # set PDF table's key that wraps at its rows' pitch stays one row with its value; 14: a PDF table's header row whose
 # first cell is empty is its header; 15: a document's language told from its prose, not its table rows; 16: a
 # chunk's id hashes its whole record, so a record changed with the same text is stored anew; 17: in Markdown with
-# "#" headings a short line is text, and nowhere a short line after a paragraph ending in ":"). An index
+# "#" headings a short line is text, and nowhere a short line after a paragraph ending in ":"; 18: a Markdown file
+# read as its reader sees it, inline mark-up gone and hard-wrapped paragraphs whole, bot/ingest/mdplain.py). An index
 # made by another version reads every file again at its next sync (bot/index/store.py); only texts never embedded
 # before are embedded.
-PARSER = 17
+PARSER = 18
 _LIST_ITEM = re.compile(r"\s*(?:[-*+]\s+|\d+[.)]\s+)")
 _BULLET = re.compile(r"\s*[-*+•]\s+")
 _BOLD = re.compile(r"(\*\*|__)(.+?)\1\s*")  # a Markdown line opening in bold: "**How do I pay?** …"
@@ -592,10 +595,18 @@ def parse_html(source: str, raw: str, sha: str) -> Document:
     return assemble(source, text, sha, pieces, lang or "en", title, ld)
 
 
-def parse_markdown(source: str, text: str, sha: str) -> Document:
+def parse_markdown(source: str, text: str, sha: str, written: bool = False) -> Document:
     """Markdown: '#' headings (with their anchors), lists, pipe tables (one 'key: detail' row each), and FAQ
-    entries: question headings, **bold questions**, "Q:"/"A:" lines."""
-    return parse_text(source, text, sha, markdown=True)
+    entries: question headings, **bold questions**, "Q:"/"A:" lines. `written`: a Markdown file as someone wrote
+    it (not a PDF's or Word file's text, which has no inline mark-up), read as its reader sees it first: its
+    inline mark-up gone and its hard-wrapped paragraphs whole (bot/ingest/mdplain.py)."""
+    if not written:
+        return parse_text(source, text, sha, markdown=True)
+    from bot.ingest.lang import detect as detect_lang
+    from bot.ingest.mdplain import plain
+
+    lang = detect_lang(_prose(text[:20_000]))
+    return parse_text(source, plain(text, lambda q: is_question(q, lang)), sha, markdown=True, lang=lang)
 
 
 def read_document(
@@ -638,7 +649,7 @@ def read_document(
         doc = parse_html(source, text, sha)
         doc.url = source_url_of(text[:2000])
     elif suffix in {".md", ".markdown"}:
-        doc = parse_markdown(source, text, sha)
+        doc = parse_markdown(source, text, sha, written=True)
     else:
         doc = parse_text(source, text, sha)
     if not doc.blocks:

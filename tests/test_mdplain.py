@@ -1,0 +1,153 @@
+"""Markdown read as its reader sees it (bot/ingest/mdplain.py): inline mark-up gone, hard-wrapped paragraphs whole,
+the block structure and the FAQ parser's bold questions kept; and what that does for answers and the viewer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.ingest.corpus import read_document
+from bot.ingest.lang import is_question
+from bot.ingest.mdplain import plain
+
+
+def _plain(text: str) -> str:
+    return plain(text, lambda q: is_question(q, "en"))
+
+
+WRAPPED = (
+    "If you are moving abroad, e.g. as a visiting researcher, you keep the right to use our services as long\n"
+    "as some connection to a Finnish institution remains. For more details, see the terms of use page for\n"
+    "researchers.\n"
+)
+
+
+def test_a_hard_wrapped_paragraph_is_one_paragraph_again():
+    assert _plain(WRAPPED) == (
+        "If you are moving abroad, e.g. as a visiting researcher, you keep the right to use our services as long "
+        "as some connection to a Finnish institution remains. For more details, see the terms of use page for "
+        "researchers.\n"
+    )
+
+
+def test_lines_that_end_a_sentence_or_are_short_or_start_a_block_stay_lines():
+    text = (
+        "Whenever we release a new version of the browser, we write a blog post about it.\n"
+        "If you started having issues after an update, check out the blog for a post on it.\n"
+        "\n"
+        "Opening hours\n"
+        "Monday to Friday\n"
+        "\n"
+        "You can pay with any of the following cards or accounts, as long as they are\n"
+        "- Visa or Mastercard\n"
+        "- a bank account in the euro area that supports direct debits and transfers\n"
+        "  made from abroad\n"
+        "## Next heading\n"
+        "Text with a hard line break at the end of this line, which must stay a break  \n"
+        "here.\n"
+    )
+    out = _plain(text).split("\n")
+    assert out[0].endswith("about it.") and out[1].startswith("If you started")  # closing punctuation: no run-on
+    assert out[3:5] == ["Opening hours", "Monday to Friday"]  # short lines
+    assert out[6].endswith("as long as they are") and out[7] == "- Visa or Mastercard"  # a list item starts
+    # an item's continuation line runs on; a heading never does; a hard break (two spaces) stays
+    assert out[8] == "- a bank account in the euro area that supports direct debits and transfers made from abroad"
+    assert out[9] == "## Next heading"
+    assert out[10].endswith("must stay a break  ") and out[11] == "here."
+
+
+def test_inline_markup_keeps_only_its_text():
+    text = (
+        'Run **`pip cache dir`** to see the *cache* folder, then read [the guide](https://example.org/g "Guide") '
+        "or [the FAQ][faq] ![logo](img/logo.png) and <https://example.org/help>.\n"
+        "Keys <kbd>Ctrl</kbd>+<kbd>C</kbd> copy; a glob like `*.odt` or 2*3*4 and snake_case_names stay; \\*not\\* "
+        "emphasis; ~~old~~ new; __strong__ and _em_.\n"
+        "\n"
+        "[faq]: https://example.org/faq\n"
+    )
+    out = _plain(text).split("\n")
+    assert out[0] == (
+        "Run pip cache dir to see the cache folder, then read the guide or the FAQ  and https://example.org/help."
+    )
+    assert out[1] == (
+        "Keys Ctrl+C copy; a glob like *.odt or 2*3*4 and snake_case_names stay; *not* emphasis; old new; strong "
+        "and em."
+    )
+    assert out[3] == ""  # the link reference definition
+
+
+def test_fenced_code_keeps_its_lines_and_admonition_fences_go():
+    text = (
+        "Install it with the command below, which works on every Debian-based system we\n"
+        "```bash\n"
+        "sudo apt install gvfs-bin **not bold** and a very long line that does not end a sentence at all\n"
+        "second line\n"
+        "```\n"
+        "::: tip\n"
+        "A tip in **bold**.\n"
+        ":::\n"
+    )
+    assert _plain(text).split("\n") == [
+        "Install it with the command below, which works on every Debian-based system we",
+        "",
+        "sudo apt install gvfs-bin **not bold** and a very long line that does not end a sentence at all",
+        "second line",
+        "",
+        "",
+        "A tip in bold.",
+        "",
+        "",
+    ]
+
+
+def test_a_line_opening_with_a_bold_question_keeps_it_for_the_faq_parser(tmp_path: Path):
+    text = (
+        "# Help\n\n"
+        "**How do I reset my password?** Use the *Forgot password?* link on the\n"
+        "[login page](https://example.org/login) and follow the steps in the e-mail.\n\n"
+        "- **Windows:** `C:\\Users\\you\\AppData`\n"
+    )
+    assert _plain(text).split("\n")[2] == (
+        "**How do I reset my password?** Use the Forgot password? link on the login page and follow the steps in "
+        "the e-mail."
+    )
+    assert _plain(text).split("\n")[4] == "- Windows: C:\\Users\\you\\AppData"
+    f = tmp_path / "help.md"
+    f.write_text(text, encoding="utf-8")
+    doc = read_document(f, tmp_path)
+    entry = [b for b in doc.blocks if b.question]
+    assert entry and entry[0].question == "How do I reset my password?"
+    said = " ".join(doc.text[s:e] for b in entry for s, e in b.spans)
+    assert "Use the Forgot password? link on the login page and follow the steps in the e-mail." in said
+    assert "**" not in said and "](" not in said
+
+
+def test_a_wrapped_faq_answer_is_quoted_whole_without_markup(tmp_path: Path):
+    from _support import small_index
+
+    from bot.engine import Bot
+
+    files = {
+        "desk.md": (
+            "# Service desk FAQ\n\n"
+            "## How should I acknowledge the service in a publication?\n\n"
+            "A good place is the acknowledgements at the end of the manuscript. A typical\n"
+            "statement is: The authors wish to acknowledge the **IT Center for Science**, Finland, for\n"
+            "computational resources.\n\n"
+            "## How do I change my password?\n\n"
+            "Open the [customer portal](https://example.org/portal) and choose `Change password`\n"
+            "in the menu of your profile page. The new password works within one hour.\n"
+        )
+    }
+    bot = Bot.from_settings(small_index(tmp_path, files), build=False)
+    a = bot.answer("how do i acknowledge the center in my paper")
+    assert a.grounded, a.text
+    quotes = [c.quote for c in a.citations]
+    assert (
+        "A typical statement is: The authors wish to acknowledge the IT Center for Science, Finland, for "
+        "computational resources."
+    ) in quotes, quotes
+    b = bot.answer("How can I change my password?")
+    assert b.grounded, b.text
+    text = " ".join(c.quote for c in b.citations)
+    assert "Open the customer portal and choose Change password in the menu of your profile page." in text
+    assert "`" not in text and "](" not in text and "**" not in text

@@ -282,7 +282,9 @@ class Bot:
         licence") is searched with the question it answers. A message that tells something and then asks is
         searched for what it asks (bot/answers/followup.py asked). `kind`: the message's kind when the caller has
         classified it already."""
-        question = asked(question)
+        # ("Otra cosa: ¿cómo uso Zettlr desde una memoria USB?": the opener's words are no part of what is searched; a
+        # browser probe got another page for it, asked first or in a conversation)
+        question = asked(turns.without_opener(question))
         prev = leaned_on(history)
         if not prev:
             return question
@@ -844,7 +846,11 @@ class Bot:
             near = list(dict.fromkeys(ix.nearest_questions(self.embedder.embed_query_np(question), 3 * n)))
             near = [x for x in near if offerable(x)] or near
             if ql:
-                near = sorted(near, key=lambda x: turns.confident_language(x, ix.langs) not in (ql, None))
+                # only questions in the visitor's language (or too short to tell), else the topics of the pages in
+                # it below: a browser probe offered a Spanish visitor the French FAQ's questions, the Spanish pages
+                # having no FAQ entries
+                near = [x for x in near if turns.confident_language(x, ix.langs) in (ql, None)]
+                hits = sorted(hits, key=lambda h: (h.chunk.lang or ql) != ql)
             out.extend(near[:n])
         seen = set(out)
         for h in hits:

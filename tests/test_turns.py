@@ -48,6 +48,14 @@ def bot_on(tmp_path_factory, name: str, pages: dict[str, str]):
         ("adiós", "bye"),
         ("gracias, adiós", "bye"),
         ("thanks, bye!", "bye"),
+        # a browser probe (2026-12-07, a French and Spanish help center): these got cited answers
+        ("merci, bonne journée", "bye"),
+        ("vale, gracias, que tenga buen día", "bye"),
+        ("d'accord, c'est bon", "ack"),
+        ("super, merci !", "thanks"),
+        ("thanks, have a nice day!", "bye"),
+        ("Danke, schönen Tag noch!", "bye"),
+        ("très bien, merci", "thanks"),
     ],
 )
 def test_small_talk_in_four_languages(message, act):
@@ -64,6 +72,8 @@ def test_small_talk_in_four_languages(message, act):
         "Thanks, and how much does it cost?",
         "Hallo, wie verlängere ich meinen Ausweis?",
         "hello world program in python",
+        "c'est bon pour la santé ?",
+        "have a nice day at the museum: what time does it open?",
     ],
 )
 def test_a_greeting_with_a_question_is_a_question(message):
@@ -85,6 +95,8 @@ def test_a_greeting_with_a_question_is_a_question(message):
         "can I just talk to a real person please",
         "Kann ich mit jemandem vom Kundenservice sprechen?",
         "I want a real person please, this bot isn't helping",
+        "¿hablo con una persona?",
+        "Quiero que me atienda una persona",
     ],
 )
 def test_asking_for_a_person(message):
@@ -1098,3 +1110,31 @@ def test_an_invitation_shows_the_list_a_pages_opening_announces(tmp_path_factory
     assert a.grounded and lines[-4].endswith("eligible for: [1]"), a.text
     assert lines[-3:] == ["- Statutory Maternity Leave [2]", "- Statutory Maternity Pay [3]",
                           "- paid time off for antenatal care [4]"], a.text  # fmt: skip
+
+
+def test_a_topic_change_opener_is_no_part_of_what_is_searched(two_languages):
+    """A browser probe (2026-12-07): "Otra cosa: ¿cómo uso Zettlr desde una memoria USB?" got another page than the
+    same question without "Otra cosa:", asked first and in a conversation."""
+    assert two_languages.search_query("Otra cosa: ¿cuándo abre el museo?", None) == "¿cuándo abre el museo?"
+    hist = [["When is the museum open?", "The museum is open from ten… [1]"]]
+    assert two_languages.search_query("Another question: how long can I borrow books?", hist) == (
+        "how long can I borrow books?"
+    )
+    assert turns.classify("Autre chose : quand ouvre le musée ?", "When is the museum open?").kind == turns.QUESTION
+
+
+def test_related_questions_are_never_in_another_language_than_the_visitors_pages(tmp_path_factory):
+    """A browser probe (2026-12-07): a Spanish visitor was offered the French FAQ's questions, the Spanish pages
+    having no FAQ entries. The topics of the pages in the visitor's language are offered instead."""
+    pages = {
+        "faq-fr.md": "# FAQ\n\n## Comment installer Zettlr sous Windows ?\n\nTéléchargez l'installateur depuis la page "
+        "d'accueil et lancez-le.\n\n## Qu'est-ce que Markdown ?\n\nMarkdown est un langage de balisage léger pour "
+        "écrire du texte.\n",
+        "guia-es.md": "# Guía de instalación\n\n## Instalar en Windows\n\nDescarga el instalador desde la página "
+        "principal y ejecútalo. No necesitas permisos de administrador para instalarlo solo para ti.\n\n"
+        "## Instalar en macOS\n\nArrastra la aplicación a la carpeta Aplicaciones y ábrela.\n",
+    }
+    b = bot_on(tmp_path_factory, "es-fr", pages)
+    a = b.answer("¿Puedo pagar con tarjeta de crédito en la tienda de regalos?")
+    assert not a.grounded and a.suggestions, a.text
+    assert not any(s in ("Comment installer Zettlr sous Windows ?", "Qu'est-ce que Markdown ?") for s in a.suggestions)

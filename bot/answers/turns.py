@@ -44,20 +44,29 @@ _THANKS = (
 )
 _BYE = (
     r"bye|goodbye|good bye|bye bye|see you|see ya|ciao|tschüss|tschüs|auf wiedersehen|bis bald|bis dann|au revoir|"
-    r"à bientôt|a bientot|adiós|adios|hasta luego|hasta pronto|chao"
+    r"à bientôt|a bientot|adiós|adios|hasta luego|hasta pronto|chao|"
+    # the wishes that close a conversation ("merci, bonne journée", "vale, gracias, que tenga buen día": a browser
+    # probe got the French FAQ's "C'est bon à entendre !" and a cited answer for them)
+    r"have a (?:nice|good|great|lovely) (?:day|one|evening|weekend|week)|take care|"
+    r"(?:einen |noch einen )?schönen (?:tag|abend|sonntag|feierabend)(?: noch)?|"
+    r"bonne (?:journée|journee|soirée|soiree|fin de journée|fin de journee|continuation)|"
+    r"bon (?:week-end|weekend|après-midi|apres-midi)|"
+    r"(?:que )?(?:tenga|tengas|tengan) (?:un )?(?:buen|lindo|feliz) (?:día|dia|fin de semana)|saludos|un saludo"
 )
 # words that may stand beside a greeting, thanks or goodbye without making it a question
 _FILLER = (
     r"there|all|everyone|everybody|bot|again|so|very|much|a lot|lots|many|for (?:the|your) help|for helping|"
     r"ok|okay|great|perfect|awesome|nice|cool|super|wonderful|that helps|that's all|thats all|that is all|for now|"
-    r"have a (?:nice|good|great) (?:day|one|evening)|schön|sehr|für (?:die|deine|ihre) hilfe|alles klar|gut|prima|toll|"
+    r"schön|sehr|für (?:die|deine|ihre) hilfe|alles klar|gut|prima|toll|"
     r"beaucoup|pour (?:l'|votre |ton )?aide|bien|parfait|muy|por (?:la|tu|su) ayuda|vale|genial|perfecto|"
-    r"and|und|et|y|you|du|vous|tú|tu|usted|friend|mate|folks|team|sir|madam"
+    r"and|und|et|y|you|du|vous|tú|tu|usted|friend|mate|folks|team|sir|madam|you too|(?:ihnen|dir) auch|vous aussi|"
+    r"toi aussi|igualmente"
 )
 # "ok", "got it": the visitor heard the answer, and asks nothing
 _ACK = (
     r"ok|okay|alright|all right|i see|got it|understood|noted|fine|good|great|perfect|cool|nice|sure thing|"
-    r"alles klar|verstehe|verstanden|gut|in ordnung|d'accord|entendu|compris|vale|entendido|de acuerdo|ya veo"
+    r"alles klar|verstehe|verstanden|gut|in ordnung|passt|d'accord|entendu|compris|c'est bon|c’est bon|c'est noté|"
+    r"ça marche|ca marche|très bien|tres bien|vale|entendido|de acuerdo|ya veo|muy bien|está bien|esta bien|bueno"
 )
 _SMALL = re.compile(rf"\b(?:{_GREETING}|{_THANKS}|{_BYE}|{_FILLER}|{_ACK})\b", re.IGNORECASE)  # whole words
 # sounds that open or pad a message and say nothing of its subject ("Ah, so you offer career counseling as well?")
@@ -116,7 +125,10 @@ _PERSON = re.compile(
             r"(?:sprechen|reden|chatten)\b",
             r"\b(?:parler|discuter)\s+(?:à|a|avec)\s+(?:un|une|quelqu'un|quelqu’un)\s*(?:vrai\s+)?"
             r"(?:humain|personne|conseill\w+|agent|opérateur|operateur)?(?:\W|$)",
-            r"\bhablar\s+con\s+(?:un|una|alguien)\s*(?:humano|persona|agente|asesor\w*|operador)?(?:\W|$)",
+            # "¿Puedo hablar con una persona?", "¿hablo con una persona?", "quiero que me atienda una persona"
+            r"\bhabl(?:ar|o|e|amos)\s+con\s+(?:un|una|alguien)\s*(?:humano|persona|agente|asesor\w*|operador)?"
+            r"(?:\W|$)",
+            r"\b(?:me\s+)?atienda\s+(?:un|una|alguien)\s*(?:humano|persona|agente|asesor\w*|operador)?(?:\W|$)",
         ]
     ),
     re.IGNORECASE,
@@ -191,9 +203,10 @@ _LIGHT = frozenset({"much", "mani", "get", "got", "need", "want", "like", "mean"
 _NEW_TOPIC = re.compile(
     r"^\W*(?:(?:a|one|another|my)\s+)?(?:different|other|new|separate|unrelated|next)\s+(?:question|topic|thing|subject)\b|"
     r"^\W*(?:unrelated|changing the subject|on another (?:note|topic)|something else)\b|"
-    r"^\W*(?:eine\s+)?(?:andere|neue|weitere)\s+(?:frage|thema)\b|^\W*anderes thema\b|"
-    r"^\W*(?:une\s+)?(?:autre|nouvelle)\s+(?:question|sujet)\b|^\W*(?:un\s+)?autre sujet\b|"
-    r"^\W*(?:otra|nueva)\s+(?:pregunta|cosa)\b|^\W*(?:otro|nuevo)\s+tema\b",
+    r"^\W*another\s+(?:question|topic|thing|subject)\b|"
+    r"^\W*(?:eine\s+)?(?:andere|neue|weitere)\s+(?:frage|thema|sache)\b|^\W*(?:anderes thema|etwas anderes)\b|"
+    r"^\W*(?:une\s+)?(?:autre|nouvelle)\s+(?:question|sujet|chose)\b|^\W*(?:un\s+)?autre sujet\b|"
+    r"^\W*(?:otra|nueva)\s+(?:pregunta|cosa|duda)\b|^\W*(?:otro|nuevo)\s+tema\b",
     re.IGNORECASE,
 )
 _OPENER = re.compile(

@@ -389,3 +389,32 @@ def test_a_links_screen_reader_label_for_its_icon_is_left_out(tmp_path):
     assert "Write to the form desk." in doc.text
     assert "icon" not in doc.text and "PDF" not in doc.text
     assert "Contact" in doc.text
+
+
+def test_a_statement_heading_among_question_headings_is_an_entry(tmp_path):
+    """A new-visitor probe on two real help-center FAQs (2026-12-07): "### Disk quota exceeded" among question
+    headings of its level closed the entry before it, its answer was no entry, and it became the section of the
+    questions after it (their citations were labelled with it)."""
+    faq = (
+        "# Service desk FAQ\n\n## General\n\n### How do I get started?\n\nRead the getting started guide first.\n\n"
+        "### How to cite us in a paper\n\nUse the acknowledgement text from our website.\n\n"
+        "### Disk quota exceeded\n\nDelete old files or ask for more quota in the customer portal.\n\n"
+        "### Can I use the service from abroad?\n\nYes, as long as you work with a Finnish university.\n\n"
+        "### Why is my batch job queuing so long?\n\nThe queue depends on the resources you ask for.\n\n"
+        "## Accounts\n\n### Password reset\n\nUse the portal's reset link.\n"
+    )
+    (tmp_path / "faq.md").write_text(faq, encoding="utf-8")
+    doc = read_document(tmp_path / "faq.md", tmp_path)
+    questions = {b.question: b.section for b in doc.blocks if b.question}
+    assert "Disk quota exceeded" in questions and "How to cite us in a paper" in questions, questions
+    assert questions["Can I use the service from abroad?"] == "General"
+    # one heading under "Accounts": a group of one statement, no entry
+    assert "Password reset" not in questions
+    # an article whose headings are mostly statements keeps them as sections
+    article = (
+        "# Annual report\n\n## Our year\n\nWe grew.\n\n## What changed?\n\nThe board.\n\n## Finances\n\nStable.\n\n"
+        "## Who are we?\n\nA team.\n\n## Outlook\n\nGood.\n\n## Why it matters?\n\nBecause.\n"
+    )
+    (tmp_path / "report.md").write_text(article, encoding="utf-8")
+    doc = read_document(tmp_path / "report.md", tmp_path)
+    assert not any(b.question in ("Our year", "Finances", "Outlook") for b in doc.blocks)

@@ -89,8 +89,8 @@ def test_fenced_code_keeps_its_lines_and_admonition_fences_go():
     assert _plain(text).split("\n") == [
         "Install it with the command below, which works on every Debian-based system we",
         "",
-        "sudo apt install gvfs-bin **not bold** and a very long line that does not end a sentence at all",
-        "second line",
+        "    sudo apt install gvfs-bin **not bold** and a very long line that does not end a sentence at all",
+        "    second line",
         "",
         "",
         "A tip in bold.",

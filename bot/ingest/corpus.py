@@ -192,10 +192,11 @@ _A_PREFIX = re.compile(
 # first cell is empty is its header; 15: a document's language told from its prose, not its table rows; 16: a
 # chunk's id hashes its whole record, so a record changed with the same text is stored anew; 17: in Markdown with
 # "#" headings a short line is text, and nowhere a short line after a paragraph ending in ":"; 18: a Markdown file
-# read as its reader sees it, inline mark-up gone and hard-wrapped paragraphs whole, bot/ingest/mdplain.py). An index
-# made by another version reads every file again at its next sync (bot/index/store.py); only texts never embedded
-# before are embedded.
-PARSER = 18
+# read as its reader sees it, inline mark-up gone and hard-wrapped paragraphs whole, bot/ingest/mdplain.py; 19: a
+# statement heading among question headings of its level is an entry too, and Markdown's fenced code is indented).
+# An index made by another version reads every file again at its next sync (bot/index/store.py); only texts never
+# embedded before are embedded.
+PARSER = 19
 _LIST_ITEM = re.compile(r"\s*(?:[-*+]\s+|\d+[.)]\s+)")
 _BULLET = re.compile(r"\s*[-*+•]\s+")
 _BOLD = re.compile(r"(\*\*|__)(.+?)\1\s*")  # a Markdown line opening in bold: "**How do I pay?** …"
@@ -461,6 +462,7 @@ def assemble(
     title_text = None
     section = ""
     in_faq = False
+    siblings = _entry_siblings(text, pieces, lang, ld_questions)
     entry: dict | None = None  # question, level, anchor, n, structured, blocks
     n_entries = 0
 
@@ -496,7 +498,7 @@ def assemble(
         entry["blocks"].append(b)
         doc.blocks.append(b)
 
-    for p in pieces:
+    for i, p in enumerate(pieces):
         if p.kind == "also":  # other wordings of the open entry's question
             if entry is not None and p.label:
                 entry.setdefault("also", []).extend(p.label.split("\n"))
@@ -514,8 +516,7 @@ def assemble(
             if entry is not None and entry["structured"]:
                 add_to_entry(p.spans)
                 continue
-            asks = p.label is None and (ptext.rstrip().endswith("?") if p.strict else is_question(label, lang))
-            asks = asks or norm_question(label) in ld_questions
+            asks = _heading_asks(p, ptext, label, lang, ld_questions) or i in siblings
             if title_text is None and not doc.blocks and entry is None and not asks:
                 title_text = label
                 section = label
@@ -566,6 +567,46 @@ def assemble(
         if not b.section:
             b.section = doc.title
     return doc
+
+
+def _heading_asks(p: Piece, ptext: str, label: str, lang: str, ld_questions) -> bool:
+    from bot.ingest.pages import norm_question
+
+    asks = p.label is None and (ptext.rstrip().endswith("?") if p.strict else is_question(label, lang))
+    return asks or norm_question(label) in ld_questions
+
+
+SIBLINGS_ASKING = (
+    3  # questions among a group of sibling headings, and more than half of them, for the group to be entries
+)
+
+
+def _entry_siblings(text: str, pieces: list[Piece], lang: str, ld_questions) -> set[int]:
+    """The pieces of the headings that are FAQ entries by their siblings: of the headings of one level under one
+    parent heading, at least SIBLINGS_ASKING and more than half are questions, so the others at that level are
+    entries too, though phrased as statements ("### Disk quota exceeded", "### How to cite CSC in a paper" among
+    "### I cannot login. What to do?" and its like). Without this, such a heading closed the entry before it,
+    its answer was no entry, and it became the section of the questions after it (a new-visitor probe on two real
+    help-center FAQs, 2026-12-07: citations labelled with the wrong heading, and the meant entry out of the
+    matcher's reach)."""
+    groups: dict[tuple[int, int], list[tuple[int, bool]]] = {}
+    parents: list[tuple[int, int]] = []  # (level, piece) of the open headings, outermost first
+    for i, p in enumerate(pieces):
+        if p.kind != "heading" or p.label is not None:
+            continue
+        while parents and parents[-1][0] >= p.level:
+            parents.pop()
+        ptext = text[p.spans[0][0] : p.spans[0][1]] if p.spans else ""
+        label = ptext.strip().strip("*").strip()
+        key = (parents[-1][1] if parents else -1, p.level)
+        groups.setdefault(key, []).append((i, _heading_asks(p, ptext, label, lang, ld_questions)))
+        parents.append((p.level, i))
+    out: set[int] = set()
+    for members in groups.values():
+        asking = sum(a for _, a in members)
+        if asking >= SIBLINGS_ASKING and 2 * asking > len(members):
+            out.update(i for i, a in members if not a)
+    return out
 
 
 def parse_text(source: str, text: str, sha: str, markdown: bool = False, lang: str | None = None) -> Document:

@@ -8,7 +8,8 @@ What a renderer shows is what the bot quotes, as for an HTML page's visible text
   resources.") is one paragraph again: a line that stops mid-sentence runs on into the next, as a renderer's soft
   line break does. Only a line of 40 characters or more that ends without a sentence's closing punctuation runs
   on, and never into a heading, a list item, a table row, a quote, a "Q:"/"A:" line or a comment;
-- fenced code keeps its lines, its fences go; admonition fences (":::" of VuePress, Docusaurus) and link
+- fenced code keeps its lines, indented (a shell comment, "# Show the MAC algorithms", is no heading), its fences
+  go; admonition fences (":::" of VuePress, Docusaurus) and link
   reference definitions go.
 Block structure ("#" headings, lists, pipe tables) stays as it is, and so does a line that opens with a bold
 question ("**How do I pay?** …"), which is how some FAQ pages mark their questions.
@@ -65,7 +66,7 @@ def plain(text: str, is_question=None) -> str:
         if fence:
             out.append("")
         elif fenced:
-            out.append(ln)
+            out.append("    " + ln if ln.strip() else ln)  # as indented code: "# a comment" is no heading
         elif _CONTAINER.match(ln) or _REF_DEF.match(ln):
             out.append("")
         else:

@@ -174,3 +174,25 @@ def test_a_paragraph_a_kept_sentence_announces_with_a_colon_is_kept_with_it(tmp_
     colon, other = sents.index("To stop something from being updated:"), sents.index("Or set this:")
     assert [sents[i] for i in announced(chunks, {colon}, lengths)] == ["brew pin <formula>"]
     assert announced(chunks, {other}, lengths) == set()  # too long to give whole
+
+
+def test_a_how_much_question_about_a_price_is_answered_by_the_entry_on_the_price(tmp_path):
+    """A new-visitor probe on two real help-center FAQs (2026-12-07): "how much does pouta cost" was declined with
+    the right entry ("What does Pouta cost?") found, being a "how much" question the entry's question is not; and
+    "how much does tor browser cost" got a network-speed sentence whose "2018" passed for a price. "Free" is a
+    price, and an entry about the price is the entry of a question about it."""
+    from bot.answers import qtypes
+    from bot.engine import Bot
+
+    assert qtypes.asks_price("How much does Pouta cost?") and qtypes.asks_price("¿Cuánto cuesta el carné?")
+    assert qtypes.asks_price("Was kostet der Ausweis?") and not qtypes.asks_price("How much memory do I need?")
+    assert qtypes.FREE.search("It is free of charge.") and not qtypes.FREE.search("Feel free to ask us.")
+    files = {
+        "faq.md": "# Cloud FAQ\n\n## What does the cloud service cost?\n\nThe cloud service is free for academic "
+        "use when your project application is accepted.\n\n## Is the cloud service backed up?\n\nNo, you must keep "
+        "your own backups of important data.\n\n## How fast is the network?\n\nThe network was upgraded in 2018 and "
+        "runs at 10 gigabits per second between the data centres.\n"
+    }
+    bot = Bot.from_settings(small_index(tmp_path, files), build=False)
+    a = bot.answer("how much does the cloud service cost")
+    assert a.grounded and a.citations[0].quote.startswith("The cloud service is free for academic use"), a.text

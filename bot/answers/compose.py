@@ -164,6 +164,8 @@ class Composer:
         if q.qtype == "quote":
             who = qtypes.speaker(q.text) or ""
             return any(qtypes.said_by(c.quote, who) for c in a.citations)
+        if q.qtype == "num" and qtypes.asks_price(q.text) and any(qtypes.FREE.search(c.quote) for c in a.citations):
+            return True  # "free" is a price
         if q.qtype == "num" or (q.qtype == "date" and qtypes.asks_calendar(q.text)):
             return p_unanswerable < 0.3 or any(qtypes.evidence(q.qtype, c.quote, q.words) for c in a.citations)
         return True
@@ -242,6 +244,8 @@ class Composer:
         if q.qtype == "quote":
             who = qtypes.speaker(q.text) or ""
             return any(qtypes.said_by(s.text, who) for r in entry.rows for s in self.index.chunks[r].sentences)
+        if q.qtype == "num" and qtypes.asks_price(q.text) and qtypes.about_price(entry.question):
+            return True  # "How much does Pouta cost?": "What does Pouta cost?", "Is Tor Browser free?"
         if q.qtype in ("date", "num", "person", "why"):
             return qtypes.question_type(entry.question) == q.qtype
         if qtypes.asks_name(q.text):

@@ -257,6 +257,42 @@ def question_type(q: str) -> str:
     return "other"
 
 
+# A "how much" question about a price ("How much does Pouta cost?", "Was kostet der Ausweis?", "¿Cuánto cuesta?"):
+# "free" answers it as well as a sum does, and an entry about the price ("What does Pouta cost?", "Is Tor Browser
+# free?") is its entry though not phrased as a "how much" question (a new-visitor probe on two real help-center
+# FAQs, 2026-12-07: "how much does pouta cost" was declined with the right entry found, and "how much does tor
+# browser cost" got a network-speed sentence whose "2018" passed for a price).
+_PRICE_Q = re.compile(
+    r"\bhow much\b.*\b(?:cost|costs|charge|charged|fee|fees|pay|price|priced)\b|"
+    r"\bwhat (?:is|are) the (?:price|cost|fee)s?\b|"
+    r"\bwie (?:teuer|viel kostet|viel kosten)\b|\bwas kostet\b|\bwas kosten\b|"
+    r"\bcombien (?:co[uû]te|co[uû]tent|ça co[uû]te|faut-il payer)\b|\bquel (?:est le )?(?:prix|tarif|co[uû]t)\b|"
+    r"\bcu[aá]nto (?:cuesta|cuestan|vale|valen|cobran|hay que pagar)\b|\bqu[eé] precio\b",
+    _I,
+)
+_ABOUT_PRICE = re.compile(
+    r"\b(?:cost|costs|price|prices|pricing|fee|fees|charge|charges|free|paid|pay|payment|kostet|kosten|kostenlos|"
+    r"preis|preise|gebühr|gebühren|teuer|prix|tarif|tarifs|co[uû]t|co[uû]te|gratuit|gratuite|payant|precio|precios|"
+    r"cuesta|costo|coste|tarifa|gratis|gratuito|gratuita|pago)\b",
+    _I,
+)
+FREE = re.compile(
+    r"\b(?:(?<!feel )free(?! up\b| space\b| disk\b)(?: of charge)?|no (?:charge|cost|fee)s?|"
+    r"at no (?:extra |additional )?(?:cost|charge)|without charge|"
+    r"costs? nothing|kostenlos|kostenfrei|gebührenfrei|umsonst|gratis|gratuit|gratuite|gratuitement|sans frais|"
+    r"gratuito|gratuita|sin (?:costo|coste|cargo))\b",
+    _I,
+)
+
+
+def asks_price(q: str) -> bool:
+    return bool(_PRICE_Q.search(q))
+
+
+def about_price(text: str) -> bool:
+    return bool(_ABOUT_PRICE.search(text))
+
+
 def asks_calendar(q: str) -> bool:
     """A date question that wants a calendar date or year ("In what year…", "On what date…"), not an event."""
     return bool(_CALENDAR_Q.search(q))
@@ -326,7 +362,10 @@ def said_by(text: str, who: str) -> bool:
 __all__ = [
     "BARE_YES_NO",
     "SPECIFIC",
+    "FREE",
+    "about_price",
     "asks_calendar",
+    "asks_price",
     "asks_yes_no",
     "polar",
     "described",

@@ -304,6 +304,9 @@ class Bot:
             # ...or put in the place of what it corrects ("No, I meant the Syncthing config" after "Can I copy my
             # rclone config…?": a browser probe got an rclone command, the folded question's words being rclone's)
             return turns.corrected(last, said, turns.language(said)) or f"{said} ({prev})"
+        swap = turns.swapped(prev, question)
+        if swap:  # "et sur Linux ?" after "Comment désinstaller Zettlr sur Mac ?": that question, on Linux
+            return swap
         ix = self.index
         resolved = rewrite(
             question, prev, known=lambda ref: any(ix.bm25.has(t) for t in terms(ref, ix.query_lang(ref)))

@@ -1138,3 +1138,49 @@ def test_related_questions_are_never_in_another_language_than_the_visitors_pages
     a = b.answer("¿Puedo pagar con tarjeta de crédito en la tienda de regalos?")
     assert not a.grounded and a.suggestions, a.text
     assert not any(s in ("Comment installer Zettlr sous Windows ?", "Qu'est-ce que Markdown ?") for s in a.suggestions)
+
+
+@pytest.mark.parametrize(
+    "previous, message, expected",
+    [
+        ("Comment désinstaller Zettlr sur Mac ?", "et sur Linux ?", "Comment désinstaller Zettlr sur Linux ?"),
+        ("How much is the fee for adults?", "And for children?", "How much is the fee for children?"),
+        (
+            "How do I install it on Windows without admin rights?",
+            "and on Mac?",
+            "How do I install it on Mac without admin rights?",
+        ),
+        ("¿Cómo desinstalo Zettlr en Windows?", "¿y en macOS?", "¿Cómo desinstalo Zettlr en macOS?"),
+        ("Was kostet der Ausweis für Erwachsene?", "Und für Kinder?", "Was kostet der Ausweis für Kinder?"),
+        (
+            "How do I get there by bus from the station?",
+            "what about from the airport?",
+            "How do I get there by bus from the airport?",
+        ),
+        ("How do I renew my passport?", "and on Linux?", None),  # nothing "on" to swap
+        (
+            "How do I install it on Windows?",
+            "and on Mac if I have no admin rights at all?",
+            None,
+        ),  # a question of its own
+    ],
+)
+def test_a_follow_up_swaps_the_phrase_under_the_same_preposition(previous, message, expected):
+    assert turns.swapped(previous, message) == expected
+
+
+def test_and_on_linux_after_an_uninstall_question_asks_how_to_uninstall_on_linux(tmp_path_factory):
+    """A browser probe (2026-12-07): "et sur Linux ?" after "Comment désinstaller Zettlr sur Mac ?" got the Linux
+    install sentence; the question it asks is the uninstall question, on Linux."""
+    page = (
+        "# Installation\n\n## Installer sur Linux\n\nSur Linux, téléchargez le paquet AppImage et rendez-le "
+        "exécutable.\n\n## Installer sur Mac\n\nSur Mac, ouvrez le fichier DMG et glissez l'application dans le "
+        "dossier Applications.\n\n## Désinstaller sur Mac\n\nPour désinstaller Zettlr sur Mac, supprimez Zettlr.app du "
+        "dossier Applications.\n\n## Désinstaller sur Linux\n\nPour désinstaller Zettlr sur Linux, supprimez le "
+        "paquet avec votre gestionnaire de paquets, par exemple avec dpkg.\n"
+    )
+    b = bot_on(tmp_path_factory, "swap", {"installation.md": page})
+    first = b.answer("Comment désinstaller Zettlr sur Mac ?")
+    assert first.grounded, first.text
+    then = b.answer("et sur Linux ?", [["Comment désinstaller Zettlr sur Mac ?", first.text]])
+    assert then.grounded and "dpkg" in then.text, then.text

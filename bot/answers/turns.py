@@ -428,6 +428,41 @@ def corrected(previous: str, said: str, lang: str = "en") -> str | None:
     return previous[: tokens[start].start()] + said.strip(" .!?") + previous[tokens[at].end() :]
 
 
+# prepositions a follow-up may open with to swap one phrase of the question before ("and on Linux?")
+_SWAP_PREP = (
+    r"on|in|for|with|at|under|from|via|without|sur|sous|pour|avec|en|dans|chez|sans|auf|für|mit|unter|bei|im|am|"
+    r"ohne|para|con|bajo|desde|sin"
+)
+_SWAP = re.compile(
+    rf"^\s*¿?\s*(?:(?:and|but|also|und|aber|auch|et|mais|aussi|y|pero|también)\b[\s,]*|(?:what|how) about\s+)?"
+    rf"(?P<prep>{_SWAP_PREP})\s+(?P<rest>[^?!.;,]+?)\s*[?!.]*\s*$",
+    re.IGNORECASE,
+)
+_PHRASE_END = re.compile(rf"[?!.;,:]|\b(?:{_SWAP_PREP}|and|or|und|oder|et|ou|y|o|if|when|si|wenn|cuando|quand)\b", re.I)
+
+
+def swapped(previous: str, message: str) -> str | None:
+    """The previous question with the phrase a follow-up swaps ("Comment désinstaller Zettlr sur Mac ?" + "et sur
+    Linux ?" -> "Comment désinstaller Zettlr sur Linux ?"; "How much is the fee for adults?" + "And for children?"):
+    the message is an opening "and" and a phrase of at most four words under a preposition the previous question
+    has; that preposition's phrase there is replaced. None otherwise. (A browser probe: "et sur Linux ?" after an
+    uninstall question got the Linux install sentence, folded with the question as it was.)"""
+    m = _SWAP.match(message)
+    if m is None or len(m.group("rest").split()) > 4:
+        return None
+    prep = m.group("prep").lower()
+    at = [x for x in re.finditer(rf"\b{re.escape(prep)}\s+", previous, re.IGNORECASE)]
+    if not at:
+        return None
+    start = at[-1].end()
+    end = _PHRASE_END.search(previous, start)
+    stop = end.start() if end else len(previous)
+    phrase = previous[start:stop]
+    if not phrase.strip():
+        return None
+    return previous[:start] + m.group("rest").strip() + phrase[len(phrase.rstrip()) :] + previous[stop:]
+
+
 def nothing_to_lean_on(message: str) -> bool:
     """The message can only be read with a conversation before it, and there is none: it has no word of its own
     ("why?", "how?") or it goes on from something unsaid ("and in black and white?", "what about for kids?" as the

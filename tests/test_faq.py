@@ -196,3 +196,8 @@ def test_a_how_much_question_about_a_price_is_answered_by_the_entry_on_the_price
     bot = Bot.from_settings(small_index(tmp_path, files), build=False)
     a = bot.answer("how much does the cloud service cost")
     assert a.grounded and a.citations[0].quote.startswith("The cloud service is free for academic use"), a.text
+    # a number is no price: "10 gigabits" and "2018" do not answer what the network costs (a browser probe got
+    # "ne nécessite qu'une étape" for "Combien coûte Zettlr ?")
+    assert qtypes.MONEY.search("A day ticket is 5 Euro.") and not qtypes.MONEY.search("It needs one step.")
+    b = bot.answer("How much does the network upgrade cost?")
+    assert not b.grounded or "gigabits" not in b.text, b.text

@@ -164,8 +164,14 @@ class Composer:
         if q.qtype == "quote":
             who = qtypes.speaker(q.text) or ""
             return any(qtypes.said_by(c.quote, who) for c in a.citations)
-        if q.qtype == "num" and qtypes.asks_price(q.text) and any(qtypes.FREE.search(c.quote) for c in a.citations):
-            return True  # "free" is a price
+        if q.qtype == "num" and qtypes.asks_price(q.text):
+            # a price is a sum of money or "free": "une étape" is a number, and no price (a browser probe: "Combien
+            # coûte Zettlr ?" got the installation page's "ne nécessite qu'une étape")
+            # (or a share: "how much did the price of oil increase?" is answered by "less than two percent a year")
+            return p_unanswerable < 0.3 or any(
+                qtypes.FREE.search(c.quote) or qtypes.MONEY.search(c.quote) or qtypes.SHARE.search(c.quote)
+                for c in a.citations
+            )
         if q.qtype == "num" or (q.qtype == "date" and qtypes.asks_calendar(q.text)):
             return p_unanswerable < 0.3 or any(qtypes.evidence(q.qtype, c.quote, q.words) for c in a.citations)
         return True
@@ -244,8 +250,13 @@ class Composer:
         if q.qtype == "quote":
             who = qtypes.speaker(q.text) or ""
             return any(qtypes.said_by(s.text, who) for r in entry.rows for s in self.index.chunks[r].sentences)
-        if q.qtype == "num" and qtypes.asks_price(q.text) and qtypes.about_price(entry.question):
-            return True  # "How much does Pouta cost?": "What does Pouta cost?", "Is Tor Browser free?"
+        if q.qtype == "num" and qtypes.asks_price(q.text):
+            # "How much does Pouta cost?": "What does Pouta cost?", "Is Tor Browser free?", or an entry whose answer
+            # names a sum or says it is free; not "How fast is the network?" for its "10 gigabits"
+            if qtypes.about_price(entry.question):
+                return True
+            said = [s.text for r in entry.rows for s in self.index.chunks[r].sentences]
+            return any(qtypes.MONEY.search(t) or qtypes.FREE.search(t) for t in said)
         if q.qtype in ("date", "num", "person", "why"):
             return qtypes.question_type(entry.question) == q.qtype
         if qtypes.asks_name(q.text):

@@ -285,6 +285,19 @@ FREE = re.compile(
 )
 
 
+# a sum of money: a currency sign or word next to a number ("$30", "30 €", "5 Euro", "£4,170", "381.15 pence")
+MONEY = re.compile(
+    r"[$€£¥₹]\s?\d|\d[\d.,\s]*\s?(?:(?:thousand|million|billion|trillion|mio|mrd|millionen|milliarden|millions?|"
+    r"milliards?|millones|mil millones)\s+(?:of\s+|de\s+)?)?"
+    r"(?:[$€£¥₹]|(?:eur|euros?|usd|gbp|chf|dollars?|pounds?|pence|cents?|p|dólares|"
+    r"pesos|francs?|franken|kr|sek|nok|dkk|pln|zł)\b)",
+    _I,
+)
+
+
+SHARE = re.compile(r"\d\s?%|\b(?:per ?cent|percentage|prozent|pour ?cent|por ?ciento)\b", _I)
+
+
 def asks_price(q: str) -> bool:
     return bool(_PRICE_Q.search(q))
 
@@ -363,6 +376,8 @@ __all__ = [
     "BARE_YES_NO",
     "SPECIFIC",
     "FREE",
+    "MONEY",
+    "SHARE",
     "about_price",
     "asks_calendar",
     "asks_price",

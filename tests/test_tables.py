@@ -596,3 +596,28 @@ def test_a_list_of_rows_that_share_a_key_names_what_tells_them_apart(tmp_path):
     lines = a.text.splitlines()
     assert a.grounded and "Still (Strength (ABV): Up to 6.9%) — Rate per litre: 40.38 pence [1]" in lines, a.text
     assert "Still (Strength (ABV): 6.9% to 7.5%) — Rate per litre: 50.71 pence [2]" in lines, a.text
+
+
+def test_a_sentence_that_announces_a_table_brings_its_rows(tmp_path):
+    """A new-visitor probe (2026-12-07): "What file types can I import?" ended on "Here is the list of file type
+    extensions currently supported:", the table after it left out. The table's first rows follow it, each cell with
+    its row and column, and a note says how many rows are left out."""
+    from _support import small_index
+
+    from bot.answers import messages
+    from bot.engine import Bot
+
+    rows = "\n".join(f"| `*.ext{i}` | Format number {i} documents |" for i in range(1, 11))
+    files = {
+        "import.md": "# Importing files\n\n## Supported file types\n\nThe app imports files of many formats with its "
+        "converter. Here is the list of file type extensions currently supported:\n\n| Extension | Description |\n"
+        f"| --- | --- |\n{rows}\n\n## Exporting\n\nYou can export to PDF and to Word from the File menu.\n"
+    }
+    bot = Bot.from_settings(small_index(tmp_path, files), build=False)
+    a = bot.answer("Which file extensions can the app import?")
+    assert a.grounded, a.text
+    quotes = [c.quote for c in a.citations]
+    assert "Here is the list of file type extensions currently supported:" in quotes, quotes
+    assert "Format number 1 documents" in quotes and "Format number 8 documents" in quotes, quotes
+    assert "Format number 9 documents" not in quotes
+    assert a.note == messages.text("table_more", "en", n=2)

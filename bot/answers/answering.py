@@ -695,6 +695,36 @@ def _with_list(best: Candidate, picked: list[Candidate], most: int = LIST_MOST) 
     return out
 
 
+TABLE_MOST = 8  # rows of a table given after the sentence that announces it
+
+
+def _with_table(index, best: Candidate, picked: list[Candidate], most: int = TABLE_MOST) -> tuple[list[Candidate], int]:
+    """A chosen sentence that ends its passage with ":" ("Here is the list of file type extensions currently
+    supported:") brings the table right after it in the document: its first `most` rows, one cell each, shown
+    with its row and column; and how many rows are left out. (A new-visitor probe, 2026-12-07: "What file types
+    can I import?" ended on that sentence, the table left out.)"""
+    sents = best.hit.chunk.sentences
+    last = len(sents) - 1
+    if last < 0 or not sents[last].text.rstrip().endswith(":"):
+        return picked, 0
+    if not any(c.hit is best.hit and c.index == last for c in picked):
+        return picked, 0
+    row = best.hit.row + 1
+    if row >= len(index.chunks):
+        return picked, 0
+    nxt = index.chunks[row]
+    if nxt.source != best.hit.chunk.source or nxt.kind != "table" or nxt.start < best.hit.chunk.end:
+        return picked, 0
+    hit = Hit(row, nxt, best.hit.score, 0.0, 0.0, 0.0)
+    out, rows = list(picked), set()
+    for i, s in enumerate(nxt.sentences):
+        if s.block in rows or len(rows) >= most:
+            continue
+        rows.add(s.block)
+        out.append(Candidate(best.hit_rank, hit, i, s, {}, best.x, 0.0, best.prob))
+    return out, len({s.block for s in nxt.sentences}) - len(rows)
+
+
 def shown_label(s: Sentence, chunk) -> str | None:
     """A table cell's row and column as the answer shows them: its label, and, when another row of the table has
     the same key, the cell of the first other column that tells those rows apart ("Still (Strength (ABV): 1.2% to
@@ -1476,6 +1506,7 @@ def extractive_answer(reader: Reader, question: str, hits: list[Hit], suggestion
             break
         if c.prob >= reader.second_ratio * best.prob and c.sentence.text not in {p.sentence.text for p in picked}:
             picked.append(c)
+    more = 0  # a table's rows left out after the sentence that announces it (_with_table)
     if best.sentence.label:  # a table cell: the cell, row or column the question asks for (table_cells)
         picked = table_cells(q, best, yes_no=yes_no_asked(question))
         if not picked:
@@ -1491,9 +1522,13 @@ def extractive_answer(reader: Reader, question: str, hits: list[Hit], suggestion
         picked = _with_neighbours(q, best, picked, cands)
         picked = _with_names(q, best, picked, cands)
         picked = _with_list(best, picked)
+        picked, more = _with_table(reader.index, best, picked)
     if not yes_no_asked(question):  # a lone "Yes." / "No." answers a yes/no question only
         picked = [c for c in picked if not qtypes.BARE_YES_NO.match(c.sentence.text)] or picked
     # keep source order within the same chunk so the answer reads naturally
     picked.sort(key=lambda c: (c.hit_rank, c.index) if c.hit is best.hit else (99, c.hit_rank, c.index))
     text, cites = _citations_and_text([(c.sentence, c.hit, c.prob) for c in picked])
-    return Answer(question, text, True, cites, retrieved=hits, confidence=1 - p_un)
+    a = Answer(question, text, True, cites, retrieved=hits, confidence=1 - p_un)
+    if more > 0:
+        a.note = messages.text("table_more", picked[-1].hit.chunk.lang or "en", n=more)
+    return a

@@ -169,6 +169,12 @@ def leaned_on_questions(history) -> list[str]:
     if not qs:
         prev = turns.previous_question(history)
         return [prev] if prev else []
+    for i in range(len(qs) - 2, -1, -1):  # "et sur Linux ?" stands for the question it swapped a phrase of
+        swap = turns.swapped(qs[i + 1], qs[i])
+        if swap:
+            qs[i] = swap
+            if i == 0:
+                return [swap]
     root = 0
     while root + 1 < len(qs) and turns.classify(qs[root], qs[root + 1]).kind == turns.FOLLOWUP:
         root += 1

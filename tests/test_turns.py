@@ -1184,3 +1184,15 @@ def test_and_on_linux_after_an_uninstall_question_asks_how_to_uninstall_on_linux
     assert first.grounded, first.text
     then = b.answer("et sur Linux ?", [["Comment désinstaller Zettlr sur Mac ?", first.text]])
     assert then.grounded and "dpkg" in then.text, then.text
+
+
+def test_a_follow_up_after_a_swap_leans_on_the_swapped_question():
+    """A browser probe (2026-12-07): after "Comment désinstaller Zettlr sur Mac ?" and "et sur Linux ?", the next
+    follow-up was shown as read with "…sur Mac ?"; it leans on the uninstall question on Linux."""
+    from bot.engine import leaned_on
+
+    hist = [
+        ["Comment désinstaller Zettlr sur Mac ?", "Pour désinstaller Zettlr, supprimez Zettlr.app. [1]"],
+        ["et sur Linux ?", "Pour désinstaller Zettlr, supprimez le paquet. [1]"],
+    ]
+    assert leaned_on(hist) == "Comment désinstaller Zettlr sur Linux ?"

@@ -151,3 +151,44 @@ def test_a_wrapped_faq_answer_is_quoted_whole_without_markup(tmp_path: Path):
     text = " ".join(c.quote for c in b.citations)
     assert "Open the customer portal and choose Change password in the menu of your profile page." in text
     assert "`" not in text and "](" not in text and "**" not in text
+
+
+def test_front_matter_wiki_links_mail_and_admonitions_as_a_reader_sees_them(tmp_path: Path):
+    """A browser probe (2026-12-07) on a makerspace's Obsidian guide and a MkDocs FAQ: "[[Vetting|vetted]]",
+    "<directors@protospace.ca>", "Category: recommended / Date: 2000-01-01" and '??? question "Warum…?"' were shown
+    raw, and the answer under the admonition was never reached."""
+    text = (
+        "Category: recommended\nDate: 2000-05-01\n\n"
+        "New members get a card once [[Vetting|vetted]]; ask a [[Directors]] or write to <directors@example.org>. "
+        "![[card.png]]\n\n"
+        '??? question "Warum kann ich nicht zu anderen Zeiten kommen?"\n'
+        "    Die Werkstatt ist nur mit Aufsicht geöffnet.\n\n"
+        "    Außerhalb der Zeiten ist niemand da.\n\n"
+        '!!! info "Hinweis"\n\tBitte Schutzbrille tragen.\n\n'
+        "Normaler Text.\n"
+    )
+    out = _plain(text).split("\n")
+    assert out[:3] == ["", "", ""]  # the metadata lines (as many, blank)
+    assert out[3] == "New members get a card once vetted; ask a Directors or write to directors@example.org. "
+    assert out[5:10] == [
+        "**Warum kann ich nicht zu anderen Zeiten kommen?**",
+        "Die Werkstatt ist nur mit Aufsicht geöffnet.",
+        "",
+        "Außerhalb der Zeiten ist niemand da.",
+        "",
+    ]
+    assert out[10:12] == ["Hinweis", "Bitte Schutzbrille tragen."]
+    assert _plain("---\ntitle: Member dues\nlayout: page\n---\nDues are $55 a month.\n").split("\n") == [
+        "# Member dues",
+        "",
+        "",
+        "",
+        "Dues are $55 a month.",
+        "",
+    ]
+    f = tmp_path / "faq.md"
+    f.write_text("# FAQ\n\n" + text.split("\n\n", 1)[1], encoding="utf-8")
+    doc = read_document(f, tmp_path)
+    entry = [b for b in doc.blocks if b.question == "Warum kann ich nicht zu anderen Zeiten kommen?"]
+    said = " ".join(doc.text[s:e] for b in entry for s, e in b.spans)
+    assert "Die Werkstatt ist nur mit Aufsicht geöffnet." in said and "niemand da" in said, said

@@ -193,10 +193,11 @@ _A_PREFIX = re.compile(
 # chunk's id hashes its whole record, so a record changed with the same text is stored anew; 17: in Markdown with
 # "#" headings a short line is text, and nowhere a short line after a paragraph ending in ":"; 18: a Markdown file
 # read as its reader sees it, inline mark-up gone and hard-wrapped paragraphs whole, bot/ingest/mdplain.py; 19: a
-# statement heading among question headings of its level is an entry too, and Markdown's fenced code is indented).
+# statement heading among question headings of its level is an entry too, and Markdown's fenced code is indented;
+# 20: Markdown's front matter, wiki links, e-mail autolinks and MkDocs admonitions read as their reader sees them).
 # An index made by another version reads every file again at its next sync (bot/index/store.py); only texts never
 # embedded before are embedded.
-PARSER = 19
+PARSER = 20
 _LIST_ITEM = re.compile(r"\s*(?:[-*+]\s+|\d+[.)]\s+)")
 _BULLET = re.compile(r"\s*[-*+•]\s+")
 _BOLD = re.compile(r"(\*\*|__)(.+?)\1\s*")  # a Markdown line opening in bold: "**How do I pay?** …"

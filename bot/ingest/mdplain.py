@@ -8,6 +8,10 @@ What a renderer shows is what the bot quotes, as for an HTML page's visible text
   resources.") is one paragraph again: a line that stops mid-sentence runs on into the next, as a renderer's soft
   line break does. Only a line of 40 characters or more that ends without a sentence's closing punctuation runs
   on, and never into a heading, a list item, a table row, a quote, a "Q:"/"A:" line or a comment;
+- a file's metadata block (YAML or TOML front matter, Pelican's "Category: …" / "Date: …" lines) goes, its
+  title becoming the heading when the file has none; Obsidian / wiki links ([[Page|label]]) keep their label and
+  an e-mail autolink its address; an MkDocs admonition ("??? question "Why…?"", "!!! note") becomes its title
+  (bold when it is a question, so the FAQ parser reads it with its answer) and its content loses its indent;
 - fenced code keeps its lines, indented (a shell comment, "# Show the MAC algorithms", is no heading), its fences
   go; admonition fences (":::" of VuePress, Docusaurus) and link
   reference definitions go.
@@ -33,6 +37,22 @@ _STRUCT = re.compile(
 )
 _OPENING_BOLD = re.compile(r"(\s*(?:[-*+]\s+|\d{1,3}[.)]\s+)?)(\*\*|__)(?=\S)(.+?)(?<=\S)\2")
 
+# metadata at the top of a file: YAML ("---" … "---") or TOML ("+++" … "+++") front matter, or the "Key: value"
+# lines of Pelican and MultiMarkdown ("Category: recommended" / "Date: 2000-05-01" above the text)
+_META_KEYS = (
+    r"title|date|category|categories|tags?|authors?|slug|summary|lang|language|modified|updated|status|description|"
+    r"keywords|layout|permalink|template|weight|draft|id|sidebar_position|sidebar_label|toc|nav_order|parent"
+)
+_META_LINE = re.compile(rf"^(?:{_META_KEYS})\s*:\s*.*$", re.IGNORECASE)
+_TITLE_LINE = re.compile(r"^title\s*[:=]\s*[\"']?(.*?)[\"']?\s*$", re.IGNORECASE)
+# an admonition of MkDocs Material or Python-Markdown: "!!! note "Title"", "??? question "Why…?"" ("???+" opened),
+# its content indented under it
+_ADMONITION = re.compile(r"^(\s*)(?:!!!|\?\?\?\+?)\s*[\w-]+(?:\s+[\w-]+)*(?:\s+\"(?P<title>[^\"]*)\")?\s*$")
+# an Obsidian / wiki link: [[Page]], [[Page|label]], [[Page#Section|label]]; an embed ![[image.png]] goes whole
+_WIKI_EMBED = re.compile(r"!\[\[[^\]\n]*\]\]")
+_WIKI = re.compile(r"\[\[([^\]|#\n]*)(?:#[^\]|\n]*)?(?:\|([^\]\n]+))?\]\]")
+_MAIL = re.compile(r"<([^<>\s@]+@[^<>\s@]+\.[^<>\s@]+)>")
+
 _CODE = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)")
 _IMAGE = re.compile(r"!\[[^\]\n]*\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"\n]*\")?\)")
 _LINK = re.compile(r"\[([^\]\n]+)\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"\n]*\")?\)")
@@ -54,7 +74,7 @@ _CLOSES = ".!?:;…。！？"
 def plain(text: str, is_question=None) -> str:
     """The Markdown `text` as a reader sees it (see the module's docstring). `is_question(text) -> bool` tells a
     line-opening bold question, which stays bold (the FAQ parser reads it); without it, none does."""
-    lines = text.split("\n")
+    lines = _admonitions(_front_matter(text.split("\n")), is_question)
     refs = {m.group(1).strip().lower() for ln in lines if (m := _REF_DEF.match(ln))}
     out: list[str] = []
     code: list[bool] = []  # a fence or a line of fenced code: kept as it is, never run on
@@ -74,6 +94,65 @@ def plain(text: str, is_question=None) -> str:
     return "\n".join(_run_on(out, lines, code))
 
 
+def _front_matter(lines: list[str]) -> list[str]:
+    """The lines with a file's metadata block at the top blanked (as many lines, so nothing else moves); its title,
+    when the file has no "# " heading of its own, becomes one ("# Member dues")."""
+    end = None
+    if lines and lines[0].strip() in ("---", "+++"):
+        fence = lines[0].strip()
+        end = next((i for i in range(1, min(len(lines), 80)) if lines[i].strip() in (fence, "...")), None)
+        if end is None:
+            return lines
+        block = lines[1:end]
+        end += 1
+    else:
+        n = next((i for i, ln in enumerate(lines) if not ln.strip()), len(lines))
+        block = lines[:n]
+        if len(block) < 2 or not all(_META_LINE.match(ln.strip()) for ln in block):
+            return lines
+        end = n
+    title = next((m.group(1).strip() for ln in block if (m := _TITLE_LINE.match(ln.strip()))), "")
+    out = [""] * end + lines[end:]
+    if title and not any(ln.startswith("# ") for ln in lines[end:]):
+        out[0] = f"# {title}"
+    return out
+
+
+def _admonitions(lines: list[str], is_question) -> list[str]:
+    """Admonitions as their reader sees them: the marker line becomes its title (in bold when the title is a
+    question, "??? question "Warum kann ich nicht zu anderen Zeiten kommen?"", so the FAQ parser reads it as a
+    question with its answer), and the content indented under it loses that indent (it was read as nothing but
+    the marker: a browser probe got the raw '??? question "…"' line as an answer)."""
+    out: list[str] = []
+    inside: str | None = None  # the indent of the open admonition's content
+    fenced = False
+    for ln in lines:
+        if _FENCE.match(ln):
+            fenced = not fenced
+        if inside is not None and not fenced:
+            if not ln.strip():
+                out.append(ln)
+                continue
+            if ln.startswith(inside + "\t"):
+                out.append(inside + ln[len(inside) + 1 :])
+                continue
+            if ln.startswith(inside + "    "):
+                out.append(inside + ln[len(inside) + 4 :])
+                continue
+            inside = None
+        m = None if fenced else _ADMONITION.match(ln)
+        if m:
+            title = (m.group("title") or "").strip()
+            if title and is_question is not None and is_question(title):
+                out.append(f"{m.group(1)}**{title}**")
+            else:
+                out.append(f"{m.group(1)}{title}")
+            inside = m.group(1)
+            continue
+        out.append(ln)
+    return out
+
+
 def _inline(line: str, refs: set[str], is_question) -> str:
     held: list[str] = []
 
@@ -86,6 +165,9 @@ def _inline(line: str, refs: set[str], is_question) -> str:
     if m and is_question is not None and is_question(_inline(m.group(3), refs, None)):
         head, line = m.group(0), line[m.end() :]  # "**How do I pay?**": the FAQ parser's question mark-up
     line = _CODE.sub(lambda m: hold(m.group(2).strip() or m.group(2)), line)
+    line = _WIKI_EMBED.sub("", line)
+    line = _WIKI.sub(lambda m: (m.group(2) or m.group(1)).strip(), line)
+    line = _MAIL.sub(lambda m: m.group(1), line)
     line = _IMAGE.sub("", line)
     line = _LINK.sub(lambda m: m.group(1), line)
     line = _REF_LINK.sub(

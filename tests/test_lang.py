@@ -62,6 +62,16 @@ def test_sentences_split_by_the_rules_of_each_language():
         "Voir p.ex. la page d'aide.",
         "Elle est à jour.",
     ]
+    # a browser probe (2026-12-07): a contact table's cells were cut at "stellv." and "M.Sc."
+    assert split("Designlabor + stellv. Leitung: Florian Krohm, M.Sc. Sprechstunde im Keller. Bitte anmelden.", "de") == [
+        "Designlabor + stellv. Leitung: Florian Krohm, M.Sc. Sprechstunde im Keller.",
+        "Bitte anmelden.",
+    ]
+    assert split("She has a Ph.D. From 2019 on she led it. We use node.js. Then we deploy.", "en") == [
+        "She has a Ph.D. From 2019 on she led it.",
+        "We use node.js.",
+        "Then we deploy.",
+    ]
 
 
 def test_keyword_terms_use_the_language_s_stemmer_and_stop_words():

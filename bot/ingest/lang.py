@@ -292,7 +292,10 @@ _LETTERS = {"de": "äöüß", "es": "ñ¿¡", "fr": "œçèêëîïûùÿ", "pt"
 
 # Abbreviations after which a full stop does not end a sentence (lower case, without the final dot).
 ABBREVIATIONS: dict[str, frozenset[str]] = {
-    "de": _words("z.b bzw usw ca vgl ggf evtl inkl nr s abs bspw d.h u.a o.ä u.ä z.t sog dr prof str tel"),
+    "de": _words(
+        "z.b bzw usw ca vgl ggf evtl inkl nr s abs bspw d.h u.a o.ä u.ä z.t sog dr prof str tel stellv abt mind zzgl "
+        "exkl tägl mtl jährl hrsg"
+    ),
     "fr": _words("m mm mme mmes mlle p.ex ex cf env etc no tél av bd dr pr"),
     "es": _words("sr sra srta dr dra ud uds p.ej ej etc núm n.º pág tel av aprox"),
     "it": _words("sig sig.ra dott prof ecc es pag tel n"),

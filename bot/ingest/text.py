@@ -129,8 +129,8 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None, lang: str 
         last = before[-1].lower().strip("(\"'“«„¿¡") if before else ""
         if text[m.start()] == "." and (last in abbrev or (len(last) == 1 and last.isalpha())):
             continue
-        if text[m.start()] == "." and re.fullmatch(r"(?:[a-z]\.)+[a-z]", last):
-            continue  # U.S. / e.g.
+        if text[m.start()] == "." and re.fullmatch(r"(?:[^\W\d_]{1,3}\.)+[^\W\d_]{1,3}", last):
+            continue  # U.S. / e.g. / M.Sc. / Ph.D. (a browser probe: a contact table's "M.Sc." cut a cell in two)
         ordinal = lang in ("de", "nl") and last.isdigit() and len(last) <= 2 and m.end() - m.start() <= 2
         if text[m.start()] == "." and ordinal:
             continue  # "am 3. März": an ordinal, not the end of a sentence

@@ -187,6 +187,11 @@ PREV = "How can I protect my kids from the virus?"
         ("Wie lange dauert das?", turns.FOLLOWUP),
         ("Was kostet die REAL ID?", turns.QUESTION),
         ("Was kostet es, wenn ich ein Buch zu spät abgebe?", turns.QUESTION),
+        # a name of its own is a subject (a browser probe read "What is Fabman?" as a follow-up and found nothing);
+        # not in German, whose nouns all have capitals, nor after "and"
+        ("What is Fabman?", turns.QUESTION),
+        ("Wo ist der Eingang?", turns.FOLLOWUP),
+        ("And Windows?", turns.FOLLOWUP),
     ],
 )
 def test_follow_ups_replies_and_questions_of_their_own(message, kind):

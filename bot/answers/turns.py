@@ -319,7 +319,14 @@ def leans_back(message: str) -> bool:
             continue
         return True
     own = content_stems(message, language(message)) - _LIGHT
-    return len(own) < 2
+    # a name of its own ("What is Fabman?"): a subject, though one word (a browser probe read "What is Fabman?" as a
+    # follow-up to a question about bringing machines, and found nothing). Not in German, whose nouns all have capitals.
+    lang = language(message)
+    return len(own) < 2 and (lang == "de" or not _NAMED.search(message))
+
+
+# a capitalised word after a message's first, not a pronoun, greeting or the like: a name ("Fabman", "Protospace")
+_NAMED = re.compile(r"(?<=[\w,;:]\s)(?!(?:I|I'm|I've|I'd|OK|Ok)\b)[A-ZÄÖÜ][\w-]*[a-zäöüß][\w-]*")
 
 
 def classify(message: str, previous: str | None, asked_back: bool = False) -> Turn:

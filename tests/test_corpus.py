@@ -418,3 +418,10 @@ def test_a_statement_heading_among_question_headings_is_an_entry(tmp_path):
     (tmp_path / "report.md").write_text(article, encoding="utf-8")
     doc = read_document(tmp_path / "report.md", tmp_path)
     assert not any(b.question in ("Our year", "Finances", "Outlook") for b in doc.blocks)
+
+
+def test_a_title_from_a_file_name_opens_with_a_capital(tmp_path):
+    """A browser probe (2026-12-07): a page without a heading was offered as "What do the articles say about
+    protospace member dues?"."""
+    (tmp_path / "protospace-member-dues.md").write_text("Dues are $55 a month for regular members.\n", encoding="utf-8")
+    assert read_document(tmp_path / "protospace-member-dues.md", tmp_path).title == "Protospace member dues"

@@ -194,10 +194,11 @@ _A_PREFIX = re.compile(
 # "#" headings a short line is text, and nowhere a short line after a paragraph ending in ":"; 18: a Markdown file
 # read as its reader sees it, inline mark-up gone and hard-wrapped paragraphs whole, bot/ingest/mdplain.py; 19: a
 # statement heading among question headings of its level is an entry too, and Markdown's fenced code is indented;
-# 20: Markdown's front matter, wiki links, e-mail autolinks and MkDocs admonitions read as their reader sees them).
+# 20: Markdown's front matter, wiki links, e-mail autolinks and MkDocs admonitions read as their reader sees them;
+# 21: a title from a file name opens with a capital).
 # An index made by another version reads every file again at its next sync (bot/index/store.py); only texts never
 # embedded before are embedded.
-PARSER = 20
+PARSER = 21
 _LIST_ITEM = re.compile(r"\s*(?:[-*+]\s+|\d+[.)]\s+)")
 _BULLET = re.compile(r"\s*[-*+•]\s+")
 _BOLD = re.compile(r"(\*\*|__)(.+?)\1\s*")  # a Markdown line opening in bold: "**How do I pay?** …"
@@ -563,7 +564,7 @@ def assemble(
         else:
             doc.blocks.append(Block("paragraph", section, p.spans, item=p.item, ordered=p.ordered))
     close()
-    doc.title = title_text or title or Path(source).stem.replace("_", " ").replace("-", " ")
+    doc.title = title_text or title or name_title(source)
     for b in doc.blocks:
         if not b.section:
             b.section = doc.title
@@ -608,6 +609,13 @@ def _entry_siblings(text: str, pieces: list[Piece], lang: str, ld_questions) -> 
         if asking >= SIBLINGS_ASKING and 2 * asking > len(members):
             out.update(i for i, a in members if not a)
     return out
+
+
+def name_title(source: str) -> str:
+    """A document's title from its file name when it has none of its own: "protospace-visiting.md" -> "Protospace
+    visiting" (a browser probe was offered "What do the articles say about protospace member dues?")."""
+    t = Path(source).stem.replace("_", " ").replace("-", " ").strip()
+    return t[:1].upper() + t[1:]
 
 
 def parse_text(source: str, text: str, sha: str, markdown: bool = False, lang: str | None = None) -> Document:
@@ -674,7 +682,7 @@ def read_document(
         doc = parse_markdown(source, ex.text, sha)
         if ex.pages:
             doc.pages = ex.pages
-        if ex.title and doc.title == Path(source).stem.replace("_", " ").replace("-", " "):
+        if ex.title and doc.title == name_title(source):
             doc.title = ex.title
         if not doc.blocks:
             raise ValueError("has no readable text")

@@ -825,9 +825,10 @@ class Bot:
         if not any(a.grounded for a in answers):
             return Answer(query, ABSTAIN_TEXT, False, suggestions=self.suggestions(query, hits), retrieved=hits), hits
         texts, cites = [], []
+        lang = turns.language(query)  # (a browser probe: a German message's part got the English "I couldn't find…")
         for p, a in zip(pieces, answers):
             if not a.grounded:
-                texts.append(f"“{p}”: {ABSTAIN_TEXT}")
+                texts.append(f"{messages.text('ui_quoted', lang, text=p)}: {messages.text('abstain', lang)}")
                 continue
             shift = len(cites)
             texts.append(MARKER.sub(lambda m, s=shift: f"[{int(m.group(1)) + s}]", a.text))

@@ -1201,3 +1201,16 @@ def test_a_follow_up_after_a_swap_leans_on_the_swapped_question():
         ["et sur Linux ?", "Pour désinstaller Zettlr, supprimez le paquet. [1]"],
     ]
     assert leaned_on(hist) == "Comment désinstaller Zettlr sur Linux ?"
+
+
+def test_a_part_the_articles_dont_answer_is_named_in_the_messages_language(tmp_path_factory):
+    """A browser probe (2026-12-07): "Wer ist für Metallbau zuständig und wie erreiche ich die Person?" got
+    "“Wie erreiche ich die Person?”: I couldn't find that in the articles." in a German conversation."""
+    page = (
+        "# Werkstatt\n\n## Öffnungszeiten\n\nDie Werkstatt ist montags bis freitags von 9 bis 17 Uhr geöffnet, "
+        "samstags von 10 bis 14 Uhr.\n\n## Sicherheit\n\nIn der Werkstatt tragen alle eine Schutzbrille.\n"
+    )
+    b = bot_on(tmp_path_factory, "parts-de", {"werkstatt.md": page})
+    a = b.answer("Wann ist die Werkstatt geöffnet und wer hat die Fußball-WM 1998 gewonnen?")
+    assert a.grounded and "9 bis 17 Uhr" in a.text, a.text
+    assert "Dazu habe ich in den Artikeln nichts gefunden." in a.text and "couldn't" not in a.text, a.text

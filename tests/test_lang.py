@@ -63,7 +63,9 @@ def test_sentences_split_by_the_rules_of_each_language():
         "Elle est à jour.",
     ]
     # a browser probe (2026-12-07): a contact table's cells were cut at "stellv." and "M.Sc."
-    assert split("Designlabor + stellv. Leitung: Florian Krohm, M.Sc. Sprechstunde im Keller. Bitte anmelden.", "de") == [
+    assert split(
+        "Designlabor + stellv. Leitung: Florian Krohm, M.Sc. Sprechstunde im Keller. Bitte anmelden.", "de"
+    ) == [
         "Designlabor + stellv. Leitung: Florian Krohm, M.Sc. Sprechstunde im Keller.",
         "Bitte anmelden.",
     ]

@@ -147,11 +147,15 @@ class Composer:
         a.retrieved = hits
         return a
 
+    def entry_sentences(self, entry) -> list[str]:
+        """The sentences of an FAQ entry's answer, in order."""
+        return [s.text for r in entry.rows for s in self.index.chunks[r].sentences]
+
     def _in_entry(self, a: Answer, entry) -> bool:
         best = a.citations[0] if a.citations else None
         if best is None:
             return False
-        texts = {s.text for r in entry.rows for s in self.index.chunks[r].sentences}
+        texts = set(self.entry_sentences(entry))
         return entry.source == best.source and best.quote in texts
 
     @staticmethod
@@ -249,20 +253,19 @@ class Composer:
         quote X."""
         if q.qtype == "quote":
             who = qtypes.speaker(q.text) or ""
-            return any(qtypes.said_by(s.text, who) for r in entry.rows for s in self.index.chunks[r].sentences)
+            return any(qtypes.said_by(t, who) for t in self.entry_sentences(entry))
         if q.qtype == "num" and qtypes.asks_price(q.text):
             # "How much does Pouta cost?": "What does Pouta cost?", "Is Tor Browser free?", or an entry whose answer
             # names a sum or says it is free; not "How fast is the network?" for its "10 gigabits"
             if qtypes.about_price(entry.question):
                 return True
-            said = [s.text for r in entry.rows for s in self.index.chunks[r].sentences]
-            return any(qtypes.MONEY.search(t) or qtypes.FREE.search(t) for t in said)
+            return any(qtypes.MONEY.search(t) or qtypes.FREE.search(t) for t in self.entry_sentences(entry))
         if q.qtype in ("date", "num", "person", "why"):
             return qtypes.question_type(entry.question) == q.qtype
         if qtypes.asks_name(q.text):
             # "What is the name of the CDC Director?" is not answered by "What is CDC doing…": the entry must
             # hold every other word of the question, and a name the question doesn't have
-            sents = [s.text for r in entry.rows for s in self.index.chunks[r].sentences]
+            sents = self.entry_sentences(entry)
             have = set().union(content_stems(entry.question, q.lang), *(content_stems(t, q.lang) for t in sents))
             rest = [t for t in q.terms if t not in {stem(w, q.lang) for w in qtypes.NAME_WORDS}]
             return all(t in have for t in rest) and any(qtypes.evidence("person", t, q.words) for t in sents)

@@ -57,7 +57,7 @@ def collect(bench: Path) -> dict[str, list[dict]]:
     s = load_settings()
     cache = Path(s.cache_dir) / "eval"
     pairs = allpacks.faq_packs(bench, cache)
-    packs = [p for pair in pairs for p in pair] + allpacks.passage_packs(bench, cache)
+    packs = [p for pair in pairs for p in pair] + allpacks.passage_packs(bench, cache) + allpacks.table_packs()
     allpacks.add_other_subjects(packs)
     rec: list = []
     orig = Reader.should_abstain
@@ -81,6 +81,8 @@ def collect(bench: Path) -> dict[str, list[dict]]:
                     ok = False
                 elif p.style == "faq":
                     ok = allpacks._entry_hit(a, q["answer"])
+                elif p.style == "table":
+                    ok = allpacks.table_hit(a, q)
                 else:
                     ok = any(c.source == q["gold"] for c in a.citations)
                 rows.append({"kind": kind, "grounded": a.grounded, "ok": bool(ok), "rec": list(rec)})

@@ -621,3 +621,37 @@ def test_a_sentence_that_announces_a_table_brings_its_rows(tmp_path):
     assert "Format number 1 documents" in quotes and "Format number 8 documents" in quotes, quotes
     assert "Format number 9 documents" not in quotes
     assert a.note == messages.text("table_more", "en", n=2)
+
+
+def test_a_row_named_by_one_word_of_its_key_is_no_cell_answer_before_the_gate(tmp_path, monkeypatch):
+    """A blind table pack: "What's the CPU time limit for a request on the free Workers plan?" got "Simultaneous
+    outgoing connections/request — Workers Free: 6" whatever the gate made of it: the column is named, and "request"
+    alone named the row. A cell is the answer before the gate has judged (table_cells, strict) only when the
+    question names its row clearly (most of its key's words, or a number in its range); else the gate judges, as
+    for any sentence."""
+    from _support import small_index
+
+    from bot.answers import answering
+
+    page = (
+        "# Workers limits\n\n| Feature | Workers Free | Workers Paid |\n| --- | --- | --- |\n"
+        "| Simultaneous outgoing connections per request | 6 | 6 |\n| Environment variables per Worker | 64 | 128 |\n"
+        "| Worker size after compression | 3 MB | 10 MB |\n"
+    )
+    bot = Bot.from_settings(small_index(tmp_path, {"limits.md": page}), build=False)
+    before_gate = []
+    real = answering.table_cells
+
+    def spy(q, best, *args, **kw):
+        got = real(q, best, *args, **kw)
+        if kw.get("strict"):
+            before_gate.append([c.sentence.label for c in got])
+        return got
+
+    monkeypatch.setattr(answering, "table_cells", spy)
+    bot.answer("What's the CPU time limit for a request on the free Workers plan?")
+    assert before_gate == [[]], before_gate
+    before_gate.clear()
+    a = bot.answer("How many environment variables can a Worker have on Workers Paid?")
+    assert before_gate == [["Environment variables per Worker — Workers Paid"]], before_gate
+    assert a.grounded and a.text.splitlines() == ["Environment variables per Worker — Workers Paid: 128 [1]"], a.text

@@ -391,6 +391,21 @@ def test_a_links_screen_reader_label_for_its_icon_is_left_out(tmp_path):
     assert "Contact" in doc.text
 
 
+def test_labels_side_by_side_are_not_glued_into_one_word(tmp_path):
+    """A browser probe on a German makerspace's MkDocs page: its tabs' labels, side by side with nothing between
+    them, were read "Über michKontaktHintergrund"."""
+    (tmp_path / "p.html").write_text(
+        "<html lang='de'><body><main><h1>Digitallabor</h1><p>Hier findest Du alles zum Löten.</p>"
+        "<div class='tabbed-set'><input id='t1' name='t' type='radio'><input id='t2' name='t' type='radio'>"
+        "<div class='tabbed-labels'><label for='t1'>Über mich</label><label for='t2'>Kontakt</label></div>"
+        "<div class='tabbed-content'><div class='tabbed-block'><p>Ich bin Tim.</p></div>"
+        "<div class='tabbed-block'><p>Schreib uns eine E-Mail.</p></div></div></div></main></body></html>",
+        encoding="utf-8",
+    )
+    doc = read_document(tmp_path / "p.html", tmp_path)
+    assert "michKontakt" not in doc.text and "Über mich" in doc.text and "Kontakt" in doc.text, doc.text
+
+
 def test_a_statement_heading_among_question_headings_is_an_entry(tmp_path):
     """A new-visitor probe on two real help-center FAQs (2026-12-07): "### Disk quota exceeded" among question
     headings of its level closed the entry before it, its answer was no entry, and it became the section of the

@@ -195,10 +195,10 @@ _A_PREFIX = re.compile(
 # read as its reader sees it, inline mark-up gone and hard-wrapped paragraphs whole, bot/ingest/mdplain.py; 19: a
 # statement heading among question headings of its level is an entry too, and Markdown's fenced code is indented;
 # 20: Markdown's front matter, wiki links, e-mail autolinks and MkDocs admonitions read as their reader sees them;
-# 21: a title from a file name opens with a capital).
+# 21: a title from a file name opens with a capital; 22: an HTML label stands apart from its neighbours).
 # An index made by another version reads every file again at its next sync (bot/index/store.py); only texts never
 # embedded before are embedded.
-PARSER = 21
+PARSER = 22
 _LIST_ITEM = re.compile(r"\s*(?:[-*+]\s+|\d+[.)]\s+)")
 _BULLET = re.compile(r"\s*[-*+•]\s+")
 _BOLD = re.compile(r"(\*\*|__)(.+?)\1\s*")  # a Markdown line opening in bold: "**How do I pay?** …"

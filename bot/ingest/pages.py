@@ -29,6 +29,9 @@ BLOCK = {
     "p", "div", "li", "ul", "ol", "dl", "dt", "dd", "blockquote", "pre", "section", "article", "main", "header",
     "figure", "figcaption", "caption", "table", "tr", "td", "th", "thead", "tbody", "tfoot", "form", "fieldset",
     "details", "summary", "address", "hr", "center", "legend", "body", "html",
+    # a control's label stands apart from its neighbours: tab labels side by side ("<label>Über mich</label><label>
+    # Kontakt</label>", a MkDocs page's tabs) read "Über michKontakt" (a browser probe)
+    "label",
 }  # fmt: skip
 DROP_TAGS = {
     "script", "style", "noscript", "template", "svg", "math", "nav", "footer", "aside", "iframe", "object", "embed",

@@ -655,3 +655,40 @@ def test_a_row_named_by_one_word_of_its_key_is_no_cell_answer_before_the_gate(tm
     a = bot.answer("How many environment variables can a Worker have on Workers Paid?")
     assert before_gate == [["Environment variables per Worker — Workers Paid"]], before_gate
     assert a.grounded and a.text.splitlines() == ["Environment variables per Worker — Workers Paid: 128 [1]"], a.text
+
+
+KONTAKT = """<html lang="de"><body><main><h1>Digitallabor</h1><p>Das Digitallabor ist für Computer und Löten da.</p>
+<details><summary>Wer ist die Ansprechperson fürs Digitallabor?</summary><p>Tim Höink ist zuständig.</p></details>
+<details><summary>Ansprechpersonen und Ersthelfer*Innen</summary>
+<table><thead><tr><th>Bereich</th><th>Name</th><th>Büro</th><th>Telefon</th></tr></thead><tbody>
+<tr><td>Metallbau + <strong>Sicherheit</strong></td><td>Dietmar Krukowski</td><td>UG 01.08</td><td>0234 32 21569</td></tr>
+<tr><td>Leitung + verantwortlich</td><td>Dirk Hansmeier</td><td>EG 00.14</td><td>0234 32 29541</td></tr>
+<tr><td>Designlabor + stellv. Leitung</td><td>Florian Krohm</td><td>EG 00.10</td><td>0234 32 29542</td></tr>
+<tr><td>Holzwerkstatt + Handwerk</td><td>Anna-Lena Zinnhardt</td><td>UG 13.01</td><td>0234 32 19367</td></tr>
+</tbody></table></details>
+<details><summary>Wann ist geöffnet?</summary><p>Montag bis Freitag von 10 bis 16 Uhr.</p></details>
+</main></body></html>"""
+
+
+def test_a_table_in_an_faq_entry_is_a_table(tmp_path):
+    """A browser probe on a German makerspace's page: the table of contacts in an accordion ("Ansprechpersonen und
+    Ersthelfer*Innen") was read as lines "Metallbau + Sicherheit: Dietmar Krukowski | UG 01.08 | 0234 32 21569",
+    its column names lost, and every question about one person got the whole table. Its cells keep their row and
+    column; a question that names a row (by its key, or by a name in it) and a column ("Telefon" of
+    "Telefonnummer") gets that cell."""
+    from _support import small_index
+
+    bot = Bot.from_settings(small_index(tmp_path, {"kontakt.html": KONTAKT}), build=False)
+    cells = cells_of(bot, "kontakt.html")
+    assert ("Holzwerkstatt + Handwerk — Telefon", "0234 32 19367") in cells, cells
+    for q, line in [
+        ("Welche Telefonnummer hat die Ansprechperson für die Holzwerkstatt?", "Holzwerkstatt + Handwerk — Telefon"),
+        ("In welchem Büro sitzt Florian Krohm?", "Designlabor + stellv. Leitung — Büro"),
+        ("Welche Telefonnummer hat Dirk Hansmeier?", "Leitung + verantwortlich — Telefon"),
+    ]:
+        a = bot.answer(q)
+        assert a.grounded and len(a.citations) == 1 and a.text.startswith(line + ": "), (q, a.text)
+    # the entry asked for whole: every cell with its row and column, none as a bare "key: a | b" line
+    a = bot.answer("Ansprechpersonen und Ersthelfer*Innen")
+    assert a.grounded and "Metallbau + Sicherheit — Name: Dietmar Krukowski [1]" in a.text.splitlines(), a.text
+    assert " | " not in a.text, a.text

@@ -785,9 +785,16 @@ def _overlap(q: QuestionInfo, text: str, lang: str, skip: frozenset[str] | set[s
     part = set()
     if lang == "de":  # German compounds: "Bilder" is a part of "Inlinebildern", "Nachricht" of "Nachrichtengröße"
         part = {t for t in q.idf if t not in have and t not in skip and len(t) >= 4 and _in_compound(t, have)}
+        # and a word of the text is a part of the question's compound: "Telefon" of "Telefonnummer"
+        part |= {t for t in q.idf if t not in have and t not in skip and _in_compound_of(t, have)}
     # (a part of a compound counts half a word: "Größe der Dateianlagen" over "Nachrichtengröße" for "große Datei")
     whole = sum(v for t, v in q.idf.items() if t in have)
     return whole + 0.5 * sum(v for t, v in q.idf.items() if t in part) + 0.1 * len(q.bigrams & pairs)
+
+
+def _in_compound_of(t: str, stems: set[str]) -> bool:
+    """A word of `stems` (of at least 5 letters) begins or ends `t`, a longer word: a part of its compound."""
+    return any(len(w) >= 5 and len(t) >= len(w) + 3 and (t.startswith(w) or t.endswith(w)) for w in stems)
 
 
 def _in_compound(t: str, stems: set[str]) -> bool:
@@ -1122,6 +1129,19 @@ def _plural(w: str, lang: str) -> bool:
     )
 
 
+def _own_words(q: QuestionInfo, rows: dict[int, list[str]], b: int, lang: str, skip) -> int:
+    """How many of the question's content words row `b` (its key and cells) has and no other row has."""
+
+    def stems(texts):
+        return {stem(w, lang) for w in words(" ".join(texts)) if w not in skip}
+
+    mine = stems(rows[b]) & set(q.terms)
+    for other, texts in rows.items():
+        if other != b:
+            mine -= stems(texts)
+    return len(mine)
+
+
 def _key_share(q: QuestionInfo, key: str, lang: str) -> float:
     """The share of a row key's content words that the question has."""
     ks = {stem(w, lang) for w in words(key) if w not in stopwords(lang)}
@@ -1246,7 +1266,12 @@ def table_cells(
     col = col if col is not None else max(col_score, key=col_score.get)
     # the column not named, one row named clearly (its range holds the question's number, or the question has
     # most of its key's words: not "first" alone of "First accounting period for Corporation Tax ends")
-    clear = len(named_rows) == 1 and (top_row[0] > 0 or _key_share(q, rows[next(iter(named_rows))][0], lang) >= 0.5)
+    # (or by two words of the question that no other row has: "Florian Krohm" of a Name column)
+    clear = len(named_rows) == 1 and (
+        top_row[0] > 0
+        or _key_share(q, rows[next(iter(named_rows))][0], lang) >= 0.5
+        or _own_words(q, rows, next(iter(named_rows)), lang, named_cols | kind | subject) >= 2
+    )
     if top_col <= 0 and clear and len(col_score) == 1:
         top_col = 1.0  # one column (but the condition's): the named row names its cell
     if not col_named and yes_no and len(named_rows) == 1:
@@ -1351,10 +1376,11 @@ def entry_answer(
                 cites.append(
                     Citation.of(n, c, sent.text, p_entry, (sent.start, sent.end), question=e.question, anchor=e.anchor)
                 )
-                parts.append(f"{unmarked(sent.text)} [{n}]")
+                label = shown_label(sent, c) if sent.label else None  # a table cell: its row and column with it
+                parts.append(f"{label}: {unmarked(sent.text)} [{n}]" if label else f"{unmarked(sent.text)} [{n}]")
             if not parts:
                 continue
-            line = ("- " if p.item else "") + " ".join(parts)
+            line = ("- " if p.item else "") + ("\n" if any(s.label for s in p.sentences) else " ").join(parts)
             if p.item and prev_item:
                 blocks[-1] += "\n" + line
             else:

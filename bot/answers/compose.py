@@ -71,6 +71,9 @@ class Composer:
         if m is not None:
             m.also = [(e, p) for e, p in m.also if self.entry_fits(q, e)]
         if fits and m.p >= self.matcher.threshold:
+            cell = self.entry_cell(query, m.entry, hits, qvec)
+            if cell is not None:
+                return cell
             return entry_answer(query, m, self.index, qvec, hits, self.matcher.whole_words, self.matcher.also_words)
         if q.qtype == "describe":
             a = self.describe(query, qtypes.described(query) or "", hits, qvec)
@@ -81,7 +84,7 @@ class Composer:
         # group is a child of 10 in?" is answered by the Year column's "Year 6", not by a calendar year)
         if a.grounded and not a.cells and not self.gives_what_was_asked(q, a, 1.0 - a.confidence):
             return self.abstain(query, hits, a.confidence)
-        if a.grounded and fits and m.dense_first and self._in_entry(a, m.entry):
+        if a.grounded and not a.cells and fits and m.dense_first and self._in_entry(a, m.entry):
             # the reader's sentence is in the entry the matcher ranks first: two signals agree on the entry, so
             # its whole answer is given (the matcher alone was not sure enough; its cosines run lower in some
             # languages than in the English it was fitted on)
@@ -89,11 +92,27 @@ class Composer:
                 query, m, self.index, qvec, a.retrieved, self.matcher.whole_words, self.matcher.also_words
             )
         # (a conversation on a page, `page`, is evidence for its passages beyond the two: the rule is not applied)
-        other = self.entry_disagrees(a, m) if q.qtype not in qtypes.SPECIFIC and page is None else None
+        # (nor for a table cell the question names by its row and column: that is no guess between entries)
+        other = self.entry_disagrees(a, m) if q.qtype not in qtypes.SPECIFIC and page is None and not a.cells else None
         if other is not None:
             # neither is sure, and they point at different entries: both are offered, neither is the answer
             related = [other.question or "", m.entry.question]
             return self.abstain(query, hits, a.confidence, first=[x for x in related if x])
+        return a
+
+    def entry_cell(self, query: str, entry, hits: list[Hit], qvec: np.ndarray) -> Answer | None:
+        """The cell of a table in the entry's answer that the question names by its row and column (table_cells,
+        as for any table): "Welche Telefonnummer hat die Ansprechperson für die Holzwerkstatt?" of the entry
+        "Ansprechpersonen" (a table: Bereich | Name | Büro | Telefon) is "Holzwerkstatt + Handwerk — Telefon: 0234
+        32 19367", not the whole table. None when the entry holds no table or no cell is named."""
+        rows = [r for r in entry.rows if any(s.label for s in self.index.chunks[r].sentences)]
+        if not rows:
+            return None
+        mine = [Hit(r, self.index.chunks[r], 0.0, 0.0, 0.0, 0.0) for r in rows]
+        a = extractive_answer(self.reader, query, mine, lambda q, _: self.suggestions(q, hits), qvec)
+        if not a.grounded or not a.cells:
+            return None
+        a.retrieved = hits
         return a
 
     def entry_disagrees(self, a: Answer, m):

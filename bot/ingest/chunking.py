@@ -124,7 +124,7 @@ def _sentences(doc: Document, block: Block, n: int = 0) -> list[Sentence]:
 
 
 def _block_text(doc: Document, block: Block) -> str:
-    if block.kind == "row" and block.headers:  # a line per cell, with its row and column
+    if block.headers:  # a table row (also in an FAQ entry's answer): a line per cell, with its row and column
         return "\n".join(
             f"{cell_label(block.key, h)}: {doc.text[s:e]}" for (s, e), h in zip(block.spans, block.headers)
         )

@@ -195,10 +195,11 @@ _A_PREFIX = re.compile(
 # read as its reader sees it, inline mark-up gone and hard-wrapped paragraphs whole, bot/ingest/mdplain.py; 19: a
 # statement heading among question headings of its level is an entry too, and Markdown's fenced code is indented;
 # 20: Markdown's front matter, wiki links, e-mail autolinks and MkDocs admonitions read as their reader sees them;
-# 21: a title from a file name opens with a capital; 22: an HTML label stands apart from its neighbours).
+# 21: a title from a file name opens with a capital; 22: an HTML label stands apart from its neighbours;
+# 23: a table in an FAQ entry's answer keeps its cells' rows and columns).
 # An index made by another version reads every file again at its next sync (bot/index/store.py); only texts never
 # embedded before are embedded.
-PARSER = 22
+PARSER = 23
 _LIST_ITEM = re.compile(r"\s*(?:[-*+]\s+|\d+[.)]\s+)")
 _BULLET = re.compile(r"\s*[-*+•]\s+")
 _BOLD = re.compile(r"(\*\*|__)(.+?)\1\s*")  # a Markdown line opening in bold: "**How do I pay?** …"
@@ -485,12 +486,14 @@ def assemble(
         entry = {"q": q, "level": level, "anchor": anchor, "n": n_entries, "structured": structured, "blocks": []}
         entry["span"] = span
 
-    def add_to_entry(spans, item: bool = False, ordered: bool = False) -> None:
+    def add_to_entry(spans, item: bool = False, ordered: bool = False, key=None, headers=None) -> None:
         b = Block(
             "faq",
             section,
             spans,
             question=entry["q"],
+            key=key,
+            headers=headers,
             entry=entry["n"],
             anchor=entry["anchor"],
             item=item,
@@ -547,7 +550,12 @@ def assemble(
                 add_to_entry(p.spans)
                 close()
                 continue
-            if entry is not None:
+            if entry is not None and p.headers:
+                # a table in an answer ("Ansprechpersonen": Bereich | Name | Büro | Telefon) stays a table: each
+                # cell with its row and column, as everywhere (a browser probe got "Metallbau + Sicherheit: Dietmar
+                # Krukowski | UG 01.08 | 0234 32 21569", four cells and no column to say which is the phone number)
+                add_to_entry(p.spans, key=p.key, headers=p.headers)
+            elif entry is not None:
                 add_to_entry([p.line or p.spans[0]])
             else:
                 doc.blocks.append(Block("row", section, p.spans, key=p.key, headers=p.headers))

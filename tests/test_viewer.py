@@ -222,3 +222,25 @@ def test_a_markdown_list_followed_by_more_text_is_shown(tmp_path):
     shown = render_blocks(doc, 0, len(doc.text), at, at + 20)
     assert "<ul><li>burial fees</li><li>cremation fees</li></ul>" in shown, shown
     assert '<p><mark id="q">The payment will not</mark> usually cover all of the costs.</p>' in shown, shown
+
+
+def test_a_table_in_an_faq_entry_is_shown_as_a_table(tmp_path):
+    """A table in an accordion's answer (an FAQ entry's blocks, not the page's rows) is shown as the table it is,
+    under its header row, the quoted cell's row marked."""
+    from bot.ingest.corpus import read_document
+    from bot.serve.viewer import render_blocks
+
+    page = (
+        "<html><body><main><h1>Makerspace</h1><p>Open to all students.</p><details><summary>Who can I ask?"
+        "</summary><table><thead><tr><th>Area</th><th>Name</th><th>Phone</th></tr></thead><tbody>"
+        "<tr><td>Wood</td><td>Anna Zinn</td><td>0234 19367</td></tr><tr><td>Metal</td><td>Dirk Hans</td>"
+        "<td>0234 29541</td></tr></tbody></table></details></main></body></html>"
+    )
+    (tmp_path / "m.html").write_text(page, encoding="utf-8")
+    doc = read_document(tmp_path / "m.html", tmp_path)
+    at = doc.text.index("0234 29541")
+    shown = render_blocks(doc, 0, len(doc.text), at, at + len("0234 29541"))
+    assert "<tr><th></th><th>Name</th><th>Phone</th></tr>" in shown, shown
+    assert '<tr class="hit"><th>Metal</th><td>Dirk Hans</td><td><mark id="q">0234 29541</mark></td></tr>' in shown, (
+        shown
+    )

@@ -147,7 +147,10 @@ def render_blocks(doc, lo: int, hi: int, start: int | None, end: int | None) -> 
     sections = {b.section.strip() for b in doc.blocks if b.section} | {(doc.title or "").strip()} - {""}
     sections |= {b.question.strip() for b in doc.blocks if b.question}
     # a row's first cell -> its block, in order (a bisect finds a line's row: a page of 10,000 rows stays quick)
-    rows = sorted(((b.spans[0][0], i, b) for i, b in enumerate(doc.blocks) if b.kind == "row" and b.spans))
+    # (a table in an FAQ entry's answer too: its blocks are the entry's, each with its row's key and headers)
+    rows = sorted(
+        ((b.spans[0][0], i, b) for i, b in enumerate(doc.blocks) if (b.kind == "row" or b.headers) and b.spans)
+    )
     # an HTML page's list items (one paragraph each, no "- " in the text): where each starts, and numbered or not
     items = {b.spans[0][0]: b.ordered for b in doc.blocks if b.item and b.spans}
     first = [True]

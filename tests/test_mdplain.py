@@ -192,3 +192,16 @@ def test_front_matter_wiki_links_mail_and_admonitions_as_a_reader_sees_them(tmp_
     entry = [b for b in doc.blocks if b.question == "Warum kann ich nicht zu anderen Zeiten kommen?"]
     said = " ".join(doc.text[s:e] for b in entry for s, e in b.spans)
     assert "Die Werkstatt ist nur mit Aufsicht geöffnet." in said and "niemand da" in said, said
+
+
+def test_a_long_front_matter_goes_too(tmp_path: Path):
+    """A blind probe: endoflife.date's pages open with a YAML block of a few hundred lines (their release list);
+    past 80 lines it was kept, and "latest: 4.5.5.1" was quoted as an answer."""
+    releases = "".join(f'  - releaseCycle: "5.{i}"\n    latest: "5.{i}.4"\n    eol: false\n\n' for i in range(60))
+    (tmp_path / "p.md").write_text(
+        f"---\ntitle: phpMyAdmin\nreleases:\n{releases}---\n\n> phpMyAdmin is a web tool for MySQL.\n",
+        encoding="utf-8",
+    )
+    doc = read_document(tmp_path / "p.md", tmp_path)
+    assert doc.title == "phpMyAdmin" and "releaseCycle" not in doc.text and "latest" not in doc.text, doc.text[:300]
+    assert "phpMyAdmin is a web tool for MySQL." in doc.text

@@ -692,3 +692,75 @@ def test_a_table_in_an_faq_entry_is_a_table(tmp_path):
     a = bot.answer("Ansprechpersonen und Ersthelfer*Innen")
     assert a.grounded and "Metallbau + Sicherheit — Name: Dietmar Krukowski [1]" in a.text.splitlines(), a.text
     assert " | " not in a.text, a.text
+
+
+GEBUEHREN = """# Gebühren
+
+Für Mahnungen gelten diese Gebühren:
+| 1. Mahnung (je Einheit) | 1,50 Euro |
+| --- | --- |
+| 2. Mahnung (je Einheit) | 3,00 Euro |
+| Verlust oder Beschädigung | 20,00 Euro |
+
+## Öffnungszeiten InfoCenter
+
+| Mo‒Fr außer an Feiertagen | 9–16 Uhr |
+| --- | --- |
+
+## Timetable
+
+| Stop | 07:25 | 08:10 |
+| --- | --- | --- |
+| Pier 1 | 07:25 | 08:10 |
+| Saltmarsh | 07:55 | 08:40 |
+"""
+
+
+def test_pipe_tables_whose_first_row_is_data(tmp_path):
+    """A blind probe on a German library's Markdown pages: a fee table whose first line is a fee ("| 1. Mahnung
+    (je Einheit) | 1,50 Euro |") had that line read as the column names ("Verlust … — 1,50 Euro: 20,00 Euro"),
+    so the first fee could not be asked for; a one-row table of opening hours, and a table right under a paragraph
+    line with no blank line between, were read as plain text. A first row that states values as the cells under
+    it do, or the only row, is a row of data, each cell then named by its row alone; a row of times over times
+    stays the header. ("Was kostet…?" asks what, not yes or no: qtypes.asks_yes_no.)"""
+    from _support import small_index
+
+    bot = Bot.from_settings(small_index(tmp_path, {"gebuehren.md": GEBUEHREN}), build=False)
+    cells = cells_of(bot, "gebuehren.md")
+    assert ("1. Mahnung (je Einheit)", "1,50 Euro") in cells and ("Mo‒Fr außer an Feiertagen", "9–16 Uhr") in cells
+    assert ("Saltmarsh — 08:10", "08:40") in cells, cells
+    for q, line in [
+        ("Was kostet die 2. Mahnung?", "2. Mahnung (je Einheit): 3,00 Euro [1]"),
+        ("Was kostet die 1. Mahnung?", "1. Mahnung (je Einheit): 1,50 Euro [1]"),
+        ("Wann hat das InfoCenter geöffnet?", "Mo‒Fr außer an Feiertagen: 9–16 Uhr [1]"),
+    ]:
+        a = bot.answer(q)
+        assert a.grounded and a.text.splitlines() == [line], (q, a.text)
+
+
+PYTHON_RELEASES = """# Python release support
+
+Each Python release gets bug fixes for two years, then security fixes until five years after its release.
+
+| Release | Released | Active support until | Security support until | Latest |
+|---|---|---|---|---|
+| 3.14 | 2025-10-07 | 2027-10-01 | 2030-10-31 | 3.14.0 |
+| 3.13 | 2024-10-07 | 2026-10-01 | 2029-10-31 | 3.13.7 |
+| 3.12 | 2023-10-02 | 2025-04-02 | 2028-10-31 | 3.12.11 |
+| 3.11 | 2022-10-24 | 2024-04-01 | 2027-10-31 | 3.11.13 |
+| 3.10 | 2021-10-04 | 2023-04-05 | 2026-10-31 | 3.10.18 |
+"""
+
+
+def test_a_version_no_row_holds_names_no_row(tmp_path):
+    """A blind probe: "When does security support for Python 3.15 end?" got "3.13 — Security support until:
+    2029-10-31" (and 3.16 the 3.11 row; here "for 3.15" got the whole column): a version the question names is the
+    row's that holds it as it is, and none's when the rows hold versions and not this one."""
+    from _support import small_index
+
+    bot = Bot.from_settings(small_index(tmp_path, {"python.md": PYTHON_RELEASES}), build=False)
+    a = bot.answer("When does security support for Python 3.12 end?")
+    assert a.grounded and a.text.splitlines() == ["3.12 — Security support until: 2028-10-31 [1]"], a.text
+    for q in ("When does security support for 3.15 end?", "When was Python 3.16 released?"):
+        a = bot.answer(q)
+        assert not a.grounded, (q, a.text)

@@ -348,6 +348,9 @@ def test_a_lone_yes_or_no_answers_a_yes_no_question_only(faq_bot):
     assert asks_yes_no("Kann ich online zahlen?") and asks_yes_no("¿Puedo pagar en línea?")
     assert not asks_yes_no("I need information about driving with a foreign licence")
     assert not asks_yes_no("none of those (Is that correct?)")  # the folded-in question is not the user's
+    # "Was" asks what in German, and is "was" of a yes/no question in English
+    assert not asks_yes_no("Was kostet die 2. Mahnung?") and not asks_yes_no("Was ist ein Bibliotheksausweis?")
+    assert asks_yes_no("Was the office open on Monday?") and asks_yes_no("¿Es gratis?")
     yes = faq_bot.answer("Can I drive in New York with my licence from another country?")
     assert yes.grounded and yes.citations[0].quote == "Yes.", yes.text
     info = faq_bot.answer("I need information about driving with a licence from another country")

@@ -1142,6 +1142,14 @@ def _own_words(q: QuestionInfo, rows: dict[int, list[str]], b: int, lang: str, s
     return len(mine)
 
 
+_VERSION = re.compile(r"(?<![\d.,€$£¥])\d+(?:\.\d+)+(?![\d.,]*\d)(?!\s*%)")
+
+
+def _versions(text: str) -> set[str]:
+    """The dotted numbers of a text that name a version or a time ("3.13", "5.1.4", "10.02"), not an amount."""
+    return set(_VERSION.findall(text))
+
+
 def _key_share(q: QuestionInfo, key: str, lang: str) -> float:
     """The share of a row key's content words that the question has."""
     ks = {stem(w, lang) for w in words(key) if w not in stopwords(lang)}
@@ -1235,6 +1243,16 @@ def table_cells(
         ranged = {b: n if b in by_key else 0 for b, n in ranged.items()}
     if _out_of_range(told, [c for t in rows.values() for c in t], ranged, by_key):
         return []  # "a sparkling wine of 5%", "more than 50,000 litres": no row of the table holds it
+    # a version (or a train's time) the question names is the row's that holds it as it is ("Python 3.13", "the
+    # 10.02"); when rows hold such numbers and none holds this one, no row does: "3.15" beside rows 3.14 … 3.6 is
+    # not the 3.13 row's (a blind probe), unless a row's range holds it ("4.2" in "4.1 - 4.3")
+    asked_v = _versions(told)
+    held = {b: _versions(" ".join(t)) for b, t in rows.items()} if asked_v else {}
+    if sum(bool(v) for v in held.values()) >= 2:
+        exact = {b for b, v in held.items() if v & asked_v}
+        if not exact and not any(ranged.values()):
+            return []
+        ranged = {b: n + (b in exact) for b, n in ranged.items()}
     row_score = {
         b: (
             ranged[b],
@@ -1246,6 +1264,12 @@ def table_cells(
     }
     top_row = max(row_score.values(), default=(0, 0.0, 0.0, 0))
     named_rows = {b for b, v in row_score.items() if v == top_row} if max(top_row[:3]) > 0 else set()
+    uncovered = set(q.terms) - {stem(w, lang) for w in words(f"{chunk.title} {chunk.embed_text}")}
+    # a table of one row (a section's opening hours, "| Mo‒Fr außer an Feiertagen | 9–16 Uhr |"): a question the
+    # table's words cover, all but one, asks for that row ("Wann hat das InfoCenter geöffnet?")
+    single = len(rows) == 1 and len(uncovered) <= 1
+    if single:
+        named_rows = set(rows)
     # a column: named by words that name no row and not the table's subject ("rate" of "the standard rate" is a
     # word of the rows' keys "Reduced rate" and "Zero rate"; "VAT" of "…rate of VAT" is the section "VAT and
     # duties": neither names a column)
@@ -1268,7 +1292,8 @@ def table_cells(
     # most of its key's words: not "first" alone of "First accounting period for Corporation Tax ends")
     # (or by two words of the question that no other row has: "Florian Krohm" of a Name column)
     clear = len(named_rows) == 1 and (
-        top_row[0] > 0
+        single
+        or top_row[0] > 0
         or _key_share(q, rows[next(iter(named_rows))][0], lang) >= 0.5
         or _own_words(q, rows, next(iter(named_rows)), lang, named_cols | kind | subject) >= 2
     )
@@ -1308,7 +1333,6 @@ def table_cells(
     # before the gate (`strict`), a whole column or table only when the table has the words the question asks
     # with, all but one ("Is there a student discount on the fees?" beside a table of fees: "student" and
     # "discount" are not in it, the fees are not the answer; "all the consular fees": "consular" alone may not be)
-    uncovered = set(q.terms) - {stem(w, lang) for w in words(f"{chunk.title} {chunk.embed_text}")}
     covered = not strict or len(uncovered) <= 1
     whole = whole and covered and not yes_no and len(uncovered) <= 1  # (a yes/no question asks no list)
     if whole:

@@ -413,7 +413,23 @@ def polar(q: str, lang: str = "en") -> bool:
     return asks_yes_no(last) and question_word(last, lang) == "none" and not re.search(r"\b(or|oder|ou|o)\b", last, _I)
 
 
+# words that ask yes or no in one language and something else in another: German "Was kostet…?" asks what; "es"
+# is German "it", "son" French "his" (a blind table probe: "Was kostet die 2. Mahnung?" was read as yes/no, and a
+# yes/no question is not answered by a cell it names no column for)
+_OTHER_SENSE = {"was": "de", "es": "de", "son": "fr"}
+
+
 def asks_yes_no(q: str) -> bool:
     """The message asks a yes/no question ("Can I drive with my foreign licence?", "…, is it accurate?"). A
     previous question folded in for the search ("none of those (Is that correct?)") is not the user's."""
-    return bool(_YES_NO_Q.search(re.sub(r"\s*\([^()]*\)\s*$", "", q.strip())))
+    text = re.sub(r"\s*\([^()]*\)\s*$", "", q.strip())
+    for m in _YES_NO_Q.finditer(text):
+        word = m.group().strip(" ,.?!¿¡").lower()
+        other = _OTHER_SENSE.get(word)
+        if other is None:
+            return True
+        from bot.ingest.lang import detect
+
+        if detect(text) != other:
+            return True
+    return False

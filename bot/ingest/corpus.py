@@ -196,10 +196,12 @@ _A_PREFIX = re.compile(
 # statement heading among question headings of its level is an entry too, and Markdown's fenced code is indented;
 # 20: Markdown's front matter, wiki links, e-mail autolinks and MkDocs admonitions read as their reader sees them;
 # 21: a title from a file name opens with a capital; 22: an HTML label stands apart from its neighbours;
-# 23: a table in an FAQ entry's answer keeps its cells' rows and columns).
+# 23: a table in an FAQ entry's answer keeps its cells' rows and columns; 24: a pipe table right under a paragraph
+# line, a one-row pipe table, and one whose first row states values are read as tables, the last two without
+# column names; a long YAML front matter goes too).
 # An index made by another version reads every file again at its next sync (bot/index/store.py); only texts never
 # embedded before are embedded.
-PARSER = 23
+PARSER = 24
 _LIST_ITEM = re.compile(r"\s*(?:[-*+]\s+|\d+[.)]\s+)")
 _BULLET = re.compile(r"\s*[-*+•]\s+")
 _BOLD = re.compile(r"(\*\*|__)(.+?)\1\s*")  # a Markdown line opening in bold: "**How do I pay?** …"
@@ -275,6 +277,11 @@ def _text_pieces(text: str, markdown: bool, lang: str) -> list[Piece]:
         if markdown and all(text[s:e].startswith("|") for s, e in lines):
             out.extend(_pipe_rows(text, lines))
             continue
+        k = _table_after_text(text, lines) if markdown else None
+        if k is not None:  # a paragraph, and a table right under it with no blank line between (GFM reads both)
+            out.extend(_question_split(text, [_strip_md(text, s, e) for s, e in lines[:k]], markdown, lang, False))
+            out.extend(_pipe_rows(text, lines[k:]))
+            continue
         if markdown and _LIST_ITEM.match(first):  # a list: each item its own piece (continuation lines join it)
             items: list[list[tuple[int, int]]] = []
             for s, e in lines:
@@ -307,17 +314,54 @@ def cell_spans(text: str, s: int, e: int) -> list[tuple[int, int]]:
     return out
 
 
+def _is_separator(cells: list[str]) -> bool:
+    return all(set(c) <= set("-: ") for c in cells)
+
+
+def _table_after_text(text: str, lines: list[tuple[int, int]]) -> int | None:
+    """Where a pipe table (a row, then a separator row) starts under the text lines of the same block."""
+    k = next((i for i, (s, e) in enumerate(lines) if text[s:e].startswith("|")), None)
+    if not k or len(lines) - k < 2 or not all(text[s:e].startswith("|") for s, e in lines[k:]):
+        return None
+    return k if _is_separator([text[a:b] for a, b in cell_spans(text, *lines[k + 1])]) else None
+
+
+# a cell that states a value (an amount, a price, a time, a share), not a column's name: "1,50 Euro", "9–16 Uhr"
+# (a bare number, time or year may name a column: "| Station | 07:25 | 08:10 |", "| Country | 2019 | 2020 |")
+_VALUE = re.compile(
+    r"[€$£¥]\s*\d|\d\s*(?:[€$£¥%]|ct\b|cents?\b|euros?\b|eur\b|usd\b|gbp\b|chf\b|uhr\b|pence\b|p\b)", re.IGNORECASE
+)
+
+
+def _header_is_data(rows: list[list[str]]) -> bool:
+    """A pipe table's first row is a row of data, not the columns' names: the table has no other row (a one-row
+    table of opening hours), or a cell of it states a value as the cells under it do ("| 1. Mahnung | 1,50 Euro |"
+    over "| Verlust | 20,00 Euro |": a blind probe got "Verlust — 1,50 Euro: 20,00 Euro")."""
+    if len(rows) == 1:
+        return True
+    head, body = rows[0], rows[1:]
+    for j in range(1, len(head)):
+        col = [r[j] for r in body if j < len(r) and r[j].strip()]
+        if _VALUE.search(head[j]) and col and sum(bool(_VALUE.search(c)) for c in col) * 2 > len(col):
+            return True
+    return False
+
+
 def _pipe_rows(text: str, lines: list[tuple[int, int]]) -> list[Piece]:
     """A Markdown pipe table (also what a PDF's column runs and a Word table become): its first line names the
-    columns, a separator line is skipped, and each other line is a row piece: its first cell the row's key, each
-    other cell a span of its own with its column's name (the header row's cell above it)."""
+    columns (unless it is a row of data: _header_is_data), a separator line is skipped, and each other line is a
+    row piece: its first cell the row's key, each other cell a span of its own with its column's name (the header
+    row's cell above it)."""
     out, header = [], None
+    data = [[text[a:b] for a, b in cell_spans(text, s, e)] for s, e in lines]
+    data = [c for c in data if not _is_separator(c)]
+    no_header = not data or _header_is_data(data)
     for s, e in lines:
         spans = cell_spans(text, s, e)
         cells = [text[a:b] for a, b in spans]
-        if all(set(c) <= set("-: ") for c in cells):
+        if _is_separator(cells):
             continue
-        if header is None and len(lines) > 1:
+        if header is None and len(lines) > 1 and not no_header:
             header = cells
             continue
         if len(cells) < 2 or not any(cells[1:]):
@@ -328,8 +372,8 @@ def _pipe_rows(text: str, lines: list[tuple[int, int]]) -> list[Piece]:
             out.append(
                 Piece("row", [sp for _, sp in filled], key=cells[0], line=(s, e), headers=[names[i] for i, _ in filled])
             )
-        else:  # no column names: the row's detail as one span ("key: a | b")
-            out.append(Piece("row", [(filled[0][1][0], filled[-1][1][1])], key=cells[0], line=(s, e)))
+        else:  # no column names: each cell with its row alone ("1. Mahnung (je Einheit): 1,50 Euro")
+            out.append(Piece("row", [sp for _, sp in filled], key=cells[0], line=(s, e), headers=[""] * len(filled)))
     return out
 
 

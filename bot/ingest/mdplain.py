@@ -94,13 +94,20 @@ def plain(text: str, is_question=None) -> str:
     return "\n".join(_run_on(out, lines, code))
 
 
+FRONT_MATTER_LINES = 5000  # a metadata block closes within this many lines of the file's first
+
+
 def _front_matter(lines: list[str]) -> list[str]:
     """The lines with a file's metadata block at the top blanked (as many lines, so nothing else moves); its title,
     when the file has no "# " heading of its own, becomes one ("# Member dues")."""
     end = None
     if lines and lines[0].strip() in ("---", "+++"):
         fence = lines[0].strip()
-        end = next((i for i in range(1, min(len(lines), 80)) if lines[i].strip() in (fence, "...")), None)
+        # (a long one too: endoflife.date's pages carry a release list of a few hundred lines, which a blind probe
+        # got quoted as answers)
+        end = next(
+            (i for i in range(1, min(len(lines), FRONT_MATTER_LINES)) if lines[i].strip() in (fence, "...")), None
+        )
         if end is None:
             return lines
         block = lines[1:end]

@@ -180,7 +180,7 @@ def test_the_held_out_table_questions_check_out_and_are_scored_apart():
     import sys
 
     root = allpacks.ROOT / "eval" / "tables-heldout"
-    for folder in ("tables-heldout", "tables-blind2", "tables-blind3"):
+    for folder in ("tables-heldout", "tables-blind2", "tables-blind3", "tables-blind4"):
         check = allpacks.ROOT / "eval" / folder / "check.py"
         done = subprocess.run([sys.executable, str(check)], capture_output=True, text=True, timeout=120)
         assert done.returncode == 0, folder + ": " + done.stdout + done.stderr
@@ -191,8 +191,10 @@ def test_the_held_out_table_questions_check_out_and_are_scored_apart():
         "tables, held out",
         "tables, blind 2",
         "tables, blind 3",
+        "tables, blind 4",
     ]
-    own, blind_new, blind_old, _, third = packs
+    own, blind_new, blind_old, _, third, fourth = packs
+    assert fourth.corpus == allpacks.ROOT / "eval" / "tables-blind4" / "corpus" and len(fourth.answerable) >= 30
     assert third.corpus == allpacks.ROOT / "eval" / "tables-blind3" / "corpus" and len(third.answerable) >= 30
     assert blind_new.corpus == root / "corpus" and blind_old.corpus == own.corpus
     assert len(blind_new.answerable) + len(blind_new.unanswerable) >= 40

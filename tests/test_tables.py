@@ -764,3 +764,50 @@ def test_a_version_no_row_holds_names_no_row(tmp_path):
     for q in ("When does security support for 3.15 end?", "When was Python 3.16 released?"):
         a = bot.answer(q)
         assert not a.grounded, (q, a.text)
+
+
+DRUCKEN = """# Drucken
+
+## Druckgebühren
+
+Wählen Sie am Kopierer aus, ob Sie farbig oder schwarz-weiß drucken möchten.
+A4
+| farbig | simplex 7ct/Seite | duplex 6ct/Seite |
+| --- | --- | --- |
+| schwarz-weiß | simplex 4ct/Seite | duplex 3ct/Seite |
+
+A3
+| farbig | simplex 14ct/Seite | duplex 12ct/Seite |
+| --- | --- | --- |
+| schwarz-weiß | simplex 8ct/Seite | duplex 6ct/Seite |
+"""
+
+
+def test_a_caption_line_an_ordinal_and_a_code_the_table_lacks(tmp_path):
+    """A blind probe on a German library's pages: two price tables with the same rows ("farbig", "schwarz-weiß")
+    each under a line "A4" / "A3" with no blank line between; "Was kostet ein farbiger A4-Ausdruck?" got the line
+    "A4" quoted, and "Was kostet ein farbiger A2-Druck?" (no A2 table) is no table's. A short line right above
+    a table is its heading; a code the question names ("A2") that the table and its headings lack means another
+    thing; an ordinal ("die erste Mahnung") names the row its key counts ("1. Mahnung"), and the verb that asks a
+    price ("kostet") names no row ("Ersatzkosten")."""
+    from _support import small_index
+
+    fees = GEBUEHREN.replace(
+        "| Verlust oder Beschädigung | 20,00 Euro |",
+        "| Verlust oder Beschädigung (zuzüglich Ersatzkosten) | 20,00 Euro |",
+    )
+    bot = Bot.from_settings(small_index(tmp_path, {"drucken.md": DRUCKEN, "gebuehren.md": fees}), build=False)
+    sections = {c.section for c in bot.index.chunks if c.source == "drucken.md" and c.kind == "table"}
+    assert sections == {"A4", "A3"}, sections
+    a = bot.answer("Was kostet ein farbiger A4-Ausdruck?")
+    assert a.grounded and a.text.splitlines() == ["farbig: simplex 7ct/Seite [1]", "farbig: duplex 6ct/Seite [2]"], (
+        a.text
+    )
+    a = bot.answer("Was kostet ein farbiger A2-Druck?")
+    assert not a.cells and "ct/Seite" not in a.text, a.text
+    for q, line in [
+        ("Was kostet die erste Mahnung?", "1. Mahnung (je Einheit): 1,50 Euro [1]"),
+        ("Was kostet die zweite Mahnung?", "2. Mahnung (je Einheit): 3,00 Euro [1]"),
+    ]:
+        a = bot.answer(q)
+        assert a.grounded and a.text.splitlines() == [line], (q, a.text)

@@ -1142,6 +1142,13 @@ def _own_words(q: QuestionInfo, rows: dict[int, list[str]], b: int, lang: str, s
     return len(mine)
 
 
+_PRICE_VERB = re.compile(r"kostet|kosten|costs?|coûtent|coûte|cuestan?", re.IGNORECASE)
+_CODE = re.compile(r"\b[A-Za-z]{1,2}\d{1,3}\b")
+_ORDINALS = {
+    **dict.fromkeys(("first", "erste", "ersten", "erster", "erstes", "premier", "première", "primer", "primero", "primera"), 1),
+    **dict.fromkeys(("second", "zweite", "zweiten", "zweiter", "zweites", "deuxième", "seconde", "segundo", "segunda"), 2),
+    **dict.fromkeys(("third", "dritte", "dritten", "dritter", "drittes", "troisième", "tercer", "tercero", "tercera"), 3),
+}  # fmt: skip
 _VERSION = re.compile(r"(?<![\d.,€$£¥])\d+(?:\.\d+)+(?![\d.,]*\d)(?!\s*%)")
 
 
@@ -1235,6 +1242,8 @@ def table_cells(
     heads = Counter(stem(words(t[0])[-1], lang) for t in rows.values() if words(t[0]))
     kind = {t for t, n in heads.items() if n > len(rows) / 2 and len(rows) > 1}
     subject = {stem(w, lang) for w in words(chunk.section or "")}  # "Tobacco" of "Tobacco Duty" names no row
+    # nor does the verb that asks a price ("Was kostet…?": "kost" is a part of "Ersatzkosten", another row's key)
+    asking = {stem(w, lang) for w in words(q.text) if _PRICE_VERB.fullmatch(w)}
     # numbers: the rows whose ranges hold a number the question gives; when the question names rows by their
     # keys' words ("a still wine at 12%" beside rows "Still" and "Sparkling"), only among those rows
     by_key = {b for b, ws in key_words.items() if {stem(w, lang) for w in ws} & (set(q.terms) - kind - subject)}
@@ -1253,11 +1262,25 @@ def table_cells(
         if not exact and not any(ranged.values()):
             return []
         ranged = {b: n + (b in exact) for b, n in ranged.items()}
+    # a code the question names (a letter, then digits: "A2", "X2", "S3") that the table and its headings never
+    # have: the table is about other things ("Was kostet ein farbiger A2-Druck?" beside the A4 and A3 prices)
+    table_text = f"{chunk.title} {chunk.section} {chunk.embed_text}".lower()
+    if any(c.lower() not in table_text for c in _CODE.findall(q.text)):
+        return []
+    # an ordinal names the row whose key counts it ("die erste Mahnung": "1. Mahnung"; "the 2nd reminder")
+    nth = {n for w in words(q.text) if (n := _ORDINALS.get(w.lower()))}
+    if nth:
+        counted = {
+            b for b, t in rows.items() if any(re.search(rf"(?<![\d.]){n}(?:\.|st\b|nd\b|rd\b|th\b)", t[0]) for n in nth)
+        }
+        ranged = {b: n + (b in counted) for b, n in ranged.items()}
     row_score = {
         b: (
             ranged[b],
-            _overlap(q, " ".join(w for w in key_words[b] if seen[w] == 1 and w not in named_cols), lang, subject),
-            _overlap(q, " ".join(w for w in words(" ".join(t)) if w not in named_cols), lang, kind | subject),
+            _overlap(
+                q, " ".join(w for w in key_words[b] if seen[w] == 1 and w not in named_cols), lang, subject | asking
+            ),
+            _overlap(q, " ".join(w for w in words(" ".join(t)) if w not in named_cols), lang, kind | subject | asking),
             _run(q, t[0], lang),
         )
         for b, t in rows.items()

@@ -198,10 +198,10 @@ _A_PREFIX = re.compile(
 # 21: a title from a file name opens with a capital; 22: an HTML label stands apart from its neighbours;
 # 23: a table in an FAQ entry's answer keeps its cells' rows and columns; 24: a pipe table right under a paragraph
 # line, a one-row pipe table, and one whose first row states values are read as tables, the last two without
-# column names; a long YAML front matter goes too).
+# column names; a long YAML front matter goes too; 25: a short line right above a pipe table is its heading).
 # An index made by another version reads every file again at its next sync (bot/index/store.py); only texts never
 # embedded before are embedded.
-PARSER = 24
+PARSER = 25
 _LIST_ITEM = re.compile(r"\s*(?:[-*+]\s+|\d+[.)]\s+)")
 _BULLET = re.compile(r"\s*[-*+•]\s+")
 _BOLD = re.compile(r"(\*\*|__)(.+?)\1\s*")  # a Markdown line opening in bold: "**How do I pay?** …"
@@ -279,7 +279,15 @@ def _text_pieces(text: str, markdown: bool, lang: str) -> list[Piece]:
             continue
         k = _table_after_text(text, lines) if markdown else None
         if k is not None:  # a paragraph, and a table right under it with no blank line between (GFM reads both)
-            out.extend(_question_split(text, [_strip_md(text, s, e) for s, e in lines[:k]], markdown, lang, False))
+            s0, e0 = _strip_md(text, *lines[k - 1])
+            caption = _heading_like(text[s0:e0]) and len(text[s0:e0].split()) <= 6 and not text[s0:e0].endswith("?")
+            before = [_strip_md(text, s, e) for s, e in lines[: k - 1 if caption else k]]
+            if before:
+                out.extend(_question_split(text, before, markdown, lang, False))
+            if caption:
+                # a short line right above its table names it, as a caption does ("A4" over the A4 prices, "A3"
+                # over the A3 ones: the same rows "farbig", "schwarz-weiß"): the table's heading
+                out.append(Piece("heading", [(s0, e0)], level=6, anchor=slug(text[s0:e0]), strict=True))
             out.extend(_pipe_rows(text, lines[k:]))
             continue
         if markdown and _LIST_ITEM.match(first):  # a list: each item its own piece (continuation lines join it)

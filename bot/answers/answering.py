@@ -1145,10 +1145,14 @@ def _own_words(q: QuestionInfo, rows: dict[int, list[str]], b: int, lang: str, s
 _PRICE_VERB = re.compile(r"kostet|kosten|costs?|coûtent|coûte|cuestan?", re.IGNORECASE)
 _CODE = re.compile(r"\b[A-Za-z]{1,2}\d{1,3}\b")
 _ORDINALS = {
-    **dict.fromkeys(("first", "erste", "ersten", "erster", "erstes", "premier", "première", "primer", "primero", "primera"), 1),
-    **dict.fromkeys(("second", "zweite", "zweiten", "zweiter", "zweites", "deuxième", "seconde", "segundo", "segunda"), 2),
-    **dict.fromkeys(("third", "dritte", "dritten", "dritter", "drittes", "troisième", "tercer", "tercero", "tercera"), 3),
-}  # fmt: skip
+    w: n
+    for n, ws in (
+        (1, "first erste ersten erster erstes premier première primer primero primera"),
+        (2, "second zweite zweiten zweiter zweites deuxième seconde segundo segunda"),
+        (3, "third dritte dritten dritter drittes troisième tercer tercero tercera"),
+    )
+    for w in ws.split()
+}
 _VERSION = re.compile(r"(?<![\d.,€$£¥])\d+(?:\.\d+)+(?![\d.,]*\d)(?!\s*%)")
 
 

@@ -1,6 +1,6 @@
 """Checks eval/tables-blind4: every question names a corpus file, and every asked cell, row and column name is
-verbatim in that file's text (or its tables' column names) as read by the product (bot.ingest.corpus.read_document, which also reads the PDF and
-the Word file). Run from the repository root: python eval/tables-blind4/check.py"""
+verbatim in that file's text (or its tables' column names) as read by the product (bot.ingest.corpus.read_document,
+which also reads the PDF and the Word file). Run from the repository root: python eval/tables-blind4/check.py"""
 
 from __future__ import annotations
 

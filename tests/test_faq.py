@@ -201,3 +201,30 @@ def test_a_how_much_question_about_a_price_is_answered_by_the_entry_on_the_price
     assert qtypes.MONEY.search("A day ticket is 5 Euro.") and not qtypes.MONEY.search("It needs one step.")
     b = bot.answer("How much does the network upgrade cost?")
     assert not b.grounded or "gigabits" not in b.text, b.text
+
+
+def test_a_yes_no_question_whether_it_costs_is_answered_by_a_price_or_not_at_all(tmp_path):
+    """A new-visitor probe on a Jekyll help centre: "does it cost anything to use login.gov" got "Here are solutions
+    to the issues you may run into when creating a Login.gov account". A yes/no question about a price is answered
+    by a sum, "free" or "no charge" (as a "how much" question is), not by any sentence close to it; a what-question
+    that asks what must be paid is not one ("What taxes will I have to pay on this vehicle?")."""
+    from bot.answers import qtypes
+    from bot.engine import Bot
+
+    for q in ("does it cost anything to use login.gov", "Is Tor Browser free?", "Do I have to pay for the card?",
+              "Kostet das etwas?", "Ist die Mitgliedschaft kostenlos?", "Est-ce payant ?", "¿Es gratis?"):  # fmt: skip
+        assert qtypes.asks_price_yes_no(q), q
+    for q in ("What taxes will I have to pay on this vehicle?", "Is it open on Sunday?", "How much will I pay?"):
+        assert not qtypes.asks_price_yes_no(q), q
+    files = {
+        "account.md": "# Creating an account\n\nHere are solutions to the issues you may run into when creating an "
+        "account:\n\n## I'm not receiving a confirmation email\n\nCheck your spam folder for an email from us.\n\n"
+        "## My phone number is not accepted\n\nDo not use web-based (VOIP) phone services.\n",
+        "card.md": "# Library card\n\n## Can I get a library card?\n\nAnyone who lives in the city can get a card. "
+        "The card is free of charge for children.\n",
+    }
+    bot = Bot.from_settings(small_index(tmp_path, files), build=False)
+    a = bot.answer("does it cost anything to create an account")
+    assert not a.grounded, a.text
+    b = bot.answer("Is the library card free for children?")
+    assert b.grounded and "free of charge" in b.text, b.text

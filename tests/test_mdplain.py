@@ -205,3 +205,78 @@ def test_a_long_front_matter_goes_too(tmp_path: Path):
     doc = read_document(tmp_path / "p.md", tmp_path)
     assert doc.title == "phpMyAdmin" and "releaseCycle" not in doc.text and "latest" not in doc.text, doc.text[:300]
     assert "phpMyAdmin is a web tool for MySQL." in doc.text
+
+
+JEKYLL = """---
+layout: help
+title: How do I add or change the authentication method on my account?
+---
+
+An authentication method is an additional layer of security for your account.
+
+{: .number-list}
+
+1. Enter your email address at <https://secure.login.gov>.
+
+2. Enter your password.
+
+{% include components/icon-list.html items=page.bring_list size='md' %}
+
+<div class="usa-accordion usa-accordion--bordered margin-y-4">
+  <h2 class="usa-accordion__heading">
+    <button
+      type="button"
+      class="usa-accordion__button"
+      aria-expanded="false"
+      aria-controls="b-a1"
+    >
+      Can I turn off the second authentication method?
+    </button>
+  </h2>
+  <div id="b-a1" class="usa-accordion__content usa-prose">
+    <p>Login.gov does not allow you to turn off two-factor authentication, but you can set up the &ldquo;remember
+    browser&rdquo; feature on your browser.</p>
+    <ol class="number-list">
+      <li>Enter email and password to begin the sign in process.</li>
+      <li>Enter the security code and select <strong>Remember this browser</strong>.</li>
+    </ol>
+  </div>
+</div>
+
+<table><tr><th>Method</th><th>Works offline</th></tr><tr><td>Security key</td><td>Yes</td></tr></table>
+"""
+
+
+def test_raw_html_template_tags_and_attribute_lists_read_as_rendered(tmp_path: Path):
+    """A browser probe on a Jekyll help centre (Login.gov): answers quoted "<p>", "</button>", 'aria-expanded="false"',
+    "{: .number-list}" and a whole "{% include … %}" tag, and the accordions' questions were no FAQ entries. Raw HTML
+    blocks read as the Markdown they render as; template tags and attribute lists go."""
+    (tmp_path / "auth.md").write_text(JEKYLL, encoding="utf-8")
+    doc = read_document(tmp_path / "auth.md", tmp_path)
+    for junk in ("<", ">", "{%", "{:", "aria-", "class=", "number-list"):
+        assert junk not in doc.text, (junk, doc.text)
+    assert "“remember browser” feature on your browser." in doc.text
+    entry = [b for b in doc.blocks if b.question == "Can I turn off the second authentication method?"]
+    assert entry and "Enter the security code and select Remember this browser." in [
+        doc.text[s:e] for b in entry for s, e in b.spans
+    ], [(b.kind, b.question, [doc.text[s:e] for s, e in b.spans]) for b in doc.blocks]
+    rows = [b for b in doc.blocks if b.headers]  # (the table under the accordion's heading is in its entry)
+    assert rows and rows[0].key == "Security key" and rows[0].headers == ["Works offline"], rows
+
+
+def test_markdown_inside_an_html_block_stays_markdown_and_link_items_go(tmp_path: Path):
+    """Hugo's pages wrap Markdown in "<div class="boxed">" … "</div>" with blank lines around it: that Markdown is
+    Markdown (its heading a heading, its table a table); a Jekyll accordion's panel with a blank line inside it stays
+    one block of HTML; a list item that is one link ("Related articles") is a way elsewhere, not text."""
+    page = (
+        '# Limits\n\n<div class="boxed">\n\n## New registrations\n\n| Endpoint | Burst |\n| --- | --- |\n'
+        '| /acme/new-nonce | 10 |\n\n</div>\n\n<div class="panel">\n  <p>When you reset your password, keep your '
+        "key.</p>\n\n    <ol>\n      <li>Sign in.</li>\n    </ol>\n</div>\n\n## Related articles\n\n"
+        "* [How do I change my password?](/help/password/)\n* [Authentication methods](/help/auth/)\n"
+    )
+    (tmp_path / "l.md").write_text(page, encoding="utf-8")
+    doc = read_document(tmp_path / "l.md", tmp_path)
+    rows = [b for b in doc.blocks if b.headers]
+    assert rows and rows[0].key == "/acme/new-nonce" and rows[0].section == "New registrations", doc.text
+    assert "1. Sign in." in doc.text or "Sign in." in [doc.text[s:e] for b in doc.blocks for s, e in b.spans]
+    assert "<" not in doc.text and "How do I change my password?" not in doc.text, doc.text

@@ -187,7 +187,7 @@ class Composer:
         if q.qtype == "quote":
             who = qtypes.speaker(q.text) or ""
             return any(qtypes.said_by(c.quote, who) for c in a.citations)
-        if q.qtype == "num" and qtypes.asks_price(q.text):
+        if (q.qtype == "num" and qtypes.asks_price(q.text)) or qtypes.asks_price_yes_no(q.text):
             # a price is a sum of money or "free": "une étape" is a number, and no price (a browser probe: "Combien
             # coûte Zettlr ?" got the installation page's "ne nécessite qu'une étape")
             # (or a share: "how much did the price of oil increase?" is answered by "less than two percent a year")
@@ -273,7 +273,7 @@ class Composer:
         if q.qtype == "quote":
             who = qtypes.speaker(q.text) or ""
             return any(qtypes.said_by(t, who) for t in self.entry_sentences(entry))
-        if q.qtype == "num" and qtypes.asks_price(q.text):
+        if (q.qtype == "num" and qtypes.asks_price(q.text)) or qtypes.asks_price_yes_no(q.text):
             # "How much does Pouta cost?": "What does Pouta cost?", "Is Tor Browser free?", or an entry whose answer
             # names a sum or says it is free; not "How fast is the network?" for its "10 gigabits"
             if qtypes.about_price(entry.question):

@@ -298,8 +298,36 @@ MONEY = re.compile(
 SHARE = re.compile(r"\d\s?%|\b(?:per ?cent|percentage|prozent|pour ?cent|por ?ciento)\b", _I)
 
 
+# a yes/no question about a price: "Does it cost anything?", "Is it free?", "Do I have to pay?", "Kostet das
+# etwas?", "Est-ce payant ?", "¿Es gratis?" (a probe: "does it cost anything to use login.gov" got "Here are
+# solutions to the issues you may run into when creating a Login.gov account")
+_PRICE_YN = re.compile(
+    r"\b(?:does|do|will|would) (?:it|this|that|\w+) cost\b|\b(?:is|are) (?:it|this|that|they|\w+(?: \w+)?) free\b|"
+    r"\b(?:do|will|would|must|should) (?:i|we|you|they) (?:have to |need to )?pay\b|"
+    r"\bis there (?:a|any) (?:fee|charge|cost)\b|"
+    r"\bkoste[tn] (?:das|es|\w+) (?:etwas|was)\b|"
+    r"\b(?:ist|sind) (?:das|es|\w+(?: \w+)?) (?:kostenlos|kostenpflichtig|gratis)\b|"
+    r"\bmuss (?:ich|man) (?:etwas |dafür )?(?:be)?zahlen\b|"
+    r"\b(?:est-ce|c'est) (?:que c'est )?(?:gratuit|payant)\b|\bfaut-il payer\b|"
+    r"\b(?:es|son) gratis\b|\bhay que pagar\b|\bcuesta(?:n)? algo\b",
+    _I,
+)
+
+
 def asks_price(q: str) -> bool:
     return bool(_PRICE_Q.search(q))
+
+
+def asks_price_yes_no(q: str) -> bool:
+    """A yes/no question whether something costs: answered by a sum, "free", or "no charge", not by any sentence.
+    ("What taxes will I have to pay on this vehicle?" asks what, and is answered by the taxes' names.)"""
+    m = _PRICE_YN.search(q)
+    if m is None:
+        return False
+    from bot.ingest.lang import detect
+
+    start = max(q.rfind(c, 0, m.start()) for c in ".?!\n") + 1
+    return question_word(q[start : m.end()], detect(q)) == "none"
 
 
 def about_price(text: str) -> bool:
@@ -381,6 +409,7 @@ __all__ = [
     "about_price",
     "asks_calendar",
     "asks_price",
+    "asks_price_yes_no",
     "asks_yes_no",
     "polar",
     "described",

@@ -198,10 +198,12 @@ _A_PREFIX = re.compile(
 # 21: a title from a file name opens with a capital; 22: an HTML label stands apart from its neighbours;
 # 23: a table in an FAQ entry's answer keeps its cells' rows and columns; 24: a pipe table right under a paragraph
 # line, a one-row pipe table, and one whose first row states values are read as tables, the last two without
-# column names; a long YAML front matter goes too; 25: a short line right above a pipe table is its heading).
+# column names; a long YAML front matter goes too; 25: a short line right above a pipe table is its heading;
+# 26: Markdown's raw HTML blocks read as rendered, its template tags and kramdown attribute lists gone; 27: such a
+# block runs to the end of its first element, and a list item that is one link goes).
 # An index made by another version reads every file again at its next sync (bot/index/store.py); only texts never
 # embedded before are embedded.
-PARSER = 25
+PARSER = 27
 _LIST_ITEM = re.compile(r"\s*(?:[-*+]\s+|\d+[.)]\s+)")
 _BULLET = re.compile(r"\s*[-*+•]\s+")
 _BOLD = re.compile(r"(\*\*|__)(.+?)\1\s*")  # a Markdown line opening in bold: "**How do I pay?** …"

@@ -12,6 +12,9 @@ What a renderer shows is what the bot quotes, as for an HTML page's visible text
   title becoming the heading when the file has none; Obsidian / wiki links ([[Page|label]]) keep their label and
   an e-mail autolink its address; an MkDocs admonition ("??? question "Why…?"", "!!! note") becomes its title
   (bold when it is a question, so the FAQ parser reads it with its answer) and its content loses its indent;
+- a raw HTML block (a Jekyll page's accordion: "<h2><button …>Question?</button></h2><div …><p>…</p>") reads as
+  the Markdown it renders as (headings, paragraphs, list items, a pipe table), and a site generator's template
+  tags ("{% include … %}") and kramdown's attribute lists ("{: .number-list}") go;
 - fenced code keeps its lines, indented (a shell comment, "# Show the MAC algorithms", is no heading), its fences
   go; admonition fences (":::" of VuePress, Docusaurus) and link
   reference definitions go.
@@ -57,6 +60,10 @@ _CODE = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)")
 _IMAGE = re.compile(r"!\[[^\]\n]*\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"\n]*\")?\)")
 _LINK = re.compile(r"\[([^\]\n]+)\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"\n]*\")?\)")
 _REF_LINK = re.compile(r"\[([^\]\n]+)\]\[([^\]\n]*)\]")
+# a list item that is one link and nothing else ("* [How do I change my password?](/help/…)" under "Related
+# articles"): a way to another page, as a site's navigation is; its words, the link gone, answer nothing (a probe
+# got "- Authentication methods [1] - Issues with face or touch unlock [2]" as an answer)
+_LINK_ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+\[[^\]\n]+\]\([^)\s]*(?:\s+\"[^\"\n]*\")?\)\s*$")
 _AUTOLINK = re.compile(r"<((?:https?|mailto):[^>\s]+)>")
 _STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 _EM_STAR = re.compile(r"(?<![\w*\\])\*(?=[^\s*])([^*\n]+?)(?<=[^\s*])\*(?![\w*])")
@@ -74,7 +81,7 @@ _CLOSES = ".!?:;…。！？"
 def plain(text: str, is_question=None) -> str:
     """The Markdown `text` as a reader sees it (see the module's docstring). `is_question(text) -> bool` tells a
     line-opening bold question, which stays bold (the FAQ parser reads it); without it, none does."""
-    lines = _admonitions(_front_matter(text.split("\n")), is_question)
+    lines = _html_blocks(_templating(_admonitions(_front_matter(text.split("\n")), is_question)))
     refs = {m.group(1).strip().lower() for ln in lines if (m := _REF_DEF.match(ln))}
     out: list[str] = []
     code: list[bool] = []  # a fence or a line of fenced code: kept as it is, never run on
@@ -87,11 +94,182 @@ def plain(text: str, is_question=None) -> str:
             out.append("")
         elif fenced:
             out.append("    " + ln if ln.strip() else ln)  # as indented code: "# a comment" is no heading
-        elif _CONTAINER.match(ln) or _REF_DEF.match(ln):
+        elif _CONTAINER.match(ln) or _REF_DEF.match(ln) or _LINK_ITEM.match(ln):
             out.append("")
         else:
             out.append(_inline(ln, refs, is_question))
     return "\n".join(_run_on(out, lines, code))
+
+
+# a site generator's template tags ("{% include components/icon-list.html … %}", "{{ page.title }}") and kramdown's
+# attribute lists ("{: .number-list}" on a line of its own, or after a heading): never shown to a reader
+_LIQUID = re.compile(r"\{%-?.*?-?%\}|\{\{-?.*?-?\}\}")
+_IAL_LINE = re.compile(r"^\s*\{:[^}\n]*\}\s*$|^\s*\{::[^}\n]*/?\}\s*$")
+_IAL_END = re.compile(r"\s*\{:[^}\n]*\}\s*$")
+
+
+def _templating(lines: list[str]) -> list[str]:
+    """Template tags and attribute lists gone (a line of nothing else becomes empty): a browser probe on a Jekyll
+    help centre got "{% include components/icon-list.html items=page.bring_list … %}" as the answer."""
+    out = []
+    for ln in lines:
+        if "{" not in ln:
+            out.append(ln)
+        elif _IAL_LINE.match(ln):
+            out.append("")
+        else:
+            bare = _IAL_END.sub("", _LIQUID.sub("", ln))
+            out.append(bare if bare.strip() or not ln.strip() else "")
+    return out
+
+
+# a raw HTML block of a Markdown file (CommonMark's kind 6: a line opening with a block-level tag, up to the next
+# blank line), which a renderer shows rendered
+_HTML_OPEN = re.compile(
+    r"^\s{0,3}</?(?:address|article|aside|blockquote|center|details|dd|div|dl|dt|fieldset|figcaption|figure|footer|"
+    r"form|h[1-6]|header|hr|li|main|nav|ol|p|section|summary|table|tbody|td|tfoot|th|thead|tr|ul)(?=[\s/>]|$)",
+    re.IGNORECASE,
+)
+HTML_BLOCK_CHARS = 200_000  # a block longer than this is left as it is (a file is read within its time budget)
+
+
+def _html_blocks(lines: list[str]) -> list[str]:
+    """Each raw HTML block as the Markdown a reader sees in its place: headings as "#" headings (an accordion's
+    button text is its heading's), paragraphs, list items as "- " / "1. " lines, a table as a pipe table, a
+    <details> summary as a bold line; the tags and their attributes gone. A browser probe on a Jekyll help centre
+    got "<p>", "</button>", 'aria-expanded="false"' quoted as answers, and its accordions' questions were no FAQ
+    entries."""
+    out: list[str] = []
+    i, fenced = 0, False
+    while i < len(lines):
+        ln = lines[i]
+        if _FENCE.match(ln):
+            fenced = not fenced
+        if fenced or not _HTML_OPEN.match(ln):
+            out.append(ln)
+            i += 1
+            continue
+        j = _html_block_end(lines, i)
+        block = "\n".join(lines[i:j])
+        rendered = _render_html(block) if len(block) <= HTML_BLOCK_CHARS else None
+        if rendered is None:
+            out.extend(lines[i:j])
+        else:
+            out.extend(["", *rendered, ""])
+        i = j
+    return out
+
+
+_TAG_NAME = re.compile(r"^\s*<([A-Za-z][\w-]*)")
+HTML_BLOCK_LINES = 2000
+
+
+def _html_block_end(lines: list[str], i: int) -> int:
+    """Where the raw HTML block opening at line i ends: at the first blank line (CommonMark's rule), unless its first
+    element is still open there and the next line that holds anything is HTML too (a Jekyll accordion's panel,
+    "<p>…</p>", a blank line, "<ol>…"); then after the line that closes that element. Markdown between an opening
+    and a closing tag ("<div class="boxed">", a blank line, "## Overrides") stays Markdown."""
+    m = _TAG_NAME.match(lines[i])
+    name = m.group(1).lower() if m and not lines[i].lstrip().startswith("</") else ""
+    opens = re.compile(rf"<{name}(?=[\s/>]|$)", re.IGNORECASE) if name else None
+    closes = re.compile(rf"</{name}\s*>", re.IGNORECASE) if name else None
+    depth = 0
+    j = i
+    while j < len(lines) and j < i + HTML_BLOCK_LINES:
+        ln = lines[j]
+        if not ln.strip():
+            k = next((x for x in range(j + 1, len(lines)) if lines[x].strip()), None)
+            if depth <= 0 or k is None or not lines[k].lstrip().startswith("<"):
+                return j
+        elif opens is not None:
+            depth += len(opens.findall(ln)) - len(closes.findall(ln))
+            if depth <= 0 and j > i:
+                return j + 1
+        j += 1
+    return j
+
+
+def _render_html(block: str) -> list[str] | None:
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    try:
+        root = lxml_html.fragment_fromstring(block, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return None
+    out: list[str] = []
+    buf: list[str] = []
+
+    def flush() -> None:
+        text = " ".join("".join(buf).split())
+        buf.clear()
+        if text:
+            out.extend([text, ""])
+
+    def walk(el, depth: int = 0) -> None:
+        tag = el.tag.lower() if isinstance(el.tag, str) else ""
+        if not tag or tag in ("script", "style", "svg", "template", "input", "select", "textarea", "img"):
+            if el.tail:
+                buf.append(el.tail)
+            return
+        if depth > 200:
+            buf.append(el.text_content())
+        elif tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+            flush()
+            text = " ".join(el.text_content().split())
+            if text:
+                out.extend(["#" * int(tag[1]) + " " + text, ""])
+        elif tag == "summary":
+            flush()
+            text = " ".join(el.text_content().split())
+            if text:
+                out.extend([f"**{text}**", ""])
+        elif tag == "table":
+            flush()
+            rows = [[" ".join(c.text_content().split()).replace("|", "/") for c in tr if c.tag in ("td", "th")]
+                    for tr in el.iter("tr")]  # fmt: skip
+            rows = [r for r in rows if any(r)]
+            for k, r in enumerate(rows):
+                out.append("| " + " | ".join(r) + " |")
+                if k == 0:
+                    out.append("|" + " --- |" * len(r))
+            out.append("")
+        elif tag in ("ul", "ol"):
+            flush()
+            for n, li in enumerate((c for c in el if isinstance(c.tag, str) and c.tag.lower() == "li"), 1):
+                nested = [c for c in li if isinstance(c.tag, str) and c.tag.lower() in ("ul", "ol")]
+                for c in nested:
+                    li.remove(c)
+                text = " ".join(li.text_content().split())
+                if text:
+                    out.append(f"{n}. {text}" if tag == "ol" else f"- {text}")
+                for c in nested:
+                    walk(c, depth + 1)
+            out.append("")
+        elif tag == "br":
+            buf.append("\n")
+        elif tag in _HTML_BLOCKISH:
+            flush()
+            buf.append(el.text or "")
+            for c in el:
+                walk(c, depth + 1)
+            flush()
+        else:
+            buf.append(el.text or "")
+            for c in el:
+                walk(c, depth + 1)
+        if el.tail:
+            buf.append(el.tail)
+
+    walk(root)
+    flush()
+    return out
+
+
+_HTML_BLOCKISH = {
+    "div", "p", "section", "article", "main", "header", "footer", "aside", "blockquote", "details", "dl", "dt",
+    "dd", "figure", "figcaption", "caption", "address", "form", "fieldset", "center", "li", "hr", "nav",
+}  # fmt: skip
 
 
 FRONT_MATTER_LINES = 5000  # a metadata block closes within this many lines of the file's first

@@ -15,7 +15,7 @@ from bot.answers import messages, qtypes, turns
 from bot.answers.answering import ABSTAIN_TEXT, GATE, MESSAGE, Answer, Reader, extractive_answer
 from bot.answers.compose import Composer
 from bot.answers.faq import SKIP_ENTRIES, ChromaEntryMatcher, EntryMatcher
-from bot.answers.followup import asked, exchanges, last_bot_turn, parts, rewrite
+from bot.answers.followup import asked, exchanges, last_bot_turn, last_user_turn, parts, rewrite
 from bot.answers.retrieval import ChromaRetriever, Hit, Retriever
 from bot.errors import BadQuestion
 from bot.index.embeddings import CachedEmbedder, make_embeddings
@@ -165,6 +165,11 @@ def leaned_on_questions(history) -> list[str]:
     """leaned_on's questions, the last first: the last answered question and, when it was a follow-up, the question
     of its own the run of follow-ups before it leans on (up to CHAIN back: "what if I lost it?" after "how much does
     it cost?" after "I need help with my ID": the ID, not the cost)."""
+    last = last_user_turn(history)
+    if last and (topic := turns.announced(last)):
+        # "Hi, I have a question about deleting my account", then "I lost my phone, can I still do it?": the topic
+        # just announced, not the question answered before it (a new-visitor probe got the barcode's answer again)
+        return [topic]
     qs = [turns.without_opener(u) for u, _ in answered_exchanges(history, CHAIN, questions=True)]
     if not qs:
         prev = turns.previous_question(history)
@@ -561,8 +566,12 @@ class Bot:
     def conversation_page(self, history) -> str | None:
         """The page the conversation is on: the keyword search's best passage for the last exchange the bot answered
         (the user's message and the reply to it: a quoted answer holds the page's own words; answered_exchange).
-        None at the start."""
+        None at the start, and after a message that announces a new topic ("I have a question about deleting my
+        account": the conversation has left the page it was on)."""
+        last = last_user_turn(history)
         prev, reply = answered_exchange(history)
+        if last and turns.announced(last) and prev != last:
+            return None  # (when the invitation named the page the topic is on, the conversation is on that page)
         text = f"{prev} {MARKER.sub(' ', reply)}".strip()
         if not text:
             return None

@@ -1217,3 +1217,23 @@ def test_a_part_the_articles_dont_answer_is_named_in_the_messages_language(tmp_p
     a = b.answer("Wann ist die Werkstatt geöffnet und wer hat die Fußball-WM 1998 gewonnen?")
     assert a.grounded and "9 bis 17 Uhr" in a.text, a.text
     assert "Dazu habe ich in den Artikeln nichts gefunden." in a.text and "couldn't" not in a.text, a.text
+
+
+def test_a_topic_announced_is_what_the_next_question_leans_on(tmp_path_factory):
+    """A new-visitor probe on a help centre: "how long is the barcode valid" (answered), "Hi, I have a question about
+    deleting my account" (the bot asks what it is), then "I lost my phone, can I still do it?" got the barcode page's
+    answer again: read with the barcode question, on the barcode's page. The topic just announced is what it leans
+    on, and the conversation has left the page it was on."""
+    pages = {
+        "barcode.md": "# Verify in person\n\n## How long is my barcode valid?\n\nYour barcode expires 7 days after you "
+        "verify your information online. You can use your phone to show the barcode at the Post Office.\n",
+        "delete.md": "# Delete your account\n\n## Can I delete my account if I lost my phone?\n\nIf you lost access "
+        "to your authentication methods, you can still delete your account after a 24 hour waiting period.\n",
+    }
+    bot = bot_on(tmp_path_factory, "announced-topic", pages)
+    history = []
+    for q in ("how long is the barcode valid", "Hi, I have a question about deleting my account"):
+        history.append([q, bot.answer(q, history or None).text])
+    a = bot.answer("I lost my phone, can I still do it?", history)
+    assert a.grounded and a.citations[0].source == "delete.md", a.text
+    assert a.follows_up == "deleting my account", a.follows_up

@@ -262,7 +262,9 @@ _NEW_SUBJECT = re.compile(
 )
 # "do" as the verb of an action, not the auxiliary of "How much does it cost?", "Did it arrive?"
 _DO_BEFORE = re.compile(
-    r"\b(?:(?:can|could|should|must|will|would|may|might|to|i|we|you|they)\s+do|doing|done)\s+$", re.IGNORECASE
+    r"\b(?:(?:can|could|should|must|will|would|may|might|to|i|we|you|they)"
+    r"(?:\s+(?:still|also|just|even|really|not|never|always|then))?\s+do|doing|done)\s+$",
+    re.IGNORECASE,
 )
 
 

@@ -175,7 +175,8 @@ _ARTICLE_ALONE = re.compile(r"\b(?:das|die|der|den|dem|es|sie)\s*[?!.]*\s*$", re
 # noun came earlier in the message ("go to an office or can I do it online" is not about doing the office); and
 # "…instead?", "…stattdessen?": a contrast with what was asked before ("what if I'm here on a student visa instead")
 _DO_IT = re.compile(
-    r"\b(?:(?:can|could|should|must|will|would|may|might|to|i|we|you|they)\s+do|doing|done)\s+(?:it|this|that)\b"
+    r"\b(?:(?:can|could|should|must|will|would|may|might|to|i|we|you|they)"
+    r"(?:\s+(?:still|also|just|even|really|not|never|always|then))?\s+do|doing|done)\s+(?:it|this|that)\b"
     r"(?!\s+(?:is|was|to|that|if)\b)|\bget(?:ting)?\s+(?:it|this|that)\s+done\b|"
     r"\b(?:instead|stattdessen|statt dessen|à la place|plutôt|en cambio|en su lugar)\W*$",
     re.IGNORECASE,
@@ -372,9 +373,10 @@ def without_opener(message: str) -> str:
 
 
 def previous_question(history) -> str:
-    """The user's last message in the history that is a question of some kind (followup.last_user_turn), passing
-    over greetings, thanks and requests for a person (a browser probe: "Und am Sonntag?" after "Hallo!" was shown
-    as a follow-up to "Hallo!")."""
+    """The user's last message in the history that is a question of some kind (followup.last_user_turn), or that
+    announces one with its topic ("I have a question about deleting my account"), passing over greetings, thanks and
+    requests for a person (a browser probe: "Und am Sonntag?" after "Hallo!" was shown as a follow-up to
+    "Hallo!")."""
     last_user_turn(history)  # the history's shape checked: a BadQuestion for a wrong one
     for turn in reversed(history or []):
         if isinstance(turn, dict):
@@ -383,6 +385,10 @@ def previous_question(history) -> str:
             text = turn[0] if isinstance(turn, (list, tuple)) and len(turn) == 2 else None
         if isinstance(text, str) and text and classify(text, None).kind not in (SMALLTALK, PERSON):
             return without_opener(text)
+        if isinstance(text, str) and (topic := announced(text)):
+            # "Hi, I have a question about deleting my account": its topic is what the next message leans on (a
+            # probe: "I lost my phone, can I still do it?" after it was read with the barcode question before it)
+            return topic
     return ""
 
 

@@ -69,6 +69,11 @@ def test_sentences_split_by_the_rules_of_each_language():
         "Designlabor + stellv. Leitung: Florian Krohm, M.Sc. Sprechstunde im Keller.",
         "Bitte anmelden.",
     ]
+    # a probe (2026-12-07, fifth session): a Spanish sentence was cut at "EE. UU.", a quote began "UU., Samoa…"
+    assert split("Está disponible en EE. UU., Samoa Americana y Guam. Luego vaya.", "es") == [
+        "Está disponible en EE. UU., Samoa Americana y Guam.",
+        "Luego vaya.",
+    ]
     assert split("She has a Ph.D. From 2019 on she led it. We use node.js. Then we deploy.", "en") == [
         "She has a Ph.D. From 2019 on she led it.",
         "We use node.js.",

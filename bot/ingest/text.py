@@ -131,6 +131,14 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None, lang: str 
             continue
         if text[m.start()] == "." and re.fullmatch(r"(?:[^\W\d_]{1,3}\.)+[^\W\d_]{1,3}", last):
             continue  # U.S. / e.g. / M.Sc. / Ph.D. (a browser probe: a contact table's "M.Sc." cut a cell in two)
+        if (
+            lang == "es"
+            and text[m.start()] == "."
+            and len(last) == 2
+            and last[0] == last[1]
+            and before[-1][:2].isupper()
+        ):
+            continue  # Spanish plurals abbreviated by doubling: "EE. UU.", "FF. AA." (a probe: "UU., Samoa…")
         ordinal = lang in ("de", "nl") and last.isdigit() and len(last) <= 2 and m.end() - m.start() <= 2
         if text[m.start()] == "." and ordinal:
             continue  # "am 3. März": an ordinal, not the end of a sentence

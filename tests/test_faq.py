@@ -228,3 +228,29 @@ def test_a_yes_no_question_whether_it_costs_is_answered_by_a_price_or_not_at_all
     assert not a.grounded, a.text
     b = bot.answer("Is the library card free for children?")
     assert b.grounded and "free of charge" in b.text, b.text
+
+
+def test_a_list_item_given_from_a_long_entry_comes_with_the_sentence_that_introduces_it(tmp_path):
+    """A probe on a Jekyll help centre: "can i use my birthday in my password?" got the item "Parts of your email
+    address or personal dates, like your birthday" from a long entry, without "…avoid combinations such as:": read
+    as advice to use one's birthday. A page titled by a question is titled so (its sources named the file)."""
+    from bot.engine import Bot
+
+    steps = "\n".join(
+        f"{n}. Step {n} of resetting: open the page and press button number {n} to go on." for n in range(1, 9)
+    )
+    page = (
+        "---\ntitle: Why isn't my password working?\n---\n\n## How to reset your password\n\n"
+        f"{steps}\n\n"
+        "   * Your password must have 12 or more characters and avoid combinations such as:\n"
+        "     * Common phrases or repeated characters, like abc or 111\n"
+        "     * Parts of your email address or personal dates, like your birthday\n\n"
+        "9. Click the Change password button.\n"
+    )
+    bot = Bot.from_settings(small_index(tmp_path, {"password.md": page}), build=False)
+    assert bot.index.chunks[0].title == "Why isn't my password working?"
+    a = bot.answer("can i use my birthday in my password?")
+    lines = a.text.splitlines()
+    item = next(i for i, x in enumerate(lines) if "like your birthday" in x)
+    lead = next(i for i, x in enumerate(lines) if "avoid combinations such as:" in x)
+    assert a.grounded and lead < item, a.text

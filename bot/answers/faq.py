@@ -324,6 +324,24 @@ def announced(chunks: list[Chunk], keep: set[int], lengths: list[int]) -> set[in
     return more - keep
 
 
+def lead_ins(chunks: list[Chunk], keep: set[int]) -> set[int]:
+    """The sentence that introduces each kept list item: the nearest one before it that ends with ":" with only list
+    items between ("Your password must have 12 or more characters and avoid combinations such as:" before "Parts of
+    your email address or personal dates, like your birthday": a probe got that item alone, read as advice to use
+    one's birthday)."""
+    flat = [s for c in chunks for s in c.sentences]
+    more: set[int] = set()
+    for i in sorted(keep):
+        if not flat[i].item:
+            continue
+        j = i - 1
+        while j >= 0 and flat[j].item and not flat[j].text.rstrip().endswith(":"):
+            j -= 1
+        if j >= 0 and flat[j].text.rstrip().endswith(":"):
+            more.add(j)
+    return more - keep
+
+
 def select(entry: Entry, index, qvec: np.ndarray, whole_words: int) -> tuple[list[Piece], bool]:
     """The pieces of the entry's answer to show, and whether that is the whole answer."""
     chunks = [index.chunks[r] for r in entry.rows]
@@ -350,6 +368,7 @@ def select(entry: Entry, index, qvec: np.ndarray, whole_words: int) -> tuple[lis
         if budget < 8:
             break
     keep |= announced(chunks, keep, lengths)
+    keep |= lead_ins(chunks, keep)
     out, offset = [], 0
     for c in chunks:
         out.extend(_pieces(c, keep, offset))
@@ -357,4 +376,4 @@ def select(entry: Entry, index, qvec: np.ndarray, whole_words: int) -> tuple[lis
     return out, False
 
 
-__all__ = ["ChromaEntryMatcher", "Entry", "EntryMatcher", "Match", "announced", "load_params", "select"]
+__all__ = ["ChromaEntryMatcher", "Entry", "EntryMatcher", "Match", "announced", "lead_ins", "load_params", "select"]

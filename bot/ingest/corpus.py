@@ -201,10 +201,10 @@ _A_PREFIX = re.compile(
 # column names; a long YAML front matter goes too; 25: a short line right above a pipe table is its heading;
 # 26: Markdown's raw HTML blocks read as rendered, its template tags and kramdown attribute lists gone; 27: such a
 # block runs to the end of its first element, and a list item that is one link goes; 28: Spanish "EE. UU." ends no
-# sentence).
+# sentence; 29: a first "#" heading that asks is the page's title too).
 # An index made by another version reads every file again at its next sync (bot/index/store.py); only texts never
 # embedded before are embedded.
-PARSER = 28
+PARSER = 29
 _LIST_ITEM = re.compile(r"\s*(?:[-*+]\s+|\d+[.)]\s+)")
 _BULLET = re.compile(r"\s*[-*+•]\s+")
 _BOLD = re.compile(r"(\*\*|__)(.+?)\1\s*")  # a Markdown line opening in bold: "**How do I pay?** …"
@@ -523,6 +523,9 @@ def assemble(
     siblings = _entry_siblings(text, pieces, lang, ld_questions)
     entry: dict | None = None  # question, level, anchor, n, structured, blocks
     n_entries = 0
+    # a first "#" heading that asks ("# Why isn't my email or password working?", a Jekyll page's title): the page's
+    # title too (its sources were named after the file: "Trouble signing in forgot your password. en")
+    asked_title = ""
 
     def close() -> None:
         nonlocal entry
@@ -577,6 +580,8 @@ def assemble(
                 add_to_entry(p.spans)
                 continue
             asks = _heading_asks(p, ptext, label, lang, ld_questions) or i in siblings
+            if asks and p.level == 1 and title_text is None and not doc.blocks and entry is None:
+                asked_title = asked_title or label  # a page titled by a question is titled so, its entry though it is
             if title_text is None and not doc.blocks and entry is None and not asks:
                 title_text = label
                 section = label
@@ -627,7 +632,7 @@ def assemble(
         else:
             doc.blocks.append(Block("paragraph", section, p.spans, item=p.item, ordered=p.ordered))
     close()
-    doc.title = title_text or title or name_title(source)
+    doc.title = title_text or title or asked_title or name_title(source)
     for b in doc.blocks:
         if not b.section:
             b.section = doc.title

@@ -280,3 +280,16 @@ def test_markdown_inside_an_html_block_stays_markdown_and_link_items_go(tmp_path
     assert rows and rows[0].key == "/acme/new-nonce" and rows[0].section == "New registrations", doc.text
     assert "1. Sign in." in doc.text or "Sign in." in [doc.text[s:e] for b in doc.blocks for s, e in b.spans]
     assert "<" not in doc.text and "How do I change my password?" not in doc.text, doc.text
+
+
+def test_inline_html_tags_go_and_their_text_stays(tmp_path: Path):
+    """A probe on F-Droid's FAQ: "### Can I run my own F-Droid package repository?<a name="Can_I_run_my_own_app_repo">
+    </a>" kept its anchor tag in the entry's question; the tag's words ("Can I run my own app repo") drew unrelated
+    "Can I … app" questions to that entry, and the related questions offered showed the tag. Inline HTML goes, its
+    text stays; code keeps its angle brackets."""
+    text = plain(
+        '### Can I run my own repository?<a name="Can_I_run_my_own_app_repo"></a>\n\n'
+        'Run `brew pin <formula>` and read <a href="/docs">the docs</a> <img src="i.png" alt="icon">now.'
+    )
+    assert text.splitlines()[0] == "### Can I run my own repository?", text
+    assert "Run brew pin <formula> and read the docs now." in " ".join(text.split()), text

@@ -201,10 +201,11 @@ _A_PREFIX = re.compile(
 # column names; a long YAML front matter goes too; 25: a short line right above a pipe table is its heading;
 # 26: Markdown's raw HTML blocks read as rendered, its template tags and kramdown attribute lists gone; 27: such a
 # block runs to the end of its first element, and a list item that is one link goes; 28: Spanish "EE. UU." ends no
-# sentence; 29: a first "#" heading that asks is the page's title too).
+# sentence; 29: a first "#" heading that asks is the page's title too; 30: Markdown's inline HTML tags (an anchor
+# "<a name=…></a>") go, their text stays).
 # An index made by another version reads every file again at its next sync (bot/index/store.py); only texts never
 # embedded before are embedded.
-PARSER = 29
+PARSER = 30
 _LIST_ITEM = re.compile(r"\s*(?:[-*+]\s+|\d+[.)]\s+)")
 _BULLET = re.compile(r"\s*[-*+•]\s+")
 _BOLD = re.compile(r"(\*\*|__)(.+?)\1\s*")  # a Markdown line opening in bold: "**How do I pay?** …"

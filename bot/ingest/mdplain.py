@@ -69,7 +69,14 @@ _STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 _EM_STAR = re.compile(r"(?<![\w*\\])\*(?=[^\s*])([^*\n]+?)(?<=[^\s*])\*(?![\w*])")
 _EM_UNDER = re.compile(r"(?<![\w\\])_(?=[^\s_])([^_\n]+?)(?<=[^\s_])_(?!\w)")
 _STRIKE = re.compile(r"~~(?=\S)(.+?)(?<=\S)~~")
-_TAG = re.compile(r"</?(?:kbd|b|i|em|strong|code|span|sup|sub|u|mark|small|abbr|ins|del|s)\b[^>\n]*>", re.IGNORECASE)
+# inline HTML a reader never sees as such: its text stays (an anchor "<a name="Can_I_run_my_own_app_repo"></a>" after
+# a heading's question went into that question's words and drew every "Can I … app" question to it: a probe)
+_TAG = re.compile(
+    r"</?(?:a|abbr|acronym|b|bdi|bdo|big|cite|code|data|del|dfn|em|font|i|ins|kbd|mark|nobr|q|s|samp|small|span|"
+    r"strike|strong|sub|sup|time|tt|u|var|wbr)\b[^>\n]*>",
+    re.IGNORECASE,
+)
+_IMG = re.compile(r"<img\b[^>\n]*>", re.IGNORECASE)  # an image's alt text is no sentence either
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>~])")
 _HOLD = re.compile(r"\x00(\d+)\x00")
@@ -360,7 +367,7 @@ def _inline(line: str, refs: set[str], is_question) -> str:
     )
     line = _AUTOLINK.sub(lambda m: m.group(1), line)
     line = _BR.sub(" ", line)
-    line = _TAG.sub("", line)
+    line = _TAG.sub("", _IMG.sub("", line))
     for _ in range(2):  # ***both***, **_nested_**
         line = _STRONG.sub(lambda m: m.group(2), line)
         line = _EM_STAR.sub(lambda m: m.group(1), line)

@@ -532,6 +532,9 @@ class Bot:
         ix = self.index
         if topic and ix.chunks and any(ix.bm25.has(t) for t in terms(topic, ix.query_lang(topic))):
             hits = self.retriever.search(topic, PAGE_DEPTH)
+            # the visitor's language's pages first (a probe: "I have another question about calls" in an English
+            # chat was shown the French help page's questions)
+            hits = sorted(hits, key=lambda h: (h.chunk.lang or lang) != lang) if len(ix.langs) > 1 else hits
             if hits and hits[0].bm25 > 0:
                 page = hits[0].chunk.source
                 near = [h.chunk for h in hits if h.chunk.source == page]
@@ -541,8 +544,16 @@ class Bot:
                 ]
                 asks = list(dict.fromkeys(asks))[:3]  # the page's, nearest first
                 chunks = ix.chunks_of(page)
-                listed = len({c.question for c in chunks if c.question}) >= 3  # an FAQ page: its questions
-                o = self.composer.questions_of(topic, chunks, hits) if listed else self.composer.overview(topic, hits)
+                asked_here = {c.question for c in chunks if c.question}
+                listed = len(asked_here) >= 3  # an FAQ page: its questions
+                # (a whole help centre on one page, 78 questions: those near the topic, not the page's first eight)
+                mine = list({c.question: c for c in reversed([c for c in near if c.question])}.values())[::-1][:8]
+                shown = mine if len(asked_here) > 8 and mine else chunks
+                o = (
+                    self.composer.questions_of(topic, shown, hits, in_order=shown is chunks)
+                    if listed
+                    else self.composer.overview(topic, hits)
+                )
                 if o is not None and o.grounded and o.citations:
                     if "\n- " not in o.text:  # a page's opening: its first sentence says which page it is,
                         # with what it announces when it ends in ":" ("…you might be eligible for:" was left

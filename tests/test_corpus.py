@@ -440,3 +440,29 @@ def test_a_title_from_a_file_name_opens_with_a_capital(tmp_path):
     protospace member dues?"."""
     (tmp_path / "protospace-member-dues.md").write_text("Dues are $55 a month for regular members.\n", encoding="utf-8")
     assert read_document(tmp_path / "protospace-member-dues.md", tmp_path).title == "Protospace member dues"
+
+
+def test_a_contents_list_goes_and_source_newlines_are_white_space(tmp_path):
+    """A probe on a help centre published as one HTML page (Delta Chat's): its contents list (items that are nothing
+    but links to the page's own headings) was quoted as answers ("- Create a channel [1]" for "how do I create a
+    group"), a paragraph written over several source lines was cited line by line ("change the group name or avatar,
+    [1] add or remove members, [2]"), and a table cell's "C=US,<br>O=ISRG" read "C=US,O=ISRG"."""
+    (tmp_path / "help.html").write_text(
+        "<html lang='en'><body><ul id='top'><li><a href='#groups'>Groups</a><ul><li><a href='#create'>Create a "
+        "group</a></li><li><a href='#leave'>Leave a group</a></li></ul></li><li><a href='#calls'>Calls</a></li>"
+        "<li><a href='#faq'>FAQ</a></li></ul><h1>Help</h1><h2 id='groups'>Groups</h2><p>Anyone can\nchange the "
+        "group name or avatar,\n<a href='#add'>add or remove members</a>,\nand delete their own messages.</p>"
+        "<p>First line<br>second line.</p><table><tr><th>CA</th><th>Name</th></tr><tr><td>Root</td>"
+        "<td>C=US,<br>O=ISRG</td></tr></table><ul><li><a href='#a'>Not</a> a contents item, a sentence.</li>"
+        "<li>Two</li><li>Three</li></ul></body></html>",
+        encoding="utf-8",
+    )
+    doc = read_document(tmp_path / "help.html", tmp_path)
+    spans = [doc.text[s:e] for b in doc.blocks for s, e in b.spans]
+    assert "Create a group" not in doc.text and "Leave a group" not in doc.text, doc.text
+    assert (
+        "Anyone can change the group name or avatar, add or remove members, and delete their own messages." in spans
+    ), spans
+    assert "First line" in spans and "second line." in spans, spans  # a <br> still breaks the line
+    assert "C=US, O=ISRG" in spans, spans
+    assert "Not a contents item, a sentence." in spans, spans

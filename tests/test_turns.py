@@ -1237,3 +1237,26 @@ def test_a_topic_announced_is_what_the_next_question_leans_on(tmp_path_factory):
     a = bot.answer("I lost my phone, can I still do it?", history)
     assert a.grounded and a.citations[0].source == "delete.md", a.text
     assert a.follows_up == "deleting my account", a.follows_up
+
+
+def test_an_invitation_on_a_one_page_help_centre_shows_the_questions_near_the_topic(tmp_path_factory):
+    """A probe on a help centre published as one page per language (78 questions each): "Ich habe noch eine Frage zu
+    verschwindenden Nachrichten" was shown the German page's first questions, "Was ist Delta Chat?" and so on, and
+    "I have another question about calls" in an English chat the French page's. The questions near the topic are
+    shown, from the page in the visitor's language."""
+    topics = ["groups", "calls", "profiles", "backups", "stickers", "themes", "contacts", "relays", "encryption",
+              "notifications"]  # fmt: skip
+    en = "# Help\n\n" + "".join(
+        f"## How do I use {t}?\n\nOpen the menu and choose the {t} item to use {t} in your chats.\n\n" for t in topics
+    )
+    en += "## How do disappearing messages work?\n\nMessages are deleted after the time you choose.\n"
+    de = "# Hilfe\n\n" + "".join(
+        f"## Wie nutze ich {t}?\n\nÖffne das Menü und wähle den Eintrag {t}, um {t} in deinen Chats zu nutzen.\n\n"
+        for t in topics
+    )
+    de += "## Wie funktionieren verschwindende Nachrichten?\n\nNachrichten werden nach der gewählten Zeit gelöscht.\n"
+    bot = bot_on(tmp_path_factory, "one-page-help", {"help-en.md": en, "help-de.md": de})
+    a = bot.answer("Ich habe noch eine Frage zu verschwindenden Nachrichten")
+    assert "Wie funktionieren verschwindende Nachrichten?" in a.text, a.text
+    b = bot.answer("I have another question about disappearing messages")
+    assert "How do disappearing messages work?" in b.text and "Wie " not in b.text, b.text

@@ -238,11 +238,12 @@ class Composer:
                 used += n
         return self._cited(query, sents, hits, 0.9)
 
-    def questions_of(self, query: str, chunks, hits: list[Hit]) -> Answer:
-        """The questions a page's FAQ entries answer, each quoted and cited (at most 8, in the page's order): an FAQ
-        page's overview when it has no summary, and what an invitation shows (Bot.invite)."""
+    def questions_of(self, query: str, chunks, hits: list[Hit], in_order: bool = True) -> Answer:
+        """The questions a page's FAQ entries answer, each quoted and cited (at most 8, in the page's order, or in
+        the order given when not `in_order`): an FAQ page's overview when it has no summary, and what an invitation
+        shows (Bot.invite)."""
         seen, lines, cites = set(), [], []
-        for c in sorted(chunks, key=lambda c: c.start):
+        for c in sorted(chunks, key=lambda c: c.start) if in_order else chunks:
             if not c.question or c.question in seen or len(cites) >= 8:
                 continue
             seen.add(c.question)

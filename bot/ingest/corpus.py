@@ -202,10 +202,11 @@ _A_PREFIX = re.compile(
 # 26: Markdown's raw HTML blocks read as rendered, its template tags and kramdown attribute lists gone; 27: such a
 # block runs to the end of its first element, and a list item that is one link goes; 28: Spanish "EE. UU." ends no
 # sentence; 29: a first "#" heading that asks is the page's title too; 30: Markdown's inline HTML tags (an anchor
-# "<a name=…></a>") go, their text stays).
+# "<a name=…></a>") go, their text stays; 31: an HTML page's contents list (items that are only links to its own
+# anchors) is left out; 32: an HTML paragraph's source newlines are white space, a <br> in a table cell a space).
 # An index made by another version reads every file again at its next sync (bot/index/store.py); only texts never
 # embedded before are embedded.
-PARSER = 30
+PARSER = 32
 _LIST_ITEM = re.compile(r"\s*(?:[-*+]\s+|\d+[.)]\s+)")
 _BULLET = re.compile(r"\s*[-*+•]\s+")
 _BOLD = re.compile(r"(\*\*|__)(.+?)\1\s*")  # a Markdown line opening in bold: "**How do I pay?** …"

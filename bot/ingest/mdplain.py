@@ -270,7 +270,14 @@ def _render_html(block: str) -> list[str] | None:
 
     walk(root)
     flush()
+    # (nesting deeper than libxml2 takes, 255 levels, loses the text inside: then the block's text without its tags)
+    bare = " ".join(_ANY_TAG.sub(" ", block).split())
+    if len(" ".join(out).split()) * 2 < len(bare.split()):
+        return [bare] if bare else []
     return out
+
+
+_ANY_TAG = re.compile(r"<[^>]*>")
 
 
 _HTML_BLOCKISH = {

@@ -70,11 +70,42 @@ class Unit:
 
 
 _B0, _B1 = "\x01", "\x02"  # around bold text in a block's buffer, so a block can tell it opens with bold words
+# a line break the page makes (<br>); a newline in the page's source is only white space ("Anyone can\nchange the
+# group name or avatar,\nadd or remove members," is one sentence: a probe got it cited line by line)
+_BR = "\x03"
 _BOLD_START = re.compile(r"\s*\x01+([^\x01\x02]*)\x02")
 
 
+def _table_of_contents(el) -> bool:
+    """A list of at least 3 items each of which is nothing but a link to a place on the page ("<li><a
+    href="#who-sees-my-profile-picture">Who sees my profile picture?</a>", nested lists of them too): the page's
+    contents. A probe on a help centre of one page got "- Create a channel [1]" for "how do I create a group"."""
+    items = [c for c in el if _tag(c) == "li"]
+    if len(items) < 3:
+        return False
+    for li in items:
+        links = [a for a in li if _tag(a) == "a"]
+        if len(links) != 1 or not (links[0].get("href") or "").startswith("#") or len(links[0].get("href")) < 2:
+            return False
+        a = links[0]
+        if a.get("aria-expanded") is not None or a.get("data-toggle") or a.get("data-bs-toggle"):
+            return False  # an accordion's toggles
+        rest = (
+            (li.text or "")
+            + (a.tail or "")
+            + "".join(
+                (c.text_content() if _tag(c) not in ("ul", "ol", "a") else "") + (c.tail or "")
+                for c in li
+                if c is not a
+            )
+        )
+        if rest.strip():
+            return False
+    return True
+
+
 def _clean(s: str) -> str:
-    s = s.replace(_B0, "").replace(_B1, "")
+    s = s.replace(_B0, "").replace(_B1, "").replace(_BR, " ")
     return " ".join(s.replace("\u00a0", " ").replace("\u200b", "").replace("\u00ad", "").split())
 
 
@@ -115,6 +146,8 @@ class _Walker:
             _tag(a) == "a" for a in el.iterancestors()
         ):
             return True  # a link's words for screen readers about its icon: "best practice" + "external icon"
+        if tag in ("ul", "ol") and _table_of_contents(el):
+            return True  # a page's contents list: its questions are the headings below, not answers
         role = (el.get("role") or "").lower()
         boiler = role in DROP_ROLES or bool(_tokens(el) & BOILERPLATE_TOKENS)
         if tag == "header" and not any(_tag(x) == "h1" for x in el.iter()):
@@ -162,7 +195,7 @@ class _Walker:
         buf.clear()
         m = _BOLD_START.match(text)
         bold = _clean(m.group(1)) if m else None
-        lines = [_clean(x) for x in text.split("\n")]
+        lines = [_clean(x) for x in text.split("\n" if block == "pre" else _BR)]
         lines = [x for x in lines if x]
         if lines:
             item = block in ("li", "ol-li")
@@ -238,7 +271,7 @@ class _Walker:
             self._table(el, out)
             return
         if tag == "br":
-            buf.append("\n")
+            buf.append(_BR)
             return
         if tag in BLOCK:
             self._flush(out, buf, block)
@@ -334,6 +367,8 @@ class _Walker:
                     cells.append(carry[col][0])
                     heads.append(True)
                     col = self._carry(carry, col)
+                for br in c.iter("br"):  # a line break in a cell is a space: "C=US,<br>O=ISRG" is no "C=US,O=ISRG"
+                    br.tail = " " + (br.tail or "")
                 text, span = _clean(c.text_content()), _span(c.get("colspan"))
                 down = _span(c.get("rowspan"))
                 for k in range(span):

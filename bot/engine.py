@@ -547,7 +547,7 @@ class Bot:
                 asked_here = {c.question for c in chunks if c.question}
                 listed = len(asked_here) >= 3  # an FAQ page: its questions
                 # (a whole help centre on one page, 78 questions: those near the topic, not the page's first eight)
-                mine = list({c.question: c for c in reversed([c for c in near if c.question])}.values())[::-1][:8]
+                mine = list({c.question: c for c in near if c.question}.values())[:8]  # nearest first, once each
                 shown = mine if len(asked_here) > 8 and mine else chunks
                 o = (
                     self.composer.questions_of(topic, shown, hits, in_order=shown is chunks)

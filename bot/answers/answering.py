@@ -1161,6 +1161,11 @@ def _versions(text: str) -> set[str]:
     return set(_VERSION.findall(text))
 
 
+def _named_also(ranged: dict[int, int], rows: set[int]) -> dict[int, int]:
+    """The rows' count of what names them exactly (a number in their range), one more for each of `rows`."""
+    return {b: n + (b in rows) for b, n in ranged.items()}
+
+
 def _key_share(q: QuestionInfo, key: str, lang: str) -> float:
     """The share of a row key's content words that the question has."""
     ks = {stem(w, lang) for w in words(key) if w not in stopwords(lang)}
@@ -1215,7 +1220,8 @@ def table_cells(
     ("Is the library open on Sundays?" beside a column of opening times): nothing (the caller declines). Nor is a
     question whose number no row's range holds ("more than 50,000 litres" beside ranges up to 50,000 litres).
     `strict` (before the gate has judged): the cell only when the question names one row clearly (a number in its
-    range, or most of its key's words) and a column, or a whole column in the plural, else nothing. (A blind table
+    range, a version or an ordinal its key holds, most of its key's words, two words no other row has, or the
+    table's one row) and a column, or a whole column in the plural, else nothing. (A blind table
     pack: "What's the CPU time limit for a request on the free Workers plan?" got "Simultaneous outgoing
     connections/request — Workers Free: 6", "request" alone naming the row. `python -m bot eval --all`,
     2026-12-07: not-in-table questions declined 7 -> 8 of 9 on the held-out pack's own tables; every other figure
@@ -1265,7 +1271,7 @@ def table_cells(
         exact = {b for b, v in held.items() if v & asked_v}
         if not exact and not any(ranged.values()):
             return []
-        ranged = {b: n + (b in exact) for b, n in ranged.items()}
+        ranged = _named_also(ranged, exact)
     # a code the question names (a letter, then digits: "A2", "X2", "S3") that the table and its headings never
     # have: the table is about other things ("Was kostet ein farbiger A2-Druck?" beside the A4 and A3 prices)
     table_text = f"{chunk.title} {chunk.section} {chunk.embed_text}".lower()
@@ -1277,7 +1283,7 @@ def table_cells(
         counted = {
             b for b, t in rows.items() if any(re.search(rf"(?<![\d.]){n}(?:\.|st\b|nd\b|rd\b|th\b)", t[0]) for n in nth)
         }
-        ranged = {b: n + (b in counted) for b, n in ranged.items()}
+        ranged = _named_also(ranged, counted)
     row_score = {
         b: (
             ranged[b],

@@ -97,6 +97,14 @@ def test_a_greeting_with_a_question_is_a_question(message):
         "I want a real person please, this bot isn't helping",
         "¿hablo con una persona?",
         "Quiero que me atienda una persona",
+        # a probe (2026-12-07, fifth session): "Mensch sprechen" was searched in the articles; short forms too
+        "Mensch sprechen",
+        "echter Mensch bitte",
+        "Ich möchte einen Mitarbeiter sprechen",
+        "talk to a human",
+        "is there a real person?",
+        "un conseiller svp",
+        "un agente por favor",
     ],
 )
 def test_asking_for_a_person(message):
@@ -107,6 +115,9 @@ def test_asking_for_a_person(message):
     "message",
     [
         "How do I talk to my children about the virus?",
+        "talk to your advisor about your pension",
+        "Is there a human version of the vaccine?",
+        "agente de seguros",
         "What do people say about the plan?",
         "Who is the agent of change?",
         "How should I act if I had close contact with someone who has COVID-19?",  # covid-faq-en

@@ -116,6 +116,17 @@ _PERSON = re.compile(
             r"\bi\s+(?:want|need|would like|'d like)\s+(?:a |an |to have a )?(?:real person|real human|human|"
             r"human being|live agent|live person|person|agent|operator)\b(?=\s*(?:please\b|now\b|[,.!;:]|$))",
             rf"^\W*(?:{_WHO})(?:\s+please)?\W*$",
+            # "talk to a human", "speak to an agent please", "is there a real person?" (a message of its own)
+            rf"^\W*(?:please\s+)?(?:let\s+me\s+)?(?:talk|speak|chat)\s+(?:to|with)\s+{_WHO}(?:\s+(?:please|now))?\W*$",
+            r"^\W*(?:is|are)\s+there\s+(?:a |an |any )?"
+            r"(?:real person|real human|human(?: being)?|live (?:agent|person))(?:\s+(?:here|there))?\W*$",
+            # "Mensch sprechen", "echter Mensch bitte", "Ich möchte einen Mitarbeiter sprechen", "un conseiller svp",
+            # "un agente por favor": the person alone, or with the verb, and nothing else
+            r"^\W*(?:(?:ich\s+(?:möchte|will|würde\s+gern|hätte\s+gern)\s+)?(?:einen?\s+|eine\s+)?(?:echten?\s+|echter\s+)?"
+            r"(?:mensch(?:en)?|mitarbeiter(?:in)?|berater(?:in)?|kundenberater(?:in)?)(?:\s+(?:sprechen|bitte))*)\W*$",
+            r"^\W*(?:un|une)?\s*(?:vrai\s+)?(?:humain|conseill\w+|opérateur|operateur)"
+            r"(?:\s+(?:svp|stp|s'il vous plaît|s’il vous plaît))?\W*$",
+            r"^\W*(?:un|una)?\s*(?:humano|agente|asesor\w*|operador)(?:\s+por\s+favor)?\W*$",
             rf"\b(?:is|are)\s+there\s+(?:{_WHO}|anyone|anybody)\s+(?:i|we)\s+(?:can|could)\s+(?:talk|speak|chat|call)\b",
             r"\b(?:mit\s+)?(?:einem|einer|jemandem)\s+(?:echten\s+)?(?:menschen|mitarbeiter(?:in)?|berater(?:in)?|person)"
             r"\s+(?:sprechen|reden|chatten|verbunden werden)\b",

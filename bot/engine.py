@@ -380,7 +380,10 @@ class Bot:
                 turn = turns.Turn(turns.SMALLTALK, "ack")
         if turn.kind == turns.QUESTION and not prev and turns.nothing_to_lean_on(q):
             turn = turns.Turn(turns.SMALLTALK, "clarify")  # "why?" with nothing before it: what is asked?
-        lang = turns.language(q, default=turns.language_tag(lang) or "en")
+        # (a message too short to tell its language, "Gruppe anlegen", with no language from the client, on a site of
+        # one language: that language, not English; a site of several keeps English for "hi", "ok")
+        site = self.index.langs[0] if len(self.index.langs) == 1 else "en"
+        lang = turns.language(q, default=turns.language_tag(lang) or site)
         if turn.kind in (turns.SMALLTALK, turns.PERSON):  # no search, no model: a greeting or a person wanted
             ans = self.social(q, turn, lang)
             ans.timings_ms = {"retrieve": 0.0, "answer": 0.0, "total": (time.perf_counter() - t0) * 1000}

@@ -1271,3 +1271,18 @@ def test_an_invitation_on_a_one_page_help_centre_shows_the_questions_near_the_to
     assert "Wie funktionieren verschwindende Nachrichten?" in a.text, a.text
     b = bot.answer("I have another question about disappearing messages")
     assert "How do disappearing messages work?" in b.text and "Wie " not in b.text, b.text
+
+
+def test_a_short_message_on_a_site_of_one_language_is_answered_in_it(tmp_path_factory):
+    """A probe over /api/ask (no language from the client): "Schriftgröße ändern" was declined in English on a German
+    help page. Too short to tell its language, a message on a site of one language is read as that language's."""
+    from bot.answers import messages
+
+    page = (
+        "# Hilfe\n\n## Wie lege ich eine Gruppe an?\n\nWähle Neuer Chat und dann Neue Gruppe.\n\n"
+        "## Wie lösche ich eine Nachricht?\n\nTippe lange auf die Nachricht und wähle Löschen.\n\n"
+        "## Was kostet die App?\n\nDie App ist kostenlos.\n"
+    )
+    bot = bot_on(tmp_path_factory, "one-language-site", {"hilfe.md": page})
+    a = bot.answer("Wetter morgen")
+    assert a.lang == "de" and not a.grounded and a.text.startswith(messages.text("abstain", "de")), a.text

@@ -203,10 +203,11 @@ _A_PREFIX = re.compile(
 # block runs to the end of its first element, and a list item that is one link goes; 28: Spanish "EE. UU." ends no
 # sentence; 29: a first "#" heading that asks is the page's title too; 30: Markdown's inline HTML tags (an anchor
 # "<a name=…></a>") go, their text stays; 31: an HTML page's contents list (items that are only links to its own
-# anchors) is left out; 32: an HTML paragraph's source newlines are white space, a <br> in a table cell a space).
+# anchors) is left out; 32: an HTML paragraph's source newlines are white space, a <br> in a table cell a space;
+# 33: a Markdown file's HTML blocks read by the HTML pages' reader).
 # An index made by another version reads every file again at its next sync (bot/index/store.py); only texts never
 # embedded before are embedded.
-PARSER = 32
+PARSER = 33
 _LIST_ITEM = re.compile(r"\s*(?:[-*+]\s+|\d+[.)]\s+)")
 _BULLET = re.compile(r"\s*[-*+•]\s+")
 _BOLD = re.compile(r"(\*\*|__)(.+?)\1\s*")  # a Markdown line opening in bold: "**How do I pay?** …"

@@ -158,11 +158,10 @@ def _html_blocks(lines: list[str]) -> list[str]:
             continue
         j = _html_block_end(lines, i)
         block = "\n".join(lines[i:j])
-        rendered = _render_html(block) if len(block) <= HTML_BLOCK_CHARS else None
-        if rendered is None:
-            out.extend(lines[i:j])
+        if len(block) <= HTML_BLOCK_CHARS:
+            out.extend(["", *_render_html(block), ""])
         else:
-            out.extend(["", *rendered, ""])
+            out.extend(lines[i:j])
         i = j
     return out
 
@@ -196,94 +195,51 @@ def _html_block_end(lines: list[str], i: int) -> int:
     return j
 
 
-def _render_html(block: str) -> list[str] | None:
-    from lxml import etree
-    from lxml import html as lxml_html
+def _render_html(block: str) -> list[str]:
+    """The block as Markdown lines, read by the HTML pages' reader (bot/ingest/pages.py: accordions, lists, tables,
+    contents lists and boilerplate as on any page): a heading as "#" lines, an FAQ entry as its bold question and its
+    answer, list items as "- " / "1. " lines, a table's rows as a pipe table."""
+    from bot.ingest.pages import parse_page
 
-    try:
-        root = lxml_html.fragment_fromstring(block, create_parent="div")
-    except (etree.ParserError, ValueError):
-        return None
     out: list[str] = []
-    buf: list[str] = []
-
-    def flush() -> None:
-        text = " ".join("".join(buf).split())
-        buf.clear()
-        if text:
-            out.extend([text, ""])
-
-    def walk(el, depth: int = 0) -> None:
-        tag = el.tag.lower() if isinstance(el.tag, str) else ""
-        if not tag or tag in ("script", "style", "svg", "template", "input", "select", "textarea", "img"):
-            if el.tail:
-                buf.append(el.tail)
-            return
-        if depth > 200:
-            buf.append(el.text_content())
-        elif tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
-            flush()
-            text = " ".join(el.text_content().split())
-            if text:
-                out.extend(["#" * int(tag[1]) + " " + text, ""])
-        elif tag == "summary":
-            flush()
-            text = " ".join(el.text_content().split())
-            if text:
-                out.extend([f"**{text}**", ""])
-        elif tag == "table":
-            flush()
-            rows = [[" ".join(c.text_content().split()).replace("|", "/") for c in tr if c.tag in ("td", "th")]
-                    for tr in el.iter("tr")]  # fmt: skip
-            rows = [r for r in rows if any(r)]
-            for k, r in enumerate(rows):
-                out.append("| " + " | ".join(r) + " |")
-                if k == 0:
-                    out.append("|" + " --- |" * len(r))
-            out.append("")
-        elif tag in ("ul", "ol"):
-            flush()
-            for n, li in enumerate((c for c in el if isinstance(c.tag, str) and c.tag.lower() == "li"), 1):
-                nested = [c for c in li if isinstance(c.tag, str) and c.tag.lower() in ("ul", "ol")]
-                for c in nested:
-                    li.remove(c)
-                text = " ".join(li.text_content().split())
-                if text:
-                    out.append(f"{n}. {text}" if tag == "ol" else f"- {text}")
-                for c in nested:
-                    walk(c, depth + 1)
-            out.append("")
-        elif tag == "br":
-            buf.append("\n")
-        elif tag in _HTML_BLOCKISH:
-            flush()
-            buf.append(el.text or "")
-            for c in el:
-                walk(c, depth + 1)
-            flush()
-        else:
-            buf.append(el.text or "")
-            for c in el:
-                walk(c, depth + 1)
-        if el.tail:
-            buf.append(el.tail)
-
-    walk(root)
-    flush()
-    # (nesting deeper than libxml2 takes, 255 levels, loses the text inside: then the block's text without its tags)
-    bare = " ".join(_ANY_TAG.sub(" ", block).split())
-    if len(" ".join(out).split()) * 2 < len(bare.split()):
-        return [bare] if bare else []
+    _units_as_markdown(parse_page(f"<html><body>{block}</body></html>").units, out)
     return out
 
 
-_ANY_TAG = re.compile(r"<[^>]*>")
+def _units_as_markdown(units, out: list[str]) -> None:
+    table: list[str] = []  # the pipe table the consecutive rows under one header make
+    number = 0  # the last numbered item's number in a run of them
 
+    def end_table() -> None:
+        if table:
+            out.extend([*table, ""])
+            table.clear()
 
-_HTML_BLOCKISH = {
-    "div", "p", "section", "article", "main", "header", "footer", "aside", "blockquote", "details", "dl", "dt",
-    "dd", "figure", "figcaption", "caption", "address", "form", "fieldset", "center", "li", "hr", "nav",
-}  # fmt: skip
+    for u in units:
+        if u.kind != "row":
+            end_table()
+        if not (u.kind == "text" and u.item) and out and out[-1]:
+            out.append("")  # (a list ends with a blank line, or the next paragraph would run on in its last item)
+        number = number + 1 if u.kind == "text" and u.item and u.ordered else 0
+        if u.kind == "heading" and u.lines:
+            out.extend(["#" * max(1, min(6, u.level)) + " " + u.lines[0], ""])
+        elif u.kind == "entry":  # a heading's accordion keeps the heading's level; any other is the deepest
+            out.extend(["#" * (u.level or 6) + " " + u.question, ""])
+            _units_as_markdown(u.answer, out)
+        elif u.kind == "row" and u.headers and u.cells:
+            head = "| | " + " | ".join(h.replace("|", "/") for h in u.headers) + " |"
+            if not table or table[0] != head:
+                end_table()
+                table.extend([head, "|" + " --- |" * (len(u.headers) + 1)])
+            table.append("| " + " | ".join(c.replace("|", "/") for c in [u.key or "", *u.cells]) + " |")
+        elif u.kind == "row":
+            out.extend([f"{u.key}: {u.lines[0]}" if u.key and u.lines else " ".join(u.lines), ""])
+        elif u.kind == "text":
+            mark = (f"{number}. " if u.ordered else "- ") if u.item else ""
+            out.extend([mark + ln for ln in u.lines])
+            if not u.item:
+                out.append("")
+    end_table()
 
 
 FRONT_MATTER_LINES = 5000  # a metadata block closes within this many lines of the file's first

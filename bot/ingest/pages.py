@@ -213,12 +213,12 @@ class _Walker:
         self._flush(out, buf, "div")
         return out
 
-    def _entry(self, out: list[Unit], question: str, answer: list[Unit], anchor: str | None) -> None:
+    def _entry(self, out: list[Unit], question: str, answer: list[Unit], anchor: str | None, level: int = 0) -> None:
         q = _clean(question)
         body = [u for u in answer if u.kind != "entry"]
         nested = [u for u in answer if u.kind == "entry"]
-        if q and body:
-            out.append(Unit("entry", question=q, answer=body, anchor=anchor))
+        if q and body:  # (`level`: the heading's, when the question is a heading's accordion control)
+            out.append(Unit("entry", question=q, answer=body, anchor=anchor, level=level))
         elif body:
             out.extend(body)
         out.extend(nested)
@@ -258,7 +258,7 @@ class _Walker:
             answer = self._answer([panel])
             self.claimed.add(id(panel))  # walked once, as this answer: skipped where it stands in the page
             anchor = el.get("id") or ctl.get("id") or panel.get("id")
-            self._entry(out, el.text_content(), answer, anchor)
+            self._entry(out, el.text_content(), answer, anchor, HEADINGS.get(tag, 0))
             return
         if tag in HEADINGS:
             self._flush(out, buf, block)

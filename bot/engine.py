@@ -165,8 +165,7 @@ def leaned_on_questions(history) -> list[str]:
     """leaned_on's questions, the last first: the last answered question and, when it was a follow-up, the question
     of its own the run of follow-ups before it leans on (up to CHAIN back: "what if I lost it?" after "how much does
     it cost?" after "I need help with my ID": the ID, not the cost)."""
-    last = last_user_turn(history)
-    if last and (topic := turns.announced(last)):
+    if topic := turns.announced(last_user_turn(history)):
         # "Hi, I have a question about deleting my account", then "I lost my phone, can I still do it?": the topic
         # just announced, not the question answered before it (a new-visitor probe got the barcode's answer again)
         return [topic]
@@ -584,7 +583,7 @@ class Bot:
         account": the conversation has left the page it was on)."""
         last = last_user_turn(history)
         prev, reply = answered_exchange(history)
-        if last and turns.announced(last) and prev != last:
+        if turns.announced(last) and prev != last:
             return None  # (when the invitation named the page the topic is on, the conversation is on that page)
         text = f"{prev} {MARKER.sub(' ', reply)}".strip()
         if not text:

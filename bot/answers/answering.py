@@ -792,14 +792,19 @@ def _overlap(q: QuestionInfo, text: str, lang: str, skip: frozenset[str] | set[s
     return whole + 0.5 * sum(v for t, v in q.idf.items() if t in part) + 0.1 * len(q.bigrams & pairs)
 
 
+def _part_of(part: str, word: str) -> bool:
+    """`part` begins or ends `word`, a longer word (a German compound's first or last part)."""
+    return len(word) >= len(part) + 3 and (word.startswith(part) or word.endswith(part))
+
+
 def _in_compound_of(t: str, stems: set[str]) -> bool:
-    """A word of `stems` (of at least 5 letters) begins or ends `t`, a longer word: a part of its compound."""
-    return any(len(w) >= 5 and len(t) >= len(w) + 3 and (t.startswith(w) or t.endswith(w)) for w in stems)
+    """A word of `stems` (of at least 5 letters) is a part of `t`'s compound."""
+    return any(len(w) >= 5 and _part_of(w, t) for w in stems)
 
 
 def _in_compound(t: str, stems: set[str]) -> bool:
-    """`t` begins or ends a longer word of `stems` (a German compound's first or last part)."""
-    return any(len(w) >= len(t) + 3 and (w.startswith(t) or w.endswith(t)) for w in stems)
+    """`t` is a part of a longer word of `stems`."""
+    return any(_part_of(t, w) for w in stems)
 
 
 def _run(q: QuestionInfo, key: str, lang: str) -> int:

@@ -16,6 +16,7 @@ from bot.answers.answering import ABSTAIN_TEXT, GATE, MESSAGE, Answer, Reader, e
 from bot.answers.compose import Composer
 from bot.answers.faq import SKIP_ENTRIES, ChromaEntryMatcher, EntryMatcher
 from bot.answers.followup import asked, exchanges, last_bot_turn, last_user_turn, parts, rewrite
+from bot.answers.offtopic import SiteBar
 from bot.answers.retrieval import ChromaRetriever, Hit, Retriever
 from bot.errors import BadQuestion
 from bot.index.embeddings import CachedEmbedder, make_embeddings
@@ -244,7 +245,8 @@ class Bot:
         self.retriever = (ChromaRetriever if large else Retriever)(index, embedder)
         self.reader = reader or Reader(index)
         self.matcher = (ChromaEntryMatcher if large else EntryMatcher)(index)
-        self.composer = Composer(index, self.reader, self.matcher, self.suggestions)
+        self.site = SiteBar(self.retriever.nearness, embedder)
+        self.composer = Composer(index, self.reader, self.matcher, self.suggestions, self.site)
         self.llm = None
         if settings.llm == "on" or (settings.llm == "auto" and (settings.openai_api_key or settings.openai_base_url)):
             from bot.answers.citations import support_rule

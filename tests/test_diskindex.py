@@ -149,3 +149,15 @@ def test_several_workers_on_chroma_on_disk_is_refused_with_what_to_do(tmp_path):
     s = s.model_copy(update={"dense_search": "chroma", "workers": 2, "data_dir": tmp_path / "data"})
     with pytest.raises(ConfigError, match="BOT_CHROMA_HOST"):
         create_app(Bot.from_settings(s, build=False))
+
+
+def test_chroma_nearness_and_site_bar_are_the_snapshots(both):
+    """How near the site comes to a question (the off-topic bar's measure, bot/answers/offtopic.py) is the same
+    through Chroma as in memory, and so is the site's bar."""
+    from bot.answers import offtopic
+
+    mem, disk = both
+    for q in QUESTIONS[:10] + offtopic.questions()[:10]:
+        v = mem.retriever.query_vector(q)
+        assert disk.retriever.nearness(v) == pytest.approx(mem.retriever.nearness(v), abs=1e-5), q
+    assert disk.site.bar() == pytest.approx(mem.site.bar(), abs=1e-5)

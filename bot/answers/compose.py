@@ -31,6 +31,7 @@ import numpy as np
 from bot.answers import messages, qtypes
 from bot.answers.answering import ABSTAIN_TEXT, ANAPHOR, Answer, Citation, Reader, entry_answer, extractive_answer
 from bot.answers.faq import EntryMatcher
+from bot.answers.offtopic import SiteBar
 from bot.answers.retrieval import Hit
 from bot.ingest.text import content_stems, stem, unmarked
 
@@ -45,11 +46,12 @@ OVERVIEW_WORDS = 150
 class Composer:
     """Holds what the answer rules need: the index, the reader, the entry matcher, the suggestions."""
 
-    def __init__(self, index, reader: Reader, matcher: EntryMatcher, suggestions):
+    def __init__(self, index, reader: Reader, matcher: EntryMatcher, suggestions, site: SiteBar | None = None):
         self.index = index
         self.reader = reader
         self.matcher = matcher
         self.suggestions = suggestions
+        self.site = site  # the site's bar for "about this site" (bot/answers/offtopic.py)
 
     # -- the decision ---------------------------------------------------------------------------------------
     def answer(
@@ -91,6 +93,11 @@ class Composer:
             return entry_answer(
                 query, m, self.index, qvec, a.retrieved, self.matcher.whole_words, self.matcher.also_words
             )
+        if a.grounded and not a.cells and page is None and self.off_site(q, qvec):
+            # about something else ("how do you say please in french" of gov.uk's pages got a complaints form's
+            # steps): not answered, whatever sentence the reader found; nor passed to a model (a conversation on a
+            # page, `page`, is evidence for it: doc2dial's follow-ups' passage cited 0.567 -> 0.552 with the rule there)
+            return self.abstain(query, hits, 0.0)
         # (a conversation on a page, `page`, is evidence for its passages beyond the two: the rule is not applied)
         # (nor for a table cell the question names by its row and column: that is no guess between entries)
         other = self.entry_disagrees(a, m) if q.qtype not in qtypes.SPECIFIC and page is None and not a.cells else None
@@ -99,6 +106,15 @@ class Composer:
             related = [other.question or "", m.entry.question]
             return self.abstain(query, hits, a.confidence, first=[x for x in related if x])
         return a
+
+    def off_site(self, q, qvec: np.ndarray) -> bool:
+        """The question is about something else than the site, by two signals that agree: it names something the
+        site never mentions (a word of it in no passage), and it comes no nearer to the site's pages than generic
+        questions about everyday things do (bot/answers/offtopic.py). Either alone is common in questions the site
+        answers: a user's own word ("nike's", "Büchereiausweis"), or a terse question far from every passage."""
+        if self.site is None or all(self.index.bm25.has(t) for t in q.terms):
+            return False
+        return self.site.far(qvec)
 
     def entry_cell(self, query: str, entry, hits: list[Hit], qvec: np.ndarray) -> Answer | None:
         """The cell of a table in the entry's answer that the question names by its row and column (table_cells,

@@ -38,6 +38,15 @@ class Retriever:
     def query_vector(self, question: str) -> np.ndarray:
         return self.embedder.embed_query_np(question)
 
+    def nearness(self, q: np.ndarray) -> float:
+        """How near the site comes to a question: the best cosine of its passages and its FAQ questions (-1 for an
+        empty index). bot/answers/offtopic.py judges with it whether a question is about the site."""
+        ix = self.index
+        best = float((ix.vectors @ q).max()) if len(ix.chunks) else -1.0
+        if len(ix.faq_vectors):
+            best = max(best, float((ix.faq_vectors @ q).max()))
+        return best
+
     def search(self, question: str, k: int = 5, qvec: np.ndarray | None = None) -> list[Hit]:
         ix = self.index
         if not ix.chunks:
@@ -73,6 +82,18 @@ class ChromaRetriever(Retriever):
     the chunks found are computed from their own vectors, as in Retriever."""
 
     SENTENCES_PER_CHUNK = 4  # sentences asked of Chroma per chunk wanted in the sentence ranking
+
+    def nearness(self, q: np.ndarray) -> float:
+        ix = self.index
+        n, n_faq = len(ix.chunks), len(ix.faq_rows)
+        rows = ix.chunk_rows(ix.nearest("chunks", q, 1, n) + ix.nearest("faq_questions", q, 1, n_faq))
+        best = -1.0
+        if rows:
+            best = float((ix.vectors[sorted(rows.values())] @ q).max())
+            fi = list(ix.faq_index_of_rows(sorted(rows.values())).values())
+            if fi:
+                best = max(best, float((ix.faq_vectors[sorted(fi)] @ q).max()))
+        return best
 
     def search(self, question: str, k: int = 5, qvec: np.ndarray | None = None) -> list[Hit]:
         ix = self.index

@@ -242,3 +242,27 @@ def test_the_keyword_weight_is_fitted_on_the_other_packs_and_scored_on_the_one_l
     assert rows["a"]["top-1 with b, held out"] > rows["a"]["top-1, shipped w and b"]  # shipped b = 0 here
     noise = {"a": _kw_feats(rng, 30, False), "b": _kw_feats(rng, 30, False), "c": _kw_feats(rng, 30, False)}
     assert allpacks.fit_keyword(list(noise.values()), 0.5) == 0.0  # words that point nowhere earn no weight
+
+
+def test_the_cross_language_pack_points_at_real_entries(tmp_path):
+    """eval/crosslang: every translated wording names a question of its site's pack (so it keeps that entry and its
+    answer), is in another language than the site's, and `eval --all` scores each site's part as a FAQ row; the
+    questions the pages don't answer are its unanswerable ones. Its help-de part needs no shared bench."""
+    import json
+
+    from bot.ingest.lang import detect
+
+    rows = [json.loads(x) for x in (allpacks.ROOT / "eval" / "crosslang" / "questions.jsonl").open(encoding="utf-8")]
+    assert len(rows) >= 60 and len({r["question"] for r in rows}) == len(rows)
+    for r in rows:
+        site = "de" if r["pack"] == "help-de" else "en"
+        assert r["lang"] != site and detect(r["question"]) == r["lang"], r
+    pairs = allpacks.faq_packs(tmp_path / "no-bench", tmp_path / "cache")
+    (pack,) = allpacks.crosslang_packs(tmp_path / "no-bench", pairs)
+    assert pack.name == "help-de, asked in en" and pack.corpus == allpacks.ROOT / "eval" / "help-de" / "corpus"
+    mine = [r for r in rows if r["pack"] == "help-de"]
+    assert len(pack.answerable) == sum("source_id" in r for r in mine) == 24
+    assert len(pack.unanswerable) == sum(r.get("kind") == "not_answered" for r in mine) == 8
+    entries = {a["gold"] for a in pack.answerable}
+    page = (allpacks.ROOT / "eval" / "help-de" / "corpus" / "stadtbibliothek-faq.html").read_text(encoding="utf-8")
+    assert entries and all(e in page for e in entries)

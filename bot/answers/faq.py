@@ -27,6 +27,7 @@ from importlib import resources
 import numpy as np
 
 from bot.ingest.chunking import Chunk, Sentence
+from bot.ingest.lang import LANGS, scores
 from bot.ingest.text import terms
 
 
@@ -77,6 +78,26 @@ def _norm_q(q: str) -> str:
 # entries not to match (their ids): those the bot's last answer quoted, while a follow-up that only brought that
 # answer back is read again for something new (set by Bot.quote_in_conversation)
 SKIP_ENTRIES: ContextVar[frozenset[str]] = ContextVar("skip_entries", default=frozenset())
+
+
+# A question in another language than the entry's comes less near it: the decision reads its cosines OTHER_LANGUAGE
+# higher. Measured on eval/crosslang (the same wordings asked in the site's language and translated: English on
+# help-de's German page, German, French and Spanish on the CDC pages; and 16 questions the pages don't answer, in
+# those languages): the matched entry's combined score is 0.027 and 0.043 lower (median 0.025 and 0.040), its
+# question cosine 0.009 and 0.040. `python -m bot eval --all`, rows "asked in" (2026-12-07), right entry cited /
+# unanswerable answered: at 0.01 help-de in English 13 -> 15 of 24 / 0 of 8, the CDC pages in de/fr/es 18 -> 19 of
+# 26 / 1 of 8 (as without); at 0.02 15 and 20, but 2 more of the CDC's unanswerable questions answered ("Où puis-je
+# me faire vacciner à Paris ?" got the testing-sites entry); at 0.03-0.05 help-de's wrong entries rise to 5-6. Chosen
+# as the largest value that answers no question more wrongly on either site (two sites: no held-out choice).
+# Questions in the site's own language do not move (every other row of eval --all the same).
+OTHER_LANGUAGE = 0.01
+
+
+def asked_in(text: str) -> str | None:
+    """The question's language when its words tell (a share of them are a language's function words), else None."""
+    sc = scores(text, LANGS)
+    best = max(sc, key=sc.get) if sc else None
+    return best if best is not None and sc[best] >= 0.3 else None
 
 
 class EntryMatcher:
@@ -175,7 +196,12 @@ class EntryMatcher:
         rival = next((int(i) for i in order[1:] if norm[int(i)] != norm[top]), None)
         margin = float(s[top] - s[rival]) if rival is not None else 1.0
         f = {"score": float(s[top]), "margin": margin, "question": float(qq[top])}
-        p = self._p(f)
+        qlang = asked_in(text) if text else None
+
+        def shift(e: Entry) -> float:  # a question in another language than the entry's (OTHER_LANGUAGE)
+            return OTHER_LANGUAGE if qlang and qlang != self.index.chunks[e.rows[0]].lang else 0.0
+
+        p = self._p(f, shift(entries[top]))
         also: list[tuple[Entry, float]] = []
         pages, texts = {entries[top].source}, {text_of[top]}
         for i in order[1:]:
@@ -185,7 +211,7 @@ class EntryMatcher:
             e = entries[i]
             if e.source in pages or text_of[i] in texts:
                 continue  # one entry per page; the same answer copied on two pages is given once
-            pi = self._p({"score": float(s[i]), "margin": 0.0, "question": float(qq[i])})
+            pi = self._p({"score": float(s[i]), "margin": 0.0, "question": float(qq[i])}, shift(e))
             if pi < self.threshold:
                 continue
             also.append((e, pi))
@@ -194,8 +220,10 @@ class EntryMatcher:
         runner = entries[rival] if rival is not None else None
         return Match(entries[top], float(s[top]), p, f, runner, also, entries[int(np.argmax(s))])
 
-    def _p(self, f: dict[str, float]) -> float:
-        z = self.decision_bias + float(self.decision_coef @ np.array([f[n] for n in self.decision_names]))
+    def _p(self, f: dict[str, float], shift: float = 0.0) -> float:
+        """The decision's probability; `shift` is added to the cosines (OTHER_LANGUAGE)."""
+        x = [f[n] + (shift if n in ("score", "question") else 0.0) for n in self.decision_names]
+        z = self.decision_bias + float(self.decision_coef @ np.array(x))
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 

@@ -161,6 +161,33 @@ def faq_packs(bench_root: Path, cache: Path) -> list[tuple[Pack, Pack]]:
     return out
 
 
+def crosslang_packs(bench_root: Path, pairs: list[tuple[Pack, Pack]]) -> list[Pack]:
+    """eval/crosslang: questions in another language than the site's (English on help-de's German page; German,
+    French and Spanish on the CDC pages), each a translation of a wording of the site's own pack, whose meant entry
+    and answer it keeps, and questions the pages don't answer, in the same languages. On the full pages."""
+    path = ROOT / "eval" / "crosslang" / "questions.jsonl"
+    if not path.exists():
+        return []
+    rows = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
+    out = []
+    for full, _ in pairs:
+        mine = [r for r in rows if r["pack"] == full.name]
+        if not mine:
+            continue
+        src = bench_root / "covid-faq-en" if full.name.startswith("covid-faq-en") else ROOT / "eval" / family(full.name)
+        by_id = {q["id"]: q for q in load_questions(src)}
+        ans = [
+            {"question": r["question"], "history": None, "gold": by_id[r["source_id"]]["faq_question"],
+             "answer": by_id[r["source_id"]]["answer"]}
+            for r in mine
+            if r.get("source_id") in by_id
+        ]  # fmt: skip
+        un = [{"question": r["question"], "history": None, "kind": r["kind"]} for r in mine if r.get("kind")]
+        langs = "/".join(sorted({r["lang"] for r in mine}))
+        out.append(Pack(f"{full.name}, asked in {langs}", "faq", full.corpus, ans, un))
+    return out
+
+
 def passage_packs(bench_root: Path, cache: Path, squad_articles: int = 6) -> list[Pack]:
     out = []
     d2d = bench_root / "doc2dial"
@@ -489,7 +516,7 @@ def evaluate_all(settings: Settings, bench_root: Path, squad_articles: int = 6, 
             log(json.dumps(r, ensure_ascii=False))
             (full_f if pack is full else missing_f)[full.name] = matcher_features(bot, pack)
     tables = table_packs()  # after the other subjects are drawn: adding them leaves the other packs' sets alone
-    for pack in passages + tables:
+    for pack in crosslang_packs(bench_root, pairs) + passages + tables:
         r = score_pack(pack, _bot(pack, settings, cache))
         rows.append(r)
         log(json.dumps(r, ensure_ascii=False))
@@ -544,6 +571,7 @@ def to_markdown(r: dict) -> str:
 __all__ = [
     "Pack",
     "add_other_subjects",
+    "crosslang_packs",
     "evaluate_all",
     "faq_packs",
     "lopo",

@@ -292,3 +292,28 @@ def test_a_question_in_another_language_than_the_page_gets_its_entry(library_de,
     for q in cases:
         assert not library_de.answer(q).grounded, q
     assert library_de.matcher.match(v, text="Wie lange darf ich eine DVD mitnehmen?").p == same
+
+
+def test_an_entry_in_another_language_is_not_overruled_by_prose_that_shares_the_words(tmp_path, monkeypatch):
+    """A German library FAQ beside an English page about student loans: "How much does a library card cost?" comes
+    nearest the German entry, while keyword search, which can only match English words, ranks the loan page's prose
+    first. That prose is no evidence against the entry (Composer.across): the entry's answer is given. Without the
+    exemption the loan page was read and the question declined (a browser probe)."""
+    from _support import small_index
+
+    from bot.answers.compose import Composer
+    from bot.engine import Bot
+
+    page = (HELP_DE / "corpus" / "stadtbibliothek-faq.html").read_text(encoding="utf-8")
+    loans = (
+        "# Paying for college\n\nHow much a loan costs depends on its interest rate and its fees. A card from your "
+        "school may cover some costs, such as books and fees. You can repay your loan over ten years, and you may "
+        "change your repayment plan at any time. Contact your loan servicer if you have trouble making payments.\n"
+    )
+    bot = Bot.from_settings(small_index(tmp_path, {"faq.html": page, "loans.md": loans}), build=False)
+    q = "How much does a library card cost?"
+    assert bot.retriever.search(q, 5)[0].chunk.source == "loans.md"  # what the rule is about
+    a = bot.answer(q)
+    assert a.grounded and a.entry and "18 Euro" in a.text, a.text
+    monkeypatch.setattr(Composer, "across", lambda self, query, entry: False)
+    assert "18 Euro" not in bot.answer(q).text

@@ -30,7 +30,7 @@ import numpy as np
 
 from bot.answers import messages, qtypes
 from bot.answers.answering import ABSTAIN_TEXT, ANAPHOR, Answer, Citation, Reader, entry_answer, extractive_answer
-from bot.answers.faq import EntryMatcher
+from bot.answers.faq import EntryMatcher, asked_in
 from bot.answers.offtopic import SiteBar
 from bot.answers.retrieval import Hit
 from bot.ingest.text import content_stems, stem, unmarked
@@ -67,7 +67,7 @@ class Composer:
             if a is not None:
                 return a
         m = self.matcher.match(qvec, page, lang, text=query)
-        if m is not None and page is None and self.prose_elsewhere(hits, m.entry):
+        if m is not None and page is None and self.prose_elsewhere(hits, m.entry) and not self.across(query, m.entry):
             m = None
         fits = m is not None and self.entry_fits(q, m.entry)
         if m is not None:
@@ -168,6 +168,15 @@ class Composer:
         cited 0.359 -> 0.462, a first turn after another page's conversation right page 0.595 -> 0.690."""
         top = hits[0].chunk if hits else None
         return top is not None and top.kind != "faq" and top.source != entry.source
+
+    def across(self, query: str, entry) -> bool:
+        """The question is in another language than the entry (faq.asked_in): retrieval's keyword ranking, which
+        finds the pages that share the question's words, has nothing to say about the entry, so its best passage on
+        another page is no evidence against it (prose_elsewhere). A browser probe: "How much does a library card
+        cost?" beside a German library FAQ and an English student-loan page got the loan page's prose read, and
+        declined, though the matcher was sure of "Was kostet ein Bibliotheksausweis?"."""
+        qlang = asked_in(query)
+        return qlang is not None and qlang != self.index.chunks[entry.rows[0]].lang
 
     def one_page(self, query: str, hits: list[Hit], qvec: np.ndarray) -> Answer:
         """The reader's sentences, from the page retrieval ranks first: an answer never strings together

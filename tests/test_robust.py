@@ -81,7 +81,7 @@ def nudged(monkeypatch: pytest.MonkeyPatch, seed: int, eps: float = EPS):
         m.setattr(keyword.BM25, "scores", scores)
         m.setattr(answering.Reader, "candidates", candidates)
         m.setattr(answering.Reader, "p_unanswerable", lambda self, f: float(np.clip(pu(self, f) + noise(), 0, 1)))
-        m.setattr(faq.EntryMatcher, "_p", lambda self, f: float(np.clip(fp(self, f) + noise(), 0, 1)))
+        m.setattr(faq.EntryMatcher, "_p", lambda self, f, shift=0.0: float(np.clip(fp(self, f, shift) + noise(), 0, 1)))
         yield
 
 

@@ -466,3 +466,58 @@ def test_a_contents_list_goes_and_source_newlines_are_white_space(tmp_path):
     assert "First line" in spans and "second line." in spans, spans  # a <br> still breaks the line
     assert "C=US, O=ISRG" in spans, spans
     assert "Not a contents item, a sentence." in spans, spans
+
+
+UNINSTALL = """# Troubleshooting
+
+## Uninstalling on macOS
+
+To fully remove all data from macOS, run these commands:
+
+```bash
+rm -Rfv ~/.config/player
+rm -Rfv ~/.cache/player
+```
+
+## Live TV
+
+Live TV needs a tuner card or a network tuner. Add the tuner in the dashboard under Live TV.
+
+1. Stop the server first.
+
+       sudo systemctl stop player
+
+2. Copy the data folder.
+"""
+
+
+def test_a_code_blocks_lines_are_code_not_prose(tmp_path):
+    """A fenced (or indented) code block's lines are marked as code (chunking.Sentence.code): kept and quotable,
+    but not sentences of prose; prose around them, and a list item's text, is not code."""
+    from bot.ingest.chunking import chunk_document
+
+    (tmp_path / "t.md").write_text(UNINSTALL, encoding="utf-8")
+    doc = read_document(tmp_path / "t.md", tmp_path)
+    sents = [s for c in chunk_document(doc) for s in c.sentences]
+    code = {s.text for s in sents if s.code}
+    assert code == {"rm -Rfv ~/.config/player", "rm -Rfv ~/.cache/player", "sudo systemctl stop player"}
+    prose = {s.text for s in sents if not s.code}
+    assert "To fully remove all data from macOS, run these commands:" in prose
+    assert "Stop the server first." in prose and "Copy the data folder." in prose
+
+
+def test_a_line_of_code_is_never_the_answer_but_comes_with_its_introduction(tmp_path):
+    """The reader never picks a code line as the sentence that answers (a probe on Jellyfin's docs: "Can I watch
+    live TV with a TV tuner?" got "rm -Rfv ~/.cache/jellyfin"); asked how to do what it does, the sentence that
+    introduces it is the answer and brings it."""
+    from _support import small_index
+
+    from bot.engine import Bot
+
+    bot = Bot.from_settings(small_index(tmp_path, {"t.md": UNINSTALL}), build=False)
+    a = bot.answer("How do I remove all data on my Mac?")
+    assert a.grounded and a.text.startswith("To fully remove all data from macOS, run these commands:"), a.text
+    assert "rm -Rfv ~/.cache/player" in a.text
+    for q in ("Can I watch live TV with a TV tuner?", "Which folder holds the cache?"):
+        a = bot.answer(q)
+        assert not (a.citations and a.citations[0].quote.startswith("rm -Rfv")), (q, a.text)

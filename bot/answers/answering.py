@@ -1566,11 +1566,14 @@ def extractive_answer(reader: Reader, question: str, hits: list[Hit], suggestion
     q = reader.question(question)
     # a lone "Yes." / "No." answers the question its own page asked, not this one: never the sentence the gate
     # judges (a probe: "Is there parking?" got "Yes. Students… pay half price", the next FAQ entry's "Yes.")
-    # (nor a run of link titles: link_labels)
+    # (nor a run of link titles: link_labels; nor a line of code, which comes with the sentence that introduces it:
+    # a probe on Jellyfin's docs got "rm -Rfv ~/.cache/jellyfin" for "Can I watch live TV with a TV tuner?")
     cands = [
         c
         for c in reader.candidates(q, hits, qvec)
-        if not qtypes.BARE_YES_NO.match(c.sentence.text) and (c.sentence.label or not link_labels(c.sentence.text))
+        if not qtypes.BARE_YES_NO.match(c.sentence.text)
+        and (c.sentence.label or not link_labels(c.sentence.text))
+        and not c.sentence.code
     ]
     if not cands:
         return Answer(question, ABSTAIN_TEXT, False, suggestions=suggestions(question, hits), retrieved=hits)

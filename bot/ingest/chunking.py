@@ -28,6 +28,7 @@ class Sentence:
     label: str | None = None
     column: str | None = None  # that cell's column name alone ("Last sailing"); its row is its block
     ordered: bool = False  # an item of a numbered list ("1. Sign in…"): numbered where it is quoted
+    code: bool = False  # a line of a code block: quoted with the sentence that introduces it, never as the answer
 
 
 @dataclass
@@ -119,7 +120,7 @@ def _sentences(doc: Document, block: Block, n: int = 0) -> list[Sentence]:
         label = cell_label(block.key, column) if column is not None else None
         for a, b in sentence_spans(doc.text, s, e, doc.lang):
             gap = doc.text[out[-1].end : a] if out else ""
-            out.append(Sentence(a, b, doc.text[a:b], n, gap, block.item, label or None, column, ordered))
+            out.append(Sentence(a, b, doc.text[a:b], n, gap, block.item, label or None, column, ordered, block.code))
     return out
 
 

@@ -92,6 +92,7 @@ class Block:
     item: bool = False  # a list item
     ordered: bool = False  # an item of a numbered list whose number is not in the text (an HTML <ol>)
     also: list[str] | None = None  # FAQ blocks: other wordings of the question ("<!-- also asked: … -->")
+    code: bool = False  # a block of code: its lines are no sentences of prose (chunking.Sentence.code)
 
 
 @dataclass
@@ -143,6 +144,12 @@ def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
+def _indented(text: str, s: int) -> bool:
+    """The line holding offset `s` starts with four spaces or a tab before it (Markdown's code)."""
+    lead = text[text.rfind("\n", 0, s) + 1 : s]
+    return not lead.strip() and (len(lead) >= 4 or "\t" in lead)
+
+
 def _paragraph_blocks(text: str) -> list[list[tuple[int, int]]]:
     """Blank-line separated blocks, each a list of its non-empty line spans."""
     blocks, pos = [], 0
@@ -170,6 +177,7 @@ class Piece:
     line: tuple[int, int] | None = None  # rows: the whole "key: detail" line
     headers: list[str] | None = None  # rows under a header row: each span's column name (spans: one per cell)
     strict: bool = False  # headings: a question only when it ends with "?" (plain-text heading lines)
+    code: bool = False  # text: a block of code (Markdown's fenced or indented code: every line indented)
 
 
 _Q_PREFIX = re.compile(
@@ -204,10 +212,11 @@ _A_PREFIX = re.compile(
 # sentence; 29: a first "#" heading that asks is the page's title too; 30: Markdown's inline HTML tags (an anchor
 # "<a name=…></a>") go, their text stays; 31: an HTML page's contents list (items that are only links to its own
 # anchors) is left out; 32: an HTML paragraph's source newlines are white space, a <br> in a table cell a space;
-# 33: a Markdown file's HTML blocks read by the HTML pages' reader).
+# 33: a Markdown file's HTML blocks read by the HTML pages' reader; 34: a Markdown code block's lines are code, not
+# sentences of prose).
 # An index made by another version reads every file again at its next sync (bot/index/store.py); only texts never
 # embedded before are embedded.
-PARSER = 33
+PARSER = 34
 _LIST_ITEM = re.compile(r"\s*(?:[-*+]\s+|\d+[.)]\s+)")
 _BULLET = re.compile(r"\s*[-*+•]\s+")
 _BOLD = re.compile(r"(\*\*|__)(.+?)\1\s*")  # a Markdown line opening in bold: "**How do I pay?** …"
@@ -246,6 +255,10 @@ def _text_pieces(text: str, markdown: bool, lang: str) -> list[Piece]:
                 out.append(Piece("also", [], label="\n".join(w for w in wordings if w)))
             continue
         first = text[lines[0][0] : lines[0][1]]
+        if markdown and all(_indented(text, s) for s, _ in lines):
+            # code (bot/ingest/mdplain.py indents a fence's lines): its lines are kept, and never read as prose
+            out.append(Piece("text", [trimmed(text, s, e) for s, e in lines], code=True))
+            continue
         md_heading = markdown and re.match(r"#{1,6}\s", first) is not None
         # a short line is a heading, unless it is a list item: "- Wash your hands" (in plain text, "1. Background"
         # may still be a numbered heading; in Markdown it is a list item, headings there have "#")
@@ -547,7 +560,7 @@ def assemble(
         entry = {"q": q, "level": level, "anchor": anchor, "n": n_entries, "structured": structured, "blocks": []}
         entry["span"] = span
 
-    def add_to_entry(spans, item: bool = False, ordered: bool = False, key=None, headers=None) -> None:
+    def add_to_entry(spans, item: bool = False, ordered: bool = False, key=None, headers=None, code=False) -> None:
         b = Block(
             "faq",
             section,
@@ -560,6 +573,7 @@ def assemble(
             item=item,
             ordered=ordered,
             also=entry.get("also"),
+            code=code,
         )
         entry["blocks"].append(b)
         doc.blocks.append(b)
@@ -627,13 +641,13 @@ def assemble(
         one_line = len(p.spans) == 1 and len(ptext) < 300
         question_line = one_line and ptext.rstrip().endswith("?") and (in_faq or len(ptext.split()) <= 25)
         if entry is not None and entry["structured"]:
-            add_to_entry(p.spans, p.item, p.ordered)
-        elif (question_line and not p.item) or (one_line and norm_question(ptext) in ld_questions):
+            add_to_entry(p.spans, p.item, p.ordered, code=p.code)
+        elif (question_line and not p.item and not p.code) or (one_line and norm_question(ptext) in ld_questions):
             start(p.spans[0], 99, p.anchor)
         elif entry is not None:
-            add_to_entry(p.spans, p.item, p.ordered)
+            add_to_entry(p.spans, p.item, p.ordered, code=p.code)
         else:
-            doc.blocks.append(Block("paragraph", section, p.spans, item=p.item, ordered=p.ordered))
+            doc.blocks.append(Block("paragraph", section, p.spans, item=p.item, ordered=p.ordered, code=p.code))
     close()
     doc.title = title_text or title or asked_title or name_title(source)
     for b in doc.blocks:

@@ -96,7 +96,7 @@ class Composer:
         if a.grounded and not a.cells and page is None and self.off_site(q, qvec):
             # about something else ("how do you say please in french" of gov.uk's pages got a complaints form's
             # steps): not answered, whatever sentence the reader found; nor passed to a model (a conversation on a
-            # page, `page`, is evidence for it: doc2dial's follow-ups' passage cited 0.567 -> 0.552 with the rule there)
+            # page, `page`, is evidence for it: doc2dial's follow-ups' passage 0.567 -> 0.552 with it there at 0.9)
             return self.abstain(query, hits, 0.0)
         # (a conversation on a page, `page`, is evidence for its passages beyond the two: the rule is not applied)
         # (nor for a table cell the question names by its row and column: that is no guess between entries)

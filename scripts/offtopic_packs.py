@@ -49,14 +49,7 @@ def collect(bench: Path) -> list[dict]:
         for q in pack.answerable + pack.unanswerable:
             a = bot.answer(q["question"], q["history"])
             answerable = q in pack.answerable
-            if not answerable:
-                hit = False
-            elif pack.style == "faq":
-                hit = allpacks._entry_hit(a, q["answer"])
-            elif pack.style == "table":
-                hit = allpacks.table_hit(a, q)
-            else:
-                hit = any(c.source == q["gold"] for c in a.citations)
+            hit = answerable and allpacks.answer_right(pack, a, q)
             info = bot.reader.question(a.standalone_question or q["question"])
             rows.append(
                 {

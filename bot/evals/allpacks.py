@@ -314,6 +314,16 @@ def _entry_hit(bot_answer, gold_answer: str) -> bool:
     )
 
 
+def answer_right(pack: Pack, a, q: dict) -> bool:
+    """An answer to one of the pack's answerable questions is right: the meant entry (FAQ), the asked cells (tables),
+    the right page (passages) cited."""
+    if pack.style == "faq":
+        return _entry_hit(a, q["answer"])
+    if pack.style == "table":
+        return table_hit(a, q)
+    return any(c.source == q["gold"] for c in a.citations)
+
+
 def score_pack(pack: Pack, bot: Bot) -> dict:
     ix = bot.index
     hits = base_near = base_bm25 = declined = offered = 0
@@ -571,6 +581,7 @@ def to_markdown(r: dict) -> str:
 __all__ = [
     "Pack",
     "add_other_subjects",
+    "answer_right",
     "crosslang_packs",
     "evaluate_all",
     "faq_packs",

@@ -122,3 +122,14 @@ def test_a_yes_no_question_its_page_answers_is_not_declined_by_the_span_gate(tmp
     assert not bot.answer("Is the museum open on Mondays?").grounded  # nothing near: the gate declines it
     monkeypatch.setattr(answering, "POLAR_NEAR", 2.0)  # the gate alone declines it: the rule is what answers it
     assert not bot.answer(q).grounded
+
+
+def test_a_number_with_its_unit_attached_is_a_number():
+    """ "5GB", "512MB", "24h" give a quantity, as "5 GB" does: "how much free space does the backup need?" was declined
+    though "…at least 5GB of free space…" answers it (a probe on Jellyfin's docs). A name's digits are no number."""
+    from bot.answers import qtypes
+
+    for text in ("It checks for at least 5GB of free space.", "Keep 512MB free.", "Logs are kept 24h."):
+        assert qtypes.evidence("num", text, set()), text
+    for text in ("COVID-19 spreads between people.", "Water is H2O.", "Use the mp3 format."):
+        assert not qtypes.evidence("num", text, set()), text

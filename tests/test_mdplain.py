@@ -99,6 +99,27 @@ def test_fenced_code_keeps_its_lines_and_admonition_fences_go():
     ]
 
 
+def test_a_line_that_is_one_inline_code_span_is_a_code_block_of_its_own():
+    """Jellyfin's docs: "`cp /PATH/TO/jellyfin.db /PATH/TO/jellyfin.db.bck`" on its own line under a sentence that
+    introduces it was read as a sentence of prose, and quoted as the answer to "¿Jellyfin tiene versiones de pago?".
+    Inline code inside a sentence, or opening a list item, stays prose."""
+    text = (
+        "Create a copy of your database before executing:\n"
+        "`cp /data/app.db  /data/app.db.bck`\n"
+        "Then run `sqlite3` on it.\n"
+        "- `docker stop app`\n"
+    )
+    assert _plain(text).split("\n") == [
+        "Create a copy of your database before executing:",
+        "",
+        "    cp /data/app.db  /data/app.db.bck",
+        "",
+        "Then run sqlite3 on it.",
+        "- docker stop app",
+        "",
+    ]
+
+
 def test_a_line_opening_with_a_bold_question_keeps_it_for_the_faq_parser(tmp_path: Path):
     text = (
         "# Help\n\n"

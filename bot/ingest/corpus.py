@@ -213,10 +213,10 @@ _A_PREFIX = re.compile(
 # "<a name=…></a>") go, their text stays; 31: an HTML page's contents list (items that are only links to its own
 # anchors) is left out; 32: an HTML paragraph's source newlines are white space, a <br> in a table cell a space;
 # 33: a Markdown file's HTML blocks read by the HTML pages' reader; 34: a Markdown code block's lines are code, not
-# sentences of prose).
+# sentences of prose); 35: a Markdown line that is one inline code span and nothing else is a code block too.
 # An index made by another version reads every file again at its next sync (bot/index/store.py); only texts never
 # embedded before are embedded.
-PARSER = 34
+PARSER = 35
 _LIST_ITEM = re.compile(r"\s*(?:[-*+]\s+|\d+[.)]\s+)")
 _BULLET = re.compile(r"\s*[-*+•]\s+")
 _BOLD = re.compile(r"(\*\*|__)(.+?)\1\s*")  # a Markdown line opening in bold: "**How do I pay?** …"

@@ -16,8 +16,9 @@ What a renderer shows is what the bot quotes, as for an HTML page's visible text
   the Markdown it renders as (headings, paragraphs, list items, a pipe table), and a site generator's template
   tags ("{% include … %}") and kramdown's attribute lists ("{: .number-list}") go;
 - fenced code keeps its lines, indented (a shell comment, "# Show the MAC algorithms", is no heading), its fences
-  go; admonition fences (":::" of VuePress, Docusaurus) and link
-  reference definitions go.
+  go, and so does a line that is one inline code span and nothing else (Jellyfin's docs: "`cp /PATH/TO/jellyfin.db
+  /PATH/TO/jellyfin.db.bck`" under "…create a copy of your database before executing:"); admonition fences (":::"
+  of VuePress, Docusaurus) and link reference definitions go.
 Block structure ("#" headings, lists, pipe tables) stays as it is, and so does a line that opens with a bold
 question ("**How do I pay?** …"), which is how some FAQ pages mark their questions.
 
@@ -33,6 +34,8 @@ import re
 
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 _CONTAINER = re.compile(r"^\s{0,3}:::")
+# a line that is one inline code span and nothing else ("`cp jellyfin.db jellyfin.db.bck`"): a command, as a block
+_CODE_LINE = re.compile(r"^\s{0,3}(`+)\s*([^`]+?)\s*\1\s*$")
 _REF_DEF = re.compile(r"^\s{0,3}\[([^\]\n]+)\]:\s*<?\S+>?(?:\s+[\"'(].*)?\s*$")
 _STRUCT = re.compile(
     r"\s*(?:#{1,6}\s|[-*+]\s|\d{1,3}[.)]\s|\||>|<|(?:q|a|question|answer|frage|antwort|réponse|respuesta)\s*:)",
@@ -103,6 +106,9 @@ def plain(text: str, is_question=None) -> str:
             out.append("    " + ln if ln.strip() else ln)  # as indented code: "# a comment" is no heading
         elif _CONTAINER.match(ln) or _REF_DEF.match(ln) or _LINK_ITEM.match(ln):
             out.append("")
+        elif m := _CODE_LINE.match(ln):
+            code[-1] = True  # a block of its own, as fenced code is (blank lines around it, never run on)
+            out.append("\n    " + m.group(2) + "\n")
         else:
             out.append(_inline(ln, refs, is_question))
     return "\n".join(_run_on(out, lines, code))

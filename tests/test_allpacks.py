@@ -266,3 +266,29 @@ def test_the_cross_language_pack_points_at_real_entries(tmp_path):
     entries = {a["gold"] for a in pack.answerable}
     page = (allpacks.ROOT / "eval" / "help-de" / "corpus" / "stadtbibliothek-faq.html").read_text(encoding="utf-8")
     assert entries and all(e in page for e in entries)
+
+
+def test_the_docs_pack_names_real_sections_and_scores_the_section_cited():
+    """eval/jellyfin: every expected section is a heading of its page (or a part of one), and an answer is right
+    only when a citation is of that page under that heading (its section or FAQ question), not elsewhere on it."""
+    import json
+    from types import SimpleNamespace as NS
+
+    pack = allpacks.docs_pack()
+    assert pack is not None and pack.style == "section"
+    assert len(pack.answerable) == 36 and {u["kind"] for u in pack.unanswerable} == {"not_answered", "off_topic"}
+    for q in pack.answerable:
+        for want in q["sections"]:
+            f, h = want.split("#", 1)
+            page = (pack.corpus / f).read_text(encoding="utf-8")
+            assert any(ln.lstrip("#").strip().startswith(h) for ln in page.splitlines() if ln.startswith("#")), want
+    rows = [json.loads(x) for x in (pack.corpus.parent / "questions.jsonl").open(encoding="utf-8")]
+    assert len(rows) == 46
+    q = {"sections": ["troubleshooting.md#Debug Logging"]}
+    cite = lambda src, sec, question=None: NS(source=src, section=sec, question=question)  # noqa: E731
+    assert allpacks.section_hit(NS(grounded=True, citations=[cite("troubleshooting.md", "Debug Logging")]), q)
+    assert not allpacks.section_hit(NS(grounded=True, citations=[cite("troubleshooting.md", "Playback Issues")]), q)
+    assert not allpacks.section_hit(NS(grounded=True, citations=[cite("faq.md", "Debug Logging")]), q)
+    assert not allpacks.section_hit(NS(grounded=False, citations=[cite("troubleshooting.md", "Debug Logging")]), q)
+    q = {"sections": ["faq.md#When will release"]}
+    assert allpacks.section_hit(NS(grounded=True, citations=[cite("faq.md", "FAQ", "When will release X be out?")]), q)

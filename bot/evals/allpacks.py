@@ -282,10 +282,10 @@ def docs_pack() -> Pack | None:
 def _in_section(source: str, labels: list[str | None], sections: list[str]) -> bool:
     """A passage of `source` under one of `sections` ("faq.md#Why fork Emby?"): its section heading or FAQ
     question holds the expected heading, or is held by it (a heading may be cited in part: "When will release")."""
+    got = [norm(x) for x in labels if x]
     for want in sections:
         f, h = want.split("#", 1)
         h = norm(h)
-        got = [norm(x) for x in labels if x]
         if source == f and any(x and (h in x or x in h) for x in got):
             return True
     return False
@@ -356,6 +356,12 @@ def answer_right(pack: Pack, a, q: dict) -> bool:
     return any(c.source == q["gold"] for c in a.citations)
 
 
+def _top3(ix, v) -> tuple[np.ndarray, list[int]]:
+    """The 3 sentences nearest the question vector `v` by cosine (the passage baselines), and their chunks' rows."""
+    top = (ix.sent_vectors @ v).argsort()[::-1][:3]
+    return top, [int(ix.sent_offsets.searchsorted(t, side="right") - 1) for t in top]
+
+
 def score_pack(pack: Pack, bot: Bot) -> dict:
     ix = bot.index
     hits = base_near = base_bm25 = declined = offered = 0
@@ -372,8 +378,7 @@ def score_pack(pack: Pack, bot: Bot) -> dict:
         if pack.style == "table":
             hits += table_hit(a, q)
             kind_right.setdefault(q["kind"], []).append(table_hit(a, q))
-            top = (ix.sent_vectors @ v).argsort()[::-1][:3]
-            rows = [int(ix.sent_offsets.searchsorted(t, side="right") - 1) for t in top]
+            top, rows = _top3(ix, v)
             texts = [norm(ix.chunks[r].sentences[int(t - ix.sent_offsets[r])].text) for t, r in zip(top, rows)]
             base_near += all(any(norm(c) in t for t in texts) for c in q["cells"])
             base_bm25 += all(norm(c) in norm(ix.chunks[int(bm.argmax())].text) for c in q["cells"])
@@ -390,16 +395,16 @@ def score_pack(pack: Pack, bot: Bot) -> dict:
             base_bm25 += entry_q[int(bm.argmax())] == gold
         elif pack.style == "section":
             hits += section_hit(a, q)
-            top = (ix.sent_vectors @ v).argsort()[::-1][:3]
-            rows = [int(ix.sent_offsets.searchsorted(t, side="right") - 1) for t in top]
-            cs = [ix.chunks[r] for r in rows]
-            base_near += any(_in_section(c.source, [c.section, c.question], q["sections"]) for c in cs)
+            _, rows = _top3(ix, v)
+            base_near += any(
+                _in_section(ix.chunks[r].source, [ix.chunks[r].section, ix.chunks[r].question], q["sections"])
+                for r in rows
+            )
             c = ix.chunks[int(bm.argmax())]
             base_bm25 += _in_section(c.source, [c.section, c.question], q["sections"])
         else:
             hits += any(c.source == q["gold"] for c in a.citations)
-            top = (ix.sent_vectors @ v).argsort()[::-1][:3]
-            rows = [int(ix.sent_offsets.searchsorted(t, side="right") - 1) for t in top]
+            _, rows = _top3(ix, v)
             base_near += any(ix.chunks[r].source == q["gold"] for r in rows)
             base_bm25 += ix.chunks[int(bm.argmax())].source == q["gold"]
     n = max(1, len(pack.answerable))

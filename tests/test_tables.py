@@ -811,3 +811,102 @@ def test_a_caption_line_an_ordinal_and_a_code_the_table_lacks(tmp_path):
     ]:
         a = bot.answer(q)
         assert a.grounded and a.text.splitlines() == [line], (q, a.text)
+
+
+HOURS = """# Opening hours
+
+## Library
+
+The library is closed on public holidays.
+
+| Days | Opening hours |
+| --- | --- |
+| Mon–Fri | 8:00–22:00 |
+| Sat | 10:00–18:00 |
+| Sun | closed |
+
+## Bibliothek
+
+Am Wochenende gelten andere Zeiten.
+
+| Tage | Öffnungszeiten |
+| --- | --- |
+| Mo‒Fr außer an Feiertagen | 8–23 Uhr |
+| Sa/So/Feiertage | 10–20 Uhr |
+"""
+
+
+def test_a_day_of_the_week_names_the_row_whose_days_hold_it(tmp_path):
+    """A blind probe on a German library's opening hours: "Wie lange ist der Bibliotheksbereich A5 am Samstag
+    geöffnet?" was declined beside the rows "Mo‒Fr außer an Feiertagen" and "Sa/So/Feiertage": no word of the
+    question is in a key. A day the question names (in English, German, French or Spanish, or "the weekend") names
+    the row whose day or run of days holds it, as a table's keys write them ("Mon–Fri", "Sa/So", "lun.–ven.")."""
+    from _support import small_index
+
+    from bot.answers.answering import weekdays
+
+    assert weekdays("Mo‒Fr außer an Feiertagen", short=True) == {0, 1, 2, 3, 4}
+    assert weekdays("Fri–Mon", short=True) == {4, 5, 6, 0} and weekdays("lun.–ven.", short=True) == set(range(5))
+    assert weekdays("Sa/So/Feiertage", short=True) == {5, 6} and weekdays("open at the weekend?") == {5, 6}
+    assert weekdays("so do I", short=False) == set()  # a question's short words are no days
+    bot = Bot.from_settings(small_index(tmp_path, {"hours.md": HOURS}), build=False)
+    for q, line in [
+        ("When is the library open on Wednesday?", "Mon–Fri — Opening hours: 8:00–22:00 [1]"),
+        ("library opening hours on saturdays", "Sat — Opening hours: 10:00–18:00 [1]"),
+        ("Wie lange hat die Bibliothek am Samstag geöffnet?", "Sa/So/Feiertage — Öffnungszeiten: 10–20 Uhr [1]"),
+        ("Wann öffnet die Bibliothek am Donnerstag?", "Mo‒Fr außer an Feiertagen — Öffnungszeiten: 8–23 Uhr [1]"),
+    ]:
+        a = bot.answer(q)
+        assert a.grounded and a.text.splitlines() == [line], (q, a.text)
+
+
+NODE = "# Node.js releases\n\nEach even-numbered release becomes a long-term support (LTS) release.\n\n" + (
+    "| Release | Codename | Released | LTS from | End of life |\n| --- | --- | --- | --- | --- |\n"
+    + "".join(
+        f"| {n} | Codename {chr(65 + n % 26)}{n} | 20{n:02d}-04-{10 + n % 18:02d} | 20{n:02d}-10-{10 + n % 18:02d} "
+        f"| 20{n + 3:02d}-04-30 |\n"
+        for n in range(60, 0, -2)
+    )
+)
+
+
+def test_the_row_a_question_names_in_another_chunk_of_a_long_table(tmp_path):
+    """A blind probe: "When did Node 20 become an LTS release?" was declined: the release table is indexed in
+    several chunks, and its best-scored cell lay in a chunk without the 20 row. The best cell of each of the
+    question's first table chunks is read in turn (answering.TABLE_CHUNKS)."""
+    from _support import small_index
+
+    bot = Bot.from_settings(small_index(tmp_path, {"node.md": NODE}), build=False)
+    assert len([c for c in bot.index.chunks if c.kind == "table"]) > 1  # (else this tests nothing)
+    for n in (20, 44, 6):
+        a = bot.answer(f"When did Node {n} become an LTS release?")
+        assert a.grounded and f"{n} — LTS from: 20{n:02d}-10-{10 + n % 18:02d}" in a.text, (n, a.text)
+
+
+def test_a_cells_own_bars_stay_in_the_cell_in_every_format(tmp_path):
+    """A blind pack's Angular table has Node.js ranges "^14.20.0 || ^16.13.0" in its cells: the Word and PDF readers
+    wrote them "^14.20.0 // ^16.13.0", and in the Markdown source, where they are escaped ("\\|\\|"), the escaped
+    bars parted the row into more cells than it has. A cell's own bars are escaped in the table line, as GitHub's
+    Markdown writes them, and shown as bars in the answer."""
+    from _support import small_index
+
+    rows = [("Angular", "Node.js"), ("15.1.x || 15.2.x", "^14.20.0 || ^16.13.0"), ("16.0.x", "^16.14.0 || ^18.10.0")]
+    d = docx.Document()
+    d.add_heading("Angular and Node.js", 1)
+    d.add_paragraph("Each Angular version runs on these Node.js versions.")
+    t = d.add_table(rows=len(rows), cols=2)
+    for i, row in enumerate(rows):
+        for j, v in enumerate(row):
+            t.cell(i, j).text = v
+    d.save(tmp_path / "compat.docx")
+    md = "# Angular and Node.js\n\nEach Angular version runs on these Node.js versions.\n\n" + "\n".join(
+        ["| Angular | Node.js |", "| --- | --- |"] + [f"| {a} | {b} |".replace("||", "\\|\\|") for a, b in rows[1:]]
+    )
+    files = {"compat.docx": (tmp_path / "compat.docx").read_bytes(), "compat.md": md + "\n"}
+    bot = Bot.from_settings(small_index(tmp_path / "x", files), build=False)
+    for source in files:
+        cells = cells_of(bot, source)
+        assert ("15.1.x \\|\\| 15.2.x — Node.js", "^14.20.0 \\|\\| ^16.13.0") in cells, (source, cells)
+        assert len(cells) == 2, (source, cells)
+    a = bot.answer("Which Node.js versions does Angular 16.0.x need?")
+    assert a.grounded and "16.0.x — Node.js: ^16.14.0 || ^18.10.0 [1]" in a.text.splitlines(), a.text

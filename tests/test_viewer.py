@@ -244,3 +244,22 @@ def test_a_table_in_an_faq_entry_is_shown_as_a_table(tmp_path):
     assert '<tr class="hit"><th>Metal</th><td>Dirk Hans</td><td><mark id="q">0234 29541</mark></td></tr>' in shown, (
         shown
     )
+
+
+def test_a_cells_own_bars_are_shown_as_bars(tmp_path):
+    """A Word table's cell "^14.20.0 || ^16.13.0" is one cell in the source viewer, its bars shown as they stand (the
+    table line escapes them: text.escape_bars)."""
+    import docx
+
+    from bot.ingest.corpus import read_document
+    from bot.serve.viewer import render_blocks
+
+    d = docx.Document()
+    d.add_paragraph("Each Angular version runs on these Node.js versions.")
+    t = d.add_table(rows=2, cols=2)
+    for j, (h, v) in enumerate([("Angular", "15.1.x || 15.2.x"), ("Node.js", "^14.20.0 || ^16.13.0")]):
+        t.cell(0, j).text, t.cell(1, j).text = h, v
+    d.save(tmp_path / "c.docx")
+    doc = read_document(tmp_path / "c.docx", tmp_path)
+    shown = render_blocks(doc, 0, len(doc.text), None, None)
+    assert "<td>15.1.x || 15.2.x</td><td>^14.20.0 || ^16.13.0</td>" in shown, shown

@@ -213,10 +213,12 @@ _A_PREFIX = re.compile(
 # "<a name=…></a>") go, their text stays; 31: an HTML page's contents list (items that are only links to its own
 # anchors) is left out; 32: an HTML paragraph's source newlines are white space, a <br> in a table cell a space;
 # 33: a Markdown file's HTML blocks read by the HTML pages' reader; 34: a Markdown code block's lines are code, not
-# sentences of prose); 35: a Markdown line that is one inline code span and nothing else is a code block too.
+# sentences of prose); 35: a Markdown line that is one inline code span and nothing else is a code block too; 36: a
+# table cell's own bar ("15.1.x || 15.2.x") stays in its cell: escaped in the table line, as GitHub's Markdown does
+# (the Word and PDF readers wrote "/" for it, and a Markdown cell's escaped bars parted cells).
 # An index made by another version reads every file again at its next sync (bot/index/store.py); only texts never
 # embedded before are embedded.
-PARSER = 35
+PARSER = 36
 _LIST_ITEM = re.compile(r"\s*(?:[-*+]\s+|\d+[.)]\s+)")
 _BULLET = re.compile(r"\s*[-*+•]\s+")
 _BOLD = re.compile(r"(\*\*|__)(.+?)\1\s*")  # a Markdown line opening in bold: "**How do I pay?** …"
@@ -329,15 +331,22 @@ def _text_pieces(text: str, markdown: bool, lang: str) -> list[Piece]:
     return out
 
 
+_CELL_BAR = re.compile(r"(?<!\\)\|")  # a bar that parts cells: not an escaped one ("^14.20.0 \|\| ^16.13.0")
+
+
 def cell_spans(text: str, s: int, e: int) -> list[tuple[int, int]]:
-    """The spans of a pipe-table line's cells (trimmed; an empty cell is an empty span)."""
+    r"""The spans of a pipe-table line's cells (trimmed; an empty cell is an empty span). A bar escaped with a
+    backslash is a cell's text, as in GitHub's Markdown (a version range "15.1.x \|\| 15.2.x"; the Word, PDF and
+    HTML readers write a cell's own bars so)."""
     line = text[s:e]
-    a, b = line.find("|"), line.rfind("|")
+    bars = [m.start() for m in _CELL_BAR.finditer(line)]
+    a, b = (bars[0], bars[-1]) if bars else (-1, -1)
     inner = (s + a + 1, s + b) if 0 <= a < b and not line[:a].strip() and not line[b + 1 :].strip() else (s, e)
     out, pos = [], inner[0]
-    for part in text[inner[0] : inner[1]].split("|"):
-        out.append(trimmed(text, pos, pos + len(part)))
-        pos += len(part) + 1
+    for m in _CELL_BAR.finditer(text, inner[0], inner[1]):
+        out.append(trimmed(text, pos, m.start()))
+        pos = m.end()
+    out.append(trimmed(text, pos, inner[1]))
     return out
 
 

@@ -24,6 +24,8 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass
 
+from bot.ingest.text import escape_bars
+
 PDF_MAX_PAGES = 2000
 PDF_MAX_PAGE_CHARS = 100_000  # a printed page holds a few thousand; more is a stream built to be large
 PDF_MAX_CHARS = 20_000_000
@@ -359,7 +361,7 @@ def read_pdf(raw: bytes, time_budget_s: float | None = None) -> Extracted:
                 table.insert(0, head)
             if table:
                 carry["head"] = None
-            rows = ["| " + " | ".join(c.replace("|", "/") for c in r) + " |" for r in table]
+            rows = ["| " + " | ".join(escape_bars(c) for c in r) + " |" for r in table]
             if len(rows) >= 2:
                 emit("\n".join(rows))
             elif rows:
@@ -545,7 +547,7 @@ def read_docx(raw: bytes, max_unpacked: int = MAX_UNPACKED_BYTES) -> Extracted:
                     if c._tc is last:  # (two cells that merely say the same, "4 hours | 4 hours", are both kept)
                         continue
                     last = c._tc
-                    cells.append(" ".join(c.text.split()).replace("|", "/"))
+                    cells.append(escape_bars(" ".join(c.text.split())))
                 if any(cells):
                     rows.append("| " + " | ".join(cells) + " |")
             if rows:

@@ -32,6 +32,8 @@ from __future__ import annotations
 
 import re
 
+from bot.ingest.text import escape_bars
+
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 _CONTAINER = re.compile(r"^\s{0,3}:::")
 # a line that is one inline code span and nothing else ("`cp jellyfin.db jellyfin.db.bck`"): a command, as a block
@@ -233,11 +235,11 @@ def _units_as_markdown(units, out: list[str]) -> None:
             out.extend(["#" * (u.level or 6) + " " + u.question, ""])
             _units_as_markdown(u.answer, out)
         elif u.kind == "row" and u.headers and u.cells:
-            head = "| | " + " | ".join(h.replace("|", "/") for h in u.headers) + " |"
+            head = "| | " + " | ".join(escape_bars(h) for h in u.headers) + " |"
             if not table or table[0] != head:
                 end_table()
                 table.extend([head, "|" + " --- |" * (len(u.headers) + 1)])
-            table.append("| " + " | ".join(c.replace("|", "/") for c in [u.key or "", *u.cells]) + " |")
+            table.append("| " + " | ".join(escape_bars(c) for c in [u.key or "", *u.cells]) + " |")
         elif u.kind == "row":
             out.extend([f"{u.key}: {u.lines[0]}" if u.key and u.lines else " ".join(u.lines), ""])
         elif u.kind == "text":

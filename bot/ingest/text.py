@@ -148,6 +148,12 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None, lang: str 
     return [sp for s, e in spans if (sp := trimmed(text, s, e))[1] > sp[0]]
 
 
+def escape_bars(cell: str) -> str:
+    """A table cell's text for a pipe-table line: its own bars escaped (bot/ingest/corpus.cell_spans: a version range
+    "15.1.x || 15.2.x" in a Word table is one cell, "15.1.x \\|\\| 15.2.x")."""
+    return cell.replace("\\|", "|").replace("|", "\\|")
+
+
 def trimmed(text: str, s: int, e: int) -> tuple[int, int]:
     """The span [s, e) of text without its leading and trailing whitespace (empty: s == e)."""
     while s < e and text[s].isspace():

@@ -238,17 +238,20 @@ def render_blocks(doc, lo: int, hi: int, start: int | None, end: int | None) -> 
 
 
 def _pipe_table(text: str, lines, seg, hit) -> str:
+    def cell(a: int, b: int) -> str:  # a cell's own bars are escaped in the table line (text.escape_bars)
+        return seg(a, b).replace("\\|", "|")
+
     body = [(x, y) for x, y in lines if not _SEPARATOR.match(text[x:y].strip())]
     head, rest = (body[0], body[1:]) if len(body) > 1 else (None, body)
     parts = ["<table>"]
     if head is not None:
         parts.append(
-            "<thead><tr>" + "".join(f"<th>{seg(a, b)}</th>" for a, b in cell_spans(text, *head)) + "</tr></thead>"
+            "<thead><tr>" + "".join(f"<th>{cell(a, b)}</th>" for a, b in cell_spans(text, *head)) + "</tr></thead>"
         )
     parts.append("<tbody>")
     for x, y in rest:
         cls = ' class="hit"' if hit(x, y) else ""
-        parts.append(f"<tr{cls}>" + "".join(f"<td>{seg(a, b)}</td>" for a, b in cell_spans(text, x, y)) + "</tr>")
+        parts.append(f"<tr{cls}>" + "".join(f"<td>{cell(a, b)}</td>" for a, b in cell_spans(text, x, y)) + "</tr>")
     parts.append("</tbody></table>")
     return "".join(parts)
 

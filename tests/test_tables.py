@@ -910,3 +910,85 @@ def test_a_cells_own_bars_stay_in_the_cell_in_every_format(tmp_path):
         assert len(cells) == 2, (source, cells)
     a = bot.answer("Which Node.js versions does Angular 16.0.x need?")
     assert a.grounded and "16.0.x — Node.js: ^16.14.0 || ^18.10.0 [1]" in a.text.splitlines(), a.text
+
+
+HOLIDAYS = """# Office closures
+
+## 2023 public holidays
+
+Our offices will be closed on these days.
+
+| Date | Public holiday |
+| --- | --- |
+| Monday 1 May | Labour Day |
+| Tuesday 2 May | Regional holiday |
+| Monday 8 May | Coronation of the King |
+| Friday 8 December | Immaculate Conception |
+"""
+
+BANDS = """# Vehicle tax
+
+## Rates for cars
+
+The rate depends on the car's CO2 emissions in g/km.
+
+| CO2 emissions | First year rate | Standard rate |
+| --- | --- | --- |
+| 0 | £0 | £0 |
+| 2 | £10 | £140 |
+| 1-50 | £10 | £140 |
+| 51-75 | £25 | £140 |
+"""
+
+PLANS = """# Limits
+
+## Account plan limits
+
+| Feature | Workers Free | Workers Paid (Bundled, Unbound) and Standard |
+| --- | --- | --- |
+| Environment variables | 64/Worker | 128/Worker |
+| Cron Triggers | 5 | 250 |
+"""
+
+
+def test_a_row_named_by_its_key_as_it_stands_a_date_or_a_whole_number(tmp_path):
+    """Blind packs: "Why is the Madrid embassy shut on 8 May?" got the row "Tuesday 2 May" ("May" is in four keys, "8"
+    in two), and "…a fully electric car with zero emissions. Will we have to pay the standard rate of VED?" was
+    declined beside the key "0". A day of a month the question gives names the row whose key is that day; a whole
+    number names the row whose key is that number, when a word beside it in the question is the table's ("zero
+    emissions"), not any number ("two layers of cells" beside a key "2")."""
+    from _support import small_index
+
+    from bot.answers.answering import day_months
+
+    assert day_months("on 15 August 2023") == {(15, 8)} and day_months("Dec 12, 2024") == {(12, 12)}
+    assert day_months("8. Mai") == {(8, 5)} and day_months("le 14 juillet") == {(14, 7)}
+    assert day_months("in May 2017, at 8:30") == set()
+    bot = Bot.from_settings(small_index(tmp_path, {"holidays.md": HOLIDAYS, "bands.md": BANDS}), build=False)
+    for q, line in [
+        ("Why is the office shut on 8 May?", "Monday 8 May — Public holiday: Coronation of the King [1]"),
+        ("What holiday is on December 8th?", "Friday 8 December — Public holiday: Immaculate Conception [1]"),
+        ("A car with zero emissions: what is the standard rate?", "0 — Standard rate: £0 [1]"),
+    ]:
+        a = bot.answer(q)
+        assert a.grounded and a.text.splitlines() == [line], (q, a.text)
+    a = bot.answer("Which group of animals has two layers of cells and a standard rate of growth?")
+    assert "2 — " not in a.text, a.text
+
+
+def test_two_columns_each_named_by_a_word_of_its_own(tmp_path):
+    """A blind pack: "How many environment variables can one Worker have, on the free plan and on the paid one?"
+    got the paid plan's cell alone. Columns each named by a word no other column's name has, joined in the
+    question ("and", "or", "und", "et"…), are each given."""
+    from _support import small_index
+
+    bot = Bot.from_settings(small_index(tmp_path, {"plans.md": PLANS}), build=False)
+    a = bot.answer("How many environment variables can one Worker have, on the free plan and on the paid one?")
+    assert a.text.splitlines() == [
+        "Environment variables — Workers Free: 64/Worker [1]",
+        "Environment variables — Workers Paid (Bundled, Unbound) and Standard: 128/Worker [2]",
+    ], a.text
+    a = bot.answer("How many environment variables on the paid plan?")
+    assert a.text.splitlines() == [
+        "Environment variables — Workers Paid (Bundled, Unbound) and Standard: 128/Worker [1]"
+    ], a.text

@@ -1198,6 +1198,53 @@ def weekdays(text: str, short: bool = False) -> set[int]:
     return days
 
 
+_MONTH_FORMS = (
+    "january jan januar janvier janv enero ene",
+    "february feb februar février fevrier févr fevr febrero",
+    "march mar märz maerz mars marzo",
+    "april apr avril avr abril abr",
+    "may mai mayo",
+    "june jun juni juin junio",
+    "july jul juli juillet juil julio",
+    "august aug august août aout agosto ago",
+    "september sep sept septembre septiembre",
+    "october oct oktober okt octobre octubre",
+    "november nov novembre noviembre",
+    "december dec dezember dez décembre decembre déc diciembre dic",
+)
+_MONTH_OF = {w: m for m, ws in enumerate(_MONTH_FORMS, 1) for w in ws.split()}
+_DAY_MONTH = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th|er|\.)?\s+(?:of\s+|de\s+)?([^\W\d_]+)")  # "15 August", "8. Mai"
+_MONTH_DAY = re.compile(r"\b([^\W\d_]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b(?![.:,]?\d)")  # "May 8", "Dec 12, 2024"
+_ISO_DATE = re.compile(r"\b\d{4}-(\d{2})-(\d{2})\b")
+
+
+def day_months(text: str) -> set[tuple[int, int]]:
+    """The days of a month that `text` names, as (day, month): "15 August 2023", "8. Mai", "May 8", "2023-10-24"."""
+    out = {(int(d), _MONTH_OF[w.lower()]) for d, w in _DAY_MONTH.findall(text) if w.lower() in _MONTH_OF}
+    out |= {(int(d), _MONTH_OF[w.lower()]) for w, d in _MONTH_DAY.findall(text) if w.lower() in _MONTH_OF}
+    out |= {(int(d), int(m)) for m, d in _ISO_DATE.findall(text)}
+    return {(d, m) for d, m in out if 1 <= d <= 31 and 1 <= m <= 12}
+
+
+def _numbers_beside(text: str, lang: str) -> list[tuple[float, set[str]]]:
+    """The whole numbers `text` gives (in words too: spelled_out), each with the stems of the words right before and
+    after it that are no stopwords ("Node 20": {"node"}; "zero emissions": {"emiss"})."""
+    t = spelled_out(text)
+    out = []
+    for m in re.finditer(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+)(?![\w.,]?\d)", t):
+        before = re.findall(r"[^\W\d_]+", t[max(0, m.start() - 40) : m.start()])[-1:]
+        after = re.findall(r"[^\W\d_]+", t[m.end() : m.end() + 40])[:1]
+        near = {stem(w.lower(), lang) for w in before + after if w.lower() not in stopwords(lang)}
+        out.append((_num(m.group(1)), near))
+    return out
+
+
+def _bare_number(key: str) -> float | None:
+    """A row key that is a whole number and nothing else ("0", "20", "1,000"), else None (not a version: "3.1")."""
+    m = re.fullmatch(r"\s*(\d{1,3}(?:,\d{3})+|\d+)\s*", key)
+    return _num(m.group(1)) if m else None
+
+
 _VERSION = re.compile(r"(?<![\d.,€$£¥])\d+(?:\.\d+)+(?![\d.,]*\d)(?!\s*%)")
 
 
@@ -1220,6 +1267,9 @@ def _key_share(q: QuestionInfo, key: str, lang: str) -> float:
 
 
 _ALL = re.compile(r"\b(all|each|every|list|alle|jede[rsn]?|tous|toutes|chaque|todos|todas|cada)\b", re.IGNORECASE)
+
+
+_JOINED = re.compile(r"\b(and|or|both|und|oder|beide[n]?|sowie|et|ou|y|o)\b", re.IGNORECASE)
 
 
 def _asks_all(q: QuestionInfo, column: str, lang: str) -> bool:
@@ -1323,6 +1373,19 @@ def table_cells(
     if any(c.lower() not in table_text for c in _CODE.findall(q.text)):
         return []
     # an ordinal names the row whose key counts it ("die erste Mahnung": "1. Mahnung"; "the 2nd reminder")
+    # a value the question gives that is a row's key as it stands: a whole number ("Node 20"; "zero emissions"
+    # beside the key "0") or a day of a month ("on 15 August" beside "Tuesday 15 August")
+    # (a number only beside a word the table has, what it counts or names: not "two layers of cells" beside area 2)
+    table_words = {stem(w, lang) for w in words(f"{chunk.title} {chunk.section} {chunk.key_header} {chunk.embed_text}")}
+    asked_n = {x for x, near in _numbers_beside(told, lang) if near & table_words}
+    asked_dm = day_months(told)
+    if asked_n or asked_dm:
+        same = {
+            b
+            for b, t in rows.items()
+            if ((k := _bare_number(t[0])) is not None and k in asked_n) or (asked_dm and asked_dm & day_months(t[0]))
+        }
+        ranged = _named_also(ranged, same)
     # a day of the week names the row whose days hold it ("am Samstag": "Sa/So/Feiertage"; "on Wednesday": "Mo‒Fr")
     asked_days = weekdays(q.text)
     if asked_days:
@@ -1434,6 +1497,19 @@ def table_cells(
         and (ws := {stem(w, lang) for w in words(c) if w not in stopwords(lang)})
         and ws <= set(q.terms)
     ]
+    if len(whole_names) < 2 and named_rows and _JOINED.search(q.text):
+        # or each by a word of its name that no other column's has, the question joining them ("on the free plan
+        # and on the paid one" beside "Workers Free" and "Workers Paid (Bundled, Unbound) and Standard")
+        own = [
+            c
+            for c in columns
+            if c not in condition
+            and {stem(w, lang) for w in words(c) if w not in stopwords(lang)}
+            - {stem(w, lang) for o in columns if o != c for w in words(o)}
+            - skip
+            & set(q.terms)
+        ]
+        whole_names = own if len(own) > 1 else whole_names
     if whole:
         want = [i for i, _ in cells]
     elif named_rows and top_col > 0 and len(whole_names) > 1 and col in whole_names:

@@ -50,6 +50,7 @@ class Chunk:
     lead: str | None = None  # FAQ chunks: the entry's question and the first words of its answer (embedded)
     pages: list[list[int]] | None = None  # PDF: [offset, page] at the start of each page the chunk is on
     also_asked: list[str] | None = None  # FAQ chunks: other wordings of the question, matched like it
+    key_header: str | None = None  # table chunks: the name of the rows' key column ("CO2 emissions"), where it has one
 
     def page_at(self, offset: int) -> int | None:
         """The PDF page a character of the document is on."""
@@ -165,6 +166,7 @@ def _make(doc: Document, kind: str, section: str, blocks: list[Block], text: str
         anchor=first.anchor,
         lang=doc.lang,
         pages=pages,
+        key_header=next((b.key_header for b in blocks if b.key_header), None),
     )
 
 

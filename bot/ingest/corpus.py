@@ -87,6 +87,7 @@ class Block:
     key: str | None = None  # table row key
     # a table row under a header row: the column name of each span (one span per cell), "" where it has none
     headers: list[str] | None = None
+    key_header: str | None = None  # such a row: the name of its key's column ("CO2 emissions"), where it has one
     entry: int | None = None  # FAQ entry number in the document (the blocks of one answer share it)
     anchor: str | None = None  # the page's id for the entry ("#how-does-it-spread"), where it has one
     item: bool = False  # a list item
@@ -176,6 +177,7 @@ class Piece:
     key: str | None = None  # rows: the first cell
     line: tuple[int, int] | None = None  # rows: the whole "key: detail" line
     headers: list[str] | None = None  # rows under a header row: each span's column name (spans: one per cell)
+    key_header: str | None = None  # such rows: the key's column name
     strict: bool = False  # headings: a question only when it ends with "?" (plain-text heading lines)
     code: bool = False  # text: a block of code (Markdown's fenced or indented code: every line indented)
 
@@ -215,10 +217,11 @@ _A_PREFIX = re.compile(
 # 33: a Markdown file's HTML blocks read by the HTML pages' reader; 34: a Markdown code block's lines are code, not
 # sentences of prose); 35: a Markdown line that is one inline code span and nothing else is a code block too; 36: a
 # table cell's own bar ("15.1.x || 15.2.x") stays in its cell: escaped in the table line, as GitHub's Markdown does
-# (the Word and PDF readers wrote "/" for it, and a Markdown cell's escaped bars parted cells).
+# (the Word and PDF readers wrote "/" for it, and a Markdown cell's escaped bars parted cells); 37: a table's rows
+# keep the name of their key's column (Block.key_header, Chunk.key_header: "CO2 emissions" over "0", "1-50").
 # An index made by another version reads every file again at its next sync (bot/index/store.py); only texts never
 # embedded before are embedded.
-PARSER = 36
+PARSER = 37
 _LIST_ITEM = re.compile(r"\s*(?:[-*+]\s+|\d+[.)]\s+)")
 _BULLET = re.compile(r"\s*[-*+•]\s+")
 _BOLD = re.compile(r"(\*\*|__)(.+?)\1\s*")  # a Markdown line opening in bold: "**How do I pay?** …"
@@ -406,7 +409,14 @@ def _pipe_rows(text: str, lines: list[tuple[int, int]]) -> list[Piece]:
         if header and any(h.strip() for h in header[1:]):
             names = [h.strip() for h in header[1:]] + [""] * len(cells)
             out.append(
-                Piece("row", [sp for _, sp in filled], key=cells[0], line=(s, e), headers=[names[i] for i, _ in filled])
+                Piece(
+                    "row",
+                    [sp for _, sp in filled],
+                    key=cells[0],
+                    line=(s, e),
+                    headers=[names[i] for i, _ in filled],
+                    key_header=header[0].strip() or None,
+                )
             )
         else:  # no column names: each cell with its row alone ("1. Mahnung (je Einheit): 1,50 Euro")
             out.append(Piece("row", [sp for _, sp in filled], key=cells[0], line=(s, e), headers=[""] * len(filled)))
@@ -483,7 +493,7 @@ def _html_pieces(raw: str) -> tuple[str, list[Piece], str, str | None, set[str]]
             for cell in u.cells:
                 spans.append((pos, pos + len(cell)))
                 pos += len(cell) + 3  # " | "
-            pieces.append(Piece("row", spans, key=u.key, line=(s, e), headers=list(u.headers)))
+            pieces.append(Piece("row", spans, key=u.key, line=(s, e), headers=list(u.headers), key_header=u.key_header))
         elif u.kind == "row" and lines:
             line = f"{u.key}: {lines[0]}"
             s, e = add(line)
@@ -569,7 +579,9 @@ def assemble(
         entry = {"q": q, "level": level, "anchor": anchor, "n": n_entries, "structured": structured, "blocks": []}
         entry["span"] = span
 
-    def add_to_entry(spans, item: bool = False, ordered: bool = False, key=None, headers=None, code=False) -> None:
+    def add_to_entry(
+        spans, item: bool = False, ordered: bool = False, key=None, headers=None, code=False, key_header=None
+    ) -> None:
         b = Block(
             "faq",
             section,
@@ -577,6 +589,7 @@ def assemble(
             question=entry["q"],
             key=key,
             headers=headers,
+            key_header=key_header,
             entry=entry["n"],
             anchor=entry["anchor"],
             item=item,
@@ -640,11 +653,11 @@ def assemble(
                 # a table in an answer ("Ansprechpersonen": Bereich | Name | Büro | Telefon) stays a table: each
                 # cell with its row and column, as everywhere (a browser probe got "Metallbau + Sicherheit: Dietmar
                 # Krukowski | UG 01.08 | 0234 32 21569", four cells and no column to say which is the phone number)
-                add_to_entry(p.spans, key=p.key, headers=p.headers)
+                add_to_entry(p.spans, key=p.key, headers=p.headers, key_header=p.key_header)
             elif entry is not None:
                 add_to_entry([p.line or p.spans[0]])
             else:
-                doc.blocks.append(Block("row", section, p.spans, key=p.key, headers=p.headers))
+                doc.blocks.append(Block("row", section, p.spans, key=p.key, headers=p.headers, key_header=p.key_header))
             continue
         # text
         one_line = len(p.spans) == 1 and len(ptext) < 300

@@ -235,7 +235,7 @@ def _units_as_markdown(units, out: list[str]) -> None:
             out.extend(["#" * (u.level or 6) + " " + u.question, ""])
             _units_as_markdown(u.answer, out)
         elif u.kind == "row" and u.headers and u.cells:
-            head = "| | " + " | ".join(escape_bars(h) for h in u.headers) + " |"
+            head = "| " + " | ".join(escape_bars(h) for h in [u.key_header or "", *u.headers]) + " |"
             if not table or table[0] != head:
                 end_table()
                 table.extend([head, "|" + " --- |" * (len(u.headers) + 1)])

@@ -63,6 +63,7 @@ class Unit:
     ordered: bool = False  # an item of a numbered list (<ol>)
     key: str | None = None  # rows: the first cell
     headers: list[str] | None = None  # rows under a header row: the column name of each of `cells`
+    key_header: str | None = None  # such rows: the name of the key's column
     cells: list[str] | None = None  # such rows: the cells after the first (their line is "key: a | b")
     question: str | None = None  # entries
     answer: list[Unit] = field(default_factory=list)  # entries
@@ -397,7 +398,8 @@ class _Walker:
             if header and any(header[1:]):
                 names = [_column_name(header, i, cells) for i, _ in rest]
                 texts = [t for _, t in rest]
-                out.append(Unit("row", [" | ".join(texts)], key=key, headers=names, cells=texts))
+                kh = header[0].strip() or None
+                out.append(Unit("row", [" | ".join(texts)], key=key, headers=names, cells=texts, key_header=kh))
             else:
                 out.append(Unit("row", [" | ".join(t for _, t in rest)], key=key))
 

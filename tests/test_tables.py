@@ -992,3 +992,37 @@ def test_two_columns_each_named_by_a_word_of_its_own(tmp_path):
     assert a.text.splitlines() == [
         "Environment variables — Workers Paid (Bundled, Unbound) and Standard: 128/Worker [1]"
     ], a.text
+
+
+def test_a_pdf_tables_rows_with_empty_cells_stay_rows_of_it(tmp_path):
+    """A blind pack's PDF of bank holidays (Bank holiday | Date | Notes, the notes empty but for substitute days)
+    was read as a paragraph, a table of two columns and a table of three: a row's cells were told from the next
+    line's, and an empty cell made them differ. A line whose cells stand at the table's columns, its first among
+    them, is a row of that table, and a table whose first row leaves cells empty takes the next row's columns."""
+    from _support import small_index
+
+    from bot.ingest.documents import read_pdf
+
+    pdf = pdf_page("Bank holidays", "The bank holidays in 2021, with the date of each and whether it is moved.")
+    rows = [
+        ("Bank holiday", "Date", "Notes"),
+        ("New Year's Day", "01/01/2021", ""),
+        ("2nd January", "04/01/2021", "Substitute day"),
+        ("Good Friday", "02/04/2021", ""),
+        ("Summer bank holiday", "02/08/2021", ""),
+        ("Boxing Day", "28/12/2021", "Substitute day"),
+    ]
+    pdf_table(pdf, rows, col_widths=(60, 40, 50))
+    raw = bytes(pdf.output())
+    lines = [ln for ln in read_pdf(raw).text.splitlines() if ln.startswith("|")]
+    assert lines == [
+        "| Bank holiday | Date | Notes |",
+        "| New Year's Day | 01/01/2021 |  |",
+        "| 2nd January | 04/01/2021 | Substitute day |",
+        "| Good Friday | 02/04/2021 |  |",
+        "| Summer bank holiday | 02/08/2021 |  |",
+        "| Boxing Day | 28/12/2021 | Substitute day |",
+    ], lines
+    bot = Bot.from_settings(small_index(tmp_path, {"holidays.pdf": raw}), build=False)
+    a = bot.answer("What is the date of the summer bank holiday?")
+    assert a.grounded and a.text.splitlines() == ["Summer bank holiday — Date: 02/08/2021 [1]"], a.text

@@ -218,10 +218,11 @@ _A_PREFIX = re.compile(
 # sentences of prose); 35: a Markdown line that is one inline code span and nothing else is a code block too; 36: a
 # table cell's own bar ("15.1.x || 15.2.x") stays in its cell: escaped in the table line, as GitHub's Markdown does
 # (the Word and PDF readers wrote "/" for it, and a Markdown cell's escaped bars parted cells); 37: a table's rows
-# keep the name of their key's column (Block.key_header, Chunk.key_header: "CO2 emissions" over "0", "1-50").
+# keep the name of their key's column (Block.key_header, Chunk.key_header: "CO2 emissions" over "0", "1-50"); 38: a
+# PDF table's row with empty cells stays a row of its table (documents._within), not a paragraph.
 # An index made by another version reads every file again at its next sync (bot/index/store.py); only texts never
 # embedded before are embedded.
-PARSER = 37
+PARSER = 38
 _LIST_ITEM = re.compile(r"\s*(?:[-*+]\s+|\d+[.)]\s+)")
 _BULLET = re.compile(r"\s*[-*+•]\s+")
 _BOLD = re.compile(r"(\*\*|__)(.+?)\1\s*")  # a Markdown line opening in bold: "**How do I pay?** …"

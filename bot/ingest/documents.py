@@ -226,6 +226,12 @@ def _same_columns(a: list[float], b: list[float], tol: float) -> bool:
     return len(a) == len(b) and all(abs(x - y) <= tol for x, y in zip(a, b))
 
 
+def _within(a: list[float], b: list[float], tol: float) -> bool:
+    """A row's cells `a` stand at columns of the table `b`, its first among them: a row with empty cells ("Good
+    Friday | 02/04/2021 |" under "Bank holiday | Date | Notes") is a row of that table."""
+    return abs(a[0] - b[0]) <= tol and all(any(abs(x - y) <= tol for y in b) for x in a)
+
+
 _BULLET = re.compile(r"^\s*(?:[•▪‣◦●○■□–-]|\d{1,3}[.)]|[a-z][.)])\s+")
 _REPEAT_NORM = re.compile(r"\d+")
 
@@ -383,13 +389,13 @@ def read_pdf(raw: bytes, time_budget_s: float | None = None) -> Extracted:
             ncols = _columns(nxt) if nxt is not None else None
             tol = 2 * ln.size
             in_table = cols is not None and (
-                (table_cols is not None and _same_columns(cols, table_cols, tol))
-                or (ncols is not None and _same_columns(cols, ncols, tol))
+                (table_cols is not None and _within(cols, table_cols, tol))
+                or (ncols is not None and (_within(cols, ncols, tol) or _within(ncols, cols, tol)))
             )
             near = prev is not None and prev.y - ln.y <= _LEADING * ln.size  # a line's leading from the one above
             if in_table:
                 head = None
-                if table_cols is None or not _same_columns(cols, table_cols, tol):
+                if table_cols is None or not _within(cols, table_cols, tol):
                     # a header row whose first cell is empty ("" | "Account number (IBAN)" | "Bank identifier
                     # code (BIC)") stands at the table's columns but the first: read as a paragraph line, it is
                     # the table's first row (a held-out table pack's PDF: its first data row was taken for the header)
@@ -406,9 +412,11 @@ def read_pdf(raw: bytes, time_budget_s: float | None = None) -> Extracted:
                         para.pop()
                         head = _cells(prev, cols)
                 flush_para()
-                if table_cols is None or not _same_columns(cols, table_cols, tol):
+                if table_cols is None or not _within(cols, table_cols, tol):
                     flush_table()
-                    table_cols = cols
+                    # (the next line's columns when it has more: the first row may leave cells empty)
+                    more = ncols is not None and len(ncols) > len(cols) and _within(cols, ncols, tol)
+                    table_cols = ncols if more else cols
                     if head is not None:
                         table.append(head)
                 cells = _cells(ln, table_cols)

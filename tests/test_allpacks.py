@@ -180,7 +180,14 @@ def test_the_held_out_table_questions_check_out_and_are_scored_apart():
     import sys
 
     root = allpacks.ROOT / "eval" / "tables-heldout"
-    for folder in ("tables-heldout", "tables-blind2", "tables-blind3", "tables-blind4", "tables-blind5"):
+    for folder in (
+        "tables-heldout",
+        "tables-blind2",
+        "tables-blind3",
+        "tables-blind4",
+        "tables-blind5",
+        "tables-blind6",
+    ):
         check = allpacks.ROOT / "eval" / folder / "check.py"
         done = subprocess.run([sys.executable, str(check)], capture_output=True, text=True, timeout=120)
         assert done.returncode == 0, folder + ": " + done.stdout + done.stderr
@@ -193,8 +200,10 @@ def test_the_held_out_table_questions_check_out_and_are_scored_apart():
         "tables, blind 3",
         "tables, blind 4",
         "tables, blind 5",
+        "tables, blind 6",
     ]
-    own, blind_new, blind_old, _, third, fourth, fifth = packs
+    own, blind_new, blind_old, _, third, fourth, fifth, sixth = packs
+    assert sixth.corpus == allpacks.ROOT / "eval" / "tables-blind6" / "corpus" and len(sixth.answerable) >= 30
     assert fifth.corpus == allpacks.ROOT / "eval" / "tables-blind5" / "corpus" and len(fifth.answerable) >= 30
     assert fourth.corpus == allpacks.ROOT / "eval" / "tables-blind4" / "corpus" and len(fourth.answerable) >= 30
     assert third.corpus == allpacks.ROOT / "eval" / "tables-blind3" / "corpus" and len(third.answerable) >= 30

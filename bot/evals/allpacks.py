@@ -253,8 +253,10 @@ def table_packs() -> list[Pack]:
     """Our table pack, the held-out one's two parts (its own 8 tables, and new wordings on the pack's 15), the
     second blind pack (10 tables from GOV.UK, Wikipedia, GitHub and Microsoft documentation; English and German), the
     third (8 tables from GOV.UK, US federal, Cloudflare, Supabase, Kubernetes, German law and Microsoft pages), the
-    fourth (10 documents of Let's Encrypt, a German university library and endoflife.date; en/de/fr) and the fifth
-    (10 documents of Docker, Electron, Angular, MDN in German and French, WHATWG and GOV.UK's calendars; en/de/fr)."""
+    fourth (10 documents of Let's Encrypt, a German university library and endoflife.date; en/de/fr), the fifth
+    (10 documents of Docker, Electron, Angular, MDN in German and French, WHATWG and GOV.UK's calendars; en/de/fr)
+    and the sixth (10 documents of gRPC, Zulip, Login.gov, USWDS, Django, the Rust book in Spanish and gematik;
+    en/de/fr/es)."""
     packs = [
         table_pack(),
         table_pack("tables-heldout", "tables-heldout", "tables, held out: 8 more tables (written blind)"),
@@ -263,6 +265,7 @@ def table_packs() -> list[Pack]:
         table_pack("tables-blind3", "tables-blind3", "tables, blind 3: 8 more tables of other sources, en/de"),
         table_pack("tables-blind4", "tables-blind4", "tables, blind 4: 10 documents of other sources, en/de/fr"),
         table_pack("tables-blind5", "tables-blind5", "tables, blind 5: 10 documents of other sources, en/de/fr"),
+        table_pack("tables-blind6", "tables-blind6", "tables, blind 6: 10 documents of other sources, en/de/fr/es"),
     ]
     return [p for p in packs if p is not None and (p.answerable or p.unanswerable)]
 

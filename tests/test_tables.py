@@ -1026,3 +1026,47 @@ def test_a_pdf_tables_rows_with_empty_cells_stay_rows_of_it(tmp_path):
     bot = Bot.from_settings(small_index(tmp_path, {"holidays.pdf": raw}), build=False)
     a = bot.answer("What is the date of the summer bank holiday?")
     assert a.grounded and a.text.splitlines() == ["Summer bank holiday — Date: 02/08/2021 [1]"], a.text
+
+
+ELECTRON = """# Electron releases
+
+## Timeline
+
+Each stable release is supported until its end of life.
+
+| Version | Stable | EOL | Node |
+| --- | --- | --- | --- |
+| 31.0.0 | 2024-Jun-11 | 2025-Jan-07 | v20.14 |
+| 30.0.0 | 2024-Apr-16 | 2024-Oct-15 | v20.11 |
+| 3.1.0 | 2018-Dec-20 | 2019-Jun-04 | v10.2 |
+"""
+
+
+def test_a_row_asked_about_whole_and_a_column_named_by_its_acronym(tmp_path):
+    """Blind packs: "Tell me about the Boxing Day bank holiday…" and "Parle-moi du format BMP." got one cell of the
+    row (or a sentence above the table); "When does Electron 31 reach end of life?" was not read as the row
+    "31.0.0" and the column "EOL"; "Angular twelve point one" named the 12.0.x row; "List the default port of every
+    special URL scheme" got a sentence, its "list" and "every" counted as words the table lacks. A question about a
+    row (tell me about, parle-moi de, erzähl mir von…) gets the whole row; a major version names its row ("31" of
+    "31.0.0"), "twelve point one" is 12.1; a column's acronym is named by the initials of the question's words."""
+    from _support import small_index
+
+    from bot.answers.answering import _spelled_acronym, spelled_out
+
+    assert _spelled_acronym("EOL", "when does it reach end of life?") and not _spelled_acronym("EOL", "the end")
+    assert spelled_out("Angular twelve point one") == "Angular 12.1" and spelled_out("three points") == "3 points"
+    bot = Bot.from_settings(small_index(tmp_path, {"electron.md": ELECTRON, "holidays.md": HOLIDAYS}), build=False)
+    for q, lines in [
+        ("When does Electron 31 reach end of life?", ["31.0.0 — EOL: 2025-Jan-07 [1]"]),
+        ("Which Node version does Electron thirty ship with?", ["30.0.0 — Node: v20.11 [1]"]),
+        ("Electron three point one: when was it stable?", ["3.1.0 — Stable: 2018-Dec-20 [1]"]),
+        (
+            "Tell me about Electron 30",
+            ["30.0.0 — Stable: 2024-Apr-16 [1]", "30.0.0 — EOL: 2024-Oct-15 [2]", "30.0.0 — Node: v20.11 [3]"],
+        ),
+        ("Tell me about the 8 May closure.", ["Monday 8 May — Public holiday: Coronation of the King [1]"]),
+    ]:
+        a = bot.answer(q)
+        assert a.grounded and a.text.splitlines() == lines, (q, a.text)
+    a = bot.answer("List every Electron version's end of life date.")
+    assert a.grounded and len(a.text.splitlines()) == 3 and "2019-Jun-04" in a.text, a.text

@@ -1066,6 +1066,13 @@ def spelled_out(text: str) -> str:
         tail = (m.group(1) or m.group(0).strip()).lower()
         return "." + _FRACTION_OF.get(tail, "5")
 
+    # "twelve point one": "12.1" (a version, a decimal)
+    t = re.sub(
+        r"\b(\d+) (?:point|punkt|komma|virgule|coma|punto) (\d+|one|eins|une?|uno)\b",
+        lambda m: m.group(1) + "." + (m.group(2) if m.group(2).isdigit() else "1"),
+        t,
+        flags=re.IGNORECASE,
+    )
     return re.sub(r"\b(\d+)(?=\s*(?:and |und |½|¾|einhalb|dreiviertel))" + "(" + _FRACTION.pattern + ")",
                   lambda m: m.group(1) + frac(_FRACTION.match(m.group(2))), t, flags=re.IGNORECASE)  # fmt: skip
 
@@ -1239,10 +1246,25 @@ def _numbers_beside(text: str, lang: str) -> list[tuple[float, set[str]]]:
     return out
 
 
+def _spelled_acronym(name: str, text: str) -> list[str]:
+    """The words of `text` that spell out an acronym of `name` (3 to 5 capitals: "EOL", "APR") by their initials,
+    in a row ("end of life", "annual percentage rate"), else []."""
+    ws = [w.lower() for w in re.findall(r"[^\W\d_]+", text)]
+    for a in (x.lower() for x in re.findall(r"\b[A-Z]{3,5}\b", name)):
+        for i in range(len(ws) - len(a) + 1):
+            run = ws[i : i + len(a)]
+            if "".join(w[0] for w in run) == a and len(set(run)) == len(run) and len(run[-1]) > 1:
+                return run
+    return []
+
+
 def _bare_number(key: str) -> float | None:
-    """A row key that is a whole number and nothing else ("0", "20", "1,000"), else None (not a version: "3.1")."""
-    m = re.fullmatch(r"\s*(\d{1,3}(?:,\d{3})+|\d+)\s*", key)
-    return _num(m.group(1)) if m else None
+    """A row key that is a whole number and nothing else ("0", "20", "1,000"), or a major version ("31.0.0", "v18",
+    "5.x": Electron 31, Node 18), else None (not a minor version: "3.1", "3.10")."""
+    m = re.fullmatch(r"\s*(\d{1,3}(?:,\d{3})+|\d+)\s*", key) or re.fullmatch(
+        r"\s*v?(\d+)(?:\.(?:0|x))+\s*|\s*v(\d+)\s*", key
+    )
+    return _num(next(g for g in m.groups() if g)) if m else None
 
 
 _VERSION = re.compile(r"(?<![\d.,€$£¥])\d+(?:\.\d+)+(?![\d.,]*\d)(?!\s*%)")
@@ -1267,6 +1289,14 @@ def _key_share(q: QuestionInfo, key: str, lang: str) -> float:
 
 
 _ALL = re.compile(r"\b(all|each|every|list|alle|jede[rsn]?|tous|toutes|chaque|todos|todas|cada)\b", re.IGNORECASE)
+# A question about a whole row: "Tell me about the Boxing Day bank holiday", "Parle-moi du format BMP"
+_ABOUT = re.compile(
+    r"\b(?:tell me (?:more )?about|(?:give me |what are )?(?:the )?details (?:of|on|about|for)|"
+    r"information (?:on|about)|"
+    r"parle[- ]moi d[eu]s?|dis[- ]moi tout sur|erzähl(?:e|en sie)? mir (?:etwas )?(?:von|über)|"
+    r"informationen (?:zu|über)|háblame (?:de|del|sobre)|cuéntame (?:de|del|sobre))\b",
+    re.IGNORECASE,
+)
 
 
 _JOINED = re.compile(r"\b(and|or|both|und|oder|beide[n]?|sowie|et|ou|y|o)\b", re.IGNORECASE)
@@ -1360,10 +1390,11 @@ def table_cells(
     # a version (or a train's time) the question names is the row's that holds it as it is ("Python 3.13", "the
     # 10.02"); when rows hold such numbers and none holds this one, no row does: "3.15" beside rows 3.14 … 3.6 is
     # not the 3.13 row's (a blind probe), unless a row's range holds it ("4.2" in "4.1 - 4.3")
-    asked_v = _versions(told)
+    asked_v = _versions(spelled_out(told))  # ("Electron three point one": 3.1)
     held = {b: _versions(" ".join(t)) for b, t in rows.items()} if asked_v else {}
     if sum(bool(v) for v in held.values()) >= 2:
-        exact = {b for b, v in held.items() if v & asked_v}
+        # (or as its first parts: "3.1" of "3.1.0", not of "3.10")
+        exact = {b for b, v in held.items() if any(k == a or k.startswith(a + ".") for k in v for a in asked_v)}
         if not exact and not any(ranged.values()):
             return []
         ranged = _named_also(ranged, exact)
@@ -1374,7 +1405,7 @@ def table_cells(
         return []
     # an ordinal names the row whose key counts it ("die erste Mahnung": "1. Mahnung"; "the 2nd reminder")
     # a value the question gives that is a row's key as it stands: a whole number ("Node 20"; "zero emissions"
-    # beside the key "0") or a day of a month ("on 15 August" beside "Tuesday 15 August")
+    # beside the key "0"; "Electron 31" beside "31.0.0") or a day of a month ("on 15 August" beside "Tuesday 15 August")
     # (a number only beside a word the table has, what it counts or names: not "two layers of cells" beside area 2)
     table_words = {stem(w, lang) for w in words(f"{chunk.title} {chunk.section} {chunk.key_header} {chunk.embed_text}")}
     asked_n = {x for x, near in _numbers_beside(told, lang) if near & table_words}
@@ -1411,7 +1442,13 @@ def table_cells(
     }
     top_row = max(row_score.values(), default=(0, 0.0, 0.0, 0))
     named_rows = {b for b, v in row_score.items() if v == top_row} if max(top_row[:3]) > 0 else set()
-    uncovered = set(q.terms) - {stem(w, lang) for w in words(f"{chunk.title} {chunk.embed_text}")}
+    # (the words that ask for a list or a row are the request's, not the table's: "List the default port of every
+    # special URL scheme"; the key column's name is the table's: "Special scheme")
+    request = {stem(w, lang) for rx in (_ALL, _ABOUT) for m in rx.finditer(q.text) for w in words(m.group(0))}
+    request |= {stem(w, lang) for c in columns for w in _spelled_acronym(c, q.text)}  # ("end of life": "EOL")
+    uncovered = (
+        set(q.terms) - request - {stem(w, lang) for w in words(f"{chunk.title} {chunk.key_header} {chunk.embed_text}")}
+    )
     # a table of one row (a section's opening hours, "| Mo‒Fr außer an Feiertagen | 9–16 Uhr |"): a question the
     # table's words cover, all but one, asks for that row ("Wann hat das InfoCenter geöffnet?")
     single = len(rows) == 1 and len(uncovered) <= 1
@@ -1424,6 +1461,8 @@ def table_cells(
     plural = {stem(w, lang) for w in words(q.text) if _plural(w, lang)}
     skip = (subject - plural) | {stem(w, lang) for ws in key_words.values() for w in ws}
     col_score = {c: _overlap(q, " ".join(w for w in words(c) if w not in common), lang, skip) for c in columns}
+    for c in columns:  # a column named by its acronym's words ("EOL": "when does it reach end of life?")
+        col_score[c] += 1.0 * bool(_spelled_acronym(c, q.text))
     for c in columns:  # a column named by a range that holds the question's number ("Age 11 to 15": "a 13-year-old")
         col_score[c] += 10.0 * _in_range(told, [c])
     # a column whose cell in a named row placed the question's number states the condition, not the answer
@@ -1482,7 +1521,10 @@ def table_cells(
     # "discount" are not in it, the fees are not the answer; "all the consular fees": "consular" alone may not be)
     covered = not strict or len(uncovered) <= 1
     whole = whole and covered and not yes_no and len(uncovered) <= 1  # (a yes/no question asks no list)
-    if whole:
+    # a question about a row ("Tell me about the Boxing Day bank holiday") named clearly: the whole row, whatever
+    # column a word of it may name ("Tell me about Electron 22: when was it released…")
+    about_row = clear and not yes_no and not whole and bool(_ABOUT.search(q.text))
+    if whole or about_row:
         pass
     elif strict and covered and len(named_rows) != 1 and top_col > 0 and _asks_all(q, col, lang):
         named_rows = set()  # "What are the Fuel Duty rates?", "What are all the fees for…?": the column
@@ -1512,6 +1554,8 @@ def table_cells(
         whole_names = own if len(own) > 1 else whole_names
     if whole:
         want = [i for i, _ in cells]
+    elif about_row:
+        want = [i for i, s in cells if s.block in named_rows]
     elif named_rows and top_col > 0 and len(whole_names) > 1 and col in whole_names:
         want = [i for i, s in cells if s.block in named_rows and s.column in whole_names]
     elif named_rows and top_col > 0:

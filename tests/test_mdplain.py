@@ -314,3 +314,17 @@ def test_inline_html_tags_go_and_their_text_stays(tmp_path: Path):
     )
     assert text.splitlines()[0] == "### Can I run my own repository?", text
     assert "Run brew pin <formula> and read the docs now." in " ".join(text.split()), text
+
+
+def test_a_pipe_table_without_its_outer_bars_gets_them():
+    """GitHub's Markdown reads a pipe table whose lines have no outer bars (gRPC's release schedule: "Release
+    |Scheduled Branch Cut|Scheduled Release Date" over "--------|----|----"); it was read as one paragraph of bars
+    and dashes. Its lines get the bars; a line with a bar that no rule line follows, and fenced code, stay."""
+    text = (
+        "# Schedule\n\nRelease |Branch Cut|Release Date\n--------|----|----\nv1.17.0 |Nov 19, 2018 |Dec 4, 2018\n\n"
+        "a | b is text\n\n```\nx|y\n--|--\n```\n"
+    )
+    got = plain(text).splitlines()
+    assert "| Release |Branch Cut|Release Date |" in got and "| v1.17.0 |Nov 19, 2018 |Dec 4, 2018 |" in got, got
+    assert "| --------|----|---- |" in got and "a | b is text" in got, got
+    assert "    x|y" in got and "    --|--" in got, got

@@ -1070,3 +1070,44 @@ def test_a_row_asked_about_whole_and_a_column_named_by_its_acronym(tmp_path):
         assert a.grounded and a.text.splitlines() == lines, (q, a.text)
     a = bot.answer("List every Electron version's end of life date.")
     assert a.grounded and len(a.text.splitlines()) == 3 and "2019-Jun-04" in a.text, a.text
+
+
+CODES = """# Error codes
+
+## What to do
+
+| Code | What to do next |
+| --- | --- |
+| 6000 | A security problem keeps you from this service. You can't use it for now. |
+| 6001 | The name on your ID does not match the one on record. You may need to update your name. |
+| 429 Too Many Requests | Wait a minute. Then try again. |
+"""
+
+
+def test_a_cell_of_several_sentences_is_quoted_whole_and_codes_name_their_rows(tmp_path):
+    """A blind pack's error-code tables: a cell of two sentences was quoted as two lines under one label (and a cell
+    "…(Max. 10 Wiederholungen)" split at "Max."); "error six thousand" and "an HTTP 429" named no row. A cell's
+    sentences are quoted as one, joined by the document's own text; "six thousand" is 6000; a code of three digits
+    or more before its name ("429 Too Many Requests") names its row, as a key that is the number alone does."""
+    from _support import small_index
+
+    from bot.answers.answering import spelled_out
+
+    assert spelled_out("error six thousand") == "error 6000" and spelled_out("two thousand and five") == "2005"
+    bot = Bot.from_settings(small_index(tmp_path, {"codes.md": CODES}), build=False)
+    for q, line in [
+        (
+            "I got error 6001. What should I do?",
+            "6001 — What to do next: The name on your ID does not match the one on record. You may need to update "
+            "your name. [1]",
+        ),
+        (
+            "The site shows error six thousand, what next?",
+            "6000 — What to do next: A security problem keeps you from this service. You can't use it for now. [1]",
+        ),
+        ("I got an HTTP 429 error code. What to do next?", "429 Too Many Requests — What to do next: Wait a minute. "
+         "Then try again. [1]"),
+    ]:  # fmt: skip
+        a = bot.answer(q)
+        assert a.grounded and a.text.splitlines() == [line], (q, a.text)
+        assert len(a.citations) == 1 and a.citations[0].quote in (tmp_path / "corpus" / "codes.md").read_text()

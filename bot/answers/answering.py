@@ -15,7 +15,7 @@ import math
 import re
 from collections import Counter
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from urllib.parse import parse_qs, urlsplit
 from urllib.parse import quote as url_quote
@@ -750,12 +750,28 @@ def shown_label(s: Sentence, chunk) -> str | None:
     return s.label
 
 
+def _whole_cells(picked: list[tuple[Sentence, Hit, float]]) -> list[tuple[Sentence, Hit, float]]:
+    """A table cell of several sentences quoted as one ("Le nom figurant … ne correspond pas … . Vous devrez
+    peut-être mettre à jour …" was two lines under one label): consecutive sentences of one cell, joined by the
+    document's own text between them."""
+    out: list[tuple[Sentence, Hit, float]] = []
+    for s, h, score in picked:
+        if out:
+            p, ph, pscore = out[-1]
+            same = p.label and s.label == p.label and s.block == p.block and ph.chunk is h.chunk
+            if same and s.start == p.end + len(s.gap) and "|" not in s.gap:  # (not the next cell of the row)
+                out[-1] = (replace(p, text=p.text + s.gap + s.text, end=s.end), ph, max(pscore, score))
+                continue
+        out.append((s, h, score))
+    return out
+
+
 def _citations_and_text(picked: list[tuple[Sentence, Hit, float]]) -> tuple[str, list[Citation]]:
     """The answer's text and citations; a table cell on a line of its own after its row and column
     ("Pier 1 to Saltmarsh — Last sailing: 19:55 [1]": the quote is the cell, the label says what it is)."""
     cites: list[Citation] = []
     parts = []
-    for s, h, score in picked:
+    for s, h, score in _whole_cells(picked):
         n = len(cites) + 1
         c = h.chunk
         cites.append(Citation.of(n, c, s.text, score, (s.start, s.end)))
@@ -1066,6 +1082,13 @@ def spelled_out(text: str) -> str:
         tail = (m.group(1) or m.group(0).strip()).lower()
         return "." + _FRACTION_OF.get(tail, "5")
 
+    # "six thousand": 6000 ("zwei tausend", "deux mille", "dos mil")
+    t = re.sub(
+        r"\b(\d{1,3})\s*(?:thousand|tausend|mille|mil)\b(?:\s+(?:and\s+|und\s+)?(\d{1,3})\b)?",
+        lambda m: str(int(m.group(1)) * 1000 + (int(m.group(2)) if m.group(2) else 0)),
+        t,
+        flags=re.IGNORECASE,
+    )
     # "twelve point one": "12.1" (a version, a decimal)
     t = re.sub(
         r"\b(\d+) (?:point|punkt|komma|virgule|coma|punto) (\d+|one|eins|une?|uno)\b",
@@ -1260,7 +1283,11 @@ def _spelled_acronym(name: str, text: str) -> list[str]:
 
 def _bare_number(key: str) -> float | None:
     """A row key that is a whole number and nothing else ("0", "20", "1,000"), or a major version ("31.0.0", "v18",
-    "5.x": Electron 31, Node 18), else None (not a minor version: "3.1", "3.10")."""
+    "5.x": Electron 31, Node 18), or a code of three digits or more before its name ("429 Too Many Requests"), else
+    None (not a minor version: "3.1", "3.10"; not a range: "100 or more")."""
+    code = re.fullmatch(r"\s*(\d{3,})\s+[^\W\d_].*", key)
+    if code and number_range(key) is None:
+        return _num(code.group(1))
     m = re.fullmatch(r"\s*(\d{1,3}(?:,\d{3})+|\d+)\s*", key) or re.fullmatch(
         r"\s*v?(\d+)(?:\.(?:0|x))+\s*|\s*v(\d+)\s*", key
     )

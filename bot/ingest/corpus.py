@@ -219,10 +219,11 @@ _A_PREFIX = re.compile(
 # table cell's own bar ("15.1.x || 15.2.x") stays in its cell: escaped in the table line, as GitHub's Markdown does
 # (the Word and PDF readers wrote "/" for it, and a Markdown cell's escaped bars parted cells); 37: a table's rows
 # keep the name of their key's column (Block.key_header, Chunk.key_header: "CO2 emissions" over "0", "1-50"); 38: a
-# PDF table's row with empty cells stays a row of its table (documents._within), not a paragraph.
+# PDF table's row with empty cells stays a row of its table (documents._within), not a paragraph; 39: a Markdown pipe
+# table without its outer bars ("Release |Branch Cut" over "--------|----") is a table (mdplain._outer_bars).
 # An index made by another version reads every file again at its next sync (bot/index/store.py); only texts never
 # embedded before are embedded.
-PARSER = 38
+PARSER = 39
 _LIST_ITEM = re.compile(r"\s*(?:[-*+]\s+|\d+[.)]\s+)")
 _BULLET = re.compile(r"\s*[-*+•]\s+")
 _BOLD = re.compile(r"(\*\*|__)(.+?)\1\s*")  # a Markdown line opening in bold: "**How do I pay?** …"

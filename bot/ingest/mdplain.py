@@ -93,7 +93,7 @@ _CLOSES = ".!?:;…。！？"
 def plain(text: str, is_question=None) -> str:
     """The Markdown `text` as a reader sees it (see the module's docstring). `is_question(text) -> bool` tells a
     line-opening bold question, which stays bold (the FAQ parser reads it); without it, none does."""
-    lines = _html_blocks(_templating(_admonitions(_front_matter(text.split("\n")), is_question)))
+    lines = _outer_bars(_html_blocks(_templating(_admonitions(_front_matter(text.split("\n")), is_question))))
     refs = {m.group(1).strip().lower() for ln in lines if (m := _REF_DEF.match(ln))}
     out: list[str] = []
     code: list[bool] = []  # a fence or a line of fenced code: kept as it is, never run on
@@ -121,6 +121,36 @@ def plain(text: str, is_question=None) -> str:
 _LIQUID = re.compile(r"\{%-?.*?-?%\}|\{\{-?.*?-?\}\}")
 _IAL_LINE = re.compile(r"^\s*\{:[^}\n]*\}\s*$|^\s*\{::[^}\n]*/?\}\s*$")
 _IAL_END = re.compile(r"\s*\{:[^}\n]*\}\s*$")
+
+
+_BAR = re.compile(r"(?<!\\)\|")
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)+\|?\s*$")  # "--------|-----|---" (a bar at least)
+
+
+def _outer_bars(lines: list[str]) -> list[str]:
+    """A pipe table written without its outer bars, as GitHub's Markdown allows ("Release |Branch Cut|Release Date"
+    over "--------|----|----"): each of its lines with them, as the table reader expects ("| Release |…|")."""
+    out = list(lines)
+    fenced = False
+    i = 0
+    while i < len(out):
+        if _FENCE.match(out[i]):
+            fenced = not fenced
+        nxt = out[i + 1] if i + 1 < len(out) else ""
+        if fenced or not _BAR.search(out[i]) or not _TABLE_RULE.match(nxt) or out[i].lstrip().startswith("|"):
+            i += 1
+            continue
+        j = i
+        while j < len(out) and out[j].strip() and _BAR.search(out[j]):
+            ln = out[j].rstrip()
+            if not ln.lstrip().startswith("|"):
+                ln = "| " + ln.lstrip()
+            if not ln.endswith("|") or ln.endswith("\\|"):
+                ln += " |"
+            out[j] = ln
+            j += 1
+        i = j
+    return out
 
 
 def _templating(lines: list[str]) -> list[str]:

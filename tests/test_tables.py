@@ -1111,3 +1111,25 @@ def test_a_cell_of_several_sentences_is_quoted_whole_and_codes_name_their_rows(t
         a = bot.answer(q)
         assert a.grounded and a.text.splitlines() == [line], (q, a.text)
         assert len(a.citations) == 1 and a.citations[0].quote in (tmp_path / "corpus" / "codes.md").read_text()
+
+
+def test_a_value_of_the_kind_the_rows_are_keyed_by_that_no_row_has(tmp_path):
+    """Blind packs: "When is the St Andrew's Day bank holiday in Scotland in 2022?" got the 2021 date, "Which Node.js
+    version does Angular 8 need?" the Angular 15 rows, "Que signifie le code d'erreur 7002 ?" the 6101 row. A year
+    the table never states while it states others, or a whole number beside a word of the table where the rows are
+    keyed by numbers (codes, major versions) and none by this one, is no question the table answers."""
+    from _support import small_index
+
+    bot = Bot.from_settings(
+        small_index(tmp_path, {"codes.md": CODES, "electron.md": ELECTRON, "holidays.md": HOLIDAYS}), build=False
+    )
+    for q in (
+        "I got error 7002. What should I do?",
+        "When does Electron 40 reach end of life?",
+        "Why is the office shut on 8 May 2024?",
+    ):
+        a = bot.answer(q)
+        assert not a.grounded or not a.cells, (q, a.text)
+        assert "6001 —" not in a.text and "31.0.0 —" not in a.text and "Monday 8 May" not in a.text, (q, a.text)
+    a = bot.answer("Why is the office shut on 8 May 2023?")  # the table's own year stated in the heading: named
+    assert "Monday 8 May — Public holiday: Coronation of the King [1]" in a.text.splitlines(), a.text

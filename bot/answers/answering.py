@@ -1281,6 +1281,26 @@ def _spelled_acronym(name: str, text: str) -> list[str]:
     return []
 
 
+_YEAR = re.compile(r"(?<![\d.,/-])(?:19|20)\d\d(?![\d.,]?\d)")
+
+
+def _absent_value(told: str, chunk, rows: dict[int, list[str]], lang: str) -> bool:
+    """The question names a value of the kind the table's rows are keyed by, and the table has none such: a year
+    the table never states while it states others ("in 2022" beside the bank holidays of 2021, "2024" beside the
+    closures of 2023), or a whole number beside a word of the table ("Angular 8", "code 7002") where two rows or
+    more are keyed by numbers (whole, major versions, codes) and none is that one."""
+    text = f"{chunk.title} {chunk.section} {chunk.embed_text}"
+    years = set(_YEAR.findall(text))
+    if years and any(y not in years for y in _YEAR.findall(told)):
+        return True
+    keyed = [k for t in rows.values() if (k := _bare_number(t[0])) is not None]
+    if len(keyed) < 2:
+        return False
+    table_words = {stem(w, lang) for w in words(f"{text} {chunk.key_header}")}
+    asked = {x for x, near in _numbers_beside(told, lang) if near & table_words and not _YEAR.fullmatch(str(int(x)))}
+    return bool(asked) and not asked & set(keyed)
+
+
 def _bare_number(key: str) -> float | None:
     """A row key that is a whole number and nothing else ("0", "20", "1,000"), or a major version ("31.0.0", "v18",
     "5.x": Electron 31, Node 18), or a code of three digits or more before its name ("429 Too Many Requests"), else
@@ -1414,6 +1434,8 @@ def table_cells(
         ranged = {b: n if b in by_key else 0 for b, n in ranged.items()}
     if _out_of_range(told, [c for t in rows.values() for c in t], ranged, by_key):
         return []  # "a sparkling wine of 5%", "more than 50,000 litres": no row of the table holds it
+    if _absent_value(told, chunk, rows, lang):
+        return []  # "Angular 8" beside rows of Angular 12 to 15, "in 2022" beside the bank holidays of 2021
     # a version (or a train's time) the question names is the row's that holds it as it is ("Python 3.13", "the
     # 10.02"); when rows hold such numbers and none holds this one, no row does: "3.15" beside rows 3.14 … 3.6 is
     # not the 3.13 row's (a blind probe), unless a row's range holds it ("4.2" in "4.1 - 4.3")

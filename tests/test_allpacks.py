@@ -201,8 +201,10 @@ def test_the_held_out_table_questions_check_out_and_are_scored_apart():
         "tables, blind 4",
         "tables, blind 5",
         "tables, blind 6",
+        "tables, blind 7",
     ]
-    own, blind_new, blind_old, _, third, fourth, fifth, sixth = packs
+    own, blind_new, blind_old, _, third, fourth, fifth, sixth, seventh = packs
+    assert seventh.corpus == allpacks.ROOT / "eval" / "tables-blind7" / "corpus" and len(seventh.answerable) >= 30
     assert sixth.corpus == allpacks.ROOT / "eval" / "tables-blind6" / "corpus" and len(sixth.answerable) >= 30
     assert fifth.corpus == allpacks.ROOT / "eval" / "tables-blind5" / "corpus" and len(fifth.answerable) >= 30
     assert fourth.corpus == allpacks.ROOT / "eval" / "tables-blind4" / "corpus" and len(fourth.answerable) >= 30

@@ -255,8 +255,9 @@ def table_packs() -> list[Pack]:
     third (8 tables from GOV.UK, US federal, Cloudflare, Supabase, Kubernetes, German law and Microsoft pages), the
     fourth (10 documents of Let's Encrypt, a German university library and endoflife.date; en/de/fr), the fifth
     (10 documents of Docker, Electron, Angular, MDN in German and French, WHATWG and GOV.UK's calendars; en/de/fr)
-    and the sixth (10 documents of gRPC, Zulip, Login.gov, USWDS, Django, the Rust book in Spanish and gematik;
-    en/de/fr/es)."""
+    the sixth (10 documents of gRPC, Zulip, Login.gov, USWDS, Django, the Rust book in Spanish and gematik;
+    en/de/fr/es) and the seventh (10 documents of cloud.gov, SQLite, the French state's design system, Hugging Face,
+    Italy's identity card manual and the NHS service manual; en/fr/it)."""
     packs = [
         table_pack(),
         table_pack("tables-heldout", "tables-heldout", "tables, held out: 8 more tables (written blind)"),
@@ -266,6 +267,7 @@ def table_packs() -> list[Pack]:
         table_pack("tables-blind4", "tables-blind4", "tables, blind 4: 10 documents of other sources, en/de/fr"),
         table_pack("tables-blind5", "tables-blind5", "tables, blind 5: 10 documents of other sources, en/de/fr"),
         table_pack("tables-blind6", "tables-blind6", "tables, blind 6: 10 documents of other sources, en/de/fr/es"),
+        table_pack("tables-blind7", "tables-blind7", "tables, blind 7: 10 documents of other sources, en/fr/it"),
     ]
     return [p for p in packs if p is not None and (p.answerable or p.unanswerable)]
 

@@ -1133,3 +1133,51 @@ def test_a_value_of_the_kind_the_rows_are_keyed_by_that_no_row_has(tmp_path):
         assert "6001 —" not in a.text and "31.0.0 —" not in a.text and "Monday 8 May" not in a.text, (q, a.text)
     a = bot.answer("Why is the office shut on 8 May 2023?")  # the table's own year stated in the heading: named
     assert "Monday 8 May — Public holiday: Coronation of the King [1]" in a.text.splitlines(), a.text
+
+
+COOKIES = """# Cookies
+
+## Cookies that measure website use
+
+| Name | Purpose | Expiry |
+| --- | --- | --- |
+| AMCV_# | Tells us if you've used our site before. | 2 years |
+| demdex | Allows cross-domain analytics. Sets a cookie per visitor. | 180 days |
+| s_cc | Checks if cookies work in your web browser. | When you close the browser |
+"""
+
+TIERS = """# Pricing
+
+## Tiers
+
+You buy a tier with enough credits for your needs.
+
+| Tier | Annual Price |
+| --- | --- |
+""" + "".join(
+    f"| {t} | ${p:,} |\n"
+    for t, p in zip(
+        "Sandbox Femto Pico Nano Micro Milli Centi Deci Deka Hecto Kilo Mega Giga".split(),
+        [0, 30000, 60000, 90000, 150000, 210000, 300000, 390000, 456000, 540000, 637500, 720000, 936000],
+    )
+)
+
+
+def test_the_kind_asked_before_other_rows_values_and_a_whole_column_of_thirteen(tmp_path):
+    """A blind pack: "How long does the demdex cookie last?" got its Purpose (another row's Purpose cell holds
+    "cookie"); "Tell me about the Kilo tier" named cookie rows by "Tells us…"; "What are the annual prices for each
+    tier?" got one tier of 13 (a table's answer was cut to the best cell's row past 12 cells). The one cell of the
+    kind asked comes before a column named by other rows' values; the words that ask for a row name none; a column
+    is given whole up to COLUMN_MOST cells."""
+    from _support import small_index
+
+    bot = Bot.from_settings(small_index(tmp_path, {"cookies.md": COOKIES, "tiers.md": TIERS}), build=False)
+    a = bot.answer("How long does the demdex cookie last?")
+    assert a.text.splitlines() == ["demdex — Expiry: 180 days [1]"], a.text
+    a = bot.answer("What are the annual prices for each tier?")
+    lines = a.text.splitlines()
+    assert (
+        len(lines) == 13 and lines[0] == "Sandbox — Annual Price: $0 [1]" and "Giga — Annual Price: $936,000" in a.text
+    )
+    a = bot.answer("Tell me about the Kilo tier.")
+    assert "AMCV_#" not in a.text and "Tells us" not in a.text, a.text

@@ -1193,6 +1193,8 @@ _ORDINALS = {
     )
     for w in ws.split()
 }
+COLUMN_MOST = 25  # the cells of a column asked for whole, at most (one a line)
+
 # Days of the week, for opening-hours tables whose rows are days or runs of days ("Mo‒Fr außer an Feiertagen",
 # "Sa/So/Feiertage", "Mon–Fri", "lun.–ven."): the full names (a question's) and the short forms a table's keys use.
 _DAY_NAMES = (
@@ -1426,6 +1428,9 @@ def table_cells(
     subject = {stem(w, lang) for w in words(chunk.section or "")}  # "Tobacco" of "Tobacco Duty" names no row
     # nor does the verb that asks a price ("Was kostet…?": "kost" is a part of "Ersatzkosten", another row's key)
     asking = {stem(w, lang) for w in words(q.text) if _PRICE_VERB.fullmatch(w)}
+    # nor do the words that ask for a row or a list ("tell" of "Tell me about the Kilo tier" in a cookie table's
+    # "Tells us if you've used our site before")
+    asking |= {stem(w, lang) for rx in (_ALL, _ABOUT) for m in rx.finditer(q.text) for w in words(m.group(0))}
     # numbers: the rows whose ranges hold a number the question gives; when the question names rows by their
     # keys' words ("a still wine at 12%" beside rows "Still" and "Sparkling"), only among those rows
     by_key = {b for b, ws in key_words.items() if {stem(w, lang) for w in ws} & (set(q.terms) - kind - subject)}
@@ -1545,8 +1550,6 @@ def table_cells(
         }
         if len(held) == 1:
             col, top_col, col_named = held.pop(), 1.0, True
-    if top_col <= 0 and len(named_rows) == 1 and (by_value := _named_by_values(q, cells, named_rows, skip, lang)):
-        col, top_col, col_named = by_value, 1.0, True  # "Does the Adventurer run on diesel?": the Fuel column
     if top_col <= 0 and clear and q.qtype in ("num", "date"):
         # no column named, one row named: the one cell of that row of the kind asked ("How much…": an amount),
         # leaving out a cell whose range placed the question's number ("more than 1.2%, up to 5.5%")
@@ -1560,6 +1563,10 @@ def table_cells(
         ]
         if len(fit) == 1:
             col, top_col = fit[0], 1.0
+    # (after the kind asked: "How long does the demdex cookie last?" is its Expiry, "180 days", though another row's
+    # Purpose cell holds the word "cookie")
+    if top_col <= 0 and len(named_rows) == 1 and (by_value := _named_by_values(q, cells, named_rows, skip, lang)):
+        col, top_col, col_named = by_value, 1.0, True  # "Does the Adventurer run on diesel?": the Fuel column
     # the rows' kind asked for in the plural ("What are the VAT rates?" beside "Reduced rate", "Zero rate"; "What
     # are the passport fees?" beside "Adult passport", "Child passport"): every row, the whole table
     # (before the gate has judged, `strict`: only the kind itself in the plural, "rates")
@@ -1615,6 +1622,8 @@ def table_cells(
         want = [i for i, s in cells if s.column == col]
     else:
         return []  # neither a row nor a column named: which cell would be a guess ("Which area covers Cornwall?")
+    if not named_rows and not whole and top_col > 0 and len(want) <= COLUMN_MOST:
+        most = max(most, len(want))  # a column is one cell a line: "What are the annual prices for each tier?" (13)
     if best.index in want and len(want) > most:  # too much to quote: the best cell's row
         want = [i for i in want if chunk.sentences[i].block == best.sentence.block][:most]
     return [

@@ -1082,7 +1082,7 @@ def spelled_out(text: str) -> str:
         tail = (m.group(1) or m.group(0).strip()).lower()
         return "." + _FRACTION_OF.get(tail, "5")
 
-    # "six thousand": 6000 ("zwei tausend", "deux mille", "dos mil")
+    # "six thousand": 6000 ("zwei tausend", "2 mille", "2 mil")
     t = re.sub(
         r"\b(\d{1,3})\s*(?:thousand|tausend|mille|mil)\b(?:\s+(?:and\s+|und\s+)?(\d{1,3})\b)?",
         lambda m: str(int(m.group(1)) * 1000 + (int(m.group(2)) if m.group(2) else 0)),
@@ -1238,7 +1238,7 @@ _MONTH_FORMS = (
     "may mai mayo",
     "june jun juni juin junio",
     "july jul juli juillet juil julio",
-    "august aug august août aout agosto ago",
+    "august aug août aout agosto ago",
     "september sep sept septembre septiembre",
     "october oct oktober okt octobre octubre",
     "november nov novembre noviembre",

@@ -1286,3 +1286,15 @@ def test_a_short_message_on_a_site_of_one_language_is_answered_in_it(tmp_path_fa
     bot = bot_on(tmp_path_factory, "one-language-site", {"hilfe.md": page})
     a = bot.answer("Wetter morgen")
     assert a.lang == "de" and not a.grounded and a.text.startswith(messages.text("abstain", "de")), a.text
+
+
+def test_a_message_with_few_function_words_all_of_one_language_is_in_that_language():
+    """A browser probe in a German browser: "Which RxJS version goes with Angular 15.0.x?" (two English function
+    words among product names and numbers, under the share that decides alone) was answered with German labels
+    ("Quellen"). Function words of one language alone decide it; none, the page's or browser's language."""
+    from bot.answers import turns
+
+    assert turns.language("Which RxJS version goes with Angular 15.0.x?", "de") == "en"
+    assert turns.language("Quelle version de Node pour Angular 15.0.x ?", "en") == "fr"
+    assert turns.language("Docker?", "de") == "de" and turns.language("hi", "de") == "de"
+    assert turns.language("Wie installiere ich Docker?", "en") == "de"

@@ -563,6 +563,11 @@ def language(message: str, default: str = "en") -> str:
     sc = scores(message, LANGUAGES)
     if max(sc.values(), default=0) >= 0.3:  # a share of the words that are that language's function words
         return detect(message, LANGUAGES, default)
+    # (fewer, but of one language alone: "Which RxJS version goes with Angular 15.0.x?", its product names and
+    # numbers no language's words, was answered with German labels in a German browser)
+    told = [lang for lang, v in sc.items() if v > 0]
+    if len(told) == 1 and sc[told[0]] >= 0.15:
+        return told[0]
     hits = {lang: len(p.findall(message)) for lang, p in _LANG_WORDS.items()}
     best = max(hits, key=hits.get)
     return best if hits[best] else default

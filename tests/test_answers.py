@@ -226,3 +226,24 @@ def test_a_run_of_link_titles_is_never_quoted_as_an_answer(tmp_path):
     bot = Bot.from_settings(small_index(tmp_path, {"retirement.md": page}), build=False)
     a = bot.answer("Can I question the decision made on my claim?")
     assert all(c.quote != links for c in a.citations), a.text
+
+
+def test_a_line_that_is_only_a_web_address_is_never_the_answer(tmp_path):
+    """A browser probe on a German library's Markdown page that opens with "<en_url>https://…/en/opening-hours/
+    </en_url>" (not HTML to a Markdown reader: its tag name has an underscore): "What's the weather tomorrow?" got
+    that line, cited. A line that is a web address and nothing else (a tag around it aside) is no statement to quote."""
+    from _support import small_index
+
+    from bot.answers.answering import address_only
+    from bot.engine import Bot
+
+    assert address_only("<en_url>https://www.bib.uni-mannheim.de/en/opening-hours/</en_url>")
+    assert address_only("www.gov.uk/vehicle-tax") and not address_only("Pay online at https://www.gov.uk/vehicle-tax.")
+    page = (
+        "<en_url>https://www.bib.uni-mannheim.de/en/opening-hours/</en_url>\n\n# Öffnungszeiten\n\n"
+        "Die Bibliothek ist montags bis freitags von 8 bis 23 Uhr geöffnet. Am Wochenende öffnet sie um 10 Uhr.\n"
+    )
+    bot = Bot.from_settings(small_index(tmp_path, {"zeiten.md": page}), build=False)
+    for q in ("What's the weather tomorrow?", "What is the web address?"):
+        a = bot.answer(q)
+        assert not any("en_url" in c.quote or c.quote.startswith("http") for c in a.citations), (q, a.text)

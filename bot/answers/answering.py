@@ -1771,6 +1771,16 @@ def _with_names(q: QuestionInfo, best: Candidate, picked: list[Candidate], cands
     return picked
 
 
+_ADDRESS_ONLY = re.compile(r"\s*(?:<[^<>\s]{1,40}>\s*)*(?:https?://|www\.)\S+?\s*(?:</[^<>\s]{1,40}>\s*)*")
+
+
+def address_only(text: str) -> bool:
+    """A line that is a web address and nothing else (a tag around it aside: a Markdown page's
+    "<en_url>https://www.bib.uni-mannheim.de/en/opening-hours/</en_url>"): no statement to quote as an answer. A
+    browser probe got it as the answer to "What's the weather tomorrow?"."""
+    return _ADDRESS_ONLY.fullmatch(text) is not None
+
+
 def link_labels(text: str) -> bool:
     """A run of titles, not a statement: six words or more, every one capitalised, small words too, and no closing
     stop ("Get Your Social Security Benefit Verification Letter Online Your Right To Question The Decision Made On
@@ -1805,6 +1815,7 @@ def extractive_answer(reader: Reader, question: str, hits: list[Hit], suggestion
         if not qtypes.BARE_YES_NO.match(c.sentence.text)
         and (c.sentence.label or not link_labels(c.sentence.text))
         and not c.sentence.code
+        and not address_only(c.sentence.text)
     ]
     if not cands:
         return Answer(question, ABSTAIN_TEXT, False, suggestions=suggestions(question, hits), retrieved=hits)

@@ -1,42 +1,16 @@
-"""Checks eval/tables-blind7: every question names a corpus file, and every asked cell, row and column name is
-verbatim in that file's text (or its tables' column names) as read by the product (bot.ingest.corpus.read_document,
-which also reads the PDF and the Word file). Run from the repository root: python eval/tables-blind7/check.py"""
+"""Checks eval/tables-blind7 the way eval/tables-blind4/check.py checks the fourth pack (its main, imported by path):
+every question names a corpus file, and every asked cell, row and column name is verbatim in that file's text (or
+its tables' column names) as the product reads it. Run from the repository root: python eval/tables-blind7/check.py"""
 
 from __future__ import annotations
 
-import json
-import sys
+import importlib.util
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parents[1]))
-
-from bot.ingest.corpus import read_document  # noqa: E402
-
-
-def main() -> int:
-    corpus = HERE / "corpus"
-    texts: dict[str, str] = {}
-    bad = []
-    rows = [json.loads(x) for x in (HERE / "questions.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
-    for q in rows:
-        f = corpus / q["file"]
-        if not f.is_file():
-            bad.append(f"{q['id']}: no file {q['file']}")
-            continue
-        if q["file"] not in texts:
-            doc = read_document(f, corpus)  # (a table's column names are its rows' headers, not text of their own)
-            names = " | ".join(h for b in doc.blocks for h in (b.headers or []))
-            texts[q["file"]] = " ".join(f"{doc.text} {names}".split())
-        text = texts[q["file"]]
-        if q["kind"] == "unanswerable":
-            continue
-        for x in [*q["cells"], q["row"] or "", q["column"] or ""]:
-            if " ".join(x.split()) not in text:
-                bad.append(f"{q['id']}: {x!r} is not in {q['file']}")
-    print("\n".join(bad) or f"ok: {len(rows)} questions")
-    return 1 if bad else 0
-
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    spec = importlib.util.spec_from_file_location("blind4_check", HERE.parent / "tables-blind4" / "check.py")
+    check = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(check)
+    raise SystemExit(check.main(HERE))

@@ -27,7 +27,18 @@ from bot.answers.retrieval import Hit
 from bot.ingest.chunking import Chunk, Sentence
 from bot.ingest.lang import STOPWORDS as _LANG_STOPWORDS
 from bot.ingest.lang import stopwords
-from bot.ingest.text import MARKER, NEGATION, STOPWORDS, content_stems, fold, stem, terms, unmarked, words
+from bot.ingest.text import (
+    MARKER,
+    NEGATION,
+    STOPWORDS,
+    content_stems,
+    fold,
+    stem,
+    terms,
+    unescaped_bars,
+    unmarked,
+    words,
+)
 
 ABSTAIN_TEXT = "I couldn't find that in the articles."
 
@@ -778,7 +789,7 @@ def _citations_and_text(picked: list[tuple[Sentence, Hit, float]]) -> tuple[str,
         label = shown_label(s, c)
         shown = unmarked(s.text)
         if s.label:  # a cell's own bars, escaped in its table line (text.escape_bars), are shown as bars
-            label, shown = (label or "").replace("\\|", "|"), shown.replace("\\|", "|")
+            label, shown = unescaped_bars(label or ""), unescaped_bars(shown)
         parts.append(f"{label}: {shown} [{n}]" if label else f"{shown} [{n}]")
     if any(s.label for s, _, _ in picked):
         return "\n".join(parts), cites
@@ -1286,20 +1297,19 @@ def _spelled_acronym(name: str, text: str) -> list[str]:
 _YEAR = re.compile(r"(?<![\d.,/-])(?:19|20)\d\d(?![\d.,]?\d)")
 
 
-def _absent_value(told: str, chunk, rows: dict[int, list[str]], lang: str) -> bool:
+def _absent_value(told: str, chunk, rows: dict[int, list[str]], numbers: list[tuple[float, set[str]]]) -> bool:
     """The question names a value of the kind the table's rows are keyed by, and the table has none such: a year
     the table never states while it states others ("in 2022" beside the bank holidays of 2021, "2024" beside the
     closures of 2023), or a whole number beside a word of the table ("Angular 8", "code 7002") where two rows or
-    more are keyed by numbers (whole, major versions, codes) and none is that one."""
-    text = f"{chunk.title} {chunk.section} {chunk.embed_text}"
-    years = set(_YEAR.findall(text))
+    more are keyed by numbers (whole, major versions, codes) and none is that one. `numbers`: the question's whole
+    numbers beside a word of the table (_numbers_beside)."""
+    years = set(_YEAR.findall(f"{chunk.title} {chunk.section} {chunk.embed_text}"))
     if years and any(y not in years for y in _YEAR.findall(told)):
         return True
     keyed = [k for t in rows.values() if (k := _bare_number(t[0])) is not None]
     if len(keyed) < 2:
         return False
-    table_words = {stem(w, lang) for w in words(f"{text} {chunk.key_header}")}
-    asked = {x for x, near in _numbers_beside(told, lang) if near & table_words and not _YEAR.fullmatch(str(int(x)))}
+    asked = {x for x, _ in numbers if not _YEAR.fullmatch(str(int(x)))}
     return bool(asked) and not asked & set(keyed)
 
 
@@ -1430,7 +1440,14 @@ def table_cells(
     asking = {stem(w, lang) for w in words(q.text) if _PRICE_VERB.fullmatch(w)}
     # nor do the words that ask for a row or a list ("tell" of "Tell me about the Kilo tier" in a cookie table's
     # "Tells us if you've used our site before")
-    asking |= {stem(w, lang) for rx in (_ALL, _ABOUT) for m in rx.finditer(q.text) for w in words(m.group(0))}
+    request = {stem(w, lang) for rx in (_ALL, _ABOUT) for m in rx.finditer(q.text) for w in words(m.group(0))}
+    asking |= request
+    table_words = {
+        stem(w, lang) for w in words(f"{chunk.title} {chunk.section} {chunk.key_header or ''} {chunk.embed_text}")
+    }
+    # the question's whole numbers beside a word the table has, what they count or name (not "two layers of cells"
+    # beside a coastguard table's area 2)
+    numbers = [(x, near) for x, near in _numbers_beside(told, lang) if near & table_words]
     # numbers: the rows whose ranges hold a number the question gives; when the question names rows by their
     # keys' words ("a still wine at 12%" beside rows "Still" and "Sparkling"), only among those rows
     by_key = {b for b, ws in key_words.items() if {stem(w, lang) for w in ws} & (set(q.terms) - kind - subject)}
@@ -1439,7 +1456,7 @@ def table_cells(
         ranged = {b: n if b in by_key else 0 for b, n in ranged.items()}
     if _out_of_range(told, [c for t in rows.values() for c in t], ranged, by_key):
         return []  # "a sparkling wine of 5%", "more than 50,000 litres": no row of the table holds it
-    if _absent_value(told, chunk, rows, lang):
+    if _absent_value(told, chunk, rows, numbers):
         return []  # "Angular 8" beside rows of Angular 12 to 15, "in 2022" beside the bank holidays of 2021
     # a version (or a train's time) the question names is the row's that holds it as it is ("Python 3.13", "the
     # 10.02"); when rows hold such numbers and none holds this one, no row does: "3.15" beside rows 3.14 … 3.6 is
@@ -1460,9 +1477,7 @@ def table_cells(
     # an ordinal names the row whose key counts it ("die erste Mahnung": "1. Mahnung"; "the 2nd reminder")
     # a value the question gives that is a row's key as it stands: a whole number ("Node 20"; "zero emissions"
     # beside the key "0"; "Electron 31" beside "31.0.0") or a day of a month ("on 15 August" beside "Tuesday 15 August")
-    # (a number only beside a word the table has, what it counts or names: not "two layers of cells" beside area 2)
-    table_words = {stem(w, lang) for w in words(f"{chunk.title} {chunk.section} {chunk.key_header} {chunk.embed_text}")}
-    asked_n = {x for x, near in _numbers_beside(told, lang) if near & table_words}
+    asked_n = {x for x, _ in numbers}
     asked_dm = day_months(told)
     if asked_n or asked_dm:
         same = {
@@ -1498,11 +1513,8 @@ def table_cells(
     named_rows = {b for b, v in row_score.items() if v == top_row} if max(top_row[:3]) > 0 else set()
     # (the words that ask for a list or a row are the request's, not the table's: "List the default port of every
     # special URL scheme"; the key column's name is the table's: "Special scheme")
-    request = {stem(w, lang) for rx in (_ALL, _ABOUT) for m in rx.finditer(q.text) for w in words(m.group(0))}
-    request |= {stem(w, lang) for c in columns for w in _spelled_acronym(c, q.text)}  # ("end of life": "EOL")
-    uncovered = (
-        set(q.terms) - request - {stem(w, lang) for w in words(f"{chunk.title} {chunk.key_header} {chunk.embed_text}")}
-    )
+    spelled = {stem(w, lang) for c in columns for w in _spelled_acronym(c, q.text)}  # ("end of life": "EOL")
+    uncovered = set(q.terms) - request - spelled - table_words
     # a table of one row (a section's opening hours, "| Mo‒Fr außer an Feiertagen | 9–16 Uhr |"): a question the
     # table's words cover, all but one, asks for that row ("Wann hat das InfoCenter geöffnet?")
     single = len(rows) == 1 and len(uncovered) <= 1

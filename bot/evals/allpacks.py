@@ -382,15 +382,15 @@ def score_pack(pack: Pack, bot: Bot) -> dict:
         declined += not a.grounded
         v = bot.retriever.query_vector(q["question"])
         bm = ix.bm25.scores(terms(q["question"], ix.query_lang(q["question"])))
+        right = answer_right(pack, a, q)
+        hits += right
         if pack.style == "table":
-            hits += table_hit(a, q)
-            kind_right.setdefault(q["kind"], []).append(table_hit(a, q))
+            kind_right.setdefault(q["kind"], []).append(right)
             top, rows = _top3(ix, v)
             texts = [norm(ix.chunks[r].sentences[int(t - ix.sent_offsets[r])].text) for t, r in zip(top, rows)]
             base_near += all(any(norm(c) in t for t in texts) for c in q["cells"])
             base_bm25 += all(norm(c) in norm(ix.chunks[int(bm.argmax())].text) for c in q["cells"])
         elif pack.style == "faq":
-            hits += _entry_hit(a, q["answer"])
             sents = [x.replace(" ", "") for x in answer_sentences(q["answer"])]
             shown = norm(a.text).replace(" ", "")
             shares.append(sum(x in shown for x in sents) / len(sents) if sents and a.grounded else 0.0)
@@ -401,7 +401,6 @@ def score_pack(pack: Pack, bot: Bot) -> dict:
                 base_near += entry_q[int(ix.faq_rows[int(np.argmax(ix.faq_vectors @ v))])] == gold
             base_bm25 += entry_q[int(bm.argmax())] == gold
         elif pack.style == "section":
-            hits += section_hit(a, q)
             _, rows = _top3(ix, v)
             base_near += any(
                 _in_section(ix.chunks[r].source, [ix.chunks[r].section, ix.chunks[r].question], q["sections"])
@@ -410,7 +409,6 @@ def score_pack(pack: Pack, bot: Bot) -> dict:
             c = ix.chunks[int(bm.argmax())]
             base_bm25 += _in_section(c.source, [c.section, c.question], q["sections"])
         else:
-            hits += any(c.source == q["gold"] for c in a.citations)
             _, rows = _top3(ix, v)
             base_near += any(ix.chunks[r].source == q["gold"] for r in rows)
             base_bm25 += ix.chunks[int(bm.argmax())].source == q["gold"]

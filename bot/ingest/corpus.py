@@ -17,7 +17,7 @@ from pathlib import Path
 
 from bot.errors import CorpusNotFound
 from bot.ingest.lang import is_question
-from bot.ingest.text import trimmed
+from bot.ingest.text import CELL_BAR, trimmed
 
 log = logging.getLogger(__name__)
 
@@ -336,19 +336,16 @@ def _text_pieces(text: str, markdown: bool, lang: str) -> list[Piece]:
     return out
 
 
-_CELL_BAR = re.compile(r"(?<!\\)\|")  # a bar that parts cells: not an escaped one ("^14.20.0 \|\| ^16.13.0")
-
-
 def cell_spans(text: str, s: int, e: int) -> list[tuple[int, int]]:
     r"""The spans of a pipe-table line's cells (trimmed; an empty cell is an empty span). A bar escaped with a
     backslash is a cell's text, as in GitHub's Markdown (a version range "15.1.x \|\| 15.2.x"; the Word, PDF and
     HTML readers write a cell's own bars so)."""
     line = text[s:e]
-    bars = [m.start() for m in _CELL_BAR.finditer(line)]
+    bars = [m.start() for m in CELL_BAR.finditer(line)]
     a, b = (bars[0], bars[-1]) if bars else (-1, -1)
     inner = (s + a + 1, s + b) if 0 <= a < b and not line[:a].strip() and not line[b + 1 :].strip() else (s, e)
     out, pos = [], inner[0]
-    for m in _CELL_BAR.finditer(text, inner[0], inner[1]):
+    for m in CELL_BAR.finditer(text, inner[0], inner[1]):
         out.append(trimmed(text, pos, m.start()))
         pos = m.end()
     out.append(trimmed(text, pos, inner[1]))

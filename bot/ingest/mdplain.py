@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import re
 
-from bot.ingest.text import escape_bars
+from bot.ingest.text import CELL_BAR, escape_bars
 
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 _CONTAINER = re.compile(r"^\s{0,3}:::")
@@ -123,7 +123,6 @@ _IAL_LINE = re.compile(r"^\s*\{:[^}\n]*\}\s*$|^\s*\{::[^}\n]*/?\}\s*$")
 _IAL_END = re.compile(r"\s*\{:[^}\n]*\}\s*$")
 
 
-_BAR = re.compile(r"(?<!\\)\|")
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)+\|?\s*$")  # "--------|-----|---" (a bar at least)
 
 
@@ -137,11 +136,11 @@ def _outer_bars(lines: list[str]) -> list[str]:
         if _FENCE.match(out[i]):
             fenced = not fenced
         nxt = out[i + 1] if i + 1 < len(out) else ""
-        if fenced or not _BAR.search(out[i]) or not _TABLE_RULE.match(nxt) or out[i].lstrip().startswith("|"):
+        if fenced or not CELL_BAR.search(out[i]) or not _TABLE_RULE.match(nxt) or out[i].lstrip().startswith("|"):
             i += 1
             continue
         j = i
-        while j < len(out) and out[j].strip() and _BAR.search(out[j]):
+        while j < len(out) and out[j].strip() and CELL_BAR.search(out[j]):
             ln = out[j].rstrip()
             if not ln.lstrip().startswith("|"):
                 ln = "| " + ln.lstrip()

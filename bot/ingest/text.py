@@ -148,10 +148,19 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None, lang: str 
     return [sp for s, e in spans if (sp := trimmed(text, s, e))[1] > sp[0]]
 
 
+# a bar that parts a pipe-table line's cells: not an escaped one, which is a cell's own ("^14.20.0 \|\| ^16.13.0")
+CELL_BAR = re.compile(r"(?<!\\)\|")
+
+
 def escape_bars(cell: str) -> str:
     """A table cell's text for a pipe-table line: its own bars escaped (bot/ingest/corpus.cell_spans: a version range
     "15.1.x || 15.2.x" in a Word table is one cell, "15.1.x \\|\\| 15.2.x")."""
     return cell.replace("\\|", "|").replace("|", "\\|")
+
+
+def unescaped_bars(text: str) -> str:
+    """A table cell's text as a reader sees it: its escaped bars (escape_bars) shown as bars."""
+    return text.replace("\\|", "|")
 
 
 def trimmed(text: str, s: int, e: int) -> tuple[int, int]:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from bot.answers.answering import source_url, span_of_url
 from bot.ingest.corpus import cell_spans
+from bot.ingest.text import unescaped_bars
 
 WINDOW = 40_000  # characters shown either side of the quote in a long document
 CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'"
@@ -239,7 +240,7 @@ def render_blocks(doc, lo: int, hi: int, start: int | None, end: int | None) -> 
 
 def _pipe_table(text: str, lines, seg, hit) -> str:
     def cell(a: int, b: int) -> str:  # a cell's own bars are escaped in the table line (text.escape_bars)
-        return seg(a, b).replace("\\|", "|")
+        return unescaped_bars(seg(a, b))
 
     body = [(x, y) for x, y in lines if not _SEPARATOR.match(text[x:y].strip())]
     head, rest = (body[0], body[1:]) if len(body) > 1 else (None, body)

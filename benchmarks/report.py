@@ -89,11 +89,11 @@ def main() -> None:
         log = Path(tmp) / "log.sqlite"
         fill_log(log, args.rows, distinct, vecs, rng)
         bot = Bot.from_settings(load_settings(llm="off"))
-        embed, nearest, docs = rp.for_bot(bot)
+        given = rp.for_bot(bot)
         times, rep = [], None
         for _ in range(3):
             t = time.perf_counter()
-            rep = rp.build(log, 0.0, embed=embed, nearest=nearest, documents=docs)
+            rep = rp.build(log, 0.0, **given)
             times.append(time.perf_counter() - t)
         build_s = statistics.median(times)
         print(f"   report on {args.rows:,} rows ({len(rep['gaps'])} gap rows from {sum(g['asked'] for g in rep['gaps']):,} "

@@ -61,12 +61,12 @@ def cmd_report(args) -> int:
     except ValueError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
-    embed = nearest = docs = None
+    given: dict = {}
     try:
-        embed, nearest, docs = rp.for_bot(Bot.from_settings(s, build=False))
+        given = rp.for_bot(Bot.from_settings(s, build=False))
     except BotError as e:  # no index: the report without nearest entries, questions embedded as needed
         print(f"note: {e} (the report shows no nearest entries)", file=sys.stderr)
-    rep = rp.build(Path(s.data_dir) / "log.sqlite", since, embed=embed, nearest=nearest, documents=docs)
+    rep = rp.build(Path(s.data_dir) / "log.sqlite", since, **given)
     if args.format == "json":
         print(json.dumps(rep, ensure_ascii=False, indent=1))
     elif args.format == "csv":

@@ -36,7 +36,7 @@ def main() -> None:
     ap.add_other_subjects([p for pair in pairs for p in pair] + packs[len(pairs) :])
     sims: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     for p in packs:
-        _, nearest, _ = for_bot(ap._bot(p, s, cache))
+        nearest = for_bot(ap._bot(p, s, cache))["nearest"]
 
         def sim(q: str, nearest=nearest) -> float:
             n = nearest(q)

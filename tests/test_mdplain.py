@@ -328,3 +328,23 @@ def test_a_pipe_table_without_its_outer_bars_gets_them():
     assert "| Release |Branch Cut|Release Date |" in got and "| v1.17.0 |Nov 19, 2018 |Dec 4, 2018 |" in got, got
     assert "| --------|----|---- |" in got and "a | b is text" in got, got
     assert "    x|y" in got and "    --|--" in got, got
+
+
+def test_underlined_headings_are_headings_and_a_rule_is_no_text(tmp_path: Path):
+    """Markdown's other way of writing a heading, a line underlined with "=" or "-", had its underline quoted as a
+    sentence and gave no heading (so no FAQ entry for an underlined question); a rule ("---", "* * *") was quoted as
+    a sentence of the entry above it. Neither moves inside fenced code, and a table's "---|---" stays its rule."""
+    md = (
+        "Bike FAQ\n========\n\nHow do I unlock a bike?\n-----------------------\n\nScan the code.\n\n---\n\n"
+        "Can I take it on the train?\n---------------------------\n\nYes, outside rush hours.\n\n* * *\n\n"
+        "| Plan | Price |\n|---|---|\n| Day | 5 |\n\n```\nTitle\n-----\n***\n```\n"
+    )
+    assert _plain(md).split("\n")[:2] == ["# Bike FAQ", ""]
+    (tmp_path / "bikes.md").write_text(md, encoding="utf-8")
+    doc = read_document(tmp_path / "bikes.md", tmp_path)
+    texts = [(b.question, doc.text[s:e]) for b in doc.blocks for s, e in b.spans]
+    assert ("How do I unlock a bike?", "Scan the code.") in texts
+    assert ("Can I take it on the train?", "Yes, outside rush hours.") in texts
+    assert not any(t in ("---", "* * *", "========") or t.startswith("----") for _, t in texts[:3]), texts
+    assert {"Title", "-----", "***"} <= {t for _, t in texts}, texts  # the code as it was
+    assert any(b.kind == "faq" and b.section == "Bike FAQ" for b in doc.blocks)

@@ -93,7 +93,8 @@ _CLOSES = ".!?:;…。！？"
 def plain(text: str, is_question=None) -> str:
     """The Markdown `text` as a reader sees it (see the module's docstring). `is_question(text) -> bool` tells a
     line-opening bold question, which stays bold (the FAQ parser reads it); without it, none does."""
-    lines = _outer_bars(_html_blocks(_templating(_admonitions(_front_matter(text.split("\n")), is_question))))
+    lines = _front_matter(text.split("\n"))
+    lines = _outer_bars(_html_blocks(_templating(_admonitions(_rules(_setext(lines)), is_question))))
     refs = {m.group(1).strip().lower() for ln in lines if (m := _REF_DEF.match(ln))}
     out: list[str] = []
     code: list[bool] = []  # a fence or a line of fenced code: kept as it is, never run on
@@ -280,6 +281,45 @@ def _units_as_markdown(units, out: list[str]) -> None:
 
 
 FRONT_MATTER_LINES = 5000  # a metadata block closes within this many lines of the file's first
+
+
+_SETEXT = re.compile(r"^\s{0,3}(=+|-+)\s*$")
+_NOT_TITLE = re.compile(r"^\s{4,}|^\s*(?:[#|>*+<-]|\d{1,3}[.)]\s|```|~~~|:::)")
+
+
+def _setext(lines: list[str]) -> list[str]:
+    """A heading underlined ("Opening hours" over "=====" or "-----", a line of its own after a blank one) written
+    the "#" way ("# Opening hours"; "=" is a first-level heading, "-" a second), the underline blanked: as many lines,
+    so nothing else moves. A file written so had its underlines quoted as text and no headings. (A "---" after a
+    blank line is a rule, and a "---" under a list item or a table row no underline.)"""
+    out = list(lines)
+    fenced = False
+    for i, ln in enumerate(lines):
+        if _FENCE.match(ln):
+            fenced = not fenced
+            continue
+        if fenced or i == 0 or not (m := _SETEXT.match(ln)) or len(m.group(1)) < 2:
+            continue
+        title = lines[i - 1]
+        if not title.strip() or _NOT_TITLE.match(title) or (i > 1 and lines[i - 2].strip()):
+            continue
+        out[i - 1] = ("# " if m.group(1)[0] == "=" else "## ") + title.strip()
+        out[i] = ""
+    return out
+
+
+_RULE = re.compile(r"^\s{0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
+
+
+def _rules(lines: list[str]) -> list[str]:
+    """A thematic break ("---", "***", "* * *"), which a reader sees as a line across the page, blanked (it had been
+    quoted as a sentence of the entry above it)."""
+    out, fenced = [], False
+    for ln in lines:
+        if _FENCE.match(ln):
+            fenced = not fenced
+        out.append("" if not fenced and _RULE.match(ln) else ln)
+    return out
 
 
 def _front_matter(lines: list[str]) -> list[str]:

@@ -399,6 +399,26 @@ def test_a_hostile_colspan_is_capped(tmp_path):
     assert len(doc.text) < 2000
 
 
+def test_neighbouring_html_cells_that_say_the_same_are_two_cells(tmp_path):
+    """A browser probe's price table: the Annual plan's "€0.05 per minute" under "E-bike surcharge" and again under
+    "Extra time" had been read as one cell across both columns, named by neither ("Annual plan: €0.05 per minute").
+    Only a cell the markup spans (colspan, rowspan) is read once."""
+    html = (
+        "<html lang='en'><body><h1>Prices</h1><table><thead><tr><th>Plan</th><th>Price</th><th>E-bike surcharge</th>"
+        "<th>Extra time</th></tr></thead><tbody><tr><td>Annual plan</td><td>€99</td><td>€0.05 per minute</td>"
+        "<td>€0.05 per minute</td></tr><tr><td>Day pass</td><td colspan='3'>ask at the desk</td></tr>"
+        "<tr><td rowspan='2'>Kids</td><td>€5</td><td rowspan='2' colspan='2'>free</td></tr><tr><td>€6</td></tr>"
+        "</tbody></table></body></html>"
+    )
+    (tmp_path / "prices.html").write_text(html, encoding="utf-8")
+    doc = read_document(tmp_path / "prices.html", tmp_path)
+    rows = [(b.key, b.headers, [doc.text[s:e] for s, e in b.spans]) for b in doc.blocks if b.kind == "row"]
+    both = ["€99", "€0.05 per minute", "€0.05 per minute"]
+    assert rows[0] == ("Annual plan", ["Price", "E-bike surcharge", "Extra time"], both)
+    assert rows[1][2] == ["ask at the desk"]  # one cell the markup spans over three columns
+    assert rows[2][2] == ["€5", "free"] and rows[3][2] == ["€6", "free"]  # rowspan and colspan, read once a row
+
+
 def test_sources_name_each_document_once_with_its_title(tables):
     """The answer's sources group its quotes by document: the five cells of one page are one source, named by the
     page's title, with the five quotes in the answer's order (the flat citations stay, one per [n])."""

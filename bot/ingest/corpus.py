@@ -223,10 +223,11 @@ _A_PREFIX = re.compile(
 # table without its outer bars ("Release |Branch Cut" over "--------|----") is a table (mdplain._outer_bars); 40: a
 # Markdown heading is a block of its own with no blank line around it ("## Question?" and its answer on the next
 # line: an FAQ entry; _heading_apart); 41: a Markdown heading underlined with "=" or "-" is a heading, and a rule
-# ("---", "* * *") no text (mdplain._setext, mdplain._rules).
+# ("---", "* * *") no text (mdplain._setext, mdplain._rules); 42: an HTML table's neighbouring cells that say the same
+# are both kept, only a cell the markup spans is read once (as Word's since 12).
 # An index made by another version reads every file again at its next sync (bot/index/store.py); only texts never
 # embedded before are embedded.
-PARSER = 41
+PARSER = 42
 _LIST_ITEM = re.compile(r"\s*(?:[-*+]\s+|\d+[.)]\s+)")
 _BULLET = re.compile(r"\s*[-*+•]\s+")
 _BOLD = re.compile(r"(\*\*|__)(.+?)\1\s*")  # a Markdown line opening in bold: "**How do I pay?** …"

@@ -360,27 +360,33 @@ class _Walker:
         if text:  # what the table is: a line of its own before it ("Fees by service")
             out.append(Unit("text", [text]))
         header: list[str] | None = None
-        carry: dict[int, tuple[str, int]] = {}  # grid column -> (text, rows it still covers)
+        # grid column -> (text, rows it still covers, the cell's number): a rowspan cell stands in the rows below
+        carry: dict[int, tuple[str, int, int]] = {}
+        made = 0  # cells read so far: a cell's number tells the grid places it covers from neighbours that say the same
         for r in (r for r in el.iter("tr") if _in_table(r, el)):
-            cells, heads, col = [], [], 0
+            cells, heads, origin, col = [], [], [], 0
             for c in (c for c in r if _tag(c) in {"td", "th"}):
                 while col in carry:
                     cells.append(carry[col][0])
                     heads.append(True)
+                    origin.append(carry[col][2])
                     col = self._carry(carry, col)
                 for br in c.iter("br"):  # a line break in a cell is a space: "C=US,<br>O=ISRG" is no "C=US,O=ISRG"
                     br.tail = " " + (br.tail or "")
                 text, span = _clean(c.text_content()), _span(c.get("colspan"))
                 down = _span(c.get("rowspan"))
+                made += 1
                 for k in range(span):
                     cells.append(text)
                     heads.append(_tag(c) == "th")
+                    origin.append(made)
                     if down > 1:
-                        carry[col + k] = (text, down - 1)
+                        carry[col + k] = (text, down - 1, made)
                 col += span
             while col in carry:
                 cells.append(carry[col][0])
                 heads.append(True)
+                origin.append(carry[col][2])
                 col = self._carry(carry, col)
             if not any(cells):
                 continue
@@ -389,14 +395,16 @@ class _Walker:
                 if header is None or len(cells) == len(header):  # column names: not a row to cite
                     header = cells if header is None else [f"{a} {b}" if a != b else a for a, b in zip(header, cells)]
                     continue
-            # a colspan cell's text once: the row's cells as a reader sees them
-            dedup = [(i, t) for i, t in enumerate(cells) if t and (i == 0 or t != cells[i - 1])]
+            # a colspan cell's text once: the row's cells as a reader sees them (two neighbouring cells that say the
+            # same are both kept: "€0.05 per minute" under "E-bike surcharge" and under "Extra time" had been read
+            # as one cell across both, named by neither: a browser probe)
+            dedup = [(i, t) for i, t in enumerate(cells) if t and (i == 0 or origin[i] != origin[i - 1])]
             if len(dedup) < 2:
                 out.append(Unit("text", [t for _, t in dedup]))
                 continue
             key, rest = dedup[0][1], dedup[1:]
             if header and any(header[1:]):
-                names = [_column_name(header, i, cells) for i, _ in rest]
+                names = [_column_name(header, i, origin) for i, _ in rest]
                 texts = [t for _, t in rest]
                 kh = header[0].strip() or None
                 out.append(Unit("row", [" | ".join(texts)], key=key, headers=names, cells=texts, key_header=kh))
@@ -404,20 +412,20 @@ class _Walker:
                 out.append(Unit("row", [" | ".join(t for _, t in rest)], key=key))
 
     @staticmethod
-    def _carry(carry: dict[int, tuple[str, int]], col: int) -> int:
-        text, left = carry[col]
+    def _carry(carry: dict[int, tuple[str, int, int]], col: int) -> int:
+        text, left, made = carry[col]
         if left > 1:
-            carry[col] = (text, left - 1)
+            carry[col] = (text, left - 1, made)
         else:
             del carry[col]
         return col + 1
 
 
-def _column_name(header: list[str], i: int, cells: list[str]) -> str:
-    """The name of the column a row's cell i starts in; a cell across several columns ("Fee Online", "Fee By
-    post") gets the words their names begin with ("Fee")."""
+def _column_name(header: list[str], i: int, origin: list[int]) -> str:
+    """The name of the column a row's cell i starts in (`origin`: each grid place's cell); a cell across several
+    columns ("Fee Online", "Fee By post") gets the words their names begin with ("Fee")."""
     j = i
-    while j + 1 < len(cells) and cells[j + 1] == cells[i]:
+    while j + 1 < len(origin) and origin[j + 1] == origin[i]:
         j += 1
     names = [header[k].split() for k in range(i, min(j, len(header) - 1) + 1)] if i < len(header) else [[]]
     common = []

@@ -214,6 +214,18 @@ def answered_exchanges(history, n: int, questions: bool = False) -> list[tuple[s
     return out
 
 
+def cells_only(a: Answer) -> bool:
+    """Every quote of the answer is a table's cell (a sentence with a row and a column)."""
+    labelled = {(h.chunk.source, x.start) for h in a.retrieved or [] for x in h.chunk.sentences if x.label}
+    return bool(a.citations) and all((c.source, c.start) in labelled for c in a.citations)
+
+
+def narrows(b: Answer, a: Answer) -> bool:
+    """Answer `b` gives some of the quotes `a` gives, and fewer (the same column's cells of fewer rows)."""
+    quoted = {(c.source, c.start, c.end) for c in a.citations}
+    return 0 < len(b.citations) < len(quoted) and all((c.source, c.start, c.end) in quoted for c in b.citations)
+
+
 def offerable(question: str) -> bool:
     """A question short and plain enough to offer a visitor: one sentence of at most OFFER_WORDS words."""
     return len(question.split()) <= OFFER_WORDS and len(sentence_spans(question)) == 1
@@ -623,12 +635,18 @@ class Bot:
             head = query[: -len(prev) - 3].strip() if folded else ""
             loose = GATE.set(FOLLOWUP_GATE)  # the conversation is evidence for its page (FOLLOWUP_GATE)
             try:
+                deep = self.retriever.search(query, PAGE_DEPTH, qvec=qvec)
                 if head:  # its own words first
                     v = self.retriever.query_vector(head)
                     a, found = self.on_page(head, page, self.retriever.search(head, PAGE_DEPTH, qvec=v), v, hits)
                     if a is not None and not repeats(a, history) and self.quotes_what_is_asked(a, head):
+                        if len(a.citations) > 1 and cells_only(a):
+                            # a table's column for every row: the question before may name the row ("how much is
+                            # that per minute on an e-bike?" after the annual plan's price)
+                            b, found_b = self.on_page(query, page, deep, qvec, hits)
+                            if b is not None and narrows(b, a):
+                                return b, found_b, query
                         return a, found, head
-                deep = self.retriever.search(query, PAGE_DEPTH, qvec=qvec)
                 a, found = self.on_page(query, page, deep, qvec, hits)
             finally:
                 GATE.reset(loose)

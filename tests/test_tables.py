@@ -189,6 +189,37 @@ def test_a_cell_question_gets_that_cell_named_by_row_and_column(tables, question
         assert (s.corpus_dir / source).read_text(encoding="utf-8")[c.start : c.end] == cell
 
 
+BIKE_PLANS = """<html lang="en"><head><title>Plans and prices</title></head><body><h1>Plans and prices</h1>
+<p>All prices include VAT. Ride time is counted per ride.</p>
+<table><thead><tr><th>Plan</th><th>Price</th><th>Included ride time</th><th>E-bike surcharge</th><th>Extra time</th>
+</tr></thead><tbody>
+<tr><td>Single ride</td><td>€1.50 to unlock</td><td>none</td><td>€0.25 per minute</td><td>€0.15 per minute</td></tr>
+<tr><td>Day pass</td><td>€9</td><td>45 minutes per ride</td><td>€0.15 per minute</td><td>€0.10 per minute</td></tr>
+<tr><td>Monthly plan</td><td>€15</td><td>45 minutes per ride</td><td>€0.10 per minute</td><td>€0.10 per minute</td></tr>
+<tr><td>Annual plan</td><td>€99</td><td>60 minutes per ride</td><td>€0.05 per minute</td><td>€0.05 per minute</td></tr>
+</tbody></table></body></html>"""
+
+
+def test_a_follow_up_that_names_a_column_keeps_the_row_asked_before(tmp_path):
+    """A browser probe: "how much is that per minute on an e-bike?" after "How much is the annual plan?" got the
+    e-bike surcharge of every plan; read with the question before, it is the annual plan's. A follow-up whose own
+    words give a column of the table for every row is answered with the rows the question before names, when those
+    are some of them."""
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "prices.html").write_text(BIKE_PLANS, encoding="utf-8")
+    s = load_settings(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index", cache_dir=CACHE_DIR)
+    ingest(s)
+    bot = Bot.from_settings(s, build=False)
+    first = "How much is the annual plan?"
+    a = bot.answer(first)
+    assert "Annual plan — Price: €99" in a.text, a.text
+    follow = "how much is that per minute on an e-bike?"
+    alone = bot.answer(follow)
+    assert len(alone.citations) == 4, alone.text  # asked first: the column, every plan
+    b = bot.answer(follow, [(first, a.text)])
+    assert b.text == "Annual plan — E-bike surcharge: €0.05 per minute [1]", b.text
+
+
 def test_a_row_or_a_column_when_that_is_asked(tables):
     _, bot = tables
     row = bot.answer("What are the sailing times from Pier 1 to Saltmarsh?")

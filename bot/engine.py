@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from bot.answers import messages, qtypes, turns
-from bot.answers.answering import ABSTAIN_TEXT, GATE, MESSAGE, Answer, Reader, extractive_answer
+from bot.answers.answering import ABSTAIN_TEXT, GATE, MESSAGE, Answer, Citation, Reader, extractive_answer
 from bot.answers.compose import Composer
 from bot.answers.faq import SKIP_ENTRIES, ChromaEntryMatcher, EntryMatcher
 from bot.answers.followup import asked, exchanges, last_bot_turn, last_user_turn, parts, rewrite
@@ -62,6 +62,18 @@ FOLLOWUP_GATE = 0.8
 # deliver the plates?" to "How can I get new plates?" (0.706).
 SURE = 0.9
 STARTER_POOL = 400  # FAQ questions read for the questions to try
+# The site's own way to reach its team, offered when a visitor asks for a person and the operator has set no route
+# (Bot.site_contact): a sentence with an e-mail address or a phone number, in a passage the keyword search finds for
+# these words (the visitor's language's first)
+CONTACT_WORDS = {
+    "en": "contact us customer service support team help phone call email write",
+    "de": "Kontakt kontaktieren Kundenservice Support Team Hilfe Telefon anrufen E-Mail schreiben",
+    "fr": "contact contacter service client assistance équipe aide téléphone appeler courriel e-mail écrire",
+    "es": "contacto contactar atención al cliente soporte equipo ayuda teléfono llamar correo escribir",
+}
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_PHONE = re.compile(r"(?<![\w.:])\+?\(?\d[\d ()/.-]{5,}\d(?![\w:])")
+CONTACT_DEPTH = 20  # passages read for it
 
 
 def ingest(
@@ -530,13 +542,46 @@ class Bot:
                 parts.append(messages.text("person_email", lang, email=h["email"]))
             if not parts and self.settings.handoff_webhook:  # the server tells the operator's webhook
                 parts.append(messages.text("person_webhook", lang))
-            a = Answer(question, "\n\n".join(parts) or messages.text("person_none", lang), False, confidence=1.0)
+            found = None if parts else self.site_contact(lang)
+            if found is not None:  # the site's own words on how to reach its team, quoted and cited
+                sent, chunk = found
+                cite = Citation.of(1, chunk, sent.text, 1.0, (sent.start, sent.end))
+                text = f"{messages.text('person_site', lang)}\n\n{unmarked(sent.text)} [1]"
+                a = Answer(question, text, True, [cite], confidence=1.0)
+            else:
+                a = Answer(question, "\n\n".join(parts) or messages.text("person_none", lang), False, confidence=1.0)
+                if not parts:
+                    a.suggestions = self.starter_questions(lang=lang)
             a.handoff = h
-            if not parts:
-                a.suggestions = self.starter_questions(lang=lang)
+            a.turn, a.lang = turn.kind, lang
+            return a
         # (an invitation that shows a page's opening, cited, is shown as an answer with its sources)
         a.turn, a.lang = (None if a.grounded else turn.kind), lang
         return a
+
+    def site_contact(self, lang: str):
+        """(sentence, chunk): the site's own words on how to reach its team, in the visitor's language where the site
+        has them: of the passages the keyword search ranks first for CONTACT_WORDS, the first with a sentence that
+        gives an e-mail address or a phone number (of its sentences, the one with most of those words). None when
+        no page gives one. A browser probe: "Can I talk to a person?" got "I can't pass you to a person here" while
+        the prices page gave the customer service's phone number and e-mail address."""
+        ix = self.index
+        if not len(ix.chunks):
+            return None
+        for want in dict.fromkeys([lang, *ix.langs]):  # (the index's languages, most passages first)
+            words = CONTACT_WORDS.get(want, CONTACT_WORDS["en"])
+            asked_for = set(terms(words, want))
+            bm = ix.bm25.scores(list(asked_for))
+            for r in np.argsort(-bm)[:CONTACT_DEPTH]:
+                c = ix.chunks[int(r)]
+                if bm[r] <= 0:
+                    break
+                if len(ix.langs) > 1 and c.lang and c.lang != want:
+                    continue
+                found = [x for x in c.sentences if not x.code and (_EMAIL.search(x.text) or _PHONE.search(x.text))]
+                if found:
+                    return max(found, key=lambda x: len(asked_for & set(terms(x.text, want)))), c
+        return None
 
     def invite(self, question: str, topic: str, lang: str) -> Answer:
         """A question announced, not asked ("Hallo, ich habe eine Frage zur Bibliothek": a browser probe got the

@@ -70,7 +70,8 @@ class Settings(BaseSettings):
         pattern=r"^https?://\S{1,500}$",
         description="Where a visitor reaches a person (a contact page or form): offered when someone asks for a "
         'person, and beside every "I couldn\'t find that". Unset (and no BOT_HANDOFF_EMAIL): the bot says plainly that '
-        "it can only answer from the articles.",
+        "it can't pass the visitor to a person, and quotes the site's own sentence that gives a phone number or an "
+        "e-mail address to reach its team, when a page has one.",
     )
     handoff_webhook: str | None = Field(
         None,

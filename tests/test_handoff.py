@@ -141,3 +141,32 @@ def test_the_chat_shows_the_route_once_list_items_as_bullets_and_its_links_in_th
     assert ">Im Dokument öffnen</a>" in sources_html(de) and ">open<" not in sources_html(de)
     de.follows_up = "Was kostet ein <Ausweis>?"  # German quotation marks, the question escaped (a browser probe)
     assert "Verstanden als Nachfrage zu „Was kostet ein &lt;Ausweis&gt;?“" in sources_html(de), sources_html(de)
+
+
+def test_without_a_route_set_the_sites_own_contact_is_quoted_in_the_visitors_language(tmp_path):
+    """A browser probe: "Can I talk to a person?" got "I can't pass you to a person here" while the site's prices
+    page gave its customer service's phone number. With no route set by the operator, the site's own sentence that
+    gives a phone number or an e-mail address is quoted and cited (its German page's for a German visitor), and the
+    message is still a request for a person, no gap; a site that gives none gets the plain message."""
+    from _support import small_index
+
+    from bot.engine import Bot
+
+    pages = {
+        "prices.md": "# Prices\n\nA day pass costs 9 euros. All prices include VAT.\n\n## Help\n\nRide safely. "
+        "The customer service phone number is +49 30 5550 1200. Outside these hours you can write to "
+        "help@bikes.example.\n",
+        "hilfe.md": "# Hilfe\n\nEine Tageskarte kostet 9 Euro.\n\n## Kontakt\n\nSie erreichen unseren Kundenservice "
+        "telefonisch unter 030 5550 1200.\n",
+    }
+    bot = Bot.from_settings(small_index(tmp_path / "a", pages), build=False)
+    a = bot.answer("Can I talk to a person?")
+    assert a.turn == "person" and a.grounded, a.text
+    assert a.text.endswith("The customer service phone number is +49 30 5550 1200. [1]"), a.text
+    assert a.citations[0].source == "prices.md" and a.citations[0].quote.endswith("+49 30 5550 1200.")
+    de = bot.answer("Kann ich mit einem Menschen sprechen?")
+    assert de.turn == "person" and de.citations[0].source == "hilfe.md", de.text
+    assert de.text.startswith("Ich bin ein automatischer Assistent"), de.text
+    plain = Bot.from_settings(small_index(tmp_path / "b", {"p.md": "# Prices\n\nA day pass costs 9 euros.\n"}))
+    none = plain.answer("Can I talk to a person?")
+    assert none.turn == "person" and not none.grounded and "can't pass you to a person" in none.text

@@ -413,7 +413,13 @@ def _inline(line: str, refs: set[str], is_question) -> str:
         line = _EM_STAR.sub(lambda m: m.group(1), line)
         line = _EM_UNDER.sub(lambda m: m.group(1), line)
         line = _STRIKE.sub(lambda m: m.group(1), line)
+    # (a line's leading "\#" keeps its backslash: it says the line is text, not a heading, and the parser reads
+    # this text; the admin page's answers file escapes an answer's "#" lines so)
+    kept = re.match(r"\s*\\#", line) is not None
     line = _ESCAPE.sub(lambda m: m.group(1), line)
+    if kept:
+        i = len(line) - len(line.lstrip())
+        line = line[:i] + "\\" + line[i:]
     line = _HOLD.sub(lambda m: held[int(m.group(1))], line)
     return head + line
 

@@ -161,6 +161,9 @@ def test_the_report_on_the_admin_page(logged, chromium, tmp_path):
         assert rows.count() >= 3
         texts = [rows.nth(i).inner_text() for i in range(rows.count())]
         assert any("park" in t.lower() and t.split("\t")[1].strip() == "8" for t in texts), texts
+        # how often the bot declined each need: the parking questions all 8 times
+        assert any("park" in t.lower() and t.split("\t")[2].strip() == "8 of 8" for t in texts), texts
+        assert "needs the bot declined" in page.locator("#report-summary").inner_text()
         assert any(HOSTILE in t for t in texts)  # shown as text
         assert page.locator("#report-chart svg g.day").count() == 8  # 7 days back and today, each a slot
         assert page.locator("#report-chart svg text.ytick").count() >= 2  # a count axis

@@ -296,12 +296,16 @@
     var since = $("report-since").value;
     var rep = await call("GET", "/api/admin/report?since=" + encodeURIComponent(since));
     var done = rep.gaps.filter(function (g) { return g.answered; }).length;
+    // a row the bot declined at least once is a need the articles don't meet; the others it answered, unsure
+    var open = rep.gaps.filter(function (g) { return !g.answered; });
+    var declined = open.filter(function (g) { return g.abstained > 0; }).length;
     $("report-summary").textContent = rep.questions + " questions, " + rep.answered + " answered; " +
-      (rep.gaps.length - done) + " unanswered needs" + (done ? " (and " + done + " answered since)" : "") +
-      "; built in " + rep.seconds + " s";
+      declined + " needs the bot declined, " + (open.length - declined) + " it answered unsure" +
+      (done ? " (and " + done + " answered since)" : "") + "; built in " + rep.seconds + " s";
     table("report-gaps", rep.gaps, [
       { cls: "num", get: function (x) { return x.people; } },
       { cls: "num", get: function (x) { return x.asked; } },
+      { cls: "num", get: function (x) { return x.abstained ? x.abstained + " of " + x.asked : "none (answered unsure)"; } },
       { get: function (x) { return x.question; } },
       { get: function (x) { return x.examples.slice(1, 4).join(" · "); } },
       { get: function (x) { return x.nearest ? x.nearest.label : (x.nothing_close ? "nothing close" : ""); } },

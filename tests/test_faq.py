@@ -199,6 +199,10 @@ def test_a_how_much_question_about_a_price_is_answered_by_the_entry_on_the_price
     # a number is no price: "10 gigabits" and "2018" do not answer what the network costs (a browser probe got
     # "ne nécessite qu'une étape" for "Combien coûte Zettlr ?")
     assert qtypes.MONEY.search("A day ticket is 5 Euro.") and not qtypes.MONEY.search("It needs one step.")
+    # a currency's code before the sum, as Swiss and many European price lists write it (a browser probe: "Combien
+    # coûte un passeport ?" was declined beside a fee table of "CHF 145.–")
+    assert all(qtypes.MONEY.search(t) for t in ("Passeport: CHF 145.–", "EUR 12,50", "sFr. 5"))
+    assert not any(qtypes.MONEY.search(t) for t in ("Chapter 5", "FRA 2", "Mo.–Fr. 8:00–12:00"))  # (Fr.: Friday)
     b = bot.answer("How much does the network upgrade cost?")
     assert not b.grounded or "gigabits" not in b.text, b.text
 

@@ -290,7 +290,7 @@ FREE = re.compile(
 
 # a sum of money: a currency sign or word next to a number ("$30", "30 €", "5 Euro", "£4,170", "381.15 pence")
 MONEY = re.compile(
-    r"[$€£¥₹]\s?\d|\d[\d.,\s]*\s?(?:(?:thousand|million|billion|trillion|mio|mrd|millionen|milliarden|millions?|"
+    r"[$€£¥₹]\s?\d|\b(?:chf|sfr\.?|eur|usd|gbp)\s?\d|\d[\d.,\s]*\s?(?:(?:thousand|million|billion|trillion|mio|mrd|millionen|milliarden|millions?|"
     r"milliards?|millones|mil millones)\s+(?:of\s+|de\s+)?)?"
     r"(?:[$€£¥₹]|(?:eur|euros?|usd|gbp|chf|dollars?|pounds?|pence|cents?|p|dólares|"
     r"pesos|francs?|franken|kr|sek|nok|dkk|pln|zł)\b)",

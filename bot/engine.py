@@ -410,7 +410,7 @@ class Bot:
         site = self.index.langs[0] if len(self.index.langs) == 1 else "en"
         lang = turns.language(q, default=turns.language_tag(lang) or site)
         if turn.kind in (turns.SMALLTALK, turns.PERSON):  # no search, no model: a greeting or a person wanted
-            ans = self.social(q, turn, lang)
+            ans = self.social(q, turn, lang, history)
             ans.timings_ms = {"retrieve": 0.0, "answer": 0.0, "total": (time.perf_counter() - t0) * 1000}
             yield ans
             return
@@ -521,7 +521,7 @@ class Bot:
         h = self.handoff() or {}
         return " · ".join(x for x in (h.get("url"), h.get("email")) if x)
 
-    def social(self, question: str, turn, lang: str) -> Answer:
+    def social(self, question: str, turn, lang: str, history=None) -> Answer:
         """The reply to small talk or to a request for a person, in the user's language: a greeting gets a welcome
         and the starter questions, thanks and goodbye a short reply, a request for a person where to reach one
         (or, when the operator has set none, that the bot answers from the articles only)."""
@@ -542,7 +542,7 @@ class Bot:
                 parts.append(messages.text("person_email", lang, email=h["email"]))
             if not parts and self.settings.handoff_webhook:  # the server tells the operator's webhook
                 parts.append(messages.text("person_webhook", lang))
-            found = None if parts else self.site_contact(lang)
+            found = None if parts else self.site_contact(lang, self.conversation_page(history) if history else None)
             if found is not None:  # the site's own words on how to reach its team, quoted and cited
                 sent, chunk = found
                 cite = Citation.of(1, chunk, sent.text, 1.0, (sent.start, sent.end))
@@ -559,28 +559,38 @@ class Bot:
         a.turn, a.lang = (None if a.grounded else turn.kind), lang
         return a
 
-    def site_contact(self, lang: str):
+    def site_contact(self, lang: str, page: str | None = None):
         """(sentence, chunk): the site's own words on how to reach its team, in the visitor's language where the site
-        has them: of the passages the keyword search ranks first for CONTACT_WORDS, the first with a sentence that
-        gives an e-mail address or a phone number (of its sentences, the one with most of those words). None when
-        no page gives one. A browser probe: "Can I talk to a person?" got "I can't pass you to a person here" while
-        the prices page gave the customer service's phone number and e-mail address."""
+        has them. In a conversation on a `page`, that page's own first; else, of the passages the keyword search
+        ranks first for CONTACT_WORDS and the page's title (a site of several teams: the one the conversation is
+        with), the first with a sentence that gives an e-mail address or a phone number (of its sentences, the one
+        with most of those words). None when no page gives one. A browser probe: "Can I talk to a person?" got "I
+        can't pass you to a person here" while the prices page gave the customer service's phone number. (On
+        doc2dial's four agencies, "Is there someone I can call?" in a student-aid conversation got a VA number
+        before the conversation's page and its title counted; now a student-aid support centre's.)"""
         ix = self.index
         if not len(ix.chunks):
             return None
+
+        def contact(c, asked_for: set[str], want: str):
+            found = [x for x in c.sentences if not x.code and (_EMAIL.search(x.text) or _PHONE.search(x.text))]
+            return max(found, key=lambda x: len(asked_for & set(terms(x.text, want)))) if found else None
+
+        title = ix.chunks_of(page)[0].title if page and ix.chunks_of(page) else ""
         for want in dict.fromkeys([lang, *ix.langs]):  # (the index's languages, most passages first)
-            words = CONTACT_WORDS.get(want, CONTACT_WORDS["en"])
-            asked_for = set(terms(words, want))
-            bm = ix.bm25.scores(list(asked_for))
+            asked_for = set(terms(CONTACT_WORDS.get(want, CONTACT_WORDS["en"]), want))
+            for c in ix.chunks_of(page) if page else []:
+                if (x := contact(c, asked_for, want)) is not None:
+                    return x, c
+            bm = ix.bm25.scores(list(asked_for | set(terms(title, want))))
             for r in np.argsort(-bm)[:CONTACT_DEPTH]:
                 c = ix.chunks[int(r)]
                 if bm[r] <= 0:
                     break
                 if len(ix.langs) > 1 and c.lang and c.lang != want:
                     continue
-                found = [x for x in c.sentences if not x.code and (_EMAIL.search(x.text) or _PHONE.search(x.text))]
-                if found:
-                    return max(found, key=lambda x: len(asked_for & set(terms(x.text, want)))), c
+                if (x := contact(c, asked_for, want)) is not None:
+                    return x, c
         return None
 
     def invite(self, question: str, topic: str, lang: str) -> Answer:

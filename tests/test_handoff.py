@@ -167,6 +167,14 @@ def test_without_a_route_set_the_sites_own_contact_is_quoted_in_the_visitors_lan
     de = bot.answer("Kann ich mit einem Menschen sprechen?")
     assert de.turn == "person" and de.citations[0].source == "hilfe.md", de.text
     assert de.text.startswith("Ich bin ein automatischer Assistent"), de.text
+    # in a conversation on a page, that page's own contact first (a site of several teams: the one asked about)
+    pages["loans.md"] = "# Loans\n\nA loan runs for ten years.\n\nFor loans, call the loan desk at 0800 123 4567.\n"
+    two = Bot.from_settings(small_index(tmp_path / "c", pages), build=False)
+    first = "How long does a loan run?"
+    said = two.answer(first)
+    assert said.citations and said.citations[0].source == "loans.md", said.text
+    desk = two.answer("Is there someone I can call?", [(first, said.text)])
+    assert desk.turn == "person" and desk.citations[0].source == "loans.md", desk.text
     plain = Bot.from_settings(small_index(tmp_path / "b", {"p.md": "# Prices\n\nA day pass costs 9 euros.\n"}))
     none = plain.answer("Can I talk to a person?")
     assert none.turn == "person" and not none.grounded and "can't pass you to a person" in none.text

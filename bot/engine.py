@@ -14,7 +14,7 @@ import numpy as np
 from bot.answers import messages, qtypes, turns
 from bot.answers.answering import ABSTAIN_TEXT, GATE, MESSAGE, Answer, Citation, Reader, extractive_answer
 from bot.answers.compose import Composer
-from bot.answers.faq import SKIP_ENTRIES, ChromaEntryMatcher, EntryMatcher
+from bot.answers.faq import SKIP_ENTRIES, ChromaEntryMatcher, EntryMatcher, asked_in
 from bot.answers.followup import asked, exchanges, last_bot_turn, last_user_turn, parts, rewrite
 from bot.answers.offtopic import SiteBar
 from bot.answers.retrieval import ChromaRetriever, Hit, Retriever
@@ -74,6 +74,7 @@ CONTACT_WORDS = {
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(r"(?<![\w.:])\+?\(?\d[\d ()/.-]{5,}\d(?![\w:])")
 CONTACT_DEPTH = 20  # passages read for it
+COMPOUND_PART = 4  # letters of each part of a German compound word parted (Bot.parted)
 
 
 def ingest(
@@ -380,6 +381,36 @@ class Bot:
         (leaned_on)."""
         return (self.replied_to(history) if kind == turns.REPLY else "") or leaned_on(history)
 
+    def parted(self, query: str) -> str:
+        """A German question's compound word that no article has, written as its two parts when the articles have
+        both ("am Freitagnachmittag" -> "am Freitag Nachmittag", beside a timetable of days and half-days; a
+        "Kinderpass" beside "Pass" and "Kinder"): what search and the reader then find. A browser probe: "Wann ist
+        das Einwohneramt am Freitagnachmittag offen?" got the holiday closing, "…am Freitag am Nachmittag…" the
+        cell. Parts of at least COMPOUND_PART letters (and a linking "s": "Arbeitstag" + "s" + "zeit")."""
+        ix = self.index
+        if "de" not in ix.langs or ix.query_lang(query) != "de" or asked_in(query) not in (None, "de"):
+            return query  # (nor an English question on a German site: its words are no German compounds)
+
+        def known(w: str) -> bool:
+            t = terms(w, "de")
+            return len(t) == 1 and ix.bm25.has(t[0])
+
+        def part(m: re.Match) -> str:
+            w = m.group(0)
+            if len(w) < 2 * COMPOUND_PART or known(w):
+                return w
+            best = None
+            for i in range(COMPOUND_PART, len(w) - COMPOUND_PART + 1):
+                left, right = w[:i], w[i:]
+                for lft in (left, left[:-1] if left.endswith("s") and len(left) > COMPOUND_PART else None):
+                    if lft and known(lft) and known(right):
+                        score = min(len(lft), len(right))
+                        if best is None or score > best[0]:
+                            best = (score, f"{lft} {right[0].upper()}{right[1:]}")
+            return best[1] if best else w
+
+        return re.sub(r"[^\W\d_]+", part, query)
+
     def answer(self, question: str, history=None, lang: str | None = None) -> Answer:
         """The answer, whole. `lang`: the visitor's language as the page or browser tells it ("de"), for the bot's
         own words when the message is too short to tell ("hi")."""
@@ -424,6 +455,8 @@ class Bot:
         leans = prev and turn.kind in (turns.FOLLOWUP, turns.REPLY)
         query = self.llm.condense(q, history) if self.llm is not None and leans else None
         query = query or self.search_query(q, history, turn.kind)  # the standalone question
+        shown = query  # (what "Understood as" compares: not the compounds parted below)
+        query = parted = self.parted(query)
         qvec = self.retriever.query_vector(query)
         # several questions at once: each answered and cited on its own; only a message that asks several itself (a
         # bare "ja" read with the two questions it leans on was answered as both at once: a browser probe)
@@ -447,6 +480,7 @@ class Bot:
                 else:
                     yield ev
         ans.question = q
+        query = shown if query == parted else query  # (a follow-up read by its own words has its own query)
         ans.standalone_question = query if query != q else None
         said = self.read_with(history, turn.kind) if prev else ""
         if said and (query == said or query.endswith(f" ({said})")):

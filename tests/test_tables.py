@@ -1232,3 +1232,27 @@ def test_the_kind_asked_before_other_rows_values_and_a_whole_column_of_thirteen(
     )
     a = bot.answer("Tell me about the Kilo tier.")
     assert "AMCV_#" not in a.text and "Tells us" not in a.text, a.text
+
+
+def test_a_german_compound_the_articles_lack_is_read_as_its_parts(tmp_path):
+    """A browser probe: "Wann ist das Einwohneramt am Freitagnachmittag offen?" beside a timetable of days and
+    half-days got the holiday closing sentence; "…am Freitag am Nachmittag…" got the cell. A German question's
+    compound word that no article has is searched and read as its two parts when the articles have both; the
+    question shown is the visitor's, and an English question on the same site is left as it is."""
+    md = (
+        "# Öffnungszeiten\n\nDas Einwohneramt ist zu diesen Zeiten geöffnet.\n\n| Tag | Vormittag | Nachmittag |\n"
+        "| --- | --- | --- |\n| Montag | 08:00–11:30 | 14:00–17:00 |\n| Freitag | 08:00–11:30 | 14:00–16:00 |\n"
+        "| Samstag | 09:00–11:00 | geschlossen |\n\nAn Tagen vor Feiertagen schliesst der Schalter um 16:00 Uhr.\n"
+    )
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "zeiten.md").write_text(md, encoding="utf-8")
+    s = load_settings(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index", cache_dir=CACHE_DIR)
+    ingest(s)
+    bot = Bot.from_settings(s, build=False)
+    assert bot.parted("Wann ist das Amt am Freitagnachmittag offen?") == "Wann ist das Amt am Freitag Nachmittag offen?"
+    assert bot.parted("Is it open on Fridayafternoon?") == "Is it open on Fridayafternoon?"
+    a = bot.answer("Wann ist das Einwohneramt am Freitagnachmittag offen?")
+    assert a.text == "Freitag — Nachmittag: 14:00–16:00 [1]", a.text
+    assert a.standalone_question is None  # the visitor's own words are what is shown
+    b = bot.answer("Ist am Samstagvormittag offen?")
+    assert b.grounded and b.citations[0].quote == "09:00–11:00", b.text

@@ -206,6 +206,32 @@ def test_an_html_pages_lists_are_shown_as_lists(tmp_path):
     ) in shown, shown
 
 
+def test_an_html_tables_spanned_cells_span_their_columns_under_named_columns(tmp_path):
+    """A browser probe: a fee table's "CHF 20.–" across "Adultes" and "Enfants" was shown in the first of them, so
+    "immédiat" stood under "Enfants" and "Délai" was empty; and the key column's name ("Prestation") was gone. The
+    columns are those of the row with most cells, the key's name heads its column, and a cell the page spans over
+    several columns spans them, the quoted row marked."""
+    from bot.ingest.corpus import read_document
+    from bot.serve.viewer import render_blocks
+
+    page = (
+        "<html><body><h1>Émoluments</h1><table><thead><tr><th>Prestation</th><th>Adultes</th><th>Enfants</th>"
+        "<th>Délai</th></tr></thead><tbody><tr><td>Attestation de domicile</td><td colspan='2'>CHF 20.–</td>"
+        "<td>immédiat</td></tr><tr><td>Passeport</td><td>CHF 145.–</td><td>CHF 65.–</td><td>10 jours</td></tr>"
+        "</tbody></table></body></html>"
+    )
+    (tmp_path / "fees.html").write_text(page, encoding="utf-8")
+    doc = read_document(tmp_path / "fees.html", tmp_path)
+    at = doc.text.index("immédiat")
+    shown = render_blocks(doc, 0, len(doc.text), at, at + len("immédiat"))
+    assert "<thead><tr><th>Prestation</th><th>Adultes</th><th>Enfants</th><th>Délai</th></tr></thead>" in shown, shown
+    assert (
+        '<tr class="hit"><th>Attestation de domicile</th><td colspan=2>CHF 20.–</td>'
+        '<td><mark id="q">immédiat</mark></td></tr>'
+    ) in shown, shown
+    assert "<tr><th>Passeport</th><td>CHF 145.–</td><td>CHF 65.–</td><td>10 jours</td></tr>" in shown, shown
+
+
 def test_a_markdown_list_followed_by_more_text_is_shown(tmp_path):
     """A browser probe: every source link into three gov.uk Markdown pages failed with HTTP 500: the list rendered
     before a later block reused the name of the viewer's table of list items, and that block's check raised."""
@@ -240,7 +266,7 @@ def test_a_table_in_an_faq_entry_is_shown_as_a_table(tmp_path):
     doc = read_document(tmp_path / "m.html", tmp_path)
     at = doc.text.index("0234 29541")
     shown = render_blocks(doc, 0, len(doc.text), at, at + len("0234 29541"))
-    assert "<tr><th></th><th>Name</th><th>Phone</th></tr>" in shown, shown
+    assert "<tr><th>Area</th><th>Name</th><th>Phone</th></tr>" in shown, shown
     assert '<tr class="hit"><th>Metal</th><td>Dirk Hans</td><td><mark id="q">0234 29541</mark></td></tr>' in shown, (
         shown
     )

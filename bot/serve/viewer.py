@@ -175,18 +175,15 @@ def render_blocks(doc, lo: int, hi: int, start: int | None, end: int | None) -> 
         return start is not None and a < end and start < b
 
     out: list[str] = []
-    pending: list[str] = []  # an HTML page's consecutive table rows (one block each), under the first one's header
-    head = ""
+    pending: list = []  # an HTML page's consecutive table rows: (line, block), drawn as one table (_html_table)
 
     listed: list[str] = []  # such a page's consecutive list items
     numbered = False
 
     def flush_rows() -> None:
-        nonlocal head
         if pending:
-            out.append(f"<table>{f'<thead>{head}</thead>' if head else ''}<tbody>{''.join(pending)}</tbody></table>")
+            out.append(_html_table(text, pending, seg, hit))
             pending.clear()
-            head = ""
         if listed:
             tag = "ol" if numbered else "ul"
             out.append(f"<{tag}>{''.join(listed)}</{tag}>")
@@ -206,10 +203,9 @@ def render_blocks(doc, lo: int, hi: int, start: int | None, end: int | None) -> 
         first_line = text[lines[0][0] : lines[0][1]].strip()
         if markdown and _COMMENT.fullmatch(text[lines[0][0] : lines[-1][1]]):
             continue  # a Markdown comment ("<!-- also asked: … -->") is not shown, as a Markdown viewer would not
-        row = _html_row(text, lines[0], rows, seg, hit) if len(lines) == 1 and not first_line.startswith("|") else None
+        row = _html_row(text, lines[0], rows) if len(lines) == 1 and not first_line.startswith("|") else None
         if row is not None:
-            head = head if pending else row[0]
-            pending.append(row[1])
+            pending.append((lines[0], row))
             continue
         starts = [x + len(text[x:y]) - len(text[x:y].lstrip()) for x, y in lines]
         if all(x in items for x in starts) and not any(_ITEM.match(text[x:y]) for x, y in lines):
@@ -257,23 +253,67 @@ def _pipe_table(text: str, lines, seg, hit) -> str:
     return "".join(parts)
 
 
-def _html_row(text: str, line: tuple[int, int], rows: list, seg, hit) -> tuple[str, str] | None:
-    """An HTML page's table row ("Child passport: £57.50 | £69", its cells the block's spans): (its header row,
-    or "" without column names; the row), else None."""
+def _html_row(text: str, line: tuple[int, int], rows: list):
+    """The block of an HTML page's table row ("Child passport: £57.50 | £69", its cells the block's spans) that
+    `line` is, else None."""
     x, y = line
     k = bisect.bisect_left(rows, (x, -1))
     block = rows[k][2] if k < len(rows) and rows[k][0] < y else None
-    if block is None or not block.key:
-        return None
-    key_end = text.find(":", x, y)
-    cls = ' class="hit"' if hit(x, y) else ""
-    key = f"<th>{seg(x, key_end)}</th>" if key_end > 0 else ""
-    if block.headers and len(block.headers) == len(block.spans):
-        cells = "".join(f"<td>{seg(a, b)}</td>" for a, b in block.spans)
-        head = "<tr><th></th>" + "".join(f"<th>{html.escape(h)}</th>" for h in block.headers) + "</tr>"
-    else:
-        cells, head = f"<td>{seg(block.spans[0][0], block.spans[-1][1])}</td>", ""
-    return head, f"<tr{cls}>{key}{cells}</tr>"
+    return block if block is not None and block.key else None
+
+
+def _html_table(text: str, pending: list, seg, hit) -> str:
+    """An HTML page's consecutive table rows as one table: a header row of the key's column name and the columns
+    of the row that has most cells, and each row's cells under their columns; a cell the page spans over several
+    columns ("CHF 20.–" under "Adultes" and "Enfants") spans them here too (its name is none of theirs, or theirs in
+    common: "Fee" of "Fee Online" and "Fee By post")."""
+    named = [b for _, b in pending if b.headers and len(b.headers) == len(b.spans)]
+    names = max((b.headers for b in named), key=len) if named else []
+    key_name = next((b.key_header for _, b in pending if b.key_header), "") or ""
+    head = ""
+    if names:
+        head = f"<tr><th>{html.escape(key_name)}</th>" + "".join(f"<th>{html.escape(h)}</th>" for h in names) + "</tr>"
+    body = []
+    for (x, y), block in pending:
+        key_end = text.find(":", x, y)
+        key = f"<th>{seg(x, key_end)}</th>" if key_end > 0 else ""
+        cls = ' class="hit"' if hit(x, y) else ""
+        if names and block.headers and len(block.headers) == len(block.spans):
+            cells = "".join(
+                f"<td{f' colspan={n}' if n > 1 else ''}>{seg(a, b)}</td>"
+                for (a, b), n in zip(block.spans, _column_spans(block.headers, names))
+            )
+        else:
+            cells = f"<td>{seg(block.spans[0][0], block.spans[-1][1])}</td>"
+        body.append(f"<tr{cls}>{key}{cells}</tr>")
+    return f"<table>{f'<thead>{head}</thead>' if head else ''}<tbody>{''.join(body)}</tbody></table>"
+
+
+def _column_spans(row: list[str], names: list[str]) -> list[int]:
+    """How many of the table's columns (`names`) each of a row's cells (named `row`) spans: one for a cell named
+    as a column; a run of cells named otherwise shares the columns up to the next named cell's (or the end)."""
+    at: list[int | None] = []  # each cell's column, None when it is named as none of them
+    pos = 0
+    for h in row:
+        i = names.index(h, pos) if h in names[pos:] else None
+        at.append(i)
+        if i is not None:
+            pos = i + 1
+    out: list[int] = []
+    pos = k = 0
+    while k < len(at):
+        i = at[k]
+        if i is not None:
+            out.append(1)
+            pos, k = i + 1, k + 1
+            continue
+        j = k
+        while j < len(at) and at[j] is None:
+            j += 1
+        room, run = (at[j] if j < len(at) else len(names)) - pos, j - k
+        out += [max(1, room // run + (1 if m < room % run else 0)) for m in range(run)]
+        pos, k = pos + max(room, run), j
+    return out
 
 
 __all__ = ["CSP", "NotShown", "Viewer", "render_blocks", "source_url", "span_of_url"]

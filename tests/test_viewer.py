@@ -230,6 +230,9 @@ def test_an_html_tables_spanned_cells_span_their_columns_under_named_columns(tmp
         '<td><mark id="q">immédiat</mark></td></tr>'
     ) in shown, shown
     assert "<tr><th>Passeport</th><td>CHF 145.–</td><td>CHF 65.–</td><td>10 jours</td></tr>" in shown, shown
+    # the spanned cell's column, in answers: both names ("Attestation de domicile: CHF 20.–" said for whom)
+    (row,) = [b for b in doc.blocks if b.key == "Attestation de domicile"]
+    assert row.headers == ["Adultes / Enfants", "Délai"]
 
 
 def test_a_markdown_list_followed_by_more_text_is_shown(tmp_path):

@@ -225,10 +225,11 @@ _A_PREFIX = re.compile(
 # line: an FAQ entry; _heading_apart); 41: a Markdown heading underlined with "=" or "-" is a heading, and a rule
 # ("---", "* * *") no text (mdplain._setext, mdplain._rules); 42: an HTML table's neighbouring cells that say the same
 # are both kept, only a cell the markup spans is read once (as Word's since 12); 43: a Markdown line's leading "\#"
-# keeps its backslash (text, not a heading: the answers file's escaped "#" lines; with 40 they had become headings).
+# keeps its backslash (text, not a heading: the answers file's escaped "#" lines; with 40 they had become headings);
+# 44: an HTML cell across columns whose names share no word is named by all of them ("Adultes / Enfants").
 # An index made by another version reads every file again at its next sync (bot/index/store.py); only texts never
 # embedded before are embedded.
-PARSER = 43
+PARSER = 44
 _LIST_ITEM = re.compile(r"\s*(?:[-*+]\s+|\d+[.)]\s+)")
 _BULLET = re.compile(r"\s*[-*+•]\s+")
 _BOLD = re.compile(r"(\*\*|__)(.+?)\1\s*")  # a Markdown line opening in bold: "**How do I pay?** …"

@@ -423,7 +423,8 @@ class _Walker:
 
 def _column_name(header: list[str], i: int, origin: list[int]) -> str:
     """The name of the column a row's cell i starts in (`origin`: each grid place's cell); a cell across several
-    columns ("Fee Online", "Fee By post") gets the words their names begin with ("Fee")."""
+    columns ("Fee Online", "Fee By post") gets the words their names begin with ("Fee"), or, with none in common,
+    their names ("Adultes / Enfants": a browser probe's "Attestation de domicile: CHF 20.–" said for whom)."""
     j = i
     while j + 1 < len(origin) and origin[j + 1] == origin[i]:
         j += 1
@@ -433,6 +434,8 @@ def _column_name(header: list[str], i: int, origin: list[int]) -> str:
         if len(set(ws)) > 1:
             break
         common.append(ws[0])
+    if len(names) > 1 and not common:  # "Adultes / Enfants": columns with no words in common, each named
+        return " / ".join(" ".join(n) for n in names)
     return " ".join(common) if len(names) > 1 else " ".join(names[0])
 
 

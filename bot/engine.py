@@ -73,6 +73,17 @@ CONTACT_WORDS = {
 }
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(r"(?<![\w.:])\+?\(?\d[\d ()/.-]{5,}\d(?![\w:])")
+_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}")
+
+
+def gives_contact(text: str) -> bool:
+    """The sentence gives an e-mail address or a phone number (seven digits or more, not a date: "2025-01-14")."""
+    if _EMAIL.search(text):
+        return True
+    return any(sum(ch.isdigit() for ch in m.group()) >= 7 and not _DATE.fullmatch(m.group().strip())
+               for m in _PHONE.finditer(text))  # fmt: skip
+
+
 CONTACT_DEPTH = 20  # passages read for it
 COMPOUND_PART = 4  # letters of each part of a German compound word parted (Bot.parted)
 
@@ -558,7 +569,8 @@ class Bot:
     def social(self, question: str, turn, lang: str, history=None) -> Answer:
         """The reply to small talk or to a request for a person, in the user's language: a greeting gets a welcome
         and the starter questions, thanks and goodbye a short reply, a request for a person where to reach one
-        (or, when the operator has set none, that the bot answers from the articles only)."""
+        (or, when the operator has set none, that the bot can't pass them on, with the site's own sentence on how to
+        reach its team when a page has one: site_contact)."""
         if turn.kind == turns.SMALLTALK and turn.act == "invite":
             a = self.invite(question, turns.announced(question) or "", lang)
         elif turn.kind == turns.SMALLTALK:
@@ -607,7 +619,7 @@ class Bot:
             return None
 
         def contact(c, asked_for: set[str], want: str):
-            found = [x for x in c.sentences if not x.code and (_EMAIL.search(x.text) or _PHONE.search(x.text))]
+            found = [x for x in c.sentences if not x.code and gives_contact(x.text)]
             return max(found, key=lambda x: len(asked_for & set(terms(x.text, want)))) if found else None
 
         title = ix.chunks_of(page)[0].title if page and ix.chunks_of(page) else ""

@@ -175,6 +175,10 @@ def test_without_a_route_set_the_sites_own_contact_is_quoted_in_the_visitors_lan
     assert said.citations and said.citations[0].source == "loans.md", said.text
     desk = two.answer("Is there someone I can call?", [(first, said.text)])
     assert desk.turn == "person" and desk.citations[0].source == "loans.md", desk.text
+    from bot.engine import gives_contact
+
+    assert gives_contact("Call 032 555 12 40.") and gives_contact("Write to help@bikes.example.")
+    assert not any(gives_contact(t) for t in ("Contact us before 2025-01-14.", "Open 08:00-11:30.", "Call us 1 2 3."))
     plain = Bot.from_settings(small_index(tmp_path / "b", {"p.md": "# Prices\n\nA day pass costs 9 euros.\n"}))
     none = plain.answer("Can I talk to a person?")
     assert none.turn == "person" and not none.grounded and "can't pass you to a person" in none.text

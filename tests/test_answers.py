@@ -247,3 +247,30 @@ def test_a_line_that_is_only_a_web_address_is_never_the_answer(tmp_path):
     for q in ("What's the weather tomorrow?", "What is the web address?"):
         a = bot.answer(q)
         assert not any("en_url" in c.quote or c.quote.startswith("http") for c in a.citations), (q, a.text)
+
+
+def test_a_question_for_a_numbered_step_gets_that_step(tmp_path):
+    """A browser probe: "Was ist der dritte Schritt bei der Anmeldung aus dem Ausland?" beside a Word procedure of
+    five numbered steps got the document's introduction, and "Was ist Schritt 3 im Ablauf?" was declined. A question
+    for step n by its number or ordinal (en, de, fr, es) gets the n-th item of the numbered list on the page
+    retrieval ranks first, numbered and cited; a step the list doesn't have is not made up."""
+    from _support import small_index
+
+    from bot.answers import qtypes
+    from bot.engine import Bot
+
+    assert [qtypes.step_asked(t) for t in ("What is the third step?", "Schritt 3", "la deuxième étape",
+                                            "el tercer paso", "What was the third album?")] == [3, 3, 2, 3, None]  # fmt: skip
+    md = (
+        "# Renewing your card\n\nThe card is renewed at the front desk.\n\n1. Fill in the renewal form.\n"
+        "2. Bring a photo and your old card.\n3. Pay the fee of 10 euros at the desk.\n4. Collect the card a week "
+        "later.\n\nCards expire after five years.\n"
+    )
+    bot = Bot.from_settings(small_index(tmp_path, {"renew.md": md}), build=False)
+    a = bot.answer("What is the third step to renew my card?")
+    assert a.text == "3. Pay the fee of 10 euros at the desk. [1]", a.text
+    assert a.citations[0].quote == "Pay the fee of 10 euros at the desk."
+    b = bot.answer("What is step 2 of renewing the card?")
+    assert b.text.startswith("2. Bring a photo and your old card."), b.text
+    c = bot.answer("What is the ninth step to renew my card?")
+    assert "ninth" not in c.text and not c.text.startswith("9."), c.text

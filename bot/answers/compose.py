@@ -66,6 +66,9 @@ class Composer:
             a = self.overview(query, hits)
             if a is not None:
                 return a
+        n = qtypes.step_asked(query)
+        if n is not None and (a := self.nth_step(query, hits, n)) is not None:
+            return a
         m = self.matcher.match(qvec, page, lang, text=query)
         if m is not None and page is None and self.prose_elsewhere(hits, m.entry) and not self.across(query, m.entry):
             m = None
@@ -263,6 +266,24 @@ class Composer:
                 used += n
         return self._cited(query, sents, hits, 0.9)
 
+    def nth_step(self, query: str, hits: list[Hit], n: int) -> Answer | None:
+        """Step `n` of the numbered list on the page retrieval ranks first ("Was ist der dritte Schritt bei der
+        Anmeldung?": the list's third item, numbered, cited), the first of its passages (in retrieval's order) whose
+        list has that many items; None when none has. A browser probe's Word procedure got its introduction."""
+        page = [h for h in hits if h.chunk.source == hits[0].chunk.source] if hits else []
+        for h in page:
+            items: list[list] = []  # the chunk's first numbered list: its items' sentences
+            for x in h.chunk.sentences:
+                if x.item and x.ordered:
+                    if not items or x.block != items[-1][-1].block:
+                        items.append([])
+                    items[-1].append(x)
+                elif items:
+                    break
+            if len(items) >= n:
+                return self._cited(query, [(x, h.chunk) for x in items[n - 1]], hits, 0.8, number=n)
+        return None
+
     def questions_of(self, query: str, chunks, hits: list[Hit], in_order: bool = True) -> Answer:
         """The questions a page's FAQ entries answer, each quoted and cited (at most 8, in the page's order, or in
         the order given when not `in_order`): an FAQ page's overview when it has no summary, and what an invitation
@@ -283,13 +304,15 @@ class Composer:
         text = messages.text("answers_such_as", chunks[0].lang or "en", title=title) + "\n\n" + "\n".join(lines)
         return Answer(query, text, True, cites, retrieved=hits, confidence=0.9)
 
-    def _cited(self, query: str, sents, hits: list[Hit], confidence: float) -> Answer:
+    def _cited(self, query: str, sents, hits: list[Hit], confidence: float, number: int | None = None) -> Answer:
+        """The sentences quoted and cited, in one paragraph (after "3. " with `number`: a list's item)."""
         cites, parts = [], []
         for s, c in sents:
             n = len(cites) + 1
             cites.append(Citation.of(n, c, s.text, confidence, (s.start, s.end)))
             parts.append(f"{unmarked(s.text)} [{n}]")
-        return Answer(query, " ".join(parts), True, cites, retrieved=hits, confidence=confidence)
+        text = (f"{number}. " if number is not None else "") + " ".join(parts)
+        return Answer(query, text, True, cites, retrieved=hits, confidence=confidence)
 
     # -- 3. entries ------------------------------------------------------------------------------------------
     def entry_fits(self, q, entry) -> bool:

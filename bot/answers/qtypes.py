@@ -465,3 +465,39 @@ def asks_yes_no(q: str) -> bool:
         if detect(text) != other:
             return True
     return False
+
+
+# a question for one step of a procedure, by its number: "What's the third step?", "step 3", "der dritte Schritt",
+# "Schritt 3", "la troisième étape", "el tercer paso" (Composer.nth_step)
+_STEP_WORD = r"(?:step|schritt|étape|etape|paso)"
+_STEP_ORDINALS = {
+    w: n
+    for n, ws in (
+        (1, "first erste ersten erster erstes premier première premiere primer primero primera"),
+        (2, "second zweite zweiten zweiter zweites deuxième deuxieme seconde segundo segunda"),
+        (3, "third dritte dritten dritter drittes troisième troisieme tercer tercero tercera"),
+        (4, "fourth vierte vierten vierter viertes quatrième quatrieme cuarto cuarta"),
+        (5, "fifth fünfte fünften fünfter fünftes cinquième cinquieme quinto quinta"),
+        (6, "sixth sechste sechsten sechster sixième sixieme sexto sexta"),
+    )
+    for w in ws.split()
+}
+_STEP_NUMBER = re.compile(
+    rf"\b{_STEP_WORD}\s*(?:n[or°º]\.?\s*|nummer\s*|#\s*)?(\d{{1,2}})\b|\b(\d{{1,2}})(?:st|nd|rd|th|\.|e|ème|º|°)?\s+{_STEP_WORD}\b",
+    _I,
+)
+_STEP_AT = re.compile(rf"\b{_STEP_WORD}\b", _I)
+
+
+def step_asked(text: str) -> int | None:
+    """The number of the step a question asks for ("What is the third step?", "Schritt 3": 3), else None: a number
+    beside a step word, or an ordinal one or two words before it."""
+    m = _STEP_NUMBER.search(text)
+    if m:
+        return int(m.group(1) or m.group(2)) or None
+    for m in _STEP_AT.finditer(text):
+        before = re.findall(r"[^\W\d_]+", text[: m.start()])[-2:]
+        n = next((_STEP_ORDINALS[w.lower()] for w in reversed(before) if w.lower() in _STEP_ORDINALS), None)
+        if n:
+            return n
+    return None

@@ -6,6 +6,7 @@ In order:
    article that has no Putin) is not answered.
 2. "Summarise the article", "what is this page about": the article's summary section, else its lead (or, for
    an FAQ page, the questions it answers).
+   "What's the third step?": the third item of the numbered list on the page retrieval ranks first (nth_step).
 3. A question that means one FAQ entry gets that entry's answer, unless it asks for a kind of thing (a date,
    a number, a name, somebody's statement) that the entry's question does not ask for, or retrieval's best
    passage is body text of another page (prose_elsewhere). So does a question whose best sentence (step 5)

@@ -780,6 +780,10 @@ class Bot:
                 # loan simulator's page); an FAQ entry the matcher chose, or a table's named cell, still is
                 return self.composer.abstain(query, hits, a.confidence), hits, query
         if (folded or kind == turns.FOLLOWUP) and a.grounded and repeats(a, history):
+            if a.cells and len(a.citations) < len(set(MARKER.findall(answered_exchange(history)[1]))):
+                # the cell the message names of the row or column just given whole ("what about extra time?" after
+                # the day pass's row): that cell is the answer, not "the articles don't say" (a browser probe)
+                return a, found, query
             b = self.something_new(message, query, a, hits, qvec, history)
             if b is not None:
                 return b, b.retrieved or hits, query

@@ -220,6 +220,23 @@ def test_a_follow_up_that_names_a_column_keeps_the_row_asked_before(tmp_path):
     assert b.text == "Annual plan — E-bike surcharge: €0.05 per minute [1]", b.text
 
 
+def test_a_follow_up_for_one_cell_of_the_row_just_given_gets_that_cell(tmp_path):
+    """A browser probe: after the day pass's whole row, "what about extra time?" was declined ("the articles don't
+    say": its answer only brought back the last one), and "and the extra time fee?" was read as a question of its
+    own (every plan's extra time). The cell of the row just given is the answer."""
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "prices.html").write_text(BIKE_PLANS, encoding="utf-8")
+    s = load_settings(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index", cache_dir=CACHE_DIR)
+    ingest(s)
+    bot = Bot.from_settings(s, build=False)
+    first = "How much is the day pass?"
+    a = bot.answer(first)
+    assert len(a.citations) == 4 and all(x.startswith("Day pass — ") for x in a.text.splitlines()), a.text
+    for follow in ("what about extra time?", "and the extra time fee?"):
+        b = bot.answer(follow, [(first, a.text)])
+        assert b.text == "Day pass — Extra time: €0.10 per minute [1]", (follow, b.text)
+
+
 def test_a_row_or_a_column_when_that_is_asked(tables):
     _, bot = tables
     row = bot.answer("What are the sailing times from Pier 1 to Saltmarsh?")

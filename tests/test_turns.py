@@ -448,6 +448,14 @@ def test_suggestions_in_the_questions_language_come_first(two_languages):
         ("¿Y para adultos?", "followup"),
         ("What about children?", "followup"),
         ("And is it found in feces?", "followup"),  # its "it" leans back
+        # a fragment, however many words: no question word, verb or "if" after the "and"
+        ("and the extra time fee?", "followup"),
+        ("Und die Gebühr für verlorene Ausweise?", "followup"),
+        ("et pour les enfants de moins de 12 ans ?", "followup"),
+        ("¿Y en color para hojas grandes?", "followup"),
+        ("and on Sundays and public holidays?", "followup"),
+        ("And should I bring the old plates?", "question"),
+        ("And what happens if they touch their facemasks?", "question"),
     ],
 )
 def test_an_opening_and_makes_a_follow_up_only_of_a_fragment(message, kind):

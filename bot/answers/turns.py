@@ -225,6 +225,20 @@ _OPENER = re.compile(
     r"^\s*¿?\s*(?:and|but|also|plus|or|und|aber|auch|oder|et|mais|aussi|ou|y|pero|también|o)\b[\s,]*",
     re.IGNORECASE,
 )
+# what makes a clause of the words after an opening "and": a question word, an auxiliary or modal verb, "if" (en, de,
+# fr, es). Without one, the words are a fragment, a noun phrase ("and the extra time fee?", "und die Mahngebühr?",
+# "et pour les enfants ?"), whatever their number: elliptical, so a follow-up
+_CLAUSE = re.compile(
+    r"\b(?:what|which|who|whom|whose|when|where|why|how|is|are|was|were|be|do|does|did|can|could|should|will|would|"
+    r"may|might|must|shall|has|have|had|if|i|you|we|they|he|she|it|"
+    r"was|wer|wen|wem|wann|wo|wohin|woher|warum|wieso|weshalb|wie|welche[rsnm]?|ist|sind|war|gibt|kann|kannst|"
+    r"können|muss|müssen|darf|dürfen|soll|sollte|hat|habe|haben|wird|werden|wenn|falls|ich|du|wir|man|"
+    r"que|quoi|qui|quand|où|pourquoi|comment|quel|quelle|quels|quelles|est|sont|peut|peux|puis|dois|doit|faut|"
+    r"ai|avez|si|je|tu|nous|vous|"
+    r"qué|cuál|cuáles|quién|quiénes|cuándo|dónde|por qué|cómo|cuánto|cuánta|cuántos|cuántas|es|son|está|están|"
+    r"puedo|puede|hay|tengo|tiene|debo|yo|si)\b",
+    re.IGNORECASE,
+)
 
 
 # A question announced, not yet asked: "I have a question about my loan", "Hallo, ich habe eine Frage zur Bibliothek",
@@ -322,6 +336,8 @@ def leans_back(message: str) -> bool:
     opener = _OPENER.match(message)
     if opener and len(content_stems(message[opener.end() :], language(message))) < 2:
         return True
+    if opener and not _CLAUSE.search(message[opener.end() :]):
+        return True  # a fragment after "and…" ("and the extra time fee?": a browser probe read it as a question)
     for i, m in enumerate(_POINTS_BACK.finditer(text)):
         if i >= 8:  # a long message full of pronouns: its own nouns carry it (and the check stays cheap)
             return False

@@ -1062,6 +1062,30 @@ def test_two_columns_each_named_by_a_word_of_its_own(tmp_path):
     ], a.text
 
 
+SUPPORT = """# Support packages
+
+| Package | Price | Hours |
+| --- | --- | --- |
+| Basic Support | $12,000 per year | 10 hours per year |
+| Premium Support | $45,000 per year | 60 hours per year |
+| Supplemental Support | $250 per hour | as needed, billed by the hour of engineer time |
+"""
+
+
+def test_a_row_named_where_the_visitor_tells_their_situation(tmp_path):
+    """A blind pack: "We're on Basic Support. How many hours of engineer time are included?" was declined. What is
+    searched is the question the message asks (followup.asked), and it names no row; the sentence before it does.
+    The whole message names the row when the question names none by its key."""
+    from _support import small_index
+
+    bot = Bot.from_settings(small_index(tmp_path, {"support.md": SUPPORT}), build=False)
+    a = bot.answer("We're on Basic Support. How many hours of engineer time are included?")
+    assert a.text.splitlines() == ["Basic Support — Hours: 10 hours per year [1]"], a.text
+    # a row the question names itself is not overridden by the one the visitor is on
+    a = bot.answer("We're on Basic Support. How many hours does Premium Support include?")
+    assert a.text.splitlines() == ["Premium Support — Hours: 60 hours per year [1]"], a.text
+
+
 def test_a_pdf_tables_rows_with_empty_cells_stay_rows_of_it(tmp_path):
     """A blind pack's PDF of bank holidays (Bank holiday | Date | Notes, the notes empty but for substitute days)
     was read as a paragraph, a table of two columns and a table of three: a row's cells were told from the next

@@ -320,6 +320,7 @@ class QuestionInfo:
     def __init__(self, question: str, idf, lang: str = "en"):
         self.text = question
         self.lang = lang
+        self._idf_of = idf
         self.words = set(words(question))
         self.qtype = question_type(question)
         self.qword = qtypes.question_word(question, lang)
@@ -331,6 +332,14 @@ class QuestionInfo:
         self.bigrams = {(a, b) for a, b in zip(ts, ts[1:])}
         self.negated = bool(NEGATION.search(question))
         self.polar = qtypes.polar(question, lang)
+
+    def whole(self) -> QuestionInfo:
+        """The visitor's whole message (MESSAGE) read as this question is, when this question is what the message
+        asks after telling something (followup.asked: "We're on Basic Support. How many hours…?"), else itself."""
+        told = MESSAGE.get()
+        if not told or told == self.text or self.text not in told:
+            return self
+        return QuestionInfo(told, self._idf_of, self.lang)
 
 
 def _coverage(q: QuestionInfo, stems: set[str]) -> float:
@@ -1498,18 +1507,36 @@ def table_cells(
             b for b, t in rows.items() if any(re.search(rf"(?<![\d.]){n}(?:\.|st\b|nd\b|rd\b|th\b)", t[0]) for n in nth)
         }
         ranged = _named_also(ranged, counted)
-    row_score = {
-        b: (
-            ranged[b],
-            _overlap(
-                q, " ".join(w for w in key_words[b] if seen[w] == 1 and w not in named_cols), lang, subject | asking
-            ),
-            _overlap(q, " ".join(w for w in words(" ".join(t)) if w not in named_cols), lang, kind | subject | asking),
-            _run(q, t[0], lang),
-        )
-        for b, t in rows.items()
-    }
+
+    def scored(qr: QuestionInfo) -> dict[int, tuple]:
+        return {
+            b: (
+                ranged[b],
+                _overlap(
+                    qr,
+                    " ".join(w for w in key_words[b] if seen[w] == 1 and w not in named_cols),
+                    lang,
+                    subject | asking,
+                ),
+                _overlap(
+                    qr, " ".join(w for w in words(" ".join(t)) if w not in named_cols), lang, kind | subject | asking
+                ),
+                _run(qr, t[0], lang),
+            )
+            for b, t in rows.items()
+        }
+
+    row_score = scored(q)
     top_row = max(row_score.values(), default=(0, 0.0, 0.0, 0))
+    qr = q
+    if max(top_row[:2]) <= 0 and (whole := q.whole()) is not q:
+        # what the question asks names no row by its key: the row may be named where the visitor tells their
+        # situation ("We're on Basic Support. How many hours of engineer time are included?"), which the search
+        # leaves out
+        told_score = scored(whole)
+        if max(max(told_score.values(), default=(0, 0.0))[:2]) > 0:
+            qr, row_score = whole, told_score
+            top_row = max(row_score.values())
     named_rows = {b for b, v in row_score.items() if v == top_row} if max(top_row[:3]) > 0 else set()
     # (the words that ask for a list or a row are the request's, not the table's: "List the default port of every
     # special URL scheme"; the key column's name is the table's: "Special scheme")
@@ -1546,8 +1573,8 @@ def table_cells(
     clear = len(named_rows) == 1 and (
         single
         or top_row[0] > 0
-        or _key_share(q, rows[next(iter(named_rows))][0], lang) >= 0.5
-        or _own_words(q, rows, next(iter(named_rows)), lang, named_cols | kind | subject) >= 2
+        or _key_share(qr, rows[next(iter(named_rows))][0], lang) >= 0.5
+        or _own_words(qr, rows, next(iter(named_rows)), lang, named_cols | kind | subject) >= 2
     )
     if top_col <= 0 and clear and len(col_score) == 1:
         top_col = 1.0  # one column (but the condition's): the named row names its cell

@@ -691,6 +691,35 @@ def test_a_sentence_that_announces_a_table_brings_its_rows(tmp_path):
     assert a.note == messages.text("table_more", "en", n=2)
 
 
+def test_the_following_before_a_table_brings_its_rows_and_a_set_announced_brings_what_names_it(tmp_path):
+    """A browser probe (2026-12-07): "Who are your sub-processors?" got "We use the following sub-processors. We
+    notify customers 30 days before…" and none of the table after them; "What security measures are being
+    considered?" got two sentences saying measures are being considered, not "They include…" after them. A chosen
+    sentence that says "the following" of what comes after its passage brings the table; one that announces a set
+    ("several measures") brings the next sentence when that one goes on with it ("They…")."""
+    from _support import small_index
+
+    from bot.engine import Bot
+
+    files = {
+        "dpa.md": "# Data processing\n\n## Sub-processors\n\nWe use the following sub-processors. We notify "
+        "customers 30 days before adding a new sub-processor.\n\n| Name | Purpose | Location |\n| --- | --- | --- |\n"
+        "| Stripe | Payment processing | US |\n| Zendesk | Customer support tickets | EU |\n\n## Residency\n\n"
+        "Customer data is stored in the EU or the US, as chosen when the workspace is created.\n",
+        "review.md": "# Our review of the incident\n\nAn unauthorized party used a leaked token to read metadata. "
+        "The token was revoked within 40 minutes.\n\nWe are now considering several measures to prevent a similar "
+        "incident. They include replacing long-lived tokens with short-lived credentials and requiring hardware "
+        "security keys for all staff. No decision has been made yet.\n",
+    }
+    bot = Bot.from_settings(small_index(tmp_path, files), build=False)
+    a = bot.answer("Who are your sub-processors?")
+    quotes = [c.quote for c in a.citations]
+    assert "We use the following sub-processors." in quotes and "Payment processing" in quotes, a.text
+    assert "Customer support tickets" in quotes, a.text
+    a = bot.answer("What security measures are being considered?")
+    assert any(c.quote.startswith("They include replacing long-lived tokens") for c in a.citations), a.text
+
+
 def test_a_row_named_by_one_word_of_its_key_is_no_cell_answer_before_the_gate(tmp_path, monkeypatch):
     """A blind table pack: "What's the CPU time limit for a request on the free Workers plan?" got "Simultaneous
     outgoing connections/request — Workers Free: 6" whatever the gate made of it: the column is named, and "request"

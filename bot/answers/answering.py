@@ -718,6 +718,11 @@ def _with_list(best: Candidate, picked: list[Candidate], most: int = LIST_MOST) 
 
 
 TABLE_MOST = 8  # rows of a table given after the sentence that announces it
+FOLLOWING = re.compile(
+    r"\b(?:the following|as follows|below|folgenden?|wie folgt|nachstehenden?|unten|suivant(?:e|s|es)?|ci-dessous|"
+    r"siguientes?|a continuación)\b",
+    re.IGNORECASE,
+)
 
 
 def _with_table(index, best: Candidate, picked: list[Candidate], most: int = TABLE_MOST) -> tuple[list[Candidate], int]:
@@ -727,9 +732,15 @@ def _with_table(index, best: Candidate, picked: list[Candidate], most: int = TAB
     can I import?" ended on that sentence, the table left out.)"""
     sents = best.hit.chunk.sentences
     last = len(sents) - 1
-    if last < 0 or not sents[last].text.rstrip().endswith(":"):
+    if last < 0:
         return picked, 0
-    if not any(c.hit is best.hit and c.index == last for c in picked):
+    # (or a chosen sentence of the passage that says "the following" of what comes after it: "We use the following
+    # sub-processors." before the sub-processors' table, a browser probe)
+    if not any(
+        c.hit is best.hit
+        and (c.index == last and sents[last].text.rstrip().endswith(":") or FOLLOWING.search(c.sentence.text))
+        for c in picked
+    ):
         return picked, 0
     row = best.hit.row + 1
     if row >= len(index.chunks):
@@ -1753,6 +1764,14 @@ ANAPHOR = re.compile(
     re.IGNORECASE,
 )
 MAX_SENTENCES = 3
+# a sentence that announces a set of things it doesn't name ("several measures", "the following sub-processors",
+# "folgende Unterlagen", "plusieurs mesures", "los siguientes documentos"), or ends with ":"
+SETS = re.compile(
+    r"\b(?:several|various|a few|a number of|the following|as follows|mehrere|einige|verschiedene|folgenden?|"
+    r"wie folgt|plusieurs|diverses|suivant(?:e|s|es)?|ci-dessous|varios|varias|algunos|algunas|siguientes?|"
+    r"a continuación)\b|:\s*$",
+    re.IGNORECASE,
+)
 # _with_names: the name-rich sentence's probability must be at least this share of the best sentence's. On the
 # squad2 tune split (541 answerable person/place questions, scripts/names_curve.py) the share of answers holding a
 # gold answer is flat from 0.01 to 0.05 (0.789-0.791; 0.767 without the rule, 0.784 at 0.1): the value sits in
@@ -1785,6 +1804,13 @@ def _with_neighbours(q: QuestionInfo, best: Candidate, picked: list[Candidate], 
                 break
     if after is not None and ANAPHOR.match(after.sentence.text) and after.prob >= 0.25 * best.prob:
         add(after)
+    for c in list(out):
+        # a chosen sentence that announces a set ("We are now considering several measures…") brings the next one
+        # when that one goes on with it ("They include…"): the set itself (a browser probe got two sentences
+        # saying that measures are being considered, and none of the measures)
+        nxt = same.get(c.index + 1) if c.hit is best.hit else None
+        if nxt is not None and SETS.search(c.sentence.text) and ANAPHOR.match(nxt.sentence.text):
+            add(nxt)
     for nb in (after, before):  # a neighbour the model rates almost as highly carries the rest of the answer
         if nb is not None and nb.prob >= 0.35 * best.prob:
             add(nb)

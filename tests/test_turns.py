@@ -105,6 +105,12 @@ def test_a_greeting_with_a_question_is_a_question(message):
         "is there a real person?",
         "un conseiller svp",
         "un agente por favor",
+        # a browser probe (2026-12-07, tenth session): a team by its name got "I couldn't find that"
+        "I want to speak to sales",
+        "I need to talk to someone from your sales team",
+        "Ich möchte mit dem Vertrieb sprechen",
+        "Je voudrais parler au service commercial",
+        "Quiero hablar con ventas",
     ],
 )
 def test_asking_for_a_person(message):
@@ -126,6 +132,8 @@ def test_asking_for_a_person(message):
         "I need a person to sign the form as a witness, who can do that?",
         "Do I need an agent to sell my house?",
         "Wie kann ich mit meinem Kind über das Virus sprechen?",
+        "How do sales taxes work?",
+        "What does the sales team do?",
     ],
 )
 def test_a_question_about_people_is_not_a_request_for_one(message):

@@ -102,7 +102,8 @@ _KIND = [
 _WHO = (
     r"(?:a |an |the |some |your |one of your )?(?:human(?: being)?|real person|live (?:agent|person|chat)|person|"
     r"someone|somebody|agent|representative|rep|operator|member of staff|staff member|advisor|adviser|"
-    r"customer service|support(?: team| agent)?)"
+    r"customer service|support(?: team| agent)?|sales(?: team| department| rep)?|(?:someone|somebody) (?:from|in) "
+    r"(?:sales|support|customer service|billing))"
 )
 _PERSON = re.compile(
     "|".join(
@@ -132,7 +133,7 @@ _PERSON = re.compile(
             r"\s+(?:sprechen|reden|chatten|verbunden werden)\b",
             # "mit jemandem vom Kundenservice sprechen", "mit dem Support reden"
             r"\bmit\s+(?:jemandem|dem|der|ihrem|eurem)\s+(?:(?:vom|von|aus|im|beim)\s+(?:dem\s+|der\s+)?)?"
-            r"(?:kundenservice|kundendienst|support|team|service|hotline|mitarbeiter\w*|menschen)?\s*"
+            r"(?:kundenservice|kundendienst|support|team|service|hotline|vertrieb|mitarbeiter\w*|menschen)?\s*"
             r"(?:sprechen|reden|chatten)\b",
             r"\b(?:parler|discuter)\s+(?:à|a|avec)\s+(?:un|une|quelqu'un|quelqu’un)\s*(?:vrai\s+)?"
             r"(?:humain|personne|conseill\w+|agent|opérateur|operateur)?(?:\W|$)",
@@ -140,6 +141,10 @@ _PERSON = re.compile(
             r"\bhabl(?:ar|o|e|amos)\s+con\s+(?:un|una|alguien)\s*(?:humano|persona|agente|asesor\w*|operador)?"
             r"(?:\W|$)",
             r"\b(?:me\s+)?atienda\s+(?:un|una|alguien)\s*(?:humano|persona|agente|asesor\w*|operador)?(?:\W|$)",
+            # the team by its name: "parler au service commercial", "hablar con (el equipo de) ventas"
+            r"\b(?:parler|discuter)\s+(?:au|avec\s+le)\s+(?:service\s+(?:client|commercial|clientèle)|support)\b",
+            r"\bhablar\s+con\s+(?:el\s+)?(?:equipo\s+de\s+|departamento\s+de\s+)?(?:ventas|soporte|"
+            r"atención\s+al\s+cliente)\b",
         ]
     ),
     re.IGNORECASE,

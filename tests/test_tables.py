@@ -1101,6 +1101,33 @@ SUPPORT = """# Support packages
 """
 
 
+PLAN_COLUMNS = """# Compare plans
+
+| Feature | Free | Team | Business |
+| --- | --- | --- | --- |
+| Price per user per month | $0 | $9 | $19 |
+| Storage | 2 GB per workspace | 100 GB per workspace | 1 TB per workspace |
+| Audit log | No | 30 days | 1 year |
+"""
+
+
+def test_a_follow_up_names_the_column_by_its_own_words_not_the_question_befores(tmp_path):
+    """A browser probe: "Und der Business-Tarif?" after "Wie viel Speicherplatz hat der Team-Tarif?" got every Team
+    cell, and "and on Business?" after the Team plan's storage got both plans' storage: read with the question
+    before, both plans are named. The column (or row) the visitor's own words name is the one asked."""
+    from _support import small_index
+
+    bot = Bot.from_settings(small_index(tmp_path, {"plans.md": PLAN_COLUMNS}), build=False)
+    first = "How much storage does the Team plan include?"
+    a = bot.answer(first)
+    assert a.text == "Storage — Team: 100 GB per workspace [1]", a.text
+    b = bot.answer("and on Business?", [(first, a.text)])
+    assert b.text == "Storage — Business: 1 TB per workspace [1]", b.text
+    de = "Wie viel Speicherplatz hat der Team-Tarif?"
+    c = bot.answer("Und der Business-Tarif?", [(de, bot.answer(de).text)])
+    assert c.grounded and all("— Business: " in x for x in c.text.splitlines()), c.text
+
+
 def test_a_row_named_where_the_visitor_tells_their_situation(tmp_path):
     """A blind pack: "We're on Basic Support. How many hours of engineer time are included?" was declined. What is
     searched is the question the message asks (followup.asked), and it names no row; the sentence before it does.

@@ -341,6 +341,15 @@ class QuestionInfo:
             return self
         return QuestionInfo(told, self._idf_of, self.lang)
 
+    def own(self) -> QuestionInfo | None:
+        """The visitor's own message (MESSAGE) read as this question is, when this question carries more than it
+        (a follow-up read with the question before it: "and the Business plan? (How much storage does…?)"), else
+        None."""
+        told = MESSAGE.get()
+        if not told or told == self.text or told not in self.text:
+            return None
+        return QuestionInfo(told, self._idf_of, self.lang)
+
 
 def _coverage(q: QuestionInfo, stems: set[str]) -> float:
     return sum(v for t, v in q.idf.items() if t in stems) / q.idf_sum
@@ -1548,6 +1557,14 @@ def table_cells(
         if max(max(told_score.values(), default=(0, 0.0))[:2]) > 0:
             qr, row_score = whole, told_score
             top_row = max(row_score.values())
+    typed = q.own()
+    if typed is not None:
+        # a follow-up read with the question before ("Und der Business-Tarif? (Wie viel Speicherplatz hat der
+        # Team-Tarif?)"): a row the visitor's own words name by its key is asked, not the one the question before named
+        mine = scored(typed)
+        if any(v[0] > 0 or v[1] > 0 for v in mine.values()):
+            row_score = {b: v if mine[b][0] > 0 or mine[b][1] > 0 else (0, 0.0, 0.0, 0) for b, v in row_score.items()}
+            top_row = max(row_score.values())
     named_rows = {b for b, v in row_score.items() if v == top_row} if max(top_row[:3]) > 0 else set()
     # (the words that ask for a list or a row are the request's, not the table's: "List the default port of every
     # special URL scheme"; the key column's name is the table's: "Special scheme")
@@ -1565,6 +1582,12 @@ def table_cells(
     plural = {stem(w, lang) for w in words(q.text) if _plural(w, lang)}
     skip = (subject - plural) | {stem(w, lang) for ws in key_words.values() for w in ws}
     col_score = {c: _overlap(q, " ".join(w for w in words(c) if w not in common), lang, skip) for c in columns}
+    typed_cols = set(columns)
+    if typed is not None:  # (and a column the visitor's own words name: "and on Business?" after the Team plan's)
+        mine_c = {c: _overlap(typed, " ".join(w for w in words(c) if w not in common), lang, skip) for c in columns}
+        if any(v > 0 for v in mine_c.values()):
+            typed_cols = {c for c, v in mine_c.items() if v > 0}
+            col_score = {c: v if c in typed_cols else 0.0 for c, v in col_score.items()}
     for c in columns:  # a column named by its acronym's words ("EOL": "when does it reach end of life?")
         col_score[c] += 1.0 * bool(_spelled_acronym(c, q.text))
     for c in columns:  # a column named by a range that holds the question's number ("Age 11 to 15": "a 13-year-old")
@@ -1658,6 +1681,7 @@ def table_cells(
             & set(q.terms)
         ]
         whole_names = own if len(own) > 1 else whole_names
+    whole_names = [c for c in whole_names if c in typed_cols]
     if whole:
         want = [i for i, _ in cells]
     elif about_row:

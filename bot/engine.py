@@ -725,6 +725,13 @@ class Bot:
         - A follow-up that brings back only what the bot had just said ("And for adults?" after how the virus
           spreads; "Where does it come from?", read as "…the virus…") gets "the articles don't say".
         `kind`: the message's (bot/answers/turns.py)."""
+        if kind == turns.FOLLOWUP and turns.next_asked(message) and hits:
+            # "¿y el siguiente?" after a numbered list's step (the last answer "3. …"): the step after it, on the page
+            # the question before found (a browser probe: declined, the fold asking for step 3 again)
+            step = re.match(r"\s*(\d{1,3})\. ", answered_exchange(history)[1])
+            a = self.composer.nth_step(query, hits, int(step.group(1)) + 1) if step else None
+            if a is not None:
+                return a, hits, query
         page = self.conversation_page(history) if history and hits else None
         if page and kind != turns.REPLY and self.entry_elsewhere(query, qvec, page, hits):
             page = None  # (a reply answers the bot: it stays on the page)

@@ -274,3 +274,38 @@ def test_a_question_for_a_numbered_step_gets_that_step(tmp_path):
     assert b.text.startswith("2. Bring a photo and your old card."), b.text
     c = bot.answer("What is the ninth step to renew my card?")
     assert "ninth" not in c.text and not c.text.startswith("9."), c.text
+
+
+def test_a_pdfs_numbered_steps_keep_their_numbers_and_the_next_one_follows(tmp_path):
+    """A browser probe (2026-12-07, tenth session): a PDF's steps "1." to "6." were read as bullets, so "¿cuál es el
+    tercer paso…?" got the fourth, and "¿y el siguiente?" was declined. A PDF's numbered item keeps its number, and
+    "and the next one?" after a step gets the step after it."""
+    import fpdf
+    from _support import small_index
+
+    from bot.engine import Bot
+    from bot.ingest.documents import read_pdf
+
+    steps = ["Open the browser and go to vpn.example.edu.", "Download the installer for Windows.",
+             "Run the installer and accept the defaults.", "Enter vpn.example.edu in the Portal field.",
+             "Sign in with your university account.", "Check that the icon shows Connected."]  # fmt: skip
+    pdf = fpdf.FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 18)
+    pdf.cell(0, 12, "Setting up the VPN on Windows", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "", 11)
+    pdf.multi_cell(0, 6, "You need the VPN to reach the library databases from home. Follow these steps:")
+    for i, step in enumerate(steps, 1):
+        pdf.cell(0, 7, f"{i}. {step}", new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 6, "The VPN disconnects after eight hours without traffic.")
+    raw = bytes(pdf.output())
+    assert "3. Run the installer and accept the defaults." in read_pdf(raw).text
+    bot = Bot.from_settings(small_index(tmp_path, {"vpn.pdf": raw}), build=False)
+    q = "What is the third step to set up the VPN on Windows?"
+    a = bot.answer(q)
+    assert a.text == "3. Run the installer and accept the defaults. [1]", a.text
+    history = [(q, a.text)]
+    for n in (4, 5, 6):
+        b = bot.answer("and the next one?", history)
+        assert b.text == f"{n}. {steps[n - 1]} [1]", (n, b.text)
+        history.append(("and the next one?", b.text))

@@ -429,6 +429,22 @@ def is_bare_reply(message: str) -> bool:
     return bool(_REPLY.match(message)) and "?" not in message and not content_stems(content(message))
 
 
+# "and the next one?", "what's next?", "and then?", "und der nächste Schritt?", "et ensuite ?", "¿y el siguiente?"
+_NEXT = re.compile(
+    r"^\W*(?:(?:and|und|et|y|ok|okay|gut|bien|vale)\W+)*(?:(?:what'?s|what is|was ist|was kommt|quelle est|quel est|"
+    r"cuál es|cual es)\s+)?(?:(?:the|der|die|das|le|la|el)\s+)?(?:(?:next|nächste[rns]?|suivante?|siguiente)"
+    r"(?:\s+(?:one|step|schritt|étape|etape|paso))?|then(?: what)?|dann|danach|ensuite|après|luego|después|despues)"
+    r"(?:\s+(?:then|dann|alors))?\W*$",
+    re.IGNORECASE,
+)
+
+
+def next_asked(message: str) -> bool:
+    """The message asks for what comes next ("and the next one?", "und dann?", "¿y el siguiente?"): after a step
+    of a numbered list, the step after it."""
+    return bool(_NEXT.match(message))
+
+
 def bare_measure(message: str) -> bool:
     """A question word and its measure, nothing else ("how often?", "wie lange?")."""
     return bool(_BARE_MEASURE.match(message))

@@ -226,10 +226,12 @@ _A_PREFIX = re.compile(
 # ("---", "* * *") no text (mdplain._setext, mdplain._rules); 42: an HTML table's neighbouring cells that say the same
 # are both kept, only a cell the markup spans is read once (as Word's since 12); 43: a Markdown line's leading "\#"
 # keeps its backslash (text, not a heading: the answers file's escaped "#" lines; with 40 they had become headings);
-# 44: an HTML cell across columns whose names share no word is named by all of them ("Adultes / Enfants").
+# 44: an HTML cell across columns whose names share no word is named by all of them ("Adultes / Enfants"); 45: a
+# PDF's numbered item keeps its number ("3. Open…", not "- Open…"), and a line that starts a sentence after an item
+# that ends one, no further right than the item's marker, starts the paragraph after the list.
 # An index made by another version reads every file again at its next sync (bot/index/store.py); only texts never
 # embedded before are embedded.
-PARSER = 44
+PARSER = 45
 _LIST_ITEM = re.compile(r"\s*(?:[-*+]\s+|\d+[.)]\s+)")
 _BULLET = re.compile(r"\s*[-*+•]\s+")
 _BOLD = re.compile(r"(\*\*|__)(.+?)\1\s*")  # a Markdown line opening in bold: "**How do I pay?** …"

@@ -342,14 +342,17 @@ def read_pdf(raw: bytes, time_budget_s: float | None = None) -> Extracted:
         gaps = [a.y - b.y for a, b in zip(lines, lines[1:]) if abs(a.size - body) < 0.6 and 0 < a.y - b.y < 4 * body]
         step = statistics.median(gaps) if gaps else body * 1.2
         para: list[str] = []
-        item = False
+        item: bool | str = False  # a list item: True, or its number ("3. ")
+        item_x = 0.0  # where the item's marker stands
         table: list[list[str]] = []  # rows of cells
         table_cols: list[float] | None = None
 
         def flush_para() -> None:
             nonlocal para, item
             if para:
-                emit(("- " if item else "") + " ".join(para))
+                # a numbered item keeps its number ("3. Open…"): a question for the third step finds it (a browser
+                # probe: a PDF's steps "1." to "6." became bullets, and "the third step" got the fourth)
+                emit((item if isinstance(item, str) else "- " if item else "") + " ".join(para))
             para, item = [], False
 
         def flush_table() -> None:
@@ -455,10 +458,24 @@ def read_pdf(raw: bytes, time_budget_s: float | None = None) -> Extracted:
                 or (ln.bold and not prev.bold and short)
             )
             bullet = _BULLET.match(text)
+            # after a list item that ends a sentence, a line that starts a sentence no further right than the item's
+            # marker is no more of the item (a hanging indent keeps an item's wrapped lines right of its marker): the
+            # paragraph after the list (a browser probe: a PDF's last step took the paragraph after it)
+            after_item = (
+                item
+                and not bullet
+                and para
+                and para[-1].rstrip().endswith((".", "!", "?", ":"))
+                and text[:1].isupper()
+                and ln.runs
+                and ln.runs[0].x <= item_x + 1.0
+            )
             if bullet:
                 flush_para()
-                para, item = [text[bullet.end() :]], True
-            elif new_para:
+                number = re.match(r"\s*(\d{1,3})[.)]", text)
+                para, item = [text[bullet.end() :]], f"{int(number.group(1))}. " if number else True
+                item_x = ln.runs[0].x if ln.runs else 0.0
+            elif new_para or after_item:
                 flush_para()
                 para = [text]
             elif para and re.search(r"[^\W\d_]-$", para[-1]) and text[:1].islower():

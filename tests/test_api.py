@@ -75,7 +75,8 @@ def test_to_dict_schema(on_topic):
     assert len(d["citations"]) == len(on_topic.citations)
     for c, obj in zip(d["citations"], on_topic.citations):
         assert set(c) == {
-            "n", "source", "section", "quote", "score", "question", "anchor", "page", "url", "source_url", "title"
+            "n", "source", "section", "quote", "score", "question", "anchor", "page", "url", "source_url", "title",
+            "cell",
         }  # fmt: skip
         assert (c["n"], c["source"], c["section"], c["quote"]) == (obj.n, obj.source, obj.section, obj.quote)
         assert c.get("question") == obj.question and c.get("anchor") == obj.anchor

@@ -105,6 +105,7 @@ def test_ask_returns_what_the_python_api_returns(live):
             "url",
             "source_url",
             "title",
+            "cell",
         }
     )
     assert d["sources"] == want["sources"] and len(d["sources"]) == len({c["source"] for c in d["citations"]})

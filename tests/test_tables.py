@@ -6,6 +6,8 @@ that is what is asked; a yes/no question the table doesn't answer is declined.""
 
 from __future__ import annotations
 
+import html
+
 import pytest
 from _support import CACHE_DIR
 
@@ -480,6 +482,21 @@ def test_sources_name_each_document_once_with_its_title(tables):
     assert [(q["n"], q["quote"]) for q in src["quotes"]] == [(c["n"], c["quote"]) for c in d["citations"]]
     assert all(q["url"] == c["url"] for q, c in zip(src["quotes"], d["citations"]))
     assert readable_name("faq/covid-19_travel.pdf") == "Covid 19 travel"
+    # a cell is never listed bare ("£88.50"): its row and column come with it, in the API, the chat's sources and
+    # the OpenAI endpoint's footnotes (a browser probe's sources said "No", "US", "$9")
+    from bot.serve.openai_api import content_of
+    from bot.serve.webchat import sources_html
+
+    a = bot.answer("What are the passport fees?")
+    cells = [c["cell"] for c in d["citations"]]
+    assert all(cells) and [q["cell"] for q in src["quotes"]] == cells, cells
+    first = d["citations"][0]
+    assert a.text.splitlines()[0].startswith(f"{first['cell']}: {first['quote']}"), (a.text, first)
+    shown = f"{first['cell']}: “{first['quote']}”"
+    assert shown in content_of(d), content_of(d)
+    assert html.escape(shown, quote=False) in sources_html(a), sources_html(a)
+    prose = bot.answer("When should ill staff tell their manager?").to_dict()
+    assert prose["citations"] and all(c["cell"] is None for c in prose["citations"]), prose
 
 
 STAGES = """# School years and key stages

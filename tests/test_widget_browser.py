@@ -1082,3 +1082,27 @@ def test_the_site_owners_options_welcome_logo_dark_launcher_copy_and_open_on_lar
     finally:
         site.stop()
     assert guard.blocked == []
+
+
+def test_a_table_cells_quote_says_its_row_and_column(chromium, tmp_path):
+    """A browser probe (2026-12-07, tenth session): the widget's sources and the [n] hover showed a cell's value
+    alone ("No", "US", "$9"). A cell is quoted with its row and column, as the answer shows it."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "plans.md").write_text(
+        "# Compare plans\n\n| Feature | Free | Team | Business |\n| --- | --- | --- | --- |\n"
+        "| Storage | 2 GB per workspace | 100 GB per workspace | 1 TB per workspace |\n"
+        "| Audit log | No | 30 days | 1 year |\n",
+        encoding="utf-8",
+    )
+    with own_server_page(chromium, tmp_path, "en", corpus=corpus) as (srv, page):
+        ask(page, "How much storage does the Team plan include?")
+        bot = wait_answer(page, 1)
+        want = api_answer(srv, "How much storage does the Team plan include?")
+        (c,) = want["citations"]
+        assert (c["cell"], c["quote"]) == ("Storage — Team", "100 GB per workspace"), c
+        shown = "Storage — Team: 100 GB per workspace"
+        expect(bot.locator(".answer a.cite").first).to_have_attribute("title", shown)
+        item = bot.locator(".sources li.src").first
+        item.locator("summary").click()
+        expect(item.locator("details > blockquote")).to_have_text(shown)

@@ -133,6 +133,7 @@ class Citation:
     end: int | None = None
     source_url: str | None = None  # a website's page (bot/ingest/crawl.py): its address, at the entry's anchor
     title: str | None = None  # the document's title (its heading or <title>; else from its file name)
+    cell: str | None = None  # a table cell's row and column ("Storage — Team"): what the quoted value is
 
     @classmethod
     def of(cls, n: int, chunk, quote: str, score: float, span=None, **entry) -> Citation:
@@ -142,7 +143,24 @@ class Citation:
         start, end = span if span is not None else chunk.span_for(quote)
         page = chunk.page_at(start if start is not None else chunk.start)
         question, anchor = entry.get("question", chunk.question), entry.get("anchor", chunk.anchor)
-        return cls(n, chunk.source, chunk.section, quote, score, question, anchor, page, start, end, title=chunk.title)
+        # a table cell is quoted with its row and column: "100 GB" alone says nothing (a browser probe's sources
+        # listed "No", "US", "$9")
+        cell = next((x for x in chunk.sentences if x.label and x.start == start and x.end == end), None)
+        label = unescaped_bars(shown_label(cell, chunk) or "") or None if cell is not None else None
+        return cls(
+            n,
+            chunk.source,
+            chunk.section,
+            quote,
+            score,
+            question,
+            anchor,
+            page,
+            start,
+            end,
+            title=chunk.title,
+            cell=label,
+        )
 
     @property
     def url(self) -> str | None:
@@ -164,6 +182,7 @@ class Citation:
             "url": self.url,  # the document at the quote (bot/serve/viewer.py)
             "source_url": self.source_url,  # None unless the document was fetched from a website
             "title": self.title,
+            "cell": self.cell,  # None unless the quote is a table cell: its row and column
         }
 
 
@@ -192,9 +211,23 @@ def grouped_sources(citations: list[Citation]) -> list[dict]:
             }
             out.append(doc)
         doc["quotes"].append(
-            {"n": c.n, "quote": c.quote, "section": c.section, "question": c.question, "page": c.page, "url": c.url}
+            {
+                "n": c.n,
+                "quote": c.quote,
+                "section": c.section,
+                "question": c.question,
+                "page": c.page,
+                "url": c.url,
+                "cell": c.cell,
+            }
         )
     return out
+
+
+def shown_quote(q: dict) -> str:
+    """A quote as a reader sees it in a list of sources: “…”, a table cell after its row and column (Storage —
+    Team: “100 GB”)."""
+    return f"{q['cell']}: “{q['quote']}”" if q.get("cell") else f"“{q['quote']}”"
 
 
 def quote_places(quotes: list[dict]) -> list[str]:

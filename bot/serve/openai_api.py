@@ -66,7 +66,7 @@ def _strip_footnotes(text: str) -> str:
 
 def content_of(d: dict) -> str:
     """The assistant message: the answer, then its citations as footnotes, or the questions the articles answer."""
-    from bot.answers.answering import quote_places
+    from bot.answers.answering import quote_places, shown_quote
 
     out = d.get("answer", "")
     sources = d.get("sources") or []
@@ -75,7 +75,7 @@ def content_of(d: dict) -> str:
         for src in sources:
             lines.append(f"{src['title']} — {src['source']}")
             for q, where in zip(src["quotes"], quote_places(src["quotes"])):
-                lines.append(f"[{q['n']}] {where}: “{q['quote']}”" if where else f"[{q['n']}] “{q['quote']}”")
+                lines.append(f"[{q['n']}] {where}: {shown_quote(q)}" if where else f"[{q['n']}] {shown_quote(q)}")
         out += "\n\nSources:\n" + "\n".join(lines)
     elif not d.get("grounded") and d.get("suggestions"):
         out += "\n\nThe articles can answer, for example:\n" + "\n".join(f"- {s}" for s in d["suggestions"])

@@ -97,6 +97,7 @@ class CitationOut(BaseModel):
     )
     source_url: str | None = Field(None, description="A page fetched from a website: its address (and anchor).")
     title: str | None = Field(None, description="The document's title.")
+    cell: str | None = Field(None, description="A table cell: its row and column (what the quoted value is).")
 
 
 class QuoteOut(BaseModel):
@@ -105,6 +106,7 @@ class QuoteOut(BaseModel):
     section: str
     page: int | None = Field(None, description="PDF files: the page the quote is on (from 1).")
     url: str | None = Field(None, description="The document at the quote (the source viewer), relative to this server.")
+    cell: str | None = Field(None, description="A table cell: its row and column (what the quoted value is).")
 
 
 class SourceOut(BaseModel):

@@ -37,7 +37,7 @@ def sources_html(answer) -> str:
     """The Sources box: each cited document once (its title and file), then each of its quotes with its number,
     section and page, and a link that opens the document at it (bot/serve/viewer.py). Everything from the
     articles is escaped; the only markup is our own link."""
-    from bot.answers.answering import grouped_sources, quote_places
+    from bot.answers.answering import grouped_sources, quote_places, shown_quote
 
     lang = answer.lang or "en"
     parts = []
@@ -45,7 +45,7 @@ def sources_html(answer) -> str:
     for src in grouped_sources(answer.citations):
         lines = [esc(f"{src['title']} · {src['source']}")]
         for q, place in zip(src["quotes"], quote_places(src["quotes"])):
-            line = esc(f"[{q['n']}] {place}\n“{q['quote']}”" if place else f"[{q['n']}] “{q['quote']}”")
+            line = esc(f"[{q['n']}] {place}\n{shown_quote(q)}" if place else f"[{q['n']}] {shown_quote(q)}")
             if q["url"]:
                 href = html.escape(q["url"], quote=True)
                 line += f' <a href="{href}" target="_blank" rel="noopener noreferrer">{label}</a>'

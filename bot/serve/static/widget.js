@@ -837,11 +837,17 @@
         a.href = API + c.url;
         a.target = "_blank";
         a.rel = "noopener noreferrer";
-        var quote = isStr(c.quote) ? c.quote : "";
+        var quote = shownQuote(c);
         a.title = quote;
         a.setAttribute("aria-label", T("source", ml) + " " + span.getAttribute("data-n") + ": " + quote);
         span.replaceWith(a);
       });
+    }
+
+    // a quote as a reader sees it: a table cell after its row and column ("Storage — Team: 100 GB"), not "100 GB"
+    function shownQuote(c) {
+      var q = isStr(c.quote) ? c.quote : "";
+      return isStr(c.cell) && c.cell ? c.cell + ": " + q : q;
     }
 
     // each cited document once (its title, its file), then each of its quotes: number, section, page, the quote
@@ -886,11 +892,12 @@
           meta.appendChild(sec);
         }
         if (page && list.getAttribute("data-last") !== where) meta.appendChild(el("span", "src-sec", page));
-        if (!meta.childNodes.length && isStr(c.quote) && c.quote) {
+        if (!meta.childNodes.length && shownQuote(c)) {
           // the same place as the quote above: the row says which words it holds, not nothing (a browser probe
           // saw rows with only a number and an arrow)
-          var snip = el("span", "src-snip", c.quote.length > 70 ? c.quote.slice(0, 70).replace(/\s+\S*$/, "") + "\u2026" : c.quote);
-          snip.title = c.quote;
+          var shown = shownQuote(c);
+          var snip = el("span", "src-snip", shown.length > 70 ? shown.slice(0, 70).replace(/\s+\S*$/, "") + "\u2026" : shown);
+          snip.title = shown;
           meta.appendChild(snip);
         }
         list.setAttribute("data-last", where);
@@ -898,7 +905,7 @@
         s.appendChild(el("span", "chev", "▸"));
         s.setAttribute("aria-label", T("source", ml) + " " + n + ": " + file + (page ? ", " + page : "") + (label ? ", " + label : "") + ". " + T("show_quote", ml));
         d.appendChild(s);
-        d.appendChild(el("blockquote", "quote", isStr(c.quote) ? c.quote : ""));
+        d.appendChild(el("blockquote", "quote", shownQuote(c)));
         if (isStr(c.url) && c.url.indexOf("/source/") === 0) {
           // the source viewer at the quote (this server's; the text is set as text, never as HTML)
           var open = el("a", "src-open", T("open_doc", ml));
@@ -924,7 +931,7 @@
         cites.forEach(function (c) {
           var title = c.title || c.source;
           var where = [title, c.section !== title ? c.section : ""].filter(isStr).filter(Boolean).join(", ");
-          var quote = isStr(c.quote) && c.quote ? "\u201c" + c.quote + "\u201d \u2014 " : "";
+          var quote = isStr(c.quote) && c.quote ? (isStr(c.cell) && c.cell ? c.cell + ": " : "") + "\u201c" + c.quote + "\u201d \u2014 " : "";
           lines.push("[" + Number(c.n) + "] " + quote + where + (isStr(c.source_url) && c.source_url ? " " + c.source_url : ""));
         });
         var all = lines.join("\n").trim();

@@ -66,7 +66,8 @@ def check_schema(d: dict) -> None:
     assert set(d["timings_ms"]) == {"retrieve", "answer", "total"}
     for c in d["citations"]:
         assert set(c) == {
-            "n", "source", "section", "quote", "score", "question", "anchor", "page", "url", "source_url", "title"
+            "n", "source", "section", "quote", "score", "question", "anchor", "page", "url", "source_url", "title",
+            "cell",
         }  # fmt: skip
         assert isinstance(c["n"], int) and isinstance(c["score"], float)
         assert isinstance(c["section"], str) and c["section"]

@@ -1015,7 +1015,12 @@ class Bot:
                 # having no FAQ entries
                 near = [x for x in near if turns.confident_language(x, ix.langs) in (ql, None)]
                 hits = sorted(hits, key=lambda h: (h.chunk.lang or ql) != ql)
-            out.extend(near[:n])
+            # the section retrieval ranks first, when it is no FAQ entry, keeps a place: a question near a prose page
+            # ("Can I pay with PayPal?" beside the Billing section) was offered only FAQ questions far from it (a
+            # browser probe)
+            top = hits[0].chunk if hits else None
+            keep = 1 if top is not None and top.kind != "faq" and top.section and len(near) >= n else 0
+            out.extend(near[: n - keep])
         seen = set(out)
         for h in hits:
             if len(out) >= n:

@@ -412,6 +412,30 @@ def test_related_questions_are_in_the_visitors_likely_language_and_plain(two_lan
     assert not offerable(" ".join(["word"] * 20) + "?")
 
 
+def test_related_questions_keep_a_place_for_the_prose_section_retrieval_ranks_first(tmp_path):
+    """A browser probe: "Can I pay with PayPal?" (declined) was offered three FAQ questions far from it (two-factor
+    authentication, guest users), none of the Billing section that says which cards are accepted. When retrieval's
+    first passage is no FAQ entry, its section keeps one of the places."""
+    from _support import small_index
+
+    from bot.answers import messages
+    from bot.engine import Bot
+
+    files = {
+        "faq.md": "# FAQ\n\n## How do I set up two-factor authentication?\n\nOpen Settings > Security and scan the "
+        "code.\n\n## What are guest users?\n\nGuests see only the projects they are invited to.\n\n## How do I "
+        "delete my account?\n\nOpen Settings > Account and choose Delete.\n\n## How do I export my data?\n\n"
+        "Open Settings > Export and choose CSV or JSON.\n",
+        "pricing.md": "# Plans and pricing\n\n## Billing\n\nWe accept Visa, Mastercard and American Express. "
+        "Invoices are sent by e-mail at the start of each billing period.\n",
+    }
+    bot = Bot.from_settings(small_index(tmp_path, files), build=False)
+    hits = bot.retriever.search("Which credit cards do you accept for invoices?", 5)
+    assert hits[0].chunk.section == "Billing"
+    got = bot.suggestions("Which credit cards do you accept for invoices?", hits)
+    assert len(got) == 3 and got[-1] == messages.text("about_section", "en", section="Billing"), got
+
+
 def test_an_answer_from_a_page_in_another_language_says_so(two_languages):
     from bot.answers import messages
 

@@ -90,6 +90,15 @@ def test_abstention_is_a_message_with_suggestions(server):
     content = r.choices[0].message.content
     assert content.startswith(want["answer"]) and all(f"- {s}" in content for s in want["suggestions"])
     assert r.model_extra["citations"] == [] and r.model_extra["suggestions"] == want["suggestions"]
+    assert content.count("for example:") == 1, content
+
+
+def test_a_greeting_leads_in_to_its_questions_once(server):
+    """A probe: "hi" over the OpenAI endpoint got "…You could ask, for example:" then "The articles can answer, for
+    example:" before the questions."""
+    r = _client(server).chat.completions.create(model="articlebot", messages=[{"role": "user", "content": "hi"}])
+    content = r.choices[0].message.content
+    assert content.count("for example:") == 1 and "\n- " in content, content
 
 
 def test_the_history_is_the_conversation(server):

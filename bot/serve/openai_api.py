@@ -78,7 +78,12 @@ def content_of(d: dict) -> str:
                 lines.append(f"[{q['n']}] {where}: {shown_quote(q)}" if where else f"[{q['n']}] {shown_quote(q)}")
         out += "\n\nSources:\n" + "\n".join(lines)
     elif not d.get("grounded") and d.get("suggestions"):
-        out += "\n\nThe articles can answer, for example:\n" + "\n".join(f"- {s}" for s in d["suggestions"])
+        from bot.answers import messages
+
+        # in the answer's language; a greeting that already leads in to them ("You could ask, for example:") is
+        # not given a second lead-in (a probe: "hi" got both)
+        lead = "" if out.rstrip().endswith(":") else messages.text("ui_can_answer", d.get("lang") or "en") + "\n"
+        out += "\n\n" + lead + "\n".join(f"- {s}" for s in d["suggestions"])
     return out
 
 

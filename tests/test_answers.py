@@ -309,3 +309,22 @@ def test_a_pdfs_numbered_steps_keep_their_numbers_and_the_next_one_follows(tmp_p
         b = bot.answer("and the next one?", history)
         assert b.text == f"{n}. {steps[n - 1]} [1]", (n, b.text)
         history.append(("and the next one?", b.text))
+
+
+def test_a_code_no_article_has_is_not_answered_with_a_number_beside_it(tmp_path):
+    """A browser probe: "¿Cuánto cuesta imprimir en A5?" beside the A4 and A3 prices got "El saldo se recarga… con un
+    mínimo de 5 euros". A code the question names (letters, then up to three digits) that no article has is
+    something the articles don't cover; one they have is answered."""
+    from _support import small_index
+
+    from bot.engine import Bot
+
+    md = (
+        "# Printing\n\nPrinting costs 0,05 € for an A4 page and 0,10 € for an A3 page in black and white. Colour "
+        "costs three times as much.\n\n## Credit\n\nYou top up your printing credit online, with a minimum of 5 "
+        "euros.\n"
+    )
+    bot = Bot.from_settings(small_index(tmp_path, {"print.md": md}), build=False)
+    assert bot.answer("How much does an A3 page cost?").grounded
+    a = bot.answer("How much does an A5 page cost?")
+    assert not a.grounded, a.text

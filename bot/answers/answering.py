@@ -520,6 +520,10 @@ class Reader:
         out = []
         toks = re.findall(r"[\w’'-]+", query)
         for i, tok in enumerate(toks):
+            if re.fullmatch(r"[A-Za-z]{1,3}\d{1,3}", tok) and not self.known(tok.lower()):
+                # a code no article has ("A5" beside the A4 and A3 prices: a probe got "a minimum of 5 euros")
+                out.append(tok)
+                continue
             if i == 0 or not tok[:1].isupper() or len(tok) < 3 or (tok.isupper() and len(tok) <= 4):
                 continue
             if tok.lower() in _DAY or re.fullmatch(_MONTHS, tok, re.IGNORECASE):

@@ -1145,6 +1145,26 @@ def test_a_follow_up_names_the_column_by_its_own_words_not_the_question_befores(
     assert c.grounded and all("— Business: " in x for x in c.text.splitlines()), c.text
 
 
+PRINTING = """<html lang="en"><body><h1>Printing</h1><table><tr><th>Type</th><th>A4</th><th>A3</th></tr>
+<tr><td>Black and white</td><td>0.05 €</td><td>0.10 €</td></tr><tr><td>Colour</td><td>0.15 €</td><td>0.30 €</td></tr>
+<tr><td>Scanning</td><td>Free</td><td>Free</td></tr></table>
+<h2>Opening hours</h2><p>The service desk is open from 8:00 to 20:00 on weekdays.</p></body></html>"""
+
+
+def test_a_price_asked_of_a_row_whose_cells_are_all_prices_or_free_gets_the_row(tmp_path):
+    """A browser probe: "How much does scanning cost?" and "Is scanning free?" beside a row "Scanning | Free | Free"
+    were declined ("Free" is no number, and no column is named). A price asked of a row named clearly, each cell of
+    it a price or "free", gets the row; so does whether it costs."""
+    from _support import small_index
+
+    bot = Bot.from_settings(small_index(tmp_path, {"printing.html": PRINTING}), build=False)
+    scan = ["Scanning — A4: Free [1]", "Scanning — A3: Free [2]"]
+    for q in ("How much does scanning cost?", "Is scanning free?"):
+        assert bot.answer(q).text.splitlines() == scan, q
+    a = bot.answer("Is colour printing free?")
+    assert a.text.splitlines() == ["Colour — A4: 0.15 € [1]", "Colour — A3: 0.30 € [2]"], a.text
+
+
 def test_a_row_named_where_the_visitor_tells_their_situation(tmp_path):
     """A blind pack: "We're on Basic Support. How many hours of engineer time are included?" was declined. What is
     searched is the question the message asks (followup.asked), and it names no row; the sentence before it does.

@@ -764,6 +764,7 @@ def _with_list(best: Candidate, picked: list[Candidate], most: int = LIST_MOST) 
 
 
 TABLE_MOST = 8  # rows of a table given after the sentence that announces it
+ROW_WHOLE = 4  # cells of a row given whole when each is of the kind asked
 FOLLOWING = re.compile(
     r"\b(?:the following|as follows|below|folgenden?|wie folgt|nachstehenden?|unten|suivant(?:e|s|es)?|ci-dessous|"
     r"siguientes?|a continuación)\b",
@@ -1649,6 +1650,7 @@ def table_cells(
     )
     if top_col <= 0 and clear and len(col_score) == 1:
         top_col = 1.0  # one column (but the condition's): the named row names its cell
+    row_whole = False  # the question asks for the named row whole (every cell of it of the kind asked)
     if not col_named and yes_no and len(named_rows) == 1:
         # a yes/no question about a value of the named row ("Did the 14.00 stop at Selby?"): the one cell of that
         # row that holds a word of the question no key has (the row's "Calling at: …, Selby"), before the values
@@ -1660,19 +1662,34 @@ def table_cells(
         }
         if len(held) == 1:
             col, top_col, col_named = held.pop(), 1.0, True
+        elif held and len(held) == sum(s.block == b for _, s in cells) <= ROW_WHOLE:
+            row_whole = True  # every cell of the row holds it ("Is scanning free?": "Free", "Free"): the row
+        elif qtypes.asks_price_yes_no(q.text) and sum(s.block == b for _, s in cells) <= ROW_WHOLE:
+            # whether it costs, every cell of the row a price ("Is colour printing free?": "0.15 €", "0.30 €")
+            row_whole = all(qtypes.MONEY.search(s.text) or qtypes.FREE.search(s.text) for _, s in cells if s.block == b)
     if top_col <= 0 and clear and q.qtype in ("num", "date"):
-        # no column named, one row named: the one cell of that row of the kind asked ("How much…": an amount),
-        # leaving out a cell whose range placed the question's number ("more than 1.2%, up to 5.5%")
+        # no column named, one row named: the one cell of that row of the kind asked ("How much…": an amount; for a
+        # price, "free" too), leaving out a cell whose range placed the question's number ("more than 1.2%, up to 5.5%")
         (b,) = named_rows
+        price = qtypes.asks_price(q.text)
         fit = [
             s.column
             for _, s in cells
             if s.block == b
-            and (_type_ok(q.qtype, s.text, q.words) or (q.qtype == "date" and _CLOCK.fullmatch(s.text.strip())))
+            and (
+                _type_ok(q.qtype, s.text, q.words)
+                or (q.qtype == "date" and _CLOCK.fullmatch(s.text.strip()))
+                or (price and qtypes.FREE.search(s.text))
+            )
             and not _in_range(told, [s.text])
         ]
         if len(fit) == 1:
             col, top_col = fit[0], 1.0
+        elif price and fit and len(fit) == sum(s.block == b for _, s in cells) <= ROW_WHOLE:
+            # a price asked, each cell of the row one ("How much does scanning cost?": "Free" for A4 and A3, a
+            # browser probe declined it): the row. (Not any number: "How much annual leave do I earn?", part time,
+            # beside full-time staff's hours got the row, a blind pack's question the table doesn't answer)
+            row_whole = True
     # (after the kind asked: "How long does the demdex cookie last?" is its Expiry, "180 days", though another row's
     # Purpose cell holds the word "cookie")
     if top_col <= 0 and len(named_rows) == 1 and (by_value := _named_by_values(q, cells, named_rows, skip, lang)):
@@ -1689,7 +1706,7 @@ def table_cells(
     whole = whole and covered and not yes_no and len(uncovered) <= 1  # (a yes/no question asks no list)
     # a question about a row ("Tell me about the Boxing Day bank holiday") named clearly: the whole row, whatever
     # column a word of it may name ("Tell me about Electron 22: when was it released…")
-    about_row = clear and not yes_no and not whole and bool(_ABOUT.search(q.text))
+    about_row = clear and not whole and (row_whole or (not yes_no and bool(_ABOUT.search(q.text))))
     if whole or about_row:
         pass
     elif strict and covered and len(named_rows) != 1 and top_col > 0 and _asks_all(q, col, lang):

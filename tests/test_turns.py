@@ -1222,6 +1222,9 @@ def test_related_questions_are_never_in_another_language_than_the_visitors_pages
             "and on Mac if I have no admin rights at all?",
             None,
         ),  # a question of its own
+        # a code for a code, wherever it stands (a browser probe: "en A4" had replaced "en color")
+        ("¿Cuánto cuesta imprimir una hoja A3 en color?", "¿y en A4?", "¿Cuánto cuesta imprimir una hoja A4 en color?"),
+        ("How much is a colour A3 print?", "and for A4?", "How much is a colour A4 print?"),
     ],
 )
 def test_a_follow_up_swaps_the_phrase_under_the_same_preposition(previous, message, expected):

@@ -502,6 +502,9 @@ _SWAP = re.compile(
 _PHRASE_END = re.compile(rf"[?!.;,:]|\b(?:{_SWAP_PREP}|and|or|und|oder|et|ou|y|o|if|when|si|wenn|cuando|quand)\b", re.I)
 
 
+_CODE_TOKEN = re.compile(r"\b[A-Za-z]{1,3}\d{1,3}\b")
+
+
 def swapped(previous: str, message: str) -> str | None:
     """The previous question with the phrase a follow-up swaps ("Comment désinstaller Zettlr sur Mac ?" + "et sur
     Linux ?" -> "Comment désinstaller Zettlr sur Linux ?"; "How much is the fee for adults?" + "And for children?"):
@@ -512,6 +515,11 @@ def swapped(previous: str, message: str) -> str | None:
     if m is None or len(m.group("rest").split()) > 4:
         return None
     prep = m.group("prep").lower()
+    rest = m.group("rest").strip()
+    codes = list(_CODE_TOKEN.finditer(previous)) if _CODE_TOKEN.fullmatch(rest) else []
+    if codes:  # a code for a code ("¿y en A4?" after "…una hoja A3 en color?": A3, not "en color"; a browser probe)
+        c = codes[-1]
+        return previous[: c.start()] + rest + previous[c.end() :]
     at = [x for x in re.finditer(rf"\b{re.escape(prep)}\s+", previous, re.IGNORECASE)]
     if not at:
         return None

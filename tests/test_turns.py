@@ -988,6 +988,23 @@ def test_a_one_word_follow_up_asks_a_detail_of_the_last_answer(tmp_path_factory)
     a = b.answer("Und für Kinder?", hist)
     assert a.grounded and "kostenlos" in a.text and "Unterschrift" not in a.text, a.text
     assert not b.answer("Und für Senioren?", hist).grounded  # nothing of them said, nor on the page
+    # the one sentence of the last answer that names the word, though the page's introduction names it too and the
+    # question before outweighs it (a browser probe: "¿y para el personal?" got the FAQ page's introduction)
+    intro = bot_on(
+        tmp_path_factory,
+        "detail-intro",
+        {
+            "faq.md": "# Preguntas frecuentes\n\nRespuestas a las dudas más habituales de estudiantes y personal de la "
+            "universidad.\n\n## ¿Cuánto espacio tiene el correo de estudiante?\n\nEl buzón de correo de los "
+            "estudiantes tiene 50 GB de capacidad y se mantiene activo un año. El personal dispone de buzones de 100 "
+            "GB.\n\n## ¿Cómo configuro eduroam?\n\nUsa tu dirección de correo completa y la contraseña del campus.\n"
+        },
+    )
+    q0 = "¿Cuánta capacidad tiene el buzón de correo de los estudiantes?"
+    mail = intro.answer(q0)
+    assert "100 GB" in mail.text, mail.text
+    staff = intro.answer("¿y para el personal?", [[q0, mail.text]])
+    assert staff.text == "El personal dispone de buzones de 100 GB. [1]", staff.text
     # a bare "how often?" asks the count the last answer gave ("dreimal": a number)
     renew = b.answer("Kann ich die Leihfrist verlängern?")
     often = b.answer("wie oft?", [["Kann ich die Leihfrist verlängern?", renew.text]])

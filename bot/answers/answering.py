@@ -767,8 +767,8 @@ TABLE_MOST = 8  # rows of a table given after the sentence that announces it
 ROW_WHOLE = 4  # cells of a row given whole when each is of the kind asked
 # How sure an answer is whose row and column the question names (table_cells, strict): what such answers' share of
 # right ones was on the blind table packs (`python -m bot eval --all`'s held-out and blind 2-7 sets, 2026-12-07,
-# tenth session): 147 right of 163, 0.90, against 0.70 for their other answers (the gate's confidence had put 52 of
-# the right ones under the report's 0.5, listed as unsure needs: two browser probes)
+# tenth session): 147 right of 163, 0.90, against 49 of 71, 0.69, for their other answers (the gate's confidence
+# had put 49 of the 147 under the report's 0.5, listed as unsure needs: two browser probes)
 CELL_CONFIDENCE = 0.9
 FOLLOWING = re.compile(
     r"\b(?:the following|as follows|below|folgenden?|wie folgt|nachstehenden?|unten|suivant(?:e|s|es)?|ci-dessous|"

@@ -1358,3 +1358,19 @@ def test_a_message_with_few_function_words_all_of_one_language_is_in_that_langua
     assert turns.language("Quelle version de Node pour Angular 15.0.x ?", "en") == "fr"
     assert turns.language("Docker?", "de") == "de" and turns.language("hi", "de") == "de"
     assert turns.language("Wie installiere ich Docker?", "en") == "de"
+
+
+@pytest.mark.parametrize(
+    "message, kind",
+    [
+        ("La déchetterie est-elle ouverte le dimanche en été ?", "question"),
+        ("Le marché a-t-il lieu le samedi ?", "question"),
+        ("Est-elle ouverte le dimanche ?", "followup"),
+        ("Pourquoi est-elle fermée ?", "followup"),
+    ],
+)
+def test_a_french_inversion_after_its_subject_does_not_lean_back(message, kind):
+    """A browser probe: "La déchetterie est-elle ouverte le dimanche en été ?" after "et en hiver ?" was read as a
+    follow-up ("elle") and answered for winter. The pronoun of an inversion repeats the subject the question names
+    before it; with no subject before it, it points back."""
+    assert turns.classify(message, "Quels sont les horaires de la déchetterie le samedi ?").kind == kind

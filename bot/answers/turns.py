@@ -350,6 +350,11 @@ def leans_back(message: str) -> bool:
         # a pronoun whose noun comes earlier in the message itself ("lend my car to my Mom so she can drive")
         if w in _PRONOUNS and referent(w, text[: m.start()]) is not None:
             continue
+        # French inversion after the subject named ("La déchetterie est-elle ouverte… ?"): the pronoun repeats it (a
+        # browser probe read the question as a follow-up of the one before and answered for another season)
+        before = text[: m.start()]
+        if before.endswith("-") and content_stems(before.rstrip("-").rsplit(None, 1)[0] if " " in before else "", "fr"):
+            continue
         return True
     own = content_stems(message, language(message)) - _LIGHT
     # a name of its own ("What is Fabman?"): a subject, though one word (a browser probe read "What is Fabman?" as a

@@ -328,3 +328,25 @@ def test_a_code_no_article_has_is_not_answered_with_a_number_beside_it(tmp_path)
     assert bot.answer("How much does an A3 page cost?").grounded
     a = bot.answer("How much does an A5 page cost?")
     assert not a.grounded, a.text
+
+
+def test_a_numbered_item_keeps_its_number_and_a_rule_is_asked_by_its_place(tmp_path):
+    """A browser probe (a Word document's market rules): "Peut-on vendre des animaux vivants au marché ?" got "1. La
+    vente d'animaux vivants est interdite.", the viewer showing it as rule 6; "Quelle est la deuxième règle du
+    marché ?" got the introduction. A numbered item is quoted with its place in its list, and "the second rule" is
+    asked as "the second step" is."""
+    from _support import small_index
+
+    from bot.engine import Bot
+
+    rules = ["Les stands ouvrent à 7 h.", "Les emplacements sont attribués par le placier.",
+             "Chaque commerçant présente sa carte.", "Les véhicules quittent la place avant 8 h.",
+             "Chaque commerçant nettoie son emplacement.", "La vente d'animaux vivants est interdite."]  # fmt: skip
+    md = "# Règlement du marché\n\nLe marché se tient chaque samedi matin.\n\n" + "".join(
+        f"{i}. {r}\n" for i, r in enumerate(rules, 1)
+    )
+    bot = Bot.from_settings(small_index(tmp_path, {"marche.md": md}), build=False)
+    a = bot.answer("Peut-on vendre des animaux vivants au marché ?")
+    assert a.text == "6. La vente d'animaux vivants est interdite. [1]", a.text
+    b = bot.answer("Quelle est la deuxième règle du marché ?")
+    assert b.text == "2. Les emplacements sont attribués par le placier. [1]", b.text

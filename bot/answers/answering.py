@@ -849,6 +849,21 @@ def _whole_cells(picked: list[tuple[Sentence, Hit, float]]) -> list[tuple[Senten
     return out
 
 
+def _item_number(s: Sentence, chunk) -> int | None:
+    """A numbered list item's place in its list, as the document numbers it: the items of the run of numbered items
+    before it in its passage, and it (None when it is not in the passage)."""
+    sents = chunk.sentences
+    at = next((i for i, x in enumerate(sents) if x.start == s.start), None)
+    if at is None:
+        return None
+    blocks = {sents[at].block}
+    i = at - 1
+    while i >= 0 and sents[i].item and sents[i].ordered:
+        blocks.add(sents[i].block)
+        i -= 1
+    return len(blocks)
+
+
 def _citations_and_text(picked: list[tuple[Sentence, Hit, float]]) -> tuple[str, list[Citation]]:
     """The answer's text and citations; a table cell on a line of its own after its row and column
     ("Pier 1 to Saltmarsh — Last sailing: 19:55 [1]": the quote is the cell, the label says what it is)."""
@@ -874,7 +889,9 @@ def _citations_and_text(picked: list[tuple[Sentence, Hit, float]]) -> tuple[str,
                 text += " " if same_item or not (s.item or prev.item) else ("\n" if s.item and prev.item else "\n\n")
             if s.item and not same_item:
                 number = number + 1 if k and picked[k - 1][0].item else 1
-                text += f"{number}. " if s.ordered else "- "
+                # a numbered item by its place in its list ("6. La vente d'animaux vivants est interdite.", not "1.":
+                # a browser probe, the viewer showing it as rule 6)
+                text += f"{_item_number(s, picked[k][1].chunk) or number}. " if s.ordered else "- "
             text += part
         return text, cites
     return " ".join(parts), cites

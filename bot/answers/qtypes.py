@@ -469,7 +469,7 @@ def asks_yes_no(q: str) -> bool:
 
 # a question for one step of a procedure, by its number: "What's the third step?", "step 3", "der dritte Schritt",
 # "Schritt 3", "la troisième étape", "el tercer paso" (Composer.nth_step)
-_STEP_WORD = r"(?:step|schritt|étape|etape|paso)"
+_STEP_WORD = r"(?:step|schritt|étape|etape|paso|rule|regel|règle|regle|regla)"  # (a numbered list of rules too)
 _STEP_ORDINALS = {
     w: n
     for n, ws in (

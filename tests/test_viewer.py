@@ -206,6 +206,22 @@ def test_an_html_pages_lists_are_shown_as_lists(tmp_path):
     ) in shown, shown
 
 
+def test_a_numbered_list_in_paragraphs_keeps_its_numbers(tmp_path):
+    """A browser probe: a PDF's seven steps, each a paragraph of its own in the text the bot reads ("3. Run…"), were
+    all shown as "1.". A numbered list starts at its first item's number."""
+    from bot.ingest.corpus import read_document
+    from bot.serve.viewer import render_blocks
+
+    (tmp_path / "steps.md").write_text(
+        "# Steps\n\n1. Open the browser.\n\n2. Download the installer.\n\n3. Run the installer.\n", encoding="utf-8"
+    )
+    doc = read_document(tmp_path / "steps.md", tmp_path)
+    at = doc.text.index("Run the installer.")
+    shown = render_blocks(doc, 0, len(doc.text), at, at + len("Run the installer."))
+    assert '<ol start="3"><li><mark id="q">Run the installer.</mark></li></ol>' in shown, shown
+    assert '<ol start="2"><li>Download the installer.</li></ol>' in shown, shown
+
+
 def test_an_html_tables_spanned_cells_span_their_columns_under_named_columns(tmp_path):
     """A browser probe: a fee table's "CHF 20.–" across "Adultes" and "Enfants" was shown in the first of them, so
     "immédiat" stood under "Enfants" and "Délai" was empty; and the key column's name ("Prestation") was gone. The

@@ -227,7 +227,11 @@ def render_blocks(doc, lo: int, hi: int, start: int | None, end: int | None) -> 
             ordered = text[lines[0][0]].isdigit()
             tag = "ol" if ordered else "ul"
             lis = "".join(f"<li>{seg(x + _ITEM.match(text[x:y]).end(), y)}</li>" for x, y in lines)
-            out.append(f"<{tag}>{lis}</{tag}>")
+            # a numbered list starts at its first item's number: a PDF's steps, each a paragraph of its own, were all
+            # shown as "1." (a browser probe)
+            lead = re.match(r"\s*(\d{1,4})", text[lines[0][0] : lines[0][1]]) if ordered else None
+            begins = f' start="{int(lead.group(1))}"' if lead and int(lead.group(1)) != 1 else ""
+            out.append(f"<{tag}{begins}>{lis}</{tag}>")
         else:
             out.append("<p>" + "\n".join(seg(x, y) for x, y in lines) + "</p>")
     flush_rows()

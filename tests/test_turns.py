@@ -111,6 +111,9 @@ def test_a_greeting_with_a_question_is_a_question(message):
         "Ich möchte mit dem Vertrieb sprechen",
         "Je voudrais parler au service commercial",
         "Quiero hablar con ventas",
+        # a third probe: these were searched in the articles
+        "I'd like to speak to a human",
+        "Est-ce que je peux avoir un humain ?",
     ],
 )
 def test_asking_for_a_person(message):
@@ -134,6 +137,7 @@ def test_asking_for_a_person(message):
         "Wie kann ich mit meinem Kind über das Virus sprechen?",
         "How do sales taxes work?",
         "What does the sales team do?",
+        "Dois-je avoir une personne pour signer ?",
     ],
 )
 def test_a_question_about_people_is_not_a_request_for_one(message):

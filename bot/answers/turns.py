@@ -110,7 +110,7 @@ _PERSON = re.compile(
         [
             rf"\b(?:can|could|may|might)\s+i\s+(?:(?:please|just|maybe|actually|now)\s+)*(?:talk|speak|chat)\s+"
             rf"(?:to|with)\s+{_WHO}\b",
-            rf"\b(?:i\s+(?:want|need|would like|'d like|wish)|let me|i have)\s+to\s+(?:talk|speak|chat)"
+            rf"\b(?:i\s+(?:want|need|would like|'d like|wish)|i['’]d like|let me|i have)\s+to\s+(?:talk|speak|chat)"
             rf"\s+(?:to|with)\s+{_WHO}\b",
             rf"\b(?:connect|transfer|put)\s+me\s+(?:through\s+)?(?:to|with)\s+{_WHO}\b",
             # "I want a real person please, this bot isn't helping": the person itself wanted, and nothing after it
@@ -141,6 +141,9 @@ _PERSON = re.compile(
             r"\bhabl(?:ar|o|e|amos)\s+con\s+(?:un|una|alguien)\s*(?:humano|persona|agente|asesor\w*|operador)?"
             r"(?:\W|$)",
             r"\b(?:me\s+)?atienda\s+(?:un|una|alguien)\s*(?:humano|persona|agente|asesor\w*|operador)?(?:\W|$)",
+            # "Est-ce que je peux avoir un humain ?", "Puis-je joindre un conseiller ?"
+            r"\b(?:puis-je|je peux|je pourrais|je voudrais|je veux|j'aimerais|j’aimerais)\s+(?:avoir|joindre|contacter)"
+            r"\s+(?:un|une)\s+(?:vrai\s+|vraie\s+)?(?:humain|conseill\w+|agent|opérateur|operateur|personne)\b",
             # the team by its name: "parler au service commercial", "hablar con (el equipo de) ventas"
             r"\b(?:parler|discuter)\s+(?:au|avec\s+le)\s+(?:service\s+(?:client|commercial|clientèle)|support)\b",
             r"\bhablar\s+con\s+(?:el\s+)?(?:equipo\s+de\s+|departamento\s+de\s+)?(?:ventas|soporte|"

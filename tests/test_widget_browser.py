@@ -1066,6 +1066,13 @@ def test_the_site_owners_options_welcome_logo_dark_launcher_copy_and_open_on_lar
         copied = page.evaluate("navigator.clipboard.readText()")
         first_line = msg.locator(".answer").inner_text().splitlines()[0]
         assert first_line.split(" [")[0] in copied and "\n[1] \u201c" in copied, copied  # each source with its quote
+        # the quote readable on the dark theme (a probe measured 1.6:1): light text on its dark box
+        item = msg.locator(".sources li.src").first
+        item.locator("summary").click()
+        quote = item.locator("details > blockquote")
+        expect(quote).to_be_visible()
+        colours = quote.evaluate("e => [getComputedStyle(e).color, getComputedStyle(e).backgroundColor]")
+        assert colours == ["rgb(229, 231, 235)", "rgb(15, 23, 42)"], colours
         page.locator(f"{W} .head button").last.click()
         page.reload()
         expect(page.locator(f"{W} .bubble")).to_be_visible()

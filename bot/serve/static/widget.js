@@ -127,7 +127,9 @@
     "% .bot .bub{background:#1f2937;color:#e5e7eb;border-color:#374151;}",
     "% .abstain .bub{background:#2a2312;border-color:#5c4a1e;}",
     "% .error .bub{background:#2a1313;border-color:#5c2323;color:#fecaca;}",
-    "% .quote{background:#0f172a;}",
+    "% .quote{background:#0f172a;color:#e5e7eb;}",  // (its light theme's dark grey text was 1.6:1 here: a probe)
+    "% summary:hover,% summary:focus-visible{background:#1f2937;}",
+    "% .src-open{color:#93c5fd;}",
     "% .chip{background:#111827;color:#e5e7eb;}",
     "% .chip:hover:not(:disabled){background:#1e293b;}",
     "% .composer{background:#111827;border-top-color:#374151;}",

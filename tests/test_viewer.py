@@ -69,7 +69,7 @@ def test_a_pdf_citation_opens_its_page(server):
     c = pdf[0]
     assert c["page"] == 2
     r = httpx.get(server.url + c["url"], timeout=30)
-    assert "Page 2 of 3" in r.text and '<mark id="q">' in r.text
+    assert "Page 2 / 3" in r.text and '<mark id="q">' in r.text
     assert "Overdue books" not in r.text  # page 1 is not shown with page 2
 
 
@@ -81,14 +81,14 @@ def test_a_pdf_page_links_to_the_pages_before_and_after_it(server, chromium):
     page = chromium.new_page()
     try:
         page.goto(server.url + c["url"])
-        expect(page.locator(".meta")).to_contain_text("Page 2 of 3")
+        expect(page.locator(".meta")).to_contain_text("Page 2 / 3")
         page.get_by_role("link", name="Page 3 →").click()
-        expect(page.locator(".meta")).to_contain_text("Page 3 of 3")
+        expect(page.locator(".meta")).to_contain_text("Page 3 / 3")
         expect(page.locator(".text")).to_contain_text("wireless network")
         expect(page.get_by_role("link", name="Page 4 →")).to_have_count(0)  # the last page: no next
         page.get_by_role("link", name="← Page 2").click()
         page.get_by_role("link", name="← Page 1").click()
-        expect(page.locator(".meta")).to_contain_text("Page 1 of 3")
+        expect(page.locator(".meta")).to_contain_text("Page 1 / 3")
         expect(page.locator(".text")).to_contain_text("Overdue books")
         expect(page.locator("a[rel=prev]")).to_have_count(0)
     finally:
@@ -204,6 +204,31 @@ def test_an_html_pages_lists_are_shown_as_lists(tmp_path):
         '<ol><li>Sign in.</li><li><mark id="q">Open Loans.</mark></li></ol>\n<p>You can borrow:</p>\n'
         "<ul><li>Books</li><li>DVDs</li></ul>\n<p>Rare books stay.</p>"
     ) in shown, shown
+
+
+def test_a_pdf_pages_labels_are_in_its_language(tmp_path):
+    """A probe: a French visitor read "Page 2 of 2" and "← Page 1" under a French PDF. The viewer's own words are in
+    the document's language, as its page's lang says (here German: "Seite")."""
+    from fpdf import FPDF
+
+    from bot.ingest.corpus import read_document
+    from bot.serve.viewer import Viewer
+
+    pdf = FPDF()
+    for text in ("Erstes Kapitel: Das Rathaus ist am Montag geöffnet.", "Zweites Kapitel: Der Markt ist am Samstag."):
+        pdf.add_page()
+        pdf.set_font("Helvetica", "", 12)
+        pdf.multi_cell(0, 8, text + " " + "Die Zeiten ändern sich im Sommer und an den Feiertagen. " * 8)
+    pdf.output(str(tmp_path / "guide.pdf"))
+    doc = read_document(tmp_path / "guide.pdf", tmp_path)
+    assert doc.lang == "de" and len(doc.pages) == 2
+    at = doc.text.index("Der Markt ist")
+    from types import SimpleNamespace
+
+    viewer = Viewer()
+    viewer.document = lambda index, source: doc  # the document as the index would give it
+    page = viewer.render(SimpleNamespace(), "guide.pdf", at, at + 10)
+    assert "Seite 2 / 2" in page and "← Seite 1" in page and 'lang="de"' in page, page[:2000]
 
 
 def test_a_numbered_list_in_paragraphs_keeps_its_numbers(tmp_path):

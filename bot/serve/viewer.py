@@ -85,12 +85,16 @@ class Viewer:
             lo, hi = starts[k], starts[k + 1]
             if start is not None and end > hi:
                 hi = min(n, end)
-            page_note = f"Page {doc.pages[k][1]} of {doc.pages[-1][1]}"
+            # in the document's language, as the page's lang says (a French visitor read "Page 2 of 2": a probe)
+            from bot.answers import messages
+
+            word = html.escape(messages.text("ui_page", doc.lang or "en").capitalize())
+            page_note = f"{word} {doc.pages[k][1]} / {doc.pages[-1][1]}"
             links = []
             if k > 0:
-                links.append(f'<a href="?page={doc.pages[k - 1][1]}" rel="prev">← Page {doc.pages[k - 1][1]}</a>')
+                links.append(f'<a href="?page={doc.pages[k - 1][1]}" rel="prev">← {word} {doc.pages[k - 1][1]}</a>')
             if k + 1 < len(doc.pages):
-                links.append(f'<a href="?page={doc.pages[k + 1][1]}" rel="next">Page {doc.pages[k + 1][1]} →</a>')
+                links.append(f'<a href="?page={doc.pages[k + 1][1]}" rel="next">{word} {doc.pages[k + 1][1]} →</a>')
             nav = f'<nav class="pages">{" ".join(links)}</nav>' if links else ""
         cut_before = cut_after = False
         if start is not None and hi - lo > 2 * WINDOW:

@@ -1378,3 +1378,25 @@ def test_a_french_inversion_after_its_subject_does_not_lean_back(message, kind):
     follow-up ("elle") and answered for winter. The pronoun of an inversion repeats the subject the question names
     before it; with no subject before it, it points back."""
     assert turns.classify(message, "Quels sont les horaires de la déchetterie le samedi ?").kind == kind
+
+
+def test_until_when_asks_the_date_the_last_answer_gave(tmp_path_factory):
+    """A browser probe: "jusqu'à quand ?" after the electoral-roll entry (which says "au plus tard le sixième vendredi
+    précédant le scrutin") was declined. "Until when?" in the four languages asks the date of what was just said."""
+    for q in ("jusqu'à quand ?", "until when?", "bis wann?", "¿hasta cuándo?"):
+        assert turns.bare_measure(q), q
+    b = bot_on(
+        tmp_path_factory,
+        "until-when",
+        {
+            "faq.md": "# Démarches\n\n## Comment s'inscrire sur les listes électorales ?\n\nL'inscription se fait en "
+            "ligne ou à l'accueil de la mairie, avec une pièce d'identité. Pour voter, il faut être inscrit au plus "
+            "tard le sixième vendredi précédant le scrutin.\n\n## Comment obtenir un acte de naissance ?\n\nLa demande "
+            "se fait en ligne, gratuitement.\n"
+        },
+    )
+    q0 = "Comment s'inscrire sur les listes électorales ?"
+    first = b.answer(q0)
+    assert "sixième vendredi" in first.text, first.text
+    a = b.answer("jusqu'à quand ?", [[q0, first.text]])
+    assert a.grounded and "sixième vendredi" in a.text and "pièce d'identité" not in a.text, a.text

@@ -204,7 +204,9 @@ _DO_IT = re.compile(
 # what was just said
 _BARE_MEASURE = re.compile(
     r"^\W*(?:(?:and|but|und|aber|et|mais|y|pero)\s+)?(?:(?:how|wie)\s+(?:often|long|much|many|far|soon|old|oft|"
-    r"lange|viel|viele|weit|bald|alt)|combien(?:\s+de\s+temps)?|cu[aá]nto(?:s|\s+tiempo)?|cu[aá]ntas)\W*$",
+    r"lange|viel|viele|weit|bald|alt)|combien(?:\s+de\s+temps)?|cu[aá]nto(?:s|\s+tiempo)?|cu[aá]ntas|"
+    r"(?:until|till|up to)\s+when|bis\s+wann|ab\s+wann|jusqu['’]\s*(?:à|a)\s+quand|[àa]\s+partir\s+de\s+quand|"
+    r"hasta\s+cu[aá]ndo|desde\s+cu[aá]ndo)\W*$",
     re.IGNORECASE,
 )
 # "what about…", "was ist mit…": asks about something else in the same frame

@@ -371,6 +371,11 @@ def test_a_situation_before_the_question_does_not_stop_the_answer(tmp_path):
             "I am age 60 and would like additional information about retirement benefits.",
             ["I am age 60 and would like additional information about retirement benefits."],
         ),
+        # French and Spanish, each by its own "and" and question words (a browser probe got the price alone)
+        ("Combien coûte un passeport et quel est le délai ?", ["Combien coûte un passeport?", "Quel est le délai ?"]),
+        ("¿Cuánto cuesta el pasaporte y cuánto tarda?", ["¿Cuánto cuesta el pasaporte?", "¿Cuánto tarda?"]),
+        ("Qui et quand ?", ["Qui et quand ?"]),  # no part has a word of its own
+        ("Who declined to comment and why?", ["Who declined to comment and why?"]),
     ],
 )
 def test_the_parts_of_a_compound_question(message, expected):

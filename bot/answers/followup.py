@@ -63,11 +63,18 @@ _QWORD = (
     r"(?:what|who|whom|whose|when|where|why|how|which|is|are|was|were|do|does|did|can|could|should|will|would|has|"
     r"have|wer|wen|wem|wessen|wann|wo|wohin|woher|warum|weshalb|wie|welche[rsnm]?|kann|muss|darf|gibt|ist|sind)"
 )
+# French and Spanish question words, joined by their own "and" / "or" ("Combien coûte un passeport et quel est le
+# délai ?": a browser probe got the price alone)
+_QWORD_FR = r"(?:quel|quelle|quels|quelles|qui|quand|où|pourquoi|comment|combien)"
+_QWORD_ES = r"(?:qué|cuál|cuáles|quién|quiénes|cuándo|dónde|cómo|cuánto|cuánta|cuántos|cuántas)"
 # "…, and who is wary of sending troops?": a conjunction, then a new question word
-_JOIN = re.compile(rf",?\s+(?:and|or|also|und|oder|sowie)\s+(?={_QWORD}\b)", re.IGNORECASE)
+_JOIN = re.compile(
+    rf",?\s+(?:(?:and|or|also|und|oder|sowie)\s+(?={_QWORD}\b)|(?:et|ou)\s+(?={_QWORD_FR}\b)|(?:y|o)\s+(?={_QWORD_ES}\b))",
+    re.IGNORECASE,
+)
 # a sentence that opens as a question: only such a sentence is split at "and who…" (a doc2dial first turn: "I am age
 # 60 and would like additional information about retirement benefits." was answered as "I am age 60?" and the rest)
-_OPENS_QUESTION = re.compile(rf"\W*{_QWORD}\b", re.IGNORECASE)
+_OPENS_QUESTION = re.compile(rf"\W*(?:{_QWORD}|{_QWORD_FR}|{_QWORD_ES})\b", re.IGNORECASE)
 
 
 def parts(question: str) -> list[str]:
@@ -86,7 +93,12 @@ def parts(question: str) -> list[str]:
         out.extend(p.strip(" ,;") for p in _JOIN.split(s) if p.strip(" ,;"))
     out = [p[:1].upper() + p[1:] for p in out]
     out = [p if p.endswith(("?", "？", ".")) else p + "?" for p in out]
-    if len(out) < 2 or any(not content_stems(p) for p in out):
+    if out and out[0].startswith("¿"):  # a Spanish question's parts each open as one
+        out = [p if p.startswith("¿") else "¿" + p for p in out]
+    from bot.ingest.lang import detect
+
+    lang = detect(question, default="en")  # ("Qui et quand ?": no part has a word of its own, in French)
+    if len(out) < 2 or any(not content_stems(p) or not content_stems(p, lang) for p in out):
         return [question]
     for i in range(1, len(out)):  # "…, and where do I get it?": the pronoun resolved against the part before
         if _POINTS_BACK.search(out[i]):

@@ -894,8 +894,12 @@ class Bot:
         funeral question was read as "…how much is the funeral per pupil…" and answered from the funeral page."""
         ix = self.index
         own, lang = self.own_words(message)
-        if len(own) < MOVES_ON:
+        if len(own) < MOVES_ON and (len(own) > 1 or turns.leans_back(message, short=False)):
             return False
+        # (a message of one word of its own that points at nothing, "When is the strike?" after a hospital's waiting
+        # times, read as a follow-up for its shortness alone: a new subject when its word is; a newsroom probe got the
+        # hospital's date. Two words or more, under MOVES_ON, still follow up: "The whole process must be done at
+        # the office?" in a DMV conversation)
         page = self.conversation_page(history)
         bm = ix.bm25.scores(terms(asked(message), lang))
         if not page or not len(bm) or float(bm.max()) <= 0:

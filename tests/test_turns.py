@@ -1400,3 +1400,28 @@ def test_until_when_asks_the_date_the_last_answer_gave(tmp_path_factory):
     assert "sixième vendredi" in first.text, first.text
     a = b.answer("jusqu'à quand ?", [[q0, first.text]])
     assert a.grounded and "sixième vendredi" in a.text and "pièce d'identité" not in a.text, a.text
+
+
+def test_a_short_question_on_a_new_subject_leaves_the_conversations_page(tmp_path_factory):
+    """A newsroom probe: "When is the strike?" after a hospital's waiting times (read as a follow-up for its one
+    content word) got the hospital study's publication date. A short message that points at nothing (no pronoun, no
+    "and…") whose word is not on the conversation's page but on another is a question of its own."""
+    b = bot_on(
+        tmp_path_factory,
+        "new-subject",
+        {
+            "hospital.md": "# Hospital waits grow\n\nPatients referred to St Bride's wait longer, according to a study "
+            "published on Monday, 1 December. The median wait for orthopaedics is 19 weeks. The median wait for "
+            "cardiology is 11 weeks.\n",
+            "strike.md": "# Transport strike\n\nBus drivers will strike from Wednesday, 3 December, to Friday, 5 "
+            "December. Lines 2, 7 and 9 are affected. Tickets are accepted on the trains.\n",
+        },
+    )
+    q0 = "How long is the wait for orthopaedics?"
+    first = b.answer(q0)
+    assert first.citations and first.citations[0].source == "hospital.md", first.text
+    a = b.answer("When is the strike?", [[q0, first.text]])
+    assert a.grounded and a.citations[0].source == "strike.md", a.text
+    # a short message that points back still follows up ("and for cardiology?")
+    c = b.answer("and for cardiology?", [[q0, first.text]])
+    assert c.grounded and c.citations[0].source == "hospital.md" and "11 weeks" in c.text, c.text

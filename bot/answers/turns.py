@@ -333,11 +333,11 @@ def wants_person(message: str) -> bool:
     return bool(_PERSON.search(message))
 
 
-def leans_back(message: str) -> bool:
+def leans_back(message: str, short: bool = True) -> bool:
     """The message leans on what came before: a pronoun or demonstrative that points at something (not "Is it
-    possible to…"), an opening "and…" / "what about…", or under two content words of its own ("Why?", "Who do I
-    call?": a browser probe, in a student-loan conversation, got another agency's phone numbers read as a question
-    of its own; on doc2dial's tune dialogues no row moves)."""
+    possible to…"), an opening "and…" / "what about…", or (with `short`) under two content words of its own ("Why?",
+    "Who do I call?": a browser probe, in a student-loan conversation, got another agency's phone numbers read as a
+    question of its own; on doc2dial's tune dialogues no row moves)."""
     text = _DUMMY_IT.sub(" ", message)
     if _THAT_THERE.search(text) or _ABOUT.match(message) or _DO_IT.search(text) or _BARE_MEASURE.match(message):
         return True
@@ -361,6 +361,8 @@ def leans_back(message: str) -> bool:
         if before.endswith("-") and content_stems(before.rstrip("-").rsplit(None, 1)[0] if " " in before else "", "fr"):
             continue
         return True
+    if not short:
+        return False
     own = content_stems(message, language(message)) - _LIGHT
     # a name of its own ("What is Fabman?"): a subject, though one word (a browser probe read "What is Fabman?" as a
     # follow-up to a question about bringing machines, and found nothing). Not in German, whose nouns all have capitals.

@@ -1425,3 +1425,17 @@ def test_a_short_question_on_a_new_subject_leaves_the_conversations_page(tmp_pat
     # a short message that points back still follows up ("and for cardiology?")
     c = b.answer("and for cardiology?", [[q0, first.text]])
     assert c.grounded and c.citations[0].source == "hospital.md" and "11 weeks" in c.text, c.text
+
+
+@pytest.mark.parametrize(
+    "message, kind",
+    [
+        ("How much is the budget?", "question"),  # the question before's subject again: a question of its own
+        ("Who do I call?", "followup"),  # a word of its own, short: leans on the question before
+        ("Why?", "followup"),
+    ],
+)
+def test_a_short_question_on_the_same_subject_is_its_own(message, kind):
+    """A newsroom probe: "How much is the budget?" after "Who voted against the budget?" was read with the vote
+    ("How much is the budget? (Who voted against…)") and quoted a councillor's reason for voting against."""
+    assert turns.classify(message, "Who voted against the budget?").kind == kind

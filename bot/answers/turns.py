@@ -400,7 +400,16 @@ def classify(message: str, previous: str | None, asked_back: bool = False) -> Tu
         return Turn(REPLY)
     if asked_back and "?" not in message and len(content_stems(message, language(message))) <= REPLY_WORDS:
         return Turn(REPLY)
+    if leans_back(message, short=False):
+        return Turn(FOLLOWUP)
     if leans_back(message):
+        # short, pointing at nothing: a follow-up, unless its words are the question before's subject again ("How
+        # much is the budget?" after "Who voted against the budget?": a question of its own on that subject; a
+        # newsroom probe read it with the vote and quoted a councillor's reason)
+        lang = language(message)
+        own = content_stems(message, lang) - _LIGHT
+        if own and own <= content_stems(previous, lang):
+            return Turn(QUESTION)
         return Turn(FOLLOWUP)
     return Turn(QUESTION)
 

@@ -114,6 +114,9 @@ def test_a_greeting_with_a_question_is_a_question(message):
         # a third probe: these were searched in the articles
         "I'd like to speak to a human",
         "Est-ce que je peux avoir un humain ?",
+        # a newsroom probe: its people by their trade
+        "Can I talk to a journalist?",
+        "Kann ich mit einem Journalisten sprechen?",
     ],
 )
 def test_asking_for_a_person(message):
@@ -138,6 +141,7 @@ def test_asking_for_a_person(message):
         "How do sales taxes work?",
         "What does the sales team do?",
         "Dois-je avoir une personne pour signer ?",
+        "What did the editor say?",
     ],
 )
 def test_a_question_about_people_is_not_a_request_for_one(message):

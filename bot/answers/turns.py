@@ -102,7 +102,8 @@ _KIND = [
 _WHO = (
     r"(?:a |an |the |some |your |one of your )?(?:human(?: being)?|real person|live (?:agent|person|chat)|person|"
     r"someone|somebody|agent|representative|rep|operator|member of staff|staff member|advisor|adviser|"
-    r"customer service|support(?: team| agent)?|sales(?: team| department| rep)?|(?:someone|somebody) (?:from|in) "
+    r"customer service|support(?: team| agent)?|sales(?: team| department| rep)?|journalist|reporter|editor|newsroom|"
+    r"(?:someone|somebody) (?:from|in) "
     r"(?:sales|support|customer service|billing))"
 )
 _PERSON = re.compile(
@@ -129,16 +130,17 @@ _PERSON = re.compile(
             r"(?:\s+(?:svp|stp|s'il vous plaît|s’il vous plaît))?\W*$",
             r"^\W*(?:un|una)?\s*(?:humano|agente|asesor\w*|operador)(?:\s+por\s+favor)?\W*$",
             rf"\b(?:is|are)\s+there\s+(?:{_WHO}|anyone|anybody)\s+(?:i|we)\s+(?:can|could)\s+(?:talk|speak|chat|call)\b",
-            r"\b(?:mit\s+)?(?:einem|einer|jemandem)\s+(?:echten\s+)?(?:menschen|mitarbeiter(?:in)?|berater(?:in)?|person)"
+            r"\b(?:mit\s+)?(?:einem|einer|jemandem)\s+(?:echten\s+)?(?:menschen|mitarbeiter(?:in)?|berater(?:in)?|person|"
+            r"journalist(?:en|in)?|redakteur(?:in)?)"
             r"\s+(?:sprechen|reden|chatten|verbunden werden)\b",
             # "mit jemandem vom Kundenservice sprechen", "mit dem Support reden"
             r"\bmit\s+(?:jemandem|dem|der|ihrem|eurem)\s+(?:(?:vom|von|aus|im|beim)\s+(?:dem\s+|der\s+)?)?"
             r"(?:kundenservice|kundendienst|support|team|service|hotline|vertrieb|mitarbeiter\w*|menschen)?\s*"
             r"(?:sprechen|reden|chatten)\b",
             r"\b(?:parler|discuter)\s+(?:à|a|avec)\s+(?:un|une|quelqu'un|quelqu’un)\s*(?:vrai\s+)?"
-            r"(?:humain|personne|conseill\w+|agent|opérateur|operateur)?(?:\W|$)",
+            r"(?:humain|personne|conseill\w+|agent|opérateur|operateur|journaliste)?(?:\W|$)",
             # "¿Puedo hablar con una persona?", "¿hablo con una persona?", "quiero que me atienda una persona"
-            r"\bhabl(?:ar|o|e|amos)\s+con\s+(?:un|una|alguien)\s*(?:humano|persona|agente|asesor\w*|operador)?"
+            r"\bhabl(?:ar|o|e|amos)\s+con\s+(?:un|una|alguien)\s*(?:humano|persona|agente|asesor\w*|operador|periodista)?"
             r"(?:\W|$)",
             r"\b(?:me\s+)?atienda\s+(?:un|una|alguien)\s*(?:humano|persona|agente|asesor\w*|operador)?(?:\W|$)",
             # "Est-ce que je peux avoir un humain ?", "Puis-je joindre un conseiller ?"

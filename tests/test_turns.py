@@ -508,6 +508,19 @@ def test_the_verb_at_the_end_of_a_question_is_not_taken_into_what_it_stands_for(
     assert rewrite("How much does it cost?", "How do I get a REAL ID?") == "How much does the REAL ID cost?"
 
 
+def test_a_sentences_first_word_before_a_preposition_is_no_name():
+    """A newsroom probe: "when does it start?" after "Back to the budget: how much will the property tax rise?" was
+    shown as "when does Back start?". A lone capitalised word that opens a sentence, a preposition after it, is no
+    name; a name that opens one still is."""
+    assert rewrite("when does it start?", "Back to the budget: how much will the property tax rise?") == (
+        "when does the budget start?"
+    )
+    assert rewrite("Does it work on Linux?", "Zettlr is a markdown editor, is the app free?") == (
+        "Does Zettlr work on Linux?"
+    )
+    assert rewrite("How do I fix it?", "Syncthing keeps crashing.") == "How do I fix Syncthing?"
+
+
 VIRUS_PAGES = {
     "virus.md": "# Virus basics\n\n## How does the virus spread?\n\nThe virus spreads mainly between people who are in "
     "close contact, through respiratory droplets.\n\n## Can the virus spread through food?\n\nThere is no evidence "

@@ -201,6 +201,9 @@ def _phrase(text: str, toks, span: tuple[int, int]) -> str:
     return re.sub(r"['’]s$", "", text[toks[span[0]][1] : toks[span[1] - 1][2]])
 
 
+_AFTER_NO_NAME = frozenset("to for about with zu für über mit à pour avec sur a para con sobre".split())
+
+
 def referent(pronoun: str, previous: str) -> str | None:
     """What the pronoun most likely stands for in the previous question (None: no good guess)."""
     toks = _tokens(previous)
@@ -244,7 +247,15 @@ def referent(pronoun: str, previous: str) -> str | None:
                 found.append((k + 1, _phrase(previous, toks, span)))
     covered = {i for k, ph in found for i in range(k, k + len(ph.split()))}
     found += [(n[0], _phrase(previous, toks, n)) for n in names if n[0] not in covered]
-    for _, phrase in sorted(found):
+    # a lone capitalised word that opens a sentence, a preposition after it, is no name ("Back to the budget: how much
+    # will the property tax rise?": the budget, not "Back"; a newsroom probe): a phrase an article marks comes first
+    starts = _sentence_starts(previous, toks)
+    weak = {
+        n[0]
+        for n in names
+        if n[1] - n[0] == 1 and n[0] in starts and n[1] < len(toks) and toks[n[1]][0].lower() in _AFTER_NO_NAME
+    }
+    for _, _, phrase in sorted((k in weak, k, ph) for k, ph in found):
         last = phrase.split()[-1]
         if not (last.endswith("s") and not last.endswith(("ss", "us", "is")) and last.islower()):
             return phrase

@@ -206,3 +206,24 @@ def test_a_two_column_pdf_is_read_column_by_column(tmp_path):
     assert numbers == list(range(40)), numbers  # the left column, then the right one, not line by line across
     assert sum(1 for p in paras if p.startswith("Paragraph")) >= 35  # and paragraph by paragraph
     assert any(p == "Paragraph 30 begins here and tells of ferry number 30, which sails at 7 o'clock." for p in paras)
+
+
+def test_a_pdf_heading_that_wraps_is_one_heading():
+    """A newsroom probe: a PDF article's title over two lines ("Court annuls Millbrook quarry permit over groundwater"
+    / "risk") became a title and a section "risk", cited as "§risk". A heading's next line at the same size, right
+    under it, goes on with it."""
+    from bot.ingest.documents import read_pdf
+
+    pdf = fpdf.FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 22)
+    pdf.multi_cell(100, 10, "Court annuls Millbrook quarry permit over groundwater risk")
+    pdf.set_font("Helvetica", "", 11)
+    pdf.multi_cell(0, 6, "The Regional Administrative Court has annulled the permit. " * 6)
+    pdf.set_font("Helvetica", "B", 16)
+    pdf.cell(0, 10, "What happens next", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "", 11)
+    pdf.multi_cell(0, 6, "The company may appeal within 30 days. " * 4)
+    text = read_pdf(bytes(pdf.output())).text
+    assert "# Court annuls Millbrook quarry permit over groundwater risk\n" in text, text[:300]
+    assert "## What happens next\n" in text or "# What happens next\n" in text, text

@@ -228,10 +228,11 @@ _A_PREFIX = re.compile(
 # keeps its backslash (text, not a heading: the answers file's escaped "#" lines; with 40 they had become headings);
 # 44: an HTML cell across columns whose names share no word is named by all of them ("Adultes / Enfants"); 45: a
 # PDF's numbered item keeps its number ("3. Open…", not "- Open…"), and a line that starts a sentence after an item
-# that ends one, no further right than the item's marker, starts the paragraph after the list.
+# that ends one, no further right than the item's marker, starts the paragraph after the list; 46: a PDF heading's
+# next line at its size, right under it, goes on with it (a title over two lines is one heading).
 # An index made by another version reads every file again at its next sync (bot/index/store.py); only texts never
 # embedded before are embedded.
-PARSER = 45
+PARSER = 46
 _LIST_ITEM = re.compile(r"\s*(?:[-*+]\s+|\d+[.)]\s+)")
 _BULLET = re.compile(r"\s*[-*+•]\s+")
 _BOLD = re.compile(r"(\*\*|__)(.+?)\1\s*")  # a Markdown line opening in bold: "**How do I pay?** …"

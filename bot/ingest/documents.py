@@ -344,6 +344,8 @@ def read_pdf(raw: bytes, time_budget_s: float | None = None) -> Extracted:
         para: list[str] = []
         item: bool | str = False  # a list item: True, or its number ("3. ")
         item_x = 0.0  # where the item's marker stands
+        heading: dict = {}  # the last heading emitted: its place in parts, its size and where its last line stands
+        ln_heading: list = [None]  # its last line
         table: list[list[str]] = []  # rows of cells
         table_cols: list[float] | None = None
 
@@ -448,7 +450,21 @@ def read_pdf(raw: bytes, time_budget_s: float | None = None) -> Extracted:
             short = len(text.split()) <= 20 and not text.endswith((".", ",", ";"))
             if size in level_of and short:
                 flush_para()
-                emit("#" * level_of[size] + " " + text)
+                mark = "#" * level_of[size] + " "
+                last = heading.get("at")
+                if last is not None and last == len(parts) - 1 and heading["size"] == size and prev is ln_heading[0]:
+                    if heading["y"] - ln.y <= 1.6 * size:
+                        # a heading wrapped onto the next line goes on ("Court annuls … over groundwater" / "risk": a
+                        # probe got "risk" as a section of its own)
+                        parts[-1] += " " + text
+                        pos += 1 + len(text)
+                        heading["y"] = ln.y
+                        ln_heading[0] = ln
+                        prev, prev_row = ln, False
+                        continue
+                emit(mark + text)
+                heading.update(at=len(parts) - 1, size=size, y=ln.y)
+                ln_heading[0] = ln
                 prev, prev_row = ln, False
                 continue
             new_para = (

@@ -896,8 +896,10 @@ class Bot:
         own, lang = self.own_words(message)
         if len(own) < MOVES_ON and (len(own) > 1 or turns.leans_back(message, short=False)):
             return False
-        if len(own) == 1 and self.unknown_words(message):
-            return True  # its one word is in no article ("When is the strike?" on a software help center): read alone
+        if len(own) == 1 and turns.correction(message) is None and self.unknown_words(message):
+            # its one word is in no article ("When is the strike?" on a software help center): read alone (not a
+            # correction, "no, I meant for a motorcycle", which is read with the question it corrects)
+            return True
         # (a message of one word of its own that points at nothing, "When is the strike?" after a hospital's waiting
         # times, read as a follow-up for its shortness alone: a new subject when its word is; a newsroom probe got the
         # hospital's date. Two words or more, under MOVES_ON, still follow up: "The whole process must be done at

@@ -770,11 +770,9 @@ ROW_WHOLE = 4  # cells of a row given whole when each is of the kind asked
 # tenth session): 147 right of 163, 0.90, against 49 of 71, 0.69, for their other answers (the gate's confidence
 # had put 49 of the 147 under the report's 0.5, listed as unsure needs: two browser probes)
 CELL_CONFIDENCE = 0.9
-FOLLOWING = re.compile(
-    r"\b(?:the following|as follows|below|folgenden?|wie folgt|nachstehenden?|unten|suivant(?:e|s|es)?|ci-dessous|"
-    r"siguientes?|a continuación)\b",
-    re.IGNORECASE,
-)
+# words that announce what comes next ("the following", "wie folgt", "ci-dessous", "a continuación"): FOLLOWING, SETS
+_ANNOUNCING = r"the following|as follows|folgenden?|wie folgt|suivant(?:e|s|es)?|ci-dessous|siguientes?|a continuación"
+FOLLOWING = re.compile(rf"\b(?:{_ANNOUNCING}|below|nachstehenden?|unten)\b", re.IGNORECASE)
 
 
 def _with_table(index, best: Candidate, picked: list[Candidate], most: int = TABLE_MOST) -> tuple[list[Candidate], int]:
@@ -1684,11 +1682,11 @@ def table_cells(
         }
         if len(held) == 1:
             col, top_col, col_named = held.pop(), 1.0, True
-        elif held and len(held) == sum(s.block == b for _, s in cells) <= ROW_WHOLE:
+        elif held and len(held) == len(rows[b]) - 1 <= ROW_WHOLE:
             row_whole = True  # every cell of the row holds it ("Is scanning free?": "Free", "Free"): the row
-        elif qtypes.asks_price_yes_no(q.text) and sum(s.block == b for _, s in cells) <= ROW_WHOLE:
+        elif qtypes.asks_price_yes_no(q.text) and len(rows[b]) - 1 <= ROW_WHOLE:
             # whether it costs, every cell of the row a price ("Is colour printing free?": "0.15 €", "0.30 €")
-            row_whole = all(qtypes.MONEY.search(s.text) or qtypes.FREE.search(s.text) for _, s in cells if s.block == b)
+            row_whole = all(qtypes.MONEY.search(t) or qtypes.FREE.search(t) for t in rows[b][1:])
     if top_col <= 0 and clear and q.qtype in ("num", "date"):
         # no column named, one row named: the one cell of that row of the kind asked ("How much…": an amount; for a
         # price, "free" too), leaving out a cell whose range placed the question's number ("more than 1.2%, up to 5.5%")
@@ -1707,7 +1705,7 @@ def table_cells(
         ]
         if len(fit) == 1:
             col, top_col = fit[0], 1.0
-        elif price and fit and len(fit) == sum(s.block == b for _, s in cells) <= ROW_WHOLE:
+        elif price and fit and len(fit) == len(rows[b]) - 1 <= ROW_WHOLE:
             # a price asked, each cell of the row one ("How much does scanning cost?": "Free" for A4 and A3, a
             # browser probe declined it): the row. (Not any number: "How much annual leave do I earn?", part time,
             # beside full-time staff's hours got the row, a blind pack's question the table doesn't answer)
@@ -1867,9 +1865,8 @@ MAX_SENTENCES = 3
 # a sentence that announces a set of things it doesn't name ("several measures", "the following sub-processors",
 # "folgende Unterlagen", "plusieurs mesures", "los siguientes documentos"), or ends with ":"
 SETS = re.compile(
-    r"\b(?:several|various|a few|a number of|the following|as follows|mehrere|einige|verschiedene|folgenden?|"
-    r"wie folgt|plusieurs|diverses|suivant(?:e|s|es)?|ci-dessous|varios|varias|algunos|algunas|siguientes?|"
-    r"a continuación)\b|:\s*$",
+    r"\b(?:several|various|a few|a number of|mehrere|einige|verschiedene|plusieurs|diverses|varios|varias|algunos|"
+    rf"algunas|{_ANNOUNCING})\b|:\s*$",
     re.IGNORECASE,
 )
 # _with_names: the name-rich sentence's probability must be at least this share of the best sentence's. On the

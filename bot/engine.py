@@ -282,7 +282,9 @@ class Bot:
         self.reader = reader or Reader(index)
         self.matcher = (ChromaEntryMatcher if large else EntryMatcher)(index)
         self.site = SiteBar(self.retriever.nearness, embedder)
-        self.composer = Composer(index, self.reader, self.matcher, self.suggestions, self.site)
+        self.composer = Composer(
+            index, self.reader, self.matcher, self.suggestions, self.site, search=self.retriever.search
+        )
         self.llm = None
         if settings.llm == "on" or (settings.llm == "auto" and (settings.openai_api_key or settings.openai_base_url)):
             from bot.answers.citations import support_rule

@@ -349,6 +349,9 @@ class Candidate:
     prob: float = 0.0
 
 
+_SAY_STEMS = frozenset(stem(w) for w in re.findall(r"\w+", qtypes.SAY_VERBS))
+
+
 class QuestionInfo:
     def __init__(self, question: str, idf, lang: str = "en"):
         self.text = question
@@ -359,6 +362,8 @@ class QuestionInfo:
         self.qword = qtypes.question_word(question, lang)
         sw = stopwords(lang)
         ts = [stem(w, lang) for w in words(question) if w not in sw and w not in _META]
+        if self.qtype == "quote":  # "What did X say?": its verb is the question's form, as "what" is (said_by)
+            ts = [t for t in ts if t not in _SAY_STEMS]
         self.terms = list(dict.fromkeys(ts))
         self.idf = {t: idf(t) for t in self.terms}
         self.idf_sum = sum(self.idf.values()) or 1.0
@@ -755,6 +760,58 @@ def _with_list(best: Candidate, picked: list[Candidate], most: int = LIST_MOST) 
                 from bot.answers.faq import announced
 
                 want |= announced([best.hit.chunk], {i}, [len(x.text.split()) for x in sents])
+    if want == have:
+        return picked
+    out = list(picked)
+    for i in sorted(want - have):
+        out.append(Candidate(best.hit_rank, best.hit, i, sents[i], {}, best.x, 0.0, best.prob))
+    return out
+
+
+QUOTE_MOST = 4  # sentences of one quotation given together (_with_quotation)
+
+
+def quotations(sents: list[Sentence]) -> list[int]:
+    """Each sentence's quotation, as the index of the sentence it opened in: a sentence that starts inside a
+    quotation (the sentence before left it open, in the same paragraph) has the same one as that sentence, any
+    other its own index. Straight quotes and guillemets open or close by turn, as does "“" (English opens with it,
+    German closes with it); "„" opens and "”" closes. A quotation still open at its paragraph's end is none:
+    every sentence of it is its own (an inch mark, a stray quote)."""
+    out = list(range(len(sents)))
+    inside, root, block = False, 0, None
+    for i, s in enumerate(sents):
+        if s.block != block or not inside:
+            if inside:  # the last paragraph's quotation never closed
+                out[root:i] = range(root, i)
+            inside, root, block = False, i, s.block
+        out[i] = root
+        for ch in s.text:
+            if ch in '"«»“':
+                inside = not inside
+            elif ch == "„":
+                inside = True
+            elif ch == "”":
+                inside = False
+    if inside:
+        out[root:] = range(root, len(sents))
+    return out
+
+
+def _with_quotation(best: Candidate, picked: list[Candidate], most: int = QUOTE_MOST) -> list[Candidate]:
+    """A chosen sentence of a quotation that runs over several sentences brings the others ("We have too much
+    water in February and too little in August. That is the pattern we have to plan for," Dr Albrecht said.):
+    half a quotation reads as something else, and its speaker is named at one end of it (a newsroom probe got
+    the second half alone, whose "That" points at nothing). At most `most` sentences in all."""
+    sents = best.hit.chunk.sentences
+    have = {c.index for c in picked if c.hit is best.hit}
+    if not have:
+        return picked
+    of = quotations(sents)
+    want = set(have)
+    for i in have:
+        run = [j for j, r in enumerate(of) if r == of[i]]
+        if 1 < len(run) <= most:
+            want.update(run)
     if want == have:
         return picked
     out = list(picked)
@@ -1309,6 +1366,13 @@ _DAY_SHORT = ("mon mo lun", "tue tues di mar", "wed mi mer mié mie", "thu thur 
 _DAY = {w: d for d, ws in enumerate(_DAY_NAMES) for w in ws.split()}
 _DAY |= {w + "s": d for w, d in list(_DAY.items()) if w.endswith("day") or w.endswith("tag")}  # "Saturdays", "samstags"
 _DAY_KEY = {**_DAY, **{w: d for d, ws in enumerate(_DAY_SHORT) for w in ws.split()}}
+
+
+def is_calendar_word(word: str) -> bool:
+    """A day's or a month's name, in one of the four languages ("Wednesday", "März")."""
+    return word.lower() in _DAY or bool(re.fullmatch(_MONTHS, word, re.IGNORECASE))
+
+
 _DAYS_OF = {"weekend": {5, 6}, "weekends": {5, 6}, "wochenende": {5, 6}, "week-end": {5, 6}, "weekdays": set(range(5)),
             "werktags": set(range(5)), "werktagen": set(range(5))}  # fmt: skip
 _DAY_RUN = re.compile(r"^\.?\s*(?:[-–‒—]|to|bis|à|au|a)\s*$", re.IGNORECASE)
@@ -1901,6 +1965,13 @@ def _with_neighbours(q: QuestionInfo, best: Candidate, picked: list[Candidate], 
                 break
     if after is not None and ANAPHOR.match(after.sentence.text) and after.prob >= 0.25 * best.prob:
         add(after)
+    if q.qtype == "quote" and not qtypes.SAYING.search(best.sentence.text):
+        # "What did X say…?" of "X, chair of the committee, defended the increase." and its next sentence,
+        # '"We faced a gap…," he said.': the neighbour that gives the statement (a newsroom probe)
+        for nb in (after, before):
+            if nb is not None and qtypes.SAYING.search(nb.sentence.text):
+                add(nb)
+                break
     for c in list(out):
         # a chosen sentence that announces a set ("We are now considering several measures…") brings the next one
         # when that one goes on with it ("They include…"): the set itself (a browser probe got two sentences
@@ -2029,6 +2100,7 @@ def extractive_answer(reader: Reader, question: str, hits: list[Hit], suggestion
         picked = _with_neighbours(q, best, picked, cands)
         picked = _with_names(q, best, picked, cands)
         picked = _with_list(best, picked)
+        picked = _with_quotation(best, picked)
         picked, more = _with_table(reader.index, best, picked)
     if not yes_no_asked(question):  # a lone "Yes." / "No." answers a yes/no question only
         picked = [c for c in picked if not qtypes.BARE_YES_NO.match(c.sentence.text)] or picked

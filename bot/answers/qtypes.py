@@ -62,14 +62,14 @@ _WHY_Q = re.compile(
     _I,
 )
 # verbs of saying (not "state", a noun as often as a verb; not "think" or "react", which ask for views and deeds)
-_SAY = (
+SAY_VERBS = (
     r"(say|said|stated|announce|announced|tell|told|claim|claimed|comment|commented|declare|declared|write|wrote|"
     r"tweet|tweeted|mention|mentioned)"
 )
 _QUOTE_Q = [
-    re.compile(rf"\bwhat (?:did|does|do|has|have|had|will|would) (?P<who>.+?) (?:\w+ )?{_SAY}\b", _I),
+    re.compile(rf"\bwhat (?:did|does|do|has|have|had|will|would) (?P<who>.+?) (?-i:[a-z]+ )?{SAY_VERBS}\b", _I),
     re.compile(r"\bwhat (?:was|is|were|are) (?P<who>.+?)['’]s? (?:statement|reply|comment|remarks|words)\b", _I),
-    re.compile(rf"^\s*(?:did|has|have) (?P<who>.+?) (?:ever )?{_SAY}\b", _I),
+    re.compile(rf"^\s*(?:did|has|have) (?P<who>.+?) (?:ever )?{SAY_VERBS}\b", _I),
     re.compile(
         r"\bwas (?:hat|haben|sagte|sagten|sagt|meinte|erklärte|antwortete) (?P<who>.+?)"
         r"(?: (?:dazu|zu|über|gesagt|geantwortet|erklärt|gemeint|geäußert)\b|\?|$)",
@@ -166,7 +166,7 @@ _CALENDAR_Q = re.compile(
     r"à quelle heure|en qué año|qué fecha|qué día|a qué hora)\b",
     _I,
 )
-_CAP = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-ZÀ-ÖØ-Þ][\w’'-]+")
+CAP = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-ZÀ-ÖØ-Þ][\w’'-]+")  # a capitalised word inside a sentence
 SPECIFIC = frozenset(["date", "num", "person", "place", "quote"])
 
 
@@ -373,7 +373,7 @@ def described(q: str) -> str | None:
 
 def names(text: str) -> list[str]:
     """Capitalised words that don't open a sentence (lower-cased, apostrophes folded)."""
-    return [m.group().lower().replace("’", "'") for m in _CAP.finditer(text)]
+    return [m.group().lower().replace("’", "'") for m in CAP.finditer(text)]
 
 
 def evidence(qtype: str, text: str, qwords: set[str], who: str | None = None) -> bool:
@@ -392,15 +392,32 @@ def evidence(qtype: str, text: str, qwords: set[str], who: str | None = None) ->
     return True
 
 
-def said_by(text: str, who: str) -> bool:
+# a statement given to a pronoun ('"We faced a gap…," he said.'): its speaker is named in the sentence before
+_PRONOUN_SAID = re.compile(
+    r"\b(?:he|she|they)\s+(?:said|says|added|told|stated|explained|warned|argued|insisted|noted)\b|"
+    r"\b(?:said|says|added)\s+(?:he|she)\b|\b(?:sagte|sagt|erklärte|betonte|meinte|fügte)\s+(?:er|sie)\b|"
+    r"\ba-t-(?:il|elle)\s+(?:dit|déclaré|ajouté|expliqué)\b|\b(?:dijo|añadió|explicó|afirmó)\s+(?:él|ella)\b",
+    _I,
+)
+
+
+def said_in(texts: list[str], who: str) -> bool:
+    """One of the sentences, in order, gives a statement by `who` (said_by), or names them and the next one gives
+    a statement by "he" or "she" ("X, chair of the committee, defended the increase." '"We faced…," he said.')."""
+    return any(said_by(t, who) for t in texts) or any(
+        said_by(a, who, saying=False) and _PRONOUN_SAID.search(b) for a, b in zip(texts, texts[1:])
+    )
+
+
+def said_by(text: str, who: str, saying: bool = True) -> bool:
     """The sentence gives a statement by `who`: it names them (a capitalised word of theirs, matched with its
-    case, so "WHO" is not "who") and has a verb of saying or quotation marks."""
+    case, so "WHO" is not "who") and has a verb of saying or quotation marks (not asked with `saying` False)."""
     names_of = {w for w in re.findall(r"[\w’'-]+", who) if w[:1].isupper() and len(w) > 2}
     found = set()
     for w in re.findall(r"[\w’'-]+", text):
         found.add(w)
         found.add(re.sub(r"[’']s$", "", w))
-    return bool(names_of & found) and bool(SAYING.search(text))
+    return bool(names_of & found) and (not saying or bool(SAYING.search(text)))
 
 
 __all__ = [
@@ -420,6 +437,7 @@ __all__ = [
     "names",
     "question_type",
     "said_by",
+    "said_in",
     "speaker",
 ]
 

@@ -405,3 +405,29 @@ def test_quotations_are_followed_across_sentences():
     assert run('He said "yes".', "Then he left.") == [0, 1]  # closed within its sentence
     assert run('The screen is 15" wide.', "It weighs 2 kg.") == [0, 1]  # never closed: no quotation
     assert run('"Open.', "Other paragraph.", blocks=[0, 1]) == [0, 1]  # a paragraph ends it
+
+
+def test_a_yes_from_another_entry_names_the_question_it_answers(tmp_path):
+    """A probe on a phone operator's help center: "Can I use an eSIM on my Apple Watch?" got "Yes. [1] On most
+    iPhones… you can transfer the eSIM…", the entry "Can I move my eSIM to a new phone?", read as a yes to the
+    visitor's question. An entry's answer that opens with yes or no names the entry's question when the visitor
+    asked in other words; asked in its own words, it does not."""
+    from _support import small_index
+
+    md = (
+        "# Help\n\n## Can I move my eSIM to a new phone?\n\nYes. On most iPhones and recent Android phones you can "
+        "transfer the eSIM directly when you set up the new phone. If that option is not shown, request a new eSIM "
+        "QR code in the app.\n\n## How do I pay my bill?\n\nPay by direct debit, card or bank transfer in the app."
+        "\n\n## Can I keep my number when I switch to you?\n\nYes. Text PAC to 65075 from your old phone to get a "
+        "PAC code, then enter it when you order your SIM.\n\n## What is the annual price rise?\n\nPrices rise by "
+        "3.9 percent every April.\n"
+    )
+    bot = Bot.from_settings(small_index(tmp_path, {"help.md": md}), build=False)
+    own = bot.answer("Can I move my eSIM to a new phone?")
+    assert own.grounded and own.text.startswith("Yes."), own.text
+    a = bot.answer("Can I use an eSIM on my Apple Watch?")
+    assert a.grounded, a.text  # (answered: the entry is this corpus's nearest; the lead-in is what is tested)
+    assert a.text.startswith("The answer to “Can I move my eSIM to a new phone?”:"), a.text
+    de = Bot.from_settings(small_index(tmp_path / "de", {"hilfe.md": md.replace("Yes.", "Ja.")}), build=False)
+    b = de.answer("Kann ich meine eSIM auf der Apple Watch nutzen?")
+    assert not b.grounded or b.text.startswith("Die Antwort auf „Can I move my eSIM to a new phone?“:"), b.text

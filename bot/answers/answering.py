@@ -1846,6 +1846,10 @@ def table_cells(
     ]
 
 
+# an answer's first sentence that says yes or no before anything else ("Yes.", "No, you can't…", "Ja, …")
+YES_NO_OPENING = re.compile(r"^\W*(?:yes|no|ja|nein|oui|non|sí|si)\s*[,.!:;—–]", re.IGNORECASE)
+
+
 def entry_answer(
     question: str, match, index, qvec: np.ndarray, hits: list[Hit], whole_words: int, also_words: int = 60
 ) -> Answer:
@@ -1889,6 +1893,11 @@ def entry_answer(
     # the bot's own words in the question's language (the page's when the question is too short to tell)
     lang = turns.language(question, default=index.chunks[entry.rows[0]].lang)
     whole = add(entry, match.p, whole_words)
+    if cites and YES_NO_OPENING.match(cites[0].quote) and words(question) != words(entry.question):
+        # an answer that opens with "Yes." or "No, …" answers the entry's own question: it is named, so that the
+        # "Yes" is not read as one to the visitor's ("Can I use an eSIM on my Apple Watch?" got "Yes. [1] On most
+        # iPhones… you can transfer the eSIM", the entry "Can I move my eSIM to a new phone?": a probe)
+        blocks.insert(0, messages.text("answer_to", lang, question=entry.question))
     if not whole:
         title = index.chunks[entry.rows[0]].title or entry.source
         blocks.append(messages.text("part_of", lang, question=entry.question, title=title))

@@ -23,7 +23,8 @@ from bot.index.embeddings import CachedEmbedder, make_embeddings
 from bot.index.store import ChromaServer, Index, SyncReport, open_index, sync
 from bot.ingest.chunking import merge_parts
 from bot.ingest.corpus import ReadLimits
-from bot.ingest.text import MARKER, has_lone_surrogate, sentence_spans, terms, unmarked
+from bot.ingest.lang import STOPWORDS as LANG_STOPWORDS
+from bot.ingest.text import MARKER, has_lone_surrogate, sentence_spans, stem, terms, unmarked, words
 from bot.ingest.tokens import enable_offline_cl100k
 from bot.settings import Settings, load_settings
 
@@ -424,6 +425,24 @@ class Bot:
 
         return re.sub(r"[^\W\d_]+", part, query)
 
+    def words_language(self, message: str) -> str | None:
+        """The language of the articles that have the message's words, when they are of one language more than
+        any other: "Meldebescheinigung kosten" or "auto abmelden was mitbringen", no function word of any
+        language (or of two), on a site of German and English pages is German (a browser probe got "Sources" and
+        "Copy" for them between German answers). None when the words tell nothing, or the site has one language."""
+        ix = self.index
+        if len(ix.langs) < 2:
+            return None
+        count = dict.fromkeys(ix.langs, 0)
+        for w in set(words(message)) - frozenset().union(*LANG_STOPWORDS.values()):
+            for lang in ix.langs:
+                rows = ix.bm25.rows(stem(w, lang))
+                if any(ix.chunks[int(r)].lang == lang for r in rows[:200]):
+                    count[lang] += 1
+        ranked = sorted(count.values(), reverse=True)
+        best = max(count, key=count.get)
+        return best if ranked[0] > ranked[1] and best in turns.LANGUAGES else None
+
     def answer(self, question: str, history=None, lang: str | None = None) -> Answer:
         """The answer, whole. `lang`: the visitor's language as the page or browser tells it ("de"), for the bot's
         own words when the message is too short to tell ("hi")."""
@@ -452,7 +471,8 @@ class Bot:
         # (a message too short to tell its language, "Gruppe anlegen", with no language from the client, on a site of
         # one language: that language, not English; a site of several keeps English for "hi", "ok")
         site = self.index.langs[0] if len(self.index.langs) == 1 else "en"
-        lang = turns.language(q, default=turns.language_tag(lang) or site)
+        prefer = turns.language_tag(lang) or site
+        lang = turns.told_language(q, prefer) or self.words_language(q) or prefer
         if turn.kind in (turns.SMALLTALK, turns.PERSON):  # no search, no model: a greeting or a person wanted
             ans = self.social(q, turn, lang, history)
             ans.timings_ms = {"retrieve": 0.0, "answer": 0.0, "total": (time.perf_counter() - t0) * 1000}

@@ -1461,3 +1461,14 @@ def test_a_short_question_on_the_same_subject_is_its_own(message, kind):
     """A newsroom probe: "How much is the budget?" after "Who voted against the budget?" was read with the vote
     ("How much is the budget? (Who voted against…)") and quoted a councillor's reason for voting against."""
     assert turns.classify(message, "Who voted against the budget?").kind == kind
+
+
+def test_a_message_of_keywords_speaks_the_language_of_the_pages_that_have_them(two_languages):
+    """A browser probe on a German town's site with one English page, in the widget on an English page: "Ausweis
+    verloren was tun", "Meldebescheinigung kosten" (no function word of one language alone) got German answers with
+    "Sources" and "Copy" under them. The language of the pages that have the message's words decides, before the
+    page's or browser's; words no page has leave it to those."""
+    assert two_languages.answer("Leihfrist verlängern", lang="en").lang == "de"
+    assert two_languages.answer("Bücher ausleihen was tun", lang="en").lang == "de"
+    assert two_languages.answer("museum open monday", lang="de").lang == "en"
+    assert two_languages.answer("hi", lang="de").lang == "de" and two_languages.answer("ok", lang="en").lang == "en"

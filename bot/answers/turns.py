@@ -625,12 +625,17 @@ def language(message: str, default: str = "en") -> str:
     enough; else from the greeting, thanks or request words of German, French or Spanish it uses; else `default`
     (the page's or the browser's language, when the client tells it: "hi" on a German page is answered in
     German)."""
+    default = default if default in LANGUAGES else "en"
+    return told_language(message, default) or default
+
+
+def told_language(message: str, prefer: str = "en") -> str | None:
+    """language(), or None when the message's own words don't tell (`prefer` breaks a tie)."""
     from bot.ingest.lang import detect, scores
 
-    default = default if default in LANGUAGES else "en"
     sc = scores(message, LANGUAGES)
     if max(sc.values(), default=0) >= 0.3:  # a share of the words that are that language's function words
-        return detect(message, LANGUAGES, default)
+        return detect(message, LANGUAGES, prefer)
     # (fewer, but of one language alone: "Which RxJS version goes with Angular 15.0.x?", its product names and
     # numbers no language's words, was answered with German labels in a German browser)
     told = [lang for lang, v in sc.items() if v > 0]
@@ -638,7 +643,7 @@ def language(message: str, default: str = "en") -> str:
         return told[0]
     hits = {lang: len(p.findall(message)) for lang, p in _LANG_WORDS.items()}
     best = max(hits, key=hits.get)
-    return best if hits[best] else default
+    return best if hits[best] else None
 
 
 def confident_language(message: str, langs) -> str | None:

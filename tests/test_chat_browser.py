@@ -606,3 +606,33 @@ def test_the_chat_speaks_the_browsers_language(chromium, server):
     page.screenshot(path=str(SCREENSHOTS / "chat-german.png"))
     ctx.close()
     assert guard.blocked == []
+
+
+def test_a_person_wanted_gets_the_sites_contact_with_its_source(chromium, tmp_path):
+    """A probe on a town's site: "Kann ich mit einem Mitarbeiter sprechen?" got the site's own contact sentence with
+    its "[1]", and no Sources box under it to say where it came from (the widget and the API gave its citation)."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "kontakt.md").write_text(
+        "# Kontakt\n\nSo erreichen Sie das Team des Bürgeramts: E-Mail buergeramt@lindenau.example, Telefon 0341 "
+        "123 4567.\n\n# Öffnungszeiten\n\nDas Bürgeramt ist montags bis freitags von 8 bis 16 Uhr geöffnet.\n",
+        encoding="utf-8",
+    )
+    srv = BotServer(tmp_path / "srv", corpus=corpus, BOT_RATE_LIMIT="1000").start()
+    ctx = chromium.new_context(viewport={"width": 1100, "height": 900}, locale="de-DE")
+    guard = NetworkGuard().install(ctx)
+    try:
+        want = http_json(srv.url + "/api/ask", {"question": "Kann ich mit einem Mitarbeiter sprechen?"})[1]
+        assert want["citations"] and "buergeramt@lindenau.example" in want["citations"][0]["quote"], want
+        page = ctx.new_page()
+        page.goto(srv.url + "/chat/")
+        expect(page.get_by_text("Fragen Sie die Artikel")).to_be_visible(timeout=30_000)
+        ask(page, "Kann ich mit einem Mitarbeiter sprechen?")
+        sources = page.get_by_text(f"Quellen ({len(want['citations'])})")
+        expect(sources).to_be_visible(timeout=30_000)
+        sources.click()
+        expect(page.get_by_text(f"“{want['citations'][0]['quote']}”")).to_be_visible()
+    finally:
+        ctx.close()
+        srv.stop()
+    assert guard.blocked == []

@@ -60,6 +60,15 @@ def sources_html(answer) -> str:
     return "\n\n".join(parts)
 
 
+def sources_message(answer, lang: str) -> dict:
+    """The chat message under an answer that lists its sources (a collapsible box titled "Sources (n)")."""
+    return {
+        "role": "assistant",
+        "content": sources_html(answer),
+        "metadata": {"title": f"{words.text('ui_sources', lang)} ({len(answer.citations)})", "status": "done"},
+    }
+
+
 def shown_text(answer) -> str:
     """The answer's text as the chat shows it (escaped): list items as bullets, and without the line that
     spells out where a person can be reached when handoff_html gives the link to it."""
@@ -206,18 +215,10 @@ def build_chat(live, feedback, inflight, procs=None, convlog=None, handoff=None)
                     **({"options": [{"value": s, "label": esc(s)} for s in a.suggestions]} if a.suggestions else {}),
                 }
             ]
+            if a.citations:  # a person wanted: the site's own contact sentence, quoted, and its source under it
+                final.append(sources_message(a, lang))
         elif a.grounded:
-            final = [
-                {"role": "assistant", "content": body},
-                {
-                    "role": "assistant",
-                    "content": sources_html(a),
-                    "metadata": {
-                        "title": f"{words.text('ui_sources', lang)} ({len(a.citations)})",
-                        "status": "done",
-                    },
-                },
-            ]
+            final = [{"role": "assistant", "content": body}, sources_message(a, lang)]
         else:
             # the questions to try as text as well: Gradio shows the clickable ones under the last message only
             tried = "".join(f"\n• {s}" for s in a.suggestions)

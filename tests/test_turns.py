@@ -117,6 +117,11 @@ def test_a_greeting_with_a_question_is_a_question(message):
         # a newsroom probe: its people by their trade
         "Can I talk to a journalist?",
         "Kann ich mit einem Journalisten sprechen?",
+        # a probe on a town's site: "Kann ich jemanden anrufen?" got "Ja, mit einer schriftlichen Vollmacht."
+        "Kann ich jemanden anrufen?",
+        "Can I call someone?",
+        "Puis-je appeler quelqu'un ?",
+        "¿Puedo llamar a alguien?",
     ],
 )
 def test_asking_for_a_person(message):
@@ -142,6 +147,8 @@ def test_asking_for_a_person(message):
         "What does the sales team do?",
         "Dois-je avoir une personne pour signer ?",
         "What did the editor say?",
+        "Can I call someone to collect my documents for me?",
+        "Kann ich Sie anrufen, wenn ich den Termin verschieben muss?",
     ],
 )
 def test_a_question_about_people_is_not_a_request_for_one(message):

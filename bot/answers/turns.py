@@ -146,6 +146,15 @@ _PERSON = re.compile(
             # "Est-ce que je peux avoir un humain ?", "Puis-je joindre un conseiller ?"
             r"\b(?:puis-je|je peux|je pourrais|je voudrais|je veux|j'aimerais|j’aimerais)\s+(?:avoir|joindre|contacter)"
             r"\s+(?:un|une)\s+(?:vrai\s+|vraie\s+)?(?:humain|conseill\w+|agent|opérateur|operateur|personne)\b",
+            # a person to call: "Can I call someone?", "Kann ich jemanden anrufen?", "Puis-je appeler quelqu'un ?",
+            # "¿Puedo llamar a alguien?" (a probe's "Kann ich jemanden anrufen?" got "Ja, mit einer … Vollmacht.")
+            r"\b(?:can|could|may)\s+i\s+(?:call|phone|ring)\s+(?:someone|somebody|anyone|anybody|a person|a human|"
+            r"you)\W*$",
+            r"\b(?:kann|könnte|darf)\s+ich\s+(?:jemanden|einen\s+menschen|einen\s+mitarbeiter\w*|sie|euch)\s+"
+            r"(?:anrufen|telefonisch\s+erreichen)\W*$",
+            r"\b(?:puis-je|je peux|peut-on|on peut)\s+(?:appeler|téléphoner\s+à)\s+(?:quelqu'un|quelqu’un|"
+            r"un conseiller|une personne|vous)\W*$",
+            r"\b(?:puedo|podría)\s+llamar\s+a\s+(?:alguien|una persona|un agente|ustedes)\W*$",
             # the team by its name: "parler au service commercial", "hablar con (el equipo de) ventas"
             r"\b(?:parler|discuter)\s+(?:au|avec\s+le)\s+(?:service\s+(?:client|commercial|clientèle)|support)\b",
             r"\bhablar\s+con\s+(?:el\s+)?(?:equipo\s+de\s+|departamento\s+de\s+)?(?:ventas|soporte|"

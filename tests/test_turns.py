@@ -1479,3 +1479,26 @@ def test_a_message_of_keywords_speaks_the_language_of_the_pages_that_have_them(t
     assert two_languages.answer("Bücher ausleihen was tun", lang="en").lang == "de"
     assert two_languages.answer("museum open monday", lang="de").lang == "en"
     assert two_languages.answer("hi", lang="de").lang == "de" and two_languages.answer("ok", lang="en").lang == "en"
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_a_section_the_bot_offers_is_answered_when_clicked(tmp_path_factory, lang):
+    """A probe: declined questions were offered 'What do the articles say about What you need?' and 'Was steht in
+    den Artikeln zu Bevor Sie kommen?'; clicked, each got "I couldn't find that in the articles". A section offered
+    is named in quotes, and asking the offer gives that section's opening, its list items as a list."""
+    from bot.answers import messages
+
+    pages = {
+        "en": "# Registering your address\n\nYou must register within 14 days of moving in.\n\n## What you need\n\n"
+        "- a valid passport or national ID card\n- the landlord's confirmation, signed by your landlord\n\n"
+        "## Fees\n\nRegistering is free of charge.\n",
+        "de": "# Anmeldung\n\nSie müssen sich innerhalb von 14 Tagen anmelden.\n\n## Bevor Sie kommen\n\n"
+        "- Buchen Sie einen Termin.\n- Bringen Sie Ihren Ausweis mit.\n\n## Gebühren\n\nDie Anmeldung ist kostenlos.\n",
+    }
+    section = {"en": "What you need", "de": "Bevor Sie kommen"}[lang]
+    bot = bot_on(tmp_path_factory, f"offer-{lang}", {f"page-{lang}.md": pages[lang]})
+    offer = messages.text("about_section", lang, section=section)
+    assert f"“{section}”" in offer or f"„{section}“" in offer
+    a = bot.answer(offer)
+    assert a.grounded and all(c.section == section for c in a.citations), (a.text, a.citations)
+    assert a.text.startswith("- ") and "\n- " in a.text, a.text

@@ -51,6 +51,23 @@ SUMMARY_SECTION = re.compile(
     re.IGNORECASE,
 )
 OVERVIEW_WORDS = 150
+
+
+def _about_section() -> list[re.Pattern]:
+    """The bot's offer of a section ("What do the articles say about “{section}”?"), in each language, as patterns
+    that find the section's name (with or without the quotes around it)."""
+    out = []
+    for lang in messages.catalogue():
+        head, tail = messages.text("about_section", lang).split("{section}")
+        head, tail = head.rstrip('“„«" '), tail.lstrip('”“»" ')
+        body = re.escape(head) + r"\s*[“„«\"]?\s*(?P<section>.+?)\s*[”“»\"]?\s*" + re.escape(tail)
+        out.append(re.compile(rf"^\s*{body}\s*$", re.IGNORECASE))
+    return out
+
+
+ABOUT_SECTION = _about_section()
+
+
 NAMED_DEPTH = 20  # passages retrieval is asked for when the page a question names is not among the first
 
 
@@ -74,6 +91,8 @@ class Composer:
         """The quoted answer; with `page`, an FAQ entry is looked for on that page alone (a conversation on it);
         with `lang`, among the entries in that language."""
         q = self.reader.question(query)
+        if (a := self.about_section(query, hits)) is not None:
+            return a
         if q.qtype in qtypes.SPECIFIC | {"describe"} and self.unknown_names(query, q.lang):
             return self.abstain(query, hits)  # asks for a date, number, name or statement of an unknown someone
         if q.qtype == "overview":
@@ -286,6 +305,32 @@ class Composer:
         return self.reader.unknown_names(query, lang)
 
     # -- 2. overview questions ------------------------------------------------------------------------------
+    def about_section(self, query: str, hits: list[Hit]) -> Answer | None:
+        """The bot's own offer of a section, clicked ('What do the articles say about “What you need”?', in any of
+        the four languages): that section's opening, cited, from the first retrieved page that has a section of
+        that name. A probe's visitor clicked two such offers and got "I couldn't find that in the articles"."""
+        m = next((m for rx in ABOUT_SECTION if (m := rx.match(query))), None)
+        if m is None or not hits:
+            return None
+        name = m.group("section").strip().casefold()
+        for src in dict.fromkeys(h.chunk.source for h in hits):
+            mine = sorted(
+                (c for c in self.index.chunks_of(src) if (c.section or "").strip().casefold() == name),
+                key=lambda c: c.start,
+            )
+            if mine:
+                sents, used = [], 0
+                for c in mine:
+                    for s in c.sentences:
+                        n = len(s.text.split())
+                        if sents and used + n > OVERVIEW_WORDS:
+                            break
+                        sents.append((s, c))
+                        used += n
+                if sents:
+                    return self._cited(query, sents, hits, 0.9, lines=True)
+        return None
+
     def overview(self, query: str, hits: list[Hit]) -> Answer | None:
         ix = self.index
         sources = [h.chunk.source for h in hits] or ([ix.chunks[0].source] if len(ix.chunks) else [])
@@ -352,14 +397,24 @@ class Composer:
         text = messages.text("answers_such_as", chunks[0].lang or "en", title=title) + "\n\n" + "\n".join(lines)
         return Answer(query, text, True, cites, retrieved=hits, confidence=0.9)
 
-    def _cited(self, query: str, sents, hits: list[Hit], confidence: float, number: int | None = None) -> Answer:
-        """The sentences quoted and cited, in one paragraph (after "3. " with `number`: a list's item)."""
+    def _cited(
+        self, query: str, sents, hits: list[Hit], confidence: float, number: int | None = None, lines: bool = False
+    ) -> Answer:
+        """The sentences quoted and cited, in one paragraph (after "3. " with `number`: a list's item); with
+        `lines`, each paragraph on a line of its own and each list item as "- …"."""
         cites, parts = [], []
+        prev = None
         for s, c in sents:
             n = len(cites) + 1
             cites.append(Citation.of(n, c, s.text, confidence, (s.start, s.end)))
-            parts.append(f"{unmarked(s.text)} [{n}]")
-        text = (f"{number}. " if number is not None else "") + " ".join(parts)
+            piece = f"{unmarked(s.text)} [{n}]"
+            if lines and parts and (c.id, s.block) != prev:
+                piece = ("\n- " if s.item else "\n\n") + piece
+            elif lines and s.item and not parts:
+                piece = "- " + piece
+            parts.append(piece)
+            prev = (c.id, s.block)
+        text = (f"{number}. " if number is not None else "") + " ".join(parts).replace(" \n", "\n")
         return Answer(query, text, True, cites, retrieved=hits, confidence=confidence)
 
     # -- 3. entries ------------------------------------------------------------------------------------------

@@ -366,6 +366,7 @@ def described(q: str) -> str | None:
         if m:
             what = m.group("what").strip().rstrip("?.!").strip()
             what = _META_TAIL.sub("", what).strip()  # "NATO in the article" -> "NATO"
+            what = what.strip('“”„"«» ')  # a section offered by its heading, quoted: 'say about “What you need”?'
             if 0 < len(what.split()) <= 8:
                 return what
     return None

@@ -842,6 +842,17 @@ class Bot:
         ]
         if not said:
             return None
+        if not own and qtypes.DURATION_Q.search(message):
+            # "how long does it take?": the one sentence of the last answer that gives a length of time ("…nach etwa
+            # zwei Wochen per Post zugeschickt"), not another number of it (the fee)
+            timed = [
+                (x, h.chunk)
+                for h in said
+                for x in h.chunk.sentences
+                if len(x.text) >= 20 and x.text in last and qtypes.DURATION.search(x.text)
+            ]
+            if len(timed) == 1:
+                return self.composer._cited(query, timed, said, 0.5)
         if own:
             # the one sentence of the last answer that names the word ("¿y para el personal?" after the students'
             # mailbox entry: "El personal dispone de buzones de 100 GB."; a browser probe got the FAQ page's

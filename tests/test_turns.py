@@ -1502,3 +1502,26 @@ def test_a_section_the_bot_offers_is_answered_when_clicked(tmp_path_factory, lan
     a = bot.answer(offer)
     assert a.grounded and all(c.section == section for c in a.citations), (a.text, a.citations)
     assert a.text.startswith("- ") and "\n- " in a.text, a.text
+
+
+def test_how_long_does_it_take_asks_the_time_the_last_answer_gave(tmp_path_factory):
+    """A probe on a town's site: "wie lange dauert das?" after the answer "…wird Ihnen nach etwa zwei Wochen per Post
+    zugeschickt" got another entry's processing time ("vier bis sechs Wochen", the passport's). A measure asked with a
+    light verb and a pronoun ("how long does it take?", "was kostet das?") asks a detail of what was just said."""
+    pages = {
+        "faq.md": "# Bürgeramt\n\n## Wo beantrage ich ein Führungszeugnis?\n\nDas Führungszeugnis beantragen Sie im "
+        "Bürgeramt. Die Gebühr beträgt 13 Euro. Das Zeugnis wird Ihnen nach etwa zwei Wochen per Post zugeschickt."
+        "\n\n## Wie beantrage ich einen Reisepass?\n\nDen Reisepass beantragen Sie persönlich mit Termin. Die "
+        "Bearbeitung dauert etwa vier bis sechs Wochen.\n\n## Wie lange dauert ein Personalausweis?\n\nDie "
+        "Herstellung dauert in der Regel drei bis vier Wochen.\n"
+    }
+    b = bot_on(tmp_path_factory, "how-long", pages)
+    q0 = "Führungszeugnis beantragen wo"
+    first = b.answer(q0)
+    assert first.grounded and "zwei Wochen" in first.text, first.text
+    a = b.answer("wie lange dauert das?", [[q0, first.text]])
+    assert a.grounded and "zwei Wochen" in a.text and "Wochen." not in a.text.split("zwei Wochen")[0], a.text
+    assert all(w not in a.text for w in ("vier bis sechs", "drei bis vier")), a.text
+    for m in ("how long does it take?", "was kostet das?", "combien ça coûte ?", "¿cuánto cuesta?"):
+        assert turns.bare_measure(m), m
+    assert not turns.bare_measure("How long does a passport take?")

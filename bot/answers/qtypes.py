@@ -402,6 +402,16 @@ _PRONOUN_SAID = re.compile(
 )
 
 
+# a question for a length of time, and a sentence that gives one ("two weeks", "3 Werktage", "48 heures")
+DURATION_Q = re.compile(r"\b(?:how long|wie lange|combien de temps|cu[aá]nto tiempo)\b", _I)
+DURATION = re.compile(
+    r"\b(?:minutes?|hours?|days?|weeks?|months?|years?|working days?|business days?|minuten|stunden|tagen?|"
+    r"werktagen?|wochen|woche|monaten?|jahren?|jahre|heures?|jours?|semaines?|mois|ans|années?|minutos?|horas?|"
+    r"d[ií]as?|semanas?|meses|mes|años?)\b",
+    _I,
+)
+
+
 def said_in(texts: list[str], who: str) -> bool:
     """One of the sentences, in order, gives a statement by `who` (said_by), or names them and the next one gives
     a statement by "he" or "she" ("X, chair of the committee, defended the increase." '"We faced…," he said.')."""

@@ -213,11 +213,19 @@ _DO_IT = re.compile(
 )
 # a question word and its measure, nothing else ("how often?", "wie lange?", "combien ?", "¿cuánto?"): a detail of
 # what was just said
+# (or with a light verb and a pronoun for what was just said: "how long does it take?", "wie lange dauert das?",
+# "was kostet das?", "combien ça coûte ?", "¿cuánto cuesta?": a probe's "wie lange dauert das?" after the answer
+# "…wird Ihnen nach etwa zwei Wochen … zugeschickt" got another entry's processing time)
 _BARE_MEASURE = re.compile(
     r"^\W*(?:(?:and|but|und|aber|et|mais|y|pero)\s+)?(?:(?:how|wie)\s+(?:often|long|much|many|far|soon|old|oft|"
     r"lange|viel|viele|weit|bald|alt)|combien(?:\s+de\s+temps)?|cu[aá]nto(?:s|\s+tiempo)?|cu[aá]ntas|"
     r"(?:until|till|up to)\s+when|bis\s+wann|ab\s+wann|jusqu['’]\s*(?:à|a)\s+quand|[àa]\s+partir\s+de\s+quand|"
-    r"hasta\s+cu[aá]ndo|desde\s+cu[aá]ndo)\W*$",
+    r"hasta\s+cu[aá]ndo|desde\s+cu[aá]ndo)"
+    r"(?:\s+(?:(?:does|do|did|will|would|is|was)\s+(?:it|that|this)(?:\s+(?:take|cost|last|be))?|"
+    r"(?:dauert|kostet|braucht|gilt|ist)\s+(?:das|es|dies)|(?:ça|ca|cela)\s+(?:coûte|coute|prend|dure)|"
+    r"(?:cuesta|tarda|dura|vale)(?:\s+(?:eso|esto))?))?\W*$|"
+    r"^\W*(?:(?:and|but|und|aber|et|mais|y|pero)\s+)?(?:was\s+kostet\s+(?:das|es|dies)|"
+    r"(?:ça|ca|cela)\s+(?:coûte|coute|prend|dure)\s+combien(?:\s+de\s+temps)?)\W*$",
     re.IGNORECASE,
 )
 # "what about…", "was ist mit…": asks about something else in the same frame

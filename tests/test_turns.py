@@ -1525,3 +1525,25 @@ def test_how_long_does_it_take_asks_the_time_the_last_answer_gave(tmp_path_facto
     for m in ("how long does it take?", "was kostet das?", "combien ça coûte ?", "¿cuánto cuesta?"):
         assert turns.bare_measure(m), m
     assert not turns.bare_measure("How long does a passport take?")
+
+
+def test_a_page_in_the_questions_language_answers_before_an_entry_in_another(tmp_path_factory):
+    """A probe on a German town's site with one English page: "Do I need an appointment to register my address?"
+    got the German entry "Kann ich meinen Termin absagen oder verschieben?", though the English page says "You need
+    an appointment". The question's language's page is read first; the other language's entry answers only when it
+    does not ("How much does a library card cost?" beside a German library FAQ and an English loan page)."""
+    pages = {
+        "faq.md": "# Bürgeramt\n\n## Kann ich meinen Termin absagen oder verschieben?\n\nJa, über den Link in Ihrer "
+        "Bestätigungs-E-Mail. Bitte sagen Sie nicht benötigte Termine ab.\n\n## Was kostet ein Bibliotheksausweis?\n\n"
+        "Der Jahresausweis kostet 18 Euro.\n",
+        "welcome.md": "# Registering your address\n\nIf you move to Lindenau, you must register your address within "
+        "14 days.\n\n## Appointments\n\nYou need an appointment, which you can book online. Our staff speak German "
+        "and English.\n",
+        "loans.md": "# Student loans\n\nRepayments start in the April after you leave your course. You repay 9% of "
+        "what you earn over the threshold.\n",
+    }
+    b = bot_on(tmp_path_factory, "own-language", pages)
+    a = b.answer("Do I need an appointment to register my address?")
+    assert a.grounded and a.citations[0].source == "welcome.md" and "You need an appointment" in a.text, a.text
+    card = b.answer("How much does a library card cost?")
+    assert card.grounded and "18 Euro" in card.text, card.text

@@ -112,6 +112,14 @@ class Composer:
             cell = self.entry_cell(query, m.entry, hits, qvec)
             if cell is not None:
                 return cell
+            if page is None and self.prose_elsewhere(hits, m.entry) and self.in_own_language(query, hits):
+                # an entry in another language, and retrieval's first page prose in the question's: that page
+                # first, the entry only when it doesn't answer ("Do I need an appointment to register my address?"
+                # on a German town's site got the German entry on cancelling appointments, its English page saying
+                # "You need an appointment": a probe)
+                a = self.one_page(query, hits, qvec)
+                if a.grounded and not a.cells and self.gives_what_was_asked(q, a, 1.0 - a.confidence):
+                    return a
             return entry_answer(query, m, self.index, qvec, hits, self.matcher.whole_words, self.matcher.also_words)
         if q.qtype == "describe":
             a = self.describe(query, qtypes.described(query) or "", hits, qvec)
@@ -213,6 +221,11 @@ class Composer:
         declined, though the matcher was sure of "Was kostet ein Bibliotheksausweis?"."""
         qlang = asked_in(query)
         return qlang is not None and qlang != self.index.chunks[entry.rows[0]].lang
+
+    def in_own_language(self, query: str, hits: list[Hit]) -> bool:
+        """Retrieval's first passage is in the language the question is asked in (faq.asked_in)."""
+        qlang = asked_in(query)
+        return bool(hits) and qlang is not None and hits[0].chunk.lang == qlang
 
     def one_page(self, query: str, hits: list[Hit], qvec: np.ndarray) -> Answer:
         """The reader's sentences, from the page retrieval ranks first: an answer never strings together

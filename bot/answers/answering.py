@@ -735,6 +735,17 @@ POLAR_NEAR = 0.865
 LIST_MOST = 12  # list items given after the sentence that introduces them
 
 
+def _with_sentences(best: Candidate, picked: list[Candidate], more: set[int]) -> list[Candidate]:
+    """`picked` and the sentences `more` of the best candidate's passage, each rated as the best one is."""
+    if not more:
+        return picked
+    sents = best.hit.chunk.sentences
+    return [
+        *picked,
+        *(Candidate(best.hit_rank, best.hit, i, sents[i], {}, best.x, 0.0, best.prob) for i in sorted(more)),
+    ]
+
+
 def _with_list(best: Candidate, picked: list[Candidate], most: int = LIST_MOST) -> list[Candidate]:
     """A list stays with the sentence that introduces it: a chosen sentence that ends with ":" ("To renew a
     book:") brings the list items after it, in order (at most `most`); a chosen list item brings that sentence
@@ -760,12 +771,7 @@ def _with_list(best: Candidate, picked: list[Candidate], most: int = LIST_MOST) 
                 from bot.answers.faq import announced
 
                 want |= announced([best.hit.chunk], {i}, [len(x.text.split()) for x in sents])
-    if want == have:
-        return picked
-    out = list(picked)
-    for i in sorted(want - have):
-        out.append(Candidate(best.hit_rank, best.hit, i, sents[i], {}, best.x, 0.0, best.prob))
-    return out
+    return _with_sentences(best, picked, want - have)
 
 
 QUOTE_MOST = 4  # sentences of one quotation given together (_with_quotation)
@@ -812,12 +818,7 @@ def _with_quotation(best: Candidate, picked: list[Candidate], most: int = QUOTE_
         run = [j for j, r in enumerate(of) if r == of[i]]
         if 1 < len(run) <= most:
             want.update(run)
-    if want == have:
-        return picked
-    out = list(picked)
-    for i in sorted(want - have):
-        out.append(Candidate(best.hit_rank, best.hit, i, sents[i], {}, best.x, 0.0, best.prob))
-    return out
+    return _with_sentences(best, picked, want - have)
 
 
 TABLE_MOST = 8  # rows of a table given after the sentence that announces it

@@ -53,6 +53,19 @@ SUMMARY_SECTION = re.compile(
 OVERVIEW_WORDS = 150
 
 
+def opening(chunks) -> list:
+    """The first sentences of the chunks, in order, with their chunks, up to about OVERVIEW_WORDS words."""
+    sents, used = [], 0
+    for c in chunks:
+        for s in c.sentences:
+            n = len(s.text.split())
+            if sents and used + n > OVERVIEW_WORDS:
+                break
+            sents.append((s, c))
+            used += n
+    return sents
+
+
 def _about_section() -> list[re.Pattern]:
     """The bot's offer of a section ("What do the articles say about “{section}”?"), in each language, as patterns
     that find the section's name (with or without the quotes around it)."""
@@ -331,17 +344,8 @@ class Composer:
                 (c for c in self.index.chunks_of(src) if (c.section or "").strip().casefold() == name),
                 key=lambda c: c.start,
             )
-            if mine:
-                sents, used = [], 0
-                for c in mine:
-                    for s in c.sentences:
-                        n = len(s.text.split())
-                        if sents and used + n > OVERVIEW_WORDS:
-                            break
-                        sents.append((s, c))
-                        used += n
-                if sents:
-                    return self._cited(query, sents, hits, 0.9, lines=True)
+            if sents := opening(mine):
+                return self._cited(query, sents, hits, 0.9, lines=True)
         return None
 
     def overview(self, query: str, hits: list[Hit]) -> Answer | None:
@@ -361,16 +365,7 @@ class Composer:
             if lead is None:
                 return None
             picked = [lead]
-        sents = []
-        used = 0
-        for c in sorted(picked, key=lambda c: c.start):
-            for s in c.sentences:
-                n = len(s.text.split())
-                if sents and used + n > OVERVIEW_WORDS:
-                    break
-                sents.append((s, c))
-                used += n
-        return self._cited(query, sents, hits, 0.9)
+        return self._cited(query, opening(sorted(picked, key=lambda c: c.start)), hits, 0.9)
 
     def nth_step(self, query: str, hits: list[Hit], n: int) -> Answer | None:
         """Step `n` of the numbered list on the page retrieval ranks first ("Was ist der dritte Schritt bei der

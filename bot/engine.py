@@ -271,6 +271,9 @@ def _stock_openings() -> tuple[str, ...]:
     return tuple(sorted(out))
 
 
+WORD_ROWS = 20  # passages read per word and language to tell a keyword message's language (Bot.words_language)
+
+
 class Bot:
     """Answers questions about a corpus. Build once, call `answer` many times."""
 
@@ -437,7 +440,7 @@ class Bot:
         for w in set(words(message)) - frozenset().union(*LANG_STOPWORDS.values()):
             for lang in ix.langs:
                 rows = ix.bm25.rows(stem(w, lang))
-                if any(ix.chunks[int(r)].lang == lang for r in rows[:200]):
+                if any(ix.chunks[int(r)].lang == lang for r in rows[:WORD_ROWS]):
                     count[lang] += 1
         ranked = sorted(count.values(), reverse=True)
         best = max(count, key=count.get)

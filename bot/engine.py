@@ -969,6 +969,10 @@ class Bot:
         ix = self.index
         lang = ix.query_lang(message)
         known = [t for t in terms(message, lang) if ix.bm25.has(t)]
+        # (not a word the conversation already gave, nor one that names no subject: "How much will I pay for these
+        # benefits?" asks an amount to pay, and "benefits" are those just talked of)
+        given = set(terms(" ".join(turns.given_words(message)), lang)) | turns.LIGHT
+        known = [t for t in known if t not in given] or known
         if not known:
             return False
         key = max(known, key=lambda t: (ix.bm25.idf(t), t))

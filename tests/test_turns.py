@@ -1547,3 +1547,29 @@ def test_a_page_in_the_questions_language_answers_before_an_entry_in_another(tmp
     assert a.grounded and a.citations[0].source == "welcome.md" and "You need an appointment" in a.text, a.text
     card = b.answer("How much does a library card cost?")
     assert card.grounded and "18 Euro" in card.text, card.text
+
+
+def test_a_follow_up_naming_what_was_talked_of_asks_its_own_question_on_the_page(tmp_path_factory):
+    """doc2dial (tune): "How much will I pay for these benefits?" after a premium-waiver question got the waiver
+    entry again, though the page says what one pays: the follow-up's most specific word was taken to be "benefits",
+    which it names after "these" (what the conversation is about), and "much" (the form of the question)."""
+    pages = {
+        "insurance.md": "# Life insurance for disabled veterans\n\nThese insurance benefits cover veterans with a "
+        "service-connected disability.\n\n## Can I get a waiver so I don't have to pay the premiums?\n\nYes, in some "
+        "cases. Under certain conditions the basic policy waives premiums for veterans who are totally disabled.\n\n"
+        "## Premium rates\n\nYour premium rate, the amount you pay each month for your coverage, depends on your age: "
+        "$9 a month at 30, $90 at 70.\n",
+        "fees.md": "# Fees\n\nYou pay the application fee when you apply. You can pay online or by mail. If you pay "
+        "late, you pay a late fee.\n",
+        "parking.md": "# Parking\n\nYou pay for parking at the machine. Staff pay a monthly rate.\n",
+    }
+    b = bot_on(tmp_path_factory, "these-benefits", pages)
+    q0 = "Can I get a waiver so I don't have to pay the premiums?"
+    first = b.answer(q0)
+    assert first.grounded and "waives premiums" in first.text, first.text
+    a = b.answer("How much will I pay for these benefits?", [[q0, first.text]])
+    assert a.grounded and "$9 a month" in a.text, a.text
+    assert "waives premiums" not in a.text, a.text
+    assert turns.given_words("How much will I pay for these benefits?") == ["benefits"]
+    assert turns.given_words("Was kostet diese Gebühr?") == ["Gebühr"]
+    assert turns.given_words("Is it true that fees apply?") == []

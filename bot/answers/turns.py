@@ -238,7 +238,7 @@ _ABOUT = re.compile(
 # follows is a fragment, under two content words of its own; a whole question after it is searched as it stands
 # words that carry no subject of a message's own: a measure asked for and light verbs ("how much would I get?" after
 # a funeral payment question asks about the payment; a browser probe had it read as a question of its own)
-_LIGHT = frozenset({"much", "mani", "get", "got", "need", "want", "like", "mean"})
+LIGHT = frozenset({"much", "mani", "get", "got", "need", "want", "like", "mean"})
 # the visitor says the subject changes: what follows is a question of its own (a browser probe: "Different question.
 # My landlord wants to put my rent up, can he do that?" was read with the funeral question before it)
 _NEW_TOPIC = re.compile(
@@ -382,7 +382,7 @@ def leans_back(message: str, short: bool = True) -> bool:
         return True
     if not short:
         return False
-    own = content_stems(message, language(message)) - _LIGHT
+    own = content_stems(message, language(message)) - LIGHT
     # a name of its own ("What is Fabman?"): a subject, though one word (a browser probe read "What is Fabman?" as a
     # follow-up to a question about bringing machines, and found nothing). Not in German, whose nouns all have capitals.
     lang = language(message)
@@ -426,7 +426,7 @@ def classify(message: str, previous: str | None, asked_back: bool = False) -> Tu
         # much is the budget?" after "Who voted against the budget?": a question of its own on that subject; a
         # newsroom probe read it with the vote and quoted a councillor's reason)
         lang = language(message)
-        own = content_stems(message, lang) - _LIGHT
+        own = content_stems(message, lang) - LIGHT
         if own and own <= content_stems(previous, lang):
             return Turn(QUESTION)
         return Turn(FOLLOWUP)
@@ -495,6 +495,22 @@ def correction(message: str) -> str | None:
     year old"), None for any other message."""
     m = _CORRECTS.match(message)
     return message[m.end() :].strip() or None if m else None
+
+
+# a determiner that points back: the noun after it is what the conversation is already about ("How much will I pay
+# for these benefits?": "benefits" are the ones just talked of; the amount is what is asked). Not "that", which is
+# also a conjunction ("Is it true that fees…")
+_DEMONSTRATIVE = re.compile(
+    r"\b(?:this|these|those|such|diese[rnms]?|jene[rnms]?|ce|cet|cette|ces|este|esta|estos|estas|ese|esa|esos|esas)"
+    r"\s+([\w'’-]+)",
+    re.IGNORECASE,
+)
+
+
+def given_words(message: str) -> list[str]:
+    """The words a message names after a demonstrative ("these benefits", "diese Gebühr", "ces frais"): what the
+    conversation is already about, not the new thing it asks."""
+    return [m.group(1) for m in _DEMONSTRATIVE.finditer(message)]
 
 
 _OWNER = frozenset(
@@ -577,7 +593,7 @@ def nothing_to_lean_on(message: str) -> bool:
     ("why?", "how?") or it goes on from something unsaid ("and in black and white?", "what about for kids?" as the
     first message; a browser probe got the German library's introduction for both after "New conversation")."""
     lang = language(message)
-    own = content_stems(message, lang) - _LIGHT
+    own = content_stems(message, lang) - LIGHT
     if not own:
         return bool(re.search(r"\w", message)) and smalltalk(message) is None
     return bool(_ABOUT.match(message) or (_OPENER.match(message) and leans_back(message)))

@@ -38,6 +38,11 @@ PAGE_DEPTH = 50  # passages searched for the conversation's page's best ones
 # conversation, page cited / COVID-19 turns after a conversation, declined: 5: 0.691 / 0.571 / 0.778;
 # 8: 0.735 / 0.571 / 0.778; 12: 0.735 / 0.548 / 0.778; 20: 0.735 / 0.548 / 0.667 (alone: 0.595 and 0.778).
 PAGE_NEAR = 8
+# the conversation's page is read from its last two answered exchanges, among the passages the last one scores at
+# least ON_PAGE of its best (Bot.conversation_page). doc2dial tune, follow-ups' agent passage / page: the last
+# exchange alone 0.582 / 0.853; both, ON_PAGE 0 and 0.3: 0.597 / 0.882; 0.5 and 0.7: 0.582 / 0.868; the previous
+# exchange at half weight: no change. No other row moves. 0.3 keeps the gain and a last exchange on a new page.
+ON_PAGE = 0.3
 MOVES_ON = 5  # content words of its own a follow-up needs to be read as a question on a new subject (Bot.moves_on)
 # ...unless an FAQ entry of another page means it with the matcher's probability ENTRY_OWN or more: then it is
 # answered as if it were asked first (a browser probe on the COVID FAQ pages: "HOW DO I WASH MY HANDS PROPERLY",
@@ -732,6 +737,16 @@ class Bot:
         bm = ix.bm25.scores(terms(text, ix.query_lang(text)))
         if not len(bm) or float(bm.max()) <= 0:
             return None
+        got = answered_exchanges(history, 2)
+        if len(got) > 1 and got[0][0] == prev:
+            # the exchange before it counts as much, among the passages the last one points to (at least ON_PAGE of
+            # its best score): a short last exchange names little of the page ("do not" / "does not qualify as it
+            # does not meet all the requirements" on doc2dial pointed at student aid's eligibility page, not the VA
+            # health page the conversation was on); a last exchange on a new page keeps it
+            u, b = got[1]
+            t = f"{u} {MARKER.sub(' ', b)}"
+            both = bm + ix.bm25.scores(terms(t, ix.query_lang(t)))
+            bm = np.where(bm >= ON_PAGE * float(bm.max()), both, -1.0)
         return ix.chunks[int(bm.argmax())].source
 
     def quote_in_conversation(

@@ -1573,3 +1573,37 @@ def test_a_follow_up_naming_what_was_talked_of_asks_its_own_question_on_the_page
     assert turns.given_words("How much will I pay for these benefits?") == ["benefits"]
     assert turns.given_words("Was kostet diese Gebühr?") == ["Gebühr"]
     assert turns.given_words("Is it true that fees apply?") == []
+
+
+def test_the_conversations_page_is_read_from_the_last_two_exchanges_when_the_last_names_little(tmp_path_factory):
+    """doc2dial (tune): after "What requirements do I need?" on the VA health page, the agent's "Are you enrolled?",
+    "do not" and "does not qualify as it does not meet all the requirements", the conversation was taken to be on the
+    student aid eligibility page (its words: "qualify", "requirements"), and "where can I learn about priority
+    groups?" was answered from a third page. A last exchange that names a page of its own still moves the
+    conversation there."""
+    pages = {
+        "health.md": "# VA health care\n\nFor us to cover non-VA emergency care for a condition, you need to meet "
+        "several requirements. To qualify, you must be enrolled in VA health care and have received care from a VA provider "
+        "within the past 24 months.\n\nWhen you enroll in VA health care, we assign you to a priority group. Learn "
+        "more about priority groups and the copays of each group.\n",
+        "aid.md": "# Eligibility for student aid\n\nTo qualify for federal student aid you must meet all the "
+        "requirements below. If you do not qualify, you may still get a private loan. You must be enrolled in an "
+        "eligible program.\n",
+        "education.md": "# Education benefits\n\nGet GI Bill and other education benefits. More information and "
+        "resources about priority enrollment at your school.\n",
+    }
+    b = bot_on(tmp_path_factory, "two-exchanges", pages)
+    history = [
+        ["What should I do if the emergency care is not covered by VA?", "You must meet several requirements."],
+        ["do not", "does not qualify as it does not meet all the requirements"],
+    ]
+    assert b.conversation_page(history) == "health.md"
+    a = b.answer("where can I learn more about priority groups?", history)
+    assert a.grounded and {c.source for c in a.citations} == {"health.md"}, a.text
+    moved = history + [
+        [
+            "How do I qualify for federal student aid?",
+            "To qualify for federal student aid you must meet all the requirements below.",
+        ]
+    ]
+    assert b.conversation_page(moved) == "aid.md"

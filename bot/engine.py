@@ -512,6 +512,13 @@ class Bot:
                 ans, hits, query = self.quote_in_conversation(q, query, hits, qvec, history, turn.kind)
             finally:
                 MESSAGE.reset(told)
+            if not ans.grounded and self.llm is None and (topic := turns.info_asked(q)):
+                # information asked for on a topic that no passage answers as a question ("I need more information
+                # about your medical benefits package", declined on doc2dial): the page on it, as for a question
+                # announced (invite), when one is; else the abstention stands (a need the report should show)
+                shown_page = self.invite(q, topic, lang)
+                if shown_page.grounded:
+                    ans = shown_page
         if self.llm is not None:
             for ev in self.llm.answer_stream(
                 q, self.passages(hits, ans), ans, self.suggestions, history, self.index.version, stream, query
@@ -677,7 +684,10 @@ class Bot:
         offered. Otherwise the starter questions."""
         text = messages.text("invite", lang)
         ix = self.index
-        if topic and ix.chunks and any(ix.bm25.has(t) for t in terms(topic, ix.query_lang(topic))):
+        said = terms(topic, ix.query_lang(question)) if topic and ix.chunks else []
+        # (a topic with a word no article has is not the page's that has its other words: "information about
+        # interrupting home isolation … with COVID-19" is no VA page's)
+        if said and all(ix.bm25.has(t) for t in said):
             hits = self.retriever.search(topic, PAGE_DEPTH)
             # the visitor's language's pages first (a probe: "I have another question about calls" in an English
             # chat was shown the French help page's questions)

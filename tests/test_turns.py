@@ -1607,3 +1607,29 @@ def test_the_conversations_page_is_read_from_the_last_two_exchanges_when_the_las
         ]
     ]
     assert b.conversation_page(moved) == "aid.md"
+
+
+def test_information_asked_on_a_topic_gets_the_page_on_it_when_no_sentence_answers(tmp_path_factory):
+    """doc2dial (tune): "Hi. I need more information about your medical benefits package" was declined, though a
+    page is about it: no one sentence answers a request for information. Asked as "I have a question about…", the
+    bot showed the page's opening. Information on a subject no page has is still declined (a need the report
+    shows); and information a sentence does answer is answered by it (test_a_lone_yes_or_no_…)."""
+    pages = {
+        "health.md": "# VA health benefits\n\nIf you qualify for VA health care, you'll receive coverage for the "
+        "services you need to help you get and stay healthy. Each Veteran's medical benefits package is unique.\n\n"
+        "## Emergency care\n\nFor us to cover non-VA emergency care, you need to meet several requirements.\n",
+        "aid.md": "# Student aid\n\nMost U.S. citizens are eligible for federal student aid for college. People who "
+        "live at home, in isolation far from a college, can apply online too.\n",
+    }
+    b = bot_on(tmp_path_factory, "info-asked", pages)
+    assert turns.info_asked("Hi. I need more information about your medical benefits package") == (
+        "your medical benefits package"
+    )
+    assert turns.info_asked("ich suche Informationen zum Wohngeld") == "Wohngeld"
+    assert turns.info_asked("I need more information") is None  # more of what the conversation is about
+    assert turns.info_asked("I need information about how to renew my passport") is None  # a question
+    a = b.answer("Hi. I need more information about your medical benefits package")
+    assert a.grounded and {c.source for c in a.citations} == {"health.md"}, a.text
+    assert "qualify for VA health care" in a.text, a.text
+    no = b.answer("I want information about home isolation for people with COVID-19")
+    assert not no.grounded and not no.citations, no.text

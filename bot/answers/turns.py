@@ -286,6 +286,18 @@ _ANNOUNCE_HEAD = (
     r"(?:(?:une|des|quelques|deux|petite)\s+)*questions?"
     r"|(?:tengo|tendría|quiero\s+hacer(?:le|te)?|puedo\s+hacer(?:le|te)?)\s+"
     r"(?:(?:una|unas|algunas|dos|pequeña)\s+)*preguntas?"
+    # information asked for on a topic, not a question asked ("I need more information about your medical benefits
+    # package", "ich suche Informationen zum Wohngeld", "je cherche des informations sur…", "necesito información
+    # sobre…")
+    r"|(?P<info>(?:i\s+(?:need|want|would\s+like|'d\s+like|am\s+looking\s+for|'m\s+looking\s+for)|looking\s+for|"
+    r"(?:can|could)\s+(?:you\s+give\s+me|i\s+(?:get|have)))\s+(?:(?:some|more|further|general)\s+)?"
+    r"(?:info|information|details)"
+    r"|i\s+(?:want|would\s+like|'d\s+like|need)\s+to\s+(?:know|learn|find\s+out)\s+more"
+    r"|ich\s+(?:brauche|bräuchte|suche(?:\s+nach)?|hätte\s+gerne?|möchte|will)\s+(?:(?:mehr|weitere|ein\s+paar|einige|"
+    r"nähere)\s+)?(?:informationen|infos?|auskunft|auskünfte)"
+    r"|(?:je\s+(?:cherche|voudrais|souhaite|souhaiterais|veux)|j'ai\s+besoin)\s+(?:des\s+|d'|de\s+|plus\s+d')?"
+    r"(?:informations?|infos?|renseignements?)"
+    r"|(?:necesito|busco|quisiera|quiero|me\s+gustaría)\s+(?:(?:más|mas|algo\s+de)\s+)?(?:información|informacion|info))"
 )
 _ANNOUNCE_ABOUT = (
     r"about|on|regarding|concerning|re|with|for|zu|zur|zum|über|bezüglich|wegen|zu\s+(?:der|dem|den)|"
@@ -323,6 +335,21 @@ def announced(message: str) -> str | None:
     topic = (m.group("topic") or "").strip()
     if len(topic.split()) > ANNOUNCED_WORDS or _ASKS_WITHIN.search(topic):
         return None  # "a question about the fees and whether they differ by course": a question, asked
+    if m.group("info"):
+        return None  # information asked for on a topic: a question (info_asked)
+    return topic
+
+
+def info_asked(message: str) -> str | None:
+    """The topic of a message that asks for information on it ("I need more information about your medical benefits
+    package", "ich suche Informationen zum Wohngeld"); None for any other message, and for one that names no topic
+    ("I need more information", in a conversation: more of what it is about)."""
+    m = _ANNOUNCE.match(message.strip())
+    if m is None or not m.group("info"):
+        return None
+    topic = (m.group("topic") or "").strip()
+    if not topic or len(topic.split()) > ANNOUNCED_WORDS or _ASKS_WITHIN.search(topic):
+        return None
     return topic
 
 

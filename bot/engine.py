@@ -264,12 +264,20 @@ def offerable(question: str) -> bool:
 OFFER_WORDS = 16
 
 
+# the bot's words that open an answer from the articles, not a message of its own: what follows is quoted
+_ANSWER_OPENINGS = frozenset({"answer_to", "confirm"})
+
+
 @functools.cache
 def _stock_openings() -> tuple[str, ...]:
-    """The first words of every message the bot writes itself, in every language (bot/answers/messages.json)."""
+    """The first words of every message the bot writes itself, in every language (bot/answers/messages.json), less
+    those that open an answer ("The answer to “…”:", which a browser-probe fix of 2026-12-07 added: an entry's answer
+    after it was taken for a message of the bot's own, and the conversation's page was lost)."""
     out = set()
     for msgs in messages.catalogue().values():
-        for m in msgs.values():
+        for key, m in msgs.items():
+            if key in _ANSWER_OPENINGS:
+                continue
             head = " ".join(m.split("{")[0].split())[:24]
             if len(head) >= 12:
                 out.add(head)
@@ -481,6 +489,15 @@ class Bot:
         site = self.index.langs[0] if len(self.index.langs) == 1 else "en"
         prefer = turns.language_tag(lang) or site
         lang = turns.told_language(q, prefer) or self.words_language(q) or prefer
+        if history and turns.asks_confirmation(q) and (sure := self.confirm(q, history, lang)) is not None:
+            # "Are you sure?", "Wo steht das?" after an answer: what the articles say, cited again (a probe had "I
+            # couldn't find that in the articles" right after a cited answer)
+            sure.lang = lang
+            for c in sure.citations:
+                c.source_url = self.index.link(c.source, c.anchor)
+            sure.timings_ms = {"retrieve": 0.0, "answer": 0.0, "total": (time.perf_counter() - t0) * 1000}
+            yield sure
+            return
         if turn.kind in (turns.SMALLTALK, turns.PERSON):  # no search, no model: a greeting or a person wanted
             ans = self.social(q, turn, lang, history)
             ans.timings_ms = {"retrieve": 0.0, "answer": 0.0, "total": (time.perf_counter() - t0) * 1000}
@@ -557,6 +574,57 @@ class Bot:
         t2 = time.perf_counter()
         ans.timings_ms = {"retrieve": (t1 - t0) * 1000, "answer": (t2 - t1) * 1000, "total": (t2 - t0) * 1000}
         yield ans
+
+    def confirm(self, question: str, history, lang: str) -> Answer | None:
+        """The visitor doubts the last answer or asks where the articles say it ("Are you sure?"): the passages that
+        answer cited again, under "This is what the articles say:". The last answer is found again by asking its
+        question with the conversation before it; its quotes must all be in the reply the history holds. A reply that
+        quotes nothing (an agent's own words, as in doc2dial's dialogues) is matched to the sentence of the page it
+        is on nearest in meaning that shares two content words with it. None when the last reply was no answer
+        (small talk, an abstention): the message is read as any other."""
+        ex = exchanges(history)
+        while ex and turns.asks_confirmation(ex[-1][0]):
+            ex = ex[:-1]  # ("Really?" after "Are you sure?": the answer both doubt)
+        if not ex or not ex[-1][0] or not ex[-1][1] or not len(self.index.chunks):
+            return None
+        user, reply = ex[-1]
+        if any(reply.startswith(m) for m in _stock_openings()) or turns.classify(user, None).kind in (
+            turns.SMALLTALK,
+            turns.PERSON,
+        ):
+            return None
+        said = " ".join(MARKER.sub(" ", reply.replace("\u2060", "")).split())
+        intro = messages.text("confirm", lang)
+        if MARKER.search(reply):
+            again = self.answer(user, [list(x) for x in ex[:-1]] or None, lang=lang)
+            if not again.grounded or not again.citations:
+                return None
+            if not all(" ".join(unmarked(c.quote).split()) in said for c in again.citations):
+                return None
+            again.question, again.text = question, f"{intro}\n\n{again.text}"
+            again.suggestions, again.standalone_question, again.follows_up = [], None, user
+            return again
+        page = self.conversation_page(history)
+        if not page:
+            return None
+        ix = self.index
+        v = self.retriever.query_vector(said)
+        mine = set(terms(said, ix.query_lang(said)))
+        best = None
+        for h in self.retriever.search(said, PAGE_DEPTH, qvec=v):
+            if h.chunk.source != page:
+                continue
+            off = int(ix.sent_offsets[h.row])
+            sims = ix.sent_vectors[off : off + len(h.chunk.sentences)] @ v
+            for x, sim in zip(h.chunk.sentences, sims):
+                if len(mine & set(terms(x.text, h.chunk.lang or "en"))) >= 2 and (best is None or sim > best[0]):
+                    best = (float(sim), x, h)
+        if best is None:
+            return None
+        a = self.composer._cited(question, [(best[1], best[2].chunk)], [best[2]], 0.5)
+        a.text = f"{intro}\n\n{a.text}"
+        a.follows_up = user
+        return a
 
     def passages(self, hits: list[Hit], quoted: Answer) -> list[Hit]:
         """What a language model reads: the retrieved passages, with each FAQ entry whole (a long entry's parts

@@ -1633,3 +1633,57 @@ def test_information_asked_on_a_topic_gets_the_page_on_it_when_no_sentence_answe
     assert "qualify for VA health care" in a.text, a.text
     no = b.answer("I want information about home isolation for people with COVID-19")
     assert not no.grounded and not no.citations, no.text
+
+
+def test_an_entry_answer_named_by_its_question_is_an_answer_of_the_conversation():
+    """An entry's answer that opens "The answer to “…”:" (a yes or no for a question asked in other words) was taken
+    for a message of the bot's own, like "I couldn't find that": the conversation lost the page it was on."""
+    from bot.engine import answered_exchange
+
+    reply = "The answer to “Can I move my eSIM to a new phone?”:\n\nYes. [1] Transfer it in the app. [2]"
+    hist = [["Can I use my eSIM on another phone?", reply]]
+    assert answered_exchange(hist) == ("Can I use my eSIM on another phone?", reply)
+    sure = "This is what the articles say:\n\nYes. [1]"
+    assert answered_exchange(hist + [["Are you sure?", sure]]) == ("Are you sure?", sure)
+    assert answered_exchange([["How much is it?", "I couldn't find that in the articles."]]) == ("", "")
+
+
+def test_are_you_sure_cites_again_what_the_last_answer_quoted(tmp_path_factory):
+    """A probe on a SaaS help centre: "Are you sure?", "Where does it say that?" and "Bist du sicher?" right after a
+    cited answer got "I couldn't find that in the articles.", as if the bot took back what it had just quoted. They
+    get the same quotes again, cited, under "This is what the articles say:" in the visitor's language. doc2dial
+    (tune): "Are you sure? I don't want to waste my time there." after an agent's own words ("You can contact your
+    college to ask them for a certified copy") gets the page's sentence nearest to them."""
+    pages = {
+        "id.md": "# Proof of identity\n\nIf you lack proof of identity, other documents may help. You may have "
+        "received a General Educational Development (GED) certificate. You can contact the college for a certified "
+        "copy. Divorce papers can also prove your name.\n",
+        "fees.md": "# Fees\n\nA replacement licence costs 17.50 dollars. You can pay by card or by cheque.\n",
+    }
+    b = bot_on(tmp_path_factory, "are-you-sure", pages)
+    q0 = "How much does a replacement licence cost?"
+    first = b.answer(q0)
+    assert first.grounded and "17.50" in first.text, first.text
+    hist = [[q0, first.text]]
+    for message, intro in (
+        ("Are you sure?", "This is what the articles say:"),
+        ("Where does it say that?", "This is what the articles say:"),
+        ("Stimmt das?", "Das steht in den Artikeln:"),
+    ):
+        a = b.answer(message, hist)
+        assert a.grounded and a.text.startswith(intro), (message, a.text)
+        assert [(c.source, c.quote) for c in a.citations] == [(c.source, c.quote) for c in first.citations], a.text
+    again = b.answer("Really?", hist + [["Are you sure?", b.answer("Are you sure?", hist).text]])
+    assert again.grounded and "17.50" in again.text, again.text
+    assert not turns.asks_confirmation("Are you sure the fee is 10 euros?")
+    assert not turns.asks_confirmation("Really? How much is it then?")
+    agent = [
+        ["What if I don't have enough proof of identity?", "You could use a GED certificate, for example."],
+        ["Can I use it?", "Sure. You can contact your college to ask them for a certified copy."],
+    ]
+    a = b.answer("Are you sure? I don't want to waste my time there.", agent)
+    assert a.grounded and [c.quote for c in a.citations] == ["You can contact the college for a certified copy."], (
+        a.text
+    )
+    declined = [["When does the office open on Sundays?", "I couldn't find that in the articles."]]
+    assert not b.answer("Are you sure?", declined).text.startswith("This is what"), "nothing was said to confirm"

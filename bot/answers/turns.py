@@ -340,6 +340,33 @@ def announced(message: str) -> str | None:
     return topic
 
 
+# the visitor doubts what the bot just said, or asks where it says so ("Are you sure?", "Really?", "Where does it say
+# that?", "Stimmt das?", "C'est vrai ?", "¿Seguro?"), alone or before a remark of their own ("Are you sure? I don't
+# want to waste my time there."), not before a question of their own ("Are you sure the fee is 10 euros?")
+_CONFIRM = re.compile(
+    r"^\W*(?:(?:but|and|so|hm+|oh|aber|und|mais|et|pero|y)\W+)?(?:"
+    r"are\s+you\s+(?:sure|certain)|really|(?:is|was)\s+(?:that|this|it)\s+(?:right|correct|true|accurate|so)|"
+    r"(?:that's|thats)\s+(?:right|correct|true)|how\s+do\s+you\s+know|(?:what's|what\s+is)\s+(?:your|the)\s+source|"
+    r"source|where\s+(?:does\s+it|do\s+they|do\s+the\s+articles|is\s+that)\s+(?:say|said|written|written\s+down|"
+    r"stated)(?:\s+(?:that|so))?|"
+    r"(?:bist\s+du|sind\s+sie)\s+(?:sicher|dir\s+sicher|sich\s+sicher)|wirklich|echt|stimmt\s+das|ist\s+das\s+"
+    r"(?:richtig|korrekt|wahr|so)|wo\s+steht\s+das|woher\s+(?:weißt\s+du|wissen\s+sie)\s+das|"
+    r"(?:tu\s+es|vous\s+êtes|t'es)\s+s[ûu]re?s?|vraiment|c'est\s+(?:vrai|correct|exact|s[ûu]r)|o[ùu]\s+est-ce\s+"
+    r"(?:écrit|dit)|"
+    r"(?:estás|está|estas|esta)\s+segur[oa]|segur[oa]|de\s+verdad|en\s+serio|(?:es|eso\s+es)\s+(?:correcto|"
+    r"cierto|verdad)|dónde\s+dice\s+eso"
+    r")\s*(?:[?!.¿¡…]+|$)(?P<rest>.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def asks_confirmation(message: str) -> bool:
+    """The message doubts what the bot just said or asks where the articles say it ("Are you sure?", "Stimmt
+    das?"), with at most a remark after it, no question of its own."""
+    m = _CONFIRM.match(message.strip().lstrip("¿¡"))
+    return m is not None and "?" not in m.group("rest")
+
+
 def info_asked(message: str) -> str | None:
     """The topic of a message that asks for information on it ("I need more information about your medical benefits
     package", "ich suche Informationen zum Wohngeld"); None for any other message, and for one that names no topic

@@ -265,9 +265,18 @@ def test_the_rewrite_leaves_a_pronoun_whose_noun_is_already_there():
 def test_the_rewrite_leaves_a_pronoun_whose_noun_the_articles_never_mention(two_agencies):
     """A browser probe: "ok how much does it cost?" after "I fly from JFK to Florida in March, will my normal license
     still work?" was searched as "how much does JFK cost?"."""
-    prev = "I fly from JFK to Florida in March, will my normal license still work?"
+    prev = "Does JFK accept my normal license?"
     assert rewrite("How much does it cost?", prev) == "How much does JFK cost?"  # the rule alone
     assert rewrite("How much does it cost?", prev, known=lambda ref: ref != "JFK") == "How much does it cost?"
+    # a name after a preposition of place is where the visitor is or goes, not what "it" is (a town office probe:
+    # "how much does Lindenau cost?")
+    for place in (
+        "I fly from JFK to Florida in March, will my normal license still work?",
+        "I just moved to Lindenau, how do I register?",
+    ):
+        assert rewrite("How much does it cost?", place) == "How much does it cost?", place
+    query = two_agencies.search_query("How much does it cost?", [[prev, "Bring the title… [1]"]])
+    prev = "I fly from JFK to Florida in March, will my normal license still work?"
     query = two_agencies.search_query("How much does it cost?", [[prev, "Bring the title… [1]"]])
     assert "JFK cost" not in query and "(I fly from JFK" in query, query
 

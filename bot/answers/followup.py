@@ -201,6 +201,7 @@ def _phrase(text: str, toks, span: tuple[int, int]) -> str:
     return re.sub(r"['’]s$", "", text[toks[span[0]][1] : toks[span[1] - 1][2]])
 
 
+_PLACE_BEFORE = frozenset("to in into at from near nach im aus bei à au aux dans en".split())
 _AFTER_NO_NAME = frozenset("to for about with zu für über mit à pour avec sur a para con sobre".split())
 
 
@@ -246,7 +247,13 @@ def referent(pronoun: str, previous: str) -> str | None:
             if span is not None:
                 found.append((k + 1, _phrase(previous, toks, span)))
     covered = {i for k, ph in found for i in range(k, k + len(ph.split()))}
-    found += [(n[0], _phrase(previous, toks, n)) for n in names if n[0] not in covered]
+    # (a name after a preposition of place is where the visitor is or goes, not the thing "it" is: "I just moved to
+    # Lindenau, how do I register?" then "how much does it cost?" was read as "how much does Lindenau cost?", a probe)
+    found += [
+        (n[0], _phrase(previous, toks, n))
+        for n in names
+        if n[0] not in covered and not (n[0] > 0 and toks[n[0] - 1][0].lower() in _PLACE_BEFORE)
+    ]
     # a lone capitalised word that opens a sentence, a preposition after it, is no name ("Back to the budget: how much
     # will the property tax rise?": the budget, not "Back"; a newsroom probe): a phrase an article marks comes first
     starts = _sentence_starts(previous, toks)

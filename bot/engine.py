@@ -938,14 +938,19 @@ class Bot:
         ]
         if not said:
             return None
-        if not own and qtypes.DURATION_Q.search(message):
+        if not own and (qtypes.DURATION_Q.search(message) or qtypes.asks_price(message)):
             # "how long does it take?": the one sentence of the last answer that gives a length of time ("…nach etwa
-            # zwei Wochen per Post zugeschickt"), not another number of it (the fee)
+            # zwei Wochen per Post zugeschickt"), not another number of it (the fee); "was kostet das?": the one that
+            # gives a price or says it is free ("Die Anmeldung ist gebührenfrei.": a probe got another entry's fee)
+            if qtypes.DURATION_Q.search(message):
+                fits = qtypes.DURATION.search
+            else:
+                fits = lambda t: qtypes.MONEY.search(t) or qtypes.FREE.search(t)  # noqa: E731
             timed = [
                 (x, h.chunk)
                 for h in said
                 for x in h.chunk.sentences
-                if len(x.text) >= 20 and x.text in last and qtypes.DURATION.search(x.text)
+                if len(x.text) >= 20 and x.text in last and fits(x.text)
             ]
             if len(timed) == 1:
                 return self.composer._cited(query, timed, said, 0.5)

@@ -1696,3 +1696,26 @@ def test_are_you_sure_cites_again_what_the_last_answer_quoted(tmp_path_factory):
     )
     declined = [["When does the office open on Sundays?", "I couldn't find that in the articles."]]
     assert not b.answer("Are you sure?", declined).text.startswith("This is what"), "nothing was said to confirm"
+
+
+def test_what_does_it_cost_asks_the_price_the_last_answer_gave(tmp_path_factory):
+    """A probe on a town's site: "und was kostet das?" after the registration entry ("…Die Anmeldung ist
+    gebührenfrei.") got the deregistration entry's "Die Abmeldung kostet 7,70 Euro." The price asked with a light
+    verb and a pronoun is the last answer's one sentence that gives a price or says it is free."""
+    pages = {
+        "faq.md": "# Bürgeramt\n\n## Wie melde ich mich nach einem Umzug an?\n\nNach einem Umzug müssen Sie sich "
+        "innerhalb von zwei Wochen anmelden. Bringen Sie Ihren Personalausweis und die Wohnungsgeberbestätigung mit. "
+        "Die Anmeldung ist gebührenfrei.\n\n## Wie melde ich mein Fahrzeug ab?\n\nBringen Sie beide Kennzeichen und "
+        "die Zulassungsbescheinigung mit. Die Abmeldung kostet 7,70 Euro.\n\n## Wo beantrage ich ein "
+        "Führungszeugnis?\n\nDas Führungszeugnis beantragen Sie im Bürgeramt. Die Gebühr beträgt 13 Euro.\n"
+    }
+    b = bot_on(tmp_path_factory, "what-cost", pages)
+    q0 = "Ich bin umgezogen, wie melde ich mich um?"
+    first = b.answer(q0)
+    assert first.grounded and "gebührenfrei" in first.text, first.text
+    a = b.answer("und was kostet das?", [[q0, first.text]])
+    assert a.grounded and [c.quote for c in a.citations] == ["Die Anmeldung ist gebührenfrei."], a.text
+    q1 = "Wo beantrage ich ein Führungszeugnis?"
+    second = b.answer(q1)
+    a = b.answer("how much does it cost?", [[q1, second.text]])
+    assert a.grounded and [c.quote for c in a.citations] == ["Die Gebühr beträgt 13 Euro."], a.text

@@ -1189,7 +1189,11 @@ def test_section_topics_are_offered_in_their_pages_language(tmp_path_factory):
         ("Et pour les enfants ?", True),
         ("What is it?", True),
         ("Is it safe?", False),  # "safe" is its own
-        ("Where should I begin?", False),
+        # a verb of going about something, and no word of what: doc2dial's "Where should I begin?" as a first turn
+        # got a loan consolidation's "Repayment … will begin within 60 days"
+        ("Where should I begin?", True),
+        ("Wo fange ich an?", True),
+        ("Where do I start my application?", False),
         ("Und kann ich die Leihfrist verlängern?", False),
         ("hi", False),
     ],

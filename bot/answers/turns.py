@@ -647,10 +647,26 @@ def nothing_to_lean_on(message: str) -> bool:
     ("why?", "how?") or it goes on from something unsaid ("and in black and white?", "what about for kids?" as the
     first message; a browser probe got the German library's introduction for both after "New conversation")."""
     lang = language(message)
-    own = content_stems(message, lang) - LIGHT
+    own = content_stems(message, lang) - LIGHT - _UNDIRECTED
     if not own:
         return bool(re.search(r"\w", message)) and smalltalk(message) is None
     return bool(_ABOUT.match(message) or (_OPENER.match(message) and leans_back(message)))
+
+
+# verbs of going about something, with no word of what ("Where should I begin?", "What do I do now?", "Wo fange ich
+# an?"): as a first message they say nothing of what it is about (doc2dial: "Where should I begin?" got a loan
+# consolidation's "Repayment … will begin within 60 days")
+_UNDIRECTED = frozenset().union(
+    *(
+        content_stems(ws, lang)
+        for lang, ws in (
+            ("en", "begin start do proceed continue"),
+            ("de", "anfangen fange beginnen beginne starten tun machen"),
+            ("fr", "commencer commence faire"),
+            ("es", "empezar empiezo comenzar comienzo hacer hago"),
+        )
+    )
+)
 
 
 def opens_with_and(message: str) -> bool:

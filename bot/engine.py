@@ -226,14 +226,23 @@ def answered_exchange(history) -> tuple[str, str]:
     return got[0] if got else ("", "")
 
 
-def answered_exchanges(history, n: int, questions: bool = False) -> list[tuple[str, str]]:
+def answered_exchanges(history, n: int, questions: bool = False, person: bool = False) -> list[tuple[str, str]]:
     """The last `n` exchanges the bot answered (answered_exchange), the last first; with `questions`, not those
-    whose message is a bare yes or no (what it answered is the question before it)."""
+    whose message is a bare yes or no (what it answered is the question before it); with `person`, a request for a
+    person whose reply quoted the site's contact sentence too (that sentence, for Bot.in_last_answer)."""
     stock = _stock_openings()
     out: list[tuple[str, str]] = []
     for user, bot in reversed(exchanges(history)):
-        if not user or turns.classify(user, None).kind in (turns.SMALLTALK, turns.PERSON):
+        kind = turns.classify(user, None).kind if user else None
+        if not user or kind == turns.SMALLTALK or (kind == turns.PERSON and not person):
             continue
+        if kind == turns.PERSON:
+            # a person asked for, and the site's sentence on how to reach its team quoted after the bot's own words:
+            # what follows is about it ("What's their phone number?"; a probe got the phone line's hours)
+            said = (bot or "").split("\n\n", 1)
+            if len(said) < 2 or not MARKER.search(said[1]):
+                continue
+            bot = said[1]
         if questions and turns.is_bare_reply(user):
             continue
         if bot and any(bot.startswith(m) for m in stock):
@@ -285,6 +294,19 @@ def _stock_openings() -> tuple[str, ...]:
 
 
 WORD_ROWS = 20  # passages read per word and language to tell a keyword message's language (Bot.words_language)
+
+
+def _kind_asked(message: str):
+    """What a sentence must give to answer a message that asks for a kind of thing: a length of time ("how long"),
+    a price or "free" ("how much does it cost?"), a phone number or an e-mail address ("what's their number?");
+    None for another message."""
+    if qtypes.DURATION_Q.search(message):
+        return qtypes.DURATION.search
+    if qtypes.asks_price(message):
+        return lambda t: qtypes.MONEY.search(t) or qtypes.FREE.search(t)
+    if turns.asks_contact(message):
+        return gives_contact
+    return None
 
 
 class Bot:
@@ -857,6 +879,11 @@ class Bot:
         folded = bool(prev) and query.endswith(f" ({prev})")
         if page and kind == turns.FOLLOWUP and (said := self.in_last_answer(message, query, qvec, history, page)):
             return said, said.retrieved or hits, query
+        if kind == turns.QUESTION and history and hits and _kind_asked(message) is not None:
+            # a kind of thing asked with at most one word of its own ("What's their phone number?" after the site's
+            # contact sentence was quoted for "Can I talk to someone?"): the last answer's sentence that gives it
+            if said := self.in_last_answer(message, query, qvec, history, page):
+                return said, said.retrieved or hits, query
         if page and kind in (turns.FOLLOWUP, turns.REPLY):
             head = query[: -len(prev) - 3].strip() if folded else ""
             loose = GATE.set(FOLLOWUP_GATE)  # the conversation is evidence for its page (FOLLOWUP_GATE)
@@ -912,10 +939,44 @@ class Bot:
             b = self.something_new(message, query, a, hits, qvec, history)
             if b is not None:
                 return b, b.retrieved or hits, query
+            if (d := self.detail_of(message, a)) is not None:
+                return d, found, query
             return self.composer.abstain(query, hits), hits, query
+        if kind == turns.QUESTION and history and a.grounded and len(a.citations) > 1 and repeats(a, history):
+            # a question of its own that brings back the whole last answer ("Wie lang muss das neue sein?" after the
+            # password entry, a probe): the sentence of it that it asks about, when one is
+            if (d := self.detail_of(message, a)) is not None:
+                return d, found, query
         return a, found, query
 
-    def in_last_answer(self, message: str, query: str, qvec, history, page: str) -> Answer | None:
+    def detail_of(self, message: str, a: Answer) -> Answer | None:
+        """The one sentence of answer `a` (which only brings back the last answer) that a message asks about: the one
+        that holds the message's most specific word of those `a` quotes (not in every sentence), or that gives the
+        kind of thing asked (a length of time, a price, a phone number). "What happens when it's full?" after the
+        mailbox entry: "When your mailbox is 95% full, …" (a probe got "I couldn't find that"). None when no one
+        sentence does."""
+        own, lang = self.own_words(message)
+        own -= set(terms(" ".join(turns.measure_words(message)), lang))
+        quoted = [(c, set(terms(c.quote, lang))) for c in a.citations]
+        ix = self.index
+        held = sorted(
+            (t for t in own if 0 < sum(t in q for _, q in quoted) < len(quoted)),
+            key=lambda t: (-ix.bm25.idf(t) if ix.bm25.has(t) else 0.0, t),
+        )
+        picked = [c for c, q in quoted if held[0] in q] if held else []
+        fits = _kind_asked(message)
+        if len(picked) != 1 and fits is not None:
+            picked = [c for c, _ in quoted if fits(c.quote)]
+        if len(picked) != 1:
+            return None
+        (c,) = picked
+        one = dataclasses.replace(c, n=1)
+        text = f"{unmarked(c.quote)} [1]"
+        if c.cell and not c.quote.startswith(c.cell):
+            text = f"{c.cell}: {unmarked(c.quote)} [1]"
+        return Answer(message, text, True, [one], retrieved=a.retrieved, confidence=a.confidence)
+
+    def in_last_answer(self, message: str, query: str, qvec, history, page: str | None) -> Answer | None:
         """A follow-up of one word of its own or none ("Und für Kinder?" after what a library card costs; "wie
         oft?" after "you can renew up to three times…") asks for a detail of what the bot just said: the sentence
         of the passages its last answer quoted that names that word ("Kinder bis 12 Jahre erhalten den Ausweis
@@ -923,29 +984,31 @@ class Bot:
         own, lang = self.own_words(message)
         if turns.bare_measure(message):
             own = set()  # "wie oft?": "oft" is what is asked, a number, not a word to find
+        # the words that say what kind of thing is asked are no detail to find ("Wie lang muss das neue sein?": "lang";
+        # "What's their phone number?": "phone", "number")
+        fits = _kind_asked(message)
+        own -= set(terms(" ".join(turns.measure_words(message)), lang))
         if len(own) > 1:
             return None
         # the last answer from the articles (not an abstention after it: "und für Studenten?", declined, then "Und
         # für Kinder?" got another entry's sentence about children, a browser probe)
-        last = " ".join(MARKER.sub(" ", answered_exchange(history)[1].replace("\u2060", "")).split())
+        got = answered_exchanges(history, 1, person=True)
+        last = " ".join(MARKER.sub(" ", (got[0][1] if got else "").replace("\u2060", "")).split())
         if not last:
             return None
         deep = self.retriever.search(query, PAGE_DEPTH, qvec=qvec)
         said = [
             h
             for h in deep
-            if h.chunk.source == page and any(len(x.text) >= 20 and x.text in last for x in h.chunk.sentences)
+            if page in (None, h.chunk.source) and any(len(x.text) >= 20 and x.text in last for x in h.chunk.sentences)
         ]
         if not said:
             return None
-        if not own and (qtypes.DURATION_Q.search(message) or qtypes.asks_price(message)):
+        if not own and fits is not None:
             # "how long does it take?": the one sentence of the last answer that gives a length of time ("…nach etwa
             # zwei Wochen per Post zugeschickt"), not another number of it (the fee); "was kostet das?": the one that
-            # gives a price or says it is free ("Die Anmeldung ist gebührenfrei.": a probe got another entry's fee)
-            if qtypes.DURATION_Q.search(message):
-                fits = qtypes.DURATION.search
-            else:
-                fits = lambda t: qtypes.MONEY.search(t) or qtypes.FREE.search(t)  # noqa: E731
+            # gives a price or says it is free ("Die Anmeldung ist gebührenfrei.": a probe got another entry's fee);
+            # "what's their phone number?": the one with a phone number or an e-mail address
             timed = [
                 (x, h.chunk)
                 for h in said

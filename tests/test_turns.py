@@ -1723,3 +1723,50 @@ def test_what_does_it_cost_asks_the_price_the_last_answer_gave(tmp_path_factory)
     second = b.answer(q1)
     a = b.answer("how much does it cost?", [[q1, second.text]])
     assert a.grounded and [c.quote for c in a.citations] == ["Die Gebühr beträgt 13 Euro."], a.text
+
+
+IT_DESK = {
+    "it-faq.md": "# IT service desk\n\n## How big is my mailbox?\n\nStudents have a 50 GB mailbox and staff have a 100 "
+    "GB mailbox. When your mailbox is 95% full you can no longer send email. OneDrive storage of 1 TB is separate "
+    "from the mailbox.\n\n## How do I contact the service desk?\n\nCall the Service Desk on 01632 960 123, email "
+    "servicedesk@northbridge.example or log a ticket online.\n",
+    "passwort.md": "# Passwort vergessen\n\n## Ich habe mein Passwort vergessen. Was kann ich tun?\n\nÖffnen Sie "
+    "password.northbridge.example und wählen Sie „Forgot password“. Sie erhalten einen Code an Ihre private "
+    "Handynummer. Das neue Passwort muss mindestens 14 Zeichen lang sein.\n",
+    "hours.md": "# Opening hours\n\n| Day | Walk-in desk | Phone line |\n| --- | --- | --- |\n| Monday | 08:30–17:00 | "
+    "08:00–20:00 |\n| Sunday | closed | closed |\n",
+}
+
+
+def test_a_follow_up_for_a_detail_of_the_last_answer_gets_that_sentence(tmp_path_factory):
+    """A probe of an IT service desk: "What happens when it's full?" and "How much do staff get?" after the mailbox
+    entry were declined ("the follow-up only brings back the last answer"), and "Wie lang muss das neue sein?" after
+    the password entry got the whole entry again. Each asks for one sentence of what was just said."""
+    b = bot_on(tmp_path_factory, "it-desk", IT_DESK)
+    q0 = "How big is my mailbox?"
+    first = b.answer(q0)
+    assert first.grounded and "95% full" in first.text and "50 GB" in first.text, first.text
+    for message, quote in (
+        ("What happens when it's full?", "When your mailbox is 95% full you can no longer send email."),
+        ("How much do staff get?", "Students have a 50 GB mailbox and staff have a 100 GB mailbox."),
+    ):
+        a = b.answer(message, [[q0, first.text]])
+        assert a.grounded and [c.quote for c in a.citations] == [quote], (message, a.text)
+    q1 = "Ich habe mein Passwort vergessen"
+    second = b.answer(q1)
+    assert second.grounded and "14 Zeichen" in second.text, second.text
+    a = b.answer("Wie lang muss das neue sein?", [[q1, second.text]])
+    assert a.grounded and [c.quote for c in a.citations] == ["Das neue Passwort muss mindestens 14 Zeichen lang sein."]
+
+
+def test_their_phone_number_after_a_person_asked_for_is_the_contact_sentence_quoted(tmp_path_factory):
+    """The probe: "What's their phone number?" after "Can I talk to someone?" (answered with the site's contact
+    sentence) got the phone line's opening hours, seven rows."""
+    b = bot_on(tmp_path_factory, "it-desk-contact", IT_DESK)
+    q0 = "Can I talk to someone?"
+    first = b.answer(q0)
+    assert "01632 960 123" in first.text, first.text
+    a = b.answer("What's their phone number?", [[q0, first.text]])
+    assert a.grounded and len(a.citations) == 1 and "01632 960 123" in a.citations[0].quote, a.text
+    assert turns.asks_contact("Wie ist die Telefonnummer?") and not turns.asks_contact("Do I need a phone to sign in?")
+    assert turns.measure_words("Wie lang muss das neue sein?") == ["lang"]

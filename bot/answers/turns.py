@@ -367,6 +367,46 @@ def asks_confirmation(message: str) -> bool:
     return m is not None and "?" not in m.group("rest")
 
 
+# the words that ask for a kind of thing, not for a detail: a measure after "how" ("how long", "wie lang",
+# "combien de temps", "cuánto") and a way of reaching someone ("phone number", "Telefonnummer", "adresse e-mail")
+_MEASURE = re.compile(
+    r"\b(?:how\s+(?P<en>long|much|many|often|old|big|far|soon|late|early)|wie\s+(?P<de>lange?|viele?|oft|alt|groß|"
+    r"gross|weit|spät|früh)|combien\s+(?P<fr>de\s+temps|de\s+fois)|cu[aá]n(?:to|ta|tos|tas)\s+(?P<es>tiempo|veces)?)\b",
+    re.IGNORECASE,
+)
+_CONTACT_ASKED = re.compile(
+    r"\b(?P<w>(?:tele)?phone(?:\s+number)?|number\s+to\s+call|e-?mail(?:\s+address)?|contact\s+details|"
+    r"telefon(?:nummer)?|rufnummer|nummer|e-?mail(?:-adresse)?|kontaktdaten|"
+    r"num[ée]ro(?:\s+de\s+t[ée]l[ée]phone)?|t[ée]l[ée]phone|adresse\s+e-?mail|courriel|"
+    r"n[uú]mero(?:\s+de\s+tel[ée]fono)?|tel[ée]fono|correo(?:\s+electr[oó]nico)?)\b",
+    re.IGNORECASE,
+)
+
+
+def measure_words(message: str) -> list[str]:
+    """The words of a message that ask for a kind of thing rather than name a detail: the measure after "how"
+    ("how long", "wie lang"), and "phone number" or "e-mail" when it asks how to reach someone."""
+    out = [w for m in _MEASURE.finditer(message) for w in m.groups() if w]
+    if asks_contact(message):
+        out += [m.group("w") for m in _CONTACT_ASKED.finditer(message)]
+    return out
+
+
+def asks_contact(message: str) -> bool:
+    """The message asks for a phone number or an e-mail address ("What's their phone number?", "Wie ist die
+    Telefonnummer?")."""
+    m = _CONTACT_ASKED.search(message)
+    if m is None:
+        return False
+    before = message[: m.start()]
+    # ("and their phone number?"; not "Do I need a phone to sign in?")
+    return not re.search(
+        r"\w", re.sub(r"(?i)\b(?:and|und|et|y|the|their|its|die|der|das|le|la|son|sa|el|su)\b", "", before)
+    ) or bool(
+        re.search(r"\b(?:what|which|give|wie|welche[rsnm]?|was|quel(?:le)?|cu[aá]l|qu[eé])\b", before, re.IGNORECASE)
+    )
+
+
 def info_asked(message: str) -> str | None:
     """The topic of a message that asks for information on it ("I need more information about your medical benefits
     package", "ich suche Informationen zum Wohngeld"); None for any other message, and for one that names no topic

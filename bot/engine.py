@@ -498,7 +498,10 @@ class Bot:
         turn = turns.classify(asked(q), prev, self.asks_back(history))
         if turn.kind == turns.FOLLOWUP and self.moves_on(q, history):
             turn = turns.Turn(turns.QUESTION)
-        if turn.kind == turns.REPLY and turns.is_bare_reply(q) and not self.asks_back(history):
+        # (a bare reply is read as one after a request for a person too, which no question before it leans on: "yes
+        # please" after the site's contact sentence had got "I couldn't find that", a probe)
+        replying = turn.kind == turns.REPLY or (turn.kind == turns.QUESTION and bool(history))
+        if replying and turns.is_bare_reply(q) and not self.asks_back(history):
             if MARKER.search(last_bot_turn(history)) or not self.replied_to(history):
                 # a bare "yes" / "no" after a quoted answer or the bot's own message answers nothing of the articles:
                 # taken as "ok" (a browser probe: "ja" after the library card's price got both earlier answers

@@ -1770,3 +1770,17 @@ def test_their_phone_number_after_a_person_asked_for_is_the_contact_sentence_quo
     assert a.grounded and len(a.citations) == 1 and "01632 960 123" in a.citations[0].quote, a.text
     assert turns.asks_contact("Wie ist die Telefonnummer?") and not turns.asks_contact("Do I need a phone to sign in?")
     assert turns.measure_words("Wie lang muss das neue sein?") == ["lang"]
+
+
+def test_yes_please_after_the_contact_sentence_is_taken_as_ok(tmp_path_factory):
+    """The probe: "yes please" after "Can I talk to someone?" (answered with the site's contact sentence) got "I
+    couldn't find that in the articles.", while a bare "yes" got "All right"."""
+    from bot.answers import messages
+
+    b = bot_on(tmp_path_factory, "it-desk-yes", IT_DESK)
+    q0 = "Can I talk to someone?"
+    first = b.answer(q0)
+    for message, lang in (("yes please", "en"), ("ja bitte", "de"), ("oui merci", "fr")):
+        a = b.answer(message, [[q0, first.text]])
+        assert a.text == messages.text("ack", lang) and a.turn == turns.SMALLTALK, (message, a.text)
+    assert turns.is_bare_reply("yes please") and not turns.is_bare_reply("yes please, how?")

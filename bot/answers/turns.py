@@ -560,7 +560,16 @@ def previous_question(history) -> str:
 
 def is_bare_reply(message: str) -> bool:
     """A yes / no with nothing of its own ("yes", "No, none of those."): it answers the bot, and asks nothing."""
-    return bool(_REPLY.match(message)) and "?" not in message and not content_stems(content(message))
+    rest = _POLITE.sub(" ", content(message))  # ("yes please", "ja bitte", "oui merci": a probe got "I couldn't find
+    # that" for "yes please" where "yes" got "All right")
+    return bool(_REPLY.match(message)) and "?" not in message and not content_stems(rest)
+
+
+_POLITE = re.compile(
+    r"\b(?:please|pls|thanks|thank\s+you|bitte|danke(?:\s+schön)?|s'il\s+(?:vous|te)\s+pla[iî]t|merci|por\s+favor|"
+    r"gracias)\b",
+    re.IGNORECASE,
+)
 
 
 # "and the next one?", "what's next?", "and then?", "und der nächste Schritt?", "et ensuite ?", "¿y el siguiente?"
@@ -687,7 +696,7 @@ def nothing_to_lean_on(message: str) -> bool:
     ("why?", "how?") or it goes on from something unsaid ("and in black and white?", "what about for kids?" as the
     first message; a browser probe got the German library's introduction for both after "New conversation")."""
     lang = language(message)
-    own = content_stems(message, lang) - LIGHT - _UNDIRECTED
+    own = content_stems(_POLITE.sub(" ", message), lang) - LIGHT - _UNDIRECTED
     if not own:
         return bool(re.search(r"\w", message)) and smalltalk(message) is None
     return bool(_ABOUT.match(message) or (_OPENER.match(message) and leans_back(message)))

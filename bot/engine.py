@@ -316,6 +316,7 @@ class Bot:
         self.settings = settings
         self.index = index
         self.embedder = embedder
+        self._contact: dict = {}  # (index version, language) -> the site's contact sentence (contact_sentence)
         large = index.dense_in_chroma  # bot/index/diskindex.py: dense search in Chroma
         self.retriever = (ChromaRetriever if large else Retriever)(index, embedder)
         self.reader = reader or Reader(index)
@@ -593,6 +594,11 @@ class Bot:
             if route:
                 ans.handoff = self.handoff()
                 ans.text += "\n\n" + messages.text("handoff", lang, route=route)
+            elif ans.text == messages.text("abstain", lang) and (reach := self.contact_sentence(lang)):
+                # no route set by the operator: the site's own words on how to reach its team, quoted, as a way
+                # forward (a probe: "I couldn't find that" offered nothing, though "Can I talk to someone?" quoted
+                # the Service Desk's phone number)
+                ans.text += "\n\n" + messages.text("handoff_site", lang, quote=reach)
         for c in ans.citations:  # a website's page: its address
             c.source_url = self.index.link(c.source, c.anchor)
         ans.qvec = qvec
@@ -768,6 +774,14 @@ class Bot:
                 if (x := contact(c, asked_for, want)) is not None:
                     return x, c
         return None
+
+    def contact_sentence(self, lang: str) -> str | None:
+        """The site's sentence on how to reach its team (site_contact), as text, once per index and language."""
+        key = (self.index.version, lang)
+        if key not in self._contact:
+            got = self.site_contact(lang)
+            self._contact[key] = " ".join(unmarked(got[0].text).split()) if got else None
+        return self._contact[key]
 
     def invite(self, question: str, topic: str, lang: str) -> Answer:
         """A question announced, not asked ("Hallo, ich habe eine Frage zur Bibliothek": a browser probe got the

@@ -1784,3 +1784,19 @@ def test_yes_please_after_the_contact_sentence_is_taken_as_ok(tmp_path_factory):
         a = b.answer(message, [[q0, first.text]])
         assert a.text == messages.text("ack", lang) and a.turn == turns.SMALLTALK, (message, a.text)
     assert turns.is_bare_reply("yes please") and not turns.is_bare_reply("yes please, how?")
+
+
+def test_an_abstention_offers_the_sites_own_way_to_reach_a_person_when_no_route_is_set(tmp_path_factory):
+    """The probe: with no handoff route set, "I couldn't find that in the articles." offered no way forward, though
+    the pages say how to reach the Service Desk (and "Can I talk to someone?" quoted it). The abstention quotes that
+    sentence, in the visitor's language; it stays an abstention (nothing cited, logged as a gap)."""
+    from bot.answers import messages
+
+    b = bot_on(tmp_path_factory, "it-desk-abstain", IT_DESK)
+    a = b.answer("Can I bring my dog to the library?")
+    assert not a.grounded and not a.citations, a.text
+    assert a.text.startswith(messages.text("abstain", "en")), a.text
+    assert "If you'd rather ask a person" in a.text and "01632 960 123" in a.text, a.text
+    plain = bot_on(tmp_path_factory, "no-contact", {"hours.md": IT_DESK["hours.md"]})
+    b2 = plain.answer("Can I bring my dog to the library?")
+    assert b2.text == messages.text("abstain", "en"), b2.text

@@ -776,10 +776,20 @@ class Bot:
         return None
 
     def contact_sentence(self, lang: str) -> str | None:
-        """The site's sentence on how to reach its team (site_contact), as text, once per index and language."""
+        """The site's sentence on how to reach its team (site_contact), as text, once per index and language; None
+        when the page or section it is in is not about reaching the team (its title, section or entry question has
+        none of CONTACT_WORDS)."""
         key = (self.index.version, lang)
         if key not in self._contact:
             got = self.site_contact(lang)
+            # only from a page or section about reaching the team ("How do I contact the service desk?", "Kontakt"),
+            # not a topic's own contact ("If you have questions about the incident, please contact security@…" on a
+            # blog post, quoted under "What is the weather tomorrow?" in a browser check)
+            if got is not None:
+                c = got[1]
+                heads = set(terms(f"{c.title} {c.section} {c.question or ''}", c.lang or lang))
+                if not heads & set(terms(CONTACT_WORDS.get(c.lang or lang, CONTACT_WORDS["en"]), c.lang or lang)):
+                    got = None
             self._contact[key] = " ".join(unmarked(got[0].text).split()) if got else None
         return self._contact[key]
 

@@ -1797,6 +1797,10 @@ def test_an_abstention_offers_the_sites_own_way_to_reach_a_person_when_no_route_
     assert not a.grounded and not a.citations, a.text
     assert a.text.startswith(messages.text("abstain", "en")), a.text
     assert "If you'd rather ask a person" in a.text and "01632 960 123" in a.text, a.text
-    plain = bot_on(tmp_path_factory, "no-contact", {"hours.md": IT_DESK["hours.md"]})
+    # (a topic's own contact, on a page not about reaching the team, is no way forward for any question: a browser
+    # check quoted a blog post's "…please contact security@…" under "What is the weather tomorrow?")
+    blog = "# Security incident review\n\n## What happened\n\nA leaked token was used to read task titles. If you have "
+    blog += "questions about the incident, please contact security@tasklane.example.\n"
+    plain = bot_on(tmp_path_factory, "no-contact", {"hours.md": IT_DESK["hours.md"], "blog.md": blog})
     b2 = plain.answer("Can I bring my dog to the library?")
     assert b2.text == messages.text("abstain", "en"), b2.text

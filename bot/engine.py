@@ -780,6 +780,8 @@ class Bot:
         when the page or section it is in is not about reaching the team (its title, section or entry question has
         none of CONTACT_WORDS)."""
         key = (self.index.version, lang)
+        if any(k[0] != key[0] for k in self._contact):
+            self._contact = {}  # (a new index: its pages may say it otherwise)
         if key not in self._contact:
             got = self.site_contact(lang)
             # only from a page or section about reaching the team ("How do I contact the service desk?", "Kontakt"),

@@ -984,8 +984,7 @@ class Bot:
         kind of thing asked (a length of time, a price, a phone number). "What happens when it's full?" after the
         mailbox entry: "When your mailbox is 95% full, …" (a probe got "I couldn't find that"). None when no one
         sentence does."""
-        own, lang = self.own_words(message)
-        own -= set(terms(" ".join(turns.measure_words(message)), lang))
+        own, lang = self.asked_words(message)
         quoted = [(c, set(terms(c.quote, lang))) for c in a.citations]
         ix = self.index
         held = sorted(
@@ -1010,13 +1009,10 @@ class Bot:
         oft?" after "you can renew up to three times…") asks for a detail of what the bot just said: the sentence
         of the passages its last answer quoted that names that word ("Kinder bis 12 Jahre erhalten den Ausweis
         kostenlos."), or, with none, gives the kind of thing asked (a number for "how often"). None otherwise."""
-        own, lang = self.own_words(message)
+        own, lang = self.asked_words(message)
         if turns.bare_measure(message):
             own = set()  # "wie oft?": "oft" is what is asked, a number, not a word to find
-        # the words that say what kind of thing is asked are no detail to find ("Wie lang muss das neue sein?": "lang";
-        # "What's their phone number?": "phone", "number")
         fits = _kind_asked(message)
-        own -= set(terms(" ".join(turns.measure_words(message)), lang))
         if len(own) > 1:
             return None
         # the last answer from the articles (not an abstention after it: "und für Studenten?", declined, then "Und
@@ -1148,6 +1144,12 @@ class Bot:
         lang = self.index.query_lang(message)
         said = turns.correction(message)
         return set(terms(said or turns.content(asked(message)), lang)), lang
+
+    def asked_words(self, message: str) -> tuple[set[str], str]:
+        """own_words less the words that say what kind of thing is asked, which are no detail to find ("Wie lang muss
+        das neue sein?": "lang"; "What's their phone number?": "phone", "number")."""
+        own, lang = self.own_words(message)
+        return own - set(terms(" ".join(turns.measure_words(message)), lang)), lang
 
     def quotes_what_is_asked(self, a: Answer, message: str) -> bool:
         """The message's most specific word the articles have (highest idf) is in a sentence the answer quotes:

@@ -329,15 +329,23 @@ _ASKS_WITHIN = re.compile(
 def announced(message: str) -> str | None:
     """The topic of a question the message announces without asking it ("" when it names none); None when the
     message is no such announcement."""
+    got = _announcement(message)
+    if got is None or got[0]:
+        return None  # (information asked for on a topic: a question, info_asked)
+    return got[1]
+
+
+def _announcement(message: str) -> tuple[bool, str] | None:
+    """(whether it asks for information, its topic) of a message that announces a question or asks for information
+    on a topic; None for another message, and for one whose topic is a question ("a question about the fees and
+    whether they differ by course": asked)."""
     m = _ANNOUNCE.match(message.strip())
     if m is None:
         return None
     topic = (m.group("topic") or "").strip()
     if len(topic.split()) > ANNOUNCED_WORDS or _ASKS_WITHIN.search(topic):
-        return None  # "a question about the fees and whether they differ by course": a question, asked
-    if m.group("info"):
-        return None  # information asked for on a topic: a question (info_asked)
-    return topic
+        return None
+    return bool(m.group("info")), topic
 
 
 # the visitor doubts what the bot just said, or asks where it says so ("Are you sure?", "Really?", "Where does it say
@@ -411,13 +419,8 @@ def info_asked(message: str) -> str | None:
     """The topic of a message that asks for information on it ("I need more information about your medical benefits
     package", "ich suche Informationen zum Wohngeld"); None for any other message, and for one that names no topic
     ("I need more information", in a conversation: more of what it is about)."""
-    m = _ANNOUNCE.match(message.strip())
-    if m is None or not m.group("info"):
-        return None
-    topic = (m.group("topic") or "").strip()
-    if not topic or len(topic.split()) > ANNOUNCED_WORDS or _ASKS_WITHIN.search(topic):
-        return None
-    return topic
+    got = _announcement(message)
+    return got[1] if got is not None and got[0] and got[1] else None
 
 
 @dataclass
